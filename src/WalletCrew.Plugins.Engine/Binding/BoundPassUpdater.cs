@@ -1,0 +1,10 @@
+namespace WalletCrew.Plugins.Engine.Binding;
+
+/// <summary>A pass updater bound to the typed contract: direct delegates, no reflection per call.</summary>
+/// <param name="Source">The connector file that registered it.</param>
+/// <param name="Installed">Runs <c>OnPassInstalled</c>.</param>
+/// <param name="Uninstalled">Runs <c>OnPassUninstalled</c>.</param>
+internal sealed record BoundPassUpdater(
+    string Source,
+    Func<PassInstallationEvent, CancellationToken, Task> Installed,
+    Func<PassInstallationEvent, CancellationToken, Task> Uninstalled);

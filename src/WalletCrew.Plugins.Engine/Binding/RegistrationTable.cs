@@ -1,0 +1,9 @@
+namespace WalletCrew.Plugins.Engine.Binding;
+
+/// <summary>What a tenant's connectors registered, by contract.</summary>
+internal sealed class RegistrationTable
+{
+    public List<BoundPassUpdater> PassUpdaters { get; } = [];
+
+    public Dictionary<string, BoundCustomerProvider> CustomerProviders { get; } = new(StringComparer.OrdinalIgnoreCase);
+}

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace WalletCrew.Plugins.Engine;
+
+/// <summary>Settings of a <see cref="ConnectorEngine"/>.</summary>
+public sealed class ConnectorEngineOptions
+{
+    /// <summary>Gets where tenants' secrets come from.</summary>
+    /// <value>The default holds no secret.</value>
+    public ISecretSource Secrets { get; init; } = new InMemorySecretSource();
+
+    /// <summary>Gets a value indicating whether connectors may call loopback and private addresses (development and tests only).</summary>
+    /// <value>The default is <see langword="false"/>.</value>
+    public bool AllowLoopback { get; init; }
+
+    /// <summary>Gets the wall-time limit of one invocation.</summary>
+    /// <value>The default is 10 seconds.</value>
+    public TimeSpan InvocationTimeout { get; init; } = EngineDefaults.InvocationTimeout;
+
+    /// <summary>Gets the logger factory the tenant logs are also written to, by the category <c>Tenant.{id}</c>.</summary>
+    /// <value>The default discards them.</value>
+    public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
+
+    /// <summary>Gets the clock.</summary>
+    /// <value>The default is the system clock.</value>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Gets the handler that sends connectors' HTTP requests; tests may replace it.</summary>
+    internal HttpMessageHandler? HttpHandler { get; init; }
+}

@@ -1,0 +1,17 @@
+namespace WalletCrew.Plugins.Engine;
+
+/// <summary>How an invocation of tenant code ended.</summary>
+public enum InvocationStatus
+{
+    /// <summary>Every invoked connector completed.</summary>
+    Succeeded,
+
+    /// <summary>A connector threw.</summary>
+    Failed,
+
+    /// <summary>A connector exceeded the wall-time limit.</summary>
+    TimedOut,
+
+    /// <summary>No connector is registered for the call.</summary>
+    NotFound,
+}
