@@ -1,6 +1,62 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Emit;
+using Microsoft.CodeAnalysis.Text;
+
 namespace WalletCrew.Plugins.Engine.Compilation;
 
-/// <summary>Compiles one connector script with Roslyn into a portable executable.</summary>
+/// <summary>
+/// Compiles one connector script with <see cref="CSharpCompilation.Emit(Stream, Stream?, Stream?, Stream?, IEnumerable{ResourceDescription}?, EmitOptions?, IMethodSymbol?, Stream?, IEnumerable{EmbeddedText}?, Stream?, CancellationToken)"/>:
+/// a Regular compilation with top-level statements (so source generators can run later), C# latest, nullable,
+/// optimized, with an embedded portable PDB and the source, so stack traces name <c>file.csx:line</c>.
+/// </summary>
 internal sealed class ScriptCompiler
 {
+    private static readonly CSharpParseOptions ParseOptions = new(
+        LanguageVersion.Latest,
+        DocumentationMode.None,
+        SourceCodeKind.Regular,
+        ["NET", "NETCOREAPP", "NET10_0", .. Enumerable.Range(5, 6).Select(v => $"NET{v}_0_OR_GREATER")]);
+
+    private static readonly CSharpCompilationOptions CompilationOptions = new(
+        OutputKind.ConsoleApplication,
+        optimizationLevel: OptimizationLevel.Release,
+        nullableContextOptions: NullableContextOptions.Enable,
+        allowUnsafe: false,
+        deterministic: true,
+        concurrentBuild: false,
+        // JavaScript authors write `async` functions without `await`; that is not worth a warning here.
+        specificDiagnosticOptions: [new("CS1998", ReportDiagnostic.Suppress)]);
+
+    private readonly Lazy<SyntaxTree> _globals = new(() => ScriptGlobalsSource.Parse(ParseOptions));
+
+    public CompiledScript Compile(ScriptSource source, CancellationToken cancellationToken = default)
+    {
+        var originalText = SourceText.From(source.Text, Encoding.UTF8);
+        var originalTree = CSharpSyntaxTree.ParseText(originalText, ParseOptions, source.DisplayPath, cancellationToken);
+        var (text, map) = JsShapeRewriter.Rewrite(originalTree, originalText);
+        var tree = ReferenceEquals(text, originalText) ? originalTree : originalTree.WithChangedText(text);
+
+        var compilation = CSharpCompilation.Create(AssemblyName(source), [tree, _globals.Value], ReferenceSet.References, CompilationOptions);
+        var diagnostics = new DiagnosticConverter(source.DisplayPath, tree, map);
+
+        using var image = new MemoryStream();
+        var result = compilation.Emit(
+            image,
+            options: new EmitOptions(debugInformationFormat: DebugInformationFormat.Embedded),
+            embeddedTexts: [EmbeddedText.FromSource(source.DisplayPath, text)],
+            cancellationToken: cancellationToken);
+
+        var converted = diagnostics.Convert(result.Diagnostics);
+        return new CompiledScript(source, originalTree, map, result.Success ? image.ToArray() : null, converted);
+    }
+
+    private static string AssemblyName(ScriptSource source)
+    {
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(source.Text)))[..12];
+        var file = new string([.. Path.GetFileNameWithoutExtension(source.DisplayPath).Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_')]);
+        return $"wcp.{source.TenantId}.{file}.{hash}";
+    }
 }

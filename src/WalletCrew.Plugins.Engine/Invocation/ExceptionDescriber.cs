@@ -1,0 +1,42 @@
+using System.Diagnostics;
+using System.Reflection;
+
+namespace WalletCrew.Plugins.Engine.Invocation;
+
+/// <summary>Describes a connector's exception for the tenant log and operators: type, message and the connector's <c>file.csx:line</c>.</summary>
+internal static class ExceptionDescriber
+{
+    public static Exception Unwrap(Exception exception)
+    {
+        while (exception is TargetInvocationException or AggregateException && exception.InnerException is not null)
+        {
+            exception = exception.InnerException;
+        }
+
+        return exception;
+    }
+
+    public static string Describe(Exception exception)
+    {
+        exception = Unwrap(exception);
+        var where = Location(exception);
+        return where is null
+            ? $"{exception.GetType().Name}: {exception.Message}"
+            : $"{exception.GetType().Name}: {exception.Message} (at {where.Value.File}:line {where.Value.Line})";
+    }
+
+    /// <summary>Returns the innermost tenant source location of the exception, if its stack has one.</summary>
+    public static (string File, int Line, int Column)? Location(Exception exception)
+    {
+        foreach (var frame in new StackTrace(exception, fNeedFileInfo: true).GetFrames())
+        {
+            var file = frame.GetFileName();
+            if (file is not null && file.EndsWith(".csx", StringComparison.OrdinalIgnoreCase) && frame.GetFileLineNumber() > 0)
+            {
+                return (file, frame.GetFileLineNumber(), frame.GetFileColumnNumber());
+            }
+        }
+
+        return null;
+    }
+}

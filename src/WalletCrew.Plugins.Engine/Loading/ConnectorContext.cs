@@ -1,0 +1,57 @@
+using Microsoft.Extensions.Logging;
+using WalletCrew.Plugins.Engine.Fetch;
+using WalletCrew.Plugins.Engine.Invocation;
+
+namespace WalletCrew.Plugins.Engine.Loading;
+
+/// <summary>
+/// The <see cref="IConnectorContext"/> of one connector version: the same object a script sees as <c>Context</c>
+/// and a plugin's module receives. Registration is open only while the version loads.
+/// </summary>
+internal sealed class ConnectorContext(string tenantId, ILogger log, FetchClient fetch, ISecretSource secrets, Action<string, object> register) : IConnectorContext
+{
+    private volatile bool _sealed;
+
+    public string TenantId => tenantId;
+
+    public ILogger Log => log;
+
+    public void Register(string key, object implementation)
+    {
+        if (_sealed)
+        {
+            throw new InvalidOperationException($"{BindingCodesText.RegisterAfterLoad} Register is only allowed while the connector loads (in its top-level code or IConnectorModule.Register).");
+        }
+
+        register(key, implementation);
+    }
+
+    public async Task<FetchResponse> FetchAsync(string url, object? options = null, CancellationToken cancellationToken = default)
+    {
+        var scope = InvocationScope.Current;
+        if (scope is null || !scope.CancellationToken.CanBeCanceled)
+        {
+            return await fetch.FetchAsync(url, options, cancellationToken).ConfigureAwait(false);
+        }
+
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(scope.CancellationToken, cancellationToken);
+        return await fetch.FetchAsync(url, options, linked.Token).ConfigureAwait(false);
+    }
+
+    public async Task<string> GetSecretAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var value = await secrets.GetSecretAsync(tenantId, name, cancellationToken).ConfigureAwait(false)
+            ?? throw new KeyNotFoundException($"Tenant '{tenantId}' has no secret named '{name}'. Configure it for this tenant (wcp: --secret {name}=VALUE).");
+        InvocationScope.Current?.AddSecret(value);
+        return value;
+    }
+
+    /// <summary>Closes registration once the version has loaded.</summary>
+    public void Seal() => _sealed = true;
+
+    private static class BindingCodesText
+    {
+        public const string RegisterAfterLoad = Binding.BindingCodes.RegisterAfterLoad + ":";
+    }
+}

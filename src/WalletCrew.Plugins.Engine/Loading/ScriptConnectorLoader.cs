@@ -1,0 +1,127 @@
+using System.Reflection;
+using Microsoft.Extensions.Logging;
+using WalletCrew.Plugins.Engine.Binding;
+using WalletCrew.Plugins.Engine.Compilation;
+using WalletCrew.Plugins.Engine.Fetch;
+using WalletCrew.Plugins.Engine.Invocation;
+
+namespace WalletCrew.Plugins.Engine.Loading;
+
+/// <summary>
+/// Loads a compiled script into its own collectible context, attaches its globals and runs its top-level code once,
+/// binding every <c>Register</c> call it makes.
+/// </summary>
+internal sealed class ScriptConnectorLoader(FetchClient fetch, ConnectorEngineOptions options)
+{
+    private const string LoadFailed = "WCP0201";
+
+    public ConnectorVersion Load(CompiledScript script)
+    {
+        var path = script.Source.DisplayPath;
+        if (!script.Succeeded)
+        {
+            return ConnectorVersion.Failed(path, script.Diagnostics);
+        }
+
+        var diagnostics = new List<ConnectorDiagnostic>(script.Diagnostics);
+        var passUpdaters = new List<BoundPassUpdater>();
+        var providers = new List<BoundCustomerProvider>();
+        var locator = new RegistrationLocator(script);
+        var hostLogger = options.LoggerFactory.CreateLogger("Tenant." + script.Source.TenantId);
+        var context = new ConnectorContext(
+            script.Source.TenantId,
+            new TenantLogger(script.Source.TenantId, hostLogger),
+            fetch,
+            options.Secrets,
+            (key, implementation) =>
+            {
+                var outcome = ContractBinder.Bind(key, implementation, path);
+                if (outcome.Errors.Count > 0)
+                {
+                    var caller = locator.LocateCaller();
+                    diagnostics.AddRange(outcome.Errors.Select(e => locator.Diagnostic(e, caller)));
+                    return;
+                }
+
+                if (outcome.PassUpdater is not null)
+                {
+                    passUpdaters.Add(outcome.PassUpdater);
+                }
+
+                if (outcome.CustomerProvider is not null)
+                {
+                    providers.Add(outcome.CustomerProvider);
+                }
+            });
+
+        var loadContext = new ConnectorLoadContext($"{script.Source.TenantId}:{path}");
+        var scope = new InvocationScope(CancellationToken.None);
+        try
+        {
+            var assembly = loadContext.LoadFromStream(new MemoryStream(script.Image!));
+            locator.Attach(assembly);
+            Attach(assembly, context);
+            RunTopLevelCode(assembly, scope, options.InvocationTimeout);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            diagnostics.Add(LoadError(script, exception));
+        }
+        finally
+        {
+            context.Seal();
+        }
+
+        if (diagnostics.Any(d => d.IsError))
+        {
+            loadContext.Unload();
+            return new ConnectorVersion(path, null, null, [], [], diagnostics, scope.Log);
+        }
+
+        if (passUpdaters.Count == 0 && providers.Count == 0)
+        {
+            diagnostics.Add(new ConnectorDiagnostic(path, 0, 0, ConnectorDiagnosticSeverity.Warning, BindingCodes.NothingRegistered,
+                "This connector registers nothing: call context.register(key, implementation) in its top-level code."));
+        }
+
+        return new ConnectorVersion(path, loadContext, context, passUpdaters, providers, diagnostics, scope.Log);
+    }
+
+    private static void Attach(Assembly assembly, ConnectorContext context)
+    {
+        var globals = assembly.GetType(ScriptGlobalsSource.GlobalsTypeName, throwOnError: true)!;
+        var attach = globals.GetMethod(ScriptGlobalsSource.AttachMethodName, BindingFlags.NonPublic | BindingFlags.Static)!;
+        attach.Invoke(null, [context]);
+    }
+
+    private static void RunTopLevelCode(Assembly assembly, InvocationScope scope, TimeSpan timeout)
+    {
+        var entry = assembly.EntryPoint ?? throw new InvalidOperationException("The script has no top-level code.");
+        var asyncMain = entry.DeclaringType?.GetMethod("<Main>$", BindingFlags.NonPublic | BindingFlags.Static);
+        var main = asyncMain ?? entry;
+        object?[]? arguments = main.GetParameters().Length == 0 ? null : [Array.Empty<string>()];
+
+        // Run on a fresh async flow: the scope and anything the script sets in the ExecutionContext stay out of the host's threads.
+        var run = Task.Run(async () =>
+        {
+            InvocationScope.Current = scope;
+            if (main.Invoke(null, arguments) is Task task)
+            {
+                await task.ConfigureAwait(false);
+            }
+        });
+        if (!run.Wait(timeout))
+        {
+            throw new TimeoutException($"The connector's top-level code did not finish within {timeout.TotalSeconds:0.#} s (limit: InvocationTimeout).");
+        }
+    }
+
+    private static ConnectorDiagnostic LoadError(CompiledScript script, Exception exception)
+    {
+        exception = ExceptionDescriber.Unwrap(exception);
+        var location = ExceptionDescriber.Location(exception);
+        var (line, column) = location is null ? (0, 0) : script.Map.ToOriginal(location.Value.Line, location.Value.Column);
+        return new ConnectorDiagnostic(script.Source.DisplayPath, line, column, ConnectorDiagnosticSeverity.Error, LoadFailed,
+            $"The connector's top-level code failed: {exception.GetType().Name}: {exception.Message}");
+    }
+}

@@ -1,0 +1,38 @@
+namespace WalletCrew.Plugins.Engine.Tests.Support;
+
+/// <summary>A real engine over a throwaway tenant folder, with loopback allowed for the partner stub.</summary>
+internal sealed class EngineHarness : IDisposable
+{
+    public EngineHarness(string tenantId = "test-tenant", TimeSpan? invocationTimeout = null)
+    {
+        Folder = new TenantFolder(tenantId);
+        Secrets = new InMemorySecretSource();
+        Engine = new ConnectorEngine(new ConnectorEngineOptions
+        {
+            AllowLoopback = true,
+            Secrets = Secrets,
+            InvocationTimeout = invocationTimeout ?? TimeSpan.FromSeconds(10),
+        });
+    }
+
+    public TenantFolder Folder { get; }
+
+    public InMemorySecretSource Secrets { get; }
+
+    public ConnectorEngine Engine { get; }
+
+    /// <summary>Writes one script and loads the tenant.</summary>
+    public TenantConnectors Load(string source, string name = "connector.csx")
+    {
+        Folder.WriteScript(name, source);
+        return Engine.LoadTenant(Folder.Directory);
+    }
+
+    public TenantConnectors Load() => Engine.LoadTenant(Folder.Directory);
+
+    public void Dispose()
+    {
+        Engine.Dispose();
+        Folder.Dispose();
+    }
+}

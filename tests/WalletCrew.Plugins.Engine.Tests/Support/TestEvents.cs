@@ -1,0 +1,29 @@
+using System.Text.Json;
+using WalletCrew.Plugins;
+
+namespace WalletCrew.Plugins.Engine.Tests.Support;
+
+/// <summary>Builds the events and requests the platform would pass to connectors.</summary>
+internal static class TestEvents
+{
+    public static PassInstallationEvent Installation(
+        bool installed = true,
+        string passId = "P1",
+        Device device = Device.Apple,
+        string tenantId = "test-tenant",
+        string customerId = "C42") =>
+        new(
+            eventId: "evt-" + passId,
+            tenantId: tenantId,
+            passId: passId,
+            passType: "loyalty",
+            identifiers: new Dictionary<string, string> { ["customerId"] = customerId },
+            device: device,
+            installed: installed,
+            additionalInformation: new AdditionalPassInstallationInformation(new RegistrationInformation(1, 2), null),
+            occurredAt: new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero),
+            attempt: 1);
+
+    public static FillRequest Fill(string customerId = "C42", string tenantId = "test-tenant") =>
+        new(tenantId, "P1", "loyalty", new Dictionary<string, string> { ["customerId"] = customerId }, new Dictionary<string, JsonElement>());
+}
