@@ -31,13 +31,15 @@ internal static class JsShapeRewriter
         var changes = new List<TextChange>();
         foreach (var declarator in root.DescendantNodes().OfType<AnonymousObjectMemberDeclaratorSyntax>())
         {
-            if (declarator.NameEquals is null || !NeedsCast(declarator.Expression, functionNames))
+            if (!NeedsCast(declarator.Expression, functionNames))
             {
                 continue;
             }
 
+            // A shorthand member (`new { fill }`) keeps its name once cast: `new { fill = (Delegate)(fill) }`.
+            var name = declarator.NameEquals is null && declarator.Expression is IdentifierNameSyntax shorthand ? shorthand.Identifier.ValueText + " = " : "";
             var span = declarator.Expression.Span;
-            changes.Add(new TextChange(new TextSpan(span.Start, 0), CastPrefix));
+            changes.Add(new TextChange(new TextSpan(span.Start, 0), name + CastPrefix));
             changes.Add(new TextChange(new TextSpan(span.End, 0), CastSuffix));
         }
 

@@ -23,7 +23,9 @@ internal sealed class RegistrationLocator(CompiledScript script)
     {
         foreach (var frame in new StackTrace(fNeedFileInfo: true).GetFrames())
         {
-            if (frame.GetMethod()?.Module.Assembly == _assembly && frame.GetFileLineNumber() > 0)
+            if (frame.GetMethod()?.Module.Assembly == _assembly
+                && frame.GetFileLineNumber() > 0
+                && string.Equals(frame.GetFileName(), script.Source.DisplayPath, StringComparison.Ordinal))
             {
                 return script.Map.ToOriginal(frame.GetFileLineNumber(), frame.GetFileColumnNumber());
             }

@@ -1,0 +1,82 @@
+using WalletCrew.Plugins.Engine.Tests.Support;
+
+namespace WalletCrew.Plugins.Engine.Tests.Binding;
+
+public sealed class FillTests
+{
+    [Fact]
+    public async Task JavaScriptStyleFillReturnsAnonymousObjectAsData()
+    {
+        using var harness = new EngineHarness();
+        using var tenant = harness.Load("""
+            async Task<object> fill(string passId, string passType, IReadOnlyDictionary<string, string> identifiers, IReadOnlyDictionary<string, JsonElement> data)
+            {
+                await Task.Yield();
+                return new { customer = identifiers["customerId"], points = 120, gold = true };
+            }
+            context.register("runtime.scriptable.customerProvider.crm", new { Fill = fill });
+            """);
+
+        var result = await tenant.FillAsync("crm", TestEvents.Fill(), CancellationToken.None);
+
+        result.Status.Should().Be(InvocationStatus.Succeeded);
+        result.Data!.ToJsonString().Should().Be("""{"customer":"C42","points":120,"gold":true}""");
+    }
+
+    [Fact]
+    public async Task SynchronousFillReturningDictionaryBinds()
+    {
+        using var harness = new EngineHarness();
+        using var tenant = harness.Load("""
+            Dictionary<string, object> fill(string passId) => new() { ["pass"] = passId };
+            context.register("runtime.scriptable.customerProvider.crm", new { fill });
+            """);
+
+        var result = await tenant.FillAsync("crm", TestEvents.Fill(), CancellationToken.None);
+
+        result.Data!.ToJsonString().Should().Be("""{"pass":"P1"}""");
+    }
+
+    [Fact]
+    public async Task TypedCustomerProviderReturnsItsFillResult()
+    {
+        using var harness = new EngineHarness();
+        using var tenant = harness.Load("""
+            Context.Register(RegistrationKeys.CustomerProvider("crm"), new Provider());
+            sealed class Provider : ICustomerProvider
+            {
+                public Task<FillResult> FillAsync(FillRequest request, CancellationToken cancellationToken) =>
+                    Task.FromResult(new FillResult(new JsonObject { ["tenant"] = request.TenantId, ["pass"] = request.PassId }));
+            }
+            """);
+
+        var result = await tenant.FillAsync("crm", TestEvents.Fill(), CancellationToken.None);
+
+        tenant.CustomerProviders.Should().Equal("crm");
+        result.Data!.ToJsonString().Should().Be("""{"tenant":"test-tenant","pass":"P1"}""");
+    }
+
+    [Fact]
+    public async Task UnknownProviderIsNotFound()
+    {
+        using var harness = new EngineHarness();
+        using var tenant = harness.Load("context.register(\"runtime.scriptable.customerProvider.crm\", new { Fill = (string passId) => new { passId } });");
+
+        var result = await tenant.FillAsync("other", TestEvents.Fill(), CancellationToken.None);
+
+        result.Status.Should().Be(InvocationStatus.NotFound);
+        result.Error.Should().Be("Tenant 'test-tenant' has no customer provider named 'other'.");
+    }
+
+    [Fact]
+    public async Task FillReturningAListFailsWithAClearError()
+    {
+        using var harness = new EngineHarness();
+        using var tenant = harness.Load("context.register(\"runtime.scriptable.customerProvider.crm\", new { Fill = (string passId) => new List<string> { passId } });");
+
+        var result = await tenant.FillAsync("crm", TestEvents.Fill(), CancellationToken.None);
+
+        result.Status.Should().Be(InvocationStatus.Failed);
+        result.Error.Should().StartWith("InvalidOperationException: Fill returned List<string>, which is not a JSON object; return a dictionary, an anonymous object, a JsonObject or a FillResult.");
+    }
+}
