@@ -1,1 +1,3 @@
-return 0;
+using WalletCrew.Plugins.Cli;
+
+return await WcpCli.RunAsync(args, Console.Out, Console.Error, CancellationToken.None);

@@ -1,0 +1,68 @@
+using System.CommandLine;
+using WalletCrew.Plugins.Engine;
+
+namespace WalletCrew.Plugins.Cli.Commands;
+
+/// <summary>Arguments and options shared by the commands that run connectors.</summary>
+internal static class CommonOptions
+{
+    public static Argument<DirectoryInfo> TenantDirectory() => new("tenantDir")
+    {
+        Description = "The tenant folder (named by the tenant id), holding server/script/**/*.csx.",
+    };
+
+    public static Option<string[]> Secrets() => new("--secret")
+    {
+        Description = "A tenant secret as NAME=VALUE; repeat for several.",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    public static Option<string[]> Identifiers() => new("--identifier")
+    {
+        Description = "A pass identifier as key=value, e.g. customerId=C42; repeat for several.",
+    };
+
+    public static Option<bool> AllowLoopback() => new("--allow-loopback")
+    {
+        Description = "Let connectors call loopback and private addresses (development only).",
+    };
+
+    /// <summary>Parses repeated <c>key=value</c> options, reporting the first malformed one.</summary>
+    public static bool TryParsePairs(string[]? values, string option, TextWriter error, out Dictionary<string, string> pairs)
+    {
+        pairs = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var value in values ?? [])
+        {
+            var equals = value.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                error.WriteLine($"{option} '{value}' is not of the form key=value.");
+                return false;
+            }
+
+            pairs[value[..equals]] = value[(equals + 1)..];
+        }
+
+        return true;
+    }
+
+    public static ConnectorEngine CreateEngine(string tenantId, Dictionary<string, string> secrets, bool allowLoopback)
+    {
+        var source = new InMemorySecretSource();
+        foreach (var (name, value) in secrets)
+        {
+            source.Set(tenantId, name, value);
+        }
+
+        return new ConnectorEngine(new ConnectorEngineOptions { Secrets = source, AllowLoopback = allowLoopback });
+    }
+
+    /// <summary>Prints diagnostics with paths a terminal or an editor can open from the current folder.</summary>
+    public static void WriteDiagnostics(TenantConnectors tenant, string tenantDirectoryAsGiven, TextWriter writer)
+    {
+        foreach (var diagnostic in tenant.Diagnostics)
+        {
+            writer.WriteLine((diagnostic with { Path = Path.Combine(tenantDirectoryAsGiven, diagnostic.Path).Replace('\\', '/') }).ToString());
+        }
+    }
+}

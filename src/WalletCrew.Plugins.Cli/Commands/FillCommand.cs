@@ -1,0 +1,87 @@
+using System.CommandLine;
+using System.Text.Json;
+using WalletCrew.Plugins.Engine;
+
+namespace WalletCrew.Plugins.Cli.Commands;
+
+/// <summary><c>wcp fill &lt;tenantDir&gt; &lt;providerName&gt; ...</c>: runs a customer provider once and prints the data as JSON.</summary>
+internal static class FillCommand
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public static Command Create()
+    {
+        var tenantDirectory = CommonOptions.TenantDirectory();
+        var provider = new Argument<string>("providerName") { Description = "The provider's name (the last part of runtime.scriptable.customerProvider.<name>)." };
+        var passId = new Option<string>("--pass-id") { Description = "The pass id.", DefaultValueFactory = _ => "cli-pass" };
+        var passType = new Option<string>("--pass-type") { Description = "The pass type.", DefaultValueFactory = _ => "loyalty" };
+        var data = new Option<string[]>("--data") { Description = "The pass's current data as key=JSON value, e.g. points=10; repeat for several." };
+        var identifiers = CommonOptions.Identifiers();
+        var secrets = CommonOptions.Secrets();
+        var allowLoopback = CommonOptions.AllowLoopback();
+
+        var command = new Command("fill", "Run a customer provider's Fill once and print the data to merge as JSON (the tenant log goes to standard error).")
+        {
+            tenantDirectory, provider, passId, passType, identifiers, data, secrets, allowLoopback,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
+            if (!CommonOptions.TryParsePairs(parse.GetValue(identifiers), "--identifier", error, out var identifierValues)
+                || !CommonOptions.TryParsePairs(parse.GetValue(secrets), "--secret", error, out var secretValues)
+                || !CommonOptions.TryParsePairs(parse.GetValue(data), "--data", error, out var dataValues)
+                || !TryParseData(dataValues, error, out var passData))
+            {
+                return ExitCodes.Usage;
+            }
+
+            var directory = parse.GetValue(tenantDirectory)!;
+            var tenantId = directory.Name;
+            using var engine = CommonOptions.CreateEngine(tenantId, secretValues, parse.GetValue(allowLoopback));
+            using var tenant = engine.LoadTenant(directory.FullName);
+            CommonOptions.WriteDiagnostics(tenant, directory.ToString(), error);
+            if (tenant.HasErrors)
+            {
+                return ExitCodes.Failure;
+            }
+
+            var request = new FillRequest(tenantId, parse.GetValue(passId)!, parse.GetValue(passType)!, identifierValues, passData);
+            var result = await tenant.FillAsync(parse.GetValue(provider)!, request, cancellationToken);
+            foreach (var line in tenant.LoadLog.Concat(result.Log))
+            {
+                error.WriteLine(line.ToString());
+            }
+
+            if (!result.Succeeded)
+            {
+                error.WriteLine($"{result.Status}: {result.Error}");
+                return ExitCodes.Failure;
+            }
+
+            output.WriteLine(result.Data!.ToJsonString(Indented));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static bool TryParseData(Dictionary<string, string> values, TextWriter error, out Dictionary<string, JsonElement> data)
+    {
+        data = [];
+        foreach (var (key, text) in values)
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(text);
+                data[key] = document.RootElement.Clone();
+            }
+            catch (JsonException exception)
+            {
+                error.WriteLine($"--data {key}: '{text}' is not a JSON value ({exception.Message}). Quote strings: {key}='\"text\"'.");
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
