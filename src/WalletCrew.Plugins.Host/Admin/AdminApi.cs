@@ -1,0 +1,142 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using WalletCrew.Plugins.Host.Delivery;
+using WalletCrew.Plugins.Host.Ingestion;
+using WalletCrew.Plugins.Host.Problems;
+using WalletCrew.Plugins.Host.Store;
+using WalletCrew.Plugins.Host.Tenants;
+
+namespace WalletCrew.Plugins.Host.Admin;
+
+/// <summary>The operators' API under <c>/api/admin</c>: connectors, deliveries, dead letters, replay, queues, tenant logs.</summary>
+internal static class AdminApi
+{
+    private const int DefaultLimit = 100;
+    private const int MaxLimit = 1000;
+
+    public static IEndpointRouteBuilder MapAdmin(this IEndpointRouteBuilder routes)
+    {
+        var admin = routes.MapGroup("/api/admin");
+        admin.MapGet("/connectors", (ITenantRuntime tenants) => TypedResults.Ok(tenants.Describe().Select(ConnectorView.From).ToList()));
+        admin.MapGet("/deliveries", ListAsync);
+        admin.MapGet("/dead-letters", (string? tenantId, int? limit, IEventStore store, CancellationToken ct) => ListAsync("dead", tenantId, null, limit, store, ct));
+        admin.MapGet("/deliveries/{eventId}", GetAsync);
+        admin.MapPost("/deliveries/{eventId}/replay", ReplayOneAsync);
+        admin.MapPost("/replay", ReplayRangeAsync);
+        admin.MapGet("/queues", QueuesAsync);
+        admin.MapGet("/tenants/{tenantId}/logs", LogsAsync);
+        return routes;
+    }
+
+    private static async Task<Results<Ok<List<StoredEvent>>, ProblemHttpResult>> ListAsync(
+        string? status, string? tenantId, string? passId, int? limit, IEventStore store, CancellationToken cancellationToken)
+    {
+        DeliveryStatus? parsed = null;
+        if (status is not null)
+        {
+            if (!DeliveryStatusNames.TryParse(status, out var s))
+            {
+                return Problems.Problems.Invalid("status", $"'{status}' is not a delivery status: use pending, delivered, dead or skipped.");
+            }
+
+            parsed = s;
+        }
+
+        if (limit is < 1 or > MaxLimit)
+        {
+            return Problems.Problems.Invalid("limit", $"'limit' must be between 1 and {MaxLimit}.");
+        }
+
+        var events = await store.ListAsync(new DeliveryQuery(tenantId, parsed, passId, limit ?? DefaultLimit), cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(events.ToList());
+    }
+
+    private static async Task<Results<Ok<StoredEvent>, ProblemHttpResult>> GetAsync(string eventId, IEventStore store, CancellationToken cancellationToken) =>
+        await store.GetAsync(eventId, cancellationToken).ConfigureAwait(false) is { } e
+            ? TypedResults.Ok(e)
+            : Problems.Problems.NotFound("Unknown event", $"No event '{eventId}'.");
+
+    private static async Task<Results<Accepted<StoredEvent>, ProblemHttpResult>> ReplayOneAsync(
+        string eventId, IEventStore store, DeliverySignal signal, TimeProvider time, CancellationToken cancellationToken)
+    {
+        switch (await store.ReplayAsync(eventId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+        {
+            case ReplayResult.NotFound:
+                return Problems.Problems.NotFound("Unknown event", $"No event '{eventId}'.");
+            case ReplayResult.AlreadyPending:
+                return Problems.Problems.Conflict("Event is pending", $"Event '{eventId}' is still pending delivery; only delivered, dead or skipped events can be replayed.");
+            default:
+                signal.Notify();
+                var replayed = await store.GetAsync(eventId, cancellationToken).ConfigureAwait(false);
+                return TypedResults.Accepted($"/api/admin/deliveries/{eventId}", replayed);
+        }
+    }
+
+    private static async Task<Results<Ok<ReplayCount>, ProblemHttpResult>> ReplayRangeAsync(
+        HttpRequest request, IEventStore store, DeliverySignal signal, TimeProvider time, IOptions<ApiOptions> api, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await JsonBodyReader.ReadAsync<ReplayRangeRequest>(request, api.Value.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var now = time.GetUtcNow();
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var to = body!.To ?? now;
+        if (body.From is null)
+        {
+            errors["from"] = ["'from' is required: the earliest receive time to replay (ISO 8601)."];
+        }
+        else if (body.From >= to)
+        {
+            errors["to"] = [$"'to' ({to:o}) must be after 'from' ({body.From:o})."];
+        }
+
+        var status = DeliveryStatus.Dead;
+        if (body.Status is not null && (!DeliveryStatusNames.TryParse(body.Status, out status) || status == DeliveryStatus.Pending))
+        {
+            errors["status"] = [$"'{body.Status}' cannot be replayed: use dead, delivered or skipped."];
+        }
+
+        if (body.TenantId is not null)
+        {
+            RouteValues.CheckTenantId(body.TenantId, errors);
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Problems.Invalid(errors);
+        }
+
+        var count = await store.ReplayAsync(new ReplayRange(body.TenantId, body.From!.Value, to, status), now, cancellationToken).ConfigureAwait(false);
+        signal.Notify();
+        return TypedResults.Ok(new ReplayCount(count));
+    }
+
+    private static async Task<Ok<List<QueueView>>> QueuesAsync(IEventStore store, ConnectorCircuits circuits, CancellationToken cancellationToken)
+    {
+        var states = circuits.States();
+        var stats = await store.GetQueueStatsAsync(cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(stats.Select(s => new QueueView(s.TenantId, s.Pending, s.Dead, s.OldestPendingReceivedAt,
+            states.TryGetValue(s.TenantId, out var state) ? state.ToString().ToLowerInvariant() : "closed")).ToList());
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<TenantLogRecord>>, ProblemHttpResult>> LogsAsync(
+        string tenantId, int? limit, IEventStore store, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        RouteValues.CheckTenantId(tenantId, errors);
+        if (limit is < 1 or > MaxLimit)
+        {
+            errors["limit"] = [$"'limit' must be between 1 and {MaxLimit}."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Problems.Invalid(errors);
+        }
+
+        return TypedResults.Ok(await store.ReadLogAsync(tenantId, limit ?? DefaultLimit, cancellationToken).ConfigureAwait(false));
+    }
+}

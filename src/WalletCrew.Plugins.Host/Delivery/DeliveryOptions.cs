@@ -1,0 +1,61 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace WalletCrew.Plugins.Host.Delivery;
+
+/// <summary>How events are delivered to the hooks: section <c>WalletCrew:Delivery</c>.</summary>
+internal sealed class DeliveryOptions
+{
+    public const string Section = "WalletCrew:Delivery";
+
+    /// <summary>Gets or sets the waits before each retry; once they are used up the event is dead-lettered.</summary>
+    /// <value>The default is Svix's ladder: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h (8 attempts, about 27.6 h).</value>
+    public TimeSpan[]? RetrySchedule { get; set; }
+
+    /// <summary>Gets or sets the random spread applied to each wait, as a fraction of it.</summary>
+    /// <value>The default is 0.2 (±20 %).</value>
+    [Range(0.0, 0.5)]
+    public double JitterRatio { get; set; } = 0.2;
+
+    /// <summary>Gets or sets how many deliveries run at once in this host.</summary>
+    /// <value>The default is 16.</value>
+    [Range(1, 1024)]
+    public int Concurrency { get; set; } = 16;
+
+    /// <summary>Gets or sets how many deliveries of one tenant run at once, so one tenant cannot take every slot.</summary>
+    /// <value>The default is 4.</value>
+    [Range(1, 1024)]
+    public int PerTenantConcurrency { get; set; } = 4;
+
+    /// <summary>Gets or sets how long a claimed event stays leased; must exceed the invocation timeout.</summary>
+    /// <value>The default is 2 minutes.</value>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Gets or sets how often the store is polled when nothing wakes the worker (retries coming due, other hosts' events).</summary>
+    /// <value>The default is 1 second.</value>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Gets or sets the failure ratio over the sampling window that opens a tenant's circuit.</summary>
+    /// <value>The default is 0.7.</value>
+    [Range(0.01, 1.0)]
+    public double CircuitFailureRatio { get; set; } = 0.7;
+
+    /// <summary>Gets or sets the calls needed in the window before the circuit may open.</summary>
+    /// <value>The default is 10.</value>
+    [Range(2, 10_000)]
+    public int CircuitMinimumThroughput { get; set; } = 10;
+
+    /// <summary>Gets or sets the window over which failures are counted.</summary>
+    /// <value>The default is 5 minutes.</value>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan CircuitSamplingDuration { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Gets or sets how long an open circuit stays open before one trial call.</summary>
+    /// <value>The default is 30 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00.500", "01:00:00")]
+    public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Gets the effective retry ladder.</summary>
+    public IReadOnlyList<TimeSpan> EffectiveRetrySchedule => RetrySchedule is { Length: > 0 } schedule ? schedule : DeliveryDefaults.RetrySchedule;
+}

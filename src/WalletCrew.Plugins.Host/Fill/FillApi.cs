@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using WalletCrew.Plugins.Host.Ingestion;
+using WalletCrew.Plugins.Host.Problems;
+using WalletCrew.Plugins.Host.Store;
+using WalletCrew.Plugins.Host.Telemetry;
+using WalletCrew.Plugins.Host.Tenants;
+
+namespace WalletCrew.Plugins.Host.Fill;
+
+/// <summary>
+/// <c>POST /api/tenants/{tenantId}/customer-providers/{name}/fill</c>: 200 with the data, 404 unknown tenant or provider,
+/// 504 on timeout, 502 when the connector fails. The connector's error goes to the tenant log, never to the caller.
+/// </summary>
+internal static class FillApi
+{
+    public static IEndpointRouteBuilder MapFill(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPost("/api/tenants/{tenantId}/customer-providers/{name}/fill", FillAsync).WithName("Fill");
+        return routes;
+    }
+
+    private static async Task<Results<Ok<FillResponse>, ProblemHttpResult>> FillAsync(
+        string tenantId,
+        string name,
+        HttpRequest request,
+        IEventStore store,
+        ITenantRuntime tenants,
+        TimeProvider time,
+        IOptions<ApiOptions> api,
+        IOptions<EngineSettings> engine,
+        CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        RouteValues.CheckTenantId(tenantId, errors);
+        RouteValues.CheckId("name", name, errors);
+        if (errors.Count > 0)
+        {
+            return Problems.Problems.Invalid(errors);
+        }
+
+        var (body, problem) = await JsonBodyReader.ReadAsync<FillRequestBody>(request, api.Value.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        RouteValues.CheckId("passId", body!.PassId, errors);
+        RouteValues.CheckId("passType", body.PassType, errors, required: false);
+        if (errors.Count > 0)
+        {
+            return Problems.Problems.Invalid(errors);
+        }
+
+        if (!tenants.Contains(tenantId))
+        {
+            return Problems.Problems.NotFound("Unknown tenant", $"No tenant '{tenantId}' is loaded: its folder must exist under the tenants root.");
+        }
+
+        using var activity = HostTelemetry.Source.StartActivity("wcp.fill");
+        activity?.SetTag("wcp.tenant_id", tenantId).SetTag("wcp.provider", name);
+        var fill = new FillRequest(tenantId, body.PassId!, body.PassType ?? "", body.Identifiers ?? [], body.Data ?? []);
+        var started = Stopwatch.GetTimestamp();
+        var outcome = await tenants.FillAsync(tenantId, name, fill, cancellationToken).ConfigureAwait(false);
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        HostTelemetry.InvocationDuration.Record(elapsed.TotalMilliseconds, new KeyValuePair<string, object?>("kind", "fill"), new KeyValuePair<string, object?>("tenant", tenantId));
+
+        if (outcome.Status is not (HookStatus.NotRegistered or HookStatus.UnknownTenant))
+        {
+            await store.AppendLogAsync(new TenantLogRecord(tenantId, time.GetUtcNow(), "fill", null, null, outcome.Status.ToString().ToLowerInvariant(),
+                (long)elapsed.TotalMilliseconds, outcome.Error, [.. outcome.Log.Select(l => new TenantLogLine(l.Level.ToString(), l.Message))]), CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return outcome.Status switch
+        {
+            HookStatus.Succeeded => TypedResults.Ok(new FillResponse(outcome.Data ?? [])),
+            HookStatus.UnknownTenant => Problems.Problems.NotFound("Unknown tenant", outcome.Error ?? ""),
+            HookStatus.NotRegistered => Problems.Problems.NotFound("Unknown customer provider", outcome.Error ?? $"Tenant '{tenantId}' has no customer provider named '{name}'."),
+            HookStatus.TimedOut => Problems.Problems.Timeout(
+                $"Customer provider '{name}' of tenant '{tenantId}' did not finish within {engine.Value.InvocationTimeout.TotalSeconds:0.###} s ({EngineSettings.Section}:InvocationTimeout)."),
+            _ => Problems.Problems.ConnectorFailed(
+                $"Customer provider '{name}' of tenant '{tenantId}' failed. The error is in the tenant log: GET /api/admin/tenants/{tenantId}/logs."),
+        };
+    }
+}

@@ -1,0 +1,18 @@
+namespace WalletCrew.Plugins.Host;
+
+/// <summary>What <c>wcp serve</c> passes to the host; everything else comes from configuration (<c>WalletCrew:*</c>).</summary>
+public sealed class HostSettings
+{
+    /// <summary>Gets the tenants root: one folder per tenant id.</summary>
+    public required string TenantsRoot { get; init; }
+
+    /// <summary>Gets the addresses to listen on, such as <c>http://127.0.0.1:5080</c>; configuration decides when null.</summary>
+    public string? Urls { get; init; }
+
+    /// <summary>Gets the event store: <c>sqlite:&lt;path&gt;</c> (PostgreSQL, <c>postgres:&lt;conn&gt;</c>, comes next).</summary>
+    /// <value>The default is <c>sqlite:wcp.db</c>.</value>
+    public string Store { get; init; } = "sqlite:wcp.db";
+
+    /// <summary>Gets a value indicating whether connectors may call loopback and private addresses (development and tests only).</summary>
+    public bool AllowLoopback { get; init; }
+}

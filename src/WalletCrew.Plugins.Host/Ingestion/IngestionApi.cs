@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using WalletCrew.Plugins.Host.Delivery;
+using WalletCrew.Plugins.Host.Problems;
+using WalletCrew.Plugins.Host.Store;
+using WalletCrew.Plugins.Host.Telemetry;
+using WalletCrew.Plugins.Host.Tenants;
+
+namespace WalletCrew.Plugins.Host.Ingestion;
+
+/// <summary><c>POST /api/tenants/{tenantId}/passes/{passId}/installations</c>: validate, commit, then answer 202; never calls a connector inline.</summary>
+internal static partial class IngestionApi
+{
+    public static IEndpointRouteBuilder MapIngestion(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPost("/api/tenants/{tenantId}/passes/{passId}/installations", IngestAsync).WithName("IngestInstallation");
+        return routes;
+    }
+
+    private static async Task<Results<Accepted<IngestResponse>, ProblemHttpResult>> IngestAsync(
+        string tenantId,
+        string passId,
+        HttpRequest request,
+        IEventStore store,
+        ITenantRuntime tenants,
+        DeliverySignal signal,
+        TimeProvider time,
+        IOptions<ApiOptions> api,
+        ILoggerFactory loggers,
+        CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        RouteValues.CheckTenantId(tenantId, errors);
+        RouteValues.CheckId("passId", passId, errors);
+        if (errors.Count > 0)
+        {
+            return Problems.Problems.Invalid(errors);
+        }
+
+        var (body, problem) = await JsonBodyReader.ReadAsync<InstallationRequest>(request, api.Value.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var command = Validate(tenantId, passId, body!, time.GetUtcNow(), errors);
+        if (command is null)
+        {
+            return Problems.Problems.Invalid(errors);
+        }
+
+        if (!tenants.Contains(tenantId))
+        {
+            return Problems.Problems.NotFound("Unknown tenant", $"No tenant '{tenantId}' is loaded: its folder must exist under the tenants root.");
+        }
+
+        using var activity = HostTelemetry.Source.StartActivity("wcp.ingest");
+        activity?.SetTag("wcp.tenant_id", tenantId).SetTag("wcp.pass_id", passId);
+        IngestOutcome outcome;
+        try
+        {
+            outcome = await store.IngestAsync(command, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogStoreFailed(loggers.CreateLogger("WalletCrew.Plugins.Host.Ingestion"), exception, tenantId, passId);
+            return Problems.Problems.StoreUnavailable();
+        }
+
+        if (outcome.Created)
+        {
+            HostTelemetry.EventsIngested.Add(1, new KeyValuePair<string, object?>("tenant", tenantId));
+            signal.Notify();
+        }
+
+        activity?.SetTag("wcp.event_id", outcome.EventId).SetTag("wcp.created", outcome.Created);
+        var response = new IngestResponse(outcome.EventId, outcome.Created, outcome.ActiveRegistrationCount, outcome.TotalRegistrationCount);
+        return TypedResults.Accepted(outcome.EventId is null ? (string?)null : $"/api/admin/deliveries/{outcome.EventId}", response);
+    }
+
+    private static IngestCommand? Validate(string tenantId, string passId, InstallationRequest body, DateTimeOffset now, Dictionary<string, string[]> errors)
+    {
+        Device device = default;
+        if (body.Device is null)
+        {
+            errors["device"] = ["'device' is required: 'apple' or 'google'."];
+        }
+        else if (!DeviceNames.TryParse(body.Device, out device))
+        {
+            errors["device"] = [$"'{body.Device}' is not a device: use 'apple' or 'google'."];
+        }
+
+        if (body.Installed is null)
+        {
+            errors["installed"] = ["'installed' is required: true for an install, false for an uninstall."];
+        }
+
+        RouteValues.CheckId("passType", body.PassType, errors);
+        RouteValues.CheckId("deviceId", body.DeviceId, errors, required: false);
+        if (body.Identifiers is { Count: > 64 })
+        {
+            errors["identifiers"] = [$"'identifiers' has {body.Identifiers.Count} entries; at most 64 are accepted."];
+        }
+
+        if (body.RegistrationSource?.Tags is { Count: > 64 })
+        {
+            errors["registrationSource.tags"] = ["'registrationSource.tags' has more than 64 entries."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return null;
+        }
+
+        var source = body.RegistrationSource is { } s ? new RegistrationSourceData(s.Tags ?? [], s.Medium, s.Origin, s.UserAgent) : null;
+        return new IngestCommand(
+            NewEventId: EventIds.New(now),
+            TenantId: tenantId,
+            PassId: passId,
+            PassType: body.PassType!,
+            Device: device,
+            DeviceId: body.DeviceId ?? DeviceNames.ToName(device),
+            Installed: body.Installed!.Value,
+            Identifiers: body.Identifiers ?? [],
+            Source: source,
+            OccurredAt: body.OccurredAt ?? now,
+            ReceivedAt: now);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Ingest for tenant {TenantId} pass {PassId} could not be stored; answered 503")]
+    private static partial void LogStoreFailed(ILogger logger, Exception exception, string tenantId, string passId);
+}

@@ -1,0 +1,52 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace WalletCrew.Plugins.Host.Problems;
+
+/// <summary>Every error the API answers, as ProblemDetails, in one place.</summary>
+internal static class Problems
+{
+    public static ProblemHttpResult Invalid(string field, string message) => Invalid(new Dictionary<string, string[]> { [field] = [message] });
+
+    public static ProblemHttpResult Invalid(IDictionary<string, string[]> errors) => TypedResults.Problem(new HttpValidationProblemDetails(errors)
+    {
+        Status = StatusCodes.Status400BadRequest,
+        Title = "The request is not valid",
+        Detail = string.Join(" ", errors.SelectMany(e => e.Value)),
+    });
+
+    public static ProblemHttpResult MalformedJson(string field, string message) => TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
+    {
+        Status = StatusCodes.Status400BadRequest,
+        Title = "The request body is not valid JSON",
+        Detail = message,
+    });
+
+    public static ProblemHttpResult TooLarge(long? size, int limit) => TypedResults.Problem(
+        statusCode: StatusCodes.Status413PayloadTooLarge,
+        title: "The request body is too large",
+        detail: size is { } s
+            ? $"The body is {s} bytes; the limit is {limit} bytes ({ApiOptions.Section}:MaxRequestBodyBytes)."
+            : $"The body exceeds the limit of {limit} bytes ({ApiOptions.Section}:MaxRequestBodyBytes).");
+
+    public static ProblemHttpResult UnsupportedMediaType(string? contentType) => TypedResults.Problem(
+        statusCode: StatusCodes.Status415UnsupportedMediaType,
+        title: "The request body must be JSON",
+        detail: $"Content-Type '{contentType}' is not JSON; send 'application/json'.");
+
+    public static ProblemHttpResult NotFound(string title, string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: title, detail: detail);
+
+    public static ProblemHttpResult Conflict(string title, string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: title, detail: detail);
+
+    public static ProblemHttpResult StoreUnavailable() => TypedResults.Problem(
+        statusCode: StatusCodes.Status503ServiceUnavailable,
+        title: "The event store is unavailable",
+        detail: "Nothing was stored; retry the request.");
+
+    public static ProblemHttpResult Timeout(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status504GatewayTimeout, title: "The connector timed out", detail: detail);
+
+    public static ProblemHttpResult ConnectorFailed(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status502BadGateway, title: "The connector failed", detail: detail);
+}

@@ -1,0 +1,16 @@
+namespace WalletCrew.Plugins.Host.Store;
+
+/// <summary>Asks the store for due events to deliver, leased to one owner.</summary>
+/// <param name="Owner">The worker taking the lease (unique per host process).</param>
+/// <param name="Now">The current time; events due at or before it qualify.</param>
+/// <param name="LeaseDuration">How long the lease holds before another worker may take the event.</param>
+/// <param name="MaxEvents">The most events to return.</param>
+/// <param name="MaxPerTenant">The most events of one tenant to return, so tenants take turns.</param>
+/// <param name="ExcludedTenants">Tenants not to claim for now (circuit open, no free slot).</param>
+internal sealed record ClaimRequest(
+    string Owner,
+    DateTimeOffset Now,
+    TimeSpan LeaseDuration,
+    int MaxEvents,
+    int MaxPerTenant,
+    IReadOnlyCollection<string> ExcludedTenants);

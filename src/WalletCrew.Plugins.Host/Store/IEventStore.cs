@@ -1,0 +1,44 @@
+namespace WalletCrew.Plugins.Host.Store;
+
+/// <summary>
+/// The durable event store and delivery queue. Implementations must let several hosts share one database:
+/// claims are leases (owner and expiry) taken atomically, and every write by a worker is conditional on its lease.
+/// </summary>
+internal interface IEventStore
+{
+    /// <summary>Creates or upgrades the schema.</summary>
+    Task InitializeAsync(CancellationToken cancellationToken);
+
+    /// <summary>Records an installation change in one transaction: registration, counts, per-pass sequence and event.</summary>
+    Task<IngestOutcome> IngestAsync(IngestCommand command, CancellationToken cancellationToken);
+
+    /// <summary>Leases due events: only the lowest pending sequence of each pass, a few per tenant at a time.</summary>
+    Task<IReadOnlyList<StoredEvent>> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Writes how a leased delivery ended and releases the lease; ignored when the caller no longer holds it.</summary>
+    Task<bool> CompleteAsync(DeliveryOutcome outcome, CancellationToken cancellationToken);
+
+    /// <summary>Gives leased events back untouched (used on shutdown).</summary>
+    Task ReleaseAsync(string owner, IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken);
+
+    /// <summary>Returns one event, or null.</summary>
+    Task<StoredEvent?> GetAsync(string eventId, CancellationToken cancellationToken);
+
+    /// <summary>Lists events, newest first.</summary>
+    Task<IReadOnlyList<StoredEvent>> ListAsync(DeliveryQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Makes one event pending again with the same EventId, a fresh retry ladder and the replay mark.</summary>
+    Task<ReplayResult> ReplayAsync(string eventId, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Makes every event in the range pending again; returns how many.</summary>
+    Task<int> ReplayAsync(ReplayRange range, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Appends an invocation to the tenant log (Fill calls; deliveries write theirs with <see cref="CompleteAsync"/>).</summary>
+    Task AppendLogAsync(TenantLogRecord record, CancellationToken cancellationToken);
+
+    /// <summary>Returns the newest tenant log entries, newest first.</summary>
+    Task<IReadOnlyList<TenantLogRecord>> ReadLogAsync(string tenantId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Returns pending and dead counts per tenant.</summary>
+    Task<IReadOnlyList<TenantQueueStats>> GetQueueStatsAsync(CancellationToken cancellationToken);
+}

@@ -1,0 +1,8 @@
+namespace WalletCrew.Plugins.Host.Store;
+
+/// <summary>What ingest committed.</summary>
+/// <param name="EventId">The new event, or on a repeat the event that made the current state (null when there never was one).</param>
+/// <param name="Created">Whether this call was a state transition that created <paramref name="EventId"/>.</param>
+/// <param name="ActiveRegistrationCount">Active registrations of the pass after the change.</param>
+/// <param name="TotalRegistrationCount">Registrations of the pass ever made, after the change.</param>
+internal sealed record IngestOutcome(string? EventId, bool Created, int ActiveRegistrationCount, int TotalRegistrationCount);

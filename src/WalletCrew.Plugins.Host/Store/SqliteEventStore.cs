@@ -1,0 +1,301 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using static WalletCrew.Plugins.Host.Store.SqliteRows;
+
+namespace WalletCrew.Plugins.Host.Store;
+
+/// <summary>
+/// The embedded store: one SQLite file in WAL mode. Every write is one transaction taken with <c>BEGIN IMMEDIATE</c>,
+/// and claims are a single <c>UPDATE … RETURNING</c>, so several processes on one file still never share a lease.
+/// </summary>
+internal sealed class SqliteEventStore(SqliteStoreOptions options) : IEventStore
+{
+    private readonly string _connectionString = new SqliteConnectionStringBuilder
+    {
+        DataSource = options.Path,
+        Mode = SqliteOpenMode.ReadWriteCreate,
+        Pooling = true,
+        DefaultTimeout = 30,
+    }.ToString();
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(options.Path));
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, "PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, SqliteSchema.Create, cancellationToken).ConfigureAwait(false);
+        await using var version = connection.CreateCommand();
+        version.CommandText = "INSERT INTO schema_info(version) SELECT $v WHERE NOT EXISTS (SELECT 1 FROM schema_info);";
+        version.Add("$v", SqliteSchema.Version);
+        await version.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IngestOutcome> IngestAsync(IngestCommand c, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var device = DeviceName(c.Device);
+
+        await using var current = connection.CreateCommand();
+        current.CommandText = """
+            SELECT generation, unregistered_at, install_event_id, uninstall_event_id FROM registrations
+            WHERE tenant_id = $t AND pass_id = $p AND device = $d AND device_id = $di ORDER BY generation DESC LIMIT 1;
+            """;
+        current.Add("$t", c.TenantId).Add("$p", c.PassId).Add("$d", device).Add("$di", c.DeviceId);
+        long generation = 0;
+        bool active = false;
+        string? installEvent = null, uninstallEvent = null;
+        await using (var reader = await current.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                generation = reader.GetInt64(0);
+                active = reader.IsDBNull(1);
+                installEvent = reader.GetString(2);
+                uninstallEvent = reader.IsDBNull(3) ? null : reader.GetString(3);
+            }
+        }
+
+        if (c.Installed == active)
+        {
+            // Not a state transition: acknowledge with the event that made the current state.
+            var (a, t) = await CountAsync(connection, c, cancellationToken).ConfigureAwait(false);
+            return new IngestOutcome(c.Installed ? installEvent : uninstallEvent, false, a, t);
+        }
+
+        await using (var registration = connection.CreateCommand())
+        {
+            registration.CommandText = c.Installed
+                ? """
+                  INSERT INTO registrations(tenant_id, pass_id, device, device_id, generation, registered_at, install_event_id)
+                  VALUES($t, $p, $d, $di, $g, $at, $e);
+                  """
+                : """
+                  UPDATE registrations SET unregistered_at = $at, uninstall_event_id = $e
+                  WHERE tenant_id = $t AND pass_id = $p AND device = $d AND device_id = $di AND generation = $g;
+                  """;
+            registration.Add("$t", c.TenantId).Add("$p", c.PassId).Add("$d", device).Add("$di", c.DeviceId)
+                .Add("$g", c.Installed ? generation + 1 : generation).Add("$at", ToMs(c.OccurredAt)).Add("$e", c.NewEventId);
+            await registration.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var (activeCount, totalCount) = await CountAsync(connection, c, cancellationToken).ConfigureAwait(false);
+
+        long seq;
+        await using (var sequence = connection.CreateCommand())
+        {
+            sequence.CommandText = """
+                INSERT INTO passes(tenant_id, pass_id, last_seq) VALUES($t, $p, 1)
+                ON CONFLICT(tenant_id, pass_id) DO UPDATE SET last_seq = last_seq + 1
+                RETURNING last_seq;
+                """;
+            sequence.Add("$t", c.TenantId).Add("$p", c.PassId);
+            seq = (long)(await sequence.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+
+        await using (var insert = connection.CreateCommand())
+        {
+            insert.CommandText = """
+                INSERT INTO events(event_id, tenant_id, pass_id, seq, pass_type, device, device_id, installed, identifiers, source,
+                    active_count, total_count, occurred_at, received_at, status, next_attempt_at)
+                VALUES($e, $t, $p, $seq, $pt, $d, $di, $i, $ids, $src, $ac, $tc, $oa, $ra, 'pending', $ra);
+                """;
+            insert.Add("$e", c.NewEventId).Add("$t", c.TenantId).Add("$p", c.PassId).Add("$seq", seq).Add("$pt", c.PassType)
+                .Add("$d", device).Add("$di", c.DeviceId).Add("$i", c.Installed ? 1 : 0)
+                .Add("$ids", JsonSerializer.Serialize(c.Identifiers, StoreJson.Options))
+                .Add("$src", c.Source is null ? null : JsonSerializer.Serialize(c.Source, StoreJson.Options))
+                .Add("$ac", activeCount).Add("$tc", totalCount).Add("$oa", ToMs(c.OccurredAt)).Add("$ra", ToMs(c.ReceivedAt));
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new IngestOutcome(c.NewEventId, true, activeCount, totalCount);
+    }
+
+    public async Task<IReadOnlyList<StoredEvent>> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = SqliteSchema.Claim;
+        command.Add("$owner", request.Owner).Add("$until", ToMs(request.Now + request.LeaseDuration)).Add("$now", ToMs(request.Now))
+            .Add("$excluded", JsonSerializer.Serialize(request.ExcludedTenants)).Add("$perTenant", request.MaxPerTenant).Add("$max", request.MaxEvents);
+        return await ReadEventsAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> CompleteAsync(DeliveryOutcome o, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        var failed = o.CountsAsAttempt && o.Status is DeliveryStatus.Pending or DeliveryStatus.Dead;
+        command.CommandText = """
+            UPDATE events SET status = $s, attempts = attempts + $inc, failures = failures + $finc,
+                next_attempt_at = COALESCE($next, next_attempt_at), last_error = COALESCE($err, last_error),
+                completed_at = $done, lease_owner = NULL, lease_expires_at = NULL
+            WHERE event_id = $e AND lease_owner = $owner AND status = 'pending';
+            """;
+        command.Add("$s", o.Status.ToName()).Add("$inc", o.CountsAsAttempt ? 1 : 0).Add("$finc", failed ? 1 : 0)
+            .Add("$next", o.RetryAt is { } next ? ToMs(next) : null).Add("$err", o.Error)
+            .Add("$done", o.Status == DeliveryStatus.Pending ? null : ToMs(o.At)).Add("$e", o.EventId).Add("$owner", o.Owner);
+        var changed = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        if (o.Log is not null)
+        {
+            await InsertLogAsync(connection, o.Log, cancellationToken).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return changed;
+    }
+
+    public async Task ReleaseAsync(string owner, IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            UPDATE events SET lease_owner = NULL, lease_expires_at = NULL
+            WHERE lease_owner = $owner AND event_id IN (SELECT value FROM json_each($ids));
+            """;
+        command.Add("$owner", owner).Add("$ids", JsonSerializer.Serialize(eventIds));
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<StoredEvent?> GetAsync(string eventId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT * FROM events WHERE event_id = $e;";
+        command.Add("$e", eventId);
+        return (await ReadEventsAsync(command, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+    }
+
+    public async Task<IReadOnlyList<StoredEvent>> ListAsync(DeliveryQuery query, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT * FROM events
+            WHERE ($t IS NULL OR tenant_id = $t) AND ($s IS NULL OR status = $s) AND ($p IS NULL OR pass_id = $p)
+            ORDER BY received_at DESC, seq DESC LIMIT $limit;
+            """;
+        command.Add("$t", query.TenantId).Add("$s", query.Status?.ToName()).Add("$p", query.PassId).Add("$limit", query.Limit);
+        return await ReadEventsAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<ReplayResult> ReplayAsync(string eventId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = SqliteStoreSql.ReplayOne;
+        command.Add("$e", eventId).Add("$now", ToMs(now));
+        if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
+        {
+            return ReplayResult.Replayed;
+        }
+
+        return await GetAsync(eventId, cancellationToken).ConfigureAwait(false) is null ? ReplayResult.NotFound : ReplayResult.AlreadyPending;
+    }
+
+    public async Task<int> ReplayAsync(ReplayRange range, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = SqliteStoreSql.ReplayRange;
+        command.Add("$now", ToMs(now)).Add("$s", range.Status.ToName()).Add("$from", ToMs(range.From)).Add("$to", ToMs(range.To)).Add("$t", range.TenantId);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task AppendLogAsync(TenantLogRecord record, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await InsertLogAsync(connection, record, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<TenantLogRecord>> ReadLogAsync(string tenantId, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT * FROM tenant_logs WHERE tenant_id = $t ORDER BY id DESC LIMIT $limit;";
+        command.Add("$t", tenantId).Add("$limit", limit);
+        var records = new List<TenantLogRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            records.Add(ReadLog(reader));
+        }
+
+        return records;
+    }
+
+    public async Task<IReadOnlyList<TenantQueueStats>> GetQueueStatsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = SqliteStoreSql.QueueStats;
+        var stats = new List<TenantQueueStats>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            stats.Add(new TenantQueueStats(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.IsDBNull(3) ? null : FromMs(reader.GetInt64(3))));
+        }
+
+        return stats;
+    }
+
+    private static async Task InsertLogAsync(SqliteConnection connection, TenantLogRecord record, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO tenant_logs(tenant_id, at, kind, event_id, attempt, status, duration_ms, error, entries)
+            VALUES($t, $at, $k, $e, $a, $s, $d, $err, $entries);
+            """;
+        command.Add("$t", record.TenantId).Add("$at", ToMs(record.At)).Add("$k", record.Kind).Add("$e", record.EventId).Add("$a", record.Attempt)
+            .Add("$s", record.Status).Add("$d", record.DurationMs).Add("$err", record.Error)
+            .Add("$entries", JsonSerializer.Serialize(record.Entries, StoreJson.Options));
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
+        var events = new List<StoredEvent>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            events.Add(ReadEvent(reader));
+        }
+
+        return events;
+    }
+
+    private static async Task<(int Active, int Total)> CountAsync(SqliteConnection connection, IngestCommand c, CancellationToken cancellationToken)
+    {
+        await using var count = connection.CreateCommand();
+        count.CommandText = """
+            SELECT COALESCE(SUM(CASE WHEN unregistered_at IS NULL THEN 1 ELSE 0 END), 0), COUNT(*)
+            FROM registrations WHERE tenant_id = $t AND pass_id = $p;
+            """;
+        count.Add("$t", c.TenantId).Add("$p", c.PassId);
+        await using var reader = await count.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return (reader.GetInt32(0), reader.GetInt32(1));
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, $"PRAGMA synchronous={options.Synchronous}; PRAGMA busy_timeout=30000;", cancellationToken).ConfigureAwait(false);
+        return connection;
+    }
+}

@@ -1,0 +1,60 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+
+namespace WalletCrew.Plugins.Host.Store;
+
+/// <summary>Maps SQLite rows and values to the store's records.</summary>
+internal static class SqliteRows
+{
+    public static long ToMs(DateTimeOffset value) => value.ToUnixTimeMilliseconds();
+
+    public static DateTimeOffset FromMs(long value) => DateTimeOffset.FromUnixTimeMilliseconds(value);
+
+    public static string DeviceName(Device device) => device == Device.Apple ? "apple" : "google";
+
+    public static Device ParseDevice(string name) => name == "apple" ? Device.Apple : Device.Google;
+
+    public static StoredEvent ReadEvent(SqliteDataReader r)
+    {
+        var source = r.IsDBNull(r.GetOrdinal("source")) ? null : JsonSerializer.Deserialize<RegistrationSourceData>(r.GetString(r.GetOrdinal("source")), StoreJson.Options);
+        return new StoredEvent(
+            EventId: r.GetString(r.GetOrdinal("event_id")),
+            TenantId: r.GetString(r.GetOrdinal("tenant_id")),
+            PassId: r.GetString(r.GetOrdinal("pass_id")),
+            Seq: r.GetInt64(r.GetOrdinal("seq")),
+            PassType: r.GetString(r.GetOrdinal("pass_type")),
+            Device: ParseDevice(r.GetString(r.GetOrdinal("device"))),
+            DeviceId: r.GetString(r.GetOrdinal("device_id")),
+            Installed: r.GetInt64(r.GetOrdinal("installed")) != 0,
+            Identifiers: JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(r.GetOrdinal("identifiers")), StoreJson.Options) ?? [],
+            Source: source,
+            ActiveRegistrationCount: r.GetInt32(r.GetOrdinal("active_count")),
+            TotalRegistrationCount: r.GetInt32(r.GetOrdinal("total_count")),
+            OccurredAt: FromMs(r.GetInt64(r.GetOrdinal("occurred_at"))),
+            ReceivedAt: FromMs(r.GetInt64(r.GetOrdinal("received_at"))),
+            Status: DeliveryStatusNames.Parse(r.GetString(r.GetOrdinal("status"))),
+            Attempts: r.GetInt32(r.GetOrdinal("attempts")),
+            Failures: r.GetInt32(r.GetOrdinal("failures")),
+            NextAttemptAt: FromMs(r.GetInt64(r.GetOrdinal("next_attempt_at"))),
+            LastError: r.IsDBNull(r.GetOrdinal("last_error")) ? null : r.GetString(r.GetOrdinal("last_error")),
+            CompletedAt: r.IsDBNull(r.GetOrdinal("completed_at")) ? null : FromMs(r.GetInt64(r.GetOrdinal("completed_at"))),
+            IsReplay: r.GetInt64(r.GetOrdinal("is_replay")) != 0);
+    }
+
+    public static TenantLogRecord ReadLog(SqliteDataReader r) => new(
+        TenantId: r.GetString(r.GetOrdinal("tenant_id")),
+        At: FromMs(r.GetInt64(r.GetOrdinal("at"))),
+        Kind: r.GetString(r.GetOrdinal("kind")),
+        EventId: r.IsDBNull(r.GetOrdinal("event_id")) ? null : r.GetString(r.GetOrdinal("event_id")),
+        Attempt: r.IsDBNull(r.GetOrdinal("attempt")) ? null : r.GetInt32(r.GetOrdinal("attempt")),
+        Status: r.GetString(r.GetOrdinal("status")),
+        DurationMs: r.GetInt64(r.GetOrdinal("duration_ms")),
+        Error: r.IsDBNull(r.GetOrdinal("error")) ? null : r.GetString(r.GetOrdinal("error")),
+        Entries: JsonSerializer.Deserialize<List<TenantLogLine>>(r.GetString(r.GetOrdinal("entries")), StoreJson.Options) ?? []);
+
+    public static SqliteCommand Add(this SqliteCommand command, string name, object? value)
+    {
+        command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        return command;
+    }
+}

@@ -1,0 +1,25 @@
+namespace WalletCrew.Plugins.Host.Store;
+
+/// <summary>The SQLite store's longer statements.</summary>
+internal static class SqliteStoreSql
+{
+    public const string ReplayOne = """
+        UPDATE events SET status = 'pending', failures = 0, next_attempt_at = $now, is_replay = 1, completed_at = NULL,
+            lease_owner = NULL, lease_expires_at = NULL
+        WHERE event_id = $e AND status <> 'pending';
+        """;
+
+    public const string ReplayRange = """
+        UPDATE events SET status = 'pending', failures = 0, next_attempt_at = $now, is_replay = 1, completed_at = NULL,
+            lease_owner = NULL, lease_expires_at = NULL
+        WHERE status = $s AND received_at >= $from AND received_at < $to AND ($t IS NULL OR tenant_id = $t);
+        """;
+
+    public const string QueueStats = """
+        SELECT tenant_id,
+               SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END),
+               SUM(CASE WHEN status = 'dead' THEN 1 ELSE 0 END),
+               MIN(CASE WHEN status = 'pending' THEN received_at END)
+        FROM events WHERE status IN ('pending', 'dead') GROUP BY tenant_id ORDER BY tenant_id;
+        """;
+}

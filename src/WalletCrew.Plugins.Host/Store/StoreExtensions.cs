@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace WalletCrew.Plugins.Host.Store;
+
+/// <summary>Registers the event store chosen by <see cref="HostSettings.Store"/>, and creates its schema on start.</summary>
+internal static class StoreExtensions
+{
+    public static IServiceCollection AddWalletCrewStore(this IServiceCollection services, HostSettings settings, IConfiguration configuration)
+    {
+        var store = settings.Store;
+        if (store.StartsWith("sqlite:", StringComparison.Ordinal) && store.Length > "sqlite:".Length)
+        {
+            var synchronous = configuration["WalletCrew:Store:Synchronous"] ?? "FULL";
+            if (synchronous is not ("FULL" or "NORMAL" or "EXTRA"))
+            {
+                throw new InvalidOperationException($"WalletCrew:Store:Synchronous is '{synchronous}'; use FULL (default), EXTRA or NORMAL.");
+            }
+
+            services.TryAddSingleton<IEventStore>(new SqliteEventStore(new SqliteStoreOptions(store["sqlite:".Length..], synchronous)));
+        }
+        else if (store.StartsWith("postgres:", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"The store '{Redact(store)}' is PostgreSQL, which this build does not include yet; use --store sqlite:<path>.");
+        }
+        else
+        {
+            throw new InvalidOperationException($"The store '{Redact(store)}' is not understood; use --store sqlite:<path> (for example sqlite:wcp.db).");
+        }
+
+        services.AddHostedService<StoreInitializer>();
+        return services;
+    }
+
+    // A connection string may carry a password; show only the scheme.
+    private static string Redact(string store) => store.StartsWith("sqlite:", StringComparison.Ordinal) ? store : store.Split(':', 2)[0] + ":…";
+}

@@ -1,0 +1,17 @@
+namespace WalletCrew.Plugins.Host.Tenants;
+
+/// <summary>The host's one seam to the engine: the loaded tenants and the calls into their connectors.</summary>
+internal interface ITenantRuntime
+{
+    /// <summary>Returns whether a tenant with this id is loaded.</summary>
+    bool Contains(string tenantId);
+
+    /// <summary>Invokes the tenant's pass updaters for the event.</summary>
+    Task<HookOutcome> DeliverAsync(PassInstallationEvent e, CancellationToken cancellationToken);
+
+    /// <summary>Invokes one of the tenant's customer providers.</summary>
+    Task<HookOutcome> FillAsync(string tenantId, string providerName, FillRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Describes every loaded tenant.</summary>
+    IReadOnlyList<TenantSnapshot> Describe();
+}

@@ -1,0 +1,73 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using WalletCrew.Plugins.Host.Admin;
+using WalletCrew.Plugins.Host.Delivery;
+using WalletCrew.Plugins.Host.Fill;
+using WalletCrew.Plugins.Host.Ingestion;
+using WalletCrew.Plugins.Host.Problems;
+using WalletCrew.Plugins.Host.Security;
+using WalletCrew.Plugins.Host.Store;
+using WalletCrew.Plugins.Host.Telemetry;
+using WalletCrew.Plugins.Host.Tenants;
+
+namespace WalletCrew.Plugins.Host;
+
+/// <summary>Builds and runs the host service (<c>wcp serve</c>); reads as the table of contents of its features.</summary>
+public static class WalletCrewHost
+{
+    /// <summary>Builds the host; configuration also comes from <paramref name="args"/>, the environment and appsettings.json.</summary>
+    /// <param name="settings">The tenants root, addresses and store.</param>
+    /// <param name="args">Command-line configuration, such as <c>--WalletCrew:ApiKeys:0=…</c>.</param>
+    /// <returns>The application, ready to run.</returns>
+    public static WebApplication Build(HostSettings settings, string[] args) => Build(CreateBuilder(settings, args));
+
+    /// <summary>Builds and runs the host until <paramref name="cancellationToken"/> is cancelled or the process is asked to stop.</summary>
+    /// <param name="settings">The tenants root, addresses and store.</param>
+    /// <param name="args">Command-line configuration.</param>
+    /// <param name="cancellationToken">Stops the host gracefully.</param>
+    /// <returns>A task that completes when the host has stopped.</returns>
+    public static async Task RunAsync(HostSettings settings, string[] args, CancellationToken cancellationToken)
+    {
+        var app = Build(settings, args);
+        await using (app.ConfigureAwait(false))
+        {
+            await app.RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Creates the builder with every service registered; tests replace services (such as the clock) before building.</summary>
+    internal static WebApplicationBuilder CreateBuilder(HostSettings settings, string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+        if (settings.Urls is not null)
+        {
+            builder.WebHost.UseUrls(settings.Urls);
+        }
+
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 16 * 1024 * 1024);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddWalletCrewApi();
+        builder.Services.AddWalletCrewAuthentication(builder.Configuration);
+        builder.Services.AddWalletCrewStore(settings, builder.Configuration);
+        builder.Services.AddWalletCrewTenants(settings);
+        builder.Services.AddWalletCrewDelivery();
+        builder.Services.AddWalletCrewTelemetry(builder.Configuration);
+        return builder;
+    }
+
+    /// <summary>Builds the application and maps every route.</summary>
+    internal static WebApplication Build(WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapHealth();
+        app.MapIngestion();
+        app.MapFill();
+        app.MapAdmin();
+        return app;
+    }
+}

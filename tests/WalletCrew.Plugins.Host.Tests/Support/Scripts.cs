@@ -1,0 +1,65 @@
+namespace WalletCrew.Plugins.Host.Tests.Support;
+
+/// <summary>Connector scripts the tests load into real tenants.</summary>
+internal static class Scripts
+{
+    /// <summary>A typed pass updater posting every event (id, pass, state, device, counts, attempt) to <c>{url}</c>.</summary>
+    public static string PostingHook(string url) => $$"""
+        Context.Register(RegistrationKeys.PassUpdater, new Forwarder(Context));
+
+        sealed class Forwarder(IConnectorContext context) : IPassUpdater
+        {
+            public Task OnPassInstalledAsync(PassInstallationEvent e, CancellationToken cancellationToken) => SendAsync(e, cancellationToken);
+
+            public Task OnPassUninstalledAsync(PassInstallationEvent e, CancellationToken cancellationToken) => SendAsync(e, cancellationToken);
+
+            private async Task SendAsync(PassInstallationEvent e, CancellationToken cancellationToken)
+            {
+                await context.FetchAsync("{{url}}", new FetchOptions
+                {
+                    Method = "POST",
+                    Headers = new Dictionary<string, string> { ["Idempotency-Key"] = e.EventId },
+                    Body = new
+                    {
+                        eventId = e.EventId,
+                        tenantId = e.TenantId,
+                        passId = e.PassId,
+                        installed = e.Installed,
+                        device = e.Device.ToString().ToLowerInvariant(),
+                        active = e.AdditionalInformation.RegistrationInformation.ActiveRegistrationCount,
+                        total = e.AdditionalInformation.RegistrationInformation.TotalRegistrationCount,
+                        attempt = e.Attempt,
+                        medium = e.AdditionalInformation.RegistrationSource?.Medium,
+                    },
+                }, cancellationToken);
+                context.Log.LogInformation("Forwarded {EventId}", e.EventId);
+            }
+        }
+        """;
+
+    /// <summary>The documentation's JavaScript-style hook: logs and posts to <c>{url}</c>.</summary>
+    public static string JavaScriptStyleHook(string url) => $$"""
+        async Task onPassInstalled(string passId, string passType, IReadOnlyDictionary<string, string> identifiers, string device) {
+            console.log($"Pass {passId} installed on {device}");
+            await fetch("{{url}}", new FetchOptions { Method = "POST", Body = new { passId, device, customerId = identifiers["customerId"] } });
+        }
+        context.register("runtime.wallet.passUpdater", new { OnPassInstalled = onPassInstalled });
+        """;
+
+    /// <summary>Customer providers: <c>points</c> reads the partner, <c>slow</c> never answers in time, <c>broken</c> throws.</summary>
+    public static string Providers(string url) => $$"""
+        async Task<object> points(string passId, string passType, IReadOnlyDictionary<string, string> identifiers) {
+            var response = await fetch("{{url}}/customers/" + identifiers["customerId"]);
+            var customer = response.Json();
+            return new { points = customer.GetProperty("points").GetInt32(), passId };
+        }
+        async Task<object> slow(string passId) {
+            await Task.Delay(TimeSpan.FromMinutes(5));
+            return new { never = true };
+        }
+        object broken(string passId) => throw new InvalidOperationException("loyalty backend said no");
+        context.register("runtime.scriptable.customerProvider.points", new { Fill = points });
+        context.register("runtime.scriptable.customerProvider.slow", new { Fill = slow });
+        context.register("runtime.scriptable.customerProvider.broken", new { Fill = broken });
+        """;
+}
