@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The one test command: builds everything in Release (the benchmark project included) and runs every test project.
+# Whatever the tests need beyond the .NET SDK is started here and stopped at the end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+
+dotnet build WalletCrew.Plugins.sln -c Release -nologo -clp:ErrorsOnly
+
+status=0
+dotnet test WalletCrew.Plugins.sln -c Release --no-build -nologo \
+  --logger "console;verbosity=minimal" --logger "trx" --results-directory "$results" || status=$?
+
+# One closing line over all test projects, e.g. "Tests: 120 passed, 0 failed".
+python3 - "$results" <<'PY'
+import glob, re, sys
+passed = failed = skipped = 0
+for path in glob.glob(sys.argv[1] + "/**/*.trx", recursive=True):
+    counters = re.search(r"<Counters ([^>]*)/>", open(path, encoding="utf-8").read())
+    if counters:
+        values = dict(re.findall(r'(\w+)="(\d+)"', counters.group(1)))
+        passed += int(values.get("passed", 0))
+        failed += int(values.get("failed", 0)) + int(values.get("error", 0)) + int(values.get("timeout", 0))
+        skipped += int(values.get("notExecuted", 0))
+print(f"Tests: {passed} passed, {failed} failed, {skipped} skipped")
+PY
+exit $status

@@ -1,0 +1,17 @@
+using WalletCrew.Plugins.Cli;
+
+namespace WalletCrew.Plugins.Cli.Tests.Support;
+
+/// <summary>Runs <c>wcp</c> in process with captured output, as a user at a terminal would see it.</summary>
+internal sealed record CliRun(int ExitCode, string Output, string Error)
+{
+    public static async Task<CliRun> RunAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exitCode = await WcpCli.RunAsync(args, output, error, CancellationToken.None);
+        return new CliRun(exitCode, output.ToString(), error.ToString());
+    }
+
+    public string[] OutputLines => Output.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+}
