@@ -24,6 +24,7 @@ internal static class AdminApi
         admin.MapPost("/deliveries/{eventId}/replay", ReplayOneAsync);
         admin.MapPost("/replay", ReplayRangeAsync);
         admin.MapGet("/queues", QueuesAsync);
+        admin.MapGet("/zombies", (ITenantRuntime tenants) => TypedResults.Ok(tenants.Zombies()));
         admin.MapGet("/tenants/{tenantId}/logs", LogsAsync);
         return routes;
     }

@@ -2,19 +2,18 @@ using WalletCrew.Plugins.Host.Tenants;
 
 namespace WalletCrew.Plugins.Host.Admin;
 
-/// <summary>One tenant as the admin API shows it: version, connectors, diagnostics (structured and in MSBuild form).</summary>
+/// <summary>One tenant as the admin API shows it: generation, each connector's version, and diagnostics (structured and in MSBuild form).</summary>
 internal sealed record ConnectorView(
     string TenantId,
-    string Version,
-    DateTimeOffset LoadedAt,
+    long Generation,
     int PassUpdaterCount,
     IReadOnlyList<string> CustomerProviders,
     bool HasErrors,
-    IReadOnlyList<DiagnosticView> Diagnostics,
-    string? RejectedVersion,
-    IReadOnlyList<DiagnosticView> RejectedDiagnostics)
+    IReadOnlyList<ConnectorVersionView> Connectors,
+    IReadOnlyList<DiagnosticView> Diagnostics)
 {
     public static ConnectorView From(TenantSnapshot s) => new(
-        s.TenantId, s.Version, s.LoadedAt, s.PassUpdaterCount, s.CustomerProviders, s.HasErrors,
-        [.. s.Diagnostics.Select(DiagnosticView.From)], s.RejectedVersion, [.. (s.RejectedDiagnostics ?? []).Select(DiagnosticView.From)]);
+        s.TenantId, s.Generation, s.PassUpdaterCount, s.CustomerProviders, s.HasErrors,
+        [.. s.Connectors.Select(c => new ConnectorVersionView(c.Path, c.Version, c.LoadedAt, c.PassUpdaters, c.CustomerProviders))],
+        [.. s.Diagnostics.Select(DiagnosticView.From)]);
 }

@@ -245,6 +245,6 @@ internal sealed partial class DeliveryWorker : BackgroundService
     [LoggerMessage(Level = LogLevel.Information, Message = "Event {EventId}: released on shutdown (tenant {TenantId})")]
     private partial void LogReleased(string eventId, string tenantId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Event {EventId} of tenant {TenantId} pass {PassId}, attempt {Attempt}: {Outcome} in {ElapsedMs:0} ms {Error}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Event {EventId} of tenant {TenantId} pass {PassId}, attempt {Attempt}: {Outcome} after {ElapsedMs:0} ms {Error}")]
     private partial void LogDelivered(string eventId, string tenantId, string passId, int attempt, string outcome, double elapsedMs, string? error);
 }

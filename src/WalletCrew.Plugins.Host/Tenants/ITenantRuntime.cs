@@ -14,4 +14,7 @@ internal interface ITenantRuntime
 
     /// <summary>Describes every loaded tenant.</summary>
     IReadOnlyList<TenantSnapshot> Describe();
+
+    /// <summary>Returns released connector versions still in memory after their grace period.</summary>
+    IReadOnlyList<Engine.ZombieConnector> Zombies();
 }

@@ -8,24 +8,24 @@ using WalletCrew.Plugins.Engine;
 namespace WalletCrew.Plugins.Host.Tenants;
 
 /// <summary>
-/// Loads every tenant folder under the tenants root with the real engine, reloads a tenant when its files change
-/// (a version with errors never replaces a working one), and routes calls to the live version.
+/// Loads every tenant folder under the tenants root with the real engine and routes calls to it. The engine reloads
+/// a tenant's saved files itself (keeping a working version over a broken save); this registry adds and removes
+/// whole tenants when their folders appear or disappear.
 /// </summary>
 internal sealed partial class TenantRegistry : ITenantRuntime, IHostedService, IDisposable
 {
-    private readonly ConcurrentDictionary<string, LoadedTenant> _tenants = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TenantConnectors> _tenants = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
     private readonly ConnectorEngine _engine;
     private readonly string _root;
     private readonly EngineSettings _settings;
-    private readonly TimeProvider _time;
     private readonly ILogger<TenantRegistry> _logger;
     private readonly TenantWatcher _watcher;
 
-    public TenantRegistry(HostSettings host, IOptions<EngineSettings> settings, Engine.ISecretSource secrets, ILoggerFactory loggerFactory, TimeProvider time)
+    public TenantRegistry(HostSettings host, IOptions<EngineSettings> settings, Engine.ISecretSource secrets, ILoggerFactory loggerFactory)
     {
         _root = Path.GetFullPath(host.TenantsRoot);
         _settings = settings.Value;
-        _time = time;
         _logger = loggerFactory.CreateLogger<TenantRegistry>();
         _engine = new ConnectorEngine(new ConnectorEngineOptions
         {
@@ -33,60 +33,46 @@ internal sealed partial class TenantRegistry : ITenantRuntime, IHostedService, I
             AllowLoopback = _settings.AllowLoopback || host.AllowLoopback,
             InvocationTimeout = _settings.InvocationTimeout,
             LoggerFactory = loggerFactory,
+            HotReload = _settings.HotReload,
         });
-        _watcher = new TenantWatcher(_root, Reload, _logger);
+        _watcher = new TenantWatcher(_root, Refresh, _logger);
     }
 
     public bool Contains(string tenantId) => _tenants.ContainsKey(tenantId);
 
-    public IReadOnlyList<TenantSnapshot> Describe() => [.. _tenants.Values.Select(t => t.Snapshot).OrderBy(s => s.TenantId, StringComparer.Ordinal)];
+    public IReadOnlyList<TenantSnapshot> Describe() => [.. _tenants.Values.Select(TenantSnapshot.Of).OrderBy(s => s.TenantId, StringComparer.Ordinal)];
+
+    public IReadOnlyList<ZombieConnector> Zombies() => _engine.GetZombies();
 
     public async Task<HookOutcome> DeliverAsync(PassInstallationEvent e, CancellationToken cancellationToken)
     {
-        var tenant = Enter(e.TenantId);
-        if (tenant is null)
+        if (!_tenants.TryGetValue(e.TenantId, out var tenant))
         {
             return HookOutcome.UnknownTenant(e.TenantId);
         }
 
-        try
+        if (tenant.PassUpdaterCount == 0)
         {
-            if (tenant.Connectors.PassUpdaterCount == 0)
-            {
-                return tenant.Snapshot.HasErrors
-                    ? new HookOutcome(HookStatus.Failed, NotLoading(tenant.Snapshot), [])
-                    : new HookOutcome(HookStatus.NotRegistered, $"Tenant '{e.TenantId}' registers no pass updater ({RegistrationKeys.PassUpdater}).", []);
-            }
+            // A tenant whose connectors do not compile must not have its events skipped: retry until it is fixed.
+            return tenant.HasErrors
+                ? new HookOutcome(HookStatus.Failed, NotLoading(tenant), [])
+                : new HookOutcome(HookStatus.NotRegistered, $"Tenant '{e.TenantId}' registers no pass updater ({RegistrationKeys.PassUpdater}).", []);
+        }
 
-            var result = await tenant.Connectors.InvokePassUpdatersAsync(e, cancellationToken).ConfigureAwait(false);
-            return new HookOutcome(Map(result.Status), result.Error, result.Log);
-        }
-        finally
-        {
-            tenant.Exit();
-        }
+        var result = await tenant.InvokePassUpdatersAsync(e, cancellationToken).ConfigureAwait(false);
+        return new HookOutcome(Map(result.Status), result.Error, result.Log);
     }
 
     public async Task<HookOutcome> FillAsync(string tenantId, string providerName, FillRequest request, CancellationToken cancellationToken)
     {
-        var tenant = Enter(tenantId);
-        if (tenant is null)
+        if (!_tenants.TryGetValue(tenantId, out var tenant))
         {
             return HookOutcome.UnknownTenant(tenantId);
         }
 
-        try
-        {
-            var result = await tenant.Connectors.FillAsync(providerName, request, cancellationToken).ConfigureAwait(false);
-            var error = result.Status == InvocationStatus.NotFound && tenant.Snapshot.HasErrors
-                ? $"{result.Error} {NotLoading(tenant.Snapshot)}"
-                : result.Error;
-            return new HookOutcome(Map(result.Status), error, result.Log, result.Data);
-        }
-        finally
-        {
-            tenant.Exit();
-        }
+        var result = await tenant.FillAsync(providerName, request, cancellationToken).ConfigureAwait(false);
+        var error = result.Status == InvocationStatus.NotFound && tenant.HasErrors ? $"{result.Error} {NotLoading(tenant)}" : result.Error;
+        return new HookOutcome(Map(result.Status), error, result.Log, result.Data);
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -96,11 +82,7 @@ internal sealed partial class TenantRegistry : ITenantRuntime, IHostedService, I
             throw new DirectoryNotFoundException($"The tenants root '{_root}' does not exist: create it with one folder per tenant id, or pass --tenants <root>.");
         }
 
-        foreach (var directory in Directory.EnumerateDirectories(_root).Order(StringComparer.Ordinal))
-        {
-            Reload(Path.GetFileName(directory));
-        }
-
+        Refresh();
         LogLoadedAll(_tenants.Count, _root);
         if (_settings.HotReload)
         {
@@ -121,56 +103,55 @@ internal sealed partial class TenantRegistry : ITenantRuntime, IHostedService, I
         _watcher.Dispose();
         foreach (var tenant in _tenants.Values)
         {
-            tenant.Retire();
+            tenant.Dispose();
         }
 
         _tenants.Clear();
         _engine.Dispose();
     }
 
-    /// <summary>Loads one tenant folder and swaps it in, unless it has errors and a working version is live.</summary>
-    internal void Reload(string tenantId)
+    /// <summary>Loads tenant folders that appeared and unloads those whose folder is gone.</summary>
+    internal void Refresh()
     {
-        if (!TenantIds.IsValid(tenantId))
+        lock (_gate)
         {
-            LogInvalidFolder(tenantId, TenantIds.Explain(tenantId));
-            return;
-        }
-
-        var directory = Path.Combine(_root, tenantId);
-        if (!Directory.Exists(directory))
-        {
-            if (_tenants.TryRemove(tenantId, out var removed))
+            var present = Directory.Exists(_root)
+                ? Directory.EnumerateDirectories(_root).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList()
+                : [];
+            foreach (var tenantId in present.Where(id => !_tenants.ContainsKey(id)))
             {
-                removed.Retire();
-                LogRemoved(tenantId);
+                if (!TenantIds.IsValid(tenantId))
+                {
+                    LogInvalidFolder(tenantId, TenantIds.Explain(tenantId));
+                    continue;
+                }
+
+                Load(tenantId);
             }
 
-            return;
+            foreach (var tenantId in _tenants.Keys.Except(present, StringComparer.Ordinal).ToList())
+            {
+                if (_tenants.TryRemove(tenantId, out var removed))
+                {
+                    removed.Dispose();
+                    LogRemoved(tenantId);
+                }
+            }
         }
+    }
 
+    private void Load(string tenantId)
+    {
         var started = Stopwatch.GetTimestamp();
-        var version = TenantVersion.Compute(directory);
-        var connectors = _engine.LoadTenant(directory);
-        var snapshot = new TenantSnapshot(tenantId, version, _time.GetUtcNow(), connectors.PassUpdaterCount,
-            [.. connectors.CustomerProviders.Order(StringComparer.Ordinal)], connectors.Diagnostics);
-        foreach (var diagnostic in connectors.Diagnostics)
+        var tenant = _engine.LoadTenant(Path.Combine(_root, tenantId));
+        foreach (var diagnostic in tenant.Diagnostics)
         {
             LogDiagnostic(tenantId, diagnostic.ToString());
         }
 
-        if (_tenants.TryGetValue(tenantId, out var current) && connectors.HasErrors && !current.Snapshot.HasErrors)
-        {
-            connectors.Dispose();
-            current.Snapshot = current.Snapshot with { RejectedVersion = version, RejectedDiagnostics = snapshot.Diagnostics };
-            LogKeptWorking(tenantId, current.Snapshot.Version, version);
-            return;
-        }
-
-        var next = new LoadedTenant(connectors, snapshot);
-        _tenants.AddOrUpdate(tenantId, next, (_, _) => next);
-        current?.Retire();
-        LogLoaded(tenantId, version, connectors.PassUpdaterCount, connectors.CustomerProviders.Count, connectors.Diagnostics.Count(d => d.IsError),
+        tenant.Reloaded += (_, e) => LogReloaded(tenantId, e.Generation, e.Diagnostics.Count(d => d.IsError));
+        _tenants[tenantId] = tenant;
+        LogLoaded(tenantId, tenant.PassUpdaterCount, tenant.CustomerProviders.Count, tenant.Diagnostics.Count(d => d.IsError),
             Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
@@ -182,39 +163,20 @@ internal sealed partial class TenantRegistry : ITenantRuntime, IHostedService, I
         _ => HookStatus.Failed,
     };
 
-    private static string NotLoading(TenantSnapshot snapshot) =>
-        $"Tenant '{snapshot.TenantId}' version {snapshot.Version} has {snapshot.Diagnostics.Count(d => d.IsError)} connector error(s); fix them (GET /api/admin/connectors lists them).";
+    private static string NotLoading(TenantConnectors tenant) =>
+        $"Tenant '{tenant.TenantId}' has {tenant.Diagnostics.Count(d => d.IsError)} connector error(s); fix them (GET /api/admin/connectors lists them).";
 
-    private LoadedTenant? Enter(string tenantId)
-    {
-        // Retry once: a reload may retire the version between the lookup and the enter.
-        for (var i = 0; i < 3; i++)
-        {
-            if (!_tenants.TryGetValue(tenantId, out var tenant))
-            {
-                return null;
-            }
+    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded tenant {TenantId}: {PassUpdaters} pass updater(s), {Providers} customer provider(s), {Errors} error(s) in {ElapsedMs:0} ms")]
+    private partial void LogLoaded(string tenantId, int passUpdaters, int providers, int errors, double elapsedMs);
 
-            if (tenant.TryEnter())
-            {
-                return tenant;
-            }
-        }
-
-        return null;
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded tenant {TenantId} version {Version}: {PassUpdaters} pass updater(s), {Providers} customer provider(s), {Errors} error(s) in {ElapsedMs:0} ms")]
-    private partial void LogLoaded(string tenantId, string version, int passUpdaters, int providers, int errors, double elapsedMs);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Tenant {TenantId} generation {Generation} is live ({Errors} error(s))")]
+    private partial void LogReloaded(string tenantId, long generation, int errors);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {Count} tenant(s) from {Root}")]
     private partial void LogLoadedAll(int count, string root);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant {TenantId}: {Diagnostic}")]
     private partial void LogDiagnostic(string tenantId, string diagnostic);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant {TenantId} keeps working version {Version}: the new version {Rejected} has errors")]
-    private partial void LogKeptWorking(string tenantId, string version, string rejected);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Skipped folder {Folder} under the tenants root: {Reason}")]
     private partial void LogInvalidFolder(string folder, string reason);

@@ -2,16 +2,22 @@ using WalletCrew.Plugins.Engine;
 
 namespace WalletCrew.Plugins.Host.Tenants;
 
-/// <summary>What a loaded tenant offers: its version, connectors and diagnostics, and the last version refused on reload.</summary>
+/// <summary>What a loaded tenant offers now: its generation, each connector's version, and every diagnostic (failed saves included).</summary>
 internal sealed record TenantSnapshot(
     string TenantId,
-    string Version,
-    DateTimeOffset LoadedAt,
+    long Generation,
     int PassUpdaterCount,
     IReadOnlyList<string> CustomerProviders,
-    IReadOnlyList<ConnectorDiagnostic> Diagnostics,
-    string? RejectedVersion = null,
-    IReadOnlyList<ConnectorDiagnostic>? RejectedDiagnostics = null)
+    IReadOnlyList<ConnectorInfo> Connectors,
+    IReadOnlyList<ConnectorDiagnostic> Diagnostics)
 {
     public bool HasErrors => Diagnostics.Any(d => d.IsError);
+
+    public static TenantSnapshot Of(TenantConnectors tenant) => new(
+        tenant.TenantId,
+        tenant.Generation,
+        tenant.PassUpdaterCount,
+        [.. tenant.CustomerProviders.Order(StringComparer.Ordinal)],
+        tenant.Connectors,
+        tenant.Diagnostics);
 }

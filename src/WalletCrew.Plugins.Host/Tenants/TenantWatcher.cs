@@ -3,8 +3,8 @@ using Microsoft.Extensions.Logging;
 
 namespace WalletCrew.Plugins.Host.Tenants;
 
-/// <summary>Watches the tenants root and reloads a tenant once its files have been quiet for a moment.</summary>
-internal sealed partial class TenantWatcher(string root, Action<string> reload, ILogger logger) : IDisposable
+/// <summary>Watches the tenants root (not the tenants' files: the engine does that) and refreshes the tenant list once it has been quiet for a moment.</summary>
+internal sealed partial class TenantWatcher(string root, Action refresh, ILogger logger) : IDisposable
 {
     private static readonly TimeSpan s_quiet = TimeSpan.FromMilliseconds(300);
 
@@ -15,8 +15,7 @@ internal sealed partial class TenantWatcher(string root, Action<string> reload, 
 
     public void Start()
     {
-        _watcher = new FileSystemWatcher(root) { IncludeSubdirectories = true, NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size };
-        _watcher.Changed += OnChange;
+        _watcher = new FileSystemWatcher(root) { IncludeSubdirectories = false, NotifyFilter = NotifyFilters.DirectoryName };
         _watcher.Created += OnChange;
         _watcher.Deleted += OnChange;
         _watcher.Renamed += OnChange;
@@ -46,49 +45,34 @@ internal sealed partial class TenantWatcher(string root, Action<string> reload, 
         _stop.Dispose();
     }
 
-    private void OnChange(object sender, FileSystemEventArgs e)
-    {
-        var relative = Path.GetRelativePath(root, e.FullPath);
-        var tenantId = relative.Split(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar)[0];
-        if (tenantId.Length > 0 && tenantId != "..")
-        {
-            _changes.Writer.TryWrite(tenantId);
-        }
-    }
+    private void OnChange(object sender, FileSystemEventArgs e) => _changes.Writer.TryWrite(e.Name ?? "");
 
     private async Task RunAsync(CancellationToken cancellationToken)
     {
-        var pending = new HashSet<string>(StringComparer.Ordinal);
         while (await _changes.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
         {
             // Debounce: collect changes until the folder has been quiet for a moment.
             do
             {
-                while (_changes.Reader.TryRead(out var tenantId))
+                while (_changes.Reader.TryRead(out _))
                 {
-                    pending.Add(tenantId);
                 }
 
                 await Task.Delay(s_quiet, cancellationToken).ConfigureAwait(false);
             }
             while (_changes.Reader.TryPeek(out _));
 
-            foreach (var tenantId in pending)
+            try
             {
-                try
-                {
-                    reload(tenantId);
-                }
-                catch (Exception exception) when (exception is not OperationCanceledException)
-                {
-                    LogReloadFailed(exception, tenantId);
-                }
+                refresh();
             }
-
-            pending.Clear();
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                LogRefreshFailed(exception, root);
+            }
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Reloading tenant {TenantId} failed; the previous version stays live")]
-    private partial void LogReloadFailed(Exception exception, string tenantId);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Refreshing the tenants under {Root} failed; the loaded tenants stay live")]
+    private partial void LogRefreshFailed(Exception exception, string root);
 }

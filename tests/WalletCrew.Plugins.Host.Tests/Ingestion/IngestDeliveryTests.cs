@@ -1,73 +1,55 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using WalletCrew.Plugins.Host.Tests.Support;
 
 namespace WalletCrew.Plugins.Host.Tests.Ingestion;
 
 public sealed class IngestDeliveryTests
 {
-    [Fact]
-    public async Task IngestAnswers202WithEventIdAndTheHookPostsToThePartner()
-    {
-        await using var partner = await PartnerStub.StartAsync();
-        using var root = new TenantsRoot().WriteScript("acme", Scripts.PostingHook(partner.BaseAddress + "/hook"));
-        await using var host = await HostHarness.StartAsync(root);
+    private static readonly Dictionary<string, string?> s_ok = new() { ["WalletCrew:Tenants:acme:Secrets:MODE"] = "ok" };
 
-        var (status, body) = await host.IngestAsync("acme", "P1");
+    [Fact]
+    public async Task IngestAnswers202WithEventIdAndTheHookReceivesThatEvent()
+    {
+        using var root = new TenantsRoot().WriteScript("acme", Scripts.RecordingHook);
+        await using var host = await HostHarness.StartAsync(root, s_ok);
+
+        var (status, body) = await host.IngestAsync("acme", "P1", registrationSource: new { tags = new[] { "store" }, medium = "email" });
 
         status.Should().Be(HttpStatusCode.Accepted);
         var eventId = body["eventId"]!.GetValue<string>();
         eventId.Should().StartWith("evt_");
         body["created"]!.GetValue<bool>().Should().BeTrue();
-        await HostHarness.WaitUntilAsync(() => partner.Requests.Count >= 1, TimeSpan.FromSeconds(30), "the partner received the hook call");
-        var call = JsonNode.Parse(partner.Requests[0].Body)!;
-        call["eventId"]!.GetValue<string>().Should().Be(eventId);
-        call["passId"]!.GetValue<string>().Should().Be("P1");
-        call["device"]!.GetValue<string>().Should().Be("apple");
-        partner.Requests[0].Headers["Idempotency-Key"].Should().Be(eventId);
-        await HostHarness.WaitUntilAsync(
-            async () => (await host.GetJsonAsync($"api/admin/deliveries/{eventId}"))["status"]!.GetValue<string>() == "delivered",
-            TimeSpan.FromSeconds(10), "the event is marked delivered");
+        await HostHarness.WaitUntilAsync(async () => (await host.DeliveredAsync("acme")).Count >= 1, TimeSpan.FromSeconds(30), "the hook ran");
+        (await host.DeliveredAsync("acme")).Should().Equal(new DeliveredLine(eventId, "P1", true, "apple", 1, 1, 1));
+        var stored = await host.GetJsonAsync($"api/admin/deliveries/{eventId}");
+        stored["status"]!.GetValue<string>().Should().Be("delivered");
+        stored["source"]!["medium"]!.GetValue<string>().Should().Be("email");
     }
 
     [Fact]
-    public async Task AcknowledgedEventIsInTheStoreBeforeAnyDelivery()
+    public async Task EventOfATenantWithoutPassUpdaterIsStoredAndSkippedNotRetried()
     {
-        // Negative control for "202 means committed": no tenant hook runs (no partner), yet the row is there with its counts.
         using var root = new TenantsRoot().WriteScript("acme", "context.register(\"runtime.scriptable.customerProvider.none\", new { Fill = (Func<object>)(() => new { }) });");
         await using var host = await HostHarness.StartAsync(root);
 
         var (status, body) = await host.IngestAsync("acme", "P1");
 
         status.Should().Be(HttpStatusCode.Accepted);
-        var stored = await host.GetJsonAsync($"api/admin/deliveries/{body["eventId"]!.GetValue<string>()}");
-        stored["passId"]!.GetValue<string>().Should().Be("P1");
-        stored["activeRegistrationCount"]!.GetValue<int>().Should().Be(1);
+        var eventId = body["eventId"]!.GetValue<string>();
         await HostHarness.WaitUntilAsync(
-            async () => (await host.GetJsonAsync($"api/admin/deliveries/{body["eventId"]!.GetValue<string>()}"))["status"]!.GetValue<string>() == "skipped",
-            TimeSpan.FromSeconds(10), "an event of a tenant without pass updater is skipped, not lost in a retry loop");
+            async () => (await host.GetJsonAsync($"api/admin/deliveries/{eventId}"))["status"]!.GetValue<string>() == "skipped",
+            TimeSpan.FromSeconds(30), "the event is skipped");
+        (await host.GetJsonAsync($"api/admin/deliveries/{eventId}"))["activeRegistrationCount"]!.GetValue<int>().Should().Be(1);
     }
 
     [Fact]
-    public async Task EventsOfOnePassReachTheHookInOrderWhileOtherPassesRunInParallel()
+    public async Task EventsOfOnePassReachTheHookInIngestOrder()
     {
-        await using var partner = await PartnerStub.StartAsync();
-        // A slow partner makes reordering likely if the host did not serialise per pass.
-        partner.Handler = async context =>
-        {
-            await Task.Delay(Random.Shared.Next(0, 15));
-            context.Response.StatusCode = 200;
-        };
-        using var root = new TenantsRoot().WriteScript("acme", Scripts.PostingHook(partner.BaseAddress + "/hook"));
-        await using var host = await HostHarness.StartAsync(root);
+        using var root = new TenantsRoot().WriteScript("acme", Scripts.RecordingHook);
+        await using var host = await HostHarness.StartAsync(root, s_ok);
+        var expected = new Dictionary<string, List<string>> { ["A"] = [], ["B"] = [], ["C"] = [] };
 
-        var expected = new Dictionary<string, List<string>>();
-        foreach (var passId in new[] { "A", "B", "C" })
-        {
-            expected[passId] = [];
-        }
-
-        for (var i = 0; i < 10; i++)
+        for (var i = 0; i < 8; i++)
         {
             foreach (var passId in expected.Keys)
             {
@@ -77,32 +59,48 @@ public sealed class IngestDeliveryTests
             }
         }
 
-        await HostHarness.WaitUntilAsync(() => partner.Requests.Count >= 30, TimeSpan.FromSeconds(60), "all 30 events reached the partner");
-        var calls = partner.Requests.Select(r => JsonNode.Parse(r.Body)!).ToList();
+        await HostHarness.WaitUntilAsync(async () => (await host.DeliveredAsync("acme")).Count >= 24, TimeSpan.FromSeconds(60), "all 24 events ran");
+        var delivered = await host.DeliveredAsync("acme");
         foreach (var (passId, eventIds) in expected)
         {
-            calls.Where(c => c["passId"]!.GetValue<string>() == passId).Select(c => c["eventId"]!.GetValue<string>())
-                .Should().Equal(eventIds, $"events of pass {passId} must arrive in ingest order");
+            delivered.Where(d => d.PassId == passId).Select(d => d.EventId).Should().Equal(eventIds, $"events of pass {passId} must run in ingest order");
         }
+
+        delivered.Where(d => d.PassId == "A").Select(d => d.Installed).Should().Equal(true, false, true, false, true, false, true, false);
     }
 
     [Fact]
     public async Task RepeatedInstallOnTheSameDeviceIsAcknowledgedWithoutASecondEvent()
     {
-        await using var partner = await PartnerStub.StartAsync();
-        using var root = new TenantsRoot().WriteScript("acme", Scripts.PostingHook(partner.BaseAddress + "/hook"));
-        await using var host = await HostHarness.StartAsync(root);
+        using var root = new TenantsRoot().WriteScript("acme", Scripts.RecordingHook);
+        await using var host = await HostHarness.StartAsync(root, s_ok);
 
         var first = await host.IngestAsync("acme", "P1");
         var repeat = await host.IngestAsync("acme", "P1");
         var uninstall = await host.IngestAsync("acme", "P1", installed: false);
+        var repeatedUninstall = await host.IngestAsync("acme", "P1", installed: false);
 
         repeat.Status.Should().Be(HttpStatusCode.Accepted);
         repeat.Body["created"]!.GetValue<bool>().Should().BeFalse();
         repeat.Body["eventId"]!.GetValue<string>().Should().Be(first.Body["eventId"]!.GetValue<string>());
         uninstall.Body["created"]!.GetValue<bool>().Should().BeTrue("an uninstall after an install is a transition (control)");
-        await HostHarness.WaitUntilAsync(() => partner.Requests.Count >= 2, TimeSpan.FromSeconds(30), "both transitions reached the partner");
-        var events = await host.GetJsonAsync("api/admin/deliveries?tenantId=acme");
-        events.AsArray().Should().HaveCount(2);
+        repeatedUninstall.Body["created"]!.GetValue<bool>().Should().BeFalse();
+        repeatedUninstall.Body["eventId"]!.GetValue<string>().Should().Be(uninstall.Body["eventId"]!.GetValue<string>());
+        await HostHarness.WaitUntilAsync(async () => (await host.DeliveredAsync("acme")).Count >= 2, TimeSpan.FromSeconds(30), "both transitions ran");
+        (await host.GetJsonAsync("api/admin/deliveries?tenantId=acme")).AsArray().Should().HaveCount(2);
+    }
+
+    [Fact]
+    public async Task UninstallOfAPassNeverInstalledIsAcknowledgedWithoutEvent()
+    {
+        using var root = new TenantsRoot().WriteScript("acme", Scripts.RecordingHook);
+        await using var host = await HostHarness.StartAsync(root, s_ok);
+
+        var (status, body) = await host.IngestAsync("acme", "P1", installed: false);
+
+        status.Should().Be(HttpStatusCode.Accepted);
+        body["created"]!.GetValue<bool>().Should().BeFalse();
+        body["eventId"].Should().BeNull();
+        (await host.GetJsonAsync("api/admin/deliveries?tenantId=acme")).AsArray().Should().BeEmpty();
     }
 }

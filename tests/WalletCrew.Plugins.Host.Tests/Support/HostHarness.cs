@@ -105,6 +105,20 @@ internal sealed class HostHarness : IAsyncDisposable
         return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
     }
 
+    /// <summary>Returns the recording hook's <c>delivered</c> lines of a tenant, oldest first.</summary>
+    public async Task<IReadOnlyList<DeliveredLine>> DeliveredAsync(string tenantId)
+    {
+        var logs = await GetJsonAsync($"api/admin/tenants/{tenantId}/logs?limit=1000");
+        return [.. logs.AsArray().Reverse()
+            .SelectMany(record => record!["entries"]!.AsArray())
+            .Select(entry => DeliveredLine.Parse(entry!["message"]!.GetValue<string>()))
+            .OfType<DeliveredLine>()];
+    }
+
+    /// <summary>Sets a tenant secret in the running host's configuration (read on every call).</summary>
+    public void SetSecret(string tenantId, string name, string value) =>
+        _app.Configuration[$"WalletCrew:Tenants:{tenantId}:Secrets:{name}"] = value;
+
     /// <summary>Polls until the condition holds, failing after the timeout (a bound, never a measurement).</summary>
     public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string because)
     {

@@ -37,6 +37,39 @@ internal static class Scripts
         }
         """;
 
+    /// <summary>
+    /// A typed pass updater that reads the tenant secret <c>MODE</c> on every call: <c>ok</c> logs
+    /// <c>delivered {eventId} {passId} {installed} {device} {active} {total} {attempt}</c>, <c>down</c> throws, <c>slow</c> waits 30 s.
+    /// </summary>
+    public const string RecordingHook = """
+        Context.Register(RegistrationKeys.PassUpdater, new Recorder(Context));
+
+        sealed class Recorder(IConnectorContext context) : IPassUpdater
+        {
+            public Task OnPassInstalledAsync(PassInstallationEvent e, CancellationToken cancellationToken) => RunAsync(e, cancellationToken);
+
+            public Task OnPassUninstalledAsync(PassInstallationEvent e, CancellationToken cancellationToken) => RunAsync(e, cancellationToken);
+
+            private async Task RunAsync(PassInstallationEvent e, CancellationToken cancellationToken)
+            {
+                var mode = await context.GetSecretAsync("MODE", cancellationToken);
+                if (mode == "down")
+                {
+                    throw new InvalidOperationException("The partner is unavailable.");
+                }
+
+                if (mode == "slow")
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(30), cancellationToken);
+                }
+
+                var info = e.AdditionalInformation.RegistrationInformation;
+                context.Log.LogInformation("delivered {EventId} {PassId} {Installed} {Device} {Active} {Total} {Attempt}",
+                    e.EventId, e.PassId, e.Installed, e.Device.ToString().ToLowerInvariant(), info.ActiveRegistrationCount, info.TotalRegistrationCount, e.Attempt);
+            }
+        }
+        """;
+
     /// <summary>The documentation's JavaScript-style hook: logs and posts to <c>{url}</c>.</summary>
     public static string JavaScriptStyleHook(string url) => $$"""
         async Task onPassInstalled(string passId, string passType, IReadOnlyDictionary<string, string> identifiers, string device) {
