@@ -24,5 +24,5 @@ internal static class SecurityExtensions
 
     // Accepts the array form (WalletCrew:ApiKeys:0) and, for convenience, a single value (WalletCrew:ApiKeys).
     private static List<string> ReadKeys(IConfigurationSection section) =>
-        section.Value is { } single ? [single] : [.. section.GetChildren().Select(c => c.Value ?? "")];
+        section.Value is { } single ? [single] : [.. section.GetChildren().Select(c => c.Value).OfType<string>()];
 }
