@@ -79,6 +79,20 @@ internal static class Scripts
         context.register("runtime.wallet.passUpdater", new { OnPassInstalled = onPassInstalled });
         """;
 
+    /// <summary>Customer providers without partner: <c>points</c> adds 10 to the pass's points, <c>slow</c> never answers in time, <c>broken</c> throws.</summary>
+    public const string LocalProviders = """
+        object points(string passId, string passType, IReadOnlyDictionary<string, string> identifiers, IReadOnlyDictionary<string, JsonElement> data) =>
+            new { customerId = identifiers["customerId"], points = data["points"].GetInt32() + 10, passId, passType };
+        async Task<object> slow(string passId) {
+            await Task.Delay(TimeSpan.FromMinutes(5));
+            return new { never = true };
+        }
+        object broken(string passId) => throw new InvalidOperationException("loyalty backend said no");
+        context.register("runtime.scriptable.customerProvider.points", new { Fill = points });
+        context.register("runtime.scriptable.customerProvider.slow", new { Fill = slow });
+        context.register("runtime.scriptable.customerProvider.broken", new { Fill = broken });
+        """;
+
     /// <summary>Customer providers: <c>points</c> reads the partner, <c>slow</c> never answers in time, <c>broken</c> throws.</summary>
     public static string Providers(string url) => $$"""
         async Task<object> points(string passId, string passType, IReadOnlyDictionary<string, string> identifiers) {
