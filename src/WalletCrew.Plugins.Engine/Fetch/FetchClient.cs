@@ -66,7 +66,8 @@ internal sealed class FetchClient : IDisposable
 
     private static Uri ParseUrl(string url)
     {
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
+        // On Unix "/path" parses as an absolute file URI; for a connector it is a relative URL.
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.IsFile && !url.StartsWith("file:", StringComparison.OrdinalIgnoreCase)))
         {
             throw FetchErrors.InvalidUrl(url, "it is not an absolute URL");
         }
@@ -99,12 +100,12 @@ internal sealed class FetchClient : IDisposable
         var problems = new List<string>();
         if (options.MaxRequestBodyBytes is <= 0 or > int.MaxValue / 2)
         {
-            problems.Add($"`MaxRequestBodyBytes` must be between 1 and {int.MaxValue / 2}, not {options.MaxRequestBodyBytes}.");
+            problems.Add(FetchErrors.OutOfRange(nameof(options.MaxRequestBodyBytes), options.MaxRequestBodyBytes, int.MaxValue / 2));
         }
 
         if (options.MaxResponseBodyBytes is <= 0 or > int.MaxValue / 2)
         {
-            problems.Add($"`MaxResponseBodyBytes` must be between 1 and {int.MaxValue / 2}, not {options.MaxResponseBodyBytes}.");
+            problems.Add(FetchErrors.OutOfRange(nameof(options.MaxResponseBodyBytes), options.MaxResponseBodyBytes, int.MaxValue / 2));
         }
 
         if (problems.Count > 0)

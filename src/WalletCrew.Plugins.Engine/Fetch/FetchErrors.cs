@@ -43,6 +43,9 @@ internal static class FetchErrors
     public static ArgumentException InvalidClientOptions(IReadOnlyList<string> problems) =>
         new($"Invalid fetch client options: {string.Join(" ", problems)}", "options");
 
+    public static string OutOfRange(string setting, long value, long max) =>
+        string.Create(CultureInfo.InvariantCulture, $"`{setting}` must be between 1 and {max}, not {value}.");
+
     public static FetchLimitExceededException RequestBodyTooLarge(string method, string url, long size, long limit) =>
         new($"The request body of {method} {url} is {N(size)} bytes, over the limit of {Bytes(limit)}; nothing was sent. "
             + "Send less, or raise the setting `MaxRequestBodyBytes`.", limit, size, "MaxRequestBodyBytes");

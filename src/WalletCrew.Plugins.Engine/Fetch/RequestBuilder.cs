@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 
@@ -13,7 +14,13 @@ internal static class RequestBuilder
     public static HttpRequestMessage Build(Uri uri, string url, FetchCallOptions options, int maxBodyBytes)
     {
         var content = Content(options, url, maxBodyBytes);
-        var request = new HttpRequestMessage(new HttpMethod(options.Method), uri) { Content = content };
+        // HTTP/1.1 or lower only: QUIC (HTTP/3) connections would not pass through ConnectCallback and its egress guard.
+        var request = new HttpRequestMessage(new HttpMethod(options.Method), uri)
+        {
+            Content = content,
+            Version = HttpVersion.Version11,
+            VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+        };
         try
         {
             foreach (var (name, value) in options.Headers)
