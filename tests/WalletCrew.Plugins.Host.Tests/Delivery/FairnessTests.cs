@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using WalletCrew.Plugins.Host.Tests.Support;
+
+namespace WalletCrew.Plugins.Host.Tests.Delivery;
+
+public sealed class FairnessTests
+{
+    [Fact]
+    public async Task TenantAsHangingPartnerAndBacklogDoNotDelayTenantB()
+    {
+        await using var slowPartner = await PartnerStub.StartAsync();
+        using var release = new CancellationTokenSource();
+        slowPartner.Handler = async context =>
+        {
+            // Tenant A's partner hangs until the invocation timeout cuts the call.
+            await Task.Delay(Timeout.Infinite, release.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+            context.Response.StatusCode = 200;
+        };
+        await using var partnerB = await PartnerStub.StartAsync();
+        using var root = new TenantsRoot()
+            .WriteScript("tenant-a", Scripts.PostingHook(slowPartner.BaseAddress + "/hook"))
+            .WriteScript("tenant-b", Scripts.PostingHook(partnerB.BaseAddress + "/hook"));
+        await using var host = await HostHarness.StartAsync(root, new Dictionary<string, string?>
+        {
+            ["WalletCrew:Engine:InvocationTimeout"] = "00:00:03",
+            ["WalletCrew:Delivery:Concurrency"] = "8",
+            ["WalletCrew:Delivery:PerTenantConcurrency"] = "4",
+        });
+
+        // A's backlog: 40 events on 40 passes, every one of which hangs 3 s.
+        for (var i = 0; i < 40; i++)
+        {
+            await host.IngestAsync("tenant-a", $"A{i}");
+        }
+
+        await HostHarness.WaitUntilAsync(() => slowPartner.Requests.Count >= 4, TimeSpan.FromSeconds(30), "tenant A's slots are all busy");
+        var latencies = new List<TimeSpan>();
+        for (var i = 0; i < 10; i++)
+        {
+            var started = Stopwatch.StartNew();
+            await host.IngestAsync("tenant-b", $"B{i}");
+            await HostHarness.WaitUntilAsync(() => partnerB.Requests.Count >= i + 1, TimeSpan.FromSeconds(30), $"tenant B's event {i} arrived");
+            latencies.Add(started.Elapsed);
+        }
+
+        // A generous bound, far below A's 3 s hang: B never queued behind A.
+        latencies.Max().Should().BeLessThan(TimeSpan.FromSeconds(2));
+        var queues = await host.GetJsonAsync("api/admin/queues");
+        queues.AsArray().Single(q => q!["tenantId"]!.GetValue<string>() == "tenant-a")!["pending"]!.GetValue<long>()
+            .Should().BeGreaterThan(20, "tenant A is still backlogged while B flows (control)");
+        await release.CancelAsync();
+    }
+}
