@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace WalletCrew.Plugins.Host.Tests.Support;
+
+/// <summary>The host in a child process (the test-only TestServer entry), so a test can SIGKILL it.</summary>
+internal sealed partial class HostProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<string> _output = [];
+
+    private HostProcess(Process process) => _process = process;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public static async Task<HostProcess> StartAsync(TenantsRoot root, params string[] configuration)
+    {
+        var server = Path.Combine(AppContext.BaseDirectory.Replace("WalletCrew.Plugins.Host.Tests", "WalletCrew.Plugins.Host.TestServer", StringComparison.Ordinal),
+            "WalletCrew.Plugins.Host.TestServer.dll");
+        File.Exists(server).Should().BeTrue($"the test server is built next to the tests ({server})");
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { server, root.Directory, "sqlite:" + root.DatabasePath, "http://127.0.0.1:0" }
+            .Concat([$"--WalletCrew:ApiKeys:0={HostHarness.ApiKey}", "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information"])
+            .Concat(configuration))
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        var host = new HostProcess(Process.Start(info)!);
+        host._process.OutputDataReceived += (_, e) => host.OnLine(e.Data);
+        host._process.ErrorDataReceived += (_, e) => host.OnLine(e.Data);
+        host._process.BeginOutputReadLine();
+        host._process.BeginErrorReadLine();
+        var started = await Task.WhenAny(host._listening.Task, Task.Delay(TimeSpan.FromSeconds(60)));
+        if (started != host._listening.Task)
+        {
+            host.Kill();
+            throw new TimeoutException("The host process did not start listening within 60 s:\n" + host.Output);
+        }
+
+        host.BaseAddress = await host._listening.Task;
+        return host;
+    }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return string.Join('\n', _output.TakeLast(50));
+            }
+        }
+    }
+
+    /// <summary>Kills the process with SIGKILL: no shutdown code runs.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: false);
+            _process.WaitForExit(10_000);
+        }
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        _process.Dispose();
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.Add(line);
+        }
+
+        if (ListeningLine().Match(line) is { Success: true } match)
+        {
+            _listening.TrySetResult(new Uri(match.Groups[1].Value.TrimEnd('/') + "/"));
+        }
+    }
+
+    [GeneratedRegex(@"Now listening on: (http://\S+)")]
+    private static partial Regex ListeningLine();
+}
