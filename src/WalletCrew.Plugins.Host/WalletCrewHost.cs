@@ -45,6 +45,8 @@ public static class WalletCrewHost
         }
 
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 16 * 1024 * 1024);
+        // How long a stop waits for in-flight deliveries before cancelling and releasing them.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = builder.Configuration.GetValue("WalletCrew:ShutdownTimeout", TimeSpan.FromSeconds(30)));
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddWalletCrewApi();
         builder.Services.AddWalletCrewAuthentication(builder.Configuration);

@@ -51,6 +51,19 @@ internal sealed partial class DeliveryWorker : BackgroundService
         // The host's shutdown timeout ends the grace period: cancel what still runs and release its leases.
         using var registration = cancellationToken.Register(() => _hardStop.Cancel());
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
+
+        // After a hard stop, the cancelled deliveries still release their leases: wait for that, briefly.
+        if (ExecuteTask is { IsCompleted: false } running)
+        {
+            try
+            {
+                await running.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                LogReleaseTimedOut();
+            }
+        }
     }
 
     public override void Dispose()
@@ -229,6 +242,9 @@ internal sealed partial class DeliveryWorker : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Delivery worker {Owner} stopped")]
     private partial void LogStopped(string owner);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping: cancelled deliveries did not release their leases within 5 s; they expire after LeaseDuration")]
+    private partial void LogReleaseTimedOut();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stopping: waiting for {Count} in-flight deliveries")]
     private partial void LogDraining(int count);
