@@ -23,6 +23,7 @@ internal sealed partial class DeliveryWorker : BackgroundService
     private readonly DeliveryOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<DeliveryWorker> _logger;
+    private readonly HostMetrics _metrics;
     private readonly RetryLadder _ladder;
     private readonly CancellationTokenSource _hardStop = new();
     private readonly Lock _gate = new();
@@ -30,7 +31,7 @@ internal sealed partial class DeliveryWorker : BackgroundService
     private readonly Dictionary<string, int> _perTenant = new(StringComparer.Ordinal);
 
     public DeliveryWorker(IEventStore store, ITenantRuntime runtime, DeliverySignal signal, ConnectorCircuits circuits,
-        IOptions<DeliveryOptions> options, TimeProvider time, ILogger<DeliveryWorker> logger)
+        IOptions<DeliveryOptions> options, TimeProvider time, HostMetrics metrics, ILogger<DeliveryWorker> logger)
     {
         _store = store;
         _runtime = runtime;
@@ -39,6 +40,7 @@ internal sealed partial class DeliveryWorker : BackgroundService
         _options = options.Value;
         _time = time;
         _logger = logger;
+        _metrics = metrics;
         _ladder = new RetryLadder(_options.EffectiveRetrySchedule, _options.JitterRatio, Random.Shared);
         Owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
     }
@@ -188,7 +190,8 @@ internal sealed partial class DeliveryWorker : BackgroundService
     private async Task DeliverCoreAsync(StoredEvent e)
     {
         var attempt = e.Attempts + 1;
-        using var activity = HostTelemetry.Source.StartActivity("wcp.deliver", ActivityKind.Internal);
+        ActivityContext.TryParse(e.TraceParent, null, out var parent);
+        using var activity = HostTelemetry.Source.StartActivity("wcp.deliver", ActivityKind.Consumer, parent);
         activity?.SetTag("wcp.tenant_id", e.TenantId).SetTag("wcp.event_id", e.EventId).SetTag("wcp.pass_id", e.PassId).SetTag("wcp.attempt", attempt);
         var started = Stopwatch.GetTimestamp();
         HookOutcome outcome;
@@ -200,7 +203,7 @@ internal sealed partial class DeliveryWorker : BackgroundService
         {
             var deferredTo = _time.GetUtcNow() + (broken.RetryAfter ?? _options.CircuitBreakDuration);
             await _store.CompleteAsync(new DeliveryOutcome(e.EventId, Owner, DeliveryStatus.Pending, _time.GetUtcNow(), deferredTo, null, false, null), CancellationToken.None).ConfigureAwait(false);
-            HostTelemetry.Deliveries.Add(1, new KeyValuePair<string, object?>("outcome", "deferred"), new KeyValuePair<string, object?>("tenant", e.TenantId));
+            _metrics.Delivery(e.TenantId, "deferred");
             LogDeferred(e.EventId, e.TenantId, deferredTo);
             return;
         }
@@ -212,13 +215,13 @@ internal sealed partial class DeliveryWorker : BackgroundService
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);
-        HostTelemetry.InvocationDuration.Record(elapsed.TotalMilliseconds, new KeyValuePair<string, object?>("kind", "hook"), new KeyValuePair<string, object?>("tenant", e.TenantId));
+        _metrics.Invocation("hook", e.TenantId, elapsed);
         var now = _time.GetUtcNow();
         var (status, retryAt, label) = Decide(e, outcome, now);
         var log = new TenantLogRecord(e.TenantId, now, "delivery", e.EventId, attempt, label, (long)elapsed.TotalMilliseconds, outcome.Error,
             [.. outcome.Log.Select(l => new TenantLogLine(l.Level.ToString(), l.Message))]);
         await _store.CompleteAsync(new DeliveryOutcome(e.EventId, Owner, status, now, retryAt, outcome.Error, true, log), CancellationToken.None).ConfigureAwait(false);
-        HostTelemetry.Deliveries.Add(1, new KeyValuePair<string, object?>("outcome", label), new KeyValuePair<string, object?>("tenant", e.TenantId));
+        _metrics.Delivery(e.TenantId, label);
         activity?.SetTag("wcp.outcome", label);
         LogDelivered(e.EventId, e.TenantId, e.PassId, attempt, label, elapsed.TotalMilliseconds, outcome.Error);
     }

@@ -30,6 +30,7 @@ internal static class FillApi
         TimeProvider time,
         IOptions<ApiOptions> api,
         IOptions<EngineSettings> engine,
+        HostMetrics metrics,
         CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -64,7 +65,7 @@ internal static class FillApi
         var started = Stopwatch.GetTimestamp();
         var outcome = await tenants.FillAsync(tenantId, name, fill, cancellationToken).ConfigureAwait(false);
         var elapsed = Stopwatch.GetElapsedTime(started);
-        HostTelemetry.InvocationDuration.Record(elapsed.TotalMilliseconds, new KeyValuePair<string, object?>("kind", "fill"), new KeyValuePair<string, object?>("tenant", tenantId));
+        metrics.Invocation("fill", tenantId, elapsed);
 
         if (outcome.Status is not (HookStatus.NotRegistered or HookStatus.UnknownTenant))
         {

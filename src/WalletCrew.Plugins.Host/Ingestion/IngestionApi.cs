@@ -29,6 +29,7 @@ internal static partial class IngestionApi
         TimeProvider time,
         IOptions<ApiOptions> api,
         ILoggerFactory loggers,
+        HostMetrics metrics,
         CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -58,6 +59,8 @@ internal static partial class IngestionApi
 
         using var activity = HostTelemetry.Source.StartActivity("wcp.ingest");
         activity?.SetTag("wcp.tenant_id", tenantId).SetTag("wcp.pass_id", passId);
+        // The delivery continues this trace: ingest → hook → partner call.
+        command = command with { TraceParent = Activity.Current?.Id };
         IngestOutcome outcome;
         try
         {
@@ -71,7 +74,7 @@ internal static partial class IngestionApi
 
         if (outcome.Created)
         {
-            HostTelemetry.EventsIngested.Add(1, new KeyValuePair<string, object?>("tenant", tenantId));
+            metrics.EventIngested(tenantId);
             signal.Notify();
         }
 

@@ -12,4 +12,5 @@ internal sealed record IngestCommand(
     IReadOnlyDictionary<string, string> Identifiers,
     RegistrationSourceData? Source,
     DateTimeOffset OccurredAt,
-    DateTimeOffset ReceivedAt);
+    DateTimeOffset ReceivedAt,
+    string? TraceParent = null);

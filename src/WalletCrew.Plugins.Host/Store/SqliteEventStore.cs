@@ -102,14 +102,14 @@ internal sealed class SqliteEventStore(SqliteStoreOptions options) : IEventStore
         {
             insert.CommandText = """
                 INSERT INTO events(event_id, tenant_id, pass_id, seq, pass_type, device, device_id, installed, identifiers, source,
-                    active_count, total_count, occurred_at, received_at, status, next_attempt_at)
-                VALUES($e, $t, $p, $seq, $pt, $d, $di, $i, $ids, $src, $ac, $tc, $oa, $ra, 'pending', $ra);
+                    active_count, total_count, occurred_at, received_at, status, next_attempt_at, trace_parent)
+                VALUES($e, $t, $p, $seq, $pt, $d, $di, $i, $ids, $src, $ac, $tc, $oa, $ra, 'pending', $ra, $tp);
                 """;
             insert.Add("$e", c.NewEventId).Add("$t", c.TenantId).Add("$p", c.PassId).Add("$seq", seq).Add("$pt", c.PassType)
                 .Add("$d", device).Add("$di", c.DeviceId).Add("$i", c.Installed ? 1 : 0)
                 .Add("$ids", JsonSerializer.Serialize(c.Identifiers, StoreJson.Options))
                 .Add("$src", c.Source is null ? null : JsonSerializer.Serialize(c.Source, StoreJson.Options))
-                .Add("$ac", activeCount).Add("$tc", totalCount).Add("$oa", ToMs(c.OccurredAt)).Add("$ra", ToMs(c.ReceivedAt));
+                .Add("$ac", activeCount).Add("$tc", totalCount).Add("$oa", ToMs(c.OccurredAt)).Add("$ra", ToMs(c.ReceivedAt)).Add("$tp", c.TraceParent);
             await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 

@@ -38,7 +38,8 @@ internal static class SqliteRows
             NextAttemptAt: FromMs(r.GetInt64(r.GetOrdinal("next_attempt_at"))),
             LastError: r.IsDBNull(r.GetOrdinal("last_error")) ? null : r.GetString(r.GetOrdinal("last_error")),
             CompletedAt: r.IsDBNull(r.GetOrdinal("completed_at")) ? null : FromMs(r.GetInt64(r.GetOrdinal("completed_at"))),
-            IsReplay: r.GetInt64(r.GetOrdinal("is_replay")) != 0);
+            IsReplay: r.GetInt64(r.GetOrdinal("is_replay")) != 0,
+            TraceParent: r.IsDBNull(r.GetOrdinal("trace_parent")) ? null : r.GetString(r.GetOrdinal("trace_parent")));
     }
 
     public static TenantLogRecord ReadLog(SqliteDataReader r) => new(

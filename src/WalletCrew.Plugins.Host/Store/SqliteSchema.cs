@@ -47,6 +47,7 @@ internal static class SqliteSchema
             last_error TEXT NULL,
             completed_at INTEGER NULL,
             is_replay INTEGER NOT NULL DEFAULT 0,
+            trace_parent TEXT NULL,
             UNIQUE(tenant_id, pass_id, seq));
         CREATE INDEX IF NOT EXISTS events_pending_pass ON events(tenant_id, pass_id, seq) WHERE status = 'pending';
         CREATE INDEX IF NOT EXISTS events_pending_due ON events(next_attempt_at) WHERE status = 'pending';

@@ -22,4 +22,5 @@ internal sealed record StoredEvent(
     DateTimeOffset NextAttemptAt,
     string? LastError,
     DateTimeOffset? CompletedAt,
-    bool IsReplay);
+    bool IsReplay,
+    string? TraceParent = null);

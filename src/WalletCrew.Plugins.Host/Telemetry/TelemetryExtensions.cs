@@ -1,14 +1,32 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 
 namespace WalletCrew.Plugins.Host.Telemetry;
 
-/// <summary>Registers the host's telemetry; the ActivitySource and Meter are always on, exporters come from configuration.</summary>
+/// <summary>
+/// Registers OpenTelemetry: traces (HTTP in, ingest, delivery, the hooks' outbound calls) and metrics. An OTLP exporter
+/// is added only when an endpoint is configured (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c> or <c>WalletCrew:Telemetry:OtlpEndpoint</c>).
+/// </summary>
 internal static class TelemetryExtensions
 {
     public static IServiceCollection AddWalletCrewTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
-        _ = configuration;
+        services.AddSingleton<HostMetrics>();
+        services.AddHostedService<QueueMetricsSampler>();
+        var endpoint = configuration["WalletCrew:Telemetry:OtlpEndpoint"] ?? configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
+        var builder = services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(configuration["OTEL_SERVICE_NAME"] ?? "wcp"))
+            .WithTracing(t => t.AddSource(HostTelemetry.Name).AddAspNetCoreInstrumentation(o => o.Filter = c => c.Request.Path != "/health").AddHttpClientInstrumentation())
+            .WithMetrics(m => m.AddMeter(HostTelemetry.Name).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation());
+        if (!string.IsNullOrWhiteSpace(endpoint))
+        {
+            builder.UseOtlpExporter(OpenTelemetry.Exporter.OtlpExportProtocol.Grpc, new Uri(endpoint));
+        }
+
         return services;
     }
 }

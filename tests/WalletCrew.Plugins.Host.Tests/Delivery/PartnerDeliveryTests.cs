@@ -30,6 +30,31 @@ public sealed class PartnerDeliveryTests
     }
 
     [Fact]
+    public async Task ThePartnerCallContinuesTheIngestTrace()
+    {
+        await using var partner = await PartnerStub.StartAsync();
+        using var root = new TenantsRoot().WriteScript("acme", Scripts.PostingHook(partner.BaseAddress + "/hook"));
+        await using var host = await HostHarness.StartAsync(root);
+        const string traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/tenants/acme/passes/P1/installations")
+        {
+            Content = new StringContent("""{"device":"apple","installed":true,"passType":"loyalty","identifiers":{"customerId":"C1"}}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        // The caller's trace: the test's own HttpClient propagates it as the traceparent header.
+        using var caller = new System.Diagnostics.Activity("caller").SetParentId($"00-{traceId}-00f067aa0ba902b7-01").Start();
+
+        using var response = await host.Client.SendAsync(request);
+        caller.Stop();
+
+        response.StatusCode.Should().Be(HttpStatusCode.Accepted);
+        await HostHarness.WaitUntilAsync(() => partner.Requests.Count >= 1, TimeSpan.FromSeconds(30), "the partner received the hook call");
+        var events = await host.GetJsonAsync("api/admin/deliveries");
+        events[0]!["traceParent"]?.GetValue<string>().Should().Contain(traceId);
+        partner.Requests[0].Headers.Should().ContainKey("traceparent");
+        partner.Requests[0].Headers["traceparent"].Split('-')[1].Should().Be(traceId, "ingest → hook → partner call is one trace");
+    }
+
+    [Fact]
     public async Task DocumentationStyleHookPostsToThePartner()
     {
         await using var partner = await PartnerStub.StartAsync();
