@@ -8,6 +8,23 @@ public sealed class FairnessTests
     [Fact]
     public async Task TenantAsHangingPartnerAndBacklogDoNotDelayTenantB()
     {
+        var latencies = await MeasureTenantBAsync(perTenantConcurrency: 4);
+
+        // A generous bound, far below A's 3 s hang: B never queued behind A.
+        latencies.Max().Should().BeLessThan(TimeSpan.FromSeconds(2));
+    }
+
+    [Fact]
+    public async Task WithoutThePerTenantCapTenantBWaitsBehindA()
+    {
+        // Negative control: let A take every slot, and B's first event waits for A's hung calls to time out.
+        var latencies = await MeasureTenantBAsync(perTenantConcurrency: 8);
+
+        latencies[0].Should().BeGreaterThan(TimeSpan.FromSeconds(2));
+    }
+
+    private static async Task<List<TimeSpan>> MeasureTenantBAsync(int perTenantConcurrency)
+    {
         await using var slowPartner = await PartnerStub.StartAsync();
         using var release = new CancellationTokenSource();
         slowPartner.Handler = async context =>
@@ -24,7 +41,7 @@ public sealed class FairnessTests
         {
             ["WalletCrew:Engine:InvocationTimeout"] = "00:00:03",
             ["WalletCrew:Delivery:Concurrency"] = "8",
-            ["WalletCrew:Delivery:PerTenantConcurrency"] = "4",
+            ["WalletCrew:Delivery:PerTenantConcurrency"] = perTenantConcurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
 
         // A's backlog: 40 events on 40 passes, every one of which hangs 3 s.
@@ -33,7 +50,7 @@ public sealed class FairnessTests
             await host.IngestAsync("tenant-a", $"A{i}");
         }
 
-        await HostHarness.WaitUntilAsync(() => slowPartner.Requests.Count >= 4, TimeSpan.FromSeconds(30), "tenant A's slots are all busy");
+        await HostHarness.WaitUntilAsync(() => slowPartner.Requests.Count >= perTenantConcurrency, TimeSpan.FromSeconds(30), "tenant A's slots are all busy");
         var latencies = new List<TimeSpan>();
         for (var i = 0; i < 10; i++)
         {
@@ -43,11 +60,10 @@ public sealed class FairnessTests
             latencies.Add(started.Elapsed);
         }
 
-        // A generous bound, far below A's 3 s hang: B never queued behind A.
-        latencies.Max().Should().BeLessThan(TimeSpan.FromSeconds(2));
         var queues = await host.GetJsonAsync("api/admin/queues");
         queues.AsArray().Single(q => q!["tenantId"]!.GetValue<string>() == "tenant-a")!["pending"]!.GetValue<long>()
             .Should().BeGreaterThan(20, "tenant A is still backlogged while B flows (control)");
         await release.CancelAsync();
+        return latencies;
     }
 }

@@ -1,0 +1,50 @@
+using WalletCrew.Plugins.Host.Tests.Support;
+
+namespace WalletCrew.Plugins.Host.Tests.Delivery;
+
+public sealed class CircuitTests
+{
+    [Fact]
+    public async Task RepeatedFailuresOpenTheFailingTenantsCircuitOnly()
+    {
+        using var root = new TenantsRoot().WriteScript("failing", Scripts.RecordingHook).WriteScript("healthy", Scripts.RecordingHook);
+        await using var host = await HostHarness.StartAsync(root, new Dictionary<string, string?>
+        {
+            ["WalletCrew:Tenants:failing:Secrets:MODE"] = "down",
+            ["WalletCrew:Tenants:healthy:Secrets:MODE"] = "ok",
+            ["WalletCrew:Delivery:RetrySchedule:0"] = "00:00:00.050",
+            ["WalletCrew:Delivery:RetrySchedule:1"] = "00:00:00.050",
+            ["WalletCrew:Delivery:RetrySchedule:2"] = "00:00:00.050",
+            ["WalletCrew:Delivery:RetrySchedule:3"] = "00:00:00.050",
+            ["WalletCrew:Delivery:CircuitMinimumThroughput"] = "4",
+            ["WalletCrew:Delivery:CircuitSamplingDuration"] = "00:00:30",
+            ["WalletCrew:Delivery:CircuitBreakDuration"] = "00:01:00",
+        });
+
+        for (var i = 0; i < 6; i++)
+        {
+            await host.IngestAsync("failing", $"F{i}");
+        }
+
+        await HostHarness.WaitUntilAsync(async () => Circuit(await host.GetJsonAsync("api/admin/queues"), "failing") == "open",
+            TimeSpan.FromSeconds(30), "the failing tenant's circuit opened");
+        for (var i = 0; i < 3; i++)
+        {
+            await host.IngestAsync("healthy", $"H{i}");
+        }
+
+        await HostHarness.WaitUntilAsync(async () => (await host.DeliveredAsync("healthy")).Count == 3, TimeSpan.FromSeconds(30), "the healthy tenant is delivered");
+        // Retries are due every 50 ms: without the open circuit, a second would add many attempts.
+        var attempts = (await host.GetJsonAsync("api/admin/tenants/failing/logs?limit=1000")).AsArray().Count;
+        await Task.Delay(1000);
+        (await host.GetJsonAsync("api/admin/tenants/failing/logs?limit=1000")).AsArray().Count.Should().Be(attempts,
+            "an open circuit stops calling the failing partner");
+        var events = (await host.GetJsonAsync("api/admin/deliveries?tenantId=failing")).AsArray();
+        events.Should().OnlyContain(e => e!["status"]!.GetValue<string>() == "pending", "deferred events wait without using up attempts");
+        Circuit(await host.GetJsonAsync("api/admin/queues"), "healthy").Should().Be("closed");
+    }
+
+    private static string? Circuit(System.Text.Json.Nodes.JsonNode queues, string tenantId) =>
+        queues.AsArray().FirstOrDefault(q => q!["tenantId"]!.GetValue<string>() == tenantId)?["circuit"]?.GetValue<string>()
+        ?? (tenantId == "healthy" ? "closed" : null);
+}
