@@ -185,5 +185,37 @@ internal static class AllowedScripts
                 public ValueTask DisposeAsync() => ValueTask.CompletedTask;
             }
             """ },
+        { "records, regex, locks and throttling", """
+            using System.Text.RegularExpressions;
+
+            var gate = new Lock();
+            var throttle = new SemaphoreSlim(4);
+            var cache = new System.Collections.Concurrent.ConcurrentDictionary<string, Customer>();
+            var builder = new System.Text.StringBuilder();
+            foreach (Match m in Regex.Matches("a1 b2 c3", @"(\w)(\d)"))
+            {
+                builder.Append($"{m.Groups[1].Value}={m.Groups[2].Value};");
+            }
+
+            await throttle.WaitAsync();
+            try
+            {
+                var customer = cache.GetOrAdd("42", id => new Customer(id, "Gold"));
+                var upgraded = customer with { Tier = "Platinum" };
+                lock (gate)
+                {
+                    cache["42"] = upgraded;
+                }
+
+                var payload = new { upgraded.Id, upgraded.Tier, Text = builder.ToString() };
+                Log.LogInformation("{Payload}", JsonSerializer.Serialize(payload));
+            }
+            finally
+            {
+                throttle.Release();
+            }
+
+            record Customer(string Id, string Tier);
+            """ },
     };
 }
