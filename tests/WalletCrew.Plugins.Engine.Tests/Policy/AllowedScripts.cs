@@ -191,7 +191,7 @@ internal static class AllowedScripts
             var gate = new Lock();
             var throttle = new SemaphoreSlim(4);
             var cache = new System.Collections.Concurrent.ConcurrentDictionary<string, Customer>();
-            var builder = new System.Text.StringBuilder();
+            var builder = new System.Text.StringBuilder().Append($"{DateTime.MinValue:yyyy}-{42,5}");
             foreach (Match m in Regex.Matches("a1 b2 c3", @"(\w)(\d)"))
             {
                 builder.Append($"{m.Groups[1].Value}={m.Groups[2].Value};");

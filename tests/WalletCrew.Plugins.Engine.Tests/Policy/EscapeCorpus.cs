@@ -16,6 +16,15 @@ internal static class EscapeCorpus
         { "using var over File.OpenRead", """using var s = System.IO.File.OpenRead("/etc/passwd");""", "System.IO.File.OpenRead(string)" },
         { "List of a forbidden type", """var l = new List<System.IO.FileInfo>();""", "System.IO.FileInfo" },
 
+        { "using static File", """
+            using static System.IO.File;
+            var s = ReadAllText("/etc/passwd");
+            """, "System.IO.File.ReadAllText(string)" },
+        { "field initializer", """var c = new Config(); class Config { public string Text = System.IO.File.ReadAllText("/etc/passwd"); }""", "System.IO.File.ReadAllText(string)" },
+        { "primary constructor base argument", """var e = new Boom(); class Boom() : Exception(System.IO.File.ReadAllText("/etc/passwd"));""", "System.IO.File.ReadAllText(string)" },
+        { "attribute argument", """var c = new Tagged(); [System.Text.Json.Serialization.JsonConverter(typeof(System.IO.FileInfo))] class Tagged { }""", "System.IO.FileInfo" },
+        { "property pattern on a forbidden type", """object o = 1; var big = o is System.IO.FileInfo { Length: > 0 };""", "System.IO.FileInfo" },
+
         // Processes.
         { "Process.Start", """System.Diagnostics.Process.Start("sh");""", "System.Diagnostics.Process.Start(string)" },
 
