@@ -38,6 +38,9 @@ public sealed class ConnectorEngineOptions
     /// <value>The default is <see langword="null"/>: events only (polling starts by itself if the watcher fails).</value>
     public TimeSpan? ReloadPollingInterval { get; init; }
 
+    /// <summary>Gets the API policy scripts are checked against (tests widen it for negative controls).</summary>
+    internal Policy.ApiPolicy Policy { get; init; } = Engine.Policy.ApiPolicy.Default;
+
     /// <summary>Gets extra assemblies scripts compile against (tests: a host type with a static event).</summary>
     internal IReadOnlyList<string> AdditionalReferences { get; init; } = [];
 

@@ -48,12 +48,14 @@ public sealed class ScriptUnloadTests
     [Fact]
     public async Task ConnectorKeepingATimerIsReportedAsAZombie()
     {
-        using var harness = new EngineHarness();
+        // The policy forbids timers; widening it is what lets this negative control exist.
+        using var harness = new EngineHarness(widenPolicy: allow => allow.Types("System.Threading", "Timer", "TimerCallback"));
         using var tenant = harness.Load("""
             Keeper.Timer = new System.Threading.Timer(_ => { }, null, TimeSpan.FromHours(1), TimeSpan.FromHours(1));
             context.register("runtime.wallet.passUpdater", new { OnPassInstalled = (string passId) => console.log(passId) });
             static class Keeper { public static System.Threading.Timer? Timer; }
             """, "crm.csx");
+        tenant.Diagnostics.Should().BeEmpty();
         var old = await InvokeAndCaptureContexts(tenant, "P1");
 
         harness.Folder.WriteScript("crm.csx", Source("js", 2));
@@ -66,20 +68,21 @@ public sealed class ScriptUnloadTests
     [Fact]
     public async Task ConnectorSubscribedToAHostStaticEventIsReportedAsAZombie()
     {
-        using var folder = new TenantFolder();
-        using var engine = new ConnectorEngine(new ConnectorEngineOptions { AdditionalReferences = [typeof(HostSignals).Assembly.Location] });
-        folder.WriteScript("crm.csx", """
+        using var harness = new EngineHarness(
+            widenPolicy: allow => allow.Type(typeof(HostSignals).FullName!),
+            references: [typeof(HostSignals).Assembly.Location]);
+        harness.Folder.WriteScript("crm.csx", """
             WalletCrew.Plugins.Engine.Tests.Support.HostSignals.Changed += (sender, args) => console.log("changed");
             context.register("runtime.wallet.passUpdater", new { OnPassInstalled = (string passId) => console.log(passId) });
             """);
-        using var tenant = engine.LoadTenant(folder.Directory);
+        using var tenant = harness.Load();
         var old = await InvokeAndCaptureContexts(tenant, "P1");
 
-        folder.WriteScript("crm.csx", Source("js", 2));
+        harness.Folder.WriteScript("crm.csx", Source("js", 2));
         await tenant.ReloadAsync();
 
         (await Unloads.WaitForCollectionAsync(old)).Should().BeFalse("the host's static event holds the connector's handler");
-        engine.GetZombies(TimeSpan.Zero).Should().ContainSingle().Which.TenantId.Should().Be("test-tenant");
+        harness.Engine.GetZombies(TimeSpan.Zero).Should().ContainSingle().Which.TenantId.Should().Be("test-tenant");
     }
 
     [Fact]
