@@ -5,7 +5,7 @@ using WalletCrew.Plugins.Engine.Invocation;
 
 namespace WalletCrew.Plugins.Engine.Loading;
 
-/// <summary>Finds, compiles, loads and binds one tenant's connectors: <c>server/script/**/*.csx</c>.</summary>
+/// <summary>Finds, compiles, loads and binds one tenant's connectors: <c>server/script/**/*.csx</c>, then <c>server/plugins/&lt;Name&gt;/&lt;Name&gt;.dll</c>.</summary>
 internal sealed class TenantLoader(ScriptCompiler compiler, FetchClient fetch, ConnectorEngineOptions options)
 {
     private const string InvalidTenant = "WCP0001";
@@ -26,6 +26,8 @@ internal sealed class TenantLoader(ScriptCompiler compiler, FetchClient fetch, C
             .Select(path => compiler.Compile(new ScriptSource(tenantId, DisplayPath(tenantDirectory, path), File.ReadAllText(path))))
             .Select(loader.Load)
             .ToList();
+        var plugins = new PluginConnectorLoader(fetch, options);
+        versions.AddRange(PluginFolders.Find(tenantDirectory).Select(folder => plugins.Load(tenantId, tenantDirectory, folder)));
 
         var diagnostics = versions.SelectMany(v => v.Diagnostics).ToList();
         var table = new RegistrationTable();
