@@ -77,6 +77,30 @@ public sealed class PluginRefusalTests
     }
 
     [Fact]
+    public void PluginMissingADependencyGivesALoadDiagnostic()
+    {
+        using var harness = new EngineHarness();
+        var dependency = MetadataReference.CreateFromImage(PluginCompiler.Compile("CrmClient", "namespace CrmClient; public abstract class ClientBase { }", []));
+        PluginCompiler.CompileInto(harness.Folder, "Needy", """
+            namespace Needy;
+
+            public sealed class Sync : CrmClient.ClientBase, WalletCrew.Plugins.IPassUpdater
+            {
+                public Task OnPassInstalledAsync(WalletCrew.Plugins.PassInstallationEvent e, CancellationToken cancellationToken) => Task.CompletedTask;
+
+                public Task OnPassUninstalledAsync(WalletCrew.Plugins.PassInstallationEvent e, CancellationToken cancellationToken) => Task.CompletedTask;
+            }
+            """, [.. PluginCompiler.HostAbstractions, dependency]);
+
+        using var tenant = harness.Load();
+
+        tenant.Diagnostics.Should().ContainSingle().Which.Should().Match<ConnectorDiagnostic>(d =>
+            d.Path == "server/plugins/Needy/Needy.dll" && d.Code == "WCP0306"
+            && d.Message.StartsWith("The plugin could not be loaded: FileNotFoundException: Could not load file or assembly 'CrmClient,")
+            && d.Message.EndsWith("Copy all of the plugin's build output (its dependencies and .deps.json) into its folder."));
+    }
+
+    [Fact]
     public void ThrowingModuleGivesADiagnosticAndTheTenantsOtherConnectorsStillLoad()
     {
         using var harness = new EngineHarness("minimal");
