@@ -41,7 +41,8 @@ public sealed class ConnectorEngine : IDisposable
             return new TenantConnectors(tenantId, directory, null, invoker, [diagnostic]);
         }
 
-        var builder = new TenantBuilder(tenantId, directory, _compiler, new ScriptConnectorLoader(_fetch, _options), _zombies, _options.TimeProvider);
+        var builder = new TenantBuilder(
+            tenantId, directory, _compiler, new ScriptConnectorLoader(_fetch, _options), new PluginConnectorLoader(_fetch, _options), _zombies, _options.TimeProvider);
         var tenant = new TenantConnectors(tenantId, directory, builder, invoker, []);
         if (_options.HotReload)
         {
