@@ -56,7 +56,7 @@ internal sealed class ScriptCompiler(IReadOnlyList<string> additionalReferences,
         if (violations.Count > 0)
         {
             var compileErrors = compilation.GetDiagnostics(cancellationToken).Where(d => d.Severity == DiagnosticSeverity.Error);
-            return new CompiledScript(source, originalTree, map, null, diagnostics.Convert(compileErrors.Concat(violations)));
+            return new CompiledScript(source, map, null, diagnostics.Convert(compileErrors.Concat(violations)));
         }
 
         using var image = new MemoryStream();
@@ -67,7 +67,7 @@ internal sealed class ScriptCompiler(IReadOnlyList<string> additionalReferences,
             cancellationToken: cancellationToken);
 
         var converted = diagnostics.Convert(result.Diagnostics);
-        return new CompiledScript(source, originalTree, map, result.Success ? image.ToArray() : null, converted);
+        return new CompiledScript(source, map, result.Success ? image.ToArray() : null, converted);
     }
 
     private static string AssemblyName(ScriptSource source)

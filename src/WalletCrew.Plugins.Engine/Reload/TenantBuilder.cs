@@ -12,7 +12,7 @@ namespace WalletCrew.Plugins.Engine.Reload;
 internal sealed class TenantBuilder(
     string tenantId,
     string tenantDirectory,
-    ScriptCompiler compiler,
+    CachedScriptCompiler compiler,
     ScriptConnectorLoader scripts,
     PluginConnectorLoader plugins,
     ZombieTracker zombies,

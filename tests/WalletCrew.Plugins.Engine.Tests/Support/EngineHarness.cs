@@ -14,7 +14,7 @@ internal sealed class EngineHarness : IDisposable
             AllowLoopback = true,
             Secrets = Secrets,
             InvocationTimeout = invocationTimeout ?? TimeSpan.FromSeconds(10),
-            Policy = widenPolicy is null ? ApiPolicy.Default : ApiPolicy.Create(widenPolicy),
+            Policy = widenPolicy is null ? null : ApiPolicy.Create(widenPolicy),
             AdditionalReferences = references ?? [],
         });
     }
