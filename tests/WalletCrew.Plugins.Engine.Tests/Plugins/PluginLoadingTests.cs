@@ -26,11 +26,13 @@ public sealed class PluginLoadingTests
         SamplePlugins.CopyInto(harness.Folder, SamplePlugins.AcmeLoyalty);
         using var tenant = harness.Load();
 
-        // CrmSync's first step reads the tenant's secret through the context: the error proves the plugin's code ran.
+        // CrmSync's first step reads the tenant's secret through the context: the error proves the plugin's code ran,
+        // and names the plugin's own source line from its PDB.
         var result = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(tenantId: "acme"), CancellationToken.None);
 
         result.Status.Should().Be(InvocationStatus.Failed);
-        result.Error.Should().Be("KeyNotFoundException: Tenant 'acme' has no secret named 'PARTNER-API-SECRET'. Configure it for this tenant (wcp: --secret PARTNER-API-SECRET=VALUE).");
+        result.Error.Should().Be(
+            "KeyNotFoundException: Tenant 'acme' has no secret named 'PARTNER-API-SECRET'. Configure it for this tenant (wcp: --secret PARTNER-API-SECRET=VALUE). (at CrmSync.cs:line 14)");
     }
 
     [Fact]
