@@ -19,10 +19,11 @@ internal static class FillCommand
         var identifiers = CommonOptions.Identifiers();
         var secrets = CommonOptions.Secrets();
         var allowLoopback = CommonOptions.AllowLoopback();
+        var cache = CommonOptions.Cache();
 
         var command = new Command("fill", "Run a customer provider's Fill once and print the data to merge as JSON (the tenant log goes to standard error).")
         {
-            tenantDirectory, provider, passId, passType, identifiers, data, secrets, allowLoopback,
+            tenantDirectory, provider, passId, passType, identifiers, data, secrets, allowLoopback, cache,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -38,7 +39,7 @@ internal static class FillCommand
 
             var directory = parse.GetValue(tenantDirectory)!;
             var tenantId = directory.Name;
-            using var engine = CommonOptions.CreateEngine(tenantId, secretValues, parse.GetValue(allowLoopback));
+            using var engine = CommonOptions.CreateEngine(tenantId, secretValues, parse.GetValue(allowLoopback), CommonOptions.CacheDirectory(parse.GetValue(cache)));
             using var tenant = engine.LoadTenant(directory.FullName);
             CommonOptions.WriteDiagnostics(tenant, directory.ToString(), error);
             if (tenant.HasErrors)

@@ -18,10 +18,11 @@ internal static class InvokeCommand
         var identifiers = CommonOptions.Identifiers();
         var secrets = CommonOptions.Secrets();
         var allowLoopback = CommonOptions.AllowLoopback();
+        var cache = CommonOptions.Cache();
 
         var command = new Command("invoke", "Run the tenant's OnPassInstalled or OnPassUninstalled hooks once and print the tenant log.")
         {
-            tenantDirectory, change, passId, passType, device, identifiers, secrets, allowLoopback,
+            tenantDirectory, change, passId, passType, device, identifiers, secrets, allowLoopback, cache,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -35,7 +36,7 @@ internal static class InvokeCommand
 
             var directory = parse.GetValue(tenantDirectory)!;
             var tenantId = directory.Name;
-            using var engine = CommonOptions.CreateEngine(tenantId, secretValues, parse.GetValue(allowLoopback));
+            using var engine = CommonOptions.CreateEngine(tenantId, secretValues, parse.GetValue(allowLoopback), CommonOptions.CacheDirectory(parse.GetValue(cache)));
             using var tenant = engine.LoadTenant(directory.FullName);
             CommonOptions.WriteDiagnostics(tenant, directory.ToString(), error);
             if (tenant.HasErrors)
