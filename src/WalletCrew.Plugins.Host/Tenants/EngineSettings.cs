@@ -19,4 +19,32 @@ internal sealed class EngineSettings
     /// <summary>Gets or sets a value indicating whether saved tenant files are reloaded while the host runs.</summary>
     /// <value>The default is <see langword="true"/>.</value>
     public bool HotReload { get; set; } = true;
+
+    /// <summary>Gets or sets the compile cache folder, so a restart loads connectors without the compiler; <c>off</c> disables it.</summary>
+    /// <value>The default is <c>$WCP_CACHE_DIR</c>, else <c>$XDG_CACHE_HOME/wcp</c>, else <c>~/.cache/wcp</c>: the folder <c>wcp check</c> fills.</value>
+    public string? CompileCacheDirectory { get; set; }
+
+    /// <summary>Returns the cache folder to use, or null when disabled.</summary>
+    public string? EffectiveCompileCacheDirectory()
+    {
+        if (string.Equals(CompileCacheDirectory, "off", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        if (!string.IsNullOrWhiteSpace(CompileCacheDirectory))
+        {
+            return CompileCacheDirectory;
+        }
+
+        if (Environment.GetEnvironmentVariable("WCP_CACHE_DIR") is { Length: > 0 } configured)
+        {
+            return configured;
+        }
+
+        var root = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg
+            ? xdg
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+        return Path.Combine(root, "wcp");
+    }
 }

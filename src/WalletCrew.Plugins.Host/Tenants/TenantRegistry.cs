@@ -34,6 +34,7 @@ internal sealed partial class TenantRegistry : ITenantRuntime, IHostedService, I
             InvocationTimeout = _settings.InvocationTimeout,
             LoggerFactory = loggerFactory,
             HotReload = _settings.HotReload,
+            CompileCacheDirectory = _settings.EffectiveCompileCacheDirectory(),
         });
         _watcher = new TenantWatcher(_root, Refresh, _logger);
     }
