@@ -10,8 +10,8 @@ public sealed class FairnessTests
     {
         var latencies = await MeasureTenantBAsync(perTenantConcurrency: 4);
 
-        // A generous bound, far below A's 3 s hang: B never queued behind A.
-        latencies.Max().Should().BeLessThan(TimeSpan.FromSeconds(2));
+        // A generous bound, half A's 6 s hang: B never queued behind A.
+        latencies.Max().Should().BeLessThan(TimeSpan.FromSeconds(3));
     }
 
     [Fact]
@@ -20,7 +20,7 @@ public sealed class FairnessTests
         // Negative control: let A take every slot, and B's first event waits for A's hung calls to time out.
         var latencies = await MeasureTenantBAsync(perTenantConcurrency: 8);
 
-        latencies[0].Should().BeGreaterThan(TimeSpan.FromSeconds(2));
+        latencies[0].Should().BeGreaterThan(TimeSpan.FromSeconds(3));
     }
 
     private static async Task<List<TimeSpan>> MeasureTenantBAsync(int perTenantConcurrency)
@@ -39,12 +39,12 @@ public sealed class FairnessTests
             .WriteScript("tenant-b", Scripts.PostingHook(partnerB.BaseAddress + "/hook"));
         await using var host = await HostHarness.StartAsync(root, new Dictionary<string, string?>
         {
-            ["WalletCrew:Engine:InvocationTimeout"] = "00:00:03",
+            ["WalletCrew:Engine:InvocationTimeout"] = "00:00:06",
             ["WalletCrew:Delivery:Concurrency"] = "8",
             ["WalletCrew:Delivery:PerTenantConcurrency"] = perTenantConcurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
 
-        // A's backlog: 40 events on 40 passes, every one of which hangs 3 s.
+        // A's backlog: 40 events on 40 passes, every one of which hangs 6 s.
         for (var i = 0; i < 40; i++)
         {
             await host.IngestAsync("tenant-a", $"A{i}");

@@ -31,7 +31,7 @@ internal sealed class HostHarness : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<HostHarness> StartAsync(TenantsRoot root, IDictionary<string, string?>? configuration = null, TimeProvider? time = null)
+    public static async Task<HostHarness> StartAsync(TenantsRoot root, IDictionary<string, string?>? configuration = null, TimeProvider? time = null, Action<IServiceCollection>? services = null)
     {
         var settings = new HostSettings { TenantsRoot = root.Directory, Urls = "http://127.0.0.1:0", Store = "sqlite:" + root.DatabasePath, AllowLoopback = true };
         var builder = WalletCrewHost.CreateBuilder(settings, []);
@@ -59,6 +59,7 @@ internal sealed class HostHarness : IAsyncDisposable
             builder.Services.AddSingleton(time);
         }
 
+        services?.Invoke(builder.Services);
         var app = WalletCrewHost.Build(builder);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
