@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using WalletCrew.Plugins.Host.Admin;
 using WalletCrew.Plugins.Host.Delivery;
@@ -39,6 +40,15 @@ public static class WalletCrewHost
     {
         ArgumentNullException.ThrowIfNull(settings);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+        // Defaults below every other source (appsettings, environment, arguments override them): one line per request is noise.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?>
+            {
+                ["Logging:LogLevel:Default"] = "Information",
+                ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+            },
+        });
         if (settings.Urls is not null)
         {
             builder.WebHost.UseUrls(settings.Urls);
