@@ -2,94 +2,104 @@ using System.Diagnostics;
 using System.Globalization;
 using WalletCrew.Plugins.Benchmarks.Support;
 using WalletCrew.Plugins.Engine;
+using WalletCrew.Plugins.Engine.Compilation;
+using WalletCrew.Plugins.Engine.Fetch;
+using WalletCrew.Plugins.Engine.Invocation;
+using WalletCrew.Plugins.Engine.Loading;
 
 namespace WalletCrew.Plugins.Benchmarks.Memory;
 
 /// <summary>
-/// <c>-- memory [count]</c>: loads <c>count</c> generated tenants (copies of the minimal example with distinct ids), invokes each
-/// once, then disposes them all, and prints RSS, managed heap and live load contexts at each step as a Markdown table.
+/// <c>-- memory [count] [--precompiled]</c>: loads <c>count</c> generated tenants (copies of the minimal example with distinct ids),
+/// invokes each once, disposes them all, and prints RSS, managed heap and live load contexts at each step as Markdown.
+/// With <c>--precompiled</c> every script is compiled before the baseline and only loaded afterwards (what a compile cache
+/// would do), so Roslyn's own footprint is not charged to the connectors.
 /// </summary>
 internal static class MemoryReport
 {
-    public static int Run(int count)
+    public static int Run(string[] args)
     {
+        var count = args.Length > 1 && int.TryParse(args[1], CultureInfo.InvariantCulture, out var n) ? n : 1_000;
+        var precompiled = args.Contains("--precompiled");
         using var folders = new TenantFolders();
         var directories = Enumerable.Range(1, count).Select(i => folders.CopySample("minimal", $"tenant-{i:D4}")).ToList();
-        var warmDirectory = folders.CopySample("minimal", "warm-up");
-
-        using var engine = new ConnectorEngine(new ConnectorEngineOptions { AllowLoopback = true, HttpHandler = new InMemoryPartnerHandler() });
+        var options = new ConnectorEngineOptions { AllowLoopback = true, HttpHandler = new InMemoryPartnerHandler() };
+        using var engine = new ConnectorEngine(options);
+        using var fetch = new FetchClient(new FetchClientOptions { AllowLoopback = true, Handler = options.HttpHandler });
+        var compiler = new ScriptCompiler();
+        var loader = new ScriptConnectorLoader(fetch, options);
+        var invoker = new ConnectorInvoker(options);
 
         // One tenant loaded, invoked and unloaded first, so Roslyn, the JIT'd engine and its statics are in the baseline.
-        using (var warm = engine.LoadTenant(warmDirectory))
+        using (var warm = engine.LoadTenant(folders.CopySample("minimal", "warm-up")))
         {
-            Invoke(warm);
+            Check(warm.TenantId, warm.InvokePassUpdatersAsync(BenchmarkEvents.Installed(warm.TenantId), CancellationToken.None));
         }
 
+        var scripts = precompiled ? directories.Select(d => compiler.Compile(Source(d))).ToList() : [];
         var baseline = MemorySnapshot.Take();
+
         var stopwatch = Stopwatch.StartNew();
-        var tenants = directories.Select(engine.LoadTenant).ToList();
+        var loaded = precompiled
+            ? scripts.Select(s => Loaded.From(loader.Load(s), s.Source.TenantId, invoker)).ToList()
+            : directories.Select(d => Loaded.From(engine.LoadTenant(d))).ToList();
         var loadTime = stopwatch.Elapsed;
-        var failed = tenants.Count(t => t.HasErrors || t.PassUpdaterCount != 1);
-        var loaded = MemorySnapshot.Take();
+        var failed = loaded.Count(l => !l.Ok);
+        var afterLoad = MemorySnapshot.Take();
 
         stopwatch.Restart();
-        foreach (var tenant in tenants)
+        foreach (var tenant in loaded)
         {
-            Invoke(tenant);
+            Check(tenant.TenantId, tenant.Invoke(BenchmarkEvents.Installed(tenant.TenantId)));
         }
 
         var invokeTime = stopwatch.Elapsed;
-        var invoked = MemorySnapshot.Take();
+        var afterInvoke = MemorySnapshot.Take();
 
-        foreach (var tenant in tenants)
+        foreach (var tenant in loaded)
         {
-            tenant.Dispose();
+            tenant.Handle.Dispose();
         }
 
-        tenants.Clear();
-        var released = MemorySnapshot.Take();
+        loaded.Clear();
         var rounds = 1;
+        var released = MemorySnapshot.Take();
         for (; released.ConnectorContexts > 0 && rounds < 20; rounds++)
         {
             released = MemorySnapshot.Take();
         }
 
-        Print(count, failed, loadTime, invokeTime, rounds, baseline, loaded, invoked, released);
+        var trimmed = NativeHeap.TryTrim() ? MemorySnapshot.Take() : null;
+        GC.KeepAlive(scripts);
+
+        var report = new MemoryTable(count, baseline, afterLoad, afterInvoke, released, trimmed);
+        Console.WriteLine($"{count} tenants (copies of plugins-sample/tenants/minimal), {(precompiled ? "compiled before the baseline, then loaded from their images" : "each compiled and loaded by ConnectorEngine.LoadTenant")}; {failed} failed to load");
+        Console.WriteLine($"GC: {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}, {Environment.ProcessorCount} CPUs; load: {loadTime.TotalSeconds:0.0} s ({loadTime.TotalMilliseconds / count:0.00} ms per tenant); first invocation of each: {invokeTime.TotalMilliseconds / count:0.00} ms per tenant; contexts collected after {rounds} GC round(s)");
+        report.Print(Console.Out);
         return failed == 0 ? 0 : 1;
     }
 
-    private static void Invoke(TenantConnectors tenant)
+    private static ScriptSource Source(string directory)
     {
-        var result = tenant.InvokePassUpdatersAsync(BenchmarkEvents.Installed(tenant.TenantId), CancellationToken.None).GetAwaiter().GetResult();
+        var script = Directory.EnumerateFiles(Path.Combine(directory, "server", "script"), "*.csx").Single();
+        return new ScriptSource(Path.GetFileName(directory), "server/script/" + Path.GetFileName(script), File.ReadAllText(script));
+    }
+
+    private static void Check(string tenantId, Task<InvocationResult> invocation)
+    {
+        var result = invocation.GetAwaiter().GetResult();
         if (!result.Succeeded)
         {
-            throw new InvalidOperationException($"{tenant.TenantId}: {result.Status} {result.Error}");
+            throw new InvalidOperationException($"{tenantId}: {result.Status} {result.Error}");
         }
     }
 
-    private static void Print(int count, int failed, TimeSpan loadTime, TimeSpan invokeTime, int rounds, MemorySnapshot baseline, MemorySnapshot loaded, MemorySnapshot invoked, MemorySnapshot released)
+    private sealed record Loaded(string TenantId, bool Ok, IDisposable Handle, Func<PassInstallationEvent, Task<InvocationResult>> Invoke)
     {
-        static string Mb(long bytes) => (bytes / 1024.0 / 1024.0).ToString("0.0", CultureInfo.InvariantCulture);
-        string PerTenant(long bytes) => (bytes / 1024.0 / count).ToString("0.0", CultureInfo.InvariantCulture);
-        string Returned(Func<MemorySnapshot, long> figure) =>
-            (100.0 * (figure(invoked) - figure(released)) / Math.Max(1, figure(invoked) - figure(baseline))).ToString("0", CultureInfo.InvariantCulture) + " %";
+        public static Loaded From(TenantConnectors tenant) =>
+            new(tenant.TenantId, !tenant.HasErrors && tenant.PassUpdaterCount == 1, tenant, e => tenant.InvokePassUpdatersAsync(e, CancellationToken.None));
 
-        Console.WriteLine($"{count} tenants (copies of plugins-sample/tenants/minimal), {failed} failed to load; GC: {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}, {Environment.ProcessorCount} CPUs");
-        Console.WriteLine($"load: {loadTime.TotalSeconds:0.0} s ({loadTime.TotalMilliseconds / count:0.0} ms per tenant); first invocation of each: {invokeTime.TotalMilliseconds:0} ms; contexts collected after {rounds} GC round(s)");
-        Console.WriteLine();
-        Console.WriteLine("| step | RSS (MB) | managed heap (MB) | GC committed (MB) | load contexts (connector) |");
-        Console.WriteLine("|---|---:|---:|---:|---:|");
-        foreach (var (name, s) in new[] { ("baseline (1 tenant loaded and unloaded)", baseline), ($"{count} tenants loaded", loaded), ($"{count} tenants loaded and invoked once", invoked), ("all disposed + full GC", released) })
-        {
-            Console.WriteLine($"| {name} | {Mb(s.Rss)} | {Mb(s.ManagedHeap)} | {Mb(s.GcCommitted)} | {s.LoadContexts} ({s.ConnectorContexts}) |");
-        }
-
-        Console.WriteLine();
-        Console.WriteLine("| per loaded connector | RSS (KB) | managed heap (KB) |");
-        Console.WriteLine("|---|---:|---:|");
-        Console.WriteLine($"| loaded | {PerTenant(loaded.Rss - baseline.Rss)} | {PerTenant(loaded.ManagedHeap - baseline.ManagedHeap)} |");
-        Console.WriteLine($"| loaded and invoked once | {PerTenant(invoked.Rss - baseline.Rss)} | {PerTenant(invoked.ManagedHeap - baseline.ManagedHeap)} |");
-        Console.WriteLine();
-        Console.WriteLine($"returned after dispose + GC: RSS {Returned(s => s.Rss)}, managed heap {Returned(s => s.ManagedHeap)}; connector load contexts alive: {released.ConnectorContexts} of {invoked.ConnectorContexts}");
+        public static Loaded From(ConnectorVersion version, string tenantId, ConnectorInvoker invoker) =>
+            new(tenantId, !version.HasErrors && version.PassUpdaters.Count == 1, version, e => invoker.InvokePassUpdatersAsync(version.PassUpdaters, e, CancellationToken.None));
     }
 }
