@@ -1,15 +1,20 @@
 using WalletCrew.Plugins.Engine.Compilation;
 using WalletCrew.Plugins.Engine.Fetch;
+using WalletCrew.Plugins.Engine.Invocation;
 using WalletCrew.Plugins.Engine.Loading;
+using WalletCrew.Plugins.Engine.Reload;
 
 namespace WalletCrew.Plugins.Engine;
 
 /// <summary>Compiles, checks, loads and binds tenants' connectors; the one entry point of the engine.</summary>
 public sealed class ConnectorEngine : IDisposable
 {
+    private const string InvalidTenant = "WCP0001";
+
     private readonly ConnectorEngineOptions _options;
     private readonly FetchClient _fetch;
     private readonly ScriptCompiler _compiler = new();
+    private readonly ZombieTracker _zombies = new();
 
     /// <summary>Initializes an engine.</summary>
     /// <param name="options">The engine's settings; the defaults when <see langword="null"/>.</param>
@@ -21,13 +26,35 @@ public sealed class ConnectorEngine : IDisposable
 
     /// <summary>Compiles and loads every connector of one tenant folder; problems come back as diagnostics, never as exceptions.</summary>
     /// <param name="tenantDirectory">The tenant's folder, named by its id.</param>
-    /// <returns>The tenant's loaded connectors with their diagnostics.</returns>
+    /// <returns>The tenant's live connectors with their diagnostics; they watch the folder when <see cref="ConnectorEngineOptions.HotReload"/> is set.</returns>
     public TenantConnectors LoadTenant(string tenantDirectory)
     {
         ArgumentException.ThrowIfNullOrEmpty(tenantDirectory);
-        var loader = new TenantLoader(_compiler, _fetch, _options);
-        return loader.Load(Path.GetFullPath(tenantDirectory));
+        var directory = Path.GetFullPath(tenantDirectory).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar);
+        var tenantId = Path.GetFileName(directory);
+        var invoker = new ConnectorInvoker(_options);
+        if (!TenantIds.IsValid(tenantId) || !Directory.Exists(directory))
+        {
+            var message = Directory.Exists(directory) ? TenantIds.Explain(tenantId) : $"Tenant folder '{directory}' does not exist.";
+            var diagnostic = new ConnectorDiagnostic(directory, 0, 0, ConnectorDiagnosticSeverity.Error, InvalidTenant, message);
+            return new TenantConnectors(tenantId, directory, null, invoker, [diagnostic]);
+        }
+
+        var builder = new TenantBuilder(tenantId, directory, _compiler, new ScriptConnectorLoader(_fetch, _options), _zombies, _options.TimeProvider);
+        var tenant = new TenantConnectors(tenantId, directory, builder, invoker, []);
+        if (_options.HotReload)
+        {
+            tenant.Watch(_options);
+        }
+
+        return tenant;
     }
+
+    /// <summary>Returns the released connector versions whose code is still in memory after a grace period: a connector holds itself alive (a timer, an event handler on something long-lived).</summary>
+    /// <param name="gracePeriod">How long after its release a version counts as a zombie; 30 seconds when <see langword="null"/>.</param>
+    /// <returns>The zombies.</returns>
+    public IReadOnlyList<ZombieConnector> GetZombies(TimeSpan? gracePeriod = null) =>
+        _zombies.Alive(_options.TimeProvider.GetUtcNow() - (gracePeriod ?? TimeSpan.FromSeconds(30)));
 
     /// <inheritdoc />
     public void Dispose() => _fetch.Dispose();

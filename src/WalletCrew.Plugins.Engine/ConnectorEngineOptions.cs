@@ -26,6 +26,18 @@ public sealed class ConnectorEngineOptions
     /// <value>The default is the system clock.</value>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// <summary>Gets a value indicating whether loaded tenants watch their folders and put saved connectors live.</summary>
+    /// <value>The default is <see langword="false"/>.</value>
+    public bool HotReload { get; init; }
+
+    /// <summary>Gets the quiet period after a file change before the tenant reloads.</summary>
+    /// <value>The default is 250 ms.</value>
+    public TimeSpan ReloadDebounce { get; init; } = EngineDefaults.ReloadDebounce;
+
+    /// <summary>Gets how often tenant folders are also polled for changes, for file systems without change events.</summary>
+    /// <value>The default is <see langword="null"/>: events only (polling starts by itself if the watcher fails).</value>
+    public TimeSpan? ReloadPollingInterval { get; init; }
+
     /// <summary>Gets the handler that sends connectors' HTTP requests; tests may replace it.</summary>
     internal HttpMessageHandler? HttpHandler { get; init; }
 }

@@ -10,7 +10,7 @@ namespace WalletCrew.Plugins.Engine.Loading;
 /// </summary>
 internal sealed class ConnectorContext(string tenantId, ILogger log, FetchClient fetch, ISecretSource secrets, Action<string, object> register) : IConnectorContext
 {
-    private volatile bool _sealed;
+    private volatile Action<string, object>? _register = register;
 
     public string TenantId => tenantId;
 
@@ -18,12 +18,13 @@ internal sealed class ConnectorContext(string tenantId, ILogger log, FetchClient
 
     public void Register(string key, object implementation)
     {
-        if (_sealed)
+        var target = _register;
+        if (target is null)
         {
             throw new InvalidOperationException($"{BindingCodesText.RegisterAfterLoad} Register is only allowed while the connector loads (in its top-level code or IConnectorModule.Register).");
         }
 
-        register(key, implementation);
+        target(key, implementation);
     }
 
     public async Task<FetchResponse> FetchAsync(string url, object? options = null, CancellationToken cancellationToken = default)
@@ -47,8 +48,8 @@ internal sealed class ConnectorContext(string tenantId, ILogger log, FetchClient
         return value;
     }
 
-    /// <summary>Closes registration once the version has loaded.</summary>
-    public void Seal() => _sealed = true;
+    /// <summary>Closes registration once the version has loaded, dropping what loading needed.</summary>
+    public void Seal() => _register = null;
 
     private static class BindingCodesText
     {

@@ -2,15 +2,17 @@ using WalletCrew.Plugins.Engine.Binding;
 
 namespace WalletCrew.Plugins.Engine.Loading;
 
-/// <summary>One loaded version of one connector file: its load context, what it registered and what went wrong.</summary>
+/// <summary>One loaded version of one connector (a script file or a plugin folder): what it registered, what went wrong, and how to unload it.</summary>
 internal sealed class ConnectorVersion : IDisposable
 {
-    private readonly ConnectorLoadContext? _context;
     private readonly ConnectorContext? _connectorContext;
+    private Action? _unload;
+    private int _disposed;
 
     public ConnectorVersion(
         string displayPath,
-        ConnectorLoadContext? context,
+        WeakReference? loadContext,
+        Action? unload,
         ConnectorContext? connectorContext,
         IReadOnlyList<BoundPassUpdater> passUpdaters,
         IReadOnlyList<BoundCustomerProvider> customerProviders,
@@ -18,7 +20,8 @@ internal sealed class ConnectorVersion : IDisposable
         IReadOnlyList<TenantLogEntry> loadLog)
     {
         DisplayPath = displayPath;
-        _context = context;
+        LoadContext = loadContext;
+        _unload = unload;
         _connectorContext = connectorContext;
         PassUpdaters = passUpdaters;
         CustomerProviders = customerProviders;
@@ -38,15 +41,22 @@ internal sealed class ConnectorVersion : IDisposable
 
     public bool HasErrors => Diagnostics.Any(d => d.IsError);
 
-    /// <summary>Gets a weak handle on the load context, to prove it was collected after unload.</summary>
-    public WeakReference? ContextReference => _context is null ? null : new WeakReference(_context);
+    /// <summary>Gets a weak handle on the version's load context, to prove it was collected after unload; <see langword="null"/> when nothing was loaded.</summary>
+    public WeakReference? LoadContext { get; }
 
-    public static ConnectorVersion Failed(string displayPath, IReadOnlyList<ConnectorDiagnostic> diagnostics) =>
-        new(displayPath, null, null, [], [], diagnostics, []);
+    public static ConnectorVersion Failed(string displayPath, IReadOnlyList<ConnectorDiagnostic> diagnostics, IReadOnlyList<TenantLogEntry>? loadLog = null) =>
+        new(displayPath, null, null, null, [], [], diagnostics, loadLog ?? []);
 
+    /// <summary>Closes registration and starts unloading the load context; idempotent.</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _connectorContext?.Seal();
-        _context?.Unload();
+        _unload?.Invoke();
+        _unload = null;
     }
 }

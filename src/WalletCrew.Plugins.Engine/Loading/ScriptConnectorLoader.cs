@@ -1,6 +1,5 @@
 using System.Reflection;
 using Microsoft.Extensions.Logging;
-using WalletCrew.Plugins.Engine.Binding;
 using WalletCrew.Plugins.Engine.Compilation;
 using WalletCrew.Plugins.Engine.Fetch;
 using WalletCrew.Plugins.Engine.Invocation;
@@ -23,36 +22,11 @@ internal sealed class ScriptConnectorLoader(FetchClient fetch, ConnectorEngineOp
             return ConnectorVersion.Failed(path, script.Diagnostics);
         }
 
-        var diagnostics = new List<ConnectorDiagnostic>(script.Diagnostics);
-        var passUpdaters = new List<BoundPassUpdater>();
-        var providers = new List<BoundCustomerProvider>();
         var locator = new RegistrationLocator(script);
+        var collector = new RegistrationCollector(path, error => locator.Diagnostic(error, locator.LocateCaller()));
+        collector.Diagnostics.AddRange(script.Diagnostics);
         var hostLogger = options.LoggerFactory.CreateLogger("Tenant." + script.Source.TenantId);
-        var context = new ConnectorContext(
-            script.Source.TenantId,
-            new TenantLogger(script.Source.TenantId, hostLogger),
-            fetch,
-            options.Secrets,
-            (key, implementation) =>
-            {
-                var outcome = ContractBinder.Bind(key, implementation, path);
-                if (outcome.Errors.Count > 0)
-                {
-                    var caller = locator.LocateCaller();
-                    diagnostics.AddRange(outcome.Errors.Select(e => locator.Diagnostic(e, caller)));
-                    return;
-                }
-
-                if (outcome.PassUpdater is not null)
-                {
-                    passUpdaters.Add(outcome.PassUpdater);
-                }
-
-                if (outcome.CustomerProvider is not null)
-                {
-                    providers.Add(outcome.CustomerProvider);
-                }
-            });
+        var context = new ConnectorContext(script.Source.TenantId, new TenantLogger(script.Source.TenantId, hostLogger), fetch, options.Secrets, collector.Register);
 
         var loadContext = new ConnectorLoadContext($"{script.Source.TenantId}:{path}");
         var scope = new InvocationScope(CancellationToken.None);
@@ -65,26 +39,22 @@ internal sealed class ScriptConnectorLoader(FetchClient fetch, ConnectorEngineOp
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
-            diagnostics.Add(LoadError(script, exception));
+            collector.Diagnostics.Add(LoadError(script, exception));
         }
         finally
         {
             context.Seal();
         }
 
-        if (diagnostics.Any(d => d.IsError))
+        if (collector.Diagnostics.Any(d => d.IsError))
         {
             loadContext.Unload();
-            return new ConnectorVersion(path, null, null, [], [], diagnostics, scope.Log);
+            return ConnectorVersion.Failed(path, collector.Diagnostics, scope.Log);
         }
 
-        if (passUpdaters.Count == 0 && providers.Count == 0)
-        {
-            diagnostics.Add(new ConnectorDiagnostic(path, 0, 0, ConnectorDiagnosticSeverity.Warning, BindingCodes.NothingRegistered,
-                "This connector registers nothing: call context.register(key, implementation) in its top-level code."));
-        }
-
-        return new ConnectorVersion(path, loadContext, context, passUpdaters, providers, diagnostics, scope.Log);
+        collector.WarnIfEmpty();
+        return new ConnectorVersion(
+            path, new WeakReference(loadContext), loadContext.Unload, context, collector.PassUpdaters, collector.CustomerProviders, collector.Diagnostics, scope.Log);
     }
 
     private static void Attach(Assembly assembly, ConnectorContext context)

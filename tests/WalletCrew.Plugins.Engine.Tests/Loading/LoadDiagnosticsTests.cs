@@ -130,7 +130,7 @@ public sealed class LoadDiagnosticsTests
 
         tenant.HasErrors.Should().BeFalse();
         tenant.Diagnostics.Select(d => d.ToString()).Should().Equal(
-            $"{File}: warning WCP0108: This connector registers nothing: call context.register(key, implementation) in its top-level code.");
+            $"{File}: warning WCP0108: This connector registers nothing: call context.register(key, implementation) in its top-level code (or IConnectorModule.Register).");
     }
 
     [Fact]
