@@ -1,10 +1,15 @@
 using BenchmarkDotNet.Running;
 using WalletCrew.Plugins.Benchmarks.Memory;
+using WalletCrew.Plugins.Benchmarks.Reload;
 
-// `-- memory [count] [--precompiled]` runs the memory report (a plain program: RSS is a process-wide figure); anything else goes to BenchmarkDotNet.
-if (args.Length > 0 && args[0] == "memory")
+// `-- memory [count] [--precompiled]` and `-- reload [saves]` are plain programs (RSS is process-wide; a reload spans
+// threads and the file system); anything else goes to BenchmarkDotNet.
+switch (args.FirstOrDefault())
 {
-    return MemoryReport.Run(args);
+    case "memory":
+        return MemoryReport.Run(args);
+    case "reload":
+        return ReloadLatencyReport.Run(args);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
