@@ -13,7 +13,7 @@ public sealed class ConnectorEngine : IDisposable
 
     private readonly ConnectorEngineOptions _options;
     private readonly FetchClient _fetch;
-    private readonly ScriptCompiler _compiler = new();
+    private readonly ScriptCompiler _compiler;
     private readonly ZombieTracker _zombies = new();
 
     /// <summary>Initializes an engine.</summary>
@@ -22,6 +22,7 @@ public sealed class ConnectorEngine : IDisposable
     {
         _options = options ?? new ConnectorEngineOptions();
         _fetch = new FetchClient(new FetchClientOptions { AllowLoopback = _options.AllowLoopback, Handler = _options.HttpHandler });
+        _compiler = new ScriptCompiler(_options.AdditionalReferences);
     }
 
     /// <summary>Compiles and loads every connector of one tenant folder; problems come back as diagnostics, never as exceptions.</summary>

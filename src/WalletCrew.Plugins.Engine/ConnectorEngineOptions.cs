@@ -38,6 +38,9 @@ public sealed class ConnectorEngineOptions
     /// <value>The default is <see langword="null"/>: events only (polling starts by itself if the watcher fails).</value>
     public TimeSpan? ReloadPollingInterval { get; init; }
 
+    /// <summary>Gets extra assemblies scripts compile against (tests: a host type with a static event).</summary>
+    internal IReadOnlyList<string> AdditionalReferences { get; init; } = [];
+
     /// <summary>Gets the handler that sends connectors' HTTP requests; tests may replace it.</summary>
     internal HttpMessageHandler? HttpHandler { get; init; }
 }

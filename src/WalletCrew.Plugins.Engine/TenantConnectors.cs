@@ -25,7 +25,7 @@ public sealed class TenantConnectors : IDisposable
         _builder = builder;
         _invoker = invoker;
         _fixedDiagnostics = fixedDiagnostics;
-        _current = builder?.Build(null, 1) ?? new TenantGeneration(1, new Dictionary<string, ConnectorSlot>(), new RegistrationTable(), []);
+        _current = builder?.Build(null, 1) ?? Empty(1);
     }
 
     /// <summary>Raised after a reload put a new generation live, with its diagnostics.</summary>
@@ -77,6 +77,7 @@ public sealed class TenantConnectors : IDisposable
         finally
         {
             generation.Exit();
+            generation = null!; // see ConnectorInvoker: completed state machines must not hold connector code
         }
     }
 
@@ -98,6 +99,7 @@ public sealed class TenantConnectors : IDisposable
         finally
         {
             generation.Exit();
+            generation = null!;
         }
     }
 
@@ -124,6 +126,7 @@ public sealed class TenantConnectors : IDisposable
             Volatile.Write(ref _current, next);
             current.Release();
             Reloaded?.Invoke(this, new TenantReloadedEventArgs(next.Number, next.Diagnostics));
+            current = next = null!;
             return true;
         }
         finally
@@ -150,7 +153,8 @@ public sealed class TenantConnectors : IDisposable
         _reloadGate.Wait();
         try
         {
-            Volatile.Read(ref _current).Release();
+            // Drop the generation, not just release it: whoever still holds this object must not hold the connectors' code.
+            Interlocked.Exchange(ref _current, Empty(0)).Release();
         }
         finally
         {
@@ -158,18 +162,20 @@ public sealed class TenantConnectors : IDisposable
         }
     }
 
+    private static TenantGeneration Empty(long number) => new(number, new Dictionary<string, ConnectorSlot>(), new RegistrationTable(), []);
+
     private TenantGeneration Enter()
     {
         while (true)
         {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
             var generation = Volatile.Read(ref _current);
             if (generation.TryEnter())
             {
                 return generation;
             }
 
-            // Replaced between the read and the enter (or disposed): take the live one, or fail fast once disposed.
-            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1 && ReferenceEquals(generation, Volatile.Read(ref _current)), this);
+            // Replaced between the read and the enter: take the live one.
         }
     }
 }

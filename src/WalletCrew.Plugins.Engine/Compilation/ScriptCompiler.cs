@@ -12,7 +12,7 @@ namespace WalletCrew.Plugins.Engine.Compilation;
 /// a Regular compilation with top-level statements (so source generators can run later), C# latest, nullable,
 /// optimized, with an embedded portable PDB and the source, so stack traces name <c>file.csx:line</c>.
 /// </summary>
-internal sealed class ScriptCompiler
+internal sealed class ScriptCompiler(IReadOnlyList<string> additionalReferences)
 {
     private static readonly CSharpParseOptions ParseOptions = new(
         LanguageVersion.Latest,
@@ -32,6 +32,14 @@ internal sealed class ScriptCompiler
 
     private readonly Lazy<SyntaxTree> _globals = new(() => ScriptGlobalsSource.Parse(ParseOptions));
 
+    private readonly Lazy<IReadOnlyList<MetadataReference>> _references = new(() =>
+        [.. ReferenceSet.References, .. additionalReferences.Select(path => MetadataReference.CreateFromFile(path))]);
+
+    public ScriptCompiler()
+        : this([])
+    {
+    }
+
     public CompiledScript Compile(ScriptSource source, CancellationToken cancellationToken = default)
     {
         var originalText = SourceText.From(source.Text, Encoding.UTF8);
@@ -39,7 +47,7 @@ internal sealed class ScriptCompiler
         var (text, map) = JsShapeRewriter.Rewrite(originalTree, originalText);
         var tree = ReferenceEquals(text, originalText) ? originalTree : originalTree.WithChangedText(text);
 
-        var compilation = CSharpCompilation.Create(AssemblyName(source), [tree, _globals.Value], ReferenceSet.References, CompilationOptions);
+        var compilation = CSharpCompilation.Create(AssemblyName(source), [tree, _globals.Value], _references.Value, CompilationOptions);
         var diagnostics = new DiagnosticConverter(source.DisplayPath, tree, map);
 
         using var image = new MemoryStream();

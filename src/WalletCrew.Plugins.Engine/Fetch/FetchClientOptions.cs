@@ -4,8 +4,31 @@ namespace WalletCrew.Plugins.Engine.Fetch;
 internal sealed class FetchClientOptions
 {
     /// <summary>Gets a value indicating whether loopback and private addresses may be reached (development and tests).</summary>
+    /// <value>The default is <see langword="false"/>. A shortcut for <see cref="EgressPolicy.AllowLoopback"/>: either one allows.</value>
     public bool AllowLoopback { get; init; }
 
+    /// <summary>Gets the egress policy: which non-public hosts and endpoints may be reached.</summary>
+    /// <value>The default is <see cref="EgressPolicy.PublicOnly"/>.</value>
+    /// <remarks>A tenant's <c>egress.allow</c> list goes here (<see cref="EgressPolicy.WithAllowedPrivateHosts"/>), in a
+    /// client of that tenant's own: connections are pooled per client, so one tenant never reuses another's.</remarks>
+    public EgressPolicy Egress { get; init; } = EgressPolicy.PublicOnly;
+
+    /// <summary>Gets the largest request body sent, in bytes; a larger one is refused before any byte leaves.</summary>
+    /// <value>The default is 256 KiB (<see cref="FetchDefaults.MaxRequestBodyBytes"/>).</value>
+    public int MaxRequestBodyBytes { get; init; } = FetchDefaults.MaxRequestBodyBytes;
+
+    /// <summary>Gets the most response body read, in bytes; reading stops and the call fails past it.</summary>
+    /// <value>The default is 1 MiB (<see cref="FetchDefaults.MaxResponseBodyBytes"/>).</value>
+    public int MaxResponseBodyBytes { get; init; } = FetchDefaults.MaxResponseBodyBytes;
+
+    /// <summary>Gets the clock of the <c>Timeout</c> option.</summary>
+    /// <value>The default is <see cref="TimeProvider.System"/>.</value>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
     /// <summary>Gets the handler to send through instead of the engine's own (tests).</summary>
+    /// <value>The default is <see langword="null"/>: the engine's handler, with the egress guard. A given handler has no guard.</value>
     public HttpMessageHandler? Handler { get; init; }
+
+    /// <summary>Gets the policy in force: <see cref="Egress"/> with <see cref="AllowLoopback"/> folded in.</summary>
+    internal EgressPolicy EffectiveEgress => AllowLoopback && !Egress.AllowLoopback ? Egress with { AllowLoopback = true } : Egress;
 }

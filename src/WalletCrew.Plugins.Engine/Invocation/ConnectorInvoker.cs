@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using WalletCrew.Plugins.Engine.Binding;
 
 namespace WalletCrew.Plugins.Engine.Invocation;
@@ -6,6 +7,10 @@ namespace WalletCrew.Plugins.Engine.Invocation;
 /// Runs tenant code and turns whatever happens (success, exception, timeout) into an <see cref="InvocationResult"/>:
 /// the one place tenant exceptions are caught.
 /// </summary>
+/// <remarks>
+/// Async methods here clear their references to connector code before they complete: a thread-pool worker keeps
+/// the last state machine it ran until its next work item, and that must not keep an unloaded version alive.
+/// </remarks>
 internal sealed class ConnectorInvoker(ConnectorEngineOptions options)
 {
     public async Task<InvocationResult> InvokePassUpdatersAsync(IReadOnlyList<BoundPassUpdater> updaters, PassInstallationEvent e, CancellationToken cancellationToken)
@@ -22,12 +27,17 @@ internal sealed class ConnectorInvoker(ConnectorEngineOptions options)
 
         var status = InvocationStatus.Succeeded;
         var errors = new List<string>();
-        foreach (var updater in updaters)
+        try
         {
-            var hook = e.Installed ? updater.Installed : updater.Uninstalled;
-            var (outcome, error) = await RunAsync(() => hook(e, linked.Token), timeout, cancellationToken).ConfigureAwait(false);
-            if (outcome != InvocationStatus.Succeeded)
+            for (var i = 0; i < updaters.Count; i++)
             {
+                var call = new PendingCall(e.Installed ? updaters[i].Installed : updaters[i].Uninstalled, e, linked.Token);
+                var (outcome, error) = await RunAsync(call, timeout, cancellationToken).ConfigureAwait(false);
+                if (outcome == InvocationStatus.Succeeded)
+                {
+                    continue;
+                }
+
                 status = status == InvocationStatus.TimedOut ? status : outcome;
                 errors.Add(error!);
                 if (outcome == InvocationStatus.TimedOut)
@@ -35,6 +45,10 @@ internal sealed class ConnectorInvoker(ConnectorEngineOptions options)
                     break;
                 }
             }
+        }
+        finally
+        {
+            updaters = [];
         }
 
         return new InvocationResult(status, scope.Log, errors.Count == 0 ? null : scope.Redact(string.Join(Environment.NewLine, errors)), null);
@@ -47,19 +61,20 @@ internal sealed class ConnectorInvoker(ConnectorEngineOptions options)
         var scope = new InvocationScope(linked.Token);
         InvocationScope.Current = scope;
 
-        System.Text.Json.Nodes.JsonObject? data = null;
-        var (outcome, error) = await RunAsync(async () => data = await provider.Fill(request, linked.Token).ConfigureAwait(false), timeout, cancellationToken).ConfigureAwait(false);
-        return new InvocationResult(outcome, scope.Log, error is null ? null : scope.Redact(error), outcome == InvocationStatus.Succeeded ? data : null);
+        var call = new PendingFill(provider.Fill, request, linked.Token);
+        provider = null!;
+        var (outcome, error) = await RunAsync(call, timeout, cancellationToken).ConfigureAwait(false);
+        return new InvocationResult(outcome, scope.Log, error is null ? null : scope.Redact(error), outcome == InvocationStatus.Succeeded ? call.Result : null);
     }
 
     public InvocationResult NotFound(string message) => new(InvocationStatus.NotFound, [], message, null);
 
-    private async Task<(InvocationStatus Status, string? Error)> RunAsync(Func<Task> call, CancellationTokenSource timeout, CancellationToken cancellationToken)
+    private async Task<(InvocationStatus Status, string? Error)> RunAsync(IPendingCall call, CancellationTokenSource timeout, CancellationToken cancellationToken)
     {
         try
         {
             // Task.Run: a connector that blocks before its first await must not block the caller.
-            await Task.Run(call, CancellationToken.None).WaitAsync(timeout.Token).ConfigureAwait(false);
+            await Task.Run(call.RunAsync, CancellationToken.None).WaitAsync(timeout.Token).ConfigureAwait(false);
             return (InvocationStatus.Succeeded, null);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
@@ -70,5 +85,44 @@ internal sealed class ConnectorInvoker(ConnectorEngineOptions options)
         {
             return (InvocationStatus.Failed, ExceptionDescriber.Describe(exception));
         }
+        finally
+        {
+            call.Release();
+        }
+    }
+
+    private interface IPendingCall
+    {
+        Task RunAsync();
+
+        void Release();
+    }
+
+    /// <summary>One hook call; releasing it drops the reference to the connector's delegate.</summary>
+    private sealed class PendingCall(Func<PassInstallationEvent, CancellationToken, Task> hook, PassInstallationEvent e, CancellationToken token) : IPendingCall
+    {
+        private Func<PassInstallationEvent, CancellationToken, Task>? _hook = hook;
+
+        public Task RunAsync() => _hook is { } target ? target(e, token) : Task.CompletedTask;
+
+        public void Release() => _hook = null;
+    }
+
+    /// <summary>One Fill call; releasing it drops the reference to the connector's delegate, keeping the result.</summary>
+    private sealed class PendingFill(Func<FillRequest, CancellationToken, Task<JsonObject>> fill, FillRequest request, CancellationToken token) : IPendingCall
+    {
+        private Func<FillRequest, CancellationToken, Task<JsonObject>>? _fill = fill;
+
+        public JsonObject? Result { get; private set; }
+
+        public async Task RunAsync()
+        {
+            if (_fill is { } target)
+            {
+                Result = await target(request, token).ConfigureAwait(false);
+            }
+        }
+
+        public void Release() => _fill = null;
     }
 }

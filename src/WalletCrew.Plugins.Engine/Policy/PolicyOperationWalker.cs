@@ -1,0 +1,227 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace WalletCrew.Plugins.Engine.Policy;
+
+/// <summary>Walks the operations of the user's code and judges every symbol they use, the compiler's implicit calls included.</summary>
+internal sealed class PolicyOperationWalker : OperationWalker
+{
+    private readonly SemanticModel _model;
+    private readonly SymbolJudge _judge;
+    private readonly ViolationCollector _violations;
+    private readonly CancellationToken _cancellationToken;
+
+    public PolicyOperationWalker(SemanticModel model, SymbolJudge judge, ViolationCollector violations, CancellationToken cancellationToken)
+    {
+        _model = model;
+        _judge = judge;
+        _violations = violations;
+        _cancellationToken = cancellationToken;
+    }
+
+    public override void Visit(IOperation? operation)
+    {
+        if (operation is null)
+        {
+            return;
+        }
+
+        _cancellationToken.ThrowIfCancellationRequested();
+        Inspect(operation);
+        base.Visit(operation);
+    }
+
+    // nameof(File.ReadAllText) only produces a string; its argument is never evaluated.
+    public override void VisitNameOf(INameOfOperation operation)
+    {
+    }
+
+    private void Inspect(IOperation operation)
+    {
+        switch (operation)
+        {
+            case IInvocationOperation invocation:
+                Member(invocation.TargetMethod, operation);
+                break;
+            case IObjectCreationOperation creation when !IsBannedAttribute(creation):
+                Member((ISymbol?)creation.Constructor ?? creation.Type, operation);
+                break;
+            case IMethodReferenceOperation reference:
+                Member(reference.Method, operation);
+                break;
+            case IPropertyReferenceOperation property:
+                PropertyAccess(property);
+                break;
+            case IFieldReferenceOperation field:
+                Member(field.Field, operation);
+                break;
+            case IEventReferenceOperation eventReference:
+                Member(eventReference.Event, operation);
+                break;
+            case IDelegateCreationOperation or IArrayCreationOperation or IDeclarationExpressionOperation or IDefaultValueOperation:
+                Type(operation.Type, operation);
+                break;
+            case IVariableDeclaratorOperation declarator:
+                Type(declarator.Symbol.Type, operation);
+                break;
+            case ITypeOfOperation typeOf:
+                Type(typeOf.TypeOperand, operation);
+                break;
+            case ISizeOfOperation sizeOf:
+                Type(sizeOf.TypeOperand, operation);
+                break;
+            case IIsTypeOperation isType:
+                Type(isType.TypeOperand, operation);
+                break;
+            case IPatternOperation pattern:
+                Pattern(pattern);
+                break;
+            case IBinaryOperation { OperatorMethod: { } method }:
+                Member(method, operation);
+                break;
+            case IUnaryOperation { OperatorMethod: { } method }:
+                Member(method, operation);
+                break;
+            case ICompoundAssignmentOperation { OperatorMethod: { } method }:
+                Member(method, operation);
+                break;
+            case IIncrementOrDecrementOperation { OperatorMethod: { } method }:
+                Member(method, operation);
+                break;
+            case IConversionOperation conversion:
+                Conversion(conversion);
+                break;
+            case IForEachLoopOperation:
+                Implicit(ImplicitCalls.ForEach(_model, operation.Syntax), operation);
+                break;
+            case IAwaitOperation:
+                Implicit(ImplicitCalls.Await(_model, operation.Syntax), operation);
+                break;
+            case IDeconstructionAssignmentOperation:
+                Implicit(ImplicitCalls.Deconstruction(_model, operation.Syntax), operation);
+                break;
+            case ICollectionExpressionOperation { ConstructMethod: { } construct }:
+                Member(construct, operation);
+                break;
+            case IImplicitIndexerReferenceOperation indexer:
+                Member(indexer.LengthSymbol, operation);
+                Member(indexer.IndexerSymbol, operation);
+                break;
+            case IWithOperation { CloneMethod: { } clone }:
+                Member(clone, operation);
+                break;
+            case IAnonymousFunctionOperation lambda:
+                Lambda(lambda);
+                break;
+            case IDynamicInvocationOperation or IDynamicMemberReferenceOperation or IDynamicObjectCreationOperation
+                or IDynamicIndexerAccessOperation:
+                _violations.Add(new Denial(null, DenialKind.Dynamic), operation.Syntax);
+                break;
+            case IFunctionPointerInvocationOperation or IAddressOfOperation:
+                _violations.Add(PolicyMessages.UnsafeCode(operation.Syntax.ToString(), operation.Syntax.GetLocation()));
+                break;
+            case IInvalidOperation:
+                _violations.Add(new Denial(null, DenialKind.Unresolved), operation.Syntax);
+                break;
+        }
+    }
+
+    private void PropertyAccess(IPropertyReferenceOperation reference)
+    {
+        var property = reference.Property;
+        var (read, write) = Access(reference);
+        if (read)
+        {
+            Member((ISymbol?)property.GetMethod ?? property, reference);
+        }
+
+        if (write)
+        {
+            Member((ISymbol?)property.SetMethod ?? property, reference);
+        }
+    }
+
+    private static (bool Read, bool Write) Access(IOperation reference) => reference.Parent switch
+    {
+        ISimpleAssignmentOperation assignment when assignment.Target == reference => (false, true),
+        ICompoundAssignmentOperation compound when compound.Target == reference => (true, true),
+        ICoalesceAssignmentOperation coalesce when coalesce.Target == reference => (true, true),
+        IIncrementOrDecrementOperation => (true, true),
+        ITupleOperation tuple when tuple.Parent is IDeconstructionAssignmentOperation deconstruction
+            && deconstruction.Target == tuple => (false, true),
+        _ => (true, false),
+    };
+
+    private void Pattern(IPatternOperation pattern)
+    {
+        switch (pattern)
+        {
+            case IDeclarationPatternOperation declaration:
+                Type(declaration.MatchedType, pattern);
+                break;
+            case ITypePatternOperation type:
+                Type(type.MatchedType, pattern);
+                break;
+            case IRecursivePatternOperation recursive:
+                Type(recursive.MatchedType, pattern);
+                Member(recursive.DeconstructSymbol, pattern, allowNull: true);
+                break;
+        }
+    }
+
+    private void Conversion(IConversionOperation conversion)
+    {
+        if (conversion.OperatorMethod is { } method)
+        {
+            Member(method, conversion);
+        }
+
+        if (conversion.Type is IDynamicTypeSymbol)
+        {
+            _violations.Add(new Denial(conversion.Type, DenialKind.Dynamic), conversion.Syntax);
+        }
+    }
+
+    private void Lambda(IAnonymousFunctionOperation lambda)
+    {
+        if (lambda.Symbol is { IsAsync: true, ReturnsVoid: true })
+        {
+            _violations.Add(PolicyMessages.AsyncVoid("async void lambda", lambda.Syntax.GetLocation()));
+        }
+
+        foreach (var parameter in lambda.Symbol.Parameters)
+        {
+            Type(parameter.Type, lambda);
+        }
+    }
+
+    private void Implicit(IEnumerable<ISymbol?> members, IOperation operation)
+    {
+        foreach (var member in members)
+        {
+            if (member is not null && _judge.Member(member, implicitUse: true) is { } denial)
+            {
+                _violations.Add(denial, operation.Syntax);
+            }
+        }
+    }
+
+    private void Member(ISymbol? symbol, IOperation operation, bool allowNull = false)
+    {
+        if ((symbol is not null || !allowNull) && _judge.Member(symbol) is { } denial)
+        {
+            _violations.Add(denial, operation.Syntax);
+        }
+    }
+
+    private void Type(ITypeSymbol? type, IOperation operation)
+    {
+        if (type is not null && _judge.Type(type) is { } denial)
+        {
+            _violations.Add(denial, operation.Syntax);
+        }
+    }
+
+    private static bool IsBannedAttribute(IObjectCreationOperation creation) =>
+        creation.Parent is IAttributeOperation && DeclarationChecker.IsDeclarationBannedAttribute(creation.Type);
+}

@@ -1,0 +1,55 @@
+namespace WalletCrew.Plugins.Engine.Policy;
+
+/// <summary>What may be used of one allowed type: every member but some, or only the ones listed.</summary>
+/// <remarks>
+/// Names are metadata names and cover every overload: <c>.ctor</c>, <c>op_Addition</c>, <c>ReadAllText</c>. A property name
+/// covers both accessors; <c>get_Name</c> or <c>set_Name</c> names one. Indexers are <c>Item</c>.
+/// </remarks>
+internal sealed class TypeRule
+{
+    private readonly HashSet<string>? _only;
+    private readonly HashSet<string> _except;
+    private readonly HashSet<string> _implicitOnly;
+
+    public TypeRule(IEnumerable<string>? only, IEnumerable<string> except, IEnumerable<string> implicitOnly)
+    {
+        _only = only is null ? null : new HashSet<string>(only, StringComparer.Ordinal);
+        _except = new HashSet<string>(except, StringComparer.Ordinal);
+        _implicitOnly = new HashSet<string>(implicitOnly, StringComparer.Ordinal);
+    }
+
+    /// <summary>Gets the rule that allows every member.</summary>
+    public static TypeRule AllMembers { get; } = new(null, [], []);
+
+    /// <summary>Gets a value indicating whether every member of the type may be used.</summary>
+    public bool AllowsEveryMember => _only is null && _except.Count == 0;
+
+    /// <summary>Decides whether a member known by any of <paramref name="names"/> may be used.</summary>
+    /// <param name="names">The member's names, e.g. <c>get_Item</c> and <c>Item</c> for an indexer read.</param>
+    /// <param name="implicitUse">The compiler calls it for a language construct (<c>await</c>, <c>foreach</c>), the author did not write it.</param>
+    public bool Allows(IReadOnlyList<string> names, bool implicitUse)
+    {
+        foreach (var name in names)
+        {
+            if (_except.Contains(name))
+            {
+                return false;
+            }
+        }
+
+        if (_only is null)
+        {
+            return true;
+        }
+
+        foreach (var name in names)
+        {
+            if (_only.Contains(name) || (implicitUse && _implicitOnly.Contains(name)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

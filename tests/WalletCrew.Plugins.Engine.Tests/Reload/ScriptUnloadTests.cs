@@ -1,0 +1,156 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Loader;
+using WalletCrew.Plugins.Engine.Tests.Support;
+
+namespace WalletCrew.Plugins.Engine.Tests.Reload;
+
+/// <summary>A replaced or released script version is really gone from memory, for every script style; and the test can tell when it is not.</summary>
+[Collection(nameof(UnloadCollection))]
+public sealed class ScriptUnloadTests
+{
+    public static TheoryData<string> Styles => ["js", "typed", "json"];
+
+    [Theory]
+    [MemberData(nameof(Styles))]
+    public async Task ReplacedVersionIsCollected(string style)
+    {
+        using var harness = new EngineHarness();
+        using var tenant = harness.Load(Source(style, 1), "crm.csx");
+        var old = await InvokeAndCaptureContexts(tenant, "v1 P1");
+
+        harness.Folder.WriteScript("crm.csx", Source(style, 2));
+        (await tenant.ReloadAsync()).Should().BeTrue();
+        var result = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(), CancellationToken.None);
+
+        result.Log.Select(l => l.Message).Should().Equal("v2 P1");
+        (await Unloads.WaitForCollectionAsync(old)).Should().BeTrue($"the {style} version 1 was replaced");
+        harness.Engine.GetZombies(TimeSpan.Zero).Should().BeEmpty();
+    }
+
+    [Theory]
+    [MemberData(nameof(Styles))]
+    public async Task FiftyReloadCyclesReturnToTheBaseline(string style)
+    {
+        using var harness = new EngineHarness();
+        await RunCycles(harness, style, 1, 2); // warm up what the first cycles load once per process
+        var contexts = AssemblyLoadContext.All.Count();
+        var assemblies = AppDomain.CurrentDomain.GetAssemblies().Length;
+        var heap = GC.GetTotalMemory(forceFullCollection: true);
+
+        var released = await RunCycles(harness, style, 3, 52);
+
+        (await Unloads.WaitForCollectionAsync(released)).Should().BeTrue();
+        AssemblyLoadContext.All.Count().Should().BeLessThanOrEqualTo(contexts);
+        AppDomain.CurrentDomain.GetAssemblies().Length.Should().BeLessThanOrEqualTo(assemblies);
+        GC.GetTotalMemory(forceFullCollection: true).Should().BeLessThan(heap + (4 * 1024 * 1024), "50 unloaded versions must not stay on the heap");
+    }
+
+    [Fact]
+    public async Task ConnectorKeepingATimerIsReportedAsAZombie()
+    {
+        using var harness = new EngineHarness();
+        using var tenant = harness.Load("""
+            Keeper.Timer = new System.Threading.Timer(_ => { }, null, TimeSpan.FromHours(1), TimeSpan.FromHours(1));
+            context.register("runtime.wallet.passUpdater", new { OnPassInstalled = (string passId) => console.log(passId) });
+            static class Keeper { public static System.Threading.Timer? Timer; }
+            """, "crm.csx");
+        var old = await InvokeAndCaptureContexts(tenant, "P1");
+
+        harness.Folder.WriteScript("crm.csx", Source("js", 2));
+        await tenant.ReloadAsync();
+
+        (await Unloads.WaitForCollectionAsync(old)).Should().BeFalse("a live timer roots the connector's code");
+        harness.Engine.GetZombies(TimeSpan.Zero).Should().ContainSingle().Which.Path.Should().Be("server/script/crm.csx");
+    }
+
+    [Fact]
+    public async Task ConnectorSubscribedToAHostStaticEventIsReportedAsAZombie()
+    {
+        using var folder = new TenantFolder();
+        using var engine = new ConnectorEngine(new ConnectorEngineOptions { AdditionalReferences = [typeof(HostSignals).Assembly.Location] });
+        folder.WriteScript("crm.csx", """
+            WalletCrew.Plugins.Engine.Tests.Support.HostSignals.Changed += (sender, args) => console.log("changed");
+            context.register("runtime.wallet.passUpdater", new { OnPassInstalled = (string passId) => console.log(passId) });
+            """);
+        using var tenant = engine.LoadTenant(folder.Directory);
+        var old = await InvokeAndCaptureContexts(tenant, "P1");
+
+        folder.WriteScript("crm.csx", Source("js", 2));
+        await tenant.ReloadAsync();
+
+        (await Unloads.WaitForCollectionAsync(old)).Should().BeFalse("the host's static event holds the connector's handler");
+        engine.GetZombies(TimeSpan.Zero).Should().ContainSingle().Which.TenantId.Should().Be("test-tenant");
+    }
+
+    [Fact]
+    public async Task DisposedTenantIsCollected()
+    {
+        var old = await LoadInvokeDispose();
+
+        (await Unloads.WaitForCollectionAsync(old)).Should().BeTrue();
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static async Task<IReadOnlyList<WeakReference>> LoadInvokeDispose()
+    {
+        using var harness = new EngineHarness();
+        using var tenant = harness.Load(Source("typed", 1));
+        return await InvokeAndCaptureContexts(tenant, "v1 P1");
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static async Task<IReadOnlyList<WeakReference>> InvokeAndCaptureContexts(TenantConnectors tenant, string expectedLog)
+    {
+        var result = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(), CancellationToken.None);
+        result.Log.Select(l => l.Message).Should().Equal(expectedLog);
+        return tenant.LoadContexts;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static async Task<List<WeakReference>> RunCycles(EngineHarness harness, string style, int first, int last)
+    {
+        var released = new List<WeakReference>();
+        harness.Folder.WriteScript("crm.csx", Source(style, first));
+        using var tenant = harness.Load();
+        for (var version = first; version <= last; version++)
+        {
+            if (version > first)
+            {
+                harness.Folder.WriteScript("crm.csx", Source(style, version));
+                await tenant.ReloadAsync();
+            }
+
+            released.AddRange(await InvokeAndCaptureContexts(tenant, $"v{version} P1"));
+            (await tenant.FillAsync("crm", TestEvents.Fill(), CancellationToken.None)).Status.Should().NotBe(InvocationStatus.Failed);
+        }
+
+        return released;
+    }
+
+    private static string Source(string style, int version) => style switch
+    {
+        "js" => $$"""
+            void onPassInstalled(string passId, string passType, IReadOnlyDictionary<string, string> identifiers, string device) => console.log("v{{version}}", passId);
+            context.register("runtime.wallet.passUpdater", new { OnPassInstalled = onPassInstalled });
+            """,
+        "typed" => $$"""
+            Context.Register(RegistrationKeys.PassUpdater, new Sync(Context));
+            sealed class Sync(IConnectorContext context) : IPassUpdater
+            {
+                public Task OnPassInstalledAsync(PassInstallationEvent e, CancellationToken ct) { context.Log.LogInformation("v{{version}} {PassId}", e.PassId); return Task.CompletedTask; }
+                public Task OnPassUninstalledAsync(PassInstallationEvent e, CancellationToken ct) => Task.CompletedTask;
+            }
+            """,
+        _ => $$"""
+            void onPassInstalled(string passId, string passType, IReadOnlyDictionary<string, string> identifiers, string device)
+            {
+                var json = JsonSerializer.Serialize(new Payload(passId, device, {{version}}));
+                var back = JsonSerializer.Deserialize<Payload>(json)!;
+                console.log($"v{back.Version}", back.PassId);
+            }
+            context.register("runtime.wallet.passUpdater", new { OnPassInstalled = onPassInstalled });
+            context.register("runtime.scriptable.customerProvider.crm", new { Fill = (string passId) => new { passId, version = {{version}} } });
+            record Payload(string PassId, string Device, int Version);
+            """,
+    };
+}

@@ -1,0 +1,25 @@
+namespace WalletCrew.Plugins.Engine.Tests.Support;
+
+/// <summary>Proves unloads the only reliable way: weak references and a bounded GC loop.</summary>
+internal static class Unloads
+{
+    /// <summary>
+    /// Collects until the contexts are gone or the passes run out. It first yields and then runs on a fresh thread-pool
+    /// stack: an `await` continuation may run inline beneath the engine's completing frames, whose slots still hold
+    /// connector objects until that stack unwinds.
+    /// </summary>
+    public static async Task<bool> WaitForCollectionAsync(IReadOnlyCollection<WeakReference> contexts, int passes = 20)
+    {
+        await Task.Yield();
+        return await Task.Run(() =>
+        {
+            for (var pass = 0; pass < passes && contexts.Any(c => c.IsAlive); pass++)
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+            }
+
+            return contexts.All(c => !c.IsAlive);
+        });
+    }
+}
