@@ -13,7 +13,7 @@ internal sealed class InMemoryPartnerHandler : HttpMessageHandler
     /// <summary>Gets the number of requests answered.</summary>
     public long Requests { get; private set; }
 
-    /// <summary>Gets the last request's method, URL, headers and body, to check that every row sends the same request.</summary>
+    /// <summary>Gets the last request's method, path, headers and body, to check that every row sends the same request.</summary>
     public string? LastRequest { get; private set; }
 
     /// <summary>Gets or sets a value indicating whether the next request is recorded in <see cref="LastRequest"/> (off while measuring).</summary>
@@ -38,6 +38,7 @@ internal sealed class InMemoryPartnerHandler : HttpMessageHandler
             .Select(h => $"{h.Key}: {string.Join(",", h.Value)}")
             .Order(StringComparer.Ordinal);
         var body = request.Content?.ReadAsStringAsync().GetAwaiter().GetResult() ?? "";
-        return $"{request.Method} {request.RequestUri}\n{string.Join("\n", headers)}\n\n{body}";
+        // The path, not the host: the seed's JavaScript calls https://partner, the .csx port https://partner.example.
+        return $"{request.Method} {request.RequestUri?.PathAndQuery}\n{string.Join("\n", headers)}\n\n{body}";
     }
 }
