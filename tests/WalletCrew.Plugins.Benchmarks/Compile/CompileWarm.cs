@@ -9,9 +9,11 @@ namespace WalletCrew.Plugins.Benchmarks.Compile;
 /// <summary>
 /// A new tenant in a warm process: the engine (and Roslyn) already used once, then per iteration a fresh tenant folder whose
 /// script differs by a comment, so no cache can answer. <c>LoadTenant</c> is compile + load + bind + top-level code.
+/// Forty warm-up compiles first: Roslyn is large and its hot paths only reach tier-1 JIT after many calls.
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 5, iterationCount: 30)]
+[MinColumn, MedianColumn]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 40, iterationCount: 40)]
 public class CompileWarm
 {
     private TenantFolders? _folders;

@@ -7,8 +7,9 @@ namespace WalletCrew.Plugins.Benchmarks.Compile;
 
 /// <summary>
 /// <c>wcp check &lt;sample&gt;</c> as a whole cold process (<c>dotnet wcp.dll</c>, runtime start-up, Roslyn's JIT, compile, bind, exit).
-/// Needs <c>dotnet build src/WalletCrew.Plugins.Cli -c Release</c> first.
+/// Needs <c>dotnet build src/WalletCrew.Plugins.Cli -c Release</c> first; <c>WCP_DLL</c> points it at another build.
 /// </summary>
+[MinColumn, MedianColumn]
 [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 10)]
 public class WcpCheckColdProcess
 {
@@ -20,7 +21,7 @@ public class WcpCheckColdProcess
     {
         if (!File.Exists(RepositoryPaths.Wcp))
         {
-            throw new InvalidOperationException($"{RepositoryPaths.Wcp} not found: run 'dotnet build src/WalletCrew.Plugins.Cli -c Release' first.");
+            throw new InvalidOperationException($"{RepositoryPaths.Wcp} not found: run 'dotnet build src/WalletCrew.Plugins.Cli -c Release' first (or set WCP_DLL).");
         }
     }
 
