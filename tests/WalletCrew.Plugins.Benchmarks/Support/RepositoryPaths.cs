@@ -7,10 +7,11 @@ internal static class RepositoryPaths
 
     public static string SampleTenants => Path.Combine(Root, "plugins-sample", "tenants");
 
-    /// <summary>Gets the wcp.dll to run: <c>WCP_DLL</c> when set (e.g. a ReadyToRun publish), else the Release build of the CLI.</summary>
-    public static string Wcp => Environment.GetEnvironmentVariable("WCP_DLL") is { Length: > 0 } path
-        ? Path.GetFullPath(path)
-        : Path.Combine(Root, "src", "WalletCrew.Plugins.Cli", "bin", "Release", "net10.0", "wcp.dll");
+    /// <summary>Gets wcp.dll as <c>dotnet build src/WalletCrew.Plugins.Cli -c Release</c> leaves it.</summary>
+    public static string Wcp => Path.Combine(Root, "src", "WalletCrew.Plugins.Cli", "bin", "Release", "net10.0", "wcp.dll");
+
+    /// <summary>Gets wcp.dll as <c>dotnet publish … -p:PublishReadyToRun=true -o src/WalletCrew.Plugins.Cli/bin/r2r</c> leaves it (Roslyn precompiled).</summary>
+    public static string WcpReadyToRun => Path.Combine(Root, "src", "WalletCrew.Plugins.Cli", "bin", "r2r", "wcp.dll");
 
     private static string FindRoot()
     {
