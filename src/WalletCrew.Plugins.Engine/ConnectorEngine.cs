@@ -13,7 +13,7 @@ public sealed class ConnectorEngine : IDisposable
 
     private readonly ConnectorEngineOptions _options;
     private readonly FetchClient _fetch;
-    private readonly ScriptCompiler _compiler;
+    private readonly CachedScriptCompiler _compiler;
     private readonly ZombieTracker _zombies = new();
 
     /// <summary>Initializes an engine.</summary>
@@ -22,7 +22,8 @@ public sealed class ConnectorEngine : IDisposable
     {
         _options = options ?? new ConnectorEngineOptions();
         _fetch = new FetchClient(new FetchClientOptions { AllowLoopback = _options.AllowLoopback, Handler = _options.HttpHandler });
-        _compiler = new ScriptCompiler(_options.AdditionalReferences);
+        var cache = _options.CompileCacheDirectory is { } directory ? new CompileCache(Path.GetFullPath(directory), _options.AdditionalReferences) : null;
+        _compiler = new CachedScriptCompiler(CreateCompiler, cache);
     }
 
     /// <summary>Compiles and loads every connector of one tenant folder; problems come back as diagnostics, never as exceptions.</summary>
@@ -41,7 +42,8 @@ public sealed class ConnectorEngine : IDisposable
             return new TenantConnectors(tenantId, directory, null, invoker, [diagnostic]);
         }
 
-        var builder = new TenantBuilder(tenantId, directory, _compiler, new ScriptConnectorLoader(_fetch, _options), _zombies, _options.TimeProvider);
+        var builder = new TenantBuilder(
+            tenantId, directory, _compiler, new ScriptConnectorLoader(_fetch, _options), new PluginConnectorLoader(_fetch, _options), _zombies, _options.TimeProvider);
         var tenant = new TenantConnectors(tenantId, directory, builder, invoker, []);
         if (_options.HotReload)
         {
@@ -57,6 +59,12 @@ public sealed class ConnectorEngine : IDisposable
     public IReadOnlyList<ZombieConnector> GetZombies(TimeSpan? gracePeriod = null) =>
         _zombies.Alive(_options.TimeProvider.GetUtcNow() - (gracePeriod ?? TimeSpan.FromSeconds(30)));
 
+    /// <summary>Gets how many scripts were compiled and how many came from the compile cache.</summary>
+    public CompileStatistics CompileStatistics => _compiler.Statistics;
+
     /// <inheritdoc />
     public void Dispose() => _fetch.Dispose();
+
+    // Kept apart so the compiler's types load only when a script is really compiled.
+    private ScriptCompiler CreateCompiler() => new(_options.AdditionalReferences, _options.Policy ?? Policy.ApiPolicy.Default);
 }

@@ -38,6 +38,13 @@ public sealed class ConnectorEngineOptions
     /// <value>The default is <see langword="null"/>: events only (polling starts by itself if the watcher fails).</value>
     public TimeSpan? ReloadPollingInterval { get; init; }
 
+    /// <summary>Gets the folder of the compile cache: compiled scripts are kept there and loaded on later starts without the compiler.</summary>
+    /// <value>The default is <see langword="null"/>: no disk cache.</value>
+    public string? CompileCacheDirectory { get; init; }
+
+    /// <summary>Gets the API policy scripts are checked against; <see langword="null"/> for the built-in one (tests widen it for negative controls).</summary>
+    internal Policy.ApiPolicy? Policy { get; init; }
+
     /// <summary>Gets extra assemblies scripts compile against (tests: a host type with a static event).</summary>
     internal IReadOnlyList<string> AdditionalReferences { get; init; } = [];
 

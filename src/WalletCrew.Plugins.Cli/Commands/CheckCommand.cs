@@ -23,21 +23,23 @@ internal static class CheckCommand
             DefaultValueFactory = _ => "text",
         };
         format.AcceptOnlyFromAmong("text", "json");
+        var cache = CommonOptions.Cache();
 
         var command = new Command("check", "Compile and bind every connector of one tenant folder; exit 0 without errors, 1 with.")
         {
             tenantDirectory,
             format,
+            cache,
         };
         command.SetAction((parse, cancellationToken) =>
         {
             var directory = parse.GetValue(tenantDirectory)!;
             var output = parse.InvocationConfiguration.Output;
-            using var engine = new ConnectorEngine();
+            using var engine = new ConnectorEngine(new ConnectorEngineOptions { CompileCacheDirectory = CommonOptions.CacheDirectory(parse.GetValue(cache)) });
             using var tenant = engine.LoadTenant(directory.FullName);
             if (parse.GetValue(format) == "json")
             {
-                output.WriteLine(JsonSerializer.Serialize(Report(tenant), Json));
+                output.WriteLine(JsonSerializer.Serialize(Report(tenant, engine.CompileStatistics), Json));
             }
             else
             {
@@ -52,8 +54,14 @@ internal static class CheckCommand
         return command;
     }
 
-    private static object Report(TenantConnectors tenant) => new
+    private static object Report(TenantConnectors tenant, CompileStatistics statistics) => new
     {
+        compile = new
+        {
+            compiled = statistics.Compiled,
+            fromCache = statistics.FromCache,
+            compilerLoaded = AppDomain.CurrentDomain.GetAssemblies().Any(a => a.GetName().Name?.StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal) == true),
+        },
         tenant = tenant.TenantId,
         success = !tenant.HasErrors,
         passUpdaters = tenant.PassUpdaterCount,

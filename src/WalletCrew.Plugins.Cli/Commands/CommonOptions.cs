@@ -22,6 +22,16 @@ internal static class CommonOptions
         Description = "A pass identifier as key=value, e.g. customerId=C42; repeat for several.",
     };
 
+    public static Option<string> Cache() => new("--cache")
+    {
+        Description = "The compile cache folder, or 'off'. Defaults to $WCP_CACHE_DIR, else $XDG_CACHE_HOME/wcp (~/.cache/wcp).",
+        DefaultValueFactory = _ => DefaultCacheDirectory(),
+    };
+
+    /// <summary>Returns the cache folder an option value names, or <see langword="null"/> for 'off'.</summary>
+    public static string? CacheDirectory(string? value) =>
+        string.IsNullOrEmpty(value) || string.Equals(value, "off", StringComparison.OrdinalIgnoreCase) ? null : value;
+
     public static Option<bool> AllowLoopback() => new("--allow-loopback")
     {
         Description = "Let connectors call loopback and private addresses (development only).",
@@ -46,7 +56,7 @@ internal static class CommonOptions
         return true;
     }
 
-    public static ConnectorEngine CreateEngine(string tenantId, Dictionary<string, string> secrets, bool allowLoopback)
+    public static ConnectorEngine CreateEngine(string tenantId, Dictionary<string, string> secrets, bool allowLoopback, string? cacheDirectory)
     {
         var source = new InMemorySecretSource();
         foreach (var (name, value) in secrets)
@@ -54,7 +64,20 @@ internal static class CommonOptions
             source.Set(tenantId, name, value);
         }
 
-        return new ConnectorEngine(new ConnectorEngineOptions { Secrets = source, AllowLoopback = allowLoopback });
+        return new ConnectorEngine(new ConnectorEngineOptions { Secrets = source, AllowLoopback = allowLoopback, CompileCacheDirectory = cacheDirectory });
+    }
+
+    private static string DefaultCacheDirectory()
+    {
+        if (Environment.GetEnvironmentVariable("WCP_CACHE_DIR") is { Length: > 0 } configured)
+        {
+            return configured;
+        }
+
+        var root = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg
+            ? xdg
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+        return Path.Combine(root, "wcp");
     }
 
     /// <summary>Prints diagnostics with paths a terminal or an editor can open from the current folder.</summary>

@@ -1,10 +1,13 @@
 using System.CommandLine;
+using Microsoft.Extensions.Logging;
 
 namespace WalletCrew.Plugins.Cli.Commands;
 
-/// <summary><c>wcp new script &lt;name&gt;</c>: scaffolds a connector that passes <c>wcp check</c>.</summary>
+/// <summary><c>wcp new script &lt;name&gt;</c> and <c>wcp new plugin &lt;name&gt;</c>: scaffold a connector that passes <c>wcp check</c>.</summary>
 internal static class NewCommand
 {
+    private const string LoggingAssembly = "Microsoft.Extensions.Logging.Abstractions.dll";
+
     public static Command Create()
     {
         var name = new Argument<string>("name") { Description = "The connector's name: letters, digits, '-' or '_'." };
@@ -37,6 +40,60 @@ internal static class NewCommand
             return ExitCodes.Success;
         });
 
-        return new Command("new", "Scaffold a connector.") { script };
+        return new Command("new", "Scaffold a connector.") { script, CreatePlugin() };
+    }
+
+    private static Command CreatePlugin()
+    {
+        var name = new Argument<string>("name") { Description = "The plugin's name: its assembly, its folder under server/plugins and its namespace." };
+        var output = new Option<DirectoryInfo?>("--output", "-o") { Description = "The project folder to create; ./<name> by default." };
+        var abstractions = new Option<FileInfo?>("--abstractions")
+        {
+            Description = $"The WalletCrew.Plugins.Abstractions.dll to compile against ({LoggingAssembly} beside it); the copy next to wcp by default.",
+        };
+        var plugin = new Command("plugin", "Create a class library project whose build output, copied to <tenant>/server/plugins/<name>/, passes wcp check.")
+        {
+            name, output, abstractions,
+        };
+        plugin.SetAction(parse =>
+        {
+            var pluginName = parse.GetValue(name)!;
+            var error = parse.InvocationConfiguration.Error;
+            if (pluginName.Length == 0 || !char.IsAsciiLetter(pluginName[0]) || !pluginName.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+            {
+                error.WriteLine($"'{pluginName}' is not a valid plugin name: start with a letter and use letters, digits or '_' (it names the assembly, its folder and its namespace).");
+                return ExitCodes.Usage;
+            }
+
+            var abstractionsPath = parse.GetValue(abstractions)?.FullName ?? typeof(IPassUpdater).Assembly.Location;
+            var loggingPath = parse.GetValue(abstractions) is null ? typeof(ILogger).Assembly.Location : Path.Combine(Path.GetDirectoryName(abstractionsPath)!, LoggingAssembly);
+            if (!File.Exists(abstractionsPath) || !File.Exists(loggingPath))
+            {
+                error.WriteLine($"WalletCrew.Plugins.Abstractions.dll and {LoggingAssembly} were not found (looked for '{abstractionsPath}' and '{loggingPath}'); pass --abstractions <path to WalletCrew.Plugins.Abstractions.dll>.");
+                return ExitCodes.Usage;
+            }
+
+            var directory = parse.GetValue(output)?.FullName ?? Path.Combine(Directory.GetCurrentDirectory(), pluginName);
+            var project = Path.Combine(directory, pluginName + ".csproj");
+            if (File.Exists(project))
+            {
+                error.WriteLine($"{project} already exists; choose another name or folder.");
+                return ExitCodes.Failure;
+            }
+
+            Directory.CreateDirectory(directory);
+            foreach (var (file, content) in PluginTemplate.Render(pluginName, abstractionsPath, loggingPath))
+            {
+                File.WriteAllText(Path.Combine(directory, file), content);
+            }
+
+            var written = parse.InvocationConfiguration.Output;
+            written.WriteLine($"Created {project}. Build it, copy its output into a tenant and check it:");
+            written.WriteLine($"  dotnet build {directory} -c Release");
+            written.WriteLine($"  copy {Path.Combine(directory, "bin", "Release", "net10.0")}/* to <tenant>/server/plugins/{pluginName}/");
+            written.WriteLine("  wcp check <tenant>");
+            return ExitCodes.Success;
+        });
+        return plugin;
     }
 }

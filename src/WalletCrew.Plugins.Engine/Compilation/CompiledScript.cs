@@ -1,23 +1,18 @@
-using Microsoft.CodeAnalysis;
-
 namespace WalletCrew.Plugins.Engine.Compilation;
 
-/// <summary>The result of compiling one script: the image to load (with an embedded PDB and source) or the diagnostics.</summary>
+/// <summary>The result of compiling one script (or of finding it in the compile cache): the image to load, with an embedded PDB and source, or the diagnostics.</summary>
 internal sealed class CompiledScript
 {
-    public CompiledScript(ScriptSource source, SyntaxTree originalTree, SourceMap map, byte[]? image, IReadOnlyList<ConnectorDiagnostic> diagnostics)
+    /// <remarks>No compiler type appears here: a connector loaded from the compile cache must not load Roslyn.</remarks>
+    public CompiledScript(ScriptSource source, SourceMap map, byte[]? image, IReadOnlyList<ConnectorDiagnostic> diagnostics)
     {
         Source = source;
-        OriginalTree = originalTree;
         Map = map;
         Image = image;
         Diagnostics = diagnostics;
     }
 
     public ScriptSource Source { get; }
-
-    /// <summary>Gets the tree of the user's text as written, for locating binding problems.</summary>
-    public SyntaxTree OriginalTree { get; }
 
     /// <summary>Gets the map from compiled positions back to the user's columns.</summary>
     public SourceMap Map { get; }

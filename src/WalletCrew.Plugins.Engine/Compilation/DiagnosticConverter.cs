@@ -22,7 +22,7 @@ internal sealed class DiagnosticConverter(string displayPath, SyntaxTree userTre
         var message = diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
         if (diagnostic.Location.SourceTree == userTree)
         {
-            var (line, column) = map.ToOriginalStart(diagnostic.Location.SourceSpan);
+            var (line, column) = map.ToOriginalStart(diagnostic.Location.SourceSpan.Start);
             return new ConnectorDiagnostic(displayPath, line, column, severity, diagnostic.Id, message);
         }
 

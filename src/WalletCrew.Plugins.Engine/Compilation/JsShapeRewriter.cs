@@ -45,12 +45,12 @@ internal static class JsShapeRewriter
 
         if (changes.Count == 0)
         {
-            return (original, SourceMap.Identity(original));
+            return (original, SourceMap.Identity(original.ToString()));
         }
 
         var rewritten = original.WithChanges(changes);
         var insertions = changes.Select(c => (c.Span.Start, c.NewText!.Length)).OrderBy(i => i.Start).ToList();
-        return (rewritten, new SourceMap(original, rewritten, insertions));
+        return (rewritten, new SourceMap(original.ToString(), insertions));
     }
 
     private static bool NeedsCast(ExpressionSyntax expression, HashSet<string> functionNames) => expression switch

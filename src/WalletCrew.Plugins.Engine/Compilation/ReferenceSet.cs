@@ -12,6 +12,10 @@ internal static class ReferenceSet
         "System.Memory", "System.Text.Json", "System.Text.Encodings.Web", "System.Text.RegularExpressions", "System.Threading",
         "System.Threading.Tasks", "System.ObjectModel", "System.Runtime.Numerics", "System.Net.Primitives", "System.Private.Uri",
         "System.Console", "System.Net.Http", "System.ComponentModel.Primitives", "netstandard",
+
+        // Referenced so the policy can name what a script tried to use, instead of the compiler saying the type is unknown.
+        "System.Diagnostics.Process", "System.Net.Sockets", "System.Net.NameResolution", "System.Net.Requests",
+        "System.Threading.Tasks.Parallel", "System.Linq.Queryable", "System.Linq.Expressions", "System.Reflection.Emit", "System.Threading.Thread",
     ];
 
     private static readonly Lazy<ImmutableArray<MetadataReference>> s_references = new(Create);

@@ -4,6 +4,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Emit;
 using Microsoft.CodeAnalysis.Text;
+using WalletCrew.Plugins.Engine.Policy;
 
 namespace WalletCrew.Plugins.Engine.Compilation;
 
@@ -12,7 +13,7 @@ namespace WalletCrew.Plugins.Engine.Compilation;
 /// a Regular compilation with top-level statements (so source generators can run later), C# latest, nullable,
 /// optimized, with an embedded portable PDB and the source, so stack traces name <c>file.csx:line</c>.
 /// </summary>
-internal sealed class ScriptCompiler(IReadOnlyList<string> additionalReferences)
+internal sealed class ScriptCompiler(IReadOnlyList<string> additionalReferences, ApiPolicy policy)
 {
     private static readonly CSharpParseOptions ParseOptions = new(
         LanguageVersion.Latest,
@@ -36,7 +37,7 @@ internal sealed class ScriptCompiler(IReadOnlyList<string> additionalReferences)
         [.. ReferenceSet.References, .. additionalReferences.Select(path => MetadataReference.CreateFromFile(path))]);
 
     public ScriptCompiler()
-        : this([])
+        : this([], ApiPolicy.Default)
     {
     }
 
@@ -50,6 +51,14 @@ internal sealed class ScriptCompiler(IReadOnlyList<string> additionalReferences)
         var compilation = CSharpCompilation.Create(AssemblyName(source), [tree, _globals.Value], _references.Value, CompilationOptions);
         var diagnostics = new DiagnosticConverter(source.DisplayPath, tree, map);
 
+        // The policy reads the semantic model before anything is emitted, loaded or run.
+        var violations = policy.Check(compilation, tree, cancellationToken);
+        if (violations.Count > 0)
+        {
+            var compileErrors = compilation.GetDiagnostics(cancellationToken).Where(d => d.Severity == DiagnosticSeverity.Error);
+            return new CompiledScript(source, map, null, diagnostics.Convert(compileErrors.Concat(violations)));
+        }
+
         using var image = new MemoryStream();
         var result = compilation.Emit(
             image,
@@ -58,7 +67,7 @@ internal sealed class ScriptCompiler(IReadOnlyList<string> additionalReferences)
             cancellationToken: cancellationToken);
 
         var converted = diagnostics.Convert(result.Diagnostics);
-        return new CompiledScript(source, originalTree, map, result.Success ? image.ToArray() : null, converted);
+        return new CompiledScript(source, map, result.Success ? image.ToArray() : null, converted);
     }
 
     private static string AssemblyName(ScriptSource source)

@@ -25,15 +25,16 @@ internal static class ExceptionDescriber
             : $"{exception.GetType().Name}: {exception.Message} (at {where.Value.File}:line {where.Value.Line})";
     }
 
-    /// <summary>Returns the innermost tenant source location of the exception, if its stack has one.</summary>
+    /// <summary>Returns the innermost tenant source location of the exception (a frame of connector code, which alone lives in collectible assemblies), if its stack has one.</summary>
     public static (string File, int Line, int Column)? Location(Exception exception)
     {
         foreach (var frame in new StackTrace(exception, fNeedFileInfo: true).GetFrames())
         {
             var file = frame.GetFileName();
-            if (file is not null && file.EndsWith(".csx", StringComparison.OrdinalIgnoreCase) && frame.GetFileLineNumber() > 0)
+            if (file is not null && frame.GetFileLineNumber() > 0 && frame.GetMethod()?.Module.Assembly.IsCollectible == true)
             {
-                return (file, frame.GetFileLineNumber(), frame.GetFileColumnNumber());
+                // Scripts carry their tenant-relative path; a plugin's PDB carries its build machine's path, of which the file name is what helps.
+                return (Path.IsPathRooted(file) ? Path.GetFileName(file) : file, frame.GetFileLineNumber(), frame.GetFileColumnNumber());
             }
         }
 

@@ -40,9 +40,13 @@ internal sealed class RegistrationLocator(CompiledScript script)
         return new ConnectorDiagnostic(script.Source.DisplayPath, line, column, ConnectorDiagnosticSeverity.Error, error.Code, error.Message);
     }
 
+    // Parsed again only when a problem needs locating, so a connector loaded from the compile cache never loads the compiler.
+    private SyntaxTree Tree => CSharpSyntaxTree.ParseText(script.Source.Text, path: script.Source.DisplayPath);
+
     private (int Line, int Column)? Refine(BindError error, (int Line, int Column) caller)
     {
-        var root = script.OriginalTree.GetRoot();
+        var tree = Tree;
+        var root = tree.GetRoot();
         if (error.FunctionName is not null && error.ParameterName is not null)
         {
             var parameter = FunctionDeclarations(root, error.FunctionName)
@@ -65,7 +69,7 @@ internal sealed class RegistrationLocator(CompiledScript script)
 
         if (error.MemberName is not null && error.Code is BindingCodes.UnknownMember or BindingCodes.UnsupportedImplementation)
         {
-            var call = CallAt(root, caller);
+            var call = CallAt(tree, caller);
             var scope = (SyntaxNode?)call ?? root;
             var token = scope.DescendantTokens().FirstOrDefault(t =>
                 (t.IsKind(SyntaxKind.IdentifierToken) && t.Parent?.Parent is NameEqualsSyntax && t.ValueText == error.MemberName)
@@ -87,14 +91,15 @@ internal sealed class RegistrationLocator(CompiledScript script)
             _ => null,
         }).OfType<ParameterListSyntax>();
 
-    private InvocationExpressionSyntax? CallAt(SyntaxNode root, (int Line, int Column) caller)
+    private static InvocationExpressionSyntax? CallAt(SyntaxTree tree, (int Line, int Column) caller)
     {
         if (caller.Line <= 0)
         {
             return null;
         }
 
-        var lines = script.OriginalTree.GetText().Lines;
+        var root = tree.GetRoot();
+        var lines = tree.GetText().Lines;
         if (caller.Line > lines.Count)
         {
             return null;

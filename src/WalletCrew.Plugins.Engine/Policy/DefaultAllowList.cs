@@ -9,7 +9,7 @@ internal static class DefaultAllowList
         .Namespace("WalletCrew.Plugins")
 
         // Values, text and maths.
-        .Types("System", "Boolean", "Byte", "SByte", "Char", "Int16", "Int32", "Int64", "UInt16", "UInt32", "UInt64",
+        .Types("System", "Void", "Boolean", "Byte", "SByte", "Char", "Int16", "Int32", "Int64", "UInt16", "UInt32", "UInt64",
             "Int128", "UInt128", "Single", "Double", "Half", "Decimal", "Math", "MathF", "Guid", "HashCode", "BitConverter",
             "DateTime", "DateTimeOffset", "TimeSpan", "DateOnly", "TimeOnly", "DateTimeKind", "DayOfWeek", "TimeProvider",
             "Uri", "UriBuilder", "UriKind", "UriComponents", "UriFormat", "UriPartial", "Version", "Random",
@@ -74,7 +74,7 @@ internal static class DefaultAllowList
 
         // Asynchrony: await, compose and cancel; never start threads or block on a task.
         .Type("System.Threading.Tasks.Task", t => t.Only("FromResult", "FromException", "FromCanceled", "WhenAll", "WhenAny",
-            "WhenEach", "Delay", "CompletedTask", "IsCompleted", "IsCompletedSuccessfully", "IsFaulted", "IsCanceled",
+            "WhenEach", "Delay", "Yield", "CompletedTask", "IsCompleted", "IsCompletedSuccessfully", "IsFaulted", "IsCanceled",
             "Exception", "Status", "ConfigureAwait", "WaitAsync", "Dispose").Implicit("GetAwaiter"))
         .Type("System.Threading.Tasks.ValueTask", t => t.Only(".ctor", "FromResult", "FromException", "FromCanceled",
             "CompletedTask", "AsTask", "IsCompleted", "IsCompletedSuccessfully", "IsFaulted", "IsCanceled", "ConfigureAwait")
@@ -86,6 +86,8 @@ internal static class DefaultAllowList
         .Type("System.Threading.SemaphoreSlim", t => t.Only(".ctor", "WaitAsync", "Release", "CurrentCount", "Dispose"))
         .Type("System.Threading.Lock", t => t.Only(".ctor"))
         .Type("System.Runtime.CompilerServices.TaskAwaiter", t => t.Implicit("IsCompleted", "GetResult"))
+        .Type("System.Runtime.CompilerServices.YieldAwaitable", t => t.Implicit("GetAwaiter"))
+        .Type("System.Runtime.CompilerServices.YieldAwaitable.YieldAwaiter", t => t.Implicit("IsCompleted", "GetResult"))
         .Type("System.Runtime.CompilerServices.ValueTaskAwaiter", t => t.Implicit("IsCompleted", "GetResult"))
         .Type("System.Runtime.CompilerServices.ConfiguredTaskAwaitable", t => t.Implicit("GetAwaiter", "IsCompleted", "GetResult"))
         .Type("System.Runtime.CompilerServices.ConfiguredValueTaskAwaitable", t => t.Implicit("GetAwaiter", "IsCompleted", "GetResult"))

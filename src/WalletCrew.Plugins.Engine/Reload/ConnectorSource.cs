@@ -1,43 +1,52 @@
 using System.Security.Cryptography;
+using System.Text;
+using WalletCrew.Plugins.Engine.Loading;
 
 namespace WalletCrew.Plugins.Engine.Reload;
 
-/// <summary>One connector on disk: a script file (or, later, a plugin folder), with the hash of its content.</summary>
+/// <summary>One connector on disk, a script file or a plugin folder, with the hash of its content.</summary>
 /// <param name="DisplayPath">Its path relative to the tenant folder.</param>
 /// <param name="FullPath">Its full path.</param>
-internal sealed record ConnectorSource(string DisplayPath, string FullPath)
+/// <param name="IsPlugin">Whether it is a plugin folder (<c>server/plugins/&lt;Name&gt;</c>) rather than a script.</param>
+internal sealed record ConnectorSource(string DisplayPath, string FullPath, bool IsPlugin)
 {
-    public static IReadOnlyList<ConnectorSource> FindScripts(string tenantDirectory)
+    /// <summary>Finds a tenant's scripts (<c>server/script/**/*.csx</c>), then its plugin folders, in a stable order.</summary>
+    public static IReadOnlyList<ConnectorSource> Find(string tenantDirectory)
     {
         var scripts = Path.Combine(tenantDirectory, "server", "script");
-        if (!Directory.Exists(scripts))
-        {
-            return [];
-        }
-
-        return
-        [
-            .. Directory.EnumerateFiles(scripts, "*.csx", SearchOption.AllDirectories)
-                .Order(StringComparer.Ordinal)
-                .Select(path => new ConnectorSource(Path.GetRelativePath(tenantDirectory, path).Replace('\\', '/'), path)),
-        ];
+        var scriptSources = Directory.Exists(scripts)
+            ? Directory.EnumerateFiles(scripts, "*.csx", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Select(path => Create(tenantDirectory, path, false))
+            : [];
+        var pluginSources = PluginFolders.Find(tenantDirectory).Select(path => Create(tenantDirectory, path, true));
+        return [.. scriptSources, .. pluginSources];
     }
 
-    /// <summary>Reads the source and hashes it; <see langword="null"/> when the file vanished or is being written.</summary>
+    /// <summary>Reads the script (empty text for a plugin) and hashes the content; <see langword="null"/> when it vanished or is being written.</summary>
     public (string Text, string Hash)? Read()
     {
         try
         {
-            var bytes = File.ReadAllBytes(FullPath);
-            return (System.Text.Encoding.UTF8.GetString(bytes), Convert.ToHexStringLower(SHA256.HashData(bytes)));
+            if (!IsPlugin)
+            {
+                var bytes = File.ReadAllBytes(FullPath);
+                return (Encoding.UTF8.GetString(bytes), Convert.ToHexStringLower(SHA256.HashData(bytes)));
+            }
+
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            foreach (var file in Directory.EnumerateFiles(FullPath, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            {
+                hash.AppendData(Encoding.UTF8.GetBytes(Path.GetRelativePath(FullPath, file)));
+                hash.AppendData(File.ReadAllBytes(file));
+            }
+
+            return ("", Convert.ToHexStringLower(hash.GetHashAndReset()));
         }
-        catch (IOException)
-        {
-            return null;
-        }
-        catch (UnauthorizedAccessException)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             return null;
         }
     }
+
+    private static ConnectorSource Create(string tenantDirectory, string path, bool isPlugin) =>
+        new(Path.GetRelativePath(tenantDirectory, path).Replace('\\', '/'), path, isPlugin);
 }

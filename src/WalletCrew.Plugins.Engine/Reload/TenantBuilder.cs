@@ -5,10 +5,18 @@ using WalletCrew.Plugins.Engine.Loading;
 namespace WalletCrew.Plugins.Engine.Reload;
 
 /// <summary>
-/// Builds a tenant's next generation aside from the live one: unchanged files keep their version (compared by content
-/// hash), changed files are compiled and bound, and a file whose new version fails keeps serving its previous one.
+/// Builds a tenant's next generation aside from the live one: unchanged connectors keep their version (compared by
+/// content hash), changed scripts are compiled and plugins reloaded, and a connector whose new version fails keeps
+/// serving its previous one.
 /// </summary>
-internal sealed class TenantBuilder(string tenantId, string tenantDirectory, ScriptCompiler compiler, ScriptConnectorLoader loader, ZombieTracker zombies, TimeProvider time)
+internal sealed class TenantBuilder(
+    string tenantId,
+    string tenantDirectory,
+    CachedScriptCompiler compiler,
+    ScriptConnectorLoader scripts,
+    PluginConnectorLoader plugins,
+    ZombieTracker zombies,
+    TimeProvider time)
 {
     private const string PreviousVersionKept = "WCP0401";
 
@@ -16,7 +24,7 @@ internal sealed class TenantBuilder(string tenantId, string tenantDirectory, Scr
     {
         var slots = new Dictionary<string, ConnectorSlot>(StringComparer.Ordinal);
         var failedReloads = new List<ConnectorDiagnostic>();
-        foreach (var source in ConnectorSource.FindScripts(tenantDirectory))
+        foreach (var source in ConnectorSource.Find(tenantDirectory))
         {
             var previous = current?.Slots.GetValueOrDefault(source.DisplayPath);
             var read = source.Read();
@@ -37,7 +45,9 @@ internal sealed class TenantBuilder(string tenantId, string tenantDirectory, Scr
                 continue;
             }
 
-            var version = loader.Load(compiler.Compile(new ScriptSource(tenantId, source.DisplayPath, text)));
+            var version = source.IsPlugin
+                ? plugins.Load(tenantId, tenantDirectory, source.FullPath)
+                : scripts.Load(compiler.Compile(new ScriptSource(tenantId, source.DisplayPath, text)));
             if (version.HasErrors && previous is not null && !previous.Version.Value.HasErrors)
             {
                 // A broken save never replaces a working version: report it and keep serving the old one.
@@ -59,7 +69,7 @@ internal sealed class TenantBuilder(string tenantId, string tenantDirectory, Scr
     /// <summary>Returns whether the files on disk differ from the generation (added, removed or changed content).</summary>
     public bool HasChanges(TenantGeneration current)
     {
-        var sources = ConnectorSource.FindScripts(tenantDirectory);
+        var sources = ConnectorSource.Find(tenantDirectory);
         if (sources.Count != current.Slots.Count)
         {
             return true;

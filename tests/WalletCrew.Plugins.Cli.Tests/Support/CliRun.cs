@@ -5,6 +5,12 @@ namespace WalletCrew.Plugins.Cli.Tests.Support;
 /// <summary>Runs <c>wcp</c> in process with captured output, as a user at a terminal would see it.</summary>
 internal sealed record CliRun(int ExitCode, string Output, string Error)
 {
+    static CliRun()
+    {
+        // Keep the compile cache of in-process runs out of the user's home folder.
+        Environment.SetEnvironmentVariable("WCP_CACHE_DIR", Path.Combine(Path.GetTempPath(), "wcp-tests", "cli-cache"));
+    }
+
     public static async Task<CliRun> RunAsync(params string[] args)
     {
         using var output = new StringWriter();

@@ -1,9 +1,11 @@
+using WalletCrew.Plugins.Engine.Policy;
+
 namespace WalletCrew.Plugins.Engine.Tests.Support;
 
 /// <summary>A real engine over a throwaway tenant folder, with loopback allowed for the partner stub.</summary>
 internal sealed class EngineHarness : IDisposable
 {
-    public EngineHarness(string tenantId = "test-tenant", TimeSpan? invocationTimeout = null)
+    public EngineHarness(string tenantId = "test-tenant", TimeSpan? invocationTimeout = null, Action<AllowListBuilder>? widenPolicy = null, IReadOnlyList<string>? references = null)
     {
         Folder = new TenantFolder(tenantId);
         Secrets = new InMemorySecretSource();
@@ -12,6 +14,8 @@ internal sealed class EngineHarness : IDisposable
             AllowLoopback = true,
             Secrets = Secrets,
             InvocationTimeout = invocationTimeout ?? TimeSpan.FromSeconds(10),
+            Policy = widenPolicy is null ? null : ApiPolicy.Create(widenPolicy),
+            AdditionalReferences = references ?? [],
         });
     }
 

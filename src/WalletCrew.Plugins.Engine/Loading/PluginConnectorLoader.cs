@@ -1,0 +1,98 @@
+using System.Runtime.Loader;
+using McMaster.NETCore.Plugins;
+using Microsoft.Extensions.Logging;
+using WalletCrew.Plugins.Engine.Fetch;
+using WalletCrew.Plugins.Engine.Invocation;
+
+namespace WalletCrew.Plugins.Engine.Loading;
+
+/// <summary>
+/// Loads one plugin folder (<c>server/plugins/&lt;Name&gt;/&lt;Name&gt;.dll</c>) into its own collectible context through
+/// McMaster.NETCore.Plugins, sharing only the abstractions, and registers its connectors.
+/// </summary>
+/// <remarks>
+/// The assembly is read into memory (no file lock, so a deploy may overwrite it) and the engine, not McMaster's watcher,
+/// decides when to reload. Its metadata is checked first: a plugin built against incompatible abstractions never loads.
+/// </remarks>
+internal sealed class PluginConnectorLoader(FetchClient fetch, ConnectorEngineOptions options)
+{
+    // The abstractions and the logging abstractions they expose; everything else the plugin brings stays private.
+    private static readonly Type[] SharedTypes = [typeof(IPassUpdater), typeof(ILogger)];
+
+    public ConnectorVersion Load(string tenantId, string tenantDirectory, string pluginFolder)
+    {
+        var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(pluginFolder));
+        var assemblyPath = Path.Combine(pluginFolder, name + ".dll");
+        var path = Path.GetRelativePath(tenantDirectory, assemblyPath).Replace('\\', '/');
+        if (!File.Exists(assemblyPath))
+        {
+            return ConnectorVersion.Failed(path, [PluginMessages.MissingAssembly(path, name)]);
+        }
+
+        var refused = PluginMetadata.Check(assemblyPath, path, PluginMetadata.HostAbstractionsVersion);
+        if (refused is not null)
+        {
+            return ConnectorVersion.Failed(path, [refused]);
+        }
+
+        var collector = new RegistrationCollector(path, error => new ConnectorDiagnostic(path, 0, 0, ConnectorDiagnosticSeverity.Error, error.Code, error.Message));
+        var hostLogger = options.LoggerFactory.CreateLogger("Tenant." + tenantId);
+        var context = new ConnectorContext(tenantId, new TenantLogger(tenantId, hostLogger), fetch, options.Secrets, collector.Register);
+        var scope = new InvocationScope(CancellationToken.None);
+
+        PluginLoader? loader = null;
+        WeakReference? loadContext = null;
+        try
+        {
+            loader = PluginLoader.CreateFromAssemblyFile(assemblyPath, SharedTypes, config =>
+            {
+                config.IsUnloadable = true;
+                config.LoadInMemory = true;
+            });
+            var assembly = loader.LoadDefaultAssembly();
+            loadContext = new WeakReference(AssemblyLoadContext.GetLoadContext(assembly));
+            var types = assembly.GetExportedTypes();
+            if (!RunRegistration(path, types, context, collector, scope))
+            {
+                context.Seal();
+                loader.Dispose();
+                return ConnectorVersion.Failed(path, [PluginMessages.RegisterTimedOut(path, options.InvocationTimeout)]);
+            }
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            collector.Diagnostics.Add(PluginMessages.LoadFailed(path, exception));
+        }
+        finally
+        {
+            context.Seal();
+        }
+
+        if (loader is null || collector.Diagnostics.Any(d => d.IsError))
+        {
+            loader?.Dispose();
+            return ConnectorVersion.Failed(path, collector.Diagnostics, scope.Log);
+        }
+
+        collector.WarnIfEmpty();
+        return new ConnectorVersion(
+            path, loadContext, loader.Dispose, context, collector.PassUpdaters, collector.CustomerProviders, collector.Diagnostics, scope.Log);
+    }
+
+    /// <summary>Runs the plugin's registration on a fresh async flow within the wall-time limit; false when it timed out.</summary>
+    private bool RunRegistration(string path, Type[] types, ConnectorContext context, RegistrationCollector collector, InvocationScope scope)
+    {
+        var run = Task.Run(() =>
+        {
+            InvocationScope.Current = scope;
+            return PluginEntryPoints.Register(path, types, context);
+        });
+        if (!run.Wait(options.InvocationTimeout))
+        {
+            return false;
+        }
+
+        collector.Diagnostics.AddRange(run.Result);
+        return true;
+    }
+}

@@ -1,0 +1,13 @@
+namespace WalletCrew.Plugins.Engine.Loading;
+
+/// <summary>Finds a tenant's plugin folders: <c>server/plugins/&lt;Name&gt;/</c>, each holding <c>&lt;Name&gt;.dll</c> and its dependencies.</summary>
+internal static class PluginFolders
+{
+    public static IEnumerable<string> Find(string tenantDirectory)
+    {
+        var plugins = Path.Combine(tenantDirectory, "server", "plugins");
+        return Directory.Exists(plugins)
+            ? Directory.EnumerateDirectories(plugins).Order(StringComparer.Ordinal)
+            : [];
+    }
+}

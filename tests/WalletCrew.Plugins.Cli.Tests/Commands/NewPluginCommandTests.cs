@@ -1,0 +1,55 @@
+using WalletCrew.Plugins.Cli.Tests.Support;
+using WalletCrew.Plugins.Engine.Tests.Support;
+
+namespace WalletCrew.Plugins.Cli.Tests.Commands;
+
+public sealed class NewPluginCommandTests
+{
+    [Fact]
+    public async Task NewPluginBuildsAndItsOutputPassesCheckAndRuns()
+    {
+        using var tenant = new TenantFolder("fresh");
+        var project = Path.Combine(Path.GetDirectoryName(tenant.Directory)!, "src", "CrmPlugin");
+
+        var created = await CliRun.RunAsync("new", "plugin", "CrmPlugin", "--output", project);
+        var build = await DotnetProcess.RunAsync(TimeSpan.FromMinutes(3), "build", project, "-c", "Release", "-nologo", "-nodeReuse:false", "-p:UseSharedCompilation=false");
+        var plugins = Path.Combine(tenant.Directory, "server", "plugins", "CrmPlugin");
+        Directory.CreateDirectory(plugins);
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(project, "bin", "Release", "net10.0")))
+        {
+            File.Copy(file, Path.Combine(plugins, Path.GetFileName(file)));
+        }
+
+        var check = await CliRun.RunAsync("check", tenant.Directory);
+        var invoke = await CliRun.RunAsync("invoke", tenant.Directory, "installed", "--pass-id", "P7", "--pass-type", "loyalty", "--device", "google");
+
+        created.ExitCode.Should().Be(0, created.Error);
+        build.ExitCode.Should().Be(0, build.Output);
+        File.Exists(Path.Combine(plugins, "WalletCrew.Plugins.Abstractions.dll")).Should().BeFalse("the host provides the abstractions");
+        check.ExitCode.Should().Be(0, check.Output);
+        check.OutputLines.Should().Equal("fresh: 0 error(s), 0 warning(s); 1 pass updater(s), 0 customer provider(s).");
+        invoke.OutputLines.Should().Equal("Pass P7 installed on google");
+    }
+
+    [Fact]
+    public async Task NewPluginRefusesToOverwriteAProject()
+    {
+        using var tenant = new TenantFolder("fresh");
+        var project = Path.Combine(tenant.Directory, "CrmPlugin");
+        await CliRun.RunAsync("new", "plugin", "CrmPlugin", "--output", project);
+
+        var again = await CliRun.RunAsync("new", "plugin", "CrmPlugin", "--output", project);
+
+        again.ExitCode.Should().Be(1);
+        again.Error.Trim().Should().Be($"{Path.Combine(project, "CrmPlugin.csproj")} already exists; choose another name or folder.");
+    }
+
+    [Fact]
+    public async Task NewPluginRefusesANameThatCannotBeANamespace()
+    {
+        var run = await CliRun.RunAsync("new", "plugin", "crm-plugin");
+
+        run.ExitCode.Should().Be(2);
+        run.Error.Trim().Should().Be("'crm-plugin' is not a valid plugin name: start with a letter and use letters, digits or '_' (it names the assembly, its folder and its namespace).");
+    }
+}
