@@ -1,8 +1,9 @@
 using BenchmarkDotNet.Running;
 using WalletCrew.Plugins.Benchmarks.Memory;
 using WalletCrew.Plugins.Benchmarks.Reload;
+using WalletCrew.Plugins.Benchmarks.Startup;
 
-// `-- memory [count] [--precompiled]` and `-- reload [saves]` are plain programs (RSS is process-wide; a reload spans
+// `-- memory [count] [--precompiled]`, `-- reload [saves]` and `-- cache [count]` are plain programs (RSS is process-wide; a reload spans
 // threads and the file system); anything else goes to BenchmarkDotNet.
 switch (args.FirstOrDefault())
 {
@@ -10,6 +11,8 @@ switch (args.FirstOrDefault())
         return MemoryReport.Run(args);
     case "reload":
         return ReloadLatencyReport.Run(args);
+    case "cache":
+        return CacheStartupReport.Run(args);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
