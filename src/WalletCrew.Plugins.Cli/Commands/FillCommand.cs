@@ -11,43 +11,35 @@ internal static class FillCommand
 
     public static Command Create()
     {
-        var tenantDirectory = CommonOptions.TenantDirectory();
+        var run = new TenantRunOptions();
         var provider = new Argument<string>("providerName") { Description = "The provider's name (the last part of runtime.scriptable.customerProvider.<name>)." };
         var passId = new Option<string>("--pass-id") { Description = "The pass id.", DefaultValueFactory = _ => "cli-pass" };
         var passType = new Option<string>("--pass-type") { Description = "The pass type.", DefaultValueFactory = _ => "loyalty" };
         var data = new Option<string[]>("--data") { Description = "The pass's current data as key=JSON value, e.g. points=10; repeat for several." };
-        var identifiers = CommonOptions.Identifiers();
-        var secrets = CommonOptions.Secrets();
-        var allowLoopback = CommonOptions.AllowLoopback();
-        var cache = CommonOptions.Cache();
 
         var command = new Command("fill", "Run a customer provider's Fill once and print the data to merge as JSON (the tenant log goes to standard error).")
         {
-            tenantDirectory, provider, passId, passType, identifiers, data, secrets, allowLoopback, cache,
+            run.TenantDirectory, provider, passId, passType, data,
         };
+        run.AddOptionsTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
-            if (!CommonOptions.TryParsePairs(parse.GetValue(identifiers), "--identifier", error, out var identifierValues)
-                || !CommonOptions.TryParsePairs(parse.GetValue(secrets), "--secret", error, out var secretValues)
-                || !CommonOptions.TryParsePairs(parse.GetValue(data), "--data", error, out var dataValues)
-                || !TryParseData(dataValues, error, out var passData))
+            if (!CommonOptions.TryParsePairs(parse.GetValue(data), "--data", error, out var dataValues) || !TryParseData(dataValues, error, out var passData))
             {
                 return ExitCodes.Usage;
             }
 
-            var directory = parse.GetValue(tenantDirectory)!;
-            var tenantId = directory.Name;
-            using var engine = CommonOptions.CreateEngine(tenantId, secretValues, parse.GetValue(allowLoopback), CommonOptions.CacheDirectory(parse.GetValue(cache)));
-            using var tenant = engine.LoadTenant(directory.FullName);
-            CommonOptions.WriteDiagnostics(tenant, directory.ToString(), error);
-            if (tenant.HasErrors)
+            var (loaded, exitCode) = run.Load(parse);
+            if (loaded is null)
             {
-                return ExitCodes.Failure;
+                return exitCode;
             }
 
-            var request = new FillRequest(tenantId, parse.GetValue(passId)!, parse.GetValue(passType)!, identifierValues, passData);
+            using var _ = loaded;
+            var tenant = loaded.Tenant;
+            var request = new FillRequest(tenant.TenantId, parse.GetValue(passId)!, parse.GetValue(passType)!, loaded.Identifiers, passData);
             var result = await tenant.FillAsync(parse.GetValue(provider)!, request, cancellationToken);
             foreach (var line in tenant.LoadLog.Concat(result.Log))
             {

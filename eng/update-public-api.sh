@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Records the public symbols the PublicApiAnalyzers report as undeclared (RS0016) in PublicAPI.Unshipped.txt.
+# Run it after a deliberate change to the Abstractions' contract, then review the diff.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+project=src/WalletCrew.Plugins.Abstractions
+file=$project/PublicAPI.Unshipped.txt
+dotnet build "$project" -c Release -nologo 2>&1 \
+  | grep -oE "RS0016: Symbol '[^']+'" | sed -E "s/RS0016: Symbol '(.*)'/\1/" | sort -u > /tmp/wcp-public-api.new || true
+{ cat "$file"; cat /tmp/wcp-public-api.new; } | grep -v '^#nullable' | sort -u | { echo '#nullable enable'; cat; } > "$file.tmp"
+mv "$file.tmp" "$file"
+echo "$(wc -l < /tmp/wcp-public-api.new) symbol(s) added to $file"

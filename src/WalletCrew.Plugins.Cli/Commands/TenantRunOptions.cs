@@ -1,0 +1,64 @@
+using System.CommandLine;
+using WalletCrew.Plugins.Engine;
+
+namespace WalletCrew.Plugins.Cli.Commands;
+
+/// <summary>The arguments and options of the commands that run a tenant's connectors once (<c>invoke</c>, <c>fill</c>), and loading the tenant from them.</summary>
+internal sealed class TenantRunOptions
+{
+    public Argument<DirectoryInfo> TenantDirectory { get; } = CommonOptions.TenantDirectory();
+
+    public Option<string[]> Identifiers { get; } = CommonOptions.Identifiers();
+
+    public Option<string[]> Secrets { get; } = CommonOptions.Secrets();
+
+    public Option<bool> AllowLoopback { get; } = CommonOptions.AllowLoopback();
+
+    public Option<string> Cache { get; } = CommonOptions.Cache();
+
+    public void AddOptionsTo(Command command)
+    {
+        command.Add(Identifiers);
+        command.Add(Secrets);
+        command.Add(AllowLoopback);
+        command.Add(Cache);
+    }
+
+    /// <summary>Loads the tenant named on the command line, printing its diagnostics; <see langword="null"/> with the exit code when it cannot run.</summary>
+    public (TenantRun? Run, int ExitCode) Load(ParseResult parse)
+    {
+        var error = parse.InvocationConfiguration.Error;
+        if (!CommonOptions.TryParsePairs(parse.GetValue(Identifiers), "--identifier", error, out var identifiers)
+            || !CommonOptions.TryParsePairs(parse.GetValue(Secrets), "--secret", error, out var secrets))
+        {
+            return (null, ExitCodes.Usage);
+        }
+
+        var directory = parse.GetValue(TenantDirectory)!;
+        var engine = CommonOptions.CreateEngine(directory.Name, secrets, parse.GetValue(AllowLoopback), CommonOptions.CacheDirectory(parse.GetValue(Cache)));
+        var tenant = engine.LoadTenant(directory.FullName);
+        CommonOptions.WriteDiagnostics(tenant, directory.ToString(), error);
+        var run = new TenantRun(engine, tenant, identifiers);
+        if (tenant.HasErrors)
+        {
+            run.Dispose();
+            return (null, ExitCodes.Failure);
+        }
+
+        return (run, ExitCodes.Success);
+    }
+}
+
+/// <summary>A tenant loaded for one command, with the pass identifiers given on the command line.</summary>
+internal sealed class TenantRun(ConnectorEngine engine, TenantConnectors tenant, Dictionary<string, string> identifiers) : IDisposable
+{
+    public TenantConnectors Tenant => tenant;
+
+    public Dictionary<string, string> Identifiers => identifiers;
+
+    public void Dispose()
+    {
+        tenant.Dispose();
+        engine.Dispose();
+    }
+}

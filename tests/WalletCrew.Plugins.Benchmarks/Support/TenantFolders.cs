@@ -1,0 +1,40 @@
+namespace WalletCrew.Plugins.Benchmarks.Support;
+
+/// <summary>Throwaway tenant folders: copies of the sample tenants under a temporary root, deleted on dispose.</summary>
+internal sealed class TenantFolders : IDisposable
+{
+    public TenantFolders()
+    {
+        Root = Path.Combine(Path.GetTempPath(), "wcp-bench-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(Root);
+    }
+
+    public string Root { get; }
+
+    /// <summary>Copies the sample tenant <paramref name="sample"/> to a folder named <paramref name="tenantId"/>.</summary>
+    public string CopySample(string sample, string tenantId)
+    {
+        var source = Path.Combine(RepositoryPaths.SampleTenants, sample);
+        var target = Path.Combine(Root, tenantId);
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var destination = Path.Combine(target, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+            File.Copy(file, destination);
+        }
+
+        return target;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is harmless; never fail a benchmark run over it.
+        }
+    }
+}
