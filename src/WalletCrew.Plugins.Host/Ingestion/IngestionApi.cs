@@ -69,6 +69,7 @@ internal static partial class IngestionApi
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             LogStoreFailed(loggers.CreateLogger("WalletCrew.Plugins.Host.Ingestion"), exception, tenantId, passId);
+            request.HttpContext.Response.Headers.RetryAfter = "1";
             return Problems.Problems.StoreUnavailable();
         }
 

@@ -17,12 +17,15 @@ public sealed class StoreFailureTests
 
         store.FailIngest = true;
         var (failed, problem) = await host.IngestAsync("acme", "P1");
+        using var raw = await host.Client.PostAsync("api/tenants/acme/passes/P1/installations", new StringContent(
+            """{"device":"apple","installed":true,"passType":"loyalty"}""", System.Text.Encoding.UTF8, "application/json"));
         store.FailIngest = false;
         var (retried, body) = await host.IngestAsync("acme", "P1");
 
         failed.Should().Be(HttpStatusCode.ServiceUnavailable);
         problem["detail"]!.GetValue<string>().Should().Be("Nothing was stored; retry the request.");
         problem.ToJsonString().Should().NotContain("disk I/O error");
+        raw.Headers.RetryAfter!.Delta.Should().Be(TimeSpan.FromSeconds(1));
         retried.Should().Be(HttpStatusCode.Accepted);
         body["created"]!.GetValue<bool>().Should().BeTrue("the failed call left no state behind");
         await HostHarness.WaitUntilAsync(async () => (await host.DeliveredAsync("acme")).Count == 1, TimeSpan.FromSeconds(30), "the retried event ran");
