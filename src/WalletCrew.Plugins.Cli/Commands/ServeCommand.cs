@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Microsoft.Extensions.Options;
+using WalletCrew.Plugins.Host;
 
 namespace WalletCrew.Plugins.Cli.Commands;
 
@@ -10,17 +12,52 @@ internal static class ServeCommand
         var tenants = new Option<DirectoryInfo>("--tenants") { Description = "The tenants root: one folder per tenant id.", Required = true };
         var urls = new Option<string>("--urls") { Description = "The addresses to listen on.", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
         var store = new Option<string>("--store") { Description = "The event store: sqlite:<path> or postgres:<connection string>.", DefaultValueFactory = _ => "sqlite:wcp.db" };
-        var allowLoopback = CommonOptions.AllowLoopback();
-
-        var command = new Command("serve", "Run the host service: ingestion, delivery to the hooks, Fill and admin APIs.")
+        var apiKeys = new Option<string[]>("--api-key")
         {
-            tenants, urls, store, allowLoopback,
+            Description = "An API key callers must send as 'Authorization: Bearer <key>' (16 characters or more); repeat for several. Also WalletCrew__ApiKeys__0 in the environment.",
         };
-        command.SetAction((parse, cancellationToken) =>
+        var allowLoopback = CommonOptions.AllowLoopback();
+        var cache = CommonOptions.Cache();
+
+        var command = new Command("serve", "Run the host service: ingestion, delivery to the hooks, Fill and admin APIs, with hot reload.")
         {
-            parse.InvocationConfiguration.Error.WriteLine("wcp serve is not available in this build yet.");
-            return Task.FromResult(ExitCodes.Failure);
+            tenants, urls, store, apiKeys, allowLoopback, cache,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var error = parse.InvocationConfiguration.Error;
+            var root = parse.GetValue(tenants)!;
+            if (!root.Exists)
+            {
+                error.WriteLine($"--tenants: '{root}' does not exist; point it at a folder holding one folder per tenant id.");
+                return ExitCodes.Usage;
+            }
+
+            var settings = new HostSettings
+            {
+                TenantsRoot = root.FullName,
+                Urls = parse.GetValue(urls),
+                Store = parse.GetValue(store)!,
+                AllowLoopback = parse.GetValue(allowLoopback),
+            };
+            try
+            {
+                await WalletCrewHost.RunAsync(settings, Configuration(parse.GetValue(apiKeys), CommonOptions.CacheDirectory(parse.GetValue(cache))), cancellationToken);
+                return ExitCodes.Success;
+            }
+            catch (Exception exception) when (exception is OptionsValidationException or InvalidOperationException or ArgumentException or IOException)
+            {
+                // Configuration problems are the operator's to fix: say what is wrong, not where in our code it was noticed.
+                error.WriteLine($"wcp serve: {exception.Message}");
+                return ExitCodes.Failure;
+            }
         });
         return command;
     }
+
+    private static string[] Configuration(string[]? apiKeys, string? cacheDirectory) =>
+    [
+        .. (apiKeys ?? []).Select((key, index) => $"--WalletCrew:ApiKeys:{index}={key}"),
+        .. cacheDirectory is null ? Array.Empty<string>() : [$"--WalletCrew:Engine:CompileCacheDirectory={cacheDirectory}"],
+    ];
 }

@@ -11,11 +11,13 @@ internal sealed record CliRun(int ExitCode, string Output, string Error)
         Environment.SetEnvironmentVariable("WCP_CACHE_DIR", Path.Combine(Path.GetTempPath(), "wcp-tests", "cli-cache"));
     }
 
-    public static async Task<CliRun> RunAsync(params string[] args)
+    public static Task<CliRun> RunAsync(params string[] args) => RunAsync(CancellationToken.None, args);
+
+    public static async Task<CliRun> RunAsync(CancellationToken cancellationToken, params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exitCode = await WcpCli.RunAsync(args, output, error, CancellationToken.None);
+        var exitCode = await WcpCli.RunAsync(args, output, error, cancellationToken);
         return new CliRun(exitCode, output.ToString(), error.ToString());
     }
 

@@ -1,0 +1,96 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using WalletCrew.Plugins.Cli.Tests.Support;
+using WalletCrew.Plugins.Engine.Tests.Support;
+
+namespace WalletCrew.Plugins.Cli.Tests.Commands;
+
+/// <summary>The README's run command: wcp serve on the sample tenants with SQLite, and its curl line producing a hook call.</summary>
+public sealed class ServeCommandTests
+{
+    private const string Key = "test-key-0123456789abcdef";
+
+    [Fact]
+    public async Task ServeOnTheSamplesDeliversAnIngestedEventToTheMinimalHook()
+    {
+        var store = Path.Combine(Path.GetTempPath(), "wcp-tests", $"serve-{Guid.NewGuid():N}.db");
+        var url = $"http://127.0.0.1:{FreePort()}";
+        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var serve = CliRun.RunAsync(stop.Token, "serve", "--tenants", RepositoryPaths.SampleTenants, "--store", "sqlite:" + store, "--api-key", Key, "--urls", url);
+        using var http = new HttpClient { BaseAddress = new Uri(url) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key);
+
+        await WaitUntilAsync(async () => (await TryGet(http, "/health")) == HttpStatusCode.OK, serve);
+        var ingest = await http.PostAsync(
+            "/api/tenants/minimal/passes/P1/installations",
+            new StringContent("""{"device":"apple","installed":true,"passType":"loyalty","identifiers":{"customerId":"C42"}}""", Encoding.UTF8, "application/json"));
+        string logs = "";
+        await WaitUntilAsync(async () => (logs = await http.GetStringAsync("/api/admin/tenants/minimal/logs")).Contains("Pass P1 installed on apple", StringComparison.Ordinal), serve);
+        await stop.CancelAsync();
+        var run = await serve;
+
+        ingest.StatusCode.Should().Be(HttpStatusCode.Accepted);
+        logs.Should().Contain("\"status\":\"delivered\"");
+        run.ExitCode.Should().Be(0, run.Error);
+    }
+
+    [Fact]
+    public async Task ServeWithoutAnApiKeyRefusesToStartAndSaysHowToSetOne()
+    {
+        var run = await CliRun.RunAsync("serve", "--tenants", RepositoryPaths.SampleTenants, "--store", "sqlite:" + Path.Combine(Path.GetTempPath(), "wcp-tests", $"nokey-{Guid.NewGuid():N}.db"), "--urls", $"http://127.0.0.1:{FreePort()}");
+
+        run.ExitCode.Should().Be(1);
+        run.Error.Should().Contain("wcp serve: No API key is configured.");
+    }
+
+    [Fact]
+    public async Task ServeRefusesAMissingTenantsRoot()
+    {
+        var run = await CliRun.RunAsync("serve", "--tenants", "/no/such/folder");
+
+        run.ExitCode.Should().Be(2);
+        run.Error.Trim().Should().Be("--tenants: '/no/such/folder' does not exist; point it at a folder holding one folder per tenant id.");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task<HttpStatusCode?> TryGet(HttpClient http, string path)
+    {
+        try
+        {
+            return (await http.GetAsync(path)).StatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, Task<CliRun> serve)
+    {
+        for (var attempt = 0; attempt < 600; attempt++)
+        {
+            if (serve.IsCompleted)
+            {
+                var run = await serve;
+                throw new InvalidOperationException($"wcp serve exited early with {run.ExitCode}: {run.Error}");
+            }
+
+            if (await condition())
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("wcp serve did not reach the expected state within 60 s.");
+    }
+}
