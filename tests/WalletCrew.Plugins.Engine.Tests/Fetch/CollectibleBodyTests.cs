@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Loader;
 using System.Text.Json;
+using WalletCrew.Plugins.Engine.Tests.Support;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using WalletCrew.Plugins.Engine.Fetch;
@@ -8,7 +9,7 @@ using WalletCrew.Plugins.Engine.Fetch;
 namespace WalletCrew.Plugins.Engine.Tests.Fetch;
 
 /// <summary>Encoding a tenant's object must leave its collectible context free to unload.</summary>
-[Collection(nameof(CollectibleBodyTests))] // GC-driven: the two run one after the other
+[Collection(UnloadCollection.Name)] // GC-driven: never beside a test that unloads (and so clears the caches this one observes)
 public sealed class CollectibleBodyTests
 {
     private static readonly byte[] PayloadAssembly = Compile(

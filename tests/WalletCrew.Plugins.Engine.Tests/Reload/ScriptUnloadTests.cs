@@ -5,7 +5,7 @@ using WalletCrew.Plugins.Engine.Tests.Support;
 namespace WalletCrew.Plugins.Engine.Tests.Reload;
 
 /// <summary>A replaced or released script version is really gone from memory, for every script style; and the test can tell when it is not.</summary>
-[Collection(nameof(UnloadCollection))]
+[Collection(UnloadCollection.Name)]
 public sealed class ScriptUnloadTests
 {
     public static TheoryData<string> Styles => ["js", "typed", "json"];
