@@ -1,24 +1,27 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Loader;
+using WalletCrew.Plugins.Engine.Tests.Refit;
 using WalletCrew.Plugins.Engine.Tests.Support;
 
 namespace WalletCrew.Plugins.Engine.Tests.Reload;
 
 /// <summary>A replaced or released script version is really gone from memory, for every script style; and the test can tell when it is not.</summary>
 [Collection(nameof(UnloadCollection))]
-public sealed class ScriptUnloadTests
+public sealed class ScriptUnloadTests(PartnerStubFixture partner) : IClassFixture<PartnerStubFixture>
 {
-    public static TheoryData<string> Styles => ["js", "typed", "json"];
+    public static TheoryData<string> Styles => ["js", "typed", "json", "refit"];
+
+    private string Partner => partner.Stub.BaseAddress;
 
     [Theory]
     [MemberData(nameof(Styles))]
     public async Task ReplacedVersionIsCollected(string style)
     {
         using var harness = new EngineHarness();
-        using var tenant = harness.Load(Source(style, 1), "crm.csx");
+        using var tenant = harness.Load(Source(style, 1, Partner), "crm.csx");
         var old = await InvokeAndCaptureContexts(tenant, "v1 P1");
 
-        harness.Folder.WriteScript("crm.csx", Source(style, 2));
+        harness.Folder.WriteScript("crm.csx", Source(style, 2, Partner));
         (await tenant.ReloadAsync()).Should().BeTrue();
         var result = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(), CancellationToken.None);
 
@@ -32,12 +35,12 @@ public sealed class ScriptUnloadTests
     public async Task FiftyReloadCyclesReturnToTheBaseline(string style)
     {
         using var harness = new EngineHarness();
-        await RunCycles(harness, style, 1, 2); // warm up what the first cycles load once per process
+        await RunCycles(harness, style, Partner, 1, 2); // warm up what the first cycles load once per process
         var contexts = AssemblyLoadContext.All.Count();
         var assemblies = AppDomain.CurrentDomain.GetAssemblies().Length;
         var heap = GC.GetTotalMemory(forceFullCollection: true);
 
-        var released = await RunCycles(harness, style, 3, 52);
+        var released = await RunCycles(harness, style, Partner, 3, 52);
 
         (await Unloads.WaitForCollectionAsync(released)).Should().BeTrue();
         AssemblyLoadContext.All.Count().Should().BeLessThanOrEqualTo(contexts);
@@ -110,27 +113,28 @@ public sealed class ScriptUnloadTests
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static async Task<List<WeakReference>> RunCycles(EngineHarness harness, string style, int first, int last)
+    private static async Task<List<WeakReference>> RunCycles(EngineHarness harness, string style, string partner, int first, int last)
     {
         var released = new List<WeakReference>();
-        harness.Folder.WriteScript("crm.csx", Source(style, first));
+        harness.Folder.WriteScript("crm.csx", Source(style, first, partner));
         using var tenant = harness.Load();
         for (var version = first; version <= last; version++)
         {
             if (version > first)
             {
-                harness.Folder.WriteScript("crm.csx", Source(style, version));
+                harness.Folder.WriteScript("crm.csx", Source(style, version, partner));
                 await tenant.ReloadAsync();
             }
 
             released.AddRange(await InvokeAndCaptureContexts(tenant, $"v{version} P1"));
-            (await tenant.FillAsync("crm", TestEvents.Fill(), CancellationToken.None)).Status.Should().NotBe(InvocationStatus.Failed);
+            var fill = await tenant.FillAsync("crm", TestEvents.Fill(), CancellationToken.None);
+            fill.Status.Should().NotBe(InvocationStatus.Failed, fill.Error);
         }
 
         return released;
     }
 
-    private static string Source(string style, int version) => style switch
+    private static string Source(string style, int version, string partner = "") => style switch
     {
         "js" => $$"""
             void onPassInstalled(string passId, string passType, IReadOnlyDictionary<string, string> identifiers, string device) => console.log("v{{version}}", passId);
@@ -143,6 +147,28 @@ public sealed class ScriptUnloadTests
                 public Task OnPassInstalledAsync(PassInstallationEvent e, CancellationToken ct) { context.Log.LogInformation("v{{version}} {PassId}", e.PassId); return Task.CompletedTask; }
                 public Task OnPassUninstalledAsync(PassInstallationEvent e, CancellationToken ct) => Task.CompletedTask;
             }
+            """,
+        "refit" => $$"""
+            using Refit;
+            using System.Text.Json.Serialization;
+            var api = RestService.ForGenerated<ILoyaltyApi>(Context.CreateHttpClient("{{partner}}"), LoyaltyJson.Default);
+            async Task onPassInstalled(string passId, string passType, IReadOnlyDictionary<string, string> identifiers)
+            {
+                var customer = await api.GetCustomerAsync(identifiers["customerId"]);
+                console.log(customer.Tier == "gold" ? "v{{version}}" : "wrong tier", passId);
+            }
+            async Task<object> fill(string passId, string passType, IReadOnlyDictionary<string, string> identifiers)
+            {
+                var c = await api.GetCustomerAsync(identifiers["customerId"]);
+                return new { points = c.Points, tier = c.Tier, version = {{version}} };
+            }
+            context.register("runtime.wallet.passUpdater", new { OnPassInstalled = onPassInstalled });
+            context.register("runtime.scriptable.customerProvider.crm", new { Fill = fill });
+            public interface ILoyaltyApi { [Get("/customers/{id}")] Task<Customer> GetCustomerAsync(string id); }
+            public sealed record Customer(int Points, string Tier);
+            [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+            [JsonSerializable(typeof(Customer))]
+            internal sealed partial class LoyaltyJson : JsonSerializerContext;
             """,
         _ => $$"""
             void onPassInstalled(string passId, string passType, IReadOnlyDictionary<string, string> identifiers, string device)
