@@ -22,6 +22,18 @@ internal static class ConnectorLibraries
     /// <summary>Gets the libraries' paths by simple assembly name.</summary>
     public static IReadOnlyDictionary<string, string> Paths => s_paths.Value;
 
+    /// <summary>
+    /// Identifies the shipped libraries and source generators (name, size and time of each file) for the compile cache key:
+    /// a new Refit changes the generated code even when the engine's own build does not change.
+    /// </summary>
+    public static IEnumerable<string> Stamps() =>
+        new[] { FolderName, Compilation.SourceGenerators.FolderName }
+            .Select(folder => Path.Combine(EngineDirectory, folder))
+            .Where(Directory.Exists)
+            .SelectMany(folder => Directory.EnumerateFiles(folder, "*.dll"))
+            .Order(StringComparer.Ordinal)
+            .Select(path => $"{Path.GetFileName(path)}:{new FileInfo(path).Length}@{File.GetLastWriteTimeUtc(path).Ticks}");
+
     private static IReadOnlyDictionary<string, string> Find()
     {
         var folder = Path.Combine(EngineDirectory, FolderName);
