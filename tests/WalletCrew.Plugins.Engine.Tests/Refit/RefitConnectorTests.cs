@@ -64,6 +64,40 @@ public sealed class RefitConnectorTests
     }
 
     [Fact]
+    public async Task ResponseBodyLimitAppliesToTheRefitClient()
+    {
+        await using var stub = await PartnerStub.StartAsync();
+        stub.Handler = PartnerStub.Respond(200, $$"""{"points":1,"tier":"{{new string('x', 2 * 1024 * 1024)}}"}""");
+        using var harness = new EngineHarness();
+        using var tenant = harness.Load(RefitScripts.Loyalty(stub.BaseAddress), "refitProvider.csx");
+
+        var result = await tenant.FillAsync("refit", TestEvents.Fill(), CancellationToken.None);
+
+        result.Status.Should().Be(InvocationStatus.Failed);
+        result.Error.Should().Contain("over the limit").And.Contain("MaxResponseBodyBytes");
+    }
+
+    [Fact]
+    public async Task InvocationTimeLimitCancelsARefitCall()
+    {
+        await using var stub = await PartnerStub.StartAsync();
+        stub.Handler = async context =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(5), context.RequestAborted);
+            await PartnerStub.Respond(200, "{}")(context);
+        };
+        using var harness = new EngineHarness(invocationTimeout: TimeSpan.FromSeconds(1));
+        using var tenant = harness.Load(RefitScripts.Loyalty(stub.BaseAddress), "refitProvider.csx");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var result = await tenant.FillAsync("refit", TestEvents.Fill(), CancellationToken.None);
+
+        result.Status.Should().Be(InvocationStatus.TimedOut);
+        clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(4));
+        // That the request itself is cancelled (not only abandoned) is ConnectorHttpHandlerTests' job.
+    }
+
+    [Fact]
     public async Task RefitIsLoadedPrivatelyIntoTheConnectorsContext()
     {
         await using var stub = await PartnerStub.StartAsync();
