@@ -31,6 +31,15 @@ public interface IConnectorContext
     /// <returns>The response; a non-2xx status throws <see cref="FetchException"/> unless <see cref="FetchOptions.ThrowOnError"/> is false.</returns>
     Task<FetchResponse> FetchAsync(string url, object? options = null, CancellationToken cancellationToken = default);
 
+    /// <summary>Creates an HttpClient whose requests go through the platform's egress, limits and logging, for typed clients such as Refit.</summary>
+    /// <param name="baseAddress">The partner's absolute <c>http</c> or <c>https</c> base address, such as <c>https://loyalty.example</c>.</param>
+    /// <returns>
+    /// A client to pass to <c>RestService.ForGenerated</c>; connectors do not call its members themselves. Its requests are
+    /// cancelled with the invocation that sends them, and its responses are read within the response body limit.
+    /// </returns>
+    /// <exception cref="ArgumentException"><paramref name="baseAddress"/> is not an absolute http or https URL.</exception>
+    HttpClient CreateHttpClient(string baseAddress);
+
     /// <summary>Reads one of this tenant's secrets.</summary>
     /// <param name="name">The secret's name.</param>
     /// <param name="cancellationToken">Cancels the lookup.</param>

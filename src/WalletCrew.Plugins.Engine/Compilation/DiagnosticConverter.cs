@@ -9,7 +9,7 @@ internal sealed class DiagnosticConverter(string displayPath, SyntaxTree userTre
     [
         .. diagnostics
             .Where(d => !d.IsSuppressed && d.Severity is DiagnosticSeverity.Error or DiagnosticSeverity.Warning)
-            .Where(d => d.Severity == DiagnosticSeverity.Error || d.Location.SourceTree == userTree)
+            .Where(d => d.Severity == DiagnosticSeverity.Error || UserPosition(d.Location) is not null)
             .Select(Convert)
             .Distinct()
             .OrderBy(d => d.Line)
@@ -20,13 +20,32 @@ internal sealed class DiagnosticConverter(string displayPath, SyntaxTree userTre
     {
         var severity = diagnostic.Severity == DiagnosticSeverity.Error ? ConnectorDiagnosticSeverity.Error : ConnectorDiagnosticSeverity.Warning;
         var message = diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
-        if (diagnostic.Location.SourceTree == userTree)
+        if (UserPosition(diagnostic.Location) is { } position)
         {
-            var (line, column) = map.ToOriginalStart(diagnostic.Location.SourceSpan.Start);
+            var (line, column) = map.ToOriginalStart(position);
             return new ConnectorDiagnostic(displayPath, line, column, severity, diagnostic.Id, message);
         }
 
         // A clash with the generated globals (e.g. a user type named like one) still belongs to this script.
         return new ConnectorDiagnostic(displayPath, 0, 0, severity, diagnostic.Id, message);
+    }
+
+    // A source generator reports on the user's file by path (an external location), the compiler by tree.
+    private int? UserPosition(Location location)
+    {
+        if (location.SourceTree == userTree)
+        {
+            return location.SourceSpan.Start;
+        }
+
+        var span = location.GetLineSpan();
+        if (location.Kind != LocationKind.ExternalFile || !span.IsValid || span.Path != userTree.FilePath)
+        {
+            return null;
+        }
+
+        var lines = userTree.GetText().Lines;
+        var line = span.StartLinePosition.Line;
+        return line < lines.Count ? Math.Min(lines[line].Start + span.StartLinePosition.Character, lines[line].End) : null;
     }
 }

@@ -3,7 +3,10 @@ using Microsoft.CodeAnalysis;
 
 namespace WalletCrew.Plugins.Engine.Compilation;
 
-/// <summary>The assemblies connector scripts compile against: a fixed part of the framework plus the abstractions.</summary>
+/// <summary>
+/// The assemblies connector scripts compile against: a fixed part of the framework, the abstractions, and the libraries
+/// shipped for connectors (Refit), which each connector's context loads privately.
+/// </summary>
 internal static class ReferenceSet
 {
     private static readonly string[] FrameworkAssemblies =
@@ -33,7 +36,8 @@ internal static class ReferenceSet
             .Select(name => trusted.TryGetValue(name, out var path) ? path : null)
             .OfType<string>()
             .Append(typeof(IPassUpdater).Assembly.Location)
-            .Append(typeof(Microsoft.Extensions.Logging.ILogger).Assembly.Location);
+            .Append(typeof(Microsoft.Extensions.Logging.ILogger).Assembly.Location)
+            .Concat(Loading.ConnectorLibraries.Paths.Values.Order(StringComparer.Ordinal));
 
         return [.. paths.Distinct(StringComparer.Ordinal).Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))];
     }

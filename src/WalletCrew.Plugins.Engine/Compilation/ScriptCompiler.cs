@@ -10,7 +10,7 @@ namespace WalletCrew.Plugins.Engine.Compilation;
 
 /// <summary>
 /// Compiles one connector script with <see cref="CSharpCompilation.Emit(Stream, Stream?, Stream?, Stream?, IEnumerable{ResourceDescription}?, EmitOptions?, IMethodSymbol?, Stream?, IEnumerable{EmbeddedText}?, Stream?, CancellationToken)"/>:
-/// a Regular compilation with top-level statements (so source generators can run later), C# latest, nullable,
+/// a Regular compilation with top-level statements (so the Refit and JSON source generators can run), C# latest, nullable,
 /// optimized, with an embedded portable PDB and the source, so stack traces name <c>file.csx:line</c>.
 /// </summary>
 internal sealed class ScriptCompiler(IReadOnlyList<string> additionalReferences, ApiPolicy policy)
@@ -48,7 +48,9 @@ internal sealed class ScriptCompiler(IReadOnlyList<string> additionalReferences,
         var (text, map) = JsShapeRewriter.Rewrite(originalTree, originalText);
         var tree = ReferenceEquals(text, originalText) ? originalTree : originalTree.WithChangedText(text);
 
-        var compilation = CSharpCompilation.Create(AssemblyName(source), [tree, _globals.Value], _references.Value, CompilationOptions);
+        var compilation = SourceGenerators.Run(
+            CSharpCompilation.Create(AssemblyName(source), [tree, _globals.Value], _references.Value, CompilationOptions),
+            tree, ParseOptions, out var generatorDiagnostics, cancellationToken);
         var diagnostics = new DiagnosticConverter(source.DisplayPath, tree, map);
 
         // The policy reads the semantic model before anything is emitted, loaded or run.
@@ -56,7 +58,7 @@ internal sealed class ScriptCompiler(IReadOnlyList<string> additionalReferences,
         if (violations.Count > 0)
         {
             var compileErrors = compilation.GetDiagnostics(cancellationToken).Where(d => d.Severity == DiagnosticSeverity.Error);
-            return new CompiledScript(source, map, null, diagnostics.Convert(compileErrors.Concat(violations)));
+            return new CompiledScript(source, map, null, diagnostics.Convert(generatorDiagnostics.Concat(compileErrors).Concat(violations)));
         }
 
         using var image = new MemoryStream();
@@ -66,7 +68,7 @@ internal sealed class ScriptCompiler(IReadOnlyList<string> additionalReferences,
             embeddedTexts: [EmbeddedText.FromSource(source.DisplayPath, text)],
             cancellationToken: cancellationToken);
 
-        var converted = diagnostics.Convert(result.Diagnostics);
+        var converted = diagnostics.Convert(generatorDiagnostics.Concat(result.Diagnostics));
         return new CompiledScript(source, map, result.Success ? image.ToArray() : null, converted);
     }
 

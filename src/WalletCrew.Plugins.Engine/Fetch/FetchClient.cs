@@ -8,6 +8,7 @@ namespace WalletCrew.Plugins.Engine.Fetch;
 internal sealed class FetchClient : IDisposable
 {
     private readonly HttpClient _client;
+    private readonly HttpMessageHandler _handler;
     private readonly FetchClientOptions _options;
 
     public FetchClient(FetchClientOptions options)
@@ -15,9 +16,16 @@ internal sealed class FetchClient : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         Validate(options);
         _options = options;
-        var handler = options.Handler ?? CreateHandler(new EgressGuard(options.EffectiveEgress));
-        _client = new HttpClient(handler, disposeHandler: options.Handler is null) { Timeout = Timeout.InfiniteTimeSpan };
+        _handler = options.Handler ?? CreateHandler(new EgressGuard(options.EffectiveEgress));
+        _client = new HttpClient(_handler, disposeHandler: options.Handler is null) { Timeout = Timeout.InfiniteTimeSpan };
     }
+
+    /// <summary>
+    /// Creates a handler for a connector's typed client (Refit) that sends through this client's handler (the same
+    /// connections and egress guard), within the body limits and the current invocation's cancellation.
+    /// </summary>
+    /// <returns>A handler whose disposal leaves this client's handler alive.</returns>
+    internal HttpMessageHandler CreateConnectorHandler() => new ConnectorHttpHandler(_handler, _options);
 
     /// <summary>Sends the request described by <paramref name="options"/> (typed <see cref="FetchOptions"/> or an anonymous object).</summary>
     /// <exception cref="ArgumentException">The URL or an option is invalid; the message names each problem.</exception>
@@ -64,7 +72,7 @@ internal sealed class FetchClient : IDisposable
         ConnectCallback = guard.ConnectAsync,
     };
 
-    private static Uri ParseUrl(string url)
+    internal static Uri ParseUrl(string url)
     {
         // On Unix "/path" parses as an absolute file URI; for a connector it is a relative URL.
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.IsFile && !url.StartsWith("file:", StringComparison.OrdinalIgnoreCase)))
@@ -82,7 +90,7 @@ internal sealed class FetchClient : IDisposable
             : throw FetchErrors.InvalidUrl(url, "credentials in the URL (user:password@) are not allowed; send them in a header");
     }
 
-    private static EgressDeniedException? FindDenial(Exception? e)
+    internal static EgressDeniedException? FindDenial(Exception? e)
     {
         for (; e is not null; e = e.InnerException)
         {

@@ -39,6 +39,18 @@ internal sealed class ConnectorContext(string tenantId, ILogger log, FetchClient
         return await fetch.FetchAsync(url, options, linked.Token).ConfigureAwait(false);
     }
 
+    public HttpClient CreateHttpClient(string baseAddress)
+    {
+        ArgumentNullException.ThrowIfNull(baseAddress);
+        var uri = FetchClient.ParseUrl(baseAddress);
+        return new HttpClient(fetch.CreateConnectorHandler(), disposeHandler: true)
+        {
+            BaseAddress = uri,
+            DefaultRequestVersion = System.Net.HttpVersion.Version11,
+            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+        };
+    }
+
     public async Task<string> GetSecretAsync(string name, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);

@@ -101,6 +101,22 @@ internal static class DefaultAllowList
         // Layout: sequential is harmless; Explicit is rejected as WCP1002 by the declaration check.
         .Types("System.Runtime.InteropServices", "StructLayoutAttribute", "LayoutKind")
 
+        // Typed partner clients: Refit's generated path only, on the HttpClient the platform creates (Context.CreateHttpClient).
+        // Not the overloads taking a host URL: Refit would create its own HttpClient, without the egress guard.
+        .Type("Refit.RestService", t => t.Only(
+            "ForGenerated(System.Net.Http.HttpClient, System.Text.Json.Serialization.JsonSerializerContext)",
+            "ForGenerated(System.Net.Http.HttpClient, System.Text.Json.Serialization.JsonSerializerContext, Refit.RefitSettings)",
+            "ForGenerated(System.Net.Http.HttpClient, Refit.RefitSettings)"))
+        .Types("Refit", "GetAttribute", "PostAttribute", "PutAttribute", "DeleteAttribute", "PatchAttribute", "HeadAttribute",
+            "OptionsAttribute", "HttpMethodAttribute", "BodyAttribute", "BodySerializationMethod", "QueryAttribute", "CollectionFormat",
+            "HeaderAttribute", "HeadersAttribute", "HeaderCollectionAttribute", "AliasAsAttribute", "AuthorizeAttribute",
+            "PropertyAttribute", "ApiResponse", "IApiResponse", "ApiException", "ApiExceptionBase", "ApiRequestException",
+            "ValidationApiException", "ProblemDetails")
+        .Type("Refit.RefitSettings", t => t.Only(".ctor", "ContentSerializer", "ForJsonContext", "UseJsonContext"))
+        .Type("Refit.SystemTextJsonContentSerializer", t => t.Only(".ctor"))
+        .Type("Refit.IHttpContentSerializer", t => t.Only())
+        .Type("System.Net.Http.HttpClient", t => t.Only())
+
         // Logging.
         .Types("Microsoft.Extensions.Logging", "ILogger", "LoggerExtensions", "LogLevel", "EventId");
 }

@@ -57,7 +57,10 @@ internal static class SymbolNames
         return (namespaceName, names);
     }
 
-    /// <summary>Gets the names a member answers to in a <see cref="TypeRule"/>: its own, and its property's or event's.</summary>
+    /// <summary>
+    /// Gets the names a member answers to in a <see cref="TypeRule"/>: its own, and its property's or event's; a method also
+    /// answers to its signature, <c>Name(System.Net.Http.HttpClient, string)</c>, so a rule can name one overload.
+    /// </summary>
     public static IReadOnlyList<string> MemberNames(ISymbol member)
     {
         if (member is IMethodSymbol { AssociatedSymbol: { } owner })
@@ -65,6 +68,14 @@ internal static class SymbolNames
             return [member.Name, owner.MetadataName, owner.Name];
         }
 
-        return member is IPropertySymbol property ? [property.MetadataName, property.Name] : [member.Name];
+        return member switch
+        {
+            IPropertySymbol property => [property.MetadataName, property.Name],
+            IMethodSymbol method => [method.Name, Signature(method)],
+            _ => [member.Name],
+        };
     }
+
+    private static string Signature(IMethodSymbol method) =>
+        $"{method.Name}({string.Join(", ", method.Parameters.Select(p => p.Type.ToDisplayString(Format)))})";
 }

@@ -3,7 +3,8 @@ namespace WalletCrew.Plugins.Engine.Policy;
 /// <summary>What may be used of one allowed type: every member but some, or only the ones listed.</summary>
 /// <remarks>
 /// Names are metadata names and cover every overload: <c>.ctor</c>, <c>op_Addition</c>, <c>ReadAllText</c>. A property name
-/// covers both accessors; <c>get_Name</c> or <c>set_Name</c> names one. Indexers are <c>Item</c>.
+/// covers both accessors; <c>get_Name</c> or <c>set_Name</c> names one. Indexers are <c>Item</c>. A signature,
+/// <c>ForGenerated(System.Net.Http.HttpClient, Refit.RefitSettings)</c>, names one overload (parameter types as in messages).
 /// </remarks>
 internal sealed class TypeRule
 {

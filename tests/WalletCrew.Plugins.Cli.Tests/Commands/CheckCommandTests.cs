@@ -11,6 +11,7 @@ public sealed class CheckCommandTests
     [InlineData("minimal")]
     [InlineData("loyalty")]
     [InlineData("acme-typed")]
+    [InlineData("loyalty-refit")]
     public async Task EverySampleTenantPassesCheck(string tenant)
     {
         var run = await CliRun.RunAsync("check", Path.Combine(RepositoryPaths.SampleTenants, tenant));

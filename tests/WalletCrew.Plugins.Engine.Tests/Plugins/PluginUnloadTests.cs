@@ -57,7 +57,7 @@ public sealed class PluginUnloadTests : IDisposable
         var folder = SamplePlugins.CopyInto(_tenant, SamplePlugins.AcmeLoyalty);
         WaitForCollection(LoadInvokeDispose(folder)).Should().BeTrue("the warm-up cycle loads what the host keeps for good");
         var contexts = AssemblyLoadContext.All.Count();
-        var assemblies = AppDomain.CurrentDomain.GetAssemblies().Length;
+        var assemblies = Unloads.CollectibleAssemblies().Count;
         var heap = GC.GetTotalMemory(forceFullCollection: true);
 
         var collected = 0;
@@ -67,8 +67,8 @@ public sealed class PluginUnloadTests : IDisposable
         }
 
         collected.Should().Be(Cycles);
-        AssemblyLoadContext.All.Count().Should().Be(contexts);
-        AppDomain.CurrentDomain.GetAssemblies().Length.Should().Be(assemblies);
+        AssemblyLoadContext.All.Count().Should().BeLessThanOrEqualTo(contexts);
+        Unloads.CollectibleAssemblies().Should().HaveCountLessThanOrEqualTo(assemblies); // an earlier test's context may be collected meanwhile
         (GC.GetTotalMemory(forceFullCollection: true) - heap).Should().BeLessThan(HeapGrowthAllowance, "50 unloaded versions leave no heap behind");
     }
 

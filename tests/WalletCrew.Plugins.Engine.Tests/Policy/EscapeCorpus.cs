@@ -103,6 +103,10 @@ internal static class EscapeCorpus
         { "new Socket", """using var s = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);""", "System.Net.Sockets.Socket" },
         { "Dns.GetHostAddresses", """var a = System.Net.Dns.GetHostAddresses("example.com");""", "System.Net.Dns.GetHostAddresses(string)" },
         { "WebRequest.Create", """var r = System.Net.WebRequest.Create("http://example.com");""", "System.Net.WebRequest.Create(string)" },
+        { "the platform's HttpClient used directly", """var s = await Context.CreateHttpClient("https://partner.example").GetStringAsync("/");""", "System.Net.Http.HttpClient.GetStringAsync(string)" },
+        { "Refit creating its own HttpClient", """var api = Refit.RestService.ForGenerated<IApi>("http://169.254.169.254"); public interface IApi { }""", "Refit.RestService.ForGenerated<IApi>(string)" },
+        { "Refit's reflection path", """var api = Refit.RestService.For<IApi>(Context.CreateHttpClient("https://partner.example")); public interface IApi { }""", "Refit.RestService.For<IApi>(System.Net.Http.HttpClient)" },
+        { "Refit's handler factory", """var s = new Refit.RefitSettings { HttpMessageHandlerFactory = null };""", "Refit.RefitSettings.HttpMessageHandlerFactory" },
 
         // Late binding.
         { "dynamic", """dynamic d = Context; object o = d;""", "dynamic" },

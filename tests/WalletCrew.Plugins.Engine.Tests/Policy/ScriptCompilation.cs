@@ -82,6 +82,7 @@ internal static class ScriptCompilation
         var paths = trusted.Where(p => wanted.Contains(Path.GetFileNameWithoutExtension(p))).ToList();
         paths.Add(typeof(IPassUpdater).Assembly.Location);
         paths.Add(typeof(Microsoft.Extensions.Logging.ILogger).Assembly.Location);
+        paths.AddRange(Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "connector-libs"), "*.dll")); // Refit
         return [.. paths
             .GroupBy(Path.GetFileName, StringComparer.OrdinalIgnoreCase)
             .Select(g => (MetadataReference)MetadataReference.CreateFromFile(g.First()))];

@@ -22,4 +22,11 @@ internal static class Unloads
             return contexts.All(c => !c.IsAlive);
         });
     }
+
+    /// <summary>
+    /// Gets the names of the collectible assemblies loaded now: connectors' code and what their contexts load privately
+    /// (Refit). The host's framework assemblies are left out, since another test class may load some at any time (a Kestrel stub).
+    /// </summary>
+    public static IReadOnlyList<string> CollectibleAssemblies() =>
+        [.. AppDomain.CurrentDomain.GetAssemblies().Where(a => a.IsCollectible).Select(a => a.FullName ?? a.GetName().Name ?? "?")];
 }
