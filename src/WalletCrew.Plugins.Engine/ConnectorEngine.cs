@@ -22,7 +22,7 @@ public sealed class ConnectorEngine : IDisposable
     {
         _options = options ?? new ConnectorEngineOptions();
         _fetch = new FetchClient(new FetchClientOptions { AllowLoopback = _options.AllowLoopback, Handler = _options.HttpHandler });
-        _compiler = new ScriptCompiler(_options.AdditionalReferences, _options.Policy);
+        _compiler = new ScriptCompiler(_options.AdditionalReferences, _options.Policy, _options.Checkpoints);
     }
 
     /// <summary>Compiles and loads every connector of one tenant folder; problems come back as diagnostics, never as exceptions.</summary>

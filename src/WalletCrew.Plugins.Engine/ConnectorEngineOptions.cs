@@ -44,6 +44,9 @@ public sealed class ConnectorEngineOptions
     /// <summary>Gets extra assemblies scripts compile against (tests: a host type with a static event).</summary>
     internal IReadOnlyList<string> AdditionalReferences { get; init; } = [];
 
+    /// <summary>Gets a value indicating whether scripts get execution checkpoints (tests turn them off for negative controls).</summary>
+    internal bool Checkpoints { get; init; } = true;
+
     /// <summary>Gets the handler that sends connectors' HTTP requests; tests may replace it.</summary>
     internal HttpMessageHandler? HttpHandler { get; init; }
 }

@@ -21,6 +21,15 @@ internal sealed class SourceMap
 
     public static SourceMap Identity(SourceText text) => new(text, text, []);
 
+    /// <summary>Returns the map to <paramref name="next"/>, a further rewrite of the rewritten text that inserted text at the given rewritten positions.</summary>
+    public SourceMap Then(SourceText next, IEnumerable<(int RewrittenPosition, int Length)> insertions)
+    {
+        var combined = _insertions.Concat(insertions.Select(i => (ToOriginal(i.RewrittenPosition), i.Length)))
+            .OrderBy(i => i.Item1)
+            .ToList();
+        return new SourceMap(_original, next, combined);
+    }
+
     /// <summary>Maps a 0-based position of the rewritten text to the original text.</summary>
     public int ToOriginal(int rewrittenPosition)
     {

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using WalletCrew.Plugins.Engine.Binding;
+using WalletCrew.Plugins.Engine.Limits;
 
 namespace WalletCrew.Plugins.Engine.Invocation;
 
@@ -24,6 +25,8 @@ internal sealed class ConnectorInvoker(ConnectorEngineOptions options)
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         var scope = new InvocationScope(linked.Token);
         InvocationScope.Current = scope;
+        var budget = new ExecutionBudget(options.InvocationTimeout, cancellationToken);
+        ConnectorCheckpoint.Budget = budget;
 
         var status = InvocationStatus.Succeeded;
         var errors = new List<string>();
@@ -32,7 +35,7 @@ internal sealed class ConnectorInvoker(ConnectorEngineOptions options)
             for (var i = 0; i < updaters.Count; i++)
             {
                 var call = new PendingCall(e.Installed ? updaters[i].Installed : updaters[i].Uninstalled, e, linked.Token);
-                var (outcome, error) = await RunAsync(call, timeout, cancellationToken).ConfigureAwait(false);
+                var (outcome, error) = await RunAsync(call, budget, timeout, cancellationToken).ConfigureAwait(false);
                 if (outcome == InvocationStatus.Succeeded)
                 {
                     continue;
@@ -60,16 +63,18 @@ internal sealed class ConnectorInvoker(ConnectorEngineOptions options)
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         var scope = new InvocationScope(linked.Token);
         InvocationScope.Current = scope;
+        var budget = new ExecutionBudget(options.InvocationTimeout, cancellationToken);
+        ConnectorCheckpoint.Budget = budget;
 
         var call = new PendingFill(provider.Fill, request, linked.Token);
         provider = null!;
-        var (outcome, error) = await RunAsync(call, timeout, cancellationToken).ConfigureAwait(false);
+        var (outcome, error) = await RunAsync(call, budget, timeout, cancellationToken).ConfigureAwait(false);
         return new InvocationResult(outcome, scope.Log, error is null ? null : scope.Redact(error), outcome == InvocationStatus.Succeeded ? call.Result : null);
     }
 
     public InvocationResult NotFound(string message) => new(InvocationStatus.NotFound, [], message, null);
 
-    private async Task<(InvocationStatus Status, string? Error)> RunAsync(IPendingCall call, CancellationTokenSource timeout, CancellationToken cancellationToken)
+    private async Task<(InvocationStatus Status, string? Error)> RunAsync(IPendingCall call, ExecutionBudget budget, CancellationTokenSource timeout, CancellationToken cancellationToken)
     {
         try
         {
@@ -79,11 +84,18 @@ internal sealed class ConnectorInvoker(ConnectorEngineOptions options)
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            return (InvocationStatus.TimedOut, $"The connector did not finish within {options.InvocationTimeout.TotalSeconds:0.###} s (limit: InvocationTimeout).");
+            return (InvocationStatus.TimedOut, LimitMessages.TimedOut(options.InvocationTimeout));
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested && exception is not OutOfMemoryException)
         {
-            return (InvocationStatus.Failed, ExceptionDescriber.Describe(exception));
+            // A spent budget is the cause, whatever the connector made of the checkpoint's error before it escaped;
+            // the first breach names the line that caused it (a later checkpoint, e.g. in a catch block, only repeats it).
+            return budget.Breach switch
+            {
+                { Setting: LimitMessages.InvocationTimeoutSetting } => (InvocationStatus.TimedOut, LimitMessages.TimedOut(options.InvocationTimeout)),
+                { } breach => (InvocationStatus.Failed, ExceptionDescriber.Describe(breach)),
+                null => (InvocationStatus.Failed, ExceptionDescriber.Describe(exception)),
+            };
         }
         finally
         {

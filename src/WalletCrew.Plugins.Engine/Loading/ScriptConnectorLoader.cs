@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using WalletCrew.Plugins.Engine.Compilation;
 using WalletCrew.Plugins.Engine.Fetch;
 using WalletCrew.Plugins.Engine.Invocation;
+using WalletCrew.Plugins.Engine.Limits;
 
 namespace WalletCrew.Plugins.Engine.Loading;
 
@@ -13,6 +14,8 @@ namespace WalletCrew.Plugins.Engine.Loading;
 internal sealed class ScriptConnectorLoader(FetchClient fetch, ConnectorEngineOptions options)
 {
     private const string LoadFailed = "WCP0201";
+
+    private static readonly TimeSpan CheckpointGrace = TimeSpan.FromMilliseconds(100);
 
     public ConnectorVersion Load(CompiledScript script)
     {
@@ -75,12 +78,14 @@ internal sealed class ScriptConnectorLoader(FetchClient fetch, ConnectorEngineOp
         var run = Task.Run(async () =>
         {
             InvocationScope.Current = scope;
+            ConnectorCheckpoint.Budget = new ExecutionBudget(timeout);
             if (main.Invoke(null, arguments) is Task task)
             {
                 await task.ConfigureAwait(false);
             }
         });
-        if (!run.Wait(timeout))
+        // The checkpoints stop a runaway loop right at the deadline; a moment's grace lets their error, with its line, win.
+        if (!run.Wait(timeout) && !run.Wait(CheckpointGrace))
         {
             throw new TimeoutException($"The connector's top-level code did not finish within {timeout.TotalSeconds:0.#} s (limit: InvocationTimeout).");
         }

@@ -5,7 +5,7 @@ namespace WalletCrew.Plugins.Engine.Tests.Support;
 /// <summary>A real engine over a throwaway tenant folder, with loopback allowed for the partner stub.</summary>
 internal sealed class EngineHarness : IDisposable
 {
-    public EngineHarness(string tenantId = "test-tenant", TimeSpan? invocationTimeout = null, Action<AllowListBuilder>? widenPolicy = null, IReadOnlyList<string>? references = null)
+    public EngineHarness(string tenantId = "test-tenant", TimeSpan? invocationTimeout = null, Action<AllowListBuilder>? widenPolicy = null, IReadOnlyList<string>? references = null, bool checkpoints = true)
     {
         Folder = new TenantFolder(tenantId);
         Secrets = new InMemorySecretSource();
@@ -16,6 +16,7 @@ internal sealed class EngineHarness : IDisposable
             InvocationTimeout = invocationTimeout ?? TimeSpan.FromSeconds(10),
             Policy = widenPolicy is null ? ApiPolicy.Default : ApiPolicy.Create(widenPolicy),
             AdditionalReferences = references ?? [],
+            Checkpoints = checkpoints,
         });
     }
 
