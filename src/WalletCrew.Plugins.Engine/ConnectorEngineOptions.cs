@@ -18,6 +18,22 @@ public sealed class ConnectorEngineOptions
     /// <value>The default is 10 seconds.</value>
     public TimeSpan InvocationTimeout { get; init; } = EngineDefaults.InvocationTimeout;
 
+    /// <summary>Gets the outbound calls (fetch) one invocation may make; the next one fails before it is sent.</summary>
+    /// <value>The default is 20.</value>
+    public int OutboundCallsPerInvocation { get; init; } = EngineDefaults.OutboundCallsPerInvocation;
+
+    /// <summary>Gets the invocations of one tenant that may run at once; one more is rejected at once (<see cref="InvocationStatus.Rejected"/>).</summary>
+    /// <value>The default is 32.</value>
+    public int ConcurrentInvocations { get; init; } = EngineDefaults.ConcurrentInvocations;
+
+    /// <summary>Gets the tenant-log entries one invocation keeps; the rest are dropped after a truncation marker.</summary>
+    /// <value>The default is 1,000.</value>
+    public int LogEntriesPerInvocation { get; init; } = EngineDefaults.MaxLogEntriesPerInvocation;
+
+    /// <summary>Gets the tenant-log bytes (UTF-8) one invocation keeps; the rest are dropped after a truncation marker.</summary>
+    /// <value>The default is 16 KiB.</value>
+    public int LogBytesPerInvocation { get; init; } = EngineDefaults.LogBytesPerInvocation;
+
     /// <summary>Gets the logger factory the tenant logs are also written to, by the category <c>Tenant.{id}</c>.</summary>
     /// <value>The default discards them.</value>
     public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;

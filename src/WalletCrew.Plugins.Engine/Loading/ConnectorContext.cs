@@ -30,6 +30,7 @@ internal sealed class ConnectorContext(string tenantId, ILogger log, FetchClient
     public async Task<FetchResponse> FetchAsync(string url, object? options = null, CancellationToken cancellationToken = default)
     {
         var scope = InvocationScope.Current;
+        scope?.CountOutboundCall(url);
         if (scope is null || !scope.CancellationToken.CanBeCanceled)
         {
             return await fetch.FetchAsync(url, options, cancellationToken).ConfigureAwait(false);

@@ -32,7 +32,7 @@ internal sealed class ScriptConnectorLoader(FetchClient fetch, ConnectorEngineOp
         var context = new ConnectorContext(script.Source.TenantId, new TenantLogger(script.Source.TenantId, hostLogger), fetch, options.Secrets, collector.Register);
 
         var loadContext = new ConnectorLoadContext($"{script.Source.TenantId}:{path}");
-        var scope = new InvocationScope(CancellationToken.None);
+        var scope = new InvocationScope(CancellationToken.None, InvocationLimits.From(options));
         try
         {
             var assembly = loadContext.LoadFromStream(new MemoryStream(script.Image!));
