@@ -34,6 +34,10 @@ public sealed class ConnectorEngineOptions
     /// <value>The default is 16 KiB.</value>
     public int LogBytesPerInvocation { get; init; } = EngineDefaults.LogBytesPerInvocation;
 
+    /// <summary>Gets how far each tenant's <c>tenant.json</c> may raise the limits above.</summary>
+    /// <value>The default maxima: 60 s, 100 outbound calls, 256 concurrent invocations, 10,000 log entries, 1 MiB of log, 1 MiB request and 10 MiB response bodies.</value>
+    public LimitMaxima LimitMaxima { get; init; } = new();
+
     /// <summary>Gets the logger factory the tenant logs are also written to, by the category <c>Tenant.{id}</c>.</summary>
     /// <value>The default discards them.</value>
     public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;

@@ -4,6 +4,7 @@ using WalletCrew.Plugins.Engine.Compilation;
 using WalletCrew.Plugins.Engine.Fetch;
 using WalletCrew.Plugins.Engine.Invocation;
 using WalletCrew.Plugins.Engine.Limits;
+using WalletCrew.Plugins.Engine.Tenants;
 
 namespace WalletCrew.Plugins.Engine.Loading;
 
@@ -11,7 +12,7 @@ namespace WalletCrew.Plugins.Engine.Loading;
 /// Loads a compiled script into its own collectible context, attaches its globals and runs its top-level code once,
 /// binding every <c>Register</c> call it makes.
 /// </summary>
-internal sealed class ScriptConnectorLoader(FetchClient fetch, ConnectorEngineOptions options)
+internal sealed class ScriptConnectorLoader(FetchClient fetch, ConnectorEngineOptions options, TenantSettingsSource? settings = null)
 {
     private const string LoadFailed = "WCP0201";
 
@@ -29,16 +30,17 @@ internal sealed class ScriptConnectorLoader(FetchClient fetch, ConnectorEngineOp
         var collector = new RegistrationCollector(path, error => locator.Diagnostic(error, locator.LocateCaller()));
         collector.Diagnostics.AddRange(script.Diagnostics);
         var hostLogger = options.LoggerFactory.CreateLogger("Tenant." + script.Source.TenantId);
-        var context = new ConnectorContext(script.Source.TenantId, new TenantLogger(script.Source.TenantId, hostLogger), fetch, options.Secrets, collector.Register);
+        var context = new ConnectorContext(script.Source.TenantId, new TenantLogger(script.Source.TenantId, hostLogger), () => settings?.Fetch ?? fetch, options.Secrets, collector.Register);
 
         var loadContext = new ConnectorLoadContext($"{script.Source.TenantId}:{path}");
-        var scope = new InvocationScope(CancellationToken.None, InvocationLimits.From(options));
+        var limits = settings?.Limits ?? InvocationLimits.From(options);
+        var scope = new InvocationScope(CancellationToken.None, limits);
         try
         {
             var assembly = loadContext.LoadFromStream(new MemoryStream(script.Image!));
             locator.Attach(assembly);
             Attach(assembly, context);
-            RunTopLevelCode(assembly, scope, options.InvocationTimeout);
+            RunTopLevelCode(assembly, scope, limits.InvocationTimeout);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
