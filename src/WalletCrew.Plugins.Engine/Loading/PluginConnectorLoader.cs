@@ -37,6 +37,12 @@ internal sealed class PluginConnectorLoader(FetchClient fetch, ConnectorEngineOp
             return ConnectorVersion.Failed(path, [refused]);
         }
 
+        var forbidden = PluginMetadata.CheckPolicy(assemblyPath, path, options.Policy);
+        if (forbidden.Count > 0)
+        {
+            return ConnectorVersion.Failed(path, forbidden);
+        }
+
         var collector = new RegistrationCollector(path, error => new ConnectorDiagnostic(path, 0, 0, ConnectorDiagnosticSeverity.Error, error.Code, error.Message));
         var hostLogger = options.LoggerFactory.CreateLogger("Tenant." + tenantId);
         var context = new ConnectorContext(tenantId, new TenantLogger(tenantId, hostLogger), () => settings?.Fetch ?? fetch, options.Secrets, collector.Register);
