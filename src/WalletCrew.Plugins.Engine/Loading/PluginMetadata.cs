@@ -1,4 +1,6 @@
+using System.Reflection;
 using System.Reflection.Metadata;
+using System.Runtime.CompilerServices;
 using System.Reflection.PortableExecutable;
 using WalletCrew.Plugins.Engine.Policy;
 
@@ -18,6 +20,13 @@ internal static class PluginMetadata
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Select(Path.GetFileNameWithoutExtension)
             .OfType<string>(),
+        StringComparer.OrdinalIgnoreCase));
+
+    private static readonly HashSet<string> SharedWithTheHost = new(
+        [AbstractionsName, typeof(Microsoft.Extensions.Logging.ILogger).Assembly.GetName().Name!], StringComparer.OrdinalIgnoreCase);
+
+    private static readonly Lazy<HashSet<string>> s_friendNames = new(() => new HashSet<string>(
+        typeof(IPassUpdater).Assembly.GetCustomAttributes<InternalsVisibleToAttribute>().Select(a => a.AssemblyName.Split(',')[0].Trim()),
         StringComparer.OrdinalIgnoreCase));
 
     /// <summary>Gets the version of the abstractions this host shares with plugins.</summary>
@@ -69,16 +78,19 @@ internal static class PluginMetadata
 
     /// <summary>
     /// Checks the plugin, and every assembly it ships beside it, against the API policy before anything loads; returns one
-    /// error per forbidden symbol. Only references into the host's own (trusted platform) assemblies are judged: a
-    /// reference to an assembly the host does not have is the plugin's dependency, checked in its own file.
+    /// error per forbidden symbol. References into the host's own (trusted platform) assemblies are judged: a reference to
+    /// an assembly the host does not have is to the plugin's own dependency, which is checked in its own file.
     /// </summary>
     public static IReadOnlyList<ConnectorDiagnostic> CheckPolicy(string assemblyPath, string displayPath, ApiPolicy policy)
     {
         var diagnostics = new List<ConnectorDiagnostic>();
         var folder = Path.GetDirectoryName(assemblyPath)!;
+        // Every file is checked, whatever its name (a file named like a host assembly would still load into the plugin's
+        // context), except the two the loader always takes from the host.
         var files = Directory.EnumerateFiles(folder, "*.dll")
-            .Where(file => !s_hostAssemblies.Value.Contains(Path.GetFileNameWithoutExtension(file)))
-            .Order(StringComparer.Ordinal);
+            .Where(file => !SharedWithTheHost.Contains(Path.GetFileNameWithoutExtension(file)))
+            .OrderBy(file => string.Equals(file, assemblyPath, StringComparison.Ordinal) ? 0 : 1)
+            .ThenBy(file => file, StringComparer.Ordinal);
         foreach (var file in files)
         {
             try
@@ -92,6 +104,14 @@ internal static class PluginMetadata
 
                 var reader = pe.GetMetadataReader();
                 var name = Path.GetFileNameWithoutExtension(file);
+                if (reader.IsAssembly && s_friendNames.Value.Contains(reader.GetString(reader.GetAssemblyDefinition().Name)))
+                {
+                    // A friend of the abstractions sees their internals (the checkpoint budget among them).
+                    diagnostics.Add(PluginMessages.ForbiddenApi(displayPath, name, $"assembly name '{reader.GetString(reader.GetAssemblyDefinition().Name)}'",
+                        "the name is reserved for the platform's own assemblies, which see the abstractions' internals; rename the assembly"));
+                    continue;
+                }
+
                 diagnostics.AddRange(PluginMetadataPolicy.Check(reader, policy.AllowList, IsPrivate)
                     .Select(v => PluginMessages.ForbiddenApi(displayPath, name, v.Symbol, v.Reason)));
             }

@@ -110,4 +110,17 @@ public sealed class PluginMetadataPolicyTests
         tenant.Diagnostics.Should().BeEmpty();
         tenant.PassUpdaterCount.Should().Be(1);
     }
+
+    [Fact]
+    public void PluginNamedLikeAFriendOfTheAbstractionsIsRefused()
+    {
+        using var harness = new EngineHarness();
+        PluginCompiler.CompileInto(harness.Folder, "WalletCrew.Plugins.Engine", "using WalletCrew.Plugins;\n" + Hook);
+
+        using var tenant = harness.Load();
+
+        tenant.Diagnostics.Select(d => d.Message).Should().Equal(
+            "The plugin WalletCrew.Plugins.Engine uses 'assembly name 'WalletCrew.Plugins.Engine'', which is not allowed in connectors: the name is reserved for the platform's own assemblies, "
+            + "which see the abstractions' internals; rename the assembly. Nothing from the plugin was loaded; docs/policy.md lists what connectors may use.");
+    }
 }
