@@ -3,6 +3,7 @@ using WalletCrew.Plugins.Engine.Fetch;
 using WalletCrew.Plugins.Engine.Invocation;
 using WalletCrew.Plugins.Engine.Loading;
 using WalletCrew.Plugins.Engine.Reload;
+using WalletCrew.Plugins.Engine.Tenants;
 
 namespace WalletCrew.Plugins.Engine;
 
@@ -15,6 +16,7 @@ public sealed class ConnectorEngine : IDisposable
     private readonly FetchClient _fetch;
     private readonly CachedScriptCompiler _compiler;
     private readonly ZombieTracker _zombies = new();
+    private readonly TenantFetchClients _tenantClients;
 
     /// <summary>Initializes an engine.</summary>
     /// <param name="options">The engine's settings; the defaults when <see langword="null"/>.</param>
@@ -22,7 +24,10 @@ public sealed class ConnectorEngine : IDisposable
     {
         _options = options ?? new ConnectorEngineOptions();
         _fetch = new FetchClient(new FetchClientOptions { AllowLoopback = _options.AllowLoopback, Handler = _options.HttpHandler });
-        var cache = _options.CompileCacheDirectory is { } directory ? new CompileCache(Path.GetFullPath(directory), _options.AdditionalReferences) : null;
+        _tenantClients = new TenantFetchClients(_fetch, _options);
+        var cache = _options.CompileCacheDirectory is { } directory
+            ? new CompileCache(Path.GetFullPath(directory), _options.AdditionalReferences, _options.Checkpoints)
+            : null;
         _compiler = new CachedScriptCompiler(CreateCompiler, cache);
     }
 
@@ -34,17 +39,17 @@ public sealed class ConnectorEngine : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(tenantDirectory);
         var directory = Path.GetFullPath(tenantDirectory).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar);
         var tenantId = Path.GetFileName(directory);
-        var invoker = new ConnectorInvoker(_options);
         if (!TenantIds.IsValid(tenantId) || !Directory.Exists(directory))
         {
             var message = Directory.Exists(directory) ? TenantIds.Explain(tenantId) : $"Tenant folder '{directory}' does not exist.";
             var diagnostic = new ConnectorDiagnostic(directory, 0, 0, ConnectorDiagnosticSeverity.Error, InvalidTenant, message);
-            return new TenantConnectors(tenantId, directory, null, invoker, [diagnostic]);
+            return new TenantConnectors(tenantId, directory, null, new ConnectorInvoker(_options), [diagnostic]);
         }
 
+        var settings = new TenantSettingsSource(tenantId, directory, _options, _tenantClients);
         var builder = new TenantBuilder(
-            tenantId, directory, _compiler, new ScriptConnectorLoader(_fetch, _options), new PluginConnectorLoader(_fetch, _options), _zombies, _options.TimeProvider);
-        var tenant = new TenantConnectors(tenantId, directory, builder, invoker, []);
+            tenantId, directory, _compiler, new ScriptConnectorLoader(_fetch, _options, settings), new PluginConnectorLoader(_fetch, _options, settings), _zombies, _options.TimeProvider, settings);
+        var tenant = new TenantConnectors(tenantId, directory, builder, new ConnectorInvoker(_options, () => settings.Limits), []);
         if (_options.HotReload)
         {
             tenant.Watch(_options);
@@ -63,8 +68,11 @@ public sealed class ConnectorEngine : IDisposable
     public CompileStatistics CompileStatistics => _compiler.Statistics;
 
     /// <inheritdoc />
-    public void Dispose() => _fetch.Dispose();
+    public void Dispose()
+    {
+        _tenantClients.Dispose();
+        _fetch.Dispose();
+    }
 
     // Kept apart so the compiler's types load only when a script is really compiled.
-    private ScriptCompiler CreateCompiler() => new(_options.AdditionalReferences, _options.Policy ?? Policy.ApiPolicy.Default);
-}
+    private ScriptCompiler CreateCompiler() => new(_options.AdditionalReferences, _options.Policy ?? Policy.ApiPolicy.Default, _options.Checkpoints);}

@@ -18,6 +18,26 @@ public sealed class ConnectorEngineOptions
     /// <value>The default is 10 seconds.</value>
     public TimeSpan InvocationTimeout { get; init; } = EngineDefaults.InvocationTimeout;
 
+    /// <summary>Gets the outbound calls (fetch) one invocation may make; the next one fails before it is sent.</summary>
+    /// <value>The default is 20.</value>
+    public int OutboundCallsPerInvocation { get; init; } = EngineDefaults.OutboundCallsPerInvocation;
+
+    /// <summary>Gets the invocations of one tenant that may run at once; one more is rejected at once (<see cref="InvocationStatus.Rejected"/>).</summary>
+    /// <value>The default is 32.</value>
+    public int ConcurrentInvocations { get; init; } = EngineDefaults.ConcurrentInvocations;
+
+    /// <summary>Gets the tenant-log entries one invocation keeps; the rest are dropped after a truncation marker.</summary>
+    /// <value>The default is 1,000.</value>
+    public int LogEntriesPerInvocation { get; init; } = EngineDefaults.MaxLogEntriesPerInvocation;
+
+    /// <summary>Gets the tenant-log bytes (UTF-8) one invocation keeps; the rest are dropped after a truncation marker.</summary>
+    /// <value>The default is 16 KiB.</value>
+    public int LogBytesPerInvocation { get; init; } = EngineDefaults.LogBytesPerInvocation;
+
+    /// <summary>Gets how far each tenant's <c>tenant.json</c> may raise the limits above.</summary>
+    /// <value>The default maxima: 60 s, 100 outbound calls, 256 concurrent invocations, 10,000 log entries, 1 MiB of log, 1 MiB request and 10 MiB response bodies.</value>
+    public LimitMaxima LimitMaxima { get; init; } = new();
+
     /// <summary>Gets the logger factory the tenant logs are also written to, by the category <c>Tenant.{id}</c>.</summary>
     /// <value>The default discards them.</value>
     public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
@@ -47,6 +67,9 @@ public sealed class ConnectorEngineOptions
 
     /// <summary>Gets extra assemblies scripts compile against (tests: a host type with a static event).</summary>
     internal IReadOnlyList<string> AdditionalReferences { get; init; } = [];
+
+    /// <summary>Gets a value indicating whether scripts get execution checkpoints (tests turn them off for negative controls).</summary>
+    internal bool Checkpoints { get; init; } = true;
 
     /// <summary>Gets the handler that sends connectors' HTTP requests; tests may replace it.</summary>
     internal HttpMessageHandler? HttpHandler { get; init; }

@@ -1,6 +1,6 @@
 namespace WalletCrew.Plugins.Engine;
 
-/// <summary>The engine's default limits, in one place.</summary>
+/// <summary>The engine's default limits, in one place (SPEC §4; the research notes' proposals where the SPEC is silent).</summary>
 internal static class EngineDefaults
 {
     public static readonly TimeSpan InvocationTimeout = TimeSpan.FromSeconds(10);
@@ -9,9 +9,33 @@ internal static class EngineDefaults
 
     public static readonly TimeSpan ReloadPollingFallback = TimeSpan.FromSeconds(2);
 
+    public const int OutboundCallsPerInvocation = 20;
+
+    public const int ConcurrentInvocations = 32;
+
     public const int MaxLogEntriesPerInvocation = 1_000;
+
+    public const int LogBytesPerInvocation = 16 * 1024;
 
     public const int ResponseBodyLimitBytes = 1024 * 1024;
 
     public const int RequestBodyLimitBytes = 256 * 1024;
+
+    /// <summary>The host maxima: how far a tenant's tenant.json may raise each limit.</summary>
+    public static class Maxima
+    {
+        public static readonly TimeSpan InvocationTimeout = TimeSpan.FromSeconds(60);
+
+        public const int OutboundCallsPerInvocation = 100;
+
+        public const int ConcurrentInvocations = 256;
+
+        public const int LogEntriesPerInvocation = 10_000;
+
+        public const int LogBytesPerInvocation = 1024 * 1024;
+
+        public const int RequestBodyBytes = 1024 * 1024;
+
+        public const int ResponseBodyBytes = 10 * 1024 * 1024;
+    }
 }

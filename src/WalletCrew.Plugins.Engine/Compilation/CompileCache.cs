@@ -16,7 +16,7 @@ internal sealed class CompileCache
     private readonly string _directory;
     private readonly string _buildKey;
 
-    public CompileCache(string directory, IReadOnlyList<string> additionalReferences)
+    public CompileCache(string directory, IReadOnlyList<string> additionalReferences, bool checkpoints)
     {
         _directory = directory;
         _buildKey = string.Join("|",
@@ -24,6 +24,7 @@ internal sealed class CompileCache
             typeof(CompileCache).Assembly.ManifestModule.ModuleVersionId.ToString(),
             typeof(IPassUpdater).Assembly.ManifestModule.ModuleVersionId.ToString(),
             RuntimeInformation.FrameworkDescription,
+            checkpoints ? "checkpoints" : "no-checkpoints",
             .. additionalReferences.Select(path => $"{path}@{File.GetLastWriteTimeUtc(path).Ticks}"),
             .. Loading.ConnectorLibraries.Stamps(),
         ]);

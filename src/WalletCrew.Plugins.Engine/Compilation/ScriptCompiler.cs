@@ -4,6 +4,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Emit;
 using Microsoft.CodeAnalysis.Text;
+using WalletCrew.Plugins.Engine.Limits;
 using WalletCrew.Plugins.Engine.Policy;
 
 namespace WalletCrew.Plugins.Engine.Compilation;
@@ -13,7 +14,7 @@ namespace WalletCrew.Plugins.Engine.Compilation;
 /// a Regular compilation with top-level statements (so the Refit and JSON source generators can run), C# latest, nullable,
 /// optimized, with an embedded portable PDB and the source, so stack traces name <c>file.csx:line</c>.
 /// </summary>
-internal sealed class ScriptCompiler(IReadOnlyList<string> additionalReferences, ApiPolicy policy)
+internal sealed class ScriptCompiler(IReadOnlyList<string> additionalReferences, ApiPolicy policy, bool checkpoints = true)
 {
     private static readonly CSharpParseOptions ParseOptions = new(
         LanguageVersion.Latest,
@@ -61,15 +62,51 @@ internal sealed class ScriptCompiler(IReadOnlyList<string> additionalReferences,
             return new CompiledScript(source, map, null, diagnostics.Convert(generatorDiagnostics.Concat(compileErrors).Concat(violations)));
         }
 
+        if (checkpoints)
+        {
+            return CompileWithCheckpoints(source, compilation, tree, map, diagnostics, generatorDiagnostics, cancellationToken);
+        }
+
+        var (image, result) = Emit(compilation, source.DisplayPath, text, cancellationToken);
+        return new CompiledScript(source, map, image, diagnostics.Convert(generatorDiagnostics.Concat(result.Diagnostics)));
+    }
+
+    // Diagnostics come from the user's compile (their columns); the image comes from the instrumented tree (same lines).
+    private static CompiledScript CompileWithCheckpoints(
+        ScriptSource source,
+        CSharpCompilation compilation,
+        SyntaxTree tree,
+        SourceMap map,
+        DiagnosticConverter diagnostics,
+        IEnumerable<Diagnostic> generatorDiagnostics,
+        CancellationToken cancellationToken)
+    {
+        var userDiagnostics = diagnostics.Convert(generatorDiagnostics.Concat(compilation.GetDiagnostics(cancellationToken)));
+        if (userDiagnostics.Any(d => d.IsError))
+        {
+            return new CompiledScript(source, map, null, userDiagnostics);
+        }
+
+        var (instrumented, runtimeMap, problem) = CheckpointInstrumenter.Instrument(compilation, tree, map, cancellationToken);
+        var (image, result) = instrumented is null ? (null, null) : Emit(compilation.ReplaceSyntaxTree(tree, instrumented), source.DisplayPath, instrumented.GetText(cancellationToken), cancellationToken);
+        if (image is null)
+        {
+            problem ??= LimitMessages.InstrumentationFailed(result!.Diagnostics.First(d => d.Severity == DiagnosticSeverity.Error).ToString());
+            return new CompiledScript(source, map, null, [.. userDiagnostics, new ConnectorDiagnostic(source.DisplayPath, 0, 0, ConnectorDiagnosticSeverity.Error, LimitCodes.InstrumentationFailed, problem)]);
+        }
+
+        return new CompiledScript(source, runtimeMap!, image, userDiagnostics);
+    }
+
+    private static (byte[]? Image, EmitResult Result) Emit(CSharpCompilation compilation, string displayPath, SourceText text, CancellationToken cancellationToken)
+    {
         using var image = new MemoryStream();
         var result = compilation.Emit(
             image,
             options: new EmitOptions(debugInformationFormat: DebugInformationFormat.Embedded),
-            embeddedTexts: [EmbeddedText.FromSource(source.DisplayPath, text)],
+            embeddedTexts: [EmbeddedText.FromSource(displayPath, text)],
             cancellationToken: cancellationToken);
-
-        var converted = diagnostics.Convert(generatorDiagnostics.Concat(result.Diagnostics));
-        return new CompiledScript(source, map, result.Success ? image.ToArray() : null, converted);
+        return (result.Success ? image.ToArray() : null, result);
     }
 
     private static string AssemblyName(ScriptSource source)

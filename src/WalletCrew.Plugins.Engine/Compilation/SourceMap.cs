@@ -7,12 +7,14 @@ namespace WalletCrew.Plugins.Engine.Compilation;
 /// </summary>
 internal sealed class SourceMap
 {
+    private readonly string _original;
     private readonly int[] _originalLineStarts;
     private readonly int[] _rewrittenLineStarts;
     private readonly int _originalLength;
 
     public SourceMap(string original, IReadOnlyList<(int OriginalPosition, int Length)> insertions)
     {
+        _original = original;
         _originalLineStarts = LineStarts(original);
         _originalLength = original.Length;
         Insertions = insertions;
@@ -25,6 +27,10 @@ internal sealed class SourceMap
     public IReadOnlyList<(int OriginalPosition, int Length)> Insertions { get; }
 
     public static SourceMap Identity(string text) => new(text, []);
+
+    /// <summary>Returns the map of a further rewrite of the rewritten text that inserted text at the given rewritten positions.</summary>
+    public SourceMap Then(IEnumerable<(int RewrittenPosition, int Length)> insertions) =>
+        new(_original, [.. Insertions.Concat(insertions.Select(i => (ToOriginal(i.RewrittenPosition), i.Length))).OrderBy(i => i.Item1)]);
 
     /// <summary>Maps a 0-based position of the rewritten text to the original text.</summary>
     public int ToOriginal(int rewrittenPosition)

@@ -1,3 +1,5 @@
+using WalletCrew.Plugins.Engine.Limits;
+
 namespace WalletCrew.Plugins.Engine.Fetch;
 
 /// <summary>A request body too large to send, or a response body too large to read.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using WalletCrew.Plugins.Engine.Binding;
+using WalletCrew.Plugins.Engine.Limits;
 
 namespace WalletCrew.Plugins.Engine.Invocation;
 
@@ -11,8 +12,11 @@ namespace WalletCrew.Plugins.Engine.Invocation;
 /// Async methods here clear their references to connector code before they complete: a thread-pool worker keeps
 /// the last state machine it ran until its next work item, and that must not keep an unloaded version alive.
 /// </remarks>
-internal sealed class ConnectorInvoker(ConnectorEngineOptions options)
+internal sealed class ConnectorInvoker(ConnectorEngineOptions options, Func<InvocationLimits>? currentLimits = null)
 {
+    private readonly Func<InvocationLimits> _limits = currentLimits ?? (() => InvocationLimits.From(options));
+    private int _running;
+
     public async Task<InvocationResult> InvokePassUpdatersAsync(IReadOnlyList<BoundPassUpdater> updaters, PassInstallationEvent e, CancellationToken cancellationToken)
     {
         if (updaters.Count == 0)
@@ -20,10 +24,18 @@ internal sealed class ConnectorInvoker(ConnectorEngineOptions options)
             return NotFound($"Tenant '{e.TenantId}' has no pass updater registered ({RegistrationKeys.PassUpdater}).");
         }
 
-        using var timeout = new CancellationTokenSource(options.InvocationTimeout, options.TimeProvider);
+        var limits = _limits();
+        if (!TryEnter(limits))
+        {
+            return Rejected(e.TenantId, limits);
+        }
+
+        using var timeout = new CancellationTokenSource(limits.InvocationTimeout, options.TimeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        var scope = new InvocationScope(linked.Token);
+        var scope = new InvocationScope(linked.Token, limits);
         InvocationScope.Current = scope;
+        var budget = new ExecutionBudget(limits.InvocationTimeout, cancellationToken);
+        ConnectorCheckpoint.Budget = budget;
 
         var status = InvocationStatus.Succeeded;
         var errors = new List<string>();
@@ -32,7 +44,7 @@ internal sealed class ConnectorInvoker(ConnectorEngineOptions options)
             for (var i = 0; i < updaters.Count; i++)
             {
                 var call = new PendingCall(e.Installed ? updaters[i].Installed : updaters[i].Uninstalled, e, linked.Token);
-                var (outcome, error) = await RunAsync(call, timeout, cancellationToken).ConfigureAwait(false);
+                var (outcome, error) = await RunAsync(call, budget, limits, timeout, cancellationToken).ConfigureAwait(false);
                 if (outcome == InvocationStatus.Succeeded)
                 {
                     continue;
@@ -49,6 +61,7 @@ internal sealed class ConnectorInvoker(ConnectorEngineOptions options)
         finally
         {
             updaters = [];
+            Interlocked.Decrement(ref _running);
         }
 
         return new InvocationResult(status, scope.Log, errors.Count == 0 ? null : scope.Redact(string.Join(Environment.NewLine, errors)), null);
@@ -56,20 +69,51 @@ internal sealed class ConnectorInvoker(ConnectorEngineOptions options)
 
     public async Task<InvocationResult> FillAsync(BoundCustomerProvider provider, FillRequest request, CancellationToken cancellationToken)
     {
-        using var timeout = new CancellationTokenSource(options.InvocationTimeout, options.TimeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        var scope = new InvocationScope(linked.Token);
-        InvocationScope.Current = scope;
+        var limits = _limits();
+        if (!TryEnter(limits))
+        {
+            return Rejected(request.TenantId, limits);
+        }
 
-        var call = new PendingFill(provider.Fill, request, linked.Token);
-        provider = null!;
-        var (outcome, error) = await RunAsync(call, timeout, cancellationToken).ConfigureAwait(false);
-        return new InvocationResult(outcome, scope.Log, error is null ? null : scope.Redact(error), outcome == InvocationStatus.Succeeded ? call.Result : null);
+        try
+        {
+            using var timeout = new CancellationTokenSource(limits.InvocationTimeout, options.TimeProvider);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+            var scope = new InvocationScope(linked.Token, limits);
+            InvocationScope.Current = scope;
+            var budget = new ExecutionBudget(limits.InvocationTimeout, cancellationToken);
+            ConnectorCheckpoint.Budget = budget;
+
+            var call = new PendingFill(provider.Fill, request, linked.Token);
+            provider = null!;
+            var (outcome, error) = await RunAsync(call, budget, limits, timeout, cancellationToken).ConfigureAwait(false);
+            return new InvocationResult(outcome, scope.Log, error is null ? null : scope.Redact(error), outcome == InvocationStatus.Succeeded ? call.Result : null);
+        }
+        finally
+        {
+            provider = null!;
+            Interlocked.Decrement(ref _running);
+        }
     }
 
     public InvocationResult NotFound(string message) => new(InvocationStatus.NotFound, [], message, null);
 
-    private async Task<(InvocationStatus Status, string? Error)> RunAsync(IPendingCall call, CancellationTokenSource timeout, CancellationToken cancellationToken)
+    private static InvocationResult Rejected(string tenantId, InvocationLimits limits) =>
+        new(InvocationStatus.Rejected, [], LimitMessages.Rejected(tenantId, limits.ConcurrentInvocations), null);
+
+    // Never waits: an overloaded tenant gets its answer at once and holds no worker.
+    private bool TryEnter(InvocationLimits limits)
+    {
+        if (Interlocked.Increment(ref _running) <= limits.ConcurrentInvocations)
+        {
+            return true;
+        }
+
+        Interlocked.Decrement(ref _running);
+        return false;
+    }
+
+    private async Task<(InvocationStatus Status, string? Error)> RunAsync(IPendingCall call, ExecutionBudget budget, InvocationLimits limits, CancellationTokenSource timeout, CancellationToken cancellationToken)
     {
         try
         {
@@ -79,11 +123,18 @@ internal sealed class ConnectorInvoker(ConnectorEngineOptions options)
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            return (InvocationStatus.TimedOut, $"The connector did not finish within {options.InvocationTimeout.TotalSeconds:0.###} s (limit: InvocationTimeout).");
+            return (InvocationStatus.TimedOut, LimitMessages.TimedOut(limits.InvocationTimeout));
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested && exception is not OutOfMemoryException)
         {
-            return (InvocationStatus.Failed, ExceptionDescriber.Describe(exception));
+            // A spent budget is the cause, whatever the connector made of the checkpoint's error before it escaped;
+            // the first breach names the line that caused it (a later checkpoint, e.g. in a catch block, only repeats it).
+            return budget.Breach switch
+            {
+                { Setting: LimitMessages.InvocationTimeoutSetting } => (InvocationStatus.TimedOut, LimitMessages.TimedOut(limits.InvocationTimeout)),
+                { } breach => (InvocationStatus.Failed, ExceptionDescriber.Describe(breach)),
+                null => (InvocationStatus.Failed, ExceptionDescriber.Describe(exception)),
+            };
         }
         finally
         {

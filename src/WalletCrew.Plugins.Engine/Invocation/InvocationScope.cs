@@ -1,4 +1,6 @@
+using System.Text;
 using Microsoft.Extensions.Logging;
+using WalletCrew.Plugins.Engine.Limits;
 
 namespace WalletCrew.Plugins.Engine.Invocation;
 
@@ -12,13 +14,18 @@ internal sealed class InvocationScope
 
     private readonly List<TenantLogEntry> _log = [];
     private readonly HashSet<string> _secretValues = new(StringComparer.Ordinal);
-    private readonly int _maxLogEntries;
+    private readonly InvocationLimits? _limits;
+    private int _logBytes;
+    private int _outboundCalls;
     private bool _truncated;
 
-    public InvocationScope(CancellationToken cancellationToken, int maxLogEntries = EngineDefaults.MaxLogEntriesPerInvocation)
+    /// <summary>Initializes the scope of one invocation.</summary>
+    /// <param name="cancellationToken">Cancels the invocation (wall time or the caller).</param>
+    /// <param name="limits">The counters' limits; <see langword="null"/> for the host's defaults.</param>
+    public InvocationScope(CancellationToken cancellationToken, InvocationLimits? limits = null)
     {
         CancellationToken = cancellationToken;
-        _maxLogEntries = maxLogEntries;
+        _limits = limits;
     }
 
     public static InvocationScope? Current
@@ -40,19 +47,53 @@ internal sealed class InvocationScope
         }
     }
 
+    private int MaxLogEntries => _limits?.LogEntriesPerInvocation ?? EngineDefaults.MaxLogEntriesPerInvocation;
+
+    private int MaxLogBytes => _limits?.LogBytesPerInvocation ?? EngineDefaults.LogBytesPerInvocation;
+
+    /// <summary>Counts one outbound call; throws, before anything is sent, when it is over the invocation's limit.</summary>
+    public void CountOutboundCall(string url)
+    {
+        var limit = _limits?.OutboundCallsPerInvocation ?? EngineDefaults.OutboundCallsPerInvocation;
+        var used = Interlocked.Increment(ref _outboundCalls);
+        if (used > limit)
+        {
+            throw LimitMessages.OutboundCallsExceeded(url, limit, used);
+        }
+    }
+
     public void Write(LogLevel level, string message)
     {
         lock (_log)
         {
-            if (_log.Count < _maxLogEntries)
+            if (_truncated)
             {
-                _log.Add(new TenantLogEntry(level, Redact(message)));
+                return;
             }
-            else if (!_truncated)
+
+            if (_log.Count >= MaxLogEntries)
             {
-                _truncated = true;
-                _log.Add(new TenantLogEntry(LogLevel.Warning, $"The tenant log of this invocation was truncated after {_maxLogEntries} entries."));
+                Truncate(LimitMessages.LogEntriesTruncated(MaxLogEntries));
+                return;
             }
+
+            message = Redact(message);
+            var bytes = Encoding.UTF8.GetByteCount(message);
+            if (_logBytes + bytes > MaxLogBytes)
+            {
+                // Keep what fits of the line that crosses the limit, then the marker.
+                var room = MaxLogBytes - _logBytes;
+                if (room > 0)
+                {
+                    _log.Add(new TenantLogEntry(level, Prefix(message, room)));
+                }
+
+                Truncate(LimitMessages.LogBytesTruncated(MaxLogBytes));
+                return;
+            }
+
+            _logBytes += bytes;
+            _log.Add(new TenantLogEntry(level, message));
         }
     }
 
@@ -79,5 +120,31 @@ internal sealed class InvocationScope
         }
 
         return message;
+    }
+
+    // The longest prefix that fits in maxBytes of UTF-8, never cutting a character in half.
+    private static string Prefix(string message, int maxBytes)
+    {
+        var length = 0;
+        var bytes = 0;
+        while (length < message.Length)
+        {
+            Rune.DecodeFromUtf16(message.AsSpan(length), out var rune, out var consumed);
+            if (bytes + rune.Utf8SequenceLength > maxBytes)
+            {
+                break;
+            }
+
+            bytes += rune.Utf8SequenceLength;
+            length += consumed;
+        }
+
+        return message[..length];
+    }
+
+    private void Truncate(string marker)
+    {
+        _truncated = true;
+        _log.Add(new TenantLogEntry(LogLevel.Warning, marker));
     }
 }

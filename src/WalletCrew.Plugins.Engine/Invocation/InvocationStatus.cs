@@ -14,4 +14,7 @@ public enum InvocationStatus
 
     /// <summary>No connector is registered for the call.</summary>
     NotFound,
+
+    /// <summary>The tenant already had as many invocations running as its limit allows (<c>ConcurrentInvocations</c>); nothing ran. Retry later.</summary>
+    Rejected,
 }

@@ -8,7 +8,8 @@ namespace WalletCrew.Plugins.Engine.Loading;
 /// The <see cref="IConnectorContext"/> of one connector version: the same object a script sees as <c>Context</c>
 /// and a plugin's module receives. Registration is open only while the version loads.
 /// </summary>
-internal sealed class ConnectorContext(string tenantId, ILogger log, FetchClient fetch, ISecretSource secrets, Action<string, object> register) : IConnectorContext
+/// <remarks>The fetch client is looked up per call: a reload of tenant.json changes the egress policy of versions already loaded.</remarks>
+internal sealed class ConnectorContext(string tenantId, ILogger log, Func<FetchClient> fetch, ISecretSource secrets, Action<string, object> register) : IConnectorContext
 {
     private volatile Action<string, object>? _register = register;
 
@@ -30,20 +31,21 @@ internal sealed class ConnectorContext(string tenantId, ILogger log, FetchClient
     public async Task<FetchResponse> FetchAsync(string url, object? options = null, CancellationToken cancellationToken = default)
     {
         var scope = InvocationScope.Current;
+        scope?.CountOutboundCall(url);
         if (scope is null || !scope.CancellationToken.CanBeCanceled)
         {
-            return await fetch.FetchAsync(url, options, cancellationToken).ConfigureAwait(false);
+            return await fetch().FetchAsync(url, options, cancellationToken).ConfigureAwait(false);
         }
 
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(scope.CancellationToken, cancellationToken);
-        return await fetch.FetchAsync(url, options, linked.Token).ConfigureAwait(false);
+        return await fetch().FetchAsync(url, options, linked.Token).ConfigureAwait(false);
     }
 
     public HttpClient CreateHttpClient(string baseAddress)
     {
         ArgumentNullException.ThrowIfNull(baseAddress);
         var uri = FetchClient.ParseUrl(baseAddress);
-        return new HttpClient(fetch.CreateConnectorHandler(), disposeHandler: true)
+        return new HttpClient(fetch().CreateConnectorHandler(), disposeHandler: true)
         {
             BaseAddress = uri,
             DefaultRequestVersion = System.Net.HttpVersion.Version11,

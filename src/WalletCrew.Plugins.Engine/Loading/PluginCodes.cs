@@ -12,4 +12,5 @@ internal static class PluginCodes
     public const string CreateFailed = "WCP0307";
     public const string RegisterFailed = "WCP0308";
     public const string NoEntryPoint = "WCP0309";
+    public const string ForbiddenApi = "WCP0310";
 }

@@ -4,6 +4,8 @@ using Microsoft.Extensions.Logging;
 using WalletCrew.Plugins.Engine.Fetch;
 using WalletCrew.Plugins.Engine.Invocation;
 
+using WalletCrew.Plugins.Engine.Tenants;
+
 namespace WalletCrew.Plugins.Engine.Loading;
 
 /// <summary>
@@ -14,7 +16,7 @@ namespace WalletCrew.Plugins.Engine.Loading;
 /// The assembly is read into memory (no file lock, so a deploy may overwrite it) and the engine, not McMaster's watcher,
 /// decides when to reload. Its metadata is checked first: a plugin built against incompatible abstractions never loads.
 /// </remarks>
-internal sealed class PluginConnectorLoader(FetchClient fetch, ConnectorEngineOptions options)
+internal sealed class PluginConnectorLoader(FetchClient fetch, ConnectorEngineOptions options, TenantSettingsSource? settings = null)
 {
     // The abstractions and the logging abstractions they expose; everything else the plugin brings stays private.
     private static readonly Type[] SharedTypes = [typeof(IPassUpdater), typeof(ILogger)];
@@ -35,9 +37,15 @@ internal sealed class PluginConnectorLoader(FetchClient fetch, ConnectorEngineOp
             return ConnectorVersion.Failed(path, [refused]);
         }
 
+        var forbidden = PluginMetadata.CheckPolicy(assemblyPath, path, options.Policy ?? Policy.ApiPolicy.Default);
+        if (forbidden.Count > 0)
+        {
+            return ConnectorVersion.Failed(path, forbidden);
+        }
+
         var collector = new RegistrationCollector(path, error => new ConnectorDiagnostic(path, 0, 0, ConnectorDiagnosticSeverity.Error, error.Code, error.Message));
         var hostLogger = options.LoggerFactory.CreateLogger("Tenant." + tenantId);
-        var context = new ConnectorContext(tenantId, new TenantLogger(tenantId, hostLogger), fetch, options.Secrets, collector.Register);
+        var context = new ConnectorContext(tenantId, new TenantLogger(tenantId, hostLogger), () => settings?.Fetch ?? fetch, options.Secrets, collector.Register);
         var scope = new InvocationScope(CancellationToken.None);
 
         PluginLoader? loader = null;

@@ -22,6 +22,10 @@ internal static class PluginMessages
             $"The assembly does not reference {Abstractions}, so it is not a connector. "
             + $"Reference {Abstractions} (Private=false) and implement IConnectorModule, IPassUpdater or ICustomerProvider.");
 
+    public static ConnectorDiagnostic ForbiddenApi(string path, string plugin, string symbol, string reason) =>
+        Error(path, PluginCodes.ForbiddenApi,
+            $"The plugin {plugin} uses '{symbol}', which is not allowed in connectors: {reason}. Nothing from the plugin was loaded; docs/policy.md lists what connectors may use.");
+
     public static ConnectorDiagnostic NotAnAssembly(string path, string reason) =>
         Error(path, PluginCodes.NotAnAssembly, $"The file is not a .NET assembly ({reason}). Copy the plugin's build output (bin/Release/net10.0) into its folder.");
 

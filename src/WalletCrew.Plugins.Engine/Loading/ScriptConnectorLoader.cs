@@ -3,6 +3,8 @@ using Microsoft.Extensions.Logging;
 using WalletCrew.Plugins.Engine.Compilation;
 using WalletCrew.Plugins.Engine.Fetch;
 using WalletCrew.Plugins.Engine.Invocation;
+using WalletCrew.Plugins.Engine.Limits;
+using WalletCrew.Plugins.Engine.Tenants;
 
 namespace WalletCrew.Plugins.Engine.Loading;
 
@@ -10,9 +12,11 @@ namespace WalletCrew.Plugins.Engine.Loading;
 /// Loads a compiled script into its own collectible context, attaches its globals and runs its top-level code once,
 /// binding every <c>Register</c> call it makes.
 /// </summary>
-internal sealed class ScriptConnectorLoader(FetchClient fetch, ConnectorEngineOptions options)
+internal sealed class ScriptConnectorLoader(FetchClient fetch, ConnectorEngineOptions options, TenantSettingsSource? settings = null)
 {
     private const string LoadFailed = "WCP0201";
+
+    private static readonly TimeSpan CheckpointGrace = TimeSpan.FromMilliseconds(100);
 
     public ConnectorVersion Load(CompiledScript script)
     {
@@ -26,16 +30,17 @@ internal sealed class ScriptConnectorLoader(FetchClient fetch, ConnectorEngineOp
         var collector = new RegistrationCollector(path, error => locator.Diagnostic(error, locator.LocateCaller()));
         collector.Diagnostics.AddRange(script.Diagnostics);
         var hostLogger = options.LoggerFactory.CreateLogger("Tenant." + script.Source.TenantId);
-        var context = new ConnectorContext(script.Source.TenantId, new TenantLogger(script.Source.TenantId, hostLogger), fetch, options.Secrets, collector.Register);
+        var context = new ConnectorContext(script.Source.TenantId, new TenantLogger(script.Source.TenantId, hostLogger), () => settings?.Fetch ?? fetch, options.Secrets, collector.Register);
 
         var loadContext = new ConnectorLoadContext($"{script.Source.TenantId}:{path}");
-        var scope = new InvocationScope(CancellationToken.None);
+        var limits = settings?.Limits ?? InvocationLimits.From(options);
+        var scope = new InvocationScope(CancellationToken.None, limits);
         try
         {
             var assembly = loadContext.LoadFromStream(new MemoryStream(script.Image!));
             locator.Attach(assembly);
             Attach(assembly, context);
-            RunTopLevelCode(assembly, scope, options.InvocationTimeout);
+            RunTopLevelCode(assembly, scope, limits.InvocationTimeout);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
@@ -75,12 +80,14 @@ internal sealed class ScriptConnectorLoader(FetchClient fetch, ConnectorEngineOp
         var run = Task.Run(async () =>
         {
             InvocationScope.Current = scope;
+            ConnectorCheckpoint.Budget = new ExecutionBudget(timeout);
             if (main.Invoke(null, arguments) is Task task)
             {
                 await task.ConfigureAwait(false);
             }
         });
-        if (!run.Wait(timeout))
+        // The checkpoints stop a runaway loop right at the deadline; a moment's grace lets their error, with its line, win.
+        if (!run.Wait(timeout) && !run.Wait(CheckpointGrace))
         {
             throw new TimeoutException($"The connector's top-level code did not finish within {timeout.TotalSeconds:0.#} s (limit: InvocationTimeout).");
         }

@@ -16,6 +16,9 @@ internal sealed class ApiPolicy
 
     private ApiPolicy(AllowList allowList) => _allowList = allowList;
 
+    /// <summary>Gets the allow-list, which plugin metadata is checked against too.</summary>
+    public AllowList AllowList => _allowList;
+
     /// <summary>Gets the policy with the built-in allow-list.</summary>
     public static ApiPolicy Default { get; } = Create();
 

@@ -1,6 +1,7 @@
 using WalletCrew.Plugins.Engine.Binding;
 using WalletCrew.Plugins.Engine.Compilation;
 using WalletCrew.Plugins.Engine.Loading;
+using WalletCrew.Plugins.Engine.Tenants;
 
 namespace WalletCrew.Plugins.Engine.Reload;
 
@@ -16,12 +17,14 @@ internal sealed class TenantBuilder(
     ScriptConnectorLoader scripts,
     PluginConnectorLoader plugins,
     ZombieTracker zombies,
-    TimeProvider time)
+    TimeProvider time,
+    TenantSettingsSource? settings = null)
 {
     private const string PreviousVersionKept = "WCP0401";
 
     public TenantGeneration Build(TenantGeneration? current, long number)
     {
+        settings?.Reload();
         var slots = new Dictionary<string, ConnectorSlot>(StringComparer.Ordinal);
         var failedReloads = new List<ConnectorDiagnostic>();
         foreach (var source in ConnectorSource.Find(tenantDirectory))
@@ -63,12 +66,17 @@ internal sealed class TenantBuilder(
         }
 
         var (table, diagnostics) = Merge(slots);
-        return new TenantGeneration(number, slots, table, [.. failedReloads, .. diagnostics.Where(d => !failedReloads.Any(f => f.Path == d.Path))]);
+        return new TenantGeneration(number, slots, table, [.. settings?.Diagnostics ?? [], .. failedReloads, .. diagnostics.Where(d => !failedReloads.Any(f => f.Path == d.Path))]);
     }
 
     /// <summary>Returns whether the files on disk differ from the generation (added, removed or changed content).</summary>
     public bool HasChanges(TenantGeneration current)
     {
+        if (settings?.HasChanged() == true)
+        {
+            return true;
+        }
+
         var sources = ConnectorSource.Find(tenantDirectory);
         if (sources.Count != current.Slots.Count)
         {

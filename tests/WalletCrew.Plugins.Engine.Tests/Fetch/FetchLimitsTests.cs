@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using WalletCrew.Plugins.Engine.Fetch;
+using WalletCrew.Plugins.Engine.Limits;
 using WalletCrew.Plugins.Engine.Tests.Support;
 
 namespace WalletCrew.Plugins.Engine.Tests.Fetch;

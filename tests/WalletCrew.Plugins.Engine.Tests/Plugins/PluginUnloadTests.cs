@@ -1,3 +1,4 @@
+using WalletCrew.Plugins.Engine.Policy;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.Loader;
@@ -27,7 +28,13 @@ public sealed class PluginUnloadTests : IDisposable
     {
         _secrets.Set(TenantId, "PARTNER-API-SECRET", "partner-secret");
         _secrets.Set(TenantId, "LOYALTY-API-KEY", "loyalty-secret");
-        _options = new ConnectorEngineOptions { Secrets = _secrets, HttpHandler = new StubHttpHandler("""{"points":12,"tier":"gold"}""") };
+        // The policy forbids timers (and GC); widening it is what lets the timer negative control load at all.
+        _options = new ConnectorEngineOptions
+        {
+            Secrets = _secrets,
+            HttpHandler = new StubHttpHandler("""{"points":12,"tier":"gold"}"""),
+            Policy = ApiPolicy.Create(allow => allow.Types("System.Threading", "Timer", "TimerCallback").Types("System", "GC")),
+        };
         _fetch = new FetchClient(new FetchClientOptions { Handler = _options.HttpHandler });
     }
 

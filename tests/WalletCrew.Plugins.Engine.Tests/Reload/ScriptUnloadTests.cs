@@ -183,4 +183,8 @@ public sealed class ScriptUnloadTests
             record Payload(string PassId, string Device, int Version);
             """,
     };
+
+    // Only collectible contexts hold connector code; a test running beside this one may load framework assemblies (Kestrel) into the default context.
+    private static int CollectibleAssemblies() =>
+        AppDomain.CurrentDomain.GetAssemblies().Count(a => AssemblyLoadContext.GetLoadContext(a)?.IsCollectible == true);
 }

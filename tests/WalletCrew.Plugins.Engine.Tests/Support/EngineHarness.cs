@@ -5,7 +5,13 @@ namespace WalletCrew.Plugins.Engine.Tests.Support;
 /// <summary>A real engine over a throwaway tenant folder, with loopback allowed for the partner stub.</summary>
 internal sealed class EngineHarness : IDisposable
 {
-    public EngineHarness(string tenantId = "test-tenant", TimeSpan? invocationTimeout = null, Action<AllowListBuilder>? widenPolicy = null, IReadOnlyList<string>? references = null, HttpMessageHandler? httpHandler = null)
+    public EngineHarness(
+        string tenantId = "test-tenant",
+        TimeSpan? invocationTimeout = null,
+        Action<AllowListBuilder>? widenPolicy = null,
+        IReadOnlyList<string>? references = null,
+        HttpMessageHandler? httpHandler = null,
+        bool checkpoints = true)
     {
         Folder = new TenantFolder(tenantId);
         Secrets = new InMemorySecretSource();
@@ -17,6 +23,7 @@ internal sealed class EngineHarness : IDisposable
             Policy = widenPolicy is null ? null : ApiPolicy.Create(widenPolicy),
             AdditionalReferences = references ?? [],
             HttpHandler = httpHandler,
+            Checkpoints = checkpoints,
         });
     }
 

@@ -1,7 +1,7 @@
-namespace WalletCrew.Plugins.Engine.Fetch;
+namespace WalletCrew.Plugins.Engine.Limits;
 
 /// <summary>The root of every limit breach: names the limit, the usage and the setting that raises it.</summary>
-/// <remarks>Lives with fetch for now (its first user); the engine's other limits derive from it too.</remarks>
+/// <remarks>Fetch's body limits, the checkpoints' wall time and stack, and the per-invocation counters all derive from it.</remarks>
 internal abstract class LimitExceededException : Exception
 {
     protected LimitExceededException(string message, long limit, long used, string setting)

@@ -1,0 +1,11 @@
+namespace WalletCrew.Plugins;
+
+/// <summary>The limits of one invocation, as <see cref="ConnectorCheckpoint"/> checks them; the engine implements it.</summary>
+internal interface ICheckpointBudget
+{
+    /// <summary>Throws when the budget is spent (and on every later call: a spent budget stays spent).</summary>
+    void Check();
+
+    /// <summary>Spends the budget because the stack is nearly exhausted, and throws.</summary>
+    void StackExhausted();
+}

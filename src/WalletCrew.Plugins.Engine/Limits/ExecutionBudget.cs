@@ -1,0 +1,62 @@
+using System.Diagnostics;
+
+namespace WalletCrew.Plugins.Engine.Limits;
+
+/// <summary>
+/// The compute budget of one invocation as the inserted checkpoints see it: a wall-time deadline read from
+/// <see cref="Stopwatch"/> timestamps, and the stack. Once spent it stays spent, so a <c>catch</c> cannot resume the work.
+/// </summary>
+internal sealed class ExecutionBudget : ICheckpointBudget
+{
+    private readonly long _started = Stopwatch.GetTimestamp();
+    private readonly long _deadline;
+    private readonly TimeSpan _limit;
+    private readonly CancellationToken _cancellation;
+    private volatile ExecutionLimitExceededException? _spent;
+
+    public ExecutionBudget(TimeSpan limit, CancellationToken cancellation = default)
+    {
+        _limit = limit;
+        _cancellation = cancellation;
+        _deadline = _started + (long)(limit.TotalSeconds * Stopwatch.Frequency);
+    }
+
+    /// <summary>Gets the breach a checkpoint found, or <see langword="null"/> while the budget lasts.</summary>
+    public ExecutionLimitExceededException? Breach => _spent;
+
+    public void Check()
+    {
+        if (_spent is { } spent)
+        {
+            throw Again(spent);
+        }
+
+        if (Stopwatch.GetTimestamp() >= _deadline)
+        {
+            throw Spend(LimitMessages.WallTimeExceeded(_limit, Stopwatch.GetElapsedTime(_started)));
+        }
+
+        // The caller gave up (host shutdown): stop as soon as possible, without calling it a limit breach.
+        _cancellation.ThrowIfCancellationRequested();
+    }
+
+    public void StackExhausted()
+    {
+        if (_spent is { } spent)
+        {
+            throw Again(spent);
+        }
+
+        throw Spend(LimitMessages.StackExhausted(new StackTrace(fNeedFileInfo: false).FrameCount));
+    }
+
+    private ExecutionLimitExceededException Spend(ExecutionLimitExceededException breach)
+    {
+        _spent ??= breach;
+        return breach;
+    }
+
+    // A fresh exception each time: the same instance thrown on several threads would mix their stack traces.
+    private static ExecutionLimitExceededException Again(ExecutionLimitExceededException spent) =>
+        new(spent.Message, spent.Limit, spent.Used, spent.Setting);
+}
