@@ -43,7 +43,7 @@ internal sealed class ConnectorInvoker(ConnectorEngineOptions options, Func<Invo
         {
             for (var i = 0; i < updaters.Count; i++)
             {
-                var call = new PendingCall(e.Installed ? updaters[i].Installed : updaters[i].Uninstalled, e, linked.Token);
+                var call = new PendingCall(e.Installed ? updaters[i].Installed : updaters[i].Uninstalled, e, linked.Token, updaters[i].RunsInline);
                 var (outcome, error) = await RunAsync(call, budget, limits, timeout, cancellationToken).ConfigureAwait(false);
                 if (outcome == InvocationStatus.Succeeded)
                 {
@@ -84,7 +84,7 @@ internal sealed class ConnectorInvoker(ConnectorEngineOptions options, Func<Invo
             var budget = new ExecutionBudget(limits.InvocationTimeout, cancellationToken);
             ConnectorCheckpoint.Budget = budget;
 
-            var call = new PendingFill(provider.Fill, request, linked.Token);
+            var call = new PendingFill(provider.Fill, request, linked.Token, provider.RunsInline);
             provider = null!;
             var (outcome, error) = await RunAsync(call, budget, limits, timeout, cancellationToken).ConfigureAwait(false);
             return new InvocationResult(outcome, scope.Log, error is null ? null : scope.Redact(error), outcome == InvocationStatus.Succeeded ? call.Result : null);
@@ -117,8 +117,10 @@ internal sealed class ConnectorInvoker(ConnectorEngineOptions options, Func<Invo
     {
         try
         {
-            // Task.Run: a connector that blocks before its first await must not block the caller.
-            await Task.Run(call.RunAsync, CancellationToken.None).WaitAsync(timeout.Token).ConfigureAwait(false);
+            // Instrumented code runs on the caller's thread: its checkpoints end a runaway loop at the deadline. Code without
+            // checkpoints (plugins) goes through Task.Run, so one that blocks before its first await cannot block the caller.
+            var running = call.RunsInline ? call.RunAsync() : Task.Run(call.RunAsync, CancellationToken.None);
+            await running.WaitAsync(timeout.Token).ConfigureAwait(false);
             return (InvocationStatus.Succeeded, null);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
@@ -144,15 +146,19 @@ internal sealed class ConnectorInvoker(ConnectorEngineOptions options, Func<Invo
 
     private interface IPendingCall
     {
+        bool RunsInline { get; }
+
         Task RunAsync();
 
         void Release();
     }
 
     /// <summary>One hook call; releasing it drops the reference to the connector's delegate.</summary>
-    private sealed class PendingCall(Func<PassInstallationEvent, CancellationToken, Task> hook, PassInstallationEvent e, CancellationToken token) : IPendingCall
+    private sealed class PendingCall(Func<PassInstallationEvent, CancellationToken, Task> hook, PassInstallationEvent e, CancellationToken token, bool runsInline) : IPendingCall
     {
         private Func<PassInstallationEvent, CancellationToken, Task>? _hook = hook;
+
+        public bool RunsInline => runsInline;
 
         public Task RunAsync() => _hook is { } target ? target(e, token) : Task.CompletedTask;
 
@@ -160,9 +166,11 @@ internal sealed class ConnectorInvoker(ConnectorEngineOptions options, Func<Invo
     }
 
     /// <summary>One Fill call; releasing it drops the reference to the connector's delegate, keeping the result.</summary>
-    private sealed class PendingFill(Func<FillRequest, CancellationToken, Task<JsonObject>> fill, FillRequest request, CancellationToken token) : IPendingCall
+    private sealed class PendingFill(Func<FillRequest, CancellationToken, Task<JsonObject>> fill, FillRequest request, CancellationToken token, bool runsInline) : IPendingCall
     {
         private Func<FillRequest, CancellationToken, Task<JsonObject>>? _fill = fill;
+
+        public bool RunsInline => runsInline;
 
         public JsonObject? Result { get; private set; }
 

@@ -8,7 +8,8 @@ namespace WalletCrew.Plugins.Engine.Loading;
 /// </summary>
 /// <param name="source">The connector's display path, recorded on what it registers.</param>
 /// <param name="locate">Turns a binding problem into a located diagnostic; called from inside <c>Register</c>.</param>
-internal sealed class RegistrationCollector(string source, Func<BindError, ConnectorDiagnostic> locate)
+/// <param name="checkpointed">Whether the connector's code carries checkpoints (instrumented scripts), so its calls may run inline.</param>
+internal sealed class RegistrationCollector(string source, Func<BindError, ConnectorDiagnostic> locate, bool checkpointed = false)
 {
     public List<BoundPassUpdater> PassUpdaters { get; } = [];
 
@@ -27,12 +28,12 @@ internal sealed class RegistrationCollector(string source, Func<BindError, Conne
 
         if (outcome.PassUpdater is not null)
         {
-            PassUpdaters.Add(outcome.PassUpdater);
+            PassUpdaters.Add(outcome.PassUpdater with { RunsInline = checkpointed });
         }
 
         if (outcome.CustomerProvider is not null)
         {
-            CustomerProviders.Add(outcome.CustomerProvider);
+            CustomerProviders.Add(outcome.CustomerProvider with { RunsInline = checkpointed });
         }
     }
 

@@ -27,7 +27,7 @@ internal sealed class ScriptConnectorLoader(FetchClient fetch, ConnectorEngineOp
         }
 
         var locator = new RegistrationLocator(script);
-        var collector = new RegistrationCollector(path, error => locator.Diagnostic(error, locator.LocateCaller()));
+        var collector = new RegistrationCollector(path, error => locator.Diagnostic(error, locator.LocateCaller()), options.Checkpoints);
         collector.Diagnostics.AddRange(script.Diagnostics);
         var hostLogger = options.LoggerFactory.CreateLogger("Tenant." + script.Source.TenantId);
         var context = new ConnectorContext(script.Source.TenantId, new TenantLogger(script.Source.TenantId, hostLogger), () => settings?.Fetch ?? fetch, options.Secrets, collector.Register);
