@@ -18,6 +18,10 @@ public sealed class ConnectorEngineOptions
     /// <value>The default is 10 seconds.</value>
     public TimeSpan InvocationTimeout { get; init; } = EngineDefaults.InvocationTimeout;
 
+    /// <summary>Gets the wall-time limit of a connector's registration when it loads (a script's top-level code, a plugin's <c>Register</c>).</summary>
+    /// <value>The default is 10 seconds.</value>
+    public TimeSpan LoadTimeout { get; init; } = EngineDefaults.LoadTimeout;
+
     /// <summary>Gets the outbound calls (fetch) one invocation may make; the next one fails before it is sent.</summary>
     /// <value>The default is 20.</value>
     public int OutboundCallsPerInvocation { get; init; } = EngineDefaults.OutboundCallsPerInvocation;

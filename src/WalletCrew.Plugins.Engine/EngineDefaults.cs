@@ -5,6 +5,9 @@ internal static class EngineDefaults
 {
     public static readonly TimeSpan InvocationTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>Registration runs once per version and may JIT the engine's paths on a busy machine: its own limit, not a hook's.</summary>
+    public static readonly TimeSpan LoadTimeout = TimeSpan.FromSeconds(10);
+
     public static readonly TimeSpan ReloadDebounce = TimeSpan.FromMilliseconds(250);
 
     public static readonly TimeSpan ReloadPollingFallback = TimeSpan.FromSeconds(2);

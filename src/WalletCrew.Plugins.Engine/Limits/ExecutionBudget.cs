@@ -12,12 +12,14 @@ internal sealed class ExecutionBudget : ICheckpointBudget
     private readonly long _deadline;
     private readonly TimeSpan _limit;
     private readonly CancellationToken _cancellation;
+    private readonly string _setting;
     private volatile ExecutionLimitExceededException? _spent;
 
-    public ExecutionBudget(TimeSpan limit, CancellationToken cancellation = default)
+    public ExecutionBudget(TimeSpan limit, CancellationToken cancellation = default, string setting = LimitMessages.InvocationTimeoutSetting)
     {
         _limit = limit;
         _cancellation = cancellation;
+        _setting = setting;
         _deadline = _started + (long)(limit.TotalSeconds * Stopwatch.Frequency);
     }
 
@@ -33,7 +35,7 @@ internal sealed class ExecutionBudget : ICheckpointBudget
 
         if (Stopwatch.GetTimestamp() >= _deadline)
         {
-            throw Spend(LimitMessages.WallTimeExceeded(_limit, Stopwatch.GetElapsedTime(_started)));
+            throw Spend(LimitMessages.WallTimeExceeded(_limit, Stopwatch.GetElapsedTime(_started), _setting));
         }
 
         // The caller gave up (host shutdown): stop as soon as possible, without calling it a limit breach.

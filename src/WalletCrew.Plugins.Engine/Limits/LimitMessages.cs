@@ -17,11 +17,15 @@ internal static class LimitMessages
 
     public const string LogBytesSetting = "LogBytesPerInvocation";
 
-    public static ExecutionLimitExceededException WallTimeExceeded(TimeSpan limit, TimeSpan used) =>
-        new($"The connector ran for {Seconds(used)} without finishing, over the limit of {Seconds(limit)} (limit: {InvocationTimeoutSetting}); "
+    public const string LoadTimeoutSetting = "LoadTimeout";
+
+    public static ExecutionLimitExceededException WallTimeExceeded(TimeSpan limit, TimeSpan used, string setting = InvocationTimeoutSetting) =>
+        new($"The connector ran for {Seconds(used)} without finishing, over the limit of {Seconds(limit)} (limit: {setting}); "
             + "a checkpoint stopped it, and catching this error does not let it continue. Make it finish sooner (a loop that never ends?), "
-            + "or raise `limits.invocationTimeoutSeconds` in tenant.json within the host's maximum.",
-            (long)limit.TotalMilliseconds, (long)used.TotalMilliseconds, InvocationTimeoutSetting);
+            + (setting == LoadTimeoutSetting
+                ? "or raise the host's `LoadTimeout` (its top-level code should only register)."
+                : "or raise `limits.invocationTimeoutSeconds` in tenant.json within the host's maximum."),
+            (long)limit.TotalMilliseconds, (long)used.TotalMilliseconds, setting);
 
     public static ExecutionLimitExceededException StackExhausted(int frames) =>
         new($"The connector nested calls {N(frames)} frames deep and nearly ran out of stack (unbounded recursion?); a checkpoint stopped it "

@@ -64,7 +64,7 @@ internal sealed class PluginConnectorLoader(FetchClient fetch, ConnectorEngineOp
             {
                 context.Seal();
                 loader.Dispose();
-                return ConnectorVersion.Failed(path, [PluginMessages.RegisterTimedOut(path, options.InvocationTimeout)]);
+                return ConnectorVersion.Failed(path, [PluginMessages.RegisterTimedOut(path, options.LoadTimeout)]);
             }
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
@@ -95,7 +95,7 @@ internal sealed class PluginConnectorLoader(FetchClient fetch, ConnectorEngineOp
             InvocationScope.Current = scope;
             return PluginEntryPoints.Register(path, types, context);
         });
-        if (!run.Wait(options.InvocationTimeout))
+        if (!run.Wait(options.LoadTimeout))
         {
             return false;
         }

@@ -50,7 +50,7 @@ internal static class PluginMessages
 
     public static ConnectorDiagnostic RegisterTimedOut(string path, TimeSpan timeout) =>
         Error(path, PluginCodes.RegisterFailed,
-            $"The plugin's registration did not finish within {timeout.TotalSeconds:0.#} s (limit: InvocationTimeout); register connectors without waiting on I/O.");
+            $"The plugin's registration did not finish within {timeout.TotalSeconds:0.#} s (limit: LoadTimeout); register connectors without waiting on I/O.");
 
     public static ConnectorDiagnostic NoEntryPoint(string path) =>
         Error(path, PluginCodes.NoEntryPoint,

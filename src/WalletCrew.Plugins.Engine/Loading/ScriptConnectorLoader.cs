@@ -40,7 +40,7 @@ internal sealed class ScriptConnectorLoader(FetchClient fetch, ConnectorEngineOp
             var assembly = loadContext.LoadFromStream(new MemoryStream(script.Image!));
             locator.Attach(assembly);
             Attach(assembly, context);
-            RunTopLevelCode(assembly, scope, limits.InvocationTimeout);
+            RunTopLevelCode(assembly, scope, options.LoadTimeout);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
@@ -80,7 +80,7 @@ internal sealed class ScriptConnectorLoader(FetchClient fetch, ConnectorEngineOp
         var run = Task.Run(async () =>
         {
             InvocationScope.Current = scope;
-            ConnectorCheckpoint.Budget = new ExecutionBudget(timeout);
+            ConnectorCheckpoint.Budget = new ExecutionBudget(timeout, setting: LimitMessages.LoadTimeoutSetting);
             if (main.Invoke(null, arguments) is Task task)
             {
                 await task.ConfigureAwait(false);
@@ -89,7 +89,7 @@ internal sealed class ScriptConnectorLoader(FetchClient fetch, ConnectorEngineOp
         // The checkpoints stop a runaway loop right at the deadline; a moment's grace lets their error, with its line, win.
         if (!run.Wait(timeout) && !run.Wait(CheckpointGrace))
         {
-            throw new TimeoutException($"The connector's top-level code did not finish within {timeout.TotalSeconds:0.#} s (limit: InvocationTimeout).");
+            throw new TimeoutException($"The connector's top-level code did not finish within {timeout.TotalSeconds:0.#} s (limit: LoadTimeout).");
         }
     }
 

@@ -7,6 +7,7 @@ public sealed class EngineDefaultsTests
     public void DefaultsAreTheDocumentedOnes()
     {
         EngineDefaults.InvocationTimeout.Should().Be(TimeSpan.FromSeconds(10));
+        EngineDefaults.LoadTimeout.Should().Be(TimeSpan.FromSeconds(10));
         EngineDefaults.OutboundCallsPerInvocation.Should().Be(20);
         EngineDefaults.ConcurrentInvocations.Should().Be(32);
         EngineDefaults.MaxLogEntriesPerInvocation.Should().Be(1_000);

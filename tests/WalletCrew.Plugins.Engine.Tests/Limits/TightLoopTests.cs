@@ -64,7 +64,7 @@ public sealed class TightLoopTests
     [Fact]
     public async Task TopLevelInfiniteLoopEndsAndTheTenantReportsIt()
     {
-        using var harness = new EngineHarness(invocationTimeout: Limit);
+        using var harness = new EngineHarness(loadTimeout: Limit);
         using var tenant = harness.Load("""
             var n = 0L;
             while (true) { n++; }
@@ -72,9 +72,9 @@ public sealed class TightLoopTests
 
         tenant.Diagnostics.Should().ContainSingle().Which.ToString().Should().Match(
             "server/script/connector.csx(2,15): error WCP0201: The connector's top-level code failed: ExecutionLimitExceededException: "
-            + "The connector ran for 0.5* s without finishing, over the limit of 0.5 s (limit: InvocationTimeout); a checkpoint stopped it, "
+            + "The connector ran for 0.5* s without finishing, over the limit of 0.5 s (limit: LoadTimeout); a checkpoint stopped it, "
             + "and catching this error does not let it continue. Make it finish sooner (a loop that never ends?), "
-            + "or raise `limits.invocationTimeoutSeconds` in tenant.json within the host's maximum.");
+            + "or raise the host's `LoadTimeout` (its top-level code should only register).");
     }
 
     private static TenantConnectors LoadNeighbour(EngineHarness harness)

@@ -11,7 +11,8 @@ internal sealed class EngineHarness : IDisposable
         Action<AllowListBuilder>? widenPolicy = null,
         IReadOnlyList<string>? references = null,
         HttpMessageHandler? httpHandler = null,
-        bool checkpoints = true)
+        bool checkpoints = true,
+        TimeSpan? loadTimeout = null)
     {
         Folder = new TenantFolder(tenantId);
         Secrets = new InMemorySecretSource();
@@ -24,6 +25,7 @@ internal sealed class EngineHarness : IDisposable
             AdditionalReferences = references ?? [],
             HttpHandler = httpHandler,
             Checkpoints = checkpoints,
+            LoadTimeout = loadTimeout ?? TimeSpan.FromSeconds(10),
         });
     }
 
