@@ -1,10 +1,11 @@
 using BenchmarkDotNet.Running;
+using WalletCrew.Plugins.Benchmarks.Host;
 using WalletCrew.Plugins.Benchmarks.Memory;
 using WalletCrew.Plugins.Benchmarks.Reload;
 using WalletCrew.Plugins.Benchmarks.Startup;
 
-// `-- memory [count] [--precompiled]`, `-- reload [saves]` and `-- cache [count]` are plain programs (RSS is process-wide; a reload spans
-// threads and the file system); anything else goes to BenchmarkDotNet.
+// `-- memory [count] [--precompiled]`, `-- reload [saves]`, `-- cache [count]` and `-- host [events] [concurrency]` are plain programs
+// (RSS is process-wide; a reload spans threads and the file system; the host is a server); anything else goes to BenchmarkDotNet.
 switch (args.FirstOrDefault())
 {
     case "memory":
@@ -13,6 +14,8 @@ switch (args.FirstOrDefault())
         return ReloadLatencyReport.Run(args);
     case "cache":
         return CacheStartupReport.Run(args);
+    case "host":
+        return HostThroughputReport.Run(args);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
