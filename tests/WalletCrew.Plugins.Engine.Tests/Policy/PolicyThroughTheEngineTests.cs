@@ -34,6 +34,23 @@ public sealed class PolicyThroughTheEngineTests
         File.Exists(sentinel).Should().BeFalse("a refused script is never emitted, loaded or run");
     }
 
+    [Theory]
+    [InlineData("#r \"SENTINEL\"")]
+    [InlineData("#load \"SENTINEL\"")]
+    public void ReferenceAndLoadDirectivesAreRefusedWithoutReadingTheirTarget(string directive)
+    {
+        using var harness = new EngineHarness();
+        var target = Path.Combine(harness.Folder.Directory, "target.csx");
+        File.WriteAllText(target, "context.register(\"runtime.wallet.passUpdater\", new { OnPassInstalled = (string passId) => { } });");
+
+        using var tenant = harness.Load(directive.Replace("SENTINEL", target, StringComparison.Ordinal) + "\nconsole.log(\"loaded\");");
+
+        // Scripts compile as regular C#: the directive is an error on its own line, and nothing it names is read or loaded.
+        tenant.Diagnostics.Should().Contain(d => d.IsError && d.Line == 1);
+        tenant.PassUpdaterCount.Should().Be(0);
+        tenant.LoadLog.Should().BeEmpty();
+    }
+
     [Fact]
     public void WideningThePolicyLetsTheSameScriptRun()
     {
