@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using WalletCrew.Plugins.Engine.Tests.Support;
 using WalletCrew.Plugins.Host.Tests.Support;
 
 namespace WalletCrew.Plugins.Host.Tests.Delivery;

@@ -1,4 +1,5 @@
 using WalletCrew.Plugins.Host.Store;
+using WalletCrew.Plugins.Engine.Tests.Support;
 using WalletCrew.Plugins.Host.Tests.Support;
 
 namespace WalletCrew.Plugins.Host.Tests.Delivery;
