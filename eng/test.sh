@@ -5,7 +5,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 results=$(mktemp -d)
-trap 'rm -rf "$results"' EXIT
+postgres=$(mktemp -d)
+trap 'bash eng/postgres.sh stop "$postgres"; rm -rf "$results" "$postgres"' EXIT
+
+# A throwaway PostgreSQL server on loopback for the PostgreSQL store's tests; each test creates its own database.
+WCP_TEST_POSTGRES=$(bash eng/postgres.sh start "$postgres")
+export WCP_TEST_POSTGRES
 
 dotnet build WalletCrew.Plugins.sln -c Release -nologo -clp:ErrorsOnly
 

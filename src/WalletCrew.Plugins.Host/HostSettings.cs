@@ -9,7 +9,7 @@ public sealed class HostSettings
     /// <summary>Gets the addresses to listen on, such as <c>http://127.0.0.1:5080</c>; configuration decides when null.</summary>
     public string? Urls { get; init; }
 
-    /// <summary>Gets the event store: <c>sqlite:&lt;path&gt;</c> (PostgreSQL, <c>postgres:&lt;conn&gt;</c>, comes next).</summary>
+    /// <summary>Gets the event store: <c>sqlite:&lt;path&gt;</c> (one host) or <c>postgres:&lt;connection string&gt;</c> (several hosts, one database).</summary>
     /// <value>The default is <c>sqlite:wcp.db</c>.</value>
     public string Store { get; init; } = "sqlite:wcp.db";
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
-using static WalletCrew.Plugins.Host.Store.SqliteRows;
+using static WalletCrew.Plugins.Host.Store.StoreRows;
 
 namespace WalletCrew.Plugins.Host.Store;
 

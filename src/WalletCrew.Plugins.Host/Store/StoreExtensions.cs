@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
 
 namespace WalletCrew.Plugins.Host.Store;
 
@@ -22,11 +23,13 @@ internal static class StoreExtensions
         }
         else if (store.StartsWith("postgres:", StringComparison.Ordinal))
         {
-            throw new InvalidOperationException($"The store '{Redact(store)}' is PostgreSQL, which this build does not include yet; use --store sqlite:<path>.");
+            var dataSource = PostgresDataSources.Create(store["postgres:".Length..]);
+            services.TryAddSingleton(dataSource);
+            services.TryAddSingleton<IEventStore>(sp => new PostgresEventStore(sp.GetRequiredService<NpgsqlDataSource>()));
         }
         else
         {
-            throw new InvalidOperationException($"The store '{Redact(store)}' is not understood; use --store sqlite:<path> (for example sqlite:wcp.db).");
+            throw new InvalidOperationException($"The store '{Redact(store)}' is not understood; use --store sqlite:<path> (for example sqlite:wcp.db) or --store \"postgres:Host=…;Database=…;Username=…\".");
         }
 
         services.AddHostedService<StoreInitializer>();

@@ -3,22 +3,12 @@ using WalletCrew.Plugins.Host.Tests.Support;
 
 namespace WalletCrew.Plugins.Host.Tests.Store;
 
-public sealed class SqliteEventStoreTests : IAsyncLifetime, IDisposable
+/// <summary>The store contract on a real SQLite file.</summary>
+public sealed class SqliteEventStoreTests : EventStoreContractTests, IDisposable
 {
-    private static readonly DateTimeOffset s_now = new(2026, 11, 23, 8, 0, 0, TimeSpan.Zero);
-    private static readonly TimeSpan s_lease = TimeSpan.FromMinutes(2);
-
     private readonly TenantsRoot _root = new();
-    private SqliteEventStore _store = null!;
-    private int _ids;
 
-    public async Task InitializeAsync()
-    {
-        _store = new SqliteEventStore(new SqliteStoreOptions(_root.DatabasePath, "FULL"));
-        await _store.InitializeAsync(CancellationToken.None);
-    }
-
-    public Task DisposeAsync() => Task.CompletedTask;
+    public override Task DisposeAsync() => Task.CompletedTask;
 
     public void Dispose()
     {
@@ -26,119 +16,6 @@ public sealed class SqliteEventStoreTests : IAsyncLifetime, IDisposable
         _root.Dispose();
     }
 
-    [Fact]
-    public async Task OnlyTheOldestPendingEventOfAPassIsClaimable()
-    {
-        var first = await IngestAsync("t", "P1", installed: true);
-        await IngestAsync("t", "P1", installed: false);
-
-        var claimed = await ClaimAsync("owner-a");
-        var second = await ClaimAsync("owner-b");
-
-        claimed.Select(e => e.EventId).Should().Equal(first);
-        second.Should().BeEmpty("the next event of the pass waits while the first is leased");
-    }
-
-    [Fact]
-    public async Task TwoOwnersNeverLeaseTheSameEvent()
-    {
-        for (var p = 0; p < 50; p++)
-        {
-            await IngestAsync("t", $"P{p}", installed: true);
-        }
-
-        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(o => Task.Run(() => ClaimAsync($"owner-{o}", max: 20, perTenant: 20))));
-
-        var ids = results.SelectMany(r => r).Select(e => e.EventId).ToList();
-        ids.Should().OnlyHaveUniqueItems();
-        ids.Should().HaveCount(50);
-    }
-
-    [Fact]
-    public async Task AnExpiredLeaseIsClaimedAgainAndTheOldOwnerCannotCompleteIt()
-    {
-        var eventId = await IngestAsync("t", "P1", installed: true);
-        await ClaimAsync("crashed-owner");
-
-        (await ClaimAsync("owner-b", at: s_now + s_lease - TimeSpan.FromSeconds(1))).Should().BeEmpty("the lease still holds (control)");
-        var reclaimed = await ClaimAsync("owner-b", at: s_now + s_lease);
-        var lateWrite = await _store.CompleteAsync(new DeliveryOutcome(eventId, "crashed-owner", DeliveryStatus.Delivered, s_now, null, null, true, null), CancellationToken.None);
-
-        reclaimed.Select(e => e.EventId).Should().Equal(eventId);
-        lateWrite.Should().BeFalse();
-        (await _store.GetAsync(eventId, CancellationToken.None))!.Status.Should().Be(DeliveryStatus.Pending);
-    }
-
-    [Fact]
-    public async Task ClaimsTakeTurnsAcrossTenants()
-    {
-        for (var p = 0; p < 30; p++)
-        {
-            await IngestAsync("busy", $"P{p}", installed: true);
-        }
-
-        await IngestAsync("quiet", "Q1", installed: true);
-
-        var claimed = await ClaimAsync("owner", max: 4, perTenant: 3);
-
-        claimed.Select(e => e.TenantId).Should().Contain("quiet", "a tenant with one event is served beside a backlog");
-        claimed.Count(e => e.TenantId == "busy").Should().Be(3);
-    }
-
-    [Fact]
-    public async Task ExcludedTenantsAreNotClaimed()
-    {
-        await IngestAsync("open", "P1", installed: true);
-        await IngestAsync("broken", "P1", installed: true);
-
-        var claimed = await _store.ClaimAsync(new ClaimRequest("owner", s_now, s_lease, 10, 10, ["broken"]), CancellationToken.None);
-
-        claimed.Select(e => e.TenantId).Should().Equal("open");
-    }
-
-    [Fact]
-    public async Task ARetryIsNotClaimedBeforeItIsDueAndBlocksItsPass()
-    {
-        var first = await IngestAsync("t", "P1", installed: true);
-        await IngestAsync("t", "P1", installed: false);
-        await ClaimAsync("owner");
-        await _store.CompleteAsync(new DeliveryOutcome(first, "owner", DeliveryStatus.Pending, s_now, s_now + TimeSpan.FromMinutes(5), "boom", true, null), CancellationToken.None);
-
-        (await ClaimAsync("owner", at: s_now + TimeSpan.FromMinutes(4))).Should().BeEmpty();
-        (await ClaimAsync("owner", at: s_now + TimeSpan.FromMinutes(5))).Select(e => e.EventId).Should().Equal(first);
-    }
-
-    [Fact]
-    public async Task ADeadLetterNoLongerBlocksItsPass()
-    {
-        var first = await IngestAsync("t", "P1", installed: true);
-        var second = await IngestAsync("t", "P1", installed: false);
-        await ClaimAsync("owner");
-        await _store.CompleteAsync(new DeliveryOutcome(first, "owner", DeliveryStatus.Dead, s_now, null, "gave up", true, null), CancellationToken.None);
-
-        (await ClaimAsync("owner")).Select(e => e.EventId).Should().Equal(second);
-    }
-
-    [Fact]
-    public async Task ReleasedEventsAreClaimableAtOnce()
-    {
-        var eventId = await IngestAsync("t", "P1", installed: true);
-        await ClaimAsync("stopping-owner");
-
-        await _store.ReleaseAsync("stopping-owner", [eventId], CancellationToken.None);
-
-        (await ClaimAsync("owner-b")).Select(e => e.EventId).Should().Equal(eventId);
-    }
-
-    private async Task<string> IngestAsync(string tenantId, string passId, bool installed)
-    {
-        var id = $"evt_{Interlocked.Increment(ref _ids):0000}";
-        var outcome = await _store.IngestAsync(new IngestCommand(id, tenantId, passId, "loyalty", Device.Apple, "apple", installed,
-            new Dictionary<string, string>(), null, s_now, s_now), CancellationToken.None);
-        outcome.Created.Should().BeTrue();
-        return id;
-    }
-
-    private Task<IReadOnlyList<StoredEvent>> ClaimAsync(string owner, DateTimeOffset? at = null, int max = 10, int perTenant = 10) =>
-        _store.ClaimAsync(new ClaimRequest(owner, at ?? s_now, s_lease, max, perTenant, []), CancellationToken.None);
+    private protected override Task<IEventStore> CreateStoreAsync() =>
+        Task.FromResult<IEventStore>(new SqliteEventStore(new SqliteStoreOptions(_root.DatabasePath, "FULL")));
 }

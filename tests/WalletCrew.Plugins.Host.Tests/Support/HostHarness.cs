@@ -12,7 +12,7 @@ using Microsoft.Extensions.Logging;
 
 namespace WalletCrew.Plugins.Host.Tests.Support;
 
-/// <summary>A real host on loopback (Kestrel) over a real SQLite file, with a client carrying the API key.</summary>
+/// <summary>A real host on loopback (Kestrel) over a real SQLite file (or the PostgreSQL database given), with a client carrying the API key.</summary>
 internal sealed class HostHarness : IAsyncDisposable
 {
     public const string ApiKey = "test-key-0123456789abcdef";
@@ -31,9 +31,9 @@ internal sealed class HostHarness : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<HostHarness> StartAsync(TenantsRoot root, IDictionary<string, string?>? configuration = null, TimeProvider? time = null, Action<IServiceCollection>? services = null)
+    public static async Task<HostHarness> StartAsync(TenantsRoot root, IDictionary<string, string?>? configuration = null, TimeProvider? time = null, Action<IServiceCollection>? services = null, string? store = null)
     {
-        var settings = new HostSettings { TenantsRoot = root.Directory, Urls = "http://127.0.0.1:0", Store = "sqlite:" + root.DatabasePath, AllowLoopback = true };
+        var settings = new HostSettings { TenantsRoot = root.Directory, Urls = "http://127.0.0.1:0", Store = store ?? "sqlite:" + root.DatabasePath, AllowLoopback = true };
         var builder = WalletCrewHost.CreateBuilder(settings, []);
         var config = new Dictionary<string, string?>
         {

@@ -14,13 +14,16 @@ internal sealed partial class HostProcess : IDisposable
 
     public Uri BaseAddress { get; private set; } = null!;
 
-    public static async Task<HostProcess> StartAsync(TenantsRoot root, params string[] configuration)
+    public static Task<HostProcess> StartAsync(TenantsRoot root, params string[] configuration) => StartAsync(root, "sqlite:" + root.DatabasePath, configuration);
+
+    /// <summary>Starts a host on the given store (<c>sqlite:…</c> or <c>postgres:…</c>).</summary>
+    public static async Task<HostProcess> StartAsync(TenantsRoot root, string store, string[] configuration)
     {
         var server = Path.Combine(AppContext.BaseDirectory.Replace("WalletCrew.Plugins.Host.Tests", "WalletCrew.Plugins.Host.TestServer", StringComparison.Ordinal),
             "WalletCrew.Plugins.Host.TestServer.dll");
         File.Exists(server).Should().BeTrue($"the test server is built next to the tests ({server})");
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { server, root.Directory, "sqlite:" + root.DatabasePath, "http://127.0.0.1:0" }
+        foreach (var argument in new[] { server, root.Directory, store, "http://127.0.0.1:0" }
             .Concat([$"--WalletCrew:ApiKeys:0={HostHarness.ApiKey}", $"--WalletCrew:Engine:CompileCacheDirectory={Path.Combine(root.Base, "cache")}", "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information"])
             .Concat(configuration))
         {

@@ -1,10 +1,10 @@
+using System.Data.Common;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 
 namespace WalletCrew.Plugins.Host.Store;
 
-/// <summary>Maps SQLite rows and values to the store's records.</summary>
-internal static class SqliteRows
+/// <summary>Maps store rows and values to the store's records; shared by the SQLite and PostgreSQL stores.</summary>
+internal static class StoreRows
 {
     public static long ToMs(DateTimeOffset value) => value.ToUnixTimeMilliseconds();
 
@@ -14,7 +14,7 @@ internal static class SqliteRows
 
     public static Device ParseDevice(string name) => name == "apple" ? Device.Apple : Device.Google;
 
-    public static StoredEvent ReadEvent(SqliteDataReader r)
+    public static StoredEvent ReadEvent(DbDataReader r)
     {
         var source = r.IsDBNull(r.GetOrdinal("source")) ? null : JsonSerializer.Deserialize<RegistrationSourceData>(r.GetString(r.GetOrdinal("source")), StoreJson.Options);
         return new StoredEvent(
@@ -25,7 +25,7 @@ internal static class SqliteRows
             PassType: r.GetString(r.GetOrdinal("pass_type")),
             Device: ParseDevice(r.GetString(r.GetOrdinal("device"))),
             DeviceId: r.GetString(r.GetOrdinal("device_id")),
-            Installed: r.GetInt64(r.GetOrdinal("installed")) != 0,
+            Installed: ReadFlag(r, "installed"),
             Identifiers: JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(r.GetOrdinal("identifiers")), StoreJson.Options) ?? [],
             Source: source,
             ActiveRegistrationCount: r.GetInt32(r.GetOrdinal("active_count")),
@@ -38,11 +38,11 @@ internal static class SqliteRows
             NextAttemptAt: FromMs(r.GetInt64(r.GetOrdinal("next_attempt_at"))),
             LastError: r.IsDBNull(r.GetOrdinal("last_error")) ? null : r.GetString(r.GetOrdinal("last_error")),
             CompletedAt: r.IsDBNull(r.GetOrdinal("completed_at")) ? null : FromMs(r.GetInt64(r.GetOrdinal("completed_at"))),
-            IsReplay: r.GetInt64(r.GetOrdinal("is_replay")) != 0,
+            IsReplay: ReadFlag(r, "is_replay"),
             TraceParent: r.IsDBNull(r.GetOrdinal("trace_parent")) ? null : r.GetString(r.GetOrdinal("trace_parent")));
     }
 
-    public static TenantLogRecord ReadLog(SqliteDataReader r) => new(
+    public static TenantLogRecord ReadLog(DbDataReader r) => new(
         TenantId: r.GetString(r.GetOrdinal("tenant_id")),
         At: FromMs(r.GetInt64(r.GetOrdinal("at"))),
         Kind: r.GetString(r.GetOrdinal("kind")),
@@ -53,9 +53,10 @@ internal static class SqliteRows
         Error: r.IsDBNull(r.GetOrdinal("error")) ? null : r.GetString(r.GetOrdinal("error")),
         Entries: JsonSerializer.Deserialize<List<TenantLogLine>>(r.GetString(r.GetOrdinal("entries")), StoreJson.Options) ?? []);
 
-    public static SqliteCommand Add(this SqliteCommand command, string name, object? value)
+    // SQLite stores flags as integers, PostgreSQL as booleans.
+    private static bool ReadFlag(DbDataReader r, string column)
     {
-        command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        return command;
+        var ordinal = r.GetOrdinal(column);
+        return r.GetFieldType(ordinal) == typeof(bool) ? r.GetBoolean(ordinal) : r.GetInt64(ordinal) != 0;
     }
 }

@@ -1,0 +1,190 @@
+using WalletCrew.Plugins.Host.Store;
+
+namespace WalletCrew.Plugins.Host.Tests.Store;
+
+/// <summary>
+/// What every event store promises the delivery worker, run against each store: leases that never overlap, per-pass order,
+/// fair claims, conditional writes, and an ingest transaction that stays consistent under concurrency.
+/// </summary>
+public abstract class EventStoreContractTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset s_now = new(2026, 11, 23, 8, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan s_lease = TimeSpan.FromMinutes(2);
+
+    private IEventStore _store = null!;
+    private int _ids;
+
+    public async Task InitializeAsync()
+    {
+        _store = await CreateStoreAsync();
+        await _store.InitializeAsync(CancellationToken.None);
+    }
+
+    public abstract Task DisposeAsync();
+
+    private protected abstract Task<IEventStore> CreateStoreAsync();
+
+    [Fact]
+    public async Task OnlyTheOldestPendingEventOfAPassIsClaimable()
+    {
+        var first = await IngestAsync("t", "P1", installed: true);
+        await IngestAsync("t", "P1", installed: false);
+
+        var claimed = await ClaimAsync("owner-a");
+        var second = await ClaimAsync("owner-b");
+
+        claimed.Select(e => e.EventId).Should().Equal(first);
+        second.Should().BeEmpty("the next event of the pass waits while the first is leased");
+    }
+
+    [Fact]
+    public async Task TwoOwnersNeverLeaseTheSameEvent()
+    {
+        for (var p = 0; p < 50; p++)
+        {
+            await IngestAsync("t", $"P{p}", installed: true);
+        }
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(o => Task.Run(() => ClaimAsync($"owner-{o}", max: 20, perTenant: 20))));
+
+        var ids = results.SelectMany(r => r).Select(e => e.EventId).ToList();
+        ids.Should().OnlyHaveUniqueItems();
+        ids.Should().HaveCount(50);
+    }
+
+    [Fact]
+    public async Task AnExpiredLeaseIsClaimedAgainAndTheOldOwnerCannotCompleteIt()
+    {
+        var eventId = await IngestAsync("t", "P1", installed: true);
+        await ClaimAsync("crashed-owner");
+
+        (await ClaimAsync("owner-b", at: s_now + s_lease - TimeSpan.FromSeconds(1))).Should().BeEmpty("the lease still holds (control)");
+        var reclaimed = await ClaimAsync("owner-b", at: s_now + s_lease);
+        var lateWrite = await _store.CompleteAsync(new DeliveryOutcome(eventId, "crashed-owner", DeliveryStatus.Delivered, s_now, null, null, true, null), CancellationToken.None);
+
+        reclaimed.Select(e => e.EventId).Should().Equal(eventId);
+        lateWrite.Should().BeFalse();
+        (await _store.GetAsync(eventId, CancellationToken.None))!.Status.Should().Be(DeliveryStatus.Pending);
+    }
+
+    [Fact]
+    public async Task ClaimsTakeTurnsAcrossTenants()
+    {
+        for (var p = 0; p < 30; p++)
+        {
+            await IngestAsync("busy", $"P{p}", installed: true);
+        }
+
+        await IngestAsync("quiet", "Q1", installed: true);
+
+        var claimed = await ClaimAsync("owner", max: 4, perTenant: 3);
+
+        claimed.Select(e => e.TenantId).Should().Contain("quiet", "a tenant with one event is served beside a backlog");
+        claimed.Count(e => e.TenantId == "busy").Should().Be(3);
+    }
+
+    [Fact]
+    public async Task ExcludedTenantsAreNotClaimed()
+    {
+        await IngestAsync("open", "P1", installed: true);
+        await IngestAsync("broken", "P1", installed: true);
+
+        var claimed = await _store.ClaimAsync(new ClaimRequest("owner", s_now, s_lease, 10, 10, ["broken"]), CancellationToken.None);
+
+        claimed.Select(e => e.TenantId).Should().Equal("open");
+    }
+
+    [Fact]
+    public async Task ARetryIsNotClaimedBeforeItIsDueAndBlocksItsPass()
+    {
+        var first = await IngestAsync("t", "P1", installed: true);
+        await IngestAsync("t", "P1", installed: false);
+        await ClaimAsync("owner");
+        await _store.CompleteAsync(new DeliveryOutcome(first, "owner", DeliveryStatus.Pending, s_now, s_now + TimeSpan.FromMinutes(5), "boom", true, null), CancellationToken.None);
+
+        (await ClaimAsync("owner", at: s_now + TimeSpan.FromMinutes(4))).Should().BeEmpty();
+        (await ClaimAsync("owner", at: s_now + TimeSpan.FromMinutes(5))).Select(e => e.EventId).Should().Equal(first);
+    }
+
+    [Fact]
+    public async Task ADeadLetterNoLongerBlocksItsPass()
+    {
+        var first = await IngestAsync("t", "P1", installed: true);
+        var second = await IngestAsync("t", "P1", installed: false);
+        await ClaimAsync("owner");
+        await _store.CompleteAsync(new DeliveryOutcome(first, "owner", DeliveryStatus.Dead, s_now, null, "gave up", true, null), CancellationToken.None);
+
+        (await ClaimAsync("owner")).Select(e => e.EventId).Should().Equal(second);
+    }
+
+    [Fact]
+    public async Task ReleasedEventsAreClaimableAtOnce()
+    {
+        var eventId = await IngestAsync("t", "P1", installed: true);
+        await ClaimAsync("stopping-owner");
+
+        await _store.ReleaseAsync("stopping-owner", [eventId], CancellationToken.None);
+
+        (await ClaimAsync("owner-b")).Select(e => e.EventId).Should().Equal(eventId);
+    }
+
+    [Fact]
+    public async Task ConcurrentIngestsOfOnePassGetConsecutiveSequencesAndCountSnapshots()
+    {
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 24).Select(d => Task.Run(() =>
+            _store.IngestAsync(Command("t", "P1", installed: true, deviceId: $"device-{d}"), CancellationToken.None))));
+
+        outcomes.Should().OnlyContain(o => o.Created);
+        outcomes.Select(o => o.ActiveRegistrationCount).Should().BeEquivalentTo(Enumerable.Range(1, 24), "each transaction counts the registrations before it");
+        var stored = await _store.ListAsync(new DeliveryQuery("t", null, "P1", 100), CancellationToken.None);
+        stored.Select(e => e.Seq).Should().BeEquivalentTo(Enumerable.Range(1, 24).Select(i => (long)i));
+        stored.Should().OnlyContain(e => e.ActiveRegistrationCount == e.Seq, "the sequence and the count snapshot come from one transaction");
+    }
+
+    [Fact]
+    public async Task ARepeatedInstallIsAcknowledgedWithTheFirstEventAndNoSecondOne()
+    {
+        var first = await IngestAsync("t", "P1", installed: true);
+
+        var repeat = await _store.IngestAsync(Command("t", "P1", installed: true), CancellationToken.None);
+
+        repeat.Should().Be(new IngestOutcome(first, false, 1, 1));
+        (await _store.ListAsync(new DeliveryQuery("t", null, null, 10), CancellationToken.None)).Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task TheStoredEventReadsBackAsIngested()
+    {
+        var source = new RegistrationSourceData(["store", "qr"], "qr", "https://shop.example", "Wallet/1.0");
+        var command = Command("t", "P1", installed: true) with
+        {
+            Identifiers = new Dictionary<string, string> { ["customerId"] = "C42" },
+            Source = source,
+            TraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+        };
+        await _store.IngestAsync(command, CancellationToken.None);
+
+        var stored = await _store.GetAsync(command.NewEventId, CancellationToken.None);
+
+        stored.Should().NotBeNull();
+        stored!.Identifiers.Should().Equal(command.Identifiers);
+        stored.Source.Should().BeEquivalentTo(source);
+        stored.TraceParent.Should().Be(command.TraceParent);
+        (stored.Installed, stored.IsReplay, stored.Status, stored.OccurredAt).Should().Be((true, false, DeliveryStatus.Pending, s_now));
+    }
+
+    private async Task<string> IngestAsync(string tenantId, string passId, bool installed)
+    {
+        var command = Command(tenantId, passId, installed);
+        var outcome = await _store.IngestAsync(command, CancellationToken.None);
+        outcome.Created.Should().BeTrue();
+        return command.NewEventId;
+    }
+
+    private IngestCommand Command(string tenantId, string passId, bool installed, string deviceId = "apple") =>
+        new($"evt_{Interlocked.Increment(ref _ids):0000}", tenantId, passId, "loyalty", Device.Apple, deviceId, installed,
+            new Dictionary<string, string>(), null, s_now, s_now);
+
+    private Task<IReadOnlyList<StoredEvent>> ClaimAsync(string owner, DateTimeOffset? at = null, int max = 10, int perTenant = 10) =>
+        _store.ClaimAsync(new ClaimRequest(owner, at ?? s_now, s_lease, max, perTenant, []), CancellationToken.None);
+}

@@ -1,0 +1,59 @@
+using Npgsql;
+
+namespace WalletCrew.Plugins.Host.Tests.Support;
+
+/// <summary>
+/// A fresh database on the throwaway PostgreSQL server that <c>eng/test.sh</c> starts (its connection string is in
+/// <c>WCP_TEST_POSTGRES</c>); dropped on dispose.
+/// </summary>
+internal sealed class PostgresDatabase : IAsyncDisposable
+{
+    public const string ServerVariable = "WCP_TEST_POSTGRES";
+
+    private readonly string _server;
+    private readonly string _name;
+
+    private PostgresDatabase(string server, string name, string connectionString)
+    {
+        _server = server;
+        _name = name;
+        ConnectionString = connectionString;
+    }
+
+    /// <summary>Gets the connection string of this database.</summary>
+    public string ConnectionString { get; }
+
+    /// <summary>Gets the host's <c>--store</c> value for this database.</summary>
+    public string Store => "postgres:" + ConnectionString;
+
+    public static async Task<PostgresDatabase> CreateAsync()
+    {
+        var server = Environment.GetEnvironmentVariable(ServerVariable);
+        if (string.IsNullOrEmpty(server))
+        {
+            throw new InvalidOperationException(
+                $"{ServerVariable} is not set: run the tests with `bash eng/test.sh`, which starts a throwaway PostgreSQL server, " +
+                $"or set {ServerVariable} to a server where this user may create databases.");
+        }
+
+        var name = "wcp_test_" + Guid.NewGuid().ToString("N")[..12];
+        await using (var connection = new NpgsqlConnection(server))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand($"CREATE DATABASE {name};", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var builder = new NpgsqlConnectionStringBuilder(server) { Database = name };
+        return new PostgresDatabase(server, name, builder.ConnectionString);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(_server);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_name} WITH (FORCE);", connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
