@@ -4,21 +4,45 @@ using System.Net.Sockets;
 using System.Text;
 using WalletCrew.Plugins.Cli.Tests.Support;
 using WalletCrew.Plugins.Engine.Tests.Support;
+using WalletCrew.Plugins.Host.Tests.Support;
 
 namespace WalletCrew.Plugins.Cli.Tests.Commands;
 
-/// <summary>The README's run command: wcp serve on the sample tenants with SQLite, and its curl line producing a hook call.</summary>
+/// <summary>The README's run command: wcp serve on the sample tenants (SQLite, and PostgreSQL), and its curl line producing a hook call.</summary>
 public sealed class ServeCommandTests
 {
     private const string Key = "test-key-0123456789abcdef";
 
     [Fact]
-    public async Task ServeOnTheSamplesDeliversAnIngestedEventToTheMinimalHook()
+    public Task ServeOnTheSamplesDeliversAnIngestedEventToTheMinimalHook() =>
+        ServeDeliversAsync("sqlite:" + Path.Combine(Path.GetTempPath(), "wcp-tests", $"serve-{Guid.NewGuid():N}.db"));
+
+    [Fact]
+    public async Task ServeOnPostgresDeliversAnIngestedEventToTheMinimalHook()
     {
-        var store = Path.Combine(Path.GetTempPath(), "wcp-tests", $"serve-{Guid.NewGuid():N}.db");
+        await using var database = await PostgresDatabase.CreateAsync();
+        await ServeDeliversAsync(database.Store);
+    }
+
+    [Theory]
+    [InlineData("postgres:Password=hunter2secret", "The PostgreSQL connection string of --store names no Host; add Host=<server>.")]
+    [InlineData("postgres:Host=db;Colour=blue;Password=hunter2secret", "The PostgreSQL connection string of --store is not valid")]
+    [InlineData("postgres:Host=127.0.0.1;Port=1;Timeout=5;Password=hunter2secret", "The event store could not be opened: Failed to connect to 127.0.0.1:1")]
+    [InlineData("mysql:Server=db;Password=hunter2secret", "The store 'mysql:…' is not understood")]
+    public async Task ABadStoreIsNamedWithoutEchoingItsPassword(string store, string expected)
+    {
+        var run = await CliRun.RunAsync("serve", "--tenants", RepositoryPaths.SampleTenants, "--store", store, "--api-key", Key, "--urls", $"http://127.0.0.1:{FreePort()}");
+
+        run.ExitCode.Should().Be(1);
+        run.Error.Should().Contain("wcp serve: " + expected);
+        (run.Output + run.Error).Should().NotContain("hunter2secret");
+    }
+
+    private static async Task ServeDeliversAsync(string store)
+    {
         var url = $"http://127.0.0.1:{FreePort()}";
         using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        var serve = CliRun.RunAsync(stop.Token, "serve", "--tenants", RepositoryPaths.SampleTenants, "--store", "sqlite:" + store, "--api-key", Key, "--urls", url);
+        var serve = CliRun.RunAsync(stop.Token, "serve", "--tenants", RepositoryPaths.SampleTenants, "--store", store, "--api-key", Key, "--urls", url);
         using var http = new HttpClient { BaseAddress = new Uri(url) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key);
 

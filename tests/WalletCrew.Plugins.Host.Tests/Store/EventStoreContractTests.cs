@@ -173,6 +173,61 @@ public abstract class EventStoreContractTests : IAsyncLifetime
         (stored.Installed, stored.IsReplay, stored.Status, stored.OccurredAt).Should().Be((true, false, DeliveryStatus.Pending, s_now));
     }
 
+    [Fact]
+    public async Task ADeadLetterReplaysWithItsEventIdAndARangeReplaysOnlyItsTenantAndStatus()
+    {
+        var dead = await IngestAsync("t", "P1", installed: true);
+        var otherTenant = await IngestAsync("u", "P1", installed: true);
+        foreach (var id in new[] { dead, otherTenant })
+        {
+            await ClaimAsync("owner");
+            await _store.CompleteAsync(new DeliveryOutcome(id, "owner", DeliveryStatus.Dead, s_now, null, "gave up", true, null), CancellationToken.None);
+        }
+
+        (await _store.ReplayAsync(dead, s_now, CancellationToken.None)).Should().Be(ReplayResult.Replayed);
+        (await _store.ReplayAsync(dead, s_now, CancellationToken.None)).Should().Be(ReplayResult.AlreadyPending);
+        (await _store.ReplayAsync("evt_missing", s_now, CancellationToken.None)).Should().Be(ReplayResult.NotFound);
+        var replayed = await _store.GetAsync(dead, CancellationToken.None);
+        (replayed!.Status, replayed.IsReplay, replayed.Failures, replayed.Attempts).Should().Be((DeliveryStatus.Pending, true, 0, 1));
+
+        var range = new ReplayRange("u", s_now, s_now + TimeSpan.FromSeconds(1), DeliveryStatus.Dead);
+        (await _store.ReplayAsync(range, s_now, CancellationToken.None)).Should().Be(1);
+        (await _store.ReplayAsync(range with { TenantId = null }, s_now, CancellationToken.None)).Should().Be(0, "nothing is dead any more");
+    }
+
+    [Fact]
+    public async Task QueueStatsCountPendingAndDeadPerTenant()
+    {
+        var dead = await IngestAsync("t", "P1", installed: true);
+        await IngestAsync("t", "P2", installed: true);
+        await IngestAsync("u", "P1", installed: true);
+        var claimed = await _store.ClaimAsync(new ClaimRequest("owner", s_now, s_lease, 10, 10, ["u"]), CancellationToken.None);
+        foreach (var e in claimed)
+        {
+            await _store.CompleteAsync(new DeliveryOutcome(e.EventId, "owner", e.EventId == dead ? DeliveryStatus.Dead : DeliveryStatus.Delivered, s_now, null, null, true, null), CancellationToken.None);
+        }
+
+        var stats = await _store.GetQueueStatsAsync(CancellationToken.None);
+
+        stats.Should().Equal(new TenantQueueStats("t", 0, 1, null), new TenantQueueStats("u", 1, 0, s_now));
+    }
+
+    [Fact]
+    public async Task TheTenantLogReadsBackNewestFirstAndOnlyForItsTenant()
+    {
+        var eventId = await IngestAsync("t", "P1", installed: true);
+        await ClaimAsync("owner");
+        var delivery = new TenantLogRecord("t", s_now, "delivery", eventId, 1, "ok", 12, null, [new TenantLogLine("info", "sent")]);
+        await _store.CompleteAsync(new DeliveryOutcome(eventId, "owner", DeliveryStatus.Delivered, s_now, null, null, true, delivery), CancellationToken.None);
+        var fill = new TenantLogRecord("t", s_now, "fill", null, null, "error", 3, "boom", []);
+        await _store.AppendLogAsync(fill, CancellationToken.None);
+        await _store.AppendLogAsync(fill with { TenantId = "u" }, CancellationToken.None);
+
+        var log = await _store.ReadLogAsync("t", 10, CancellationToken.None);
+
+        log.Should().BeEquivalentTo([fill, delivery], options => options.WithStrictOrdering());
+    }
+
     private async Task<string> IngestAsync(string tenantId, string passId, bool installed)
     {
         var command = Command(tenantId, passId, installed);
