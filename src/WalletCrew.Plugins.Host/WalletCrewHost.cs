@@ -5,6 +5,7 @@ using WalletCrew.Plugins.Host.Delivery;
 using WalletCrew.Plugins.Host.Fill;
 using WalletCrew.Plugins.Host.Ingestion;
 using WalletCrew.Plugins.Host.Problems;
+using WalletCrew.Plugins.Host.Retention;
 using WalletCrew.Plugins.Host.Security;
 using WalletCrew.Plugins.Host.Store;
 using WalletCrew.Plugins.Host.Telemetry;
@@ -63,6 +64,7 @@ public static class WalletCrewHost
         builder.Services.AddWalletCrewStore(settings, builder.Configuration);
         builder.Services.AddWalletCrewTenants(settings);
         builder.Services.AddWalletCrewDelivery();
+        builder.Services.AddWalletCrewRetention();
         builder.Services.AddWalletCrewTelemetry(builder.Configuration);
         return builder;
     }

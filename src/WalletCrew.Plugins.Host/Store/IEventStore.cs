@@ -39,6 +39,12 @@ internal interface IEventStore
     /// <summary>Returns the newest tenant log entries, newest first.</summary>
     Task<IReadOnlyList<TenantLogRecord>> ReadLogAsync(string tenantId, int limit, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Deletes at most <paramref name="batchSize"/> delivered or skipped events completed before <paramref name="before"/>, and at
+    /// most as many tenant log entries written before it. Pending events, dead letters and registrations are kept.
+    /// </summary>
+    Task<PruneResult> PruneAsync(DateTimeOffset before, int batchSize, CancellationToken cancellationToken);
+
     /// <summary>Returns pending and dead counts per tenant.</summary>
     Task<IReadOnlyList<TenantQueueStats>> GetQueueStatsAsync(CancellationToken cancellationToken);
 }

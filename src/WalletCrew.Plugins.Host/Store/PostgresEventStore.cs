@@ -146,6 +146,22 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventSt
         return records;
     }
 
+    public async Task<PruneResult> PruneAsync(DateTimeOffset before, int batchSize, CancellationToken cancellationToken)
+    {
+        // One round trip, one implicit transaction.
+        await using var batch = dataSource.CreateBatch();
+        foreach (var sql in new[] { PostgresSchema.PruneEvents, PostgresSchema.PruneLogs })
+        {
+            var command = new NpgsqlBatchCommand(sql);
+            command.Parameters.AddWithValue("before", ToMs(before));
+            command.Parameters.AddWithValue("n", (long)batchSize);
+            batch.BatchCommands.Add(command);
+        }
+
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return new PruneResult(batch.BatchCommands[0].RecordsAffected, batch.BatchCommands[1].RecordsAffected);
+    }
+
     public async Task<IReadOnlyList<TenantQueueStats>> GetQueueStatsAsync(CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(PostgresSchema.QueueStats);

@@ -71,6 +71,8 @@ internal static class PostgresSchema
             error text NULL,
             entries text NOT NULL);
         CREATE INDEX IF NOT EXISTS wcp_tenant_logs_tenant ON wcp_tenant_logs(tenant_id, id);
+        CREATE INDEX IF NOT EXISTS wcp_events_completed ON wcp_events(completed_at) WHERE status IN ('delivered', 'skipped');
+        CREATE INDEX IF NOT EXISTS wcp_tenant_logs_at ON wcp_tenant_logs(at);
         INSERT INTO wcp_schema_info(version) SELECT @v WHERE NOT EXISTS (SELECT 1 FROM wcp_schema_info);
         """;
 
@@ -133,4 +135,11 @@ internal static class PostgresSchema
         INSERT INTO wcp_tenant_logs(tenant_id, at, kind, event_id, attempt, status, duration_ms, error, entries)
         VALUES(@t, @at, @k, @e, @a, @s, @d, @err, @entries);
         """;
+
+    public const string PruneEvents = """
+        DELETE FROM wcp_events WHERE event_id IN (
+            SELECT event_id FROM wcp_events WHERE status IN ('delivered', 'skipped') AND completed_at < @before LIMIT @n)
+        """;
+
+    public const string PruneLogs = "DELETE FROM wcp_tenant_logs WHERE id IN (SELECT id FROM wcp_tenant_logs WHERE at < @before LIMIT @n)";
 }

@@ -162,6 +162,23 @@ internal sealed class SqliteEventStore(SqliteStoreOptions options) : IEventStore
         return records;
     }
 
+    public async Task<PruneResult> PruneAsync(DateTimeOffset before, int batchSize, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var counts = new int[2];
+        foreach (var (sql, index) in new[] { (SqliteStoreSql.PruneEvents, 0), (SqliteStoreSql.PruneLogs, 1) })
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            command.Add("$before", ToMs(before)).Add("$n", batchSize);
+            counts[index] = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new PruneResult(counts[0], counts[1]);
+    }
+
     public async Task<IReadOnlyList<TenantQueueStats>> GetQueueStatsAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);

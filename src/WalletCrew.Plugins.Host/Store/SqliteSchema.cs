@@ -65,6 +65,8 @@ internal static class SqliteSchema
             error TEXT NULL,
             entries TEXT NOT NULL);
         CREATE INDEX IF NOT EXISTS tenant_logs_tenant ON tenant_logs(tenant_id, id);
+        CREATE INDEX IF NOT EXISTS events_completed ON events(completed_at) WHERE status IN ('delivered', 'skipped');
+        CREATE INDEX IF NOT EXISTS tenant_logs_at ON tenant_logs(at);
         """;
 
     /// <summary>Leases the head (lowest pending seq) of each due pass, ranked per tenant so tenants take turns.</summary>

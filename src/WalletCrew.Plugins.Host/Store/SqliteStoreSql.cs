@@ -22,4 +22,11 @@ internal static class SqliteStoreSql
                MIN(CASE WHEN status = 'pending' THEN received_at END)
         FROM events WHERE status IN ('pending', 'dead') GROUP BY tenant_id ORDER BY tenant_id;
         """;
+
+    public const string PruneEvents = """
+        DELETE FROM events WHERE event_id IN (
+            SELECT event_id FROM events WHERE status IN ('delivered', 'skipped') AND completed_at < $before LIMIT $n);
+        """;
+
+    public const string PruneLogs = "DELETE FROM tenant_logs WHERE id IN (SELECT id FROM tenant_logs WHERE at < $before LIMIT $n);";
 }

@@ -228,6 +228,34 @@ public abstract class EventStoreContractTests : IAsyncLifetime
         log.Should().BeEquivalentTo([fill, delivery], options => options.WithStrictOrdering());
     }
 
+    [Fact]
+    public async Task PruningDeletesOnlyCompletedEventsAndLogEntriesOlderThanTheCutoffInBatches()
+    {
+        var delivered = await IngestAsync("t", "P1", installed: true);
+        var skipped = await IngestAsync("t", "P2", installed: true);
+        var dead = await IngestAsync("t", "P3", installed: true);
+        var pending = await IngestAsync("t", "P4", installed: true);
+        await _store.ClaimAsync(new ClaimRequest("owner", s_now, s_lease, 3, 3, []), CancellationToken.None);
+        var log = new TenantLogRecord("t", s_now, "delivery", null, 1, "ok", 1, null, []);
+        foreach (var (id, status) in new[] { (delivered, DeliveryStatus.Delivered), (skipped, DeliveryStatus.Skipped), (dead, DeliveryStatus.Dead) })
+        {
+            await _store.CompleteAsync(new DeliveryOutcome(id, "owner", status, s_now, null, null, true, log with { EventId = id }), CancellationToken.None);
+        }
+
+        var tooEarly = await _store.PruneAsync(s_now, 10, CancellationToken.None);
+        var first = await _store.PruneAsync(s_now + TimeSpan.FromMilliseconds(1), 1, CancellationToken.None);
+        var rest = await _store.PruneAsync(s_now + TimeSpan.FromMilliseconds(1), 10, CancellationToken.None);
+
+        tooEarly.Should().Be(new PruneResult(0, 0), "nothing completed before the cutoff");
+        first.Should().Be(new PruneResult(1, 1), "one batch takes at most the batch size");
+        rest.Should().Be(new PruneResult(1, 2));
+        var left = await _store.ListAsync(new DeliveryQuery("t", null, null, 10), CancellationToken.None);
+        left.Select(e => e.EventId).Should().BeEquivalentTo([dead, pending], "dead letters wait for a replay and pending events for delivery");
+        (await _store.ReadLogAsync("t", 10, CancellationToken.None)).Should().BeEmpty();
+        (await _store.IngestAsync(Command("t", "P1", installed: true), CancellationToken.None)).Should().Match<IngestOutcome>(
+            o => !o.Created && o.EventId == delivered, "registrations are kept, so a repeat is still recognised");
+    }
+
     private async Task<string> IngestAsync(string tenantId, string passId, bool installed)
     {
         var command = Command(tenantId, passId, installed);

@@ -27,5 +27,7 @@ internal abstract class DelegatingEventStore(IEventStore inner) : IEventStore
 
     public virtual Task<IReadOnlyList<TenantLogRecord>> ReadLogAsync(string tenantId, int limit, CancellationToken cancellationToken) => inner.ReadLogAsync(tenantId, limit, cancellationToken);
 
+    public virtual Task<PruneResult> PruneAsync(DateTimeOffset before, int batchSize, CancellationToken cancellationToken) => inner.PruneAsync(before, batchSize, cancellationToken);
+
     public virtual Task<IReadOnlyList<TenantQueueStats>> GetQueueStatsAsync(CancellationToken cancellationToken) => inner.GetQueueStatsAsync(cancellationToken);
 }

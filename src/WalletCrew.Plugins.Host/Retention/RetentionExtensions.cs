@@ -1,0 +1,14 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace WalletCrew.Plugins.Host.Retention;
+
+/// <summary>Registers the store pruner and its options.</summary>
+internal static class RetentionExtensions
+{
+    public static IServiceCollection AddWalletCrewRetention(this IServiceCollection services)
+    {
+        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHostedService<StorePruner>();
+        return services;
+    }
+}

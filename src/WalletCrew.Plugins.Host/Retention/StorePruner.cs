@@ -1,0 +1,74 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using WalletCrew.Plugins.Host.Store;
+
+namespace WalletCrew.Plugins.Host.Retention;
+
+/// <summary>
+/// Deletes delivered and skipped events and tenant log entries older than <see cref="RetentionOptions.KeepFor"/>, in
+/// small batches, every <see cref="RetentionOptions.Interval"/>. Pending events, dead letters and registrations (which
+/// the registration counts are made of) are never deleted. Several hosts may prune one database at once.
+/// </summary>
+internal sealed partial class StorePruner(IEventStore store, IOptions<RetentionOptions> options, TimeProvider time, ILogger<StorePruner> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        if (!settings.Enabled)
+        {
+            return;
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await PruneAsync(settings, stoppingToken).ConfigureAwait(false);
+                await Task.Delay(settings.Interval, time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception)
+            {
+                LogPruneFailed(exception);
+                try
+                {
+                    await Task.Delay(settings.Interval, time, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private async Task PruneAsync(RetentionOptions settings, CancellationToken stoppingToken)
+    {
+        var before = time.GetUtcNow() - settings.KeepFor;
+        int events = 0, logEntries = 0;
+        PruneResult batch;
+        do
+        {
+            batch = await store.PruneAsync(before, settings.BatchSize, stoppingToken).ConfigureAwait(false);
+            events += batch.Events;
+            logEntries += batch.LogEntries;
+        }
+        while (batch.Events == settings.BatchSize || batch.LogEntries == settings.BatchSize);
+
+        if (events + logEntries > 0)
+        {
+            LogPruned(events, logEntries, before);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Events} delivered events and {LogEntries} tenant log entries older than {Before}")]
+    private partial void LogPruned(int events, int logEntries, DateTimeOffset before);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Deleting old events and logs failed; retrying at the next interval")]
+    private partial void LogPruneFailed(Exception exception);
+}
