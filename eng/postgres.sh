@@ -6,7 +6,9 @@
 #   bash eng/postgres.sh stop <dir>    stops it (the caller deletes <dir>)
 set -euo pipefail
 command=${1:?usage: eng/postgres.sh start|stop <dir>}
-dir=${2:?usage: eng/postgres.sh start|stop <dir>}
+dir=$(realpath -m "${2:?usage: eng/postgres.sh start|stop <dir>}")
+# The server user may not be allowed into the caller's working directory.
+cd /
 
 as_server_user() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
