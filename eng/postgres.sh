@@ -21,6 +21,8 @@ case "$command" in
     done
     mkdir -p "$dir"
     if [ "$(id -u)" = 0 ]; then chown postgres "$dir"; fi
+    as_server_user test -w "$dir" \
+      || { echo "eng/postgres.sh: the postgres user cannot write to $dir (a parent folder is closed to it); pass a fresh \$(mktemp -d)." >&2; exit 1; }
     as_server_user initdb -D "$dir/data" -U postgres -A trust -E UTF8 --no-sync >"$dir/initdb.log" 2>&1 \
       || { cat "$dir/initdb.log" >&2; exit 1; }
     port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
