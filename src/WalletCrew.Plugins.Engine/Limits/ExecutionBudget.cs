@@ -8,6 +8,9 @@ namespace WalletCrew.Plugins.Engine.Limits;
 /// </summary>
 internal sealed class ExecutionBudget : ICheckpointBudget
 {
+    /// <summary>How long a waiter gives past the deadline, so a checkpoint's error (with its line) wins over a bare timeout.</summary>
+    public static readonly TimeSpan CheckpointGrace = TimeSpan.FromMilliseconds(100);
+
     private readonly long _started = Stopwatch.GetTimestamp();
     private readonly long _deadline;
     private readonly TimeSpan _limit;

@@ -13,4 +13,5 @@ internal static class PluginCodes
     public const string RegisterFailed = "WCP0308";
     public const string NoEntryPoint = "WCP0309";
     public const string ForbiddenApi = "WCP0310";
+    public const string NotInstrumentable = "WCP0311";
 }

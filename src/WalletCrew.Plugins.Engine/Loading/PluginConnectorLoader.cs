@@ -3,6 +3,7 @@ using McMaster.NETCore.Plugins;
 using Microsoft.Extensions.Logging;
 using WalletCrew.Plugins.Engine.Fetch;
 using WalletCrew.Plugins.Engine.Invocation;
+using WalletCrew.Plugins.Engine.Limits;
 
 using WalletCrew.Plugins.Engine.Tenants;
 
@@ -15,6 +16,8 @@ namespace WalletCrew.Plugins.Engine.Loading;
 /// <remarks>
 /// The assembly is read into memory (no file lock, so a deploy may overwrite it) and the engine, not McMaster's watcher,
 /// decides when to reload. Its metadata is checked first: a plugin built against incompatible abstractions never loads.
+/// What loads is the woven copy (<see cref="WovenPluginFolder"/>), whose checkpoints hold plugin code to the same
+/// wall-time and stack limits as scripts.
 /// </remarks>
 internal sealed class PluginConnectorLoader(FetchClient fetch, ConnectorEngineOptions options, TenantSettingsSource? settings = null)
 {
@@ -43,6 +46,19 @@ internal sealed class PluginConnectorLoader(FetchClient fetch, ConnectorEngineOp
             return ConnectorVersion.Failed(path, forbidden);
         }
 
+        var loadPath = assemblyPath;
+        if (options.Checkpoints)
+        {
+            try
+            {
+                loadPath = Path.Combine(WovenPluginFolder.Prepare(pluginFolder, WovenRoot()), name + ".dll");
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                return ConnectorVersion.Failed(path, [PluginMessages.NotInstrumentable(path, exception)]);
+            }
+        }
+
         var collector = new RegistrationCollector(path, error => new ConnectorDiagnostic(path, 0, 0, ConnectorDiagnosticSeverity.Error, error.Code, error.Message));
         var hostLogger = options.LoggerFactory.CreateLogger("Tenant." + tenantId);
         var context = new ConnectorContext(tenantId, new TenantLogger(tenantId, hostLogger), () => settings?.Fetch ?? fetch, options.Secrets, collector.Register);
@@ -52,7 +68,7 @@ internal sealed class PluginConnectorLoader(FetchClient fetch, ConnectorEngineOp
         WeakReference? loadContext = null;
         try
         {
-            loader = PluginLoader.CreateFromAssemblyFile(assemblyPath, SharedTypes, config =>
+            loader = PluginLoader.CreateFromAssemblyFile(loadPath, SharedTypes, config =>
             {
                 config.IsUnloadable = true;
                 config.LoadInMemory = true;
@@ -87,15 +103,19 @@ internal sealed class PluginConnectorLoader(FetchClient fetch, ConnectorEngineOp
             path, loadContext, loader.Dispose, context, collector.PassUpdaters, collector.CustomerProviders, collector.Diagnostics, scope.Log);
     }
 
+    // Woven copies live beside the compile cache (or in the temp folder when the cache is off), named by content.
+    private string WovenRoot() => Path.Combine(options.CompileCacheDirectory ?? Path.Combine(Path.GetTempPath(), "wcp"), "woven-plugins");
+
     /// <summary>Runs the plugin's registration on a fresh async flow within the wall-time limit; false when it timed out.</summary>
     private bool RunRegistration(string path, Type[] types, ConnectorContext context, RegistrationCollector collector, InvocationScope scope)
     {
         var run = Task.Run(() =>
         {
             InvocationScope.Current = scope;
+            ConnectorCheckpoint.Budget = new ExecutionBudget(options.LoadTimeout, setting: LimitMessages.LoadTimeoutSetting);
             return PluginEntryPoints.Register(path, types, context);
         });
-        if (!run.Wait(options.LoadTimeout))
+        if (!run.Wait(options.LoadTimeout) && !run.Wait(ExecutionBudget.CheckpointGrace))
         {
             return false;
         }

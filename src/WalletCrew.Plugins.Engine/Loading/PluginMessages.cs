@@ -56,6 +56,11 @@ internal static class PluginMessages
         Error(path, PluginCodes.NoEntryPoint,
             "The plugin has no public, non-abstract type implementing IConnectorModule, IPassUpdater or ICustomerProvider: make your connector class public.");
 
+    public static ConnectorDiagnostic NotInstrumentable(string path, Exception exception) =>
+        Error(path, PluginCodes.NotInstrumentable,
+            $"The plugin's code could not be given the wall-time checkpoints every connector runs with ({Describe(exception)}), so it was not loaded. "
+            + "Build it with the standard C# compiler from unmodified sources.");
+
     private static string Format(Version version) => version.ToString(3);
 
     private static string Describe(Exception exception)

@@ -16,8 +16,6 @@ internal sealed class ScriptConnectorLoader(FetchClient fetch, ConnectorEngineOp
 {
     private const string LoadFailed = "WCP0201";
 
-    private static readonly TimeSpan CheckpointGrace = TimeSpan.FromMilliseconds(100);
-
     public ConnectorVersion Load(CompiledScript script)
     {
         var path = script.Source.DisplayPath;
@@ -87,7 +85,7 @@ internal sealed class ScriptConnectorLoader(FetchClient fetch, ConnectorEngineOp
             }
         });
         // The checkpoints stop a runaway loop right at the deadline; a moment's grace lets their error, with its line, win.
-        if (!run.Wait(timeout) && !run.Wait(CheckpointGrace))
+        if (!run.Wait(timeout) && !run.Wait(ExecutionBudget.CheckpointGrace))
         {
             throw new TimeoutException($"The connector's top-level code did not finish within {timeout.TotalSeconds:0.#} s (limit: LoadTimeout).");
         }

@@ -11,6 +11,23 @@ internal static class SpinningScripts
 
     public static TheoryData<string> All => [WhileTrue, CatchesItsOwnTimeout, LoopInFinally];
 
+    /// <summary>The loop's counter and stop flag, shared by the script and plugin tests. Without checkpoints, the stop flag is the only way out: it ends a negative control's thread.</summary>
+    public const string SpinType = """
+        public static class Spin
+        {
+            private static long s_count;
+            private static int s_stop;
+
+            public static long Count => Interlocked.Read(ref s_count);
+
+            public static bool Running => Volatile.Read(ref s_stop) == 0;
+
+            public static bool Stop() => Interlocked.Exchange(ref s_stop, 1) == 0;
+
+            public static void Step() => Interlocked.Increment(ref s_count);
+        }
+        """;
+
     /// <summary>A tenant whose pass updater runs <paramref name="loop"/>; Fill "probe" returns the loop count, Fill "stop" ends the loop.</summary>
     public static string Tenant(string loop) => $$"""
         async Task onPassInstalled(string passId)
@@ -22,19 +39,6 @@ internal static class SpinningScripts
         context.register("runtime.scriptable.customerProvider.probe", new { Fill = (string passId) => new { count = Spin.Count } });
         context.register("runtime.scriptable.customerProvider.stop", new { Fill = (string passId) => new { stopped = Spin.Stop() } });
 
-        static class Spin
-        {
-            private static long s_count;
-            private static int s_stop;
-
-            public static long Count => Interlocked.Read(ref s_count);
-
-            // Without checkpoints, the stop flag is the only way out: it ends the negative control's thread.
-            public static bool Running => Volatile.Read(ref s_stop) == 0;
-
-            public static bool Stop() => Interlocked.Exchange(ref s_stop, 1) == 0;
-
-            public static void Step() => Interlocked.Increment(ref s_count);
-        }
+        {{SpinType}}
         """;
 }

@@ -1,0 +1,83 @@
+using System.Security.Cryptography;
+using WalletCrew.Plugins.Engine.Limits;
+
+namespace WalletCrew.Plugins.Engine.Loading;
+
+/// <summary>
+/// The copy of a plugin folder that is actually loaded: every managed assembly woven with checkpoints
+/// (<see cref="PluginCheckpointWeaver"/>), other files as they are. Folders are named by a hash of the plugin's files and
+/// the weaver's version, so an unchanged plugin is woven once and reused across reloads, restarts and hosts.
+/// </summary>
+internal static class WovenPluginFolder
+{
+    /// <summary>Changes whenever the weaving changes, so older woven copies are not reused.</summary>
+    private const string WeaverVersion = "1";
+
+    /// <summary>Returns the woven copy of <paramref name="pluginFolder"/> under <paramref name="root"/>, creating it when missing.</summary>
+    public static string Prepare(string pluginFolder, string root)
+    {
+        var files = Directory.GetFiles(pluginFolder, "*", SearchOption.AllDirectories)
+            .Select(f => (Full: f, Relative: Path.GetRelativePath(pluginFolder, f).Replace('\\', '/')))
+            .OrderBy(f => f.Relative, StringComparer.Ordinal)
+            .ToList();
+        var folder = Path.Combine(root, Hash(files));
+        if (Directory.Exists(folder))
+        {
+            return folder;
+        }
+
+        var staging = $"{folder}.{Guid.NewGuid():N}.tmp";
+        try
+        {
+            Directory.CreateDirectory(staging);
+            var woven = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var (full, relative) in files.Where(f => f.Relative.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)))
+            {
+                var target = Path.Combine(staging, relative);
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                if (PluginCheckpointWeaver.TryWeave(full, target))
+                {
+                    woven.Add(Path.ChangeExtension(relative, ".pdb"));
+                }
+            }
+
+            foreach (var (full, relative) in files)
+            {
+                var target = Path.Combine(staging, relative);
+                if (!File.Exists(target) && !woven.Contains(relative))
+                {
+                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                    File.Copy(full, target);
+                }
+            }
+
+            Directory.Move(staging, folder);
+        }
+        catch (IOException) when (Directory.Exists(folder))
+        {
+            // Another loader (a reload, another host on the same cache) finished the same copy first.
+        }
+        finally
+        {
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+        }
+
+        return folder;
+    }
+
+    private static string Hash(IEnumerable<(string Full, string Relative)> files)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(System.Text.Encoding.UTF8.GetBytes($"weaver {WeaverVersion}; abstractions {typeof(ConnectorCheckpoint).Assembly.GetName().Version}\n"));
+        foreach (var (full, relative) in files)
+        {
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(relative + "\n"));
+            hash.AppendData(File.ReadAllBytes(full));
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset())[..32];
+    }
+}
