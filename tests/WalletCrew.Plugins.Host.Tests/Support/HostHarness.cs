@@ -93,6 +93,19 @@ internal sealed class HostHarness : IAsyncDisposable
         return (response.StatusCode, await ReadObjectAsync(response));
     }
 
+    /// <summary>Posts an installation until the host accepts it (a store coming back may refuse the first tries); returns the body.</summary>
+    public static async Task<JsonObject> IngestUntilAcceptedAsync(HostHarness host, string tenantId, string passId)
+    {
+        var body = new JsonObject();
+        await WaitUntilAsync(async () =>
+        {
+            HttpStatusCode status;
+            (status, body) = await host.IngestAsync(tenantId, passId);
+            return status == HttpStatusCode.Accepted;
+        }, TimeSpan.FromSeconds(30), $"the host accepted pass {passId}");
+        return body;
+    }
+
     public async Task<(HttpStatusCode Status, JsonObject Body)> PostRawAsync(string path, string body, string contentType = "application/json")
     {
         using var content = new StringContent(body, System.Text.Encoding.UTF8, contentType);

@@ -48,6 +48,20 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         return new PostgresDatabase(server, name, builder.ConnectionString);
     }
 
+    /// <summary>Cuts the database off (every session ended, new ones refused) or lets connections in again: an outage on demand.</summary>
+    public async Task SetReachableAsync(bool reachable)
+    {
+        await using var connection = new NpgsqlConnection(_server);
+        await connection.OpenAsync();
+        await using var allow = new NpgsqlCommand($"ALTER DATABASE {_name} WITH ALLOW_CONNECTIONS {(reachable ? "true" : "false")};", connection);
+        await allow.ExecuteNonQueryAsync();
+        if (!reachable)
+        {
+            await using var end = new NpgsqlCommand($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{_name}';", connection);
+            await end.ExecuteNonQueryAsync();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
