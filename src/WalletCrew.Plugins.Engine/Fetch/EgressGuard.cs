@@ -6,8 +6,10 @@ namespace WalletCrew.Plugins.Engine.Fetch;
 /// <summary>The egress check in <see cref="SocketsHttpHandler.ConnectCallback"/>: resolve once, vet every address, connect to a vetted one.</summary>
 /// <remarks>Connecting to the address that was vetted (no second lookup) defeats DNS rebinding. Every new connection comes
 /// through here, redirect targets included, so each hop is checked again.</remarks>
-internal sealed class EgressGuard(EgressPolicy policy)
+internal sealed class EgressGuard(EgressPolicy policy, Func<string, CancellationToken, Task<IPAddress[]>>? resolve = null)
 {
+    private readonly Func<string, CancellationToken, Task<IPAddress[]>> _resolve = resolve ?? Dns.GetHostAddressesAsync;
+
     /// <summary>Gets the policy in force.</summary>
     public EgressPolicy Policy { get; } = policy;
 
@@ -18,7 +20,7 @@ internal sealed class EgressGuard(EgressPolicy policy)
         var (host, port) = (context.DnsEndPoint.Host, context.DnsEndPoint.Port);
         var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal)
             ? [literal]
-            : await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
+            : await _resolve(host, cancellationToken).ConfigureAwait(false);
         var vetted = Vet(host, port, addresses);
 
         Exception? last = null;

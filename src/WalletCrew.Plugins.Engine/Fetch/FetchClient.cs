@@ -16,7 +16,7 @@ internal sealed class FetchClient : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         Validate(options);
         _options = options;
-        _handler = options.Handler ?? CreateHandler(new EgressGuard(options.EffectiveEgress));
+        _handler = options.Handler ?? CreateHandler(new EgressGuard(options.EffectiveEgress, options.Resolver));
         _client = new HttpClient(_handler, disposeHandler: options.Handler is null) { Timeout = Timeout.InfiniteTimeSpan };
     }
 

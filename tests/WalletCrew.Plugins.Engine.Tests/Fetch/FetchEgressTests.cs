@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using System.Net;
 using WalletCrew.Plugins.Engine.Fetch;
 using WalletCrew.Plugins.Engine.Tests.Support;
@@ -113,6 +114,37 @@ public sealed class FetchEgressTests : IAsyncLifetime
         var act = () => client.FetchAsync(_stub.BaseAddress, ShortTimeout, CancellationToken.None);
 
         (await act.Should().ThrowAsync<EgressDeniedException>()).Which.Category.Should().Be(AddressCategory.CloudMetadata);
+        _stub.Requests.Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task ANameThatResolvesAllowedThenPrivateIsDeniedOnTheConnectionThatWouldReachThePrivateAddress()
+    {
+        // DNS rebinding: the first answer passes the check, a later one points inside. Each connection is vetted on its own
+        // lookup and connects to exactly the address vetted. (Tests reach no public address, so an allowed loopback endpoint
+        // stands in for the public answer.)
+        var answers = new Queue<IPAddress[]>([[IPAddress.Loopback], [IPAddress.Parse("10.0.0.5")]]);
+        var lookups = new List<string>();
+        Task<IPAddress[]> Resolve(string host, CancellationToken cancellationToken)
+        {
+            lookups.Add(host);
+            return Task.FromResult(answers.Count > 1 ? answers.Dequeue() : answers.Peek());
+        }
+
+        // The partner closes every connection, so the second call needs a new one (and a new lookup).
+        _stub.Handler = async context =>
+        {
+            context.Response.Headers.Connection = "close";
+            await context.Response.WriteAsync("{}");
+        };
+        using var client = new FetchClient(new FetchClientOptions { Egress = new EgressPolicy { AllowedEndpoints = [Loopback(Port)] }, Resolver = Resolve });
+
+        var first = await client.FetchAsync($"http://rebind.test:{Port}/", ShortTimeout, CancellationToken.None);
+        var second = () => client.FetchAsync($"http://rebind.test:{Port}/", ShortTimeout, CancellationToken.None);
+
+        first.Status.Should().Be(200);
+        (await second.Should().ThrowAsync<EgressDeniedException>()).Which.Message.Should().StartWith($"Egress to rebind.test:{Port} is denied: 10.0.0.5 is in the private-use");
+        lookups.Should().Equal(["rebind.test", "rebind.test"], "one lookup per connection, and the connection goes to the address that lookup vetted");
         _stub.Requests.Should().ContainSingle();
     }
 
