@@ -31,7 +31,7 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventSt
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
-        var outcome = await PostgresIngest.RunAsync(connection, command, cancellationToken).ConfigureAwait(false);
+        var outcome = await new PostgresIngest(connection).RunAsync(command, cancellationToken).ConfigureAwait(false);
         if (outcome.Created)
         {
             await tx.CommitAsync(cancellationToken).ConfigureAwait(false);

@@ -39,7 +39,7 @@ internal sealed class SqliteEventStore(SqliteStoreOptions options) : IEventStore
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var outcome = await SqliteIngest.RunAsync(connection, command, cancellationToken).ConfigureAwait(false);
+        var outcome = await new SqliteIngest(connection).RunAsync(command, cancellationToken).ConfigureAwait(false);
         if (outcome.Created)
         {
             await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
