@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using WalletCrew.Plugins.Benchmarks.Support;
@@ -8,10 +7,12 @@ using WalletCrew.Plugins.Host;
 namespace WalletCrew.Plugins.Benchmarks.Host;
 
 /// <summary>
-/// <c>-- host [events] [concurrency]</c>: the host end to end, in process. A <see cref="PartnerStub"/> (Kestrel on 127.0.0.1)
-/// counts the requests it receives with a timestamp each; the host runs on SQLite in a temp folder with <see cref="TenantCount"/>
-/// copies of acme-crm whose hook POSTs to the stub with <c>fetch</c>; the <see cref="LoadGenerator"/> POSTs ingest requests. Prints
-/// ingest req/s, ingest latency p50/p99/max, delivered events/s (first ingest → last delivery), CPU time and allocated bytes per event.
+/// <c>-- host [events] [concurrency] [--store sqlite|postgres] [--hosts 1|2] [--postgres "…"]</c>: the host end to end, in process.
+/// A <see cref="PartnerStub"/> (Kestrel on 127.0.0.1) counts the requests it receives with a timestamp each; one or two hosts run
+/// on SQLite in a temp folder or on a fresh PostgreSQL database (<see cref="PostgresBenchDatabase"/>), over one tenants folder with
+/// <see cref="TenantCount"/> copies of acme-crm whose hook POSTs to the stub with <c>fetch</c>; the <see cref="LoadGenerator"/>
+/// POSTs ingest requests. Prints ingest req/s, ingest latency p50/p99/max, delivered events/s (first ingest → last delivery), CPU
+/// time and allocated bytes per event.
 /// </summary>
 internal static class HostThroughputReport
 {
@@ -20,26 +21,51 @@ internal static class HostThroughputReport
 
     public static int Run(string[] args)
     {
-        var events = args.Length > 1 && int.TryParse(args[1], CultureInfo.InvariantCulture, out var e) ? e : 5000;
-        var concurrency = args.Length > 2 && int.TryParse(args[2], CultureInfo.InvariantCulture, out var c) ? c : 16;
-        // Further `--WalletCrew:…=…` arguments go to the host, e.g. `--WalletCrew:Store:Synchronous=NORMAL`.
-        var extra = args.Skip(1).Where(a => a.StartsWith("--WalletCrew:", StringComparison.Ordinal)).ToArray();
-        return RunAsync(events, Math.Min(concurrency, LoadGenerator.PassCount), extra).GetAwaiter().GetResult();
+        var options = HostBenchOptions.Parse(args, out var error);
+        if (options is null)
+        {
+            Console.Error.WriteLine(error);
+            return 2;
+        }
+
+        return RunAsync(options with { Concurrency = Math.Min(options.Concurrency, LoadGenerator.PassCount) }).GetAwaiter().GetResult();
     }
 
-    private static async Task<int> RunAsync(int events, int concurrency, string[] extra)
+    private static async Task<int> RunAsync(HostBenchOptions options)
     {
         using var folders = new TenantFolders();
         var stubPort = LoopbackPorts.Free();
-        var hostUrl = new Uri($"http://127.0.0.1:{LoopbackPorts.Free()}");
         var tenants = Enumerable.Range(1, TenantCount).Select(i => $"bench-{i}").ToArray();
         var tenantsRoot = Path.Combine(folders.Root, "tenants");
         await WriteTenantsAsync(tenantsRoot, tenants, stubPort).ConfigureAwait(false);
 
-        var stub = new PartnerStub(events + 1000);
+        var stub = new PartnerStub(options.Events + 1000);
         var stubApp = stub.Build(stubPort);
         await stubApp.StartAsync().ConfigureAwait(false);
+        var database = options.Postgres ? await PostgresBenchDatabase.CreateAsync(options.PostgresServer).ConfigureAwait(false) : null;
+        try
+        {
+            var store = database is null ? "sqlite:" + Path.Combine(folders.Root, "wcp.db") : "postgres:" + database.ConnectionString;
+            var settings = Enumerable.Range(0, options.Hosts)
+                .Select(_ => new HostSettings { TenantsRoot = tenantsRoot, Urls = $"http://127.0.0.1:{LoopbackPorts.Free()}", Store = store, AllowLoopback = true })
+                .ToArray();
+            var storeText = database?.Description ?? "SQLite in a temp folder";
+            return await RunHostsAsync(options, settings, tenants, stub, storeText).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (database is not null)
+            {
+                await database.DisposeAsync().ConfigureAwait(false);
+            }
 
+            await stubApp.StopAsync().ConfigureAwait(false);
+            await stubApp.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<int> RunHostsAsync(HostBenchOptions options, HostSettings[] settings, string[] tenants, PartnerStub stub, string storeText)
+    {
         var hostArgs = new List<string>
         {
             "--WalletCrew:ApiKeys:0=" + Key,
@@ -49,20 +75,24 @@ internal static class HostThroughputReport
             "--Logging:LogLevel:Default=Warning",
         };
         hostArgs.AddRange(tenants.Select(t => $"--WalletCrew:Tenants:{t}:Secrets:PARTNER-API-SECRET=bench-secret"));
-        hostArgs.AddRange(extra);
+        hostArgs.AddRange(options.HostArguments);
         using var stop = new CancellationTokenSource();
-        var settings = new HostSettings { TenantsRoot = tenantsRoot, Urls = hostUrl.GetLeftPart(UriPartial.Authority), Store = "sqlite:" + Path.Combine(folders.Root, "wcp.db"), AllowLoopback = true };
-        var host = WalletCrewHost.RunAsync(settings, [.. hostArgs], stop.Token);
+        var hosts = settings.Select(s => WalletCrewHost.RunAsync(s, [.. hostArgs], stop.Token)).ToArray();
+        var urls = settings.Select(s => new Uri(s.Urls!)).ToArray();
 
-        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
         using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(60) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key);
         try
         {
-            await WarmUpAsync(http, hostUrl, host, stub, tenants).ConfigureAwait(false);
-            var measured = await LoadGenerator.MeasureAsync(http, hostUrl, stub, tenants, events, concurrency).ConfigureAwait(false);
-            var uptime = (await File.ReadAllTextAsync("/proc/loadavg").ConfigureAwait(false)).Split(' ')[..3];
-            Console.WriteLine($"load average at the end: {string.Join(' ', uptime)}; {Environment.ProcessorCount} CPUs; host in process on SQLite, {TenantCount} tenants, {LoadGenerator.PassCount} passes; host arguments: {(extra.Length == 0 ? "defaults (synchronous=FULL)" : string.Join(' ', extra))}");
+            await WarmUpAsync(http, urls, hosts, stub, tenants).ConfigureAwait(false);
+            var loadBefore = await LoadAverageAsync().ConfigureAwait(false);
+            var measured = await LoadGenerator.MeasureAsync(http, urls, stub, tenants, options.Events, options.Concurrency).ConfigureAwait(false);
+            var arguments = options.HostArguments.Length > 0 ? string.Join(' ', options.HostArguments) : options.Postgres ? "defaults" : "defaults (synchronous=FULL)";
+            Console.WriteLine(
+                $"{options.Configuration}{(options.Hosts > 1 ? " (a pass always enters through the same host)" : string.Empty)}; store: {storeText}; " +
+                $"load average at the start {loadBefore}, at the end {await LoadAverageAsync().ConfigureAwait(false)}; {Environment.ProcessorCount} CPUs; " +
+                $"hosts in process, {TenantCount} tenants, {LoadGenerator.PassCount} passes; host arguments: {arguments}");
             Console.WriteLine();
             Console.WriteLine(LoadGenerator.TableHeader);
             Console.WriteLine(measured);
@@ -73,15 +103,12 @@ internal static class HostThroughputReport
             await stop.CancelAsync().ConfigureAwait(false);
             try
             {
-                await host.WaitAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+                await Task.WhenAll(hosts).WaitAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is OperationCanceledException or TimeoutException)
             {
                 Console.Error.WriteLine("host stop: " + ex.Message);
             }
-
-            await stubApp.StopAsync().ConfigureAwait(false);
-            await stubApp.DisposeAsync().ConfigureAwait(false);
         }
     }
 
@@ -96,34 +123,37 @@ internal static class HostThroughputReport
         }
     }
 
-    // One install per tenant, retried until the tenants are loaded (404 before), then delivered.
-    private static async Task WarmUpAsync(HttpClient http, Uri hostUrl, Task host, PartnerStub stub, string[] tenants)
+    // One install per tenant through every host, retried until that host has loaded the tenants (404 before), then delivered.
+    private static async Task WarmUpAsync(HttpClient http, Uri[] urls, Task[] hosts, PartnerStub stub, string[] tenants)
     {
         var warmup = 0;
-        foreach (var tenant in tenants)
+        foreach (var url in urls)
         {
-            var started = Stopwatch.GetTimestamp();
-            while (true)
+            foreach (var tenant in tenants)
             {
-                if (host.IsCompleted)
+                var started = Stopwatch.GetTimestamp();
+                while (true)
                 {
-                    await host.ConfigureAwait(false);
-                    throw new InvalidOperationException("The host stopped during warm-up.");
-                }
+                    if (hosts.FirstOrDefault(h => h.IsCompleted) is { } stopped)
+                    {
+                        await stopped.ConfigureAwait(false);
+                        throw new InvalidOperationException("A host stopped during warm-up.");
+                    }
 
-                var (status, created) = await LoadGenerator.TryIngestAsync(http, hostUrl, tenant, "warmup", installed: true).ConfigureAwait(false);
-                if (status == HttpStatusCode.Accepted)
-                {
-                    warmup += created ? 1 : 0;
-                    break;
-                }
+                    var (status, created) = await LoadGenerator.TryIngestAsync(http, url, tenant, "warmup", installed: true).ConfigureAwait(false);
+                    if (status == HttpStatusCode.Accepted)
+                    {
+                        warmup += created ? 1 : 0;
+                        break;
+                    }
 
-                if (Stopwatch.GetElapsedTime(started) > TimeSpan.FromMinutes(3))
-                {
-                    throw new TimeoutException($"Tenant {tenant} did not accept an event within 3 minutes (last status {status}).");
-                }
+                    if (Stopwatch.GetElapsedTime(started) > TimeSpan.FromMinutes(3))
+                    {
+                        throw new TimeoutException($"Tenant {tenant} did not accept an event at {url} within 3 minutes (last status {status}).");
+                    }
 
-                await Task.Delay(100).ConfigureAwait(false);
+                    await Task.Delay(100).ConfigureAwait(false);
+                }
             }
         }
 
@@ -132,4 +162,7 @@ internal static class HostThroughputReport
             throw new TimeoutException($"The warm-up events were not delivered ({stub.Count} of {warmup}).");
         }
     }
+
+    private static async Task<string> LoadAverageAsync() =>
+        string.Join(' ', (await File.ReadAllTextAsync("/proc/loadavg").ConfigureAwait(false)).Split(' ')[..3]);
 }

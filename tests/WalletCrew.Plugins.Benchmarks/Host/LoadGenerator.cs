@@ -9,7 +9,7 @@ namespace WalletCrew.Plugins.Benchmarks.Host;
 /// <summary>
 /// The bounded load: <c>concurrency</c> senders POST <c>events</c> ingest requests over <see cref="PassCount"/> passes spread over
 /// the tenants, alternating install/uninstall per pass so each is a state transition, then wait for the stub to receive every
-/// event. Returns one Markdown row of the report's table.
+/// event. With several hosts a pass always goes to the same one (<see cref="HostOf"/>). Returns one Markdown row of the report's table.
 /// </summary>
 internal static class LoadGenerator
 {
@@ -24,7 +24,7 @@ internal static class LoadGenerator
 
     private static readonly TimeSpan IngestLimit = TimeSpan.FromMinutes(5);
 
-    public static async Task<string> MeasureAsync(HttpClient http, Uri host, PartnerStub stub, string[] tenants, int events, int concurrency)
+    public static async Task<string> MeasureAsync(HttpClient http, Uri[] hosts, PartnerStub stub, string[] tenants, int events, int concurrency)
     {
         // A pass is never in flight twice: a sender takes a pass from the queue, sends its next transition, puts it back.
         var passes = new ConcurrentQueue<(int Pass, int Next)>(Enumerable.Range(0, PassCount).Select(p => (p, 0)));
@@ -49,7 +49,7 @@ internal static class LoadGenerator
                 }
 
                 var began = Stopwatch.GetTimestamp();
-                var (status, isNew) = await TryIngestAsync(http, host, tenants[item.Pass % tenants.Length], $"P{item.Pass:D4}", installed: item.Next % 2 == 0).ConfigureAwait(false);
+                var (status, isNew) = await TryIngestAsync(http, HostOf(hosts, tenants.Length, item.Pass), tenants[item.Pass % tenants.Length], $"P{item.Pass:D4}", installed: item.Next % 2 == 0).ConfigureAwait(false);
                 latencies.Add(Stopwatch.GetElapsedTime(began).TotalMilliseconds);
                 passes.Enqueue((item.Pass, item.Next + 1));
                 if (status != HttpStatusCode.Accepted)
@@ -98,6 +98,12 @@ internal static class LoadGenerator
             return (null, false);
         }
     }
+
+    /// <summary>
+    /// Pass <c>p</c> belongs to tenant <c>p % tenants</c> and to host <c>(p / tenants) % hosts</c>: every host sees every tenant and
+    /// an equal share of the passes, and a pass's events all enter through one host, as behind a load balancer with affinity.
+    /// </summary>
+    public static Uri HostOf(Uri[] hosts, int tenantCount, int pass) => hosts[pass / tenantCount % hosts.Length];
 
     private static double Percentile(double[] sorted, double p) => sorted[Math.Max(0, (int)Math.Ceiling(p * sorted.Length) - 1)];
 }
