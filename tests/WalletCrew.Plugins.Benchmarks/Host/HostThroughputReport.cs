@@ -49,8 +49,7 @@ internal static class HostThroughputReport
             var settings = Enumerable.Range(0, options.Hosts)
                 .Select(_ => new HostSettings { TenantsRoot = tenantsRoot, Urls = $"http://127.0.0.1:{LoopbackPorts.Free()}", Store = store, AllowLoopback = true })
                 .ToArray();
-            var storeText = database?.Description ?? "SQLite in a temp folder";
-            return await RunHostsAsync(options, settings, tenants, stub, storeText).ConfigureAwait(false);
+            return await RunHostsAsync(options, settings, tenants, stub, database).ConfigureAwait(false);
         }
         finally
         {
@@ -64,8 +63,9 @@ internal static class HostThroughputReport
         }
     }
 
-    private static async Task<int> RunHostsAsync(HostBenchOptions options, HostSettings[] settings, string[] tenants, PartnerStub stub, string storeText)
+    private static async Task<int> RunHostsAsync(HostBenchOptions options, HostSettings[] settings, string[] tenants, PartnerStub stub, PostgresBenchDatabase? database)
     {
+        var activity = database is null ? null : await PostgresActivity.StartAsync(database).ConfigureAwait(false);
         var hostArgs = new List<string>
         {
             "--WalletCrew:ApiKeys:0=" + Key,
@@ -83,23 +83,20 @@ internal static class HostThroughputReport
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
         using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(60) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key);
+        using var sampling = new CancellationTokenSource();
+        var sampler = Task.CompletedTask;
+        string loadBefore, measured;
         try
         {
             await WarmUpAsync(http, urls, hosts, stub, tenants).ConfigureAwait(false);
-            var loadBefore = await LoadAverageAsync().ConfigureAwait(false);
-            var measured = await LoadGenerator.MeasureAsync(http, urls, stub, tenants, options.Events, options.Concurrency).ConfigureAwait(false);
-            var arguments = options.HostArguments.Length > 0 ? string.Join(' ', options.HostArguments) : options.Postgres ? "defaults" : "defaults (synchronous=FULL)";
-            Console.WriteLine(
-                $"{options.Configuration}{(options.Hosts > 1 ? " (a pass always enters through the same host)" : string.Empty)}; store: {storeText}; " +
-                $"load average at the start {loadBefore}, at the end {await LoadAverageAsync().ConfigureAwait(false)}; {Environment.ProcessorCount} CPUs; " +
-                $"hosts in process, {TenantCount} tenants, {LoadGenerator.PassCount} passes; host arguments: {arguments}");
-            Console.WriteLine();
-            Console.WriteLine(LoadGenerator.TableHeader);
-            Console.WriteLine(measured);
-            return 0;
+            loadBefore = await LoadAverageAsync().ConfigureAwait(false);
+            sampler = activity?.SampleAsync(sampling.Token) ?? Task.CompletedTask;
+            measured = await LoadGenerator.MeasureAsync(http, urls, stub, tenants, options.Events, options.Concurrency).ConfigureAwait(false);
         }
         finally
         {
+            await sampling.CancelAsync().ConfigureAwait(false);
+            await sampler.ConfigureAwait(false);
             await stop.CancelAsync().ConfigureAwait(false);
             try
             {
@@ -110,6 +107,22 @@ internal static class HostThroughputReport
                 Console.Error.WriteLine("host stop: " + ex.Message);
             }
         }
+
+        var arguments = options.HostArguments.Length > 0 ? string.Join(' ', options.HostArguments) : options.Postgres ? "defaults" : "defaults (synchronous=FULL)";
+        Console.WriteLine(
+            $"{options.Configuration}{(options.Hosts > 1 ? " (a pass always enters through the same host)" : string.Empty)}; " +
+            $"store: {database?.Description ?? "SQLite in a temp folder"}; load average at the start {loadBefore}, at the end " +
+            $"{await LoadAverageAsync().ConfigureAwait(false)}; {Environment.ProcessorCount} CPUs; hosts in process, {TenantCount} tenants, " +
+            $"{LoadGenerator.PassCount} passes; host arguments: {arguments}");
+        if (activity is not null)
+        {
+            Console.WriteLine(await activity.FinishAsync(options.Events).ConfigureAwait(false));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine(LoadGenerator.TableHeader);
+        Console.WriteLine(measured);
+        return 0;
     }
 
     private static async Task WriteTenantsAsync(string tenantsRoot, string[] tenants, int stubPort)
