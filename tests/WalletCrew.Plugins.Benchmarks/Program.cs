@@ -4,8 +4,9 @@ using WalletCrew.Plugins.Benchmarks.Memory;
 using WalletCrew.Plugins.Benchmarks.Reload;
 using WalletCrew.Plugins.Benchmarks.Startup;
 
-// `-- memory [count] [--precompiled]`, `-- reload [saves]`, `-- cache [count]` and `-- host [events] [concurrency]` are plain programs
-// (RSS is process-wide; a reload spans threads and the file system; the host is a server); anything else goes to BenchmarkDotNet.
+// `-- memory [count] [--precompiled]`, `-- reload [saves]`, `-- cache [count]` and `-- host [events] [concurrency] [--store sqlite|postgres]
+// [--hosts 1|2]` are plain programs (RSS is process-wide; a reload spans threads and the file system; the host is a server); anything
+// else goes to BenchmarkDotNet.
 switch (args.FirstOrDefault())
 {
     case "memory":

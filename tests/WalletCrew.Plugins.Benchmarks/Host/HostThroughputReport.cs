@@ -1,62 +1,71 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
-using System.Text;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using WalletCrew.Plugins.Benchmarks.Support;
 using WalletCrew.Plugins.Host;
 
 namespace WalletCrew.Plugins.Benchmarks.Host;
 
 /// <summary>
-/// <c>-- host [events] [concurrency]</c>: the host end to end, in process. A partner stub (Kestrel on 127.0.0.1) counts the
-/// requests it receives with a timestamp each; the host runs on SQLite in a temp folder with <see cref="TenantCount"/> copies of
-/// acme-crm whose hook POSTs to the stub with <c>fetch</c>; a bounded load generator (HttpClient, <c>concurrency</c> senders)
-/// POSTs ingest requests, alternating install/uninstall per pass so each is a state transition. Prints ingest req/s, ingest
-/// latency p50/p99/max, delivered events/s (first ingest → last delivery), CPU time and allocated bytes per event.
+/// <c>-- host [events] [concurrency] [--store sqlite|postgres] [--hosts 1|2] [--postgres "…"]</c>: the host end to end, in process.
+/// A <see cref="PartnerStub"/> (Kestrel on 127.0.0.1) counts the requests it receives with a timestamp each; one or two hosts run
+/// on SQLite in a temp folder or on a fresh PostgreSQL database (<see cref="PostgresBenchDatabase"/>), over one tenants folder with
+/// <see cref="TenantCount"/> copies of acme-crm whose hook POSTs to the stub with <c>fetch</c>; the <see cref="LoadGenerator"/>
+/// POSTs ingest requests. Prints ingest req/s, ingest latency p50/p99/max, delivered events/s (first ingest → last delivery), CPU
+/// time and allocated bytes per event.
 /// </summary>
 internal static class HostThroughputReport
 {
     private const int TenantCount = 4;
-    private const int PassCount = 200;
     private const string Key = "bench-key-0123456789abcdef";
-    private static readonly TimeSpan IngestLimit = TimeSpan.FromMinutes(5);
-    private static readonly TimeSpan DeliveryLimit = TimeSpan.FromMinutes(3);
 
     public static int Run(string[] args)
     {
-        var events = args.Length > 1 && int.TryParse(args[1], CultureInfo.InvariantCulture, out var e) ? e : 5000;
-        var concurrency = args.Length > 2 && int.TryParse(args[2], CultureInfo.InvariantCulture, out var c) ? c : 16;
-        // Further `--WalletCrew:…=…` arguments go to the host, e.g. `--WalletCrew:Store:Synchronous=NORMAL`.
-        var extra = args.Skip(1).Where(a => a.StartsWith("--WalletCrew:", StringComparison.Ordinal)).ToArray();
-        return RunAsync(events, Math.Min(concurrency, PassCount), extra).GetAwaiter().GetResult();
-    }
-
-    private static async Task<int> RunAsync(int events, int concurrency, string[] extra)
-    {
-        using var folders = new TenantFolders();
-        var stubPort = FreePort();
-        var hostUrl = $"http://127.0.0.1:{FreePort()}";
-        var tenants = Enumerable.Range(1, TenantCount).Select(i => $"bench-{i}").ToArray();
-        var tenantsRoot = Path.Combine(folders.Root, "tenants");
-        foreach (var tenant in tenants)
+        var options = HostBenchOptions.Parse(args, out var error);
+        if (options is null)
         {
-            var script = Path.Combine(tenantsRoot, tenant, "server", "script", "passInstallation.csx");
-            Directory.CreateDirectory(Path.GetDirectoryName(script)!);
-            var source = await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.SampleTenants, "acme-crm", "server", "script", "passInstallation.csx")).ConfigureAwait(false);
-            await File.WriteAllTextAsync(script, source.Replace("https://partner.example", $"http://127.0.0.1:{stubPort}", StringComparison.Ordinal)).ConfigureAwait(false);
+            Console.Error.WriteLine(error);
+            return 2;
         }
 
-        var stub = new PartnerStub(events + 1000);
+        return RunAsync(options with { Concurrency = Math.Min(options.Concurrency, LoadGenerator.PassCount) }).GetAwaiter().GetResult();
+    }
+
+    private static async Task<int> RunAsync(HostBenchOptions options)
+    {
+        using var folders = new TenantFolders();
+        var stubPort = LoopbackPorts.Free();
+        var tenants = Enumerable.Range(1, TenantCount).Select(i => $"bench-{i}").ToArray();
+        var tenantsRoot = Path.Combine(folders.Root, "tenants");
+        await WriteTenantsAsync(tenantsRoot, tenants, stubPort).ConfigureAwait(false);
+
+        var stub = new PartnerStub(options.Events + 1000);
         var stubApp = stub.Build(stubPort);
         await stubApp.StartAsync().ConfigureAwait(false);
+        var database = options.Postgres ? await PostgresBenchDatabase.CreateAsync(options.PostgresServer).ConfigureAwait(false) : null;
+        try
+        {
+            var store = database is null ? "sqlite:" + Path.Combine(folders.Root, "wcp.db") : "postgres:" + database.ConnectionString;
+            var settings = Enumerable.Range(0, options.Hosts)
+                .Select(_ => new HostSettings { TenantsRoot = tenantsRoot, Urls = $"http://127.0.0.1:{LoopbackPorts.Free()}", Store = store, AllowLoopback = true })
+                .ToArray();
+            return await RunHostsAsync(options, settings, tenants, stub, database).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (database is not null)
+            {
+                await database.DisposeAsync().ConfigureAwait(false);
+            }
 
+            await stubApp.StopAsync().ConfigureAwait(false);
+            await stubApp.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<int> RunHostsAsync(HostBenchOptions options, HostSettings[] settings, string[] tenants, PartnerStub stub, PostgresBenchDatabase? database)
+    {
+        var activity = database is null ? null : await PostgresActivity.StartAsync(database).ConfigureAwait(false);
         var hostArgs = new List<string>
         {
             "--WalletCrew:ApiKeys:0=" + Key,
@@ -66,30 +75,85 @@ internal static class HostThroughputReport
             "--Logging:LogLevel:Default=Warning",
         };
         hostArgs.AddRange(tenants.Select(t => $"--WalletCrew:Tenants:{t}:Secrets:PARTNER-API-SECRET=bench-secret"));
-        hostArgs.AddRange(extra);
+        hostArgs.AddRange(options.HostArguments);
         using var stop = new CancellationTokenSource();
-        var settings = new HostSettings { TenantsRoot = tenantsRoot, Urls = hostUrl, Store = "sqlite:" + Path.Combine(folders.Root, "wcp.db"), AllowLoopback = true };
-        var host = WalletCrewHost.RunAsync(settings, [.. hostArgs], stop.Token);
+        var hosts = settings.Select(s => WalletCrewHost.RunAsync(s, [.. hostArgs], stop.Token)).ToArray();
+        var urls = settings.Select(s => new Uri(s.Urls!)).ToArray();
 
-        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
-        using var http = new HttpClient(handler) { BaseAddress = new Uri(hostUrl), Timeout = TimeSpan.FromSeconds(60) };
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
+        using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(60) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key);
+        using var sampling = new CancellationTokenSource();
+        var sampler = Task.CompletedTask;
+        string loadBefore, measured;
         try
         {
-            // Warm-up: one install per tenant, retried until the tenants are loaded (404 before), then delivered.
-            var warmup = 0;
+            await WarmUpAsync(http, urls, hosts, stub, tenants).ConfigureAwait(false);
+            loadBefore = await LoadAverageAsync().ConfigureAwait(false);
+            sampler = activity?.SampleAsync(sampling.Token) ?? Task.CompletedTask;
+            measured = await LoadGenerator.MeasureAsync(http, urls, stub, tenants, options.Events, options.Concurrency).ConfigureAwait(false);
+        }
+        finally
+        {
+            await sampling.CancelAsync().ConfigureAwait(false);
+            await sampler.ConfigureAwait(false);
+            await stop.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await Task.WhenAll(hosts).WaitAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or TimeoutException)
+            {
+                Console.Error.WriteLine("host stop: " + ex.Message);
+            }
+        }
+
+        var arguments = options.HostArguments.Length > 0 ? string.Join(' ', options.HostArguments) : options.Postgres ? "defaults" : "defaults (synchronous=FULL)";
+        Console.WriteLine(
+            $"{options.Configuration}{(options.Hosts > 1 ? " (a pass always enters through the same host)" : string.Empty)}; " +
+            $"store: {database?.Description ?? "SQLite in a temp folder"}; load average at the start {loadBefore}, at the end " +
+            $"{await LoadAverageAsync().ConfigureAwait(false)}; {Environment.ProcessorCount} CPUs; hosts in process, {TenantCount} tenants, " +
+            $"{LoadGenerator.PassCount} passes; host arguments: {arguments}");
+        if (activity is not null)
+        {
+            Console.WriteLine(await activity.FinishAsync(options.Events).ConfigureAwait(false));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine(LoadGenerator.TableHeader);
+        Console.WriteLine(measured);
+        return 0;
+    }
+
+    private static async Task WriteTenantsAsync(string tenantsRoot, string[] tenants, int stubPort)
+    {
+        var source = await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.SampleTenants, "acme-crm", "server", "script", "passInstallation.csx")).ConfigureAwait(false);
+        foreach (var tenant in tenants)
+        {
+            var script = Path.Combine(tenantsRoot, tenant, "server", "script", "passInstallation.csx");
+            Directory.CreateDirectory(Path.GetDirectoryName(script)!);
+            await File.WriteAllTextAsync(script, source.Replace("https://partner.example", $"http://127.0.0.1:{stubPort}", StringComparison.Ordinal)).ConfigureAwait(false);
+        }
+    }
+
+    // One install per tenant through every host, retried until that host has loaded the tenants (404 before), then delivered.
+    private static async Task WarmUpAsync(HttpClient http, Uri[] urls, Task[] hosts, PartnerStub stub, string[] tenants)
+    {
+        var warmup = 0;
+        foreach (var url in urls)
+        {
             foreach (var tenant in tenants)
             {
                 var started = Stopwatch.GetTimestamp();
                 while (true)
                 {
-                    if (host.IsCompleted)
+                    if (hosts.FirstOrDefault(h => h.IsCompleted) is { } stopped)
                     {
-                        await host.ConfigureAwait(false);
-                        throw new InvalidOperationException("The host stopped during warm-up.");
+                        await stopped.ConfigureAwait(false);
+                        throw new InvalidOperationException("A host stopped during warm-up.");
                     }
 
-                    var (status, created) = await TryIngestAsync(http, tenant, "warmup", installed: true).ConfigureAwait(false);
+                    var (status, created) = await LoadGenerator.TryIngestAsync(http, url, tenant, "warmup", installed: true).ConfigureAwait(false);
                     if (status == HttpStatusCode.Accepted)
                     {
                         warmup += created ? 1 : 0;
@@ -98,170 +162,20 @@ internal static class HostThroughputReport
 
                     if (Stopwatch.GetElapsedTime(started) > TimeSpan.FromMinutes(3))
                     {
-                        throw new TimeoutException($"Tenant {tenant} did not accept an event within 3 minutes (last status {status}).");
+                        throw new TimeoutException($"Tenant {tenant} did not accept an event at {url} within 3 minutes (last status {status}).");
                     }
 
                     await Task.Delay(100).ConfigureAwait(false);
                 }
             }
-
-            if (!await stub.WaitForAsync(warmup, DeliveryLimit).ConfigureAwait(false))
-            {
-                throw new TimeoutException($"The warm-up events were not delivered ({stub.Count} of {warmup}).");
-            }
-
-            var measured = await MeasureAsync(http, stub, tenants, events, concurrency).ConfigureAwait(false);
-            var uptime = (await File.ReadAllTextAsync("/proc/loadavg").ConfigureAwait(false)).Split(' ')[..3];
-            Console.WriteLine($"load average at the end: {string.Join(' ', uptime)}; {Environment.ProcessorCount} CPUs; host in process on SQLite, {TenantCount} tenants, {PassCount} passes; host arguments: {(extra.Length == 0 ? "defaults (synchronous=FULL)" : string.Join(' ', extra))}");
-            Console.WriteLine();
-            Console.WriteLine("| events | concurrency | ingest req/s | ingest p50 (ms) | ingest p99 (ms) | ingest max (ms) | delivered events/s | end to end (s) | CPU per event (µs) | allocated per event (KB) |");
-            Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-            Console.WriteLine(measured);
-            return 0;
         }
-        finally
-        {
-            await stop.CancelAsync().ConfigureAwait(false);
-            try
-            {
-                await host.WaitAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or TimeoutException)
-            {
-                Console.Error.WriteLine("host stop: " + ex.Message);
-            }
 
-            await stubApp.StopAsync().ConfigureAwait(false);
-            await stubApp.DisposeAsync().ConfigureAwait(false);
+        if (!await stub.WaitForAsync(warmup, LoadGenerator.DeliveryLimit).ConfigureAwait(false))
+        {
+            throw new TimeoutException($"The warm-up events were not delivered ({stub.Count} of {warmup}).");
         }
     }
 
-    private static async Task<string> MeasureAsync(HttpClient http, PartnerStub stub, string[] tenants, int events, int concurrency)
-    {
-        // A pass is never in flight twice: a sender takes a pass from the queue, sends its next transition, puts it back.
-        var passes = new ConcurrentQueue<(int Pass, int Next)>(Enumerable.Range(0, PassCount).Select(p => (p, 0)));
-        var latencies = new ConcurrentBag<double>();
-        var sent = 0;
-        var created = 0;
-        var failures = 0;
-        using var limit = new CancellationTokenSource(IngestLimit);
-        var deliveredBefore = stub.Count;
-        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-        var allocatedBefore = GC.GetTotalAllocatedBytes();
-        var start = Stopwatch.GetTimestamp();
-
-        async Task SenderAsync()
-        {
-            while (!limit.IsCancellationRequested && Interlocked.Increment(ref sent) <= events)
-            {
-                (int Pass, int Next) item;
-                while (!passes.TryDequeue(out item))
-                {
-                    await Task.Yield();
-                }
-
-                var began = Stopwatch.GetTimestamp();
-                var (status, isNew) = await TryIngestAsync(http, tenants[item.Pass % tenants.Length], $"P{item.Pass:D4}", installed: item.Next % 2 == 0).ConfigureAwait(false);
-                latencies.Add(Stopwatch.GetElapsedTime(began).TotalMilliseconds);
-                passes.Enqueue((item.Pass, item.Next + 1));
-                if (status != HttpStatusCode.Accepted)
-                {
-                    Interlocked.Increment(ref failures);
-                }
-                else if (isNew)
-                {
-                    Interlocked.Increment(ref created);
-                }
-            }
-        }
-
-        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(SenderAsync))).ConfigureAwait(false);
-        var ingestSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        var delivered = await stub.WaitForAsync(deliveredBefore + created, DeliveryLimit).ConfigureAwait(false);
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
-        var allocated = GC.GetTotalAllocatedBytes() - allocatedBefore;
-        var lastDelivery = stub.LastTimestamp;
-        var endToEnd = Stopwatch.GetElapsedTime(start, lastDelivery).TotalSeconds;
-        if (failures > 0 || !delivered || limit.IsCancellationRequested)
-        {
-            Console.Error.WriteLine($"warning: {failures} ingest failures; delivered {stub.Count - deliveredBefore} of {created}; ingest time limit hit: {limit.IsCancellationRequested}");
-        }
-
-        var sorted = latencies.Order().ToArray();
-        var requests = sorted.Length;
-        return string.Create(
-            CultureInfo.InvariantCulture,
-            $"| {created:N0} | {concurrency} | {requests / ingestSeconds:N0} | {Percentile(sorted, 0.50):0.0} | {Percentile(sorted, 0.99):0.0} | {sorted[^1]:0.0} | {(stub.Count - deliveredBefore) / endToEnd:N0} | {endToEnd:0.00} | {cpu.TotalMicroseconds / created:N0} | {allocated / 1024.0 / created:N1} |");
-    }
-
-    private static async Task<(HttpStatusCode? Status, bool Created)> TryIngestAsync(HttpClient http, string tenant, string pass, bool installed)
-    {
-        var body = $$$"""{"device":"apple","installed":{{{(installed ? "true" : "false")}}},"passType":"loyalty","identifiers":{"customerId":"C-{{{pass}}}"}}""";
-        try
-        {
-            using var content = new StringContent(body, Encoding.UTF8, "application/json");
-            using var response = await http.PostAsync(new Uri($"/api/tenants/{tenant}/passes/{pass}/installations", UriKind.Relative), content).ConfigureAwait(false);
-            var text = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
-            return (response.StatusCode, text.Contains("\"created\":true", StringComparison.Ordinal));
-        }
-        catch (HttpRequestException)
-        {
-            return (null, false);
-        }
-    }
-
-    private static double Percentile(double[] sorted, double p) => sorted[Math.Max(0, (int)Math.Ceiling(p * sorted.Length) - 1)];
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    /// <summary>The partner: answers 200 to every POST and keeps a count and the time of the last request.</summary>
-    private sealed class PartnerStub(int capacity)
-    {
-        private readonly long[] timestamps = new long[capacity];
-        private int count;
-
-        public int Count => Volatile.Read(ref count);
-
-        public long LastTimestamp => timestamps.Take(Math.Min(Count, timestamps.Length)).DefaultIfEmpty(Stopwatch.GetTimestamp()).Max();
-
-        public WebApplication Build(int port)
-        {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-            var app = builder.Build();
-            app.MapPost("/wallet/installation", () =>
-            {
-                var index = Interlocked.Increment(ref count) - 1;
-                if (index < timestamps.Length)
-                {
-                    timestamps[index] = Stopwatch.GetTimestamp();
-                }
-
-                return Results.Ok();
-            });
-            return app;
-        }
-
-        public async Task<bool> WaitForAsync(int expected, TimeSpan patience)
-        {
-            var started = Stopwatch.GetTimestamp();
-            while (Count < expected)
-            {
-                if (Stopwatch.GetElapsedTime(started) > patience)
-                {
-                    return false;
-                }
-
-                await Task.Delay(5).ConfigureAwait(false);
-            }
-
-            return true;
-        }
-    }
+    private static async Task<string> LoadAverageAsync() =>
+        string.Join(' ', (await File.ReadAllTextAsync("/proc/loadavg").ConfigureAwait(false)).Split(' ')[..3]);
 }

@@ -1,0 +1,82 @@
+using System.Globalization;
+
+namespace WalletCrew.Plugins.Benchmarks.Host;
+
+/// <summary>
+/// The arguments of <c>-- host [events] [concurrency] [--store sqlite|postgres] [--hosts 1|2] [--postgres "&lt;connection string&gt;"]
+/// [--WalletCrew:…=…]</c>; every <c>--WalletCrew:…</c> argument goes to the host(s) unchanged.
+/// </summary>
+internal sealed record HostBenchOptions(int Events, int Concurrency, bool Postgres, int Hosts, string? PostgresServer, string[] HostArguments)
+{
+    public const string Usage =
+        "usage: host [events] [concurrency] [--store sqlite|postgres] [--hosts 1|2] [--postgres \"<Npgsql connection string>\"] [--WalletCrew:<key>=<value>]...";
+
+    /// <summary>Reads <paramref name="args"/> (the first is the mode, <c>host</c>); on a bad argument returns null and says why in <paramref name="error"/>.</summary>
+    public static HostBenchOptions? Parse(string[] args, out string error)
+    {
+        var positional = new List<int>();
+        string store = "sqlite", hosts = "1";
+        string? server = null;
+        var extra = new List<string>();
+        for (var i = 1; i < args.Length; i++)
+        {
+            var arg = args[i];
+            if (arg.StartsWith("--WalletCrew:", StringComparison.Ordinal))
+            {
+                extra.Add(arg);
+            }
+            else if (arg is "--store" or "--hosts" or "--postgres")
+            {
+                if (i + 1 >= args.Length)
+                {
+                    error = $"{arg} needs a value. {Usage}";
+                    return null;
+                }
+
+                var value = args[++i];
+                if (arg == "--store")
+                {
+                    store = value;
+                }
+                else if (arg == "--hosts")
+                {
+                    hosts = value;
+                }
+                else
+                {
+                    server = value;
+                }
+            }
+            else if (int.TryParse(arg, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0 && positional.Count < 2)
+            {
+                positional.Add(number);
+            }
+            else
+            {
+                error = $"'{arg}' is not understood (events and concurrency are positive whole numbers). {Usage}";
+                return null;
+            }
+        }
+
+        error = (store, hosts) switch
+        {
+            (not ("sqlite" or "postgres"), _) => $"--store is '{store}'; use sqlite (the default) or postgres.",
+            (_, not ("1" or "2")) => $"--hosts is '{hosts}'; use 1 (the default) or 2.",
+            ("sqlite", "2") => "--hosts 2 needs a database both hosts share; add --store postgres.",
+            ("sqlite", _) when server is not null => "--postgres is only read with --store postgres; add --store postgres or drop --postgres.",
+            _ => string.Empty,
+        };
+        return error.Length > 0
+            ? null
+            : new HostBenchOptions(
+                positional.Count > 0 ? positional[0] : 5000,
+                positional.Count > 1 ? positional[1] : 16,
+                store == "postgres",
+                hosts == "2" ? 2 : 1,
+                server,
+                [.. extra]);
+    }
+
+    /// <summary>Gets a short name of the configuration for the summary line, such as <c>PostgreSQL, 2 hosts</c>.</summary>
+    public string Configuration => (Postgres ? "PostgreSQL" : "SQLite") + (Hosts == 1 ? ", 1 host" : $", {Hosts} hosts");
+}

@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace WalletCrew.Plugins.Benchmarks.Host;
+
+/// <summary>The partner: answers 200 to every POST and keeps a count and the time of each request (up to its capacity).</summary>
+internal sealed class PartnerStub(int capacity)
+{
+    private readonly long[] timestamps = new long[capacity];
+    private int count;
+
+    public int Count => Volatile.Read(ref count);
+
+    public long LastTimestamp => timestamps.Take(Math.Min(Count, timestamps.Length)).DefaultIfEmpty(Stopwatch.GetTimestamp()).Max();
+
+    public WebApplication Build(int port)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        var app = builder.Build();
+        app.MapPost("/wallet/installation", () =>
+        {
+            var index = Interlocked.Increment(ref count) - 1;
+            if (index < timestamps.Length)
+            {
+                timestamps[index] = Stopwatch.GetTimestamp();
+            }
+
+            return Results.Ok();
+        });
+        return app;
+    }
+
+    public async Task<bool> WaitForAsync(int expected, TimeSpan patience)
+    {
+        var started = Stopwatch.GetTimestamp();
+        while (Count < expected)
+        {
+            if (Stopwatch.GetElapsedTime(started) > patience)
+            {
+                return false;
+            }
+
+            await Task.Delay(5).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+}
