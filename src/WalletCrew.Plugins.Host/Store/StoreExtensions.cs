@@ -23,8 +23,10 @@ internal static class StoreExtensions
         }
         else if (store.StartsWith("postgres:", StringComparison.Ordinal))
         {
-            var dataSource = PostgresDataSources.Create(store["postgres:".Length..]);
-            services.TryAddSingleton(dataSource);
+            // Checked now, so a bad setting stops the start with its message; built by the container, which disposes it
+            // (closing the pooled connections) when the host stops.
+            var settingsOfPostgres = PostgresDataSources.Parse(store["postgres:".Length..]);
+            services.TryAddSingleton(_ => PostgresDataSources.Build(settingsOfPostgres));
             services.TryAddSingleton<IEventStore>(sp => new PostgresEventStore(sp.GetRequiredService<NpgsqlDataSource>()));
         }
         else

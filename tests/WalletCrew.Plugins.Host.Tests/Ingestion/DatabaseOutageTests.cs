@@ -3,7 +3,7 @@ using WalletCrew.Plugins.Host.Tests.Support;
 
 namespace WalletCrew.Plugins.Host.Tests.Ingestion;
 
-/// <summary>While the PostgreSQL database is unreachable the host answers 503 (nothing stored, retry); when it is back, the host serves and delivers again without a restart.</summary>
+/// <summary>The host's PostgreSQL connections: while the database is unreachable the host answers 503 (nothing stored, retry); when it is back, the host serves and delivers again without a restart.</summary>
 public sealed class DatabaseOutageTests
 {
     [Fact]
@@ -26,5 +26,21 @@ public sealed class DatabaseOutageTests
         after["created"]!.GetValue<bool>().Should().BeTrue("the refused request stored nothing");
         await HostHarness.WaitUntilAsync(async () => (await host.DeliveredAsync("acme")).Count == 2, TimeSpan.FromSeconds(30), "the event accepted after the outage was delivered");
         (await host.DeliveredAsync("acme")).Select(d => d.PassId).Should().Equal("P1", "P2");
+    }
+
+    [Fact]
+    public async Task AStoppedHostClosesItsDatabaseConnections()
+    {
+        await using var database = await PostgresDatabase.CreateAsync();
+        using var root = new TenantsRoot().WriteScript("acme", Scripts.RecordingHook);
+        var host = await HostHarness.StartAsync(root, new Dictionary<string, string?> { ["WalletCrew:Tenants:acme:Secrets:MODE"] = "ok" }, store: database.Store);
+        await host.IngestAsync("acme", "P1");
+        await HostHarness.WaitUntilAsync(async () => (await host.DeliveredAsync("acme")).Count == 1, TimeSpan.FromSeconds(30), "the event was delivered");
+        var whileRunning = await database.CountSessionsAsync();
+
+        await host.DisposeAsync();
+
+        whileRunning.Should().BeGreaterThan(0, "the running host holds pooled connections (control)");
+        await HostHarness.WaitUntilAsync(async () => await database.CountSessionsAsync() == 0, TimeSpan.FromSeconds(10), "the stopped host's connections were closed");
     }
 }

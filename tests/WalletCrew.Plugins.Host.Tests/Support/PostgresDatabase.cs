@@ -62,6 +62,15 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         }
     }
 
+    /// <summary>Counts the sessions connected to this database now.</summary>
+    public async Task<long> CountSessionsAsync()
+    {
+        await using var connection = new NpgsqlConnection(_server);
+        await connection.OpenAsync();
+        await using var count = new NpgsqlCommand($"SELECT COUNT(*) FROM pg_stat_activity WHERE datname = '{_name}';", connection);
+        return (long)(await count.ExecuteScalarAsync())!;
+    }
+
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
