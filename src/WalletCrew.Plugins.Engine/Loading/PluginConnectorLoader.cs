@@ -24,6 +24,13 @@ internal sealed class PluginConnectorLoader(FetchClient fetch, ConnectorEngineOp
     // The abstractions and the logging abstractions they expose; everything else the plugin brings stays private.
     private static readonly Type[] SharedTypes = [typeof(IPassUpdater), typeof(ILogger)];
 
+    private static readonly Lazy<string> PrivateWovenRoot = new(() =>
+    {
+        var folder = Directory.CreateTempSubdirectory("wcp-woven-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(folder);
+        return folder;
+    });
+
     public ConnectorVersion Load(string tenantId, string tenantDirectory, string pluginFolder)
     {
         var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(pluginFolder));
@@ -103,8 +110,25 @@ internal sealed class PluginConnectorLoader(FetchClient fetch, ConnectorEngineOp
             path, loadContext, loader.Dispose, context, collector.PassUpdaters, collector.CustomerProviders, collector.Diagnostics, scope.Log);
     }
 
-    // Woven copies live beside the compile cache (or in the temp folder when the cache is off), named by content.
-    private string WovenRoot() => Path.Combine(options.CompileCacheDirectory ?? Path.Combine(Path.GetTempPath(), "wcp"), "woven-plugins");
+    // Woven copies live beside the compile cache, named by content; with the cache off, in a folder of this process's own
+    // (created owner-only), never in a shared temp path where another user could plant a "woven" copy to be loaded.
+    private string WovenRoot() => options.CompileCacheDirectory is { } cache ? Path.Combine(cache, "woven-plugins") : PrivateWovenRoot.Value;
+
+    private static void TryDelete(string folder)
+    {
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is harmless.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // Same.
+        }
+    }
 
     /// <summary>Runs the plugin's registration on a fresh async flow within the wall-time limit; false when it timed out.</summary>
     private bool RunRegistration(string path, Type[] types, ConnectorContext context, RegistrationCollector collector, InvocationScope scope)

@@ -123,6 +123,24 @@ public sealed class PluginLimitTests
         tenant.Diagnostics.Should().ContainSingle().Which.ToString().Should().Contain("ExecutionLimitExceededException").And.Contain("(limit: LoadTimeout)");
     }
 
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void WithTheCacheOffWovenCopiesGoToAnOwnerOnlyFolderOfTheProcess()
+    {
+        using var harness = new EngineHarness("acme");
+        PluginCompiler.CompileInto(harness.Folder, "Spinner", Spinner("Spin.Step();"));
+
+        using var tenant = harness.Load();
+
+        tenant.Diagnostics.Should().BeEmpty();
+        var folders = Directory.GetDirectories(Path.GetTempPath(), "wcp-woven-*")
+            .Where(f => Directory.GetDirectories(f).Length > 0)
+            .ToList();
+        folders.Should().NotBeEmpty("the engine without a compile cache weaves into a temp folder of its own");
+        folders.Select(File.GetUnixFileMode).Should().Contain(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute,
+            "no other user may plant a woven copy there");
+    }
+
     private static async Task<long> CountAsync(TenantConnectors tenant)
     {
         var probe = await tenant.FillAsync("probe", TestEvents.Fill(), CancellationToken.None);
