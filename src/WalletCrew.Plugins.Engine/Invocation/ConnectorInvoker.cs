@@ -39,16 +39,19 @@ internal sealed class ConnectorInvoker(ConnectorEngineOptions options, Func<Invo
 
         var status = InvocationStatus.Succeeded;
         var errors = new List<string>();
+        System.Net.Http.Headers.RetryConditionHeaderValue? retryAfter = null;
         try
         {
             for (var i = 0; i < updaters.Count; i++)
             {
                 var call = new PendingCall(e.Installed ? updaters[i].Installed : updaters[i].Uninstalled, e, linked.Token, updaters[i].RunsInline);
-                var (outcome, error) = await RunAsync(call, budget, limits, timeout, cancellationToken).ConfigureAwait(false);
+                var (outcome, error, askedWait) = await RunAsync(call, budget, limits, timeout, cancellationToken).ConfigureAwait(false);
                 if (outcome == InvocationStatus.Succeeded)
                 {
                     continue;
                 }
+
+                retryAfter = Longer(retryAfter, askedWait);
 
                 status = status == InvocationStatus.TimedOut ? status : outcome;
                 errors.Add(error!);
@@ -64,7 +67,10 @@ internal sealed class ConnectorInvoker(ConnectorEngineOptions options, Func<Invo
             Interlocked.Decrement(ref _running);
         }
 
-        return new InvocationResult(status, scope.Log, errors.Count == 0 ? null : scope.Redact(string.Join(Environment.NewLine, errors)), null);
+        return new InvocationResult(status, scope.Log, errors.Count == 0 ? null : scope.Redact(string.Join(Environment.NewLine, errors)), null)
+        {
+            RetryAfter = retryAfter,
+        };
     }
 
     public async Task<InvocationResult> FillAsync(BoundCustomerProvider provider, FillRequest request, CancellationToken cancellationToken)
@@ -86,7 +92,7 @@ internal sealed class ConnectorInvoker(ConnectorEngineOptions options, Func<Invo
 
             var call = new PendingFill(provider.Fill, request, linked.Token, provider.RunsInline);
             provider = null!;
-            var (outcome, error) = await RunAsync(call, budget, limits, timeout, cancellationToken).ConfigureAwait(false);
+            var (outcome, error, _) = await RunAsync(call, budget, limits, timeout, cancellationToken).ConfigureAwait(false);
             return new InvocationResult(outcome, scope.Log, error is null ? null : scope.Redact(error), outcome == InvocationStatus.Succeeded ? call.Result : null);
         }
         finally
@@ -113,7 +119,20 @@ internal sealed class ConnectorInvoker(ConnectorEngineOptions options, Func<Invo
         return false;
     }
 
-    private async Task<(InvocationStatus Status, string? Error)> RunAsync(IPendingCall call, ExecutionBudget budget, InvocationLimits limits, CancellationTokenSource timeout, CancellationToken cancellationToken)
+    // Several hooks failing with Retry-After: the one asking for the longest wait (compared at the current time) wins.
+    private System.Net.Http.Headers.RetryConditionHeaderValue? Longer(
+        System.Net.Http.Headers.RetryConditionHeaderValue? current, System.Net.Http.Headers.RetryConditionHeaderValue? candidate)
+    {
+        if (current is null || candidate is null)
+        {
+            return current ?? candidate;
+        }
+
+        var now = options.TimeProvider.GetUtcNow();
+        return PartnerRetryAfter.WaitFrom(candidate, now) > PartnerRetryAfter.WaitFrom(current, now) ? candidate : current;
+    }
+
+    private async Task<(InvocationStatus Status, string? Error, System.Net.Http.Headers.RetryConditionHeaderValue? RetryAfter)> RunAsync(IPendingCall call, ExecutionBudget budget, InvocationLimits limits, CancellationTokenSource timeout, CancellationToken cancellationToken)
     {
         try
         {
@@ -121,11 +140,11 @@ internal sealed class ConnectorInvoker(ConnectorEngineOptions options, Func<Invo
             // checkpoints (plugins) goes through Task.Run, so one that blocks before its first await cannot block the caller.
             var running = call.RunsInline ? call.RunAsync() : Task.Run(call.RunAsync, CancellationToken.None);
             await running.WaitAsync(timeout.Token).ConfigureAwait(false);
-            return (InvocationStatus.Succeeded, null);
+            return (InvocationStatus.Succeeded, null, null);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            return (InvocationStatus.TimedOut, LimitMessages.TimedOut(limits.InvocationTimeout));
+            return (InvocationStatus.TimedOut, LimitMessages.TimedOut(limits.InvocationTimeout), null);
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested && exception is not OutOfMemoryException)
         {
@@ -133,9 +152,9 @@ internal sealed class ConnectorInvoker(ConnectorEngineOptions options, Func<Invo
             // the first breach names the line that caused it (a later checkpoint, e.g. in a catch block, only repeats it).
             return budget.Breach switch
             {
-                { Setting: LimitMessages.InvocationTimeoutSetting } => (InvocationStatus.TimedOut, LimitMessages.TimedOut(limits.InvocationTimeout)),
-                { } breach => (InvocationStatus.Failed, ExceptionDescriber.Describe(breach)),
-                null => (InvocationStatus.Failed, ExceptionDescriber.Describe(exception)),
+                { Setting: LimitMessages.InvocationTimeoutSetting } => (InvocationStatus.TimedOut, LimitMessages.TimedOut(limits.InvocationTimeout), null),
+                { } breach => (InvocationStatus.Failed, ExceptionDescriber.Describe(breach), null),
+                null => (InvocationStatus.Failed, ExceptionDescriber.Describe(exception), PartnerRetryAfter.From(exception)),
             };
         }
         finally

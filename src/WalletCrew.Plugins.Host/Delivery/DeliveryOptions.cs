@@ -16,6 +16,11 @@ internal sealed class DeliveryOptions
     [Range(0.0, 0.5)]
     public double JitterRatio { get; set; } = 0.2;
 
+    /// <summary>Gets or sets the longest wait taken from a partner's <c>Retry-After</c> (on a 429 or 503 that failed the hook).</summary>
+    /// <value>The default is 1 hour. A partner asking for less than the ladder's next wait gets the ladder's.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>Gets or sets how many deliveries run at once in this host.</summary>
     /// <value>The default is 16.</value>
     [Range(1, 1024)]

@@ -235,10 +235,23 @@ internal sealed partial class DeliveryWorker : BackgroundService
             case HookStatus.NotRegistered:
                 return (DeliveryStatus.Skipped, null, "skipped");
             default:
+                // The ladder decides whether to retry; a partner's Retry-After (clamped) can only make the wait longer.
                 var wait = _ladder.Next(e.Failures + 1);
-                return wait is { } delay ? (DeliveryStatus.Pending, now + delay, "retry") : (DeliveryStatus.Dead, null, "dead");
+                if (wait is { } delay && AskedWait(outcome.RetryAfter, now) is { } asked)
+                {
+                    wait = TimeSpan.FromTicks(Math.Max(delay.Ticks, Math.Min(asked.Ticks, _options.MaxRetryAfter.Ticks)));
+                }
+
+                return wait is { } next ? (DeliveryStatus.Pending, now + next, "retry") : (DeliveryStatus.Dead, null, "dead");
         }
     }
+
+    private static TimeSpan? AskedWait(System.Net.Http.Headers.RetryConditionHeaderValue? retryAfter, DateTimeOffset now) => retryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } when date > now => date - now,
+        _ => null,
+    };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Delivery worker {Owner} started")]
     private partial void LogStarted(string owner);

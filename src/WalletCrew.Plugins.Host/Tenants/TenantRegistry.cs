@@ -61,7 +61,7 @@ internal sealed partial class TenantRegistry : ITenantRuntime, IHostedService, I
         }
 
         var result = await tenant.InvokePassUpdatersAsync(e, cancellationToken).ConfigureAwait(false);
-        return new HookOutcome(Map(result.Status), result.Error, result.Log);
+        return new HookOutcome(Map(result.Status), result.Error, result.Log, RetryAfter: result.RetryAfter);
     }
 
     public async Task<HookOutcome> FillAsync(string tenantId, string providerName, FillRequest request, CancellationToken cancellationToken)
