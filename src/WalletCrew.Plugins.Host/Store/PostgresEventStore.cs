@@ -31,7 +31,7 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventSt
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
-        var outcome = await new PostgresIngest(connection).RunAsync(command, cancellationToken).ConfigureAwait(false);
+        var outcome = await new PostgresIngest(connection, tx).RunAsync(command, cancellationToken).ConfigureAwait(false);
         if (outcome.Created)
         {
             await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -42,41 +42,39 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventSt
 
     public async Task<IReadOnlyList<StoredEvent>> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var tx = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
-        await LockAsync(connection, tx, PostgresSchema.ClaimLock, cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand(PostgresSchema.Claim, connection, tx);
-        command.Add("owner", request.Owner).Add("until", ToMs(request.Now + request.LeaseDuration)).Add("now", ToMs(request.Now))
-            .Add("excluded", request.ExcludedTenants.ToArray()).Add("perTenant", (long)request.MaxPerTenant).Add("max", (long)request.MaxEvents);
-        var claimed = await ReadEventsAsync(command, cancellationToken).ConfigureAwait(false);
-        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        // One round trip: a batch is one implicit transaction, so the advisory lock holds until the lease is written.
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(Statement("SELECT pg_advisory_xact_lock(@k)", ("k", PostgresSchema.ClaimLock)));
+        batch.BatchCommands.Add(Statement(PostgresSchema.Claim,
+            ("owner", request.Owner), ("until", ToMs(request.Now + request.LeaseDuration)), ("now", ToMs(request.Now)),
+            ("excluded", request.ExcludedTenants.ToArray()), ("perTenant", (long)request.MaxPerTenant), ("max", (long)request.MaxEvents)));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        var claimed = new List<StoredEvent>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            claimed.Add(ReadEvent(reader));
+        }
+
         return claimed;
     }
 
     public async Task<bool> CompleteAsync(DeliveryOutcome o, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        // One round trip: the status and the tenant log entry in one implicit transaction.
         var failed = o.CountsAsAttempt && o.Status is DeliveryStatus.Pending or DeliveryStatus.Dead;
-        bool changed;
-        await using (var command = new NpgsqlCommand(PostgresSchema.Complete, connection, tx))
-        {
-            command.Add("s", o.Status.ToName()).Add("inc", o.CountsAsAttempt ? 1 : 0).Add("finc", failed ? 1 : 0)
-                .Add("next", o.RetryAt is { } next ? ToMs(next) : null).Add("err", o.Error)
-                .Add("done", o.Status == DeliveryStatus.Pending ? null : ToMs(o.At)).Add("e", o.EventId).Add("owner", o.Owner);
-            changed = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
-        }
-
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(Statement(PostgresSchema.Complete,
+            ("s", o.Status.ToName()), ("inc", o.CountsAsAttempt ? 1 : 0), ("finc", failed ? 1 : 0),
+            ("next", o.RetryAt is { } next ? ToMs(next) : null), ("err", o.Error),
+            ("done", o.Status == DeliveryStatus.Pending ? null : ToMs(o.At)), ("e", o.EventId), ("owner", o.Owner)));
         if (o.Log is not null)
         {
-            await using var log = LogCommand(o.Log);
-            log.Connection = connection;
-            log.Transaction = tx;
-            await log.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            batch.BatchCommands.Add(LogStatement(o.Log));
         }
 
-        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return changed;
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return batch.BatchCommands[0].RecordsAffected == 1;
     }
 
     public async Task ReleaseAsync(string owner, IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken)
@@ -126,10 +124,9 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventSt
 
     public async Task AppendLogAsync(TenantLogRecord record, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = LogCommand(record);
-        command.Connection = connection;
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(LogStatement(record));
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<TenantLogRecord>> ReadLogAsync(string tenantId, int limit, CancellationToken cancellationToken)
@@ -150,14 +147,8 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventSt
     {
         // One round trip, one implicit transaction.
         await using var batch = dataSource.CreateBatch();
-        foreach (var sql in new[] { PostgresSchema.PruneEvents, PostgresSchema.PruneLogs })
-        {
-            var command = new NpgsqlBatchCommand(sql);
-            command.Parameters.AddWithValue("before", ToMs(before));
-            command.Parameters.AddWithValue("n", (long)batchSize);
-            batch.BatchCommands.Add(command);
-        }
-
+        batch.BatchCommands.Add(Statement(PostgresSchema.PruneEvents, ("before", ToMs(before)), ("n", (long)batchSize)));
+        batch.BatchCommands.Add(Statement(PostgresSchema.PruneLogs, ("before", ToMs(before)), ("n", (long)batchSize)));
         await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return new PruneResult(batch.BatchCommands[0].RecordsAffected, batch.BatchCommands[1].RecordsAffected);
     }
@@ -175,10 +166,21 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventSt
         return stats;
     }
 
-    private static NpgsqlCommand LogCommand(TenantLogRecord record) => new NpgsqlCommand(PostgresSchema.InsertLog)
-        .Add("t", record.TenantId).Add("at", ToMs(record.At)).Add("k", record.Kind).Add("e", record.EventId).Add("a", record.Attempt)
-        .Add("s", record.Status).Add("d", record.DurationMs).Add("err", record.Error)
-        .Add("entries", JsonSerializer.Serialize(record.Entries, StoreJson.Options));
+    private static NpgsqlBatchCommand LogStatement(TenantLogRecord record) => Statement(PostgresSchema.InsertLog,
+        ("t", record.TenantId), ("at", ToMs(record.At)), ("k", record.Kind), ("e", record.EventId), ("a", record.Attempt),
+        ("s", record.Status), ("d", record.DurationMs), ("err", record.Error),
+        ("entries", JsonSerializer.Serialize(record.Entries, StoreJson.Options)));
+
+    private static NpgsqlBatchCommand Statement(string sql, params (string Name, object? Value)[] parameters)
+    {
+        var statement = new NpgsqlBatchCommand(sql.TrimEnd().TrimEnd(';'));
+        foreach (var (name, value) in parameters)
+        {
+            statement.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return statement;
+    }
 
     // A transaction-scoped advisory lock: released by the commit or rollback, or by the server when the connection dies.
     private static async Task LockAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long key, CancellationToken cancellationToken)

@@ -7,9 +7,8 @@ namespace WalletCrew.Plugins.Host.Store;
 /// <summary>The ingest transaction's statements on SQLite, inside a transaction that already holds the write lock.</summary>
 internal sealed class SqliteIngest(SqliteConnection connection) : IngestTransaction
 {
-    protected override Task LockPassAsync(IngestCommand command, CancellationToken cancellationToken) => Task.CompletedTask;
-
-    protected override async Task<CurrentRegistration?> ReadRegistrationAsync(IngestCommand c, CancellationToken cancellationToken)
+    // BEGIN IMMEDIATE already holds the database's write lock: reading is all there is to do.
+    protected override async Task<CurrentRegistration?> LockPassAndReadRegistrationAsync(IngestCommand c, CancellationToken cancellationToken)
     {
         await using var current = Command("""
             SELECT generation, unregistered_at, install_event_id, uninstall_event_id FROM registrations
@@ -21,7 +20,15 @@ internal sealed class SqliteIngest(SqliteConnection connection) : IngestTransact
             : null;
     }
 
-    protected override async Task InsertRegistrationAsync(IngestCommand c, long generation, CancellationToken cancellationToken)
+    protected override async Task<(int Active, int Total)> WriteTransitionAsync(IngestCommand c, long generation, CancellationToken cancellationToken)
+    {
+        await (c.Installed ? InsertRegistrationAsync(c, generation, cancellationToken) : CloseRegistrationAsync(c, generation, cancellationToken)).ConfigureAwait(false);
+        var counts = await CountAsync(c, cancellationToken).ConfigureAwait(false);
+        await InsertEventAsync(c, counts.Active, counts.Total, cancellationToken).ConfigureAwait(false);
+        return counts;
+    }
+
+    private async Task InsertRegistrationAsync(IngestCommand c, long generation, CancellationToken cancellationToken)
     {
         await using var insert = Command("""
             INSERT INTO registrations(tenant_id, pass_id, device, device_id, generation, registered_at, install_event_id)
@@ -31,7 +38,7 @@ internal sealed class SqliteIngest(SqliteConnection connection) : IngestTransact
         await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    protected override async Task CloseRegistrationAsync(IngestCommand c, long generation, CancellationToken cancellationToken)
+    private async Task CloseRegistrationAsync(IngestCommand c, long generation, CancellationToken cancellationToken)
     {
         await using var update = Command("""
             UPDATE registrations SET unregistered_at = $at, uninstall_event_id = $e
@@ -52,7 +59,7 @@ internal sealed class SqliteIngest(SqliteConnection connection) : IngestTransact
         return (reader.GetInt32(0), reader.GetInt32(1));
     }
 
-    protected override async Task InsertEventAsync(IngestCommand c, int activeCount, int totalCount, CancellationToken cancellationToken)
+    private async Task InsertEventAsync(IngestCommand c, int activeCount, int totalCount, CancellationToken cancellationToken)
     {
         long seq;
         await using (var sequence = Command("""
