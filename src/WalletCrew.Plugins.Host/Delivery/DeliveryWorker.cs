@@ -24,7 +24,7 @@ internal sealed partial class DeliveryWorker : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<DeliveryWorker> _logger;
     private readonly HostMetrics _metrics;
-    private readonly RetryLadder _ladder;
+    private readonly DeliveryDecision _decision;
     private readonly CancellationTokenSource _hardStop = new();
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Task> _inFlight = new(StringComparer.Ordinal);
@@ -41,7 +41,7 @@ internal sealed partial class DeliveryWorker : BackgroundService
         _time = time;
         _logger = logger;
         _metrics = metrics;
-        _ladder = new RetryLadder(_options.EffectiveRetrySchedule, _options.JitterRatio, Random.Shared);
+        _decision = new DeliveryDecision(new RetryLadder(_options.EffectiveRetrySchedule, _options.JitterRatio, Random.Shared), _options.MaxRetryAfter);
         Owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
     }
 
@@ -217,7 +217,7 @@ internal sealed partial class DeliveryWorker : BackgroundService
         var elapsed = Stopwatch.GetElapsedTime(started);
         _metrics.Invocation("hook", e.TenantId, elapsed);
         var now = _time.GetUtcNow();
-        var (status, retryAt, label) = Decide(e, outcome, now);
+        var (status, retryAt, label) = _decision.Decide(e.Failures, outcome, now);
         var log = new TenantLogRecord(e.TenantId, now, "delivery", e.EventId, attempt, label, (long)elapsed.TotalMilliseconds, outcome.Error,
             [.. outcome.Log.Select(l => new TenantLogLine(l.Level.ToString(), l.Message))]);
         await _store.CompleteAsync(new DeliveryOutcome(e.EventId, Owner, status, now, retryAt, outcome.Error, true, log), CancellationToken.None).ConfigureAwait(false);
@@ -225,33 +225,6 @@ internal sealed partial class DeliveryWorker : BackgroundService
         activity?.SetTag("wcp.outcome", label);
         LogDelivered(e.EventId, e.TenantId, e.PassId, attempt, label, elapsed.TotalMilliseconds, outcome.Error);
     }
-
-    private (DeliveryStatus Status, DateTimeOffset? RetryAt, string Label) Decide(StoredEvent e, HookOutcome outcome, DateTimeOffset now)
-    {
-        switch (outcome.Status)
-        {
-            case HookStatus.Succeeded:
-                return (DeliveryStatus.Delivered, null, "delivered");
-            case HookStatus.NotRegistered:
-                return (DeliveryStatus.Skipped, null, "skipped");
-            default:
-                // The ladder decides whether to retry; a partner's Retry-After (clamped) can only make the wait longer.
-                var wait = _ladder.Next(e.Failures + 1);
-                if (wait is { } delay && AskedWait(outcome.RetryAfter, now) is { } asked)
-                {
-                    wait = TimeSpan.FromTicks(Math.Max(delay.Ticks, Math.Min(asked.Ticks, _options.MaxRetryAfter.Ticks)));
-                }
-
-                return wait is { } next ? (DeliveryStatus.Pending, now + next, "retry") : (DeliveryStatus.Dead, null, "dead");
-        }
-    }
-
-    private static TimeSpan? AskedWait(System.Net.Http.Headers.RetryConditionHeaderValue? retryAfter, DateTimeOffset now) => retryAfter switch
-    {
-        { Delta: { } delta } => delta,
-        { Date: { } date } when date > now => date - now,
-        _ => null,
-    };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Delivery worker {Owner} started")]
     private partial void LogStarted(string owner);

@@ -1,0 +1,38 @@
+using System.Net.Http.Headers;
+using WalletCrew.Plugins.Host.Store;
+using WalletCrew.Plugins.Host.Tenants;
+
+namespace WalletCrew.Plugins.Host.Delivery;
+
+/// <summary>
+/// Turns a hook's outcome into the event's next state: delivered, skipped, a retry on the ladder (lengthened, never
+/// shortened, by a partner's <c>Retry-After</c> up to <c>MaxRetryAfter</c>), or dead once the ladder is used up.
+/// </summary>
+internal sealed class DeliveryDecision(RetryLadder ladder, TimeSpan maxRetryAfter)
+{
+    public (DeliveryStatus Status, DateTimeOffset? RetryAt, string Label) Decide(int failuresBefore, HookOutcome outcome, DateTimeOffset now)
+    {
+        switch (outcome.Status)
+        {
+            case HookStatus.Succeeded:
+                return (DeliveryStatus.Delivered, null, "delivered");
+            case HookStatus.NotRegistered:
+                return (DeliveryStatus.Skipped, null, "skipped");
+            default:
+                var wait = ladder.Next(failuresBefore + 1);
+                if (wait is { } delay && AskedWait(outcome.RetryAfter, now) is { } asked)
+                {
+                    wait = TimeSpan.FromTicks(Math.Max(delay.Ticks, Math.Min(asked.Ticks, maxRetryAfter.Ticks)));
+                }
+
+                return wait is { } next ? (DeliveryStatus.Pending, now + next, "retry") : (DeliveryStatus.Dead, null, "dead");
+        }
+    }
+
+    private static TimeSpan? AskedWait(RetryConditionHeaderValue? retryAfter, DateTimeOffset now) => retryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } when date > now => date - now,
+        _ => null,
+    };
+}
