@@ -17,6 +17,10 @@ switch (args.FirstOrDefault())
         return CacheStartupReport.Run(args);
     case "host":
         return HostThroughputReport.Run(args);
+    case "host-serve":
+        return HostProcess.Serve(args);
+    case "trace-summary":
+        return TraceSummary.Run(args);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -9,7 +9,14 @@ namespace WalletCrew.Plugins.Benchmarks.Host;
 internal sealed record HostBenchOptions(int Events, int Concurrency, bool Postgres, int Hosts, string? PostgresServer, string[] HostArguments)
 {
     public const string Usage =
-        "usage: host [events] [concurrency] [--store sqlite|postgres] [--hosts 1|2] [--postgres \"<Npgsql connection string>\"] [--WalletCrew:<key>=<value>]...";
+        "usage: host [events] [concurrency] [--store sqlite|postgres] [--hosts 1|2] [--postgres \"<Npgsql connection string>\"] " +
+        "[--host-process [--attach-wait <seconds>]] [--WalletCrew:<key>=<value>]...";
+
+    /// <summary>Gets a value indicating whether each host runs in a child process of its own (<see cref="HostProcess"/>).</summary>
+    public bool HostProcess { get; init; }
+
+    /// <summary>Gets how long to wait, with the host processes' PIDs printed, before and after measuring, for a profiler to attach and stop.</summary>
+    public int AttachWaitSeconds { get; init; }
 
     /// <summary>Reads <paramref name="args"/> (the first is the mode, <c>host</c>); on a bad argument returns null and says why in <paramref name="error"/>.</summary>
     public static HostBenchOptions? Parse(string[] args, out string error)
@@ -17,6 +24,8 @@ internal sealed record HostBenchOptions(int Events, int Concurrency, bool Postgr
         var positional = new List<int>();
         string store = "sqlite", hosts = "1";
         string? server = null;
+        var hostProcess = false;
+        var attachWait = 0;
         var extra = new List<string>();
         for (var i = 1; i < args.Length; i++)
         {
@@ -24,6 +33,14 @@ internal sealed record HostBenchOptions(int Events, int Concurrency, bool Postgr
             if (arg.StartsWith("--WalletCrew:", StringComparison.Ordinal))
             {
                 extra.Add(arg);
+            }
+            else if (arg == "--host-process")
+            {
+                hostProcess = true;
+            }
+            else if (arg == "--attach-wait" && i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out attachWait))
+            {
+                i++;
             }
             else if (arg is "--store" or "--hosts" or "--postgres")
             {
@@ -64,6 +81,7 @@ internal sealed record HostBenchOptions(int Events, int Concurrency, bool Postgr
             (_, not ("1" or "2")) => $"--hosts is '{hosts}'; use 1 (the default) or 2.",
             ("sqlite", "2") => "--hosts 2 needs a database both hosts share; add --store postgres.",
             ("sqlite", _) when server is not null => "--postgres is only read with --store postgres; add --store postgres or drop --postgres.",
+            _ when attachWait > 0 && !hostProcess => "--attach-wait is only read with --host-process; add --host-process.",
             _ => string.Empty,
         };
         return error.Length > 0
@@ -74,7 +92,7 @@ internal sealed record HostBenchOptions(int Events, int Concurrency, bool Postgr
                 store == "postgres",
                 hosts == "2" ? 2 : 1,
                 server,
-                [.. extra]);
+                [.. extra]) { HostProcess = hostProcess, AttachWaitSeconds = attachWait };
     }
 
     /// <summary>Gets a short name of the configuration for the summary line, such as <c>PostgreSQL, 2 hosts</c>.</summary>
