@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace WalletCrew.Plugins.Engine.Fetch;
@@ -21,35 +22,48 @@ internal static class ResponseReader
             throw FetchErrors.ResponseBodyTooLarge(method, url, maxBodyBytes, declared, declared: true);
         }
 
-        var body = await ReadBodyAsync(response.Content, method, url, maxBodyBytes, cancellationToken).ConfigureAwait(false);
-        return new FetchResponse((int)response.StatusCode, response.ReasonPhrase ?? "", headers, Decode(body, response.Content.Headers.ContentType?.CharSet));
+        var body = await ReadTextAsync(response.Content, method, url, maxBodyBytes, cancellationToken).ConfigureAwait(false);
+        return new FetchResponse((int)response.StatusCode, response.ReasonPhrase ?? "", headers, body);
     }
 
-    private static async Task<ArraySegment<byte>> ReadBodyAsync(HttpContent content, string method, string url, int limit, CancellationToken cancellationToken)
+    // The bytes go to a pooled buffer (sized from Content-Length when given) and only the decoded text is kept: most
+    // partner answers are a few hundred bytes, and a fresh 16 KB array per call was the largest allocation of a delivery.
+    private static async Task<string> ReadTextAsync(HttpContent content, string method, string url, int limit, CancellationToken cancellationToken)
     {
         var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using var _ = stream.ConfigureAwait(false);
-        var buffer = new byte[Math.Min(limit + 1, 16 * 1024)];
-        var total = 0;
-        while (true)
+        var initial = content.Headers.ContentLength is long declared ? declared + 1 : 16 * 1024;
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(limit + 1L, Math.Max(initial, 256)));
+        try
         {
-            if (total == buffer.Length)
+            var total = 0;
+            while (true)
             {
-                Array.Resize(ref buffer, (int)Math.Min((long)limit + 1, buffer.Length * 2L));
-            }
+                if (total == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)limit + 1, buffer.Length * 2L));
+                    buffer.AsSpan(0, total).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
 
-            // Never ask for more than one byte past the limit: that byte proves the breach, and nothing more is read.
-            var read = await stream.ReadAsync(buffer.AsMemory(total, Math.Min(buffer.Length, limit + 1) - total), cancellationToken).ConfigureAwait(false);
-            if (read == 0)
-            {
-                return new ArraySegment<byte>(buffer, 0, total);
-            }
+                // Never ask for more than one byte past the limit: that byte proves the breach, and nothing more is read.
+                var read = await stream.ReadAsync(buffer.AsMemory(total, Math.Min(buffer.Length, limit + 1) - total), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return Decode(new ArraySegment<byte>(buffer, 0, total), content.Headers.ContentType?.CharSet);
+                }
 
-            total += read;
-            if (total > limit)
-            {
-                throw FetchErrors.ResponseBodyTooLarge(method, url, limit, total, declared: false);
+                total += read;
+                if (total > limit)
+                {
+                    throw FetchErrors.ResponseBodyTooLarge(method, url, limit, total, declared: false);
+                }
             }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
