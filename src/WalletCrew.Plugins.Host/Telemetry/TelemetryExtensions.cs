@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -8,7 +9,7 @@ using OpenTelemetry.Trace;
 namespace WalletCrew.Plugins.Host.Telemetry;
 
 /// <summary>
-/// Registers OpenTelemetry: traces (HTTP in, ingest, delivery, the hooks' outbound calls) and metrics. An OTLP exporter
+/// Registers OpenTelemetry: traces (HTTP in, ingest, delivery, the hooks' outbound calls, PostgreSQL statements) and metrics. An OTLP exporter
 /// is added only when an endpoint is configured (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c> or <c>WalletCrew:Telemetry:OtlpEndpoint</c>).
 /// </summary>
 internal static class TelemetryExtensions
@@ -20,8 +21,9 @@ internal static class TelemetryExtensions
         var endpoint = configuration["WalletCrew:Telemetry:OtlpEndpoint"] ?? configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
         var builder = services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(configuration["OTEL_SERVICE_NAME"] ?? "wcp"))
-            .WithTracing(t => t.AddSource(HostTelemetry.Name).AddAspNetCoreInstrumentation(o => o.Filter = c => c.Request.Path != "/health").AddHttpClientInstrumentation())
-            .WithMetrics(m => m.AddMeter(HostTelemetry.Name).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation());
+            .WithTracing(t => t.AddSource(HostTelemetry.Name).AddAspNetCoreInstrumentation(o => o.Filter = c => c.Request.Path != "/health")
+                .AddHttpClientInstrumentation().AddNpgsql())
+            .WithMetrics(m => m.AddMeter(HostTelemetry.Name).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddNpgsqlInstrumentation());
         if (!string.IsNullOrWhiteSpace(endpoint))
         {
             builder.UseOtlpExporter(OpenTelemetry.Exporter.OtlpExportProtocol.Grpc, new Uri(endpoint));
