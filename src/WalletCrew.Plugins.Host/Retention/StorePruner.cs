@@ -26,7 +26,6 @@ internal sealed partial class StorePruner(IEventStore store, IOptions<RetentionO
             try
             {
                 await PruneAsync(settings, stoppingToken).ConfigureAwait(false);
-                await Task.Delay(settings.Interval, time, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -35,14 +34,15 @@ internal sealed partial class StorePruner(IEventStore store, IOptions<RetentionO
             catch (Exception exception)
             {
                 LogPruneFailed(exception);
-                try
-                {
-                    await Task.Delay(settings.Interval, time, stoppingToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
+            }
+
+            try
+            {
+                await Task.Delay(settings.Interval, time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
             }
         }
     }

@@ -25,8 +25,8 @@ internal static class StoreExtensions
         {
             // Checked now, so a bad setting stops the start with its message; built by the container, which disposes it
             // (closing the pooled connections) when the host stops.
-            var settingsOfPostgres = PostgresDataSources.Parse(store["postgres:".Length..]);
-            services.TryAddSingleton(_ => PostgresDataSources.Build(settingsOfPostgres));
+            var postgres = PostgresDataSources.Parse(store["postgres:".Length..]);
+            services.TryAddSingleton(_ => PostgresDataSources.Build(postgres));
             services.TryAddSingleton<IEventStore>(sp => new PostgresEventStore(sp.GetRequiredService<NpgsqlDataSource>()));
         }
         else
