@@ -44,6 +44,11 @@ internal static class Problems
         title: "The event store is unavailable",
         detail: "Nothing was stored; retry the request.");
 
+    public static ProblemHttpResult StoreNotReady() => TypedResults.Problem(
+        statusCode: StatusCodes.Status503ServiceUnavailable,
+        title: "The event store is unavailable",
+        detail: "This host cannot reach its event store; ingest answers 503 until it can.");
+
     public static ProblemHttpResult Timeout(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status504GatewayTimeout, title: "The connector timed out", detail: detail);
 

@@ -9,6 +9,9 @@ internal interface IEventStore
     /// <summary>Creates or upgrades the schema.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);
 
+    /// <summary>Runs the cheapest round trip the store has; throws when the store cannot be reached (readiness).</summary>
+    Task PingAsync(CancellationToken cancellationToken);
+
     /// <summary>Records an installation change in one transaction: registration, counts, per-pass sequence and event.</summary>
     Task<IngestOutcome> IngestAsync(IngestCommand command, CancellationToken cancellationToken);
 

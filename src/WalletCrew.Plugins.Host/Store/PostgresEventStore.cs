@@ -27,6 +27,12 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventSt
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task PingAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT 1");
+        await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task<IngestOutcome> IngestAsync(IngestCommand command, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);

@@ -35,6 +35,12 @@ internal sealed class SqliteEventStore(SqliteStoreOptions options) : IEventStore
         await version.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task PingAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, "SELECT 1;", cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task<IngestOutcome> IngestAsync(IngestCommand command, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);

@@ -17,12 +17,20 @@ public sealed class DatabaseOutageTests
 
         await database.SetReachableAsync(false);
         var during = await host.IngestAsync("acme", "P2");
+        using var anonymous = new HttpClient { BaseAddress = host.BaseAddress };
+        using var notReady = await anonymous.GetAsync("health/ready");
+        using var alive = await anonymous.GetAsync("health");
         await database.SetReachableAsync(true);
+        await HostHarness.WaitUntilAsync(async () => (await anonymous.GetAsync("health/ready")).StatusCode == HttpStatusCode.OK,
+            TimeSpan.FromSeconds(10), "the host reported ready again");
         var after = await HostHarness.IngestUntilAcceptedAsync(host, "acme", "P2");
 
         before.Status.Should().Be(HttpStatusCode.Accepted);
         during.Status.Should().Be(HttpStatusCode.ServiceUnavailable);
         during.Body["detail"]!.GetValue<string>().Should().Be("Nothing was stored; retry the request.");
+        notReady.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable, "readiness follows the store, without a key");
+        (await notReady.Content.ReadAsStringAsync()).Should().Contain("cannot reach its event store").And.NotContain("Npgsql");
+        alive.StatusCode.Should().Be(HttpStatusCode.OK, "liveness does not depend on the store");
         after["created"]!.GetValue<bool>().Should().BeTrue("the refused request stored nothing");
         await HostHarness.WaitUntilAsync(async () => (await host.DeliveredAsync("acme")).Count == 2, TimeSpan.FromSeconds(30), "the event accepted after the outage was delivered");
         (await host.DeliveredAsync("acme")).Select(d => d.PassId).Should().Equal("P1", "P2");

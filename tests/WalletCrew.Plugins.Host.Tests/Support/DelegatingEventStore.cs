@@ -7,6 +7,8 @@ internal abstract class DelegatingEventStore(IEventStore inner) : IEventStore
 {
     public virtual Task InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
 
+    public virtual Task PingAsync(CancellationToken cancellationToken) => inner.PingAsync(cancellationToken);
+
     public virtual Task<IngestOutcome> IngestAsync(IngestCommand command, CancellationToken cancellationToken) => inner.IngestAsync(command, cancellationToken);
 
     public virtual Task<IReadOnlyList<StoredEvent>> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken) => inner.ClaimAsync(request, cancellationToken);
