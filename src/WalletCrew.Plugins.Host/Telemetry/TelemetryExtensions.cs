@@ -21,7 +21,7 @@ internal static class TelemetryExtensions
         var endpoint = configuration["WalletCrew:Telemetry:OtlpEndpoint"] ?? configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
         var builder = services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(configuration["OTEL_SERVICE_NAME"] ?? "wcp"))
-            .WithTracing(t => t.AddSource(HostTelemetry.Name).AddAspNetCoreInstrumentation(o => o.Filter = c => c.Request.Path != "/health")
+            .WithTracing(t => t.AddSource(HostTelemetry.Name).AddAspNetCoreInstrumentation(o => o.Filter = c => !c.Request.Path.StartsWithSegments("/health"))
                 .AddHttpClientInstrumentation().AddNpgsql())
             .WithMetrics(m => m.AddMeter(HostTelemetry.Name).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddNpgsqlInstrumentation());
         if (!string.IsNullOrWhiteSpace(endpoint))
