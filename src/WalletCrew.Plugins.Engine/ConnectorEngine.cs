@@ -75,4 +75,5 @@ public sealed class ConnectorEngine : IDisposable
     }
 
     // Kept apart so the compiler's types load only when a script is really compiled.
-    private ScriptCompiler CreateCompiler() => new(_options.AdditionalReferences, _options.Policy ?? Policy.ApiPolicy.Default, _options.Checkpoints);}
+    private ScriptCompiler CreateCompiler() => new(_options.AdditionalReferences, _options.Policy ?? Policy.ApiPolicy.Default, _options.Checkpoints);
+}
