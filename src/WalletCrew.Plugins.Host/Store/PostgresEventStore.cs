@@ -56,13 +56,7 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventSt
             ("excluded", request.ExcludedTenants.ToArray()), ("perTenant", (long)request.MaxPerTenant), ("max", (long)request.MaxEvents)));
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-        var claimed = new List<StoredEvent>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            claimed.Add(ReadEvent(reader));
-        }
-
-        return claimed;
+        return await ReadAllAsync(reader, ReadEvent, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<bool> CompleteAsync(DeliveryOutcome o, CancellationToken cancellationToken)
@@ -95,7 +89,7 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventSt
     {
         await using var command = dataSource.CreateCommand("SELECT * FROM wcp_events WHERE event_id = @e;");
         command.Add("e", eventId);
-        return (await ReadEventsAsync(command, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+        return (await ReadAllAsync(command, ReadEvent, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
     }
 
     public async Task<IReadOnlyList<StoredEvent>> ListAsync(DeliveryQuery query, CancellationToken cancellationToken)
@@ -106,7 +100,7 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventSt
             ORDER BY received_at DESC, seq DESC LIMIT @limit;
             """);
         command.Add("t", query.TenantId).Add("s", query.Status?.ToName()).Add("p", query.PassId).Add("limit", (long)query.Limit);
-        return await ReadEventsAsync(command, cancellationToken).ConfigureAwait(false);
+        return await ReadAllAsync(command, ReadEvent, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<ReplayResult> ReplayAsync(string eventId, DateTimeOffset now, CancellationToken cancellationToken)
@@ -139,14 +133,7 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventSt
     {
         await using var command = dataSource.CreateCommand("SELECT * FROM wcp_tenant_logs WHERE tenant_id = @t ORDER BY id DESC LIMIT @limit;");
         command.Add("t", tenantId).Add("limit", (long)limit);
-        var records = new List<TenantLogRecord>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            records.Add(ReadLog(reader));
-        }
-
-        return records;
+        return await ReadAllAsync(command, ReadLog, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<PruneResult> PruneAsync(DateTimeOffset before, int batchSize, CancellationToken cancellationToken)
@@ -196,15 +183,4 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventSt
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
-    {
-        var events = new List<StoredEvent>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            events.Add(ReadEvent(reader));
-        }
-
-        return events;
-    }
 }

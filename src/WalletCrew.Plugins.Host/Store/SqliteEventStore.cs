@@ -61,7 +61,7 @@ internal sealed class SqliteEventStore(SqliteStoreOptions options) : IEventStore
         command.CommandText = SqliteSchema.Claim;
         command.Add("$owner", request.Owner).Add("$until", ToMs(request.Now + request.LeaseDuration)).Add("$now", ToMs(request.Now))
             .Add("$excluded", JsonSerializer.Serialize(request.ExcludedTenants)).Add("$perTenant", request.MaxPerTenant).Add("$max", request.MaxEvents);
-        return await ReadEventsAsync(command, cancellationToken).ConfigureAwait(false);
+        return await ReadAllAsync(command, ReadEvent, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<bool> CompleteAsync(DeliveryOutcome o, CancellationToken cancellationToken)
@@ -107,7 +107,7 @@ internal sealed class SqliteEventStore(SqliteStoreOptions options) : IEventStore
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT * FROM events WHERE event_id = $e;";
         command.Add("$e", eventId);
-        return (await ReadEventsAsync(command, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+        return (await ReadAllAsync(command, ReadEvent, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
     }
 
     public async Task<IReadOnlyList<StoredEvent>> ListAsync(DeliveryQuery query, CancellationToken cancellationToken)
@@ -120,7 +120,7 @@ internal sealed class SqliteEventStore(SqliteStoreOptions options) : IEventStore
             ORDER BY received_at DESC, seq DESC LIMIT $limit;
             """;
         command.Add("$t", query.TenantId).Add("$s", query.Status?.ToName()).Add("$p", query.PassId).Add("$limit", query.Limit);
-        return await ReadEventsAsync(command, cancellationToken).ConfigureAwait(false);
+        return await ReadAllAsync(command, ReadEvent, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<ReplayResult> ReplayAsync(string eventId, DateTimeOffset now, CancellationToken cancellationToken)
@@ -158,14 +158,7 @@ internal sealed class SqliteEventStore(SqliteStoreOptions options) : IEventStore
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT * FROM tenant_logs WHERE tenant_id = $t ORDER BY id DESC LIMIT $limit;";
         command.Add("$t", tenantId).Add("$limit", limit);
-        var records = new List<TenantLogRecord>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            records.Add(ReadLog(reader));
-        }
-
-        return records;
+        return await ReadAllAsync(command, ReadLog, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<PruneResult> PruneAsync(DateTimeOffset before, int batchSize, CancellationToken cancellationToken)
@@ -211,18 +204,6 @@ internal sealed class SqliteEventStore(SqliteStoreOptions options) : IEventStore
             .Add("$s", record.Status).Add("$d", record.DurationMs).Add("$err", record.Error)
             .Add("$entries", JsonSerializer.Serialize(record.Entries, StoreJson.Options));
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private static async Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(SqliteCommand command, CancellationToken cancellationToken)
-    {
-        var events = new List<StoredEvent>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            events.Add(ReadEvent(reader));
-        }
-
-        return events;
     }
 
     private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)

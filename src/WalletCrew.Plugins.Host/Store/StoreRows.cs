@@ -53,6 +53,25 @@ internal static class StoreRows
         Error: r.IsDBNull(r.GetOrdinal("error")) ? null : r.GetString(r.GetOrdinal("error")),
         Entries: JsonSerializer.Deserialize<List<TenantLogLine>>(r.GetString(r.GetOrdinal("entries")), StoreJson.Options) ?? []);
 
+    /// <summary>Runs <paramref name="command"/> and maps every row with <paramref name="map"/>.</summary>
+    public static async Task<IReadOnlyList<T>> ReadAllAsync<T>(DbCommand command, Func<DbDataReader, T> map, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await ReadAllAsync(reader, map, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Maps every row left in the reader's current result with <paramref name="map"/>.</summary>
+    public static async Task<IReadOnlyList<T>> ReadAllAsync<T>(DbDataReader reader, Func<DbDataReader, T> map, CancellationToken cancellationToken)
+    {
+        var rows = new List<T>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(map(reader));
+        }
+
+        return rows;
+    }
+
     // SQLite stores flags as integers, PostgreSQL as booleans.
     private static bool ReadFlag(DbDataReader r, string column)
     {
