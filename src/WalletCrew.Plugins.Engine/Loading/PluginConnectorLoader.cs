@@ -47,12 +47,6 @@ internal sealed class PluginConnectorLoader(FetchClient fetch, ConnectorEngineOp
             return ConnectorVersion.Failed(path, [refused]);
         }
 
-        var forbidden = PluginMetadata.CheckPolicy(assemblyPath, path, options.Policy ?? Policy.ApiPolicy.Default);
-        if (forbidden.Count > 0)
-        {
-            return ConnectorVersion.Failed(path, forbidden);
-        }
-
         var loadPath = assemblyPath;
         if (options.Checkpoints)
         {
@@ -64,6 +58,14 @@ internal sealed class PluginConnectorLoader(FetchClient fetch, ConnectorEngineOp
             {
                 return ConnectorVersion.Failed(path, [PluginMessages.NotInstrumentable(path, exception)]);
             }
+        }
+
+        // The policy judges the files that will load (the woven copy), not the originals: a deploy that swaps a file
+        // between the check and the load, or a copy changed in the cache folder, never loads unchecked code.
+        var forbidden = PluginMetadata.CheckPolicy(loadPath, path, options.Policy ?? Policy.ApiPolicy.Default);
+        if (forbidden.Count > 0)
+        {
+            return ConnectorVersion.Failed(path, forbidden);
         }
 
         var collector = new RegistrationCollector(path, error => new ConnectorDiagnostic(path, 0, 0, ConnectorDiagnosticSeverity.Error, error.Code, error.Message));
