@@ -39,7 +39,7 @@ internal sealed class ConnectorInvoker(ConnectorEngineOptions options, Func<Invo
 
         var status = InvocationStatus.Succeeded;
         var errors = new List<string>();
-        System.Net.Http.Headers.RetryConditionHeaderValue? retryAfter = null;
+        TimeSpan? retryAfter = null;
         try
         {
             for (var i = 0; i < updaters.Count; i++)
@@ -51,7 +51,10 @@ internal sealed class ConnectorInvoker(ConnectorEngineOptions options, Func<Invo
                     continue;
                 }
 
-                retryAfter = Longer(retryAfter, askedWait);
+                if (askedWait > (retryAfter ?? TimeSpan.Zero))
+                {
+                    retryAfter = askedWait;
+                }
 
                 status = status == InvocationStatus.TimedOut ? status : outcome;
                 errors.Add(error!);
@@ -119,20 +122,7 @@ internal sealed class ConnectorInvoker(ConnectorEngineOptions options, Func<Invo
         return false;
     }
 
-    // Several hooks failing with Retry-After: the one asking for the longest wait (compared at the current time) wins.
-    private System.Net.Http.Headers.RetryConditionHeaderValue? Longer(
-        System.Net.Http.Headers.RetryConditionHeaderValue? current, System.Net.Http.Headers.RetryConditionHeaderValue? candidate)
-    {
-        if (current is null || candidate is null)
-        {
-            return current ?? candidate;
-        }
-
-        var now = options.TimeProvider.GetUtcNow();
-        return PartnerRetryAfter.WaitFrom(candidate, now) > PartnerRetryAfter.WaitFrom(current, now) ? candidate : current;
-    }
-
-    private async Task<(InvocationStatus Status, string? Error, System.Net.Http.Headers.RetryConditionHeaderValue? RetryAfter)> RunAsync(IPendingCall call, ExecutionBudget budget, InvocationLimits limits, CancellationTokenSource timeout, CancellationToken cancellationToken)
+    private async Task<(InvocationStatus Status, string? Error, TimeSpan? RetryAfter)> RunAsync(IPendingCall call, ExecutionBudget budget, InvocationLimits limits, CancellationTokenSource timeout, CancellationToken cancellationToken)
     {
         try
         {
@@ -154,7 +144,7 @@ internal sealed class ConnectorInvoker(ConnectorEngineOptions options, Func<Invo
             {
                 { Setting: LimitMessages.InvocationTimeoutSetting } => (InvocationStatus.TimedOut, LimitMessages.TimedOut(limits.InvocationTimeout), null),
                 { } breach => (InvocationStatus.Failed, ExceptionDescriber.Describe(breach), null),
-                null => (InvocationStatus.Failed, ExceptionDescriber.Describe(exception), PartnerRetryAfter.From(exception)),
+                null => (InvocationStatus.Failed, ExceptionDescriber.Describe(exception), PartnerRetryAfter.From(exception, options.TimeProvider.GetUtcNow())),
             };
         }
         finally

@@ -25,8 +25,8 @@ public sealed class InvocationResult
     /// <summary>Gets the data a customer provider returned; <see langword="null"/> for hooks.</summary>
     public JsonObject? Data { get; }
 
-    /// <summary>Gets the wait a partner asked for (<c>Retry-After</c> on a 429 or 503 answer that failed the hook), if any; the longest when several hooks ran.</summary>
-    public System.Net.Http.Headers.RetryConditionHeaderValue? RetryAfter { get; internal init; }
+    /// <summary>Gets the wait a partner asked for (<c>Retry-After</c> on a 429 or 503 answer that failed the hook), if any; the longest when several hooks failed.</summary>
+    public TimeSpan? RetryAfter { get; internal init; }
 
     /// <summary>Gets a value indicating whether the invocation succeeded.</summary>
     public bool Succeeded => Status == InvocationStatus.Succeeded;

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using WalletCrew.Plugins.Host.Store;
 using WalletCrew.Plugins.Host.Tenants;
 
@@ -20,7 +19,7 @@ internal sealed class DeliveryDecision(RetryLadder ladder, TimeSpan maxRetryAfte
                 return (DeliveryStatus.Skipped, null, "skipped");
             default:
                 var wait = ladder.Next(failuresBefore + 1);
-                if (wait is { } delay && AskedWait(outcome.RetryAfter, now) is { } asked)
+                if (wait is { } delay && outcome.RetryAfter is { } asked)
                 {
                     wait = TimeSpan.FromTicks(Math.Max(delay.Ticks, Math.Min(asked.Ticks, maxRetryAfter.Ticks)));
                 }
@@ -28,11 +27,4 @@ internal sealed class DeliveryDecision(RetryLadder ladder, TimeSpan maxRetryAfte
                 return wait is { } next ? (DeliveryStatus.Pending, now + next, "retry") : (DeliveryStatus.Dead, null, "dead");
         }
     }
-
-    private static TimeSpan? AskedWait(RetryConditionHeaderValue? retryAfter, DateTimeOffset now) => retryAfter switch
-    {
-        { Delta: { } delta } => delta,
-        { Date: { } date } when date > now => date - now,
-        _ => null,
-    };
 }
