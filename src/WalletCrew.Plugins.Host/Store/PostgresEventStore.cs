@@ -149,14 +149,7 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventSt
     public async Task<IReadOnlyList<TenantQueueStats>> GetQueueStatsAsync(CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(PostgresSchema.QueueStats);
-        var stats = new List<TenantQueueStats>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            stats.Add(new TenantQueueStats(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.IsDBNull(3) ? null : FromMs(reader.GetInt64(3))));
-        }
-
-        return stats;
+        return await ReadAllAsync(command, ReadQueueStats, cancellationToken).ConfigureAwait(false);
     }
 
     private static NpgsqlBatchCommand LogStatement(TenantLogRecord record) => Statement(PostgresSchema.InsertLog,
@@ -182,5 +175,4 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventSt
         command.Add("k", key);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
-
 }

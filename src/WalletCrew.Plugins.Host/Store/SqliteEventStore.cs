@@ -183,14 +183,7 @@ internal sealed class SqliteEventStore(SqliteStoreOptions options) : IEventStore
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = SqliteStoreSql.QueueStats;
-        var stats = new List<TenantQueueStats>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            stats.Add(new TenantQueueStats(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.IsDBNull(3) ? null : FromMs(reader.GetInt64(3))));
-        }
-
-        return stats;
+        return await ReadAllAsync(command, ReadQueueStats, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task InsertLogAsync(SqliteConnection connection, TenantLogRecord record, CancellationToken cancellationToken)

@@ -53,6 +53,10 @@ internal static class StoreRows
         Error: r.IsDBNull(r.GetOrdinal("error")) ? null : r.GetString(r.GetOrdinal("error")),
         Entries: JsonSerializer.Deserialize<List<TenantLogLine>>(r.GetString(r.GetOrdinal("entries")), StoreJson.Options) ?? []);
 
+    /// <summary>Maps a row of the queue-statistics query: tenant, pending count, dead count, oldest pending receipt.</summary>
+    public static TenantQueueStats ReadQueueStats(DbDataReader r) =>
+        new(r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.IsDBNull(3) ? null : FromMs(r.GetInt64(3)));
+
     /// <summary>Runs <paramref name="command"/> and maps every row with <paramref name="map"/>.</summary>
     public static async Task<IReadOnlyList<T>> ReadAllAsync<T>(DbCommand command, Func<DbDataReader, T> map, CancellationToken cancellationToken)
     {
