@@ -2,7 +2,9 @@ using WalletCrew.Plugins.Engine.Compilation;
 using WalletCrew.Plugins.Engine.Fetch;
 using WalletCrew.Plugins.Engine.Invocation;
 using WalletCrew.Plugins.Engine.Loading;
+using Microsoft.Extensions.Logging;
 using WalletCrew.Plugins.Engine.Reload;
+using WalletCrew.Plugins.Engine.Sandbox;
 using WalletCrew.Plugins.Engine.Tenants;
 
 namespace WalletCrew.Plugins.Engine;
@@ -17,6 +19,9 @@ public sealed class ConnectorEngine : IDisposable
     private readonly CachedScriptCompiler _compiler;
     private readonly ZombieTracker _zombies = new();
     private readonly TenantFetchClients _tenantClients;
+    private readonly CompileCache? _cache;
+    private readonly WorkerPool? _workers;
+    private readonly string? _privateImages;
 
     /// <summary>Initializes an engine.</summary>
     /// <param name="options">The engine's settings; the defaults when <see langword="null"/>.</param>
@@ -25,11 +30,34 @@ public sealed class ConnectorEngine : IDisposable
         _options = options ?? new ConnectorEngineOptions();
         _fetch = new FetchClient(new FetchClientOptions { AllowLoopback = _options.AllowLoopback, Handler = _options.HttpHandler });
         _tenantClients = new TenantFetchClients(_fetch, _options);
-        var cache = _options.CompileCacheDirectory is { } directory
-            ? new CompileCache(Path.GetFullPath(directory), _options.AdditionalReferences, _options.Checkpoints)
-            : null;
-        _compiler = new CachedScriptCompiler(CreateCompiler, cache);
+        (Isolation, IsolationWarning) = ResolveIsolation(_options);
+        var directory = _options.CompileCacheDirectory;
+        if (directory is null && Isolation == IsolationMode.Sandbox)
+        {
+            // Workers load the images the host compiled: without a configured cache they go to a private folder of this engine.
+            directory = _privateImages = Directory.CreateTempSubdirectory("wcp-images-").FullName;
+        }
+
+        _cache = directory is null ? null : new CompileCache(Path.GetFullPath(directory), _options.AdditionalReferences, _options.Checkpoints, _options.CompileCacheBuildKey);
+        _compiler = new CachedScriptCompiler(CreateCompiler, _cache, _options.CompileOnCacheMiss);
+        if (Isolation == IsolationMode.Sandbox)
+        {
+            _workers = new WorkerPool(_options.Sandbox, _options.TimeProvider);
+        }
+        else if (IsolationWarning is not null)
+        {
+            _options.LoggerFactory.CreateLogger("WalletCrew.Plugins.Engine.Sandbox").LogWarning("{Warning}", IsolationWarning);
+        }
     }
+
+    /// <summary>Gets where tenant code runs: <see cref="IsolationMode.Sandbox"/> or <see cref="IsolationMode.InProcess"/>, <see cref="IsolationMode.Auto"/> resolved.</summary>
+    public IsolationMode Isolation { get; }
+
+    /// <summary>Gets why tenant code runs in-process although <see cref="IsolationMode.Auto"/> asked for the sandbox, or <see langword="null"/>.</summary>
+    public string? IsolationWarning { get; }
+
+    /// <summary>Gets how many sandboxed workers are running now.</summary>
+    public int RunningWorkers => _workers?.Running ?? 0;
 
     /// <summary>Compiles and loads every connector of one tenant folder; problems come back as diagnostics, never as exceptions.</summary>
     /// <param name="tenantDirectory">The tenant's folder, named by its id.</param>
@@ -43,13 +71,24 @@ public sealed class ConnectorEngine : IDisposable
         {
             var message = Directory.Exists(directory) ? TenantIds.Explain(tenantId) : $"Tenant folder '{directory}' does not exist.";
             var diagnostic = new ConnectorDiagnostic(directory, 0, 0, ConnectorDiagnosticSeverity.Error, InvalidTenant, message);
-            return new TenantConnectors(tenantId, directory, null, new ConnectorInvoker(_options), [diagnostic]);
+            return new TenantConnectors(tenantId, directory, new InProcessTenant(tenantId, null, new ConnectorInvoker(_options)), [diagnostic]);
         }
 
         var settings = new TenantSettingsSource(tenantId, directory, _options, _tenantClients);
+        if (_workers is not null)
+        {
+            var sandboxed = new TenantConnectors(tenantId, directory, new SandboxedTenant(tenantId, directory, _cache!, _compiler, settings, _workers, _options), []);
+            if (_options.HotReload)
+            {
+                sandboxed.Watch(_options);
+            }
+
+            return sandboxed;
+        }
+
         var builder = new TenantBuilder(
             tenantId, directory, _compiler, new ScriptConnectorLoader(_fetch, _options, settings), new PluginConnectorLoader(_fetch, _options, settings), _zombies, _options.TimeProvider, settings);
-        var tenant = new TenantConnectors(tenantId, directory, builder, new ConnectorInvoker(_options, () => settings.Limits), []);
+        var tenant = new TenantConnectors(tenantId, directory, new InProcessTenant(tenantId, builder, new ConnectorInvoker(_options, () => settings.Limits)), []);
         if (_options.HotReload)
         {
             tenant.Watch(_options);
@@ -70,8 +109,42 @@ public sealed class ConnectorEngine : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        _workers?.Dispose();
         _tenantClients.Dispose();
         _fetch.Dispose();
+        if (_privateImages is not null)
+        {
+            try
+            {
+                Directory.Delete(_privateImages, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A worker still reading: the temp folder is left to the system.
+            }
+        }
+    }
+
+    private static (IsolationMode Mode, string? Warning) ResolveIsolation(ConnectorEngineOptions options)
+    {
+        if (options.Isolation == IsolationMode.InProcess)
+        {
+            return (IsolationMode.InProcess, null);
+        }
+
+        var problem = SandboxProbe.Problem(options.Sandbox.BubblewrapPath);
+        if (problem is null)
+        {
+            var program = Path.Combine(options.Sandbox.WorkerDirectory ?? Path.Combine(AppContext.BaseDirectory, "worker"), "WalletCrew.Plugins.Worker.dll");
+            problem = File.Exists(program) ? null : SandboxMessages.WorkerMissing(program);
+        }
+
+        return problem switch
+        {
+            null => (IsolationMode.Sandbox, null),
+            _ when options.Isolation == IsolationMode.Sandbox => throw new InvalidOperationException(problem),
+            _ => (IsolationMode.InProcess, SandboxMessages.FellBack(problem)),
+        };
     }
 
     // Kept apart so the compiler's types load only when a script is really compiled.

@@ -66,6 +66,14 @@ public sealed class ConnectorEngineOptions
     /// <value>The default is <see langword="null"/>: no disk cache.</value>
     public string? CompileCacheDirectory { get; init; }
 
+    /// <summary>Gets where tenant code runs: in a sandboxed worker process per tenant, or in this process.</summary>
+    /// <value>The default is <see cref="IsolationMode.InProcess"/> for the library; the host and the <c>wcp</c> command default to <see cref="IsolationMode.Auto"/>.</value>
+    public IsolationMode Isolation { get; init; } = IsolationMode.InProcess;
+
+    /// <summary>Gets the settings of the sandboxed workers (used when <see cref="Isolation"/> is not <see cref="IsolationMode.InProcess"/>).</summary>
+    /// <value>The defaults: 64 workers, 5 minutes idle, a 256 MiB heap each, killed 2 s past a deadline.</value>
+    public SandboxOptions Sandbox { get; init; } = new();
+
     /// <summary>Gets the API policy scripts are checked against; <see langword="null"/> for the built-in one (tests widen it for negative controls).</summary>
     internal Policy.ApiPolicy? Policy { get; init; }
 
@@ -74,6 +82,12 @@ public sealed class ConnectorEngineOptions
 
     /// <summary>Gets a value indicating whether scripts get execution checkpoints (tests turn them off for negative controls).</summary>
     internal bool Checkpoints { get; init; } = true;
+
+    /// <summary>Gets the compile cache's build key to use instead of this process's own (a worker uses its host's, so it finds the images the host compiled).</summary>
+    internal string? CompileCacheBuildKey { get; init; }
+
+    /// <summary>Gets a value indicating whether a script missing from the compile cache is compiled; a worker never compiles.</summary>
+    internal bool CompileOnCacheMiss { get; init; } = true;
 
     /// <summary>Gets the handler that sends connectors' HTTP requests; tests may replace it.</summary>
     internal HttpMessageHandler? HttpHandler { get; init; }

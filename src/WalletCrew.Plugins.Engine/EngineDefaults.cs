@@ -24,6 +24,24 @@ internal static class EngineDefaults
 
     public const int RequestBodyLimitBytes = 256 * 1024;
 
+    /// <summary>Where the host and the CLI run tenant code unless configured: in a sandboxed worker when bubblewrap works here.</summary>
+    public const IsolationMode Isolation = IsolationMode.Auto;
+
+    /// <summary>Sandboxed workers: how many may run at once before the least recently used idle one is stopped.</summary>
+    public const int MaxWorkers = 64;
+
+    /// <summary>Sandboxed workers: how long a worker with nothing to do stays warm.</summary>
+    public static readonly TimeSpan WorkerIdleTimeout = TimeSpan.FromMinutes(5);
+
+    /// <summary>Sandboxed workers: the GC heap hard limit of each worker.</summary>
+    public const long WorkerHeapLimitBytes = 256L * 1024 * 1024;
+
+    /// <summary>Sandboxed workers: what a worker's resident memory may exceed its heap limit by (runtime, JIT, code) before the host kills it.</summary>
+    public const long WorkerRssOverheadBytes = 192L * 1024 * 1024;
+
+    /// <summary>Sandboxed workers: how long past its deadline an invocation may go on before the host kills its worker.</summary>
+    public static readonly TimeSpan WorkerKillGrace = TimeSpan.FromSeconds(2);
+
     /// <summary>The host maxima: how far a tenant's tenant.json may raise each limit.</summary>
     public static class Maxima
     {

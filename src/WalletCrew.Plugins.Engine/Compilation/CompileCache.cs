@@ -10,16 +10,17 @@ namespace WalletCrew.Plugins.Engine.Compilation;
 /// Compiled script images on disk, keyed by a hash of the source, its tenant and path, the engine and abstractions
 /// builds (which carry the policy and the rewriters), the shipped Refit and source generators, and the runtime. A hit is loaded without the compiler.
 /// </summary>
-/// <remarks>Entries are written to a temporary file and renamed, so a crash never leaves a torn entry; an unreadable entry is a miss.</remarks>
+/// <remarks>Entries live in one folder per tenant (<c>&lt;cache&gt;/&lt;tenantId&gt;/</c>), scripts that failed to compile included (their errors, no image).
+/// Entries are written to a temporary file and renamed, so a crash never leaves a torn entry; an unreadable entry is a miss.</remarks>
 internal sealed class CompileCache
 {
     private readonly string _directory;
     private readonly string _buildKey;
 
-    public CompileCache(string directory, IReadOnlyList<string> additionalReferences, bool checkpoints)
+    public CompileCache(string directory, IReadOnlyList<string> additionalReferences, bool checkpoints, string? buildKey = null)
     {
         _directory = directory;
-        _buildKey = string.Join("|",
+        _buildKey = buildKey ?? string.Join("|",
         [
             typeof(CompileCache).Assembly.ManifestModule.ModuleVersionId.ToString(),
             typeof(IPassUpdater).Assembly.ManifestModule.ModuleVersionId.ToString(),
@@ -30,20 +31,30 @@ internal sealed class CompileCache
         ]);
     }
 
+    /// <summary>Gets what entries are keyed by besides the source; a sandboxed worker is given its host's, so both find the same entries.</summary>
+    public string BuildKey => _buildKey;
+
+    /// <summary>Returns the folder of one tenant's entries: a sandboxed worker sees its own tenant's folder only.</summary>
+    public string TenantDirectory(string tenantId) => Path.Combine(_directory, tenantId);
+
     public CompiledScript? TryLoad(ScriptSource source)
     {
         var key = Key(source);
+        var folder = TenantDirectory(source.TenantId);
         try
         {
-            var image = File.ReadAllBytes(Path.Combine(_directory, key + ".dll"));
-            using var metadata = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(_directory, key + ".json")));
+            using var metadata = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(folder, key + ".json")));
+            if (metadata.RootElement.TryGetProperty("errors", out var errors))
+            {
+                // A script that failed to compile: the same text fails the same way, so its errors are kept too.
+                return new CompiledScript(source, new SourceMap(source.Text, []), null, [.. Diagnostics(source, errors, ConnectorDiagnosticSeverity.Error)]);
+            }
+
+            var image = File.ReadAllBytes(Path.Combine(folder, key + ".dll"));
             var insertions = metadata.RootElement.GetProperty("insertions").EnumerateArray()
                 .Select(pair => (pair[0].GetInt32(), pair[1].GetInt32()))
                 .ToList();
-            var warnings = metadata.RootElement.GetProperty("warnings").EnumerateArray()
-                .Select(w => new ConnectorDiagnostic(source.DisplayPath, w.GetProperty("line").GetInt32(), w.GetProperty("column").GetInt32(),
-                    ConnectorDiagnosticSeverity.Warning, w.GetProperty("code").GetString()!, w.GetProperty("message").GetString()!))
-                .ToList();
+            var warnings = Diagnostics(source, metadata.RootElement.GetProperty("warnings"), ConnectorDiagnosticSeverity.Warning).ToList();
             return new CompiledScript(source, new SourceMap(source.Text, insertions), image, warnings);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or JsonException or KeyNotFoundException or InvalidOperationException)
@@ -54,17 +65,17 @@ internal sealed class CompileCache
 
     public void Store(ScriptSource source, CompiledScript compiled)
     {
-        if (compiled.Image is null)
-        {
-            return;
-        }
-
         try
         {
-            Directory.CreateDirectory(_directory);
+            var folder = TenantDirectory(source.TenantId);
+            Directory.CreateDirectory(folder);
             var key = Key(source);
-            WriteAtomically(Path.Combine(_directory, key + ".json"), Metadata(compiled));
-            WriteAtomically(Path.Combine(_directory, key + ".dll"), compiled.Image);
+            if (compiled.Image is not null)
+            {
+                WriteAtomically(Path.Combine(folder, key + ".dll"), compiled.Image);
+            }
+
+            WriteAtomically(Path.Combine(folder, key + ".json"), Metadata(compiled));
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
@@ -91,22 +102,36 @@ internal sealed class CompileCache
             }
 
             writer.WriteEndArray();
-            writer.WriteStartArray("warnings");
-            foreach (var warning in compiled.Diagnostics.Where(d => !d.IsError))
+            WriteDiagnostics(writer, "warnings", compiled.Diagnostics.Where(d => !d.IsError));
+            if (!compiled.Succeeded)
             {
-                writer.WriteStartObject();
-                writer.WriteNumber("line", warning.Line);
-                writer.WriteNumber("column", warning.Column);
-                writer.WriteString("code", warning.Code);
-                writer.WriteString("message", warning.Message);
-                writer.WriteEndObject();
+                WriteDiagnostics(writer, "errors", compiled.Diagnostics.Where(d => d.IsError));
             }
 
-            writer.WriteEndArray();
             writer.WriteEndObject();
         }
 
         return buffer.ToArray();
+    }
+
+    private static IEnumerable<ConnectorDiagnostic> Diagnostics(ScriptSource source, JsonElement array, ConnectorDiagnosticSeverity severity) =>
+        array.EnumerateArray().Select(w => new ConnectorDiagnostic(source.DisplayPath, w.GetProperty("line").GetInt32(), w.GetProperty("column").GetInt32(),
+            severity, w.GetProperty("code").GetString()!, w.GetProperty("message").GetString()!));
+
+    private static void WriteDiagnostics(Utf8JsonWriter writer, string name, IEnumerable<ConnectorDiagnostic> diagnostics)
+    {
+        writer.WriteStartArray(name);
+        foreach (var diagnostic in diagnostics)
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("line", diagnostic.Line);
+            writer.WriteNumber("column", diagnostic.Column);
+            writer.WriteString("code", diagnostic.Code);
+            writer.WriteString("message", diagnostic.Message);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
     }
 
     private static void WriteAtomically(string path, byte[] content)

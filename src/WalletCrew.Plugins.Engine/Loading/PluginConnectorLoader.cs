@@ -52,7 +52,7 @@ internal sealed class PluginConnectorLoader(FetchClient fetch, ConnectorEngineOp
         {
             try
             {
-                loadPath = Path.Combine(WovenPluginFolder.Prepare(pluginFolder, WovenRoot()), name + ".dll");
+                loadPath = Path.Combine(WovenPluginFolder.Prepare(pluginFolder, WovenRoot(tenantId)), name + ".dll");
             }
             catch (Exception exception) when (exception is not OutOfMemoryException)
             {
@@ -114,7 +114,7 @@ internal sealed class PluginConnectorLoader(FetchClient fetch, ConnectorEngineOp
 
     // Woven copies live beside the compile cache, named by content; with the cache off, in a folder of this process's own
     // (created owner-only), never in a shared temp path where another user could plant a "woven" copy to be loaded.
-    private string WovenRoot() => options.CompileCacheDirectory is { } cache ? Path.Combine(cache, "woven-plugins") : PrivateWovenRoot.Value;
+    private string WovenRoot(string tenantId) => options.CompileCacheDirectory is { } cache ? Path.Combine(cache, tenantId, "woven-plugins") : PrivateWovenRoot.Value;
 
     private static void TryDelete(string folder)
     {

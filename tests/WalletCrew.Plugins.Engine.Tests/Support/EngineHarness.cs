@@ -12,7 +12,10 @@ internal sealed class EngineHarness : IDisposable
         IReadOnlyList<string>? references = null,
         HttpMessageHandler? httpHandler = null,
         bool checkpoints = true,
-        TimeSpan? loadTimeout = null)
+        TimeSpan? loadTimeout = null,
+        IsolationMode isolation = IsolationMode.InProcess,
+        SandboxOptions? sandbox = null,
+        string? compileCache = null)
     {
         Folder = new TenantFolder(tenantId);
         Secrets = new InMemorySecretSource();
@@ -26,6 +29,9 @@ internal sealed class EngineHarness : IDisposable
             HttpHandler = httpHandler,
             Checkpoints = checkpoints,
             LoadTimeout = loadTimeout ?? TimeSpan.FromSeconds(10),
+            Isolation = isolation,
+            Sandbox = sandbox ?? new SandboxOptions(),
+            CompileCacheDirectory = compileCache,
         });
     }
 

@@ -1,0 +1,100 @@
+using WalletCrew.Plugins.Engine.Fetch;
+using WalletCrew.Plugins.Engine.Limits;
+
+namespace WalletCrew.Plugins.Engine.Sandbox;
+
+/// <summary>
+/// Sends a worker's HTTP request from the host, as the one egress chokepoint: the call counts toward the invocation's
+/// limit here (whatever the worker counted), the headers are parsed with validation (no CR/LF, no framing headers), and
+/// the request goes through the tenant's own fetch client (egress guard, body limits, connection pool).
+/// </summary>
+internal static class SandboxFetchRelay
+{
+    private static readonly HashSet<string> FramingHeaders = new(StringComparer.OrdinalIgnoreCase) { "Host", "Transfer-Encoding", "Connection", "Upgrade", "TE", "Keep-Alive", "Proxy-Connection" };
+
+    public static async Task<FetchReply> SendAsync(FetchCall call, FetchClient client, SandboxInvocation invocation)
+    {
+        var used = invocation.CountCall();
+        if (used > invocation.OutboundCallLimit)
+        {
+            var exceeded = LimitMessages.OutboundCallsExceeded(call.Url, invocation.OutboundCallLimit, used);
+            return Failed(call, new FetchFailure(FetchFailureKind.Limit, exceeded.Message, exceeded.Limit, exceeded.Used, exceeded.Setting));
+        }
+
+        try
+        {
+            using var request = Build(call);
+            using var invoker = new HttpMessageInvoker(client.CreateConnectorHandler(), disposeHandler: true);
+            using var response = await invoker.SendAsync(request, invocation.CancellationToken).ConfigureAwait(false);
+            var body = await response.Content.ReadAsByteArrayAsync(invocation.CancellationToken).ConfigureAwait(false);
+            var headers = response.Headers.Concat(response.Content.Headers)
+                .SelectMany(h => h.Value.Select(v => new HeaderData(h.Key, v)))
+                .ToList();
+            return new FetchReply(call.Id, (int)response.StatusCode, response.ReasonPhrase, headers, body, null);
+        }
+        catch (EgressDeniedException denied)
+        {
+            return Failed(call, new FetchFailure(FetchFailureKind.Egress, denied.Message, Host: denied.Host, Port: denied.Port));
+        }
+        catch (LimitExceededException limit)
+        {
+            return Failed(call, new FetchFailure(FetchFailureKind.Limit, limit.Message, limit.Limit, limit.Used, limit.Setting));
+        }
+        catch (Exception exception) when (exception is ArgumentException or FormatException or UriFormatException)
+        {
+            return Failed(call, new FetchFailure(FetchFailureKind.Invalid, exception.Message));
+        }
+        catch (OperationCanceledException)
+        {
+            return Failed(call, new FetchFailure(FetchFailureKind.Canceled, "The invocation ended before the request completed."));
+        }
+        catch (HttpRequestException exception)
+        {
+            return FetchClient.FindDenial(exception) is { } denied
+                ? Failed(call, new FetchFailure(FetchFailureKind.Egress, denied.Message, Host: denied.Host, Port: denied.Port))
+                : Failed(call, new FetchFailure(FetchFailureKind.Http, exception.Message));
+        }
+    }
+
+    private static HttpRequestMessage Build(FetchCall call)
+    {
+        var request = new HttpRequestMessage(new HttpMethod(call.Method), FetchClient.ParseUrl(call.Url));
+        var content = call.Body is null ? null : new ByteArrayContent(call.Body);
+        foreach (var header in call.Headers)
+        {
+            if (FramingHeaders.Contains(header.Name))
+            {
+                throw new ArgumentException($"The header '{header.Name}' is set by the engine, not by connectors.");
+            }
+
+            if (header.Name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+            {
+                continue; // the body's own length is what is sent
+            }
+
+            if (header.Value.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0)
+            {
+                throw new ArgumentException($"The value of header '{header.Name}' holds a line break or NUL.");
+            }
+
+            // Add (not TryAddWithoutValidation): names and values are parsed, so nothing malformed reaches the wire.
+            if (IsContentHeader(header.Name))
+            {
+                (content ??= new ByteArrayContent([])).Headers.Add(header.Name, header.Value);
+            }
+            else
+            {
+                request.Headers.Add(header.Name, header.Value);
+            }
+        }
+
+        request.Content = content;
+        return request;
+    }
+
+    private static bool IsContentHeader(string name) =>
+        name.StartsWith("Content-", StringComparison.OrdinalIgnoreCase) || name.Equals("Expires", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Last-Modified", StringComparison.OrdinalIgnoreCase) || name.Equals("Allow", StringComparison.OrdinalIgnoreCase);
+
+    private static FetchReply Failed(FetchCall call, FetchFailure failure) => new(call.Id, 0, null, [], null, failure);
+}

@@ -1,0 +1,41 @@
+using System.Globalization;
+
+namespace WalletCrew.Plugins.Engine.Sandbox;
+
+/// <summary>The sandbox's messages, in one place.</summary>
+internal static class SandboxMessages
+{
+    public const string OutOfMemory =
+        "The connector ran its worker out of memory (memory limit: WalletCrew:Engine:Sandbox:WorkerHeapLimitBytes); the worker was restarted.";
+
+    public const string BubblewrapMissing =
+        "Isolation 'sandbox' needs bubblewrap, which is not installed: install the Debian package 'bubblewrap' (apt-get install bubblewrap), "
+        + "or set WalletCrew:Engine:Isolation (wcp: --isolation) to 'in-process' for development.";
+
+    public static string FellBack(string problem) =>
+        $"Tenant code runs in-process, without the sandbox: {problem} Isolation 'auto' fell back to 'in-process'; set it to 'sandbox' to refuse to start instead.";
+
+    public static string NamespacesUnavailable(string detail) =>
+        $"bubblewrap cannot create its namespaces on this machine ({detail}): enable unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1 or user.max_user_namespaces > 0), "
+        + "or set WalletCrew:Engine:Isolation to 'in-process'.";
+
+    public static string WorkerMissing(string path) =>
+        $"The sandbox worker program '{path}' is missing: build the solution (it is copied into worker/ next to the host) or set WalletCrew:Engine:Sandbox:WorkerDirectory.";
+
+    public static string KilledPastDeadline(TimeSpan limit, TimeSpan grace) =>
+        $"The invocation did not return within its limit of {Seconds(limit)} plus a grace of {Seconds(grace)} (limit: InvocationTimeout); its worker was killed and the next call starts a fresh one.";
+
+    public static string MemoryLimit(long residentBytes, long limitBytes) =>
+        $"The worker's resident memory reached {MiB(residentBytes)} MiB, over its limit of {MiB(limitBytes)} MiB (memory limit: WalletCrew:Engine:Sandbox:WorkerHeapLimitBytes); it was killed.";
+
+    public static string Stopped(string tenantId, string reason) =>
+        $"Tenant '{tenantId}''s worker stopped during the invocation: {reason}";
+
+    public const string MalformedFrame = "it sent a malformed or oversized frame on its channel";
+
+    public const string UnexpectedMessage = "it sent a message only the host may send";
+
+    private static string Seconds(TimeSpan value) => $"{value.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s";
+
+    private static string MiB(long bytes) => (bytes / (1024.0 * 1024)).ToString("0", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,29 @@
+namespace WalletCrew.Plugins.Engine;
+
+/// <summary>Settings of the sandboxed worker processes.</summary>
+public sealed class SandboxOptions
+{
+    /// <summary>Gets how many workers may run at once; starting one more stops the least recently used idle worker first.</summary>
+    /// <value>The default is 64.</value>
+    public int MaxWorkers { get; init; } = EngineDefaults.MaxWorkers;
+
+    /// <summary>Gets how long a worker with nothing to do stays warm before it is stopped.</summary>
+    /// <value>The default is 5 minutes.</value>
+    public TimeSpan WorkerIdleTimeout { get; init; } = EngineDefaults.WorkerIdleTimeout;
+
+    /// <summary>Gets the GC heap hard limit of each worker; allocating past it fails the invocation (memory limit) and restarts the worker.</summary>
+    /// <value>The default is 256 MiB.</value>
+    public long WorkerHeapLimitBytes { get; init; } = EngineDefaults.WorkerHeapLimitBytes;
+
+    /// <summary>Gets how long past its deadline an invocation may go on before the host kills its worker.</summary>
+    /// <value>The default is 2 seconds.</value>
+    public TimeSpan KillGrace { get; init; } = EngineDefaults.WorkerKillGrace;
+
+    /// <summary>Gets the bubblewrap executable.</summary>
+    /// <value>The default is <c>bwrap</c> found on <c>PATH</c>.</value>
+    public string? BubblewrapPath { get; init; }
+
+    /// <summary>Gets the folder holding the worker program (<c>WalletCrew.Plugins.Worker.dll</c>).</summary>
+    /// <value>The default is the <c>worker</c> folder next to the application.</value>
+    public string? WorkerDirectory { get; init; }
+}

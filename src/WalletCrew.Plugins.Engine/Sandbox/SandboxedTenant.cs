@@ -1,0 +1,356 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using WalletCrew.Plugins.Engine.Compilation;
+using WalletCrew.Plugins.Engine.Limits;
+using WalletCrew.Plugins.Engine.Loading;
+using WalletCrew.Plugins.Engine.Reload;
+using WalletCrew.Plugins.Engine.Tenants;
+
+namespace WalletCrew.Plugins.Engine.Sandbox;
+
+/// <summary>
+/// A tenant whose connectors run in a sandboxed worker process of its own. The host compiles and weaves (the compiler
+/// never runs in a worker); the worker loads those images, runs the connectors' top-level code and every invocation, and
+/// calls back for <c>fetch</c> and secrets. The host enforces the deadline (killing the worker past it plus a grace), the
+/// outbound-call count and the egress rules, and starts a fresh worker on the next call after a kill or crash.
+/// </summary>
+internal sealed class SandboxedTenant : TenantRuntime
+{
+    private const string WorkerFailed = "WCP0602";
+
+    /// <summary>How long a worker may take to start its runtime, on top of the connectors' own load limit.</summary>
+    private static readonly TimeSpan StartAllowance = TimeSpan.FromSeconds(20);
+
+    private readonly string _tenantId;
+    private readonly string _directory;
+    private readonly string _cacheDirectory;
+    private readonly string _buildKey;
+    private readonly CachedScriptCompiler _compiler;
+    private readonly TenantSettingsSource _settings;
+    private readonly WorkerPool _pool;
+    private readonly ConnectorEngineOptions _options;
+    private readonly ILogger _tenantLog;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly ConcurrentDictionary<long, SandboxInvocation> _invocations = new();
+    private WorkerProcess? _worker;
+    private TenantState _state;
+    private string _fingerprint;
+    private long _generation = 1;
+    private volatile bool _disposed;
+
+    public SandboxedTenant(string tenantId, string directory, CompileCache cache, CachedScriptCompiler compiler, TenantSettingsSource settings, WorkerPool pool, ConnectorEngineOptions options)
+    {
+        _tenantId = tenantId;
+        _directory = directory;
+        _cacheDirectory = cache.TenantDirectory(tenantId);
+        _buildKey = cache.BuildKey;
+        _compiler = compiler;
+        _settings = settings;
+        _pool = pool;
+        _options = options;
+        _tenantLog = options.LoggerFactory.CreateLogger("Tenant." + tenantId);
+        _state = Empty([]);
+        pool.Add(this);
+        _fingerprint = Prepare();
+        Task.Run(async () =>
+        {
+            await _gate.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                await StartLockedAsync().ConfigureAwait(false);
+            }
+            catch (WorkerExitedException exception)
+            {
+                _state = Empty([Failure(exception.Message)]);
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }).GetAwaiter().GetResult();
+    }
+
+    public override long Generation => Volatile.Read(ref _generation);
+
+    public override IReadOnlyList<ConnectorDiagnostic> Diagnostics => _state.Diagnostics;
+
+    public override IReadOnlyList<TenantLogEntry> LoadLog => _state.LoadLog;
+
+    public override IReadOnlyList<ConnectorInfo> Connectors => _state.Connectors;
+
+    public override int PassUpdaterCount => _state.PassUpdaterCount;
+
+    public override IReadOnlyCollection<string> CustomerProviders => _state.CustomerProviders;
+
+    internal bool WorkerRunning => Volatile.Read(ref _worker) is { HasExited: false };
+
+    internal bool WorkerIdle => Volatile.Read(ref _worker) is not { InFlight: > 0 };
+
+    internal long WorkerLastUsed => Volatile.Read(ref _worker)?.LastUsedTimestamp ?? 0;
+
+    /// <summary>Gets the running worker's outermost process id (tests and the admin view), or <see langword="null"/>.</summary>
+    internal int? WorkerProcessId => Volatile.Read(ref _worker) is { HasExited: false } worker ? worker.ProcessId : null;
+
+    public override Task<InvocationResult> InvokePassUpdatersAsync(PassInstallationEvent e, CancellationToken cancellationToken)
+    {
+        var wire = WireConversions.ToWire(e);
+        return RunAsync(id => new InvokeMessage(id, wire), cancellationToken);
+    }
+
+    public override Task<InvocationResult> FillAsync(string providerName, FillRequest request, CancellationToken cancellationToken)
+    {
+        var wire = WireConversions.ToWire(request);
+        return RunAsync(id => new FillMessage(id, providerName, wire), cancellationToken);
+    }
+
+    public override async Task<bool> ReloadAsync(CancellationToken cancellationToken)
+    {
+        if (_disposed)
+        {
+            return false;
+        }
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var fingerprint = Prepare();
+            if (_disposed || fingerprint == _fingerprint)
+            {
+                return false;
+            }
+
+            _fingerprint = fingerprint;
+            var changed = true;
+            if (Volatile.Read(ref _worker) is { HasExited: false } worker)
+            {
+                var reply = await LoadingAsync(worker, id => new ReloadMessage(id)).ConfigureAwait(false);
+                (changed, _state) = (reply.Changed, reply.State);
+            }
+            else
+            {
+                await StartLockedAsync().ConfigureAwait(false);
+            }
+
+            if (changed)
+            {
+                Interlocked.Increment(ref _generation);
+            }
+
+            return changed;
+        }
+        catch (WorkerExitedException exception)
+        {
+            _state = Empty([.. _state.Diagnostics, Failure(exception.Message)]);
+            Interlocked.Increment(ref _generation);
+            return true;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Stops the worker (idle, or to make room); the next call starts a fresh one.</summary>
+    internal void StopWorker() => Interlocked.Exchange(ref _worker, null)?.Dispose();
+
+    public override void Dispose()
+    {
+        _disposed = true;
+        _pool.Remove(this);
+        StopWorker();
+    }
+
+    private async Task<InvocationResult> RunAsync(Func<long, WorkerMessage> create, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var limits = _settings.Limits;
+        WorkerProcess worker;
+        try
+        {
+            worker = await EnsureWorkerAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (WorkerExitedException exception)
+        {
+            return new InvocationResult(InvocationStatus.Failed, [], SandboxMessages.Stopped(_tenantId, exception.Message), null);
+        }
+
+        var grace = _pool.Options.KillGrace;
+        using var invocation = new SandboxInvocation(limits.OutboundCallsPerInvocation);
+        using var deadline = new CancellationTokenSource(limits.InvocationTimeout + grace, _options.TimeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        long requestId = -1;
+        try
+        {
+            var reply = await worker.RequestAsync<InvocationReply>(id =>
+            {
+                requestId = id;
+                _invocations[id] = invocation;
+                return create(id);
+            }, linked.Token).ConfigureAwait(false);
+            foreach (var entry in reply.Log)
+            {
+                _tenantLog.Log(entry.Level, "{Message}", entry.Message);
+            }
+
+            var data = reply.Data is null ? null : JsonNode.Parse(reply.Data) as JsonObject;
+            return new InvocationResult(reply.Status, reply.Log, reply.Error, data)
+            {
+                RetryAfter = reply.RetryAfterMs is { } wait ? TimeSpan.FromMilliseconds(wait) : null,
+            };
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            worker.Kill(SandboxMessages.KilledPastDeadline(limits.InvocationTimeout, grace));
+            return new InvocationResult(InvocationStatus.TimedOut, [], $"{LimitMessages.TimedOut(limits.InvocationTimeout)} {SandboxMessages.KilledPastDeadline(limits.InvocationTimeout, grace)}", null);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await worker.NotifyAsync(new CancelMessage(requestId)).ConfigureAwait(false);
+            throw;
+        }
+        catch (WorkerExitedException exception)
+        {
+            return new InvocationResult(InvocationStatus.Failed, [], SandboxMessages.Stopped(_tenantId, exception.Message), null);
+        }
+        finally
+        {
+            _invocations.TryRemove(requestId, out _);
+        }
+    }
+
+    private async Task<WorkerProcess> EnsureWorkerAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _worker) is { HasExited: false } running)
+        {
+            return running;
+        }
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return Volatile.Read(ref _worker) is { HasExited: false } started ? started : await StartLockedAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<WorkerProcess> StartLockedAsync()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _pool.MakeRoom(this);
+        Interlocked.Exchange(ref _worker, null)?.Dispose();
+        var process = _pool.Launcher.Start(_tenantId, _directory, _cacheDirectory);
+        var worker = new WorkerProcess(process, AnswerAsync, _pool.Options.WorkerHeapLimitBytes + EngineDefaults.WorkerRssOverheadBytes, _options.TimeProvider);
+        Volatile.Write(ref _worker, worker);
+        var reply = await LoadingAsync(worker, id => new LoadMessage(id, WorkerSettings())).ConfigureAwait(false);
+        _state = reply.State;
+        return worker;
+    }
+
+    // Loading runs the connectors' top-level code, which may fetch: its calls count under invocation id 0.
+    private async Task<TenantStateReply> LoadingAsync(WorkerProcess worker, Func<long, WorkerMessage> create)
+    {
+        var limits = _settings.Limits;
+        using var load = new SandboxInvocation(limits.OutboundCallsPerInvocation);
+        _invocations[0] = load;
+        using var deadline = new CancellationTokenSource(_options.LoadTimeout + _pool.Options.KillGrace + StartAllowance);
+        try
+        {
+            return await worker.RequestAsync<TenantStateReply>(create, deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            var reason = $"it did not load the connectors within {(_options.LoadTimeout + StartAllowance).TotalSeconds:0} s (limit: LoadTimeout)";
+            worker.Kill(reason);
+            throw new WorkerExitedException(reason);
+        }
+        finally
+        {
+            _invocations.TryRemove(0, out _);
+        }
+    }
+
+    private async Task<WorkerMessage> AnswerAsync(WorkerMessage call)
+    {
+        switch (call)
+        {
+            case SecretCall secret:
+                try
+                {
+                    // The worker's tenant, never one the worker names: a worker can only ever read its own tenant's secrets.
+                    return new SecretReply(secret.Id, await _options.Secrets.GetSecretAsync(_tenantId, secret.Name, CancellationToken.None).ConfigureAwait(false));
+                }
+                catch (Exception exception) when (exception is not OutOfMemoryException)
+                {
+                    _tenantLog.LogWarning(exception, "The secret source failed for tenant {TenantId}", _tenantId);
+                    return new SecretReply(secret.Id, null);
+                }
+
+            case FetchCall fetch when _invocations.TryGetValue(fetch.InvocationId, out var invocation):
+                return await SandboxFetchRelay.SendAsync(fetch, _settings.Fetch, invocation).ConfigureAwait(false);
+            case FetchCall fetch:
+                return new FetchReply(fetch.Id, 0, null, [], null, new FetchFailure(FetchFailureKind.Canceled, "No invocation of this tenant is running: requests are only sent while a hook runs."));
+            default:
+                throw new InvalidOperationException($"Unexpected call {call.GetType().Name}.");
+        }
+    }
+
+    private WorkerSettings WorkerSettings() => new(
+        $"{WorkerLauncher.TenantsMount}/{_tenantId}",
+        WorkerLauncher.CacheMount,
+        _buildKey,
+        _options.Checkpoints,
+        (long)_options.InvocationTimeout.TotalMilliseconds,
+        (long)_options.LoadTimeout.TotalMilliseconds,
+        _options.OutboundCallsPerInvocation,
+        _options.ConcurrentInvocations,
+        _options.LogEntriesPerInvocation,
+        _options.LogBytesPerInvocation,
+        _options.LimitMaxima);
+
+    /// <summary>Compiles the tenant's scripts and weaves its plugins into the tenant's cache folder; returns a fingerprint of its files.</summary>
+    private string Prepare()
+    {
+        _settings.Reload();
+        Directory.CreateDirectory(_cacheDirectory);
+        var fingerprint = new StringBuilder(_settings.Limits.ToString());
+        foreach (var source in ConnectorSource.Find(_directory))
+        {
+            if (source.Read() is not { } read)
+            {
+                continue;
+            }
+
+            fingerprint.Append('|').Append(source.DisplayPath).Append(':').Append(read.Hash);
+            if (!source.IsPlugin)
+            {
+                _compiler.Compile(new ScriptSource(_tenantId, source.DisplayPath, read.Text));
+            }
+            else if (_options.Checkpoints)
+            {
+                try
+                {
+                    WovenPluginFolder.Prepare(source.FullPath, Path.Combine(_cacheDirectory, "woven-plugins"));
+                }
+                catch (Exception exception) when (exception is not OutOfMemoryException)
+                {
+                    // The worker reports the plugin as not instrumentable when it finds no woven copy.
+                }
+            }
+        }
+
+        var settingsFile = Path.Combine(_directory, TenantSettingsReader.FileName);
+        fingerprint.Append("|tenant.json:").Append(File.Exists(settingsFile) ? Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(settingsFile))) : "-");
+        return fingerprint.ToString();
+    }
+
+    private ConnectorDiagnostic Failure(string reason) =>
+        new(".", 0, 0, ConnectorDiagnosticSeverity.Error, WorkerFailed, $"The tenant's sandboxed worker could not load the connectors: {reason}");
+
+    private static TenantState Empty(IReadOnlyList<ConnectorDiagnostic> diagnostics) => new(0, diagnostics, [], [], 0, []);
+}

@@ -1,0 +1,30 @@
+using System.Text.Json;
+
+namespace WalletCrew.Plugins.Engine.Sandbox;
+
+/// <summary>Turns the engine's call arguments into their wire records and back.</summary>
+internal static class WireConversions
+{
+    public static EventData ToWire(PassInstallationEvent e)
+    {
+        var registrations = e.AdditionalInformation.RegistrationInformation;
+        var source = e.AdditionalInformation.RegistrationSource;
+        return new EventData(e.EventId, e.TenantId, e.PassId, e.PassType, e.Identifiers, e.Device, e.Installed,
+            registrations.ActiveRegistrationCount, registrations.TotalRegistrationCount,
+            source?.Tags, source?.Medium, source?.Origin, source?.UserAgent, e.OccurredAt, e.Attempt);
+    }
+
+    public static PassInstallationEvent FromWire(EventData e)
+    {
+        var source = e.Tags is null ? null : new RegistrationSource(e.Tags, e.Medium, e.Origin, e.UserAgent);
+        var information = new AdditionalPassInstallationInformation(new RegistrationInformation(e.ActiveRegistrationCount, e.TotalRegistrationCount), source);
+        return new PassInstallationEvent(e.EventId, e.TenantId, e.PassId, e.PassType, e.Identifiers, e.Device, e.Installed, information, e.OccurredAt, e.Attempt);
+    }
+
+    public static FillData ToWire(FillRequest request) =>
+        new(request.TenantId, request.PassId, request.PassType, request.Identifiers, JsonSerializer.Serialize(request.Data, WorkerJson.Default.IReadOnlyDictionaryStringJsonElement));
+
+    public static FillRequest FromWire(FillData request) =>
+        new(request.TenantId, request.PassId, request.PassType, request.Identifiers,
+            JsonSerializer.Deserialize(request.Data, WorkerJson.Default.IReadOnlyDictionaryStringJsonElement) ?? new Dictionary<string, JsonElement>());
+}

@@ -1,0 +1,14 @@
+namespace WalletCrew.Plugins.Engine.Sandbox;
+
+/// <summary>The worker's exit codes the host tells apart; anything else (a signal, the runtime's own abort) is a crash.</summary>
+internal static class WorkerExitCodes
+{
+    /// <summary>The host closed the channel.</summary>
+    public const int Closed = 0;
+
+    /// <summary>The host sent a frame the worker could not read.</summary>
+    public const int ProtocolError = 3;
+
+    /// <summary>Tenant code ran the heap to its hard limit.</summary>
+    public const int OutOfMemory = 4;
+}

@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace WalletCrew.Plugins.Engine.Sandbox;
+
+/// <summary>
+/// Starts a tenant's worker inside bubblewrap. The argument list below is the sandbox, top to bottom: every namespace new,
+/// no capabilities, an unprivileged uid, read-only system libraries, runtime and worker program, that tenant's files and
+/// compiled images only, a private /tmp, and an environment that holds nothing of the host's.
+/// </summary>
+internal sealed class WorkerLauncher
+{
+    /// <summary>Where the tenant's folder and its compiled images appear inside the sandbox.</summary>
+    public const string TenantsMount = "/tenants";
+
+    public const string CacheMount = "/cache";
+
+    private const string WorkerMount = "/worker";
+    private const string WorkerProgram = "WalletCrew.Plugins.Worker.dll";
+    private const int NobodyId = 65534;
+
+    private readonly string _bwrap;
+    private readonly string _workerDirectory;
+    private readonly string _dotnetRoot;
+    private readonly SandboxOptions _options;
+
+    public WorkerLauncher(SandboxOptions options)
+    {
+        _options = options;
+        _bwrap = SandboxProbe.FindBubblewrap(options.BubblewrapPath) ?? throw new InvalidOperationException(SandboxMessages.BubblewrapMissing);
+        _workerDirectory = Path.GetFullPath(options.WorkerDirectory ?? Path.Combine(AppContext.BaseDirectory, "worker"));
+        var program = Path.Combine(_workerDirectory, WorkerProgram);
+        if (!File.Exists(program))
+        {
+            throw new InvalidOperationException(SandboxMessages.WorkerMissing(program));
+        }
+
+        // .../dotnet/shared/Microsoft.NETCore.App/<version>/ → .../dotnet
+        _dotnetRoot = Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", ".."));
+    }
+
+    /// <summary>Starts the worker of <paramref name="tenantId"/>; its channel is the process's stdin and stdout.</summary>
+    public Process Start(string tenantId, string tenantDirectory, string tenantCacheDirectory)
+    {
+        var start = new ProcessStartInfo(_bwrap)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in Arguments(tenantId, tenantDirectory, tenantCacheDirectory))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        return Process.Start(start) ?? throw new InvalidOperationException("bubblewrap did not start.");
+    }
+
+    /// <summary>The whole bubblewrap command line after the executable (public for the docs' example and its test).</summary>
+    public IReadOnlyList<string> Arguments(string tenantId, string tenantDirectory, string tenantCacheDirectory)
+    {
+        var uid = NobodyId.ToString(CultureInfo.InvariantCulture);
+        List<string> arguments =
+        [
+            // Namespaces: user, PID, network (loopback only, down), IPC, UTS, cgroup, mount. Dies with the host; no tty.
+            "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
+            "--uid", uid, "--gid", uid, "--hostname", "wcp-worker",
+
+            // Read-only system: libraries (libc, ICU) under /usr; nothing from /etc, /home, /root, /var or the host's /tmp.
+            "--ro-bind", "/usr", "/usr",
+            "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin",
+            .. _dotnetRoot.StartsWith("/usr/", StringComparison.Ordinal) ? Array.Empty<string>() : ["--ro-bind", _dotnetRoot, _dotnetRoot],
+            "--ro-bind", _workerDirectory, WorkerMount,
+
+            // This tenant only: its files and its compiled images, read-only.
+            "--ro-bind", tenantDirectory, $"{TenantsMount}/{tenantId}",
+            "--ro-bind", tenantCacheDirectory, $"{CacheMount}/{tenantId}",
+
+            // Private, empty, size-capped scratch space; a minimal /dev and a /proc of the new PID namespace.
+            "--size", (64 * 1024 * 1024).ToString(CultureInfo.InvariantCulture), "--tmpfs", "/tmp",
+            "--proc", "/proc", "--dev", "/dev",
+
+            // Nothing of the host's environment (API keys, connection strings) crosses.
+            "--clearenv",
+            "--setenv", "HOME", "/tmp", "--setenv", "TMPDIR", "/tmp",
+            "--setenv", "DOTNET_GCHeapHardLimit", _options.WorkerHeapLimitBytes.ToString("X", CultureInfo.InvariantCulture),
+            "--setenv", "DOTNET_EnableDiagnostics", "0",
+            "--setenv", "DOTNET_TieredPGO", "0",
+            "--setenv", "DOTNET_TC_QuickJitForLoops", "1",
+            "--chdir", "/tmp",
+            Path.Combine(_dotnetRoot, "dotnet"), "exec", $"{WorkerMount}/{WorkerProgram}",
+        ];
+        return arguments;
+    }
+}

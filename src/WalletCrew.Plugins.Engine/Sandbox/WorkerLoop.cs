@@ -1,0 +1,154 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+
+namespace WalletCrew.Plugins.Engine.Sandbox;
+
+/// <summary>
+/// The worker's one loop: read a frame, do it, write a frame. It loads one tenant's connectors with the in-process engine
+/// (from the images the host compiled: the compiler never runs here) and answers invocations; its <c>fetch</c> and secrets
+/// are calls back to the host. Requests run concurrently, so a hook's <c>fetch</c> is answered while another hook runs.
+/// </summary>
+internal sealed class WorkerLoop
+{
+    /// <summary>The largest frame either side accepts: a 10 MiB body (the highest response limit) encoded, plus headers.</summary>
+    public const int MaxFrameBytes = 16 * 1024 * 1024;
+
+    private readonly FrameChannel _channel;
+    private readonly ConcurrentDictionary<long, TaskCompletionSource<WorkerMessage>> _calls = new();
+    private readonly ConcurrentDictionary<long, CancellationTokenSource> _invocations = new();
+    private long _nextCallId;
+    private ConnectorEngine? _engine;
+    private TenantConnectors? _tenant;
+
+    private WorkerLoop(Stream input, Stream output) => _channel = new FrameChannel(input, output, MaxFrameBytes);
+
+    /// <summary>Runs the worker until the host closes the channel; returns the process exit code.</summary>
+    public static async Task<int> RunAsync(Stream input, Stream output)
+    {
+        var loop = new WorkerLoop(input, output);
+        try
+        {
+            await loop._channel.ReadAllAsync(loop.OnMessage, CancellationToken.None).ConfigureAwait(false);
+            return WorkerExitCodes.Closed;
+        }
+        catch (InvalidDataException exception)
+        {
+            await Console.Error.WriteLineAsync($"wcp worker: {exception.Message}").ConfigureAwait(false);
+            return WorkerExitCodes.ProtocolError;
+        }
+    }
+
+    /// <summary>Sends a call to the host and waits for its answer.</summary>
+    internal async Task<TReply> CallAsync<TReply>(Func<long, WorkerMessage> create, CancellationToken cancellationToken)
+        where TReply : WorkerMessage
+    {
+        var id = Interlocked.Increment(ref _nextCallId);
+        var answer = new TaskCompletionSource<WorkerMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _calls[id] = answer;
+        try
+        {
+            await _channel.WriteAsync(create(id), CancellationToken.None).ConfigureAwait(false);
+            return (TReply)await answer.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _calls.TryRemove(id, out _);
+        }
+    }
+
+    private void OnMessage(WorkerMessage message)
+    {
+        switch (message)
+        {
+            case FetchReply or SecretReply:
+                if (_calls.TryGetValue(message.Id, out var call))
+                {
+                    call.TrySetResult(message);
+                }
+
+                break;
+            case CancelMessage cancel:
+                if (_invocations.TryGetValue(cancel.Id, out var invocation))
+                {
+                    invocation.Cancel();
+                }
+
+                break;
+            default:
+                _ = Task.Run(() => HandleAsync(message));
+                break;
+        }
+    }
+
+    private async Task HandleAsync(WorkerMessage message)
+    {
+        WorkerMessage reply;
+        try
+        {
+            reply = message switch
+            {
+                LoadMessage load => Load(load),
+                ReloadMessage reload => new TenantStateReply(reload.Id, await _tenant!.ReloadAsync().ConfigureAwait(false), State()),
+                InvokeMessage invoke => await InvokeAsync(invoke.Id, (tenant, token) => tenant.InvokePassUpdatersAsync(WireConversions.FromWire(invoke.Event), token)).ConfigureAwait(false),
+                FillMessage fill => await InvokeAsync(fill.Id, (tenant, token) => tenant.FillAsync(fill.Provider, WireConversions.FromWire(fill.Request), token)).ConfigureAwait(false),
+                _ => throw new InvalidDataException($"The worker does not take {message.GetType().Name} requests."),
+            };
+        }
+        catch (OutOfMemoryException)
+        {
+            // The heap is at its hard limit: answer while a little memory is left, then end the process; the host starts a fresh one.
+            await _channel.WriteAsync(new InvocationReply(message.Id, InvocationStatus.Failed, SandboxMessages.OutOfMemory, [], null, null)).ConfigureAwait(false);
+            Environment.Exit(WorkerExitCodes.OutOfMemory);
+            return;
+        }
+
+        await _channel.WriteAsync(reply).ConfigureAwait(false);
+    }
+
+    private TenantStateReply Load(LoadMessage load)
+    {
+        var settings = load.Settings;
+        _engine = new ConnectorEngine(new ConnectorEngineOptions
+        {
+            Secrets = new ChannelSecretSource(this),
+            HttpHandler = new ChannelHttpHandler(this),
+            InvocationTimeout = TimeSpan.FromMilliseconds(settings.InvocationTimeoutMs),
+            LoadTimeout = TimeSpan.FromMilliseconds(settings.LoadTimeoutMs),
+            OutboundCallsPerInvocation = settings.OutboundCallsPerInvocation,
+            ConcurrentInvocations = settings.ConcurrentInvocations,
+            LogEntriesPerInvocation = settings.LogEntriesPerInvocation,
+            LogBytesPerInvocation = settings.LogBytesPerInvocation,
+            LimitMaxima = settings.Maxima,
+            CompileCacheDirectory = settings.CacheDirectory,
+            CompileCacheBuildKey = settings.CacheBuildKey,
+            CompileOnCacheMiss = false,
+            Checkpoints = settings.Checkpoints,
+        });
+        _tenant = _engine.LoadTenant(settings.TenantDirectory);
+        return new TenantStateReply(load.Id, true, State());
+    }
+
+    private async Task<InvocationReply> InvokeAsync(long id, Func<TenantConnectors, CancellationToken, Task<InvocationResult>> invoke)
+    {
+        using var cancellation = new CancellationTokenSource();
+        _invocations[id] = cancellation;
+        WorkerInvocation.Current = id;
+        try
+        {
+            var result = await invoke(_tenant!, cancellation.Token).ConfigureAwait(false);
+            return new InvocationReply(id, result.Status, result.Error, result.Log, result.Data?.ToJsonString(), (long?)result.RetryAfter?.TotalMilliseconds);
+        }
+        finally
+        {
+            WorkerInvocation.Current = 0;
+            _invocations.TryRemove(id, out _);
+        }
+    }
+
+    private TenantState State()
+    {
+        var tenant = _tenant!;
+        return new TenantState(tenant.Generation, tenant.Diagnostics, tenant.Connectors, tenant.LoadLog, tenant.PassUpdaterCount, [.. tenant.CustomerProviders]);
+    }
+}

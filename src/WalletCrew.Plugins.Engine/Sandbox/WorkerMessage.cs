@@ -1,0 +1,125 @@
+using System.Text.Json.Serialization;
+
+namespace WalletCrew.Plugins.Engine.Sandbox;
+
+/// <summary>
+/// One frame of the host–worker channel. Requests carry an id chosen by their sender; the answer carries the same id.
+/// The host sends <see cref="LoadMessage"/>, <see cref="ReloadMessage"/>, <see cref="InvokeMessage"/>, <see cref="FillMessage"/>,
+/// <see cref="CancelMessage"/> and answers the worker's <see cref="FetchCall"/> and <see cref="SecretCall"/>.
+/// </summary>
+/// <remarks>The protocol is described in docs/architecture.md ("The worker channel").</remarks>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "t")]
+[JsonDerivedType(typeof(LoadMessage), "load")]
+[JsonDerivedType(typeof(ReloadMessage), "reload")]
+[JsonDerivedType(typeof(InvokeMessage), "invoke")]
+[JsonDerivedType(typeof(FillMessage), "fill")]
+[JsonDerivedType(typeof(CancelMessage), "cancel")]
+[JsonDerivedType(typeof(TenantStateReply), "state")]
+[JsonDerivedType(typeof(InvocationReply), "result")]
+[JsonDerivedType(typeof(FetchCall), "fetch")]
+[JsonDerivedType(typeof(FetchReply), "fetched")]
+[JsonDerivedType(typeof(SecretCall), "secret")]
+[JsonDerivedType(typeof(SecretReply), "secretValue")]
+internal abstract record WorkerMessage(long Id);
+
+/// <summary>Host → worker: load the tenant's connectors from its compiled images.</summary>
+internal sealed record LoadMessage(long Id, WorkerSettings Settings) : WorkerMessage(Id);
+
+/// <summary>Host → worker: rescan the tenant's files and put changed connectors live (a broken save keeps the working version).</summary>
+internal sealed record ReloadMessage(long Id) : WorkerMessage(Id);
+
+/// <summary>Host → worker: run the pass updaters for an event.</summary>
+internal sealed record InvokeMessage(long Id, EventData Event) : WorkerMessage(Id);
+
+/// <summary>Host → worker: run a customer provider.</summary>
+internal sealed record FillMessage(long Id, string Provider, FillData Request) : WorkerMessage(Id);
+
+/// <summary>Host → worker: cancel the invocation whose request had this id.</summary>
+internal sealed record CancelMessage(long Id) : WorkerMessage(Id);
+
+/// <summary>Worker → host: the tenant's connectors after a load or reload.</summary>
+internal sealed record TenantStateReply(long Id, bool Changed, TenantState State) : WorkerMessage(Id);
+
+/// <summary>Worker → host: how an invocation ended.</summary>
+internal sealed record InvocationReply(long Id, InvocationStatus Status, string? Error, IReadOnlyList<TenantLogEntry> Log, string? Data, long? RetryAfterMs) : WorkerMessage(Id);
+
+/// <summary>Worker → host: send this HTTP request for the invocation <paramref name="InvocationId"/> (0 while loading).</summary>
+internal sealed record FetchCall(long Id, long InvocationId, string Method, string Url, IReadOnlyList<HeaderData> Headers, byte[]? Body) : WorkerMessage(Id);
+
+/// <summary>Host → worker: the answer to a <see cref="FetchCall"/>, or the error that stopped it.</summary>
+internal sealed record FetchReply(long Id, int Status, string? Reason, IReadOnlyList<HeaderData> Headers, byte[]? Body, FetchFailure? Failure) : WorkerMessage(Id);
+
+/// <summary>Worker → host: the tenant's secret of this name.</summary>
+internal sealed record SecretCall(long Id, string Name) : WorkerMessage(Id);
+
+/// <summary>Host → worker: the secret's value, or <see langword="null"/> when the tenant has none of that name.</summary>
+internal sealed record SecretReply(long Id, string? Value) : WorkerMessage(Id);
+
+/// <summary>One header of a request or response; a header with several values appears once per value.</summary>
+internal sealed record HeaderData(string Name, string Value);
+
+/// <summary>Why the host did not send a fetch or read its answer, so the worker throws what in-process code would.</summary>
+internal sealed record FetchFailure(FetchFailureKind Kind, string Message, long Limit = 0, long Used = 0, string? Setting = null, string? Host = null, int Port = 0);
+
+/// <summary>The kinds of <see cref="FetchFailure"/>.</summary>
+internal enum FetchFailureKind
+{
+    /// <summary>The egress rules refused the destination.</summary>
+    Egress,
+
+    /// <summary>A body or call-count limit.</summary>
+    Limit,
+
+    /// <summary>The request was invalid (URL, header).</summary>
+    Invalid,
+
+    /// <summary>The connection or the exchange failed.</summary>
+    Http,
+
+    /// <summary>The invocation ended or was cancelled first.</summary>
+    Canceled,
+}
+
+/// <summary>What the worker needs to load a tenant: where its files and images are (inside the sandbox) and the host's limits.</summary>
+internal sealed record WorkerSettings(
+    string TenantDirectory,
+    string? CacheDirectory,
+    string? CacheBuildKey,
+    bool Checkpoints,
+    long InvocationTimeoutMs,
+    long LoadTimeoutMs,
+    int OutboundCallsPerInvocation,
+    int ConcurrentInvocations,
+    int LogEntriesPerInvocation,
+    int LogBytesPerInvocation,
+    LimitMaxima Maxima);
+
+/// <summary>A <see cref="PassInstallationEvent"/> on the wire; <c>Tags</c> is <see langword="null"/> when the event has no registration source.</summary>
+internal sealed record EventData(
+    string EventId,
+    string TenantId,
+    string PassId,
+    string PassType,
+    IReadOnlyDictionary<string, string> Identifiers,
+    Device Device,
+    bool Installed,
+    int ActiveRegistrationCount,
+    int TotalRegistrationCount,
+    IReadOnlyList<string>? Tags,
+    string? Medium,
+    string? Origin,
+    string? UserAgent,
+    DateTimeOffset OccurredAt,
+    int Attempt);
+
+/// <summary>A <see cref="FillRequest"/> on the wire (data as a JSON object text).</summary>
+internal sealed record FillData(string TenantId, string PassId, string PassType, IReadOnlyDictionary<string, string> Identifiers, string Data);
+
+/// <summary>A tenant's connectors as the worker loaded them.</summary>
+internal sealed record TenantState(
+    long Generation,
+    IReadOnlyList<ConnectorDiagnostic> Diagnostics,
+    IReadOnlyList<ConnectorInfo> Connectors,
+    IReadOnlyList<TenantLogEntry> LoadLog,
+    int PassUpdaterCount,
+    IReadOnlyList<string> CustomerProviders);

@@ -1,0 +1,267 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+
+namespace WalletCrew.Plugins.Engine.Sandbox;
+
+/// <summary>
+/// The host's end of one worker: its process, its channel and the requests waiting for answers. The host owns the
+/// worker's life and trusts nothing it says: a malformed frame, a message only the host may send, resident memory over
+/// the limit or a deadline passed all kill it; every request waiting then fails with the reason.
+/// </summary>
+internal sealed class WorkerProcess : IDisposable
+{
+    private const int StderrLinesKept = 20;
+
+    private readonly Process _process;
+    private readonly FrameChannel _channel;
+    private readonly Func<WorkerMessage, Task<WorkerMessage>> _answerCall;
+    private readonly ConcurrentDictionary<long, TaskCompletionSource<WorkerMessage>> _pending = new();
+    private readonly ConcurrentQueue<string> _stderr = new();
+    private readonly TaskCompletionSource<string> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ITimer _memoryWatch;
+    private readonly long _residentLimitBytes;
+    private string? _killReason;
+    private long _nextId;
+    private int _inFlight;
+
+    public WorkerProcess(Process process, Func<WorkerMessage, Task<WorkerMessage>> answerCall, long residentLimitBytes, TimeProvider time)
+    {
+        _process = process;
+        _answerCall = answerCall;
+        _residentLimitBytes = residentLimitBytes;
+        _channel = new FrameChannel(process.StandardOutput.BaseStream, process.StandardInput.BaseStream, WorkerLoop.MaxFrameBytes);
+        _ = Task.Run(ReadAsync);
+        _ = Task.Run(DrainStderrAsync);
+        _memoryWatch = time.CreateTimer(_ => WatchMemory(), null, TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(250));
+    }
+
+    /// <summary>Gets the sandbox's outermost process id (bubblewrap's).</summary>
+    public int ProcessId => _process.Id;
+
+    /// <summary>Gets a task that completes, with the reason, when the worker has ended.</summary>
+    public Task<string> Exited => _exited.Task;
+
+    public bool HasExited => _exited.Task.IsCompleted;
+
+    /// <summary>Gets the requests sent and not yet answered.</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>Gets when the worker last answered or was sent a request.</summary>
+    public long LastUsedTimestamp { get; private set; } = Stopwatch.GetTimestamp();
+
+    /// <summary>Sends a request and waits for its answer.</summary>
+    /// <exception cref="WorkerExitedException">The worker ended first.</exception>
+    public async Task<TReply> RequestAsync<TReply>(Func<long, WorkerMessage> create, CancellationToken cancellationToken)
+        where TReply : WorkerMessage
+    {
+        var id = Interlocked.Increment(ref _nextId);
+        var answer = new TaskCompletionSource<WorkerMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending[id] = answer;
+        Interlocked.Increment(ref _inFlight);
+        LastUsedTimestamp = Stopwatch.GetTimestamp();
+        try
+        {
+            if (HasExited)
+            {
+                throw new WorkerExitedException(await Exited.ConfigureAwait(false));
+            }
+
+            try
+            {
+                await _channel.WriteAsync(create(id), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (IOException)
+            {
+                throw new WorkerExitedException(await Exited.ConfigureAwait(false));
+            }
+
+            return (TReply)await answer.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _pending.TryRemove(id, out _);
+            Interlocked.Decrement(ref _inFlight);
+            LastUsedTimestamp = Stopwatch.GetTimestamp();
+        }
+    }
+
+    /// <summary>Sends a message that has no answer (a cancellation); a worker that is gone is ignored.</summary>
+    public async Task NotifyAsync(WorkerMessage message)
+    {
+        try
+        {
+            await _channel.WriteAsync(message).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    /// <summary>Kills the worker and everything it started; waiting requests fail with <paramref name="reason"/>.</summary>
+    public void Kill(string reason)
+    {
+        Interlocked.CompareExchange(ref _killReason, reason, null);
+        try
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+    }
+
+    /// <summary>Closes the channel so the worker ends by itself, then kills it if it has not within a moment.</summary>
+    public void Dispose()
+    {
+        _memoryWatch.Dispose();
+        try
+        {
+            _process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+        }
+
+        if (!_exited.Task.Wait(TimeSpan.FromSeconds(1)))
+        {
+            Kill("the host stopped it");
+        }
+
+        _process.Dispose();
+    }
+
+    private async Task ReadAsync()
+    {
+        try
+        {
+            await _channel.ReadAllAsync(OnMessage, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (InvalidDataException)
+        {
+            Kill(SandboxMessages.MalformedFrame);
+        }
+        catch (IOException)
+        {
+        }
+
+        await _process.WaitForExitAsync().ConfigureAwait(false);
+        var reason = _killReason ?? DescribeExit();
+        _exited.TrySetResult(reason);
+        foreach (var waiting in _pending.Values)
+        {
+            waiting.TrySetException(new WorkerExitedException(reason));
+        }
+    }
+
+    private void OnMessage(WorkerMessage message)
+    {
+        LastUsedTimestamp = Stopwatch.GetTimestamp();
+        switch (message)
+        {
+            case TenantStateReply or InvocationReply:
+                if (_pending.TryGetValue(message.Id, out var waiting))
+                {
+                    waiting.TrySetResult(message);
+                }
+
+                break;
+            case FetchCall or SecretCall:
+                _ = Task.Run(async () => await NotifyAsync(await _answerCall(message).ConfigureAwait(false)).ConfigureAwait(false));
+                break;
+            default:
+                Kill(SandboxMessages.UnexpectedMessage);
+                break;
+        }
+    }
+
+    private async Task DrainStderrAsync()
+    {
+        try
+        {
+            while (await _process.StandardError.ReadLineAsync().ConfigureAwait(false) is { } line)
+            {
+                _stderr.Enqueue(line.Length > 512 ? line[..512] : line);
+                while (_stderr.Count > StderrLinesKept)
+                {
+                    _stderr.TryDequeue(out _);
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private string DescribeExit()
+    {
+        var text = string.Join(" ", _stderr);
+        var code = _process.ExitCode;
+        if (text.Contains("Stack overflow", StringComparison.OrdinalIgnoreCase))
+        {
+            return "it crashed with a stack overflow";
+        }
+
+        if (code == WorkerExitCodes.OutOfMemory || text.Contains("OutOfMemory", StringComparison.Ordinal) || text.Contains("Out of memory", StringComparison.OrdinalIgnoreCase))
+        {
+            return SandboxMessages.OutOfMemory;
+        }
+
+        return code switch
+        {
+            WorkerExitCodes.Closed => "it exited",
+            WorkerExitCodes.ProtocolError => "it could not read the host's frames",
+            > 128 => $"it crashed (signal {(code - 128).ToString(CultureInfo.InvariantCulture)}){Tail(text)}",
+            _ => $"it crashed (exit code {code.ToString(CultureInfo.InvariantCulture)}){Tail(text)}",
+        };
+    }
+
+    private static string Tail(string stderr) => stderr.Length == 0 ? "" : $": {(stderr.Length > 400 ? stderr[^400..] : stderr)}";
+
+    private void WatchMemory()
+    {
+        if (HasExited)
+        {
+            return;
+        }
+
+        var resident = ResidentBytes(_process.Id);
+        if (resident > _residentLimitBytes)
+        {
+            Kill(SandboxMessages.MemoryLimit(resident, _residentLimitBytes));
+        }
+    }
+
+    /// <summary>Returns the resident memory of a process and all its descendants, from /proc.</summary>
+    internal static long ResidentBytes(int processId)
+    {
+        long total = 0;
+        var pending = new Stack<int>([processId]);
+        while (pending.TryPop(out var pid))
+        {
+            try
+            {
+                foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+                {
+                    if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                    {
+                        total += long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture) * 1024;
+                        break;
+                    }
+                }
+
+                foreach (var child in File.ReadAllText($"/proc/{pid}/task/{pid}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    pending.Push(int.Parse(child, CultureInfo.InvariantCulture));
+                }
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or FormatException)
+            {
+                // The process ended between two reads.
+            }
+        }
+
+        return total;
+    }
+}
