@@ -25,6 +25,9 @@ internal static class SandboxMessages
     public static string KilledPastDeadline(TimeSpan limit, TimeSpan grace) =>
         $"The invocation did not return within its limit of {Seconds(limit)} plus a grace of {Seconds(grace)} (limit: InvocationTimeout); its worker was killed and the next call starts a fresh one.";
 
+    public static string Recycled(TimeSpan limit) =>
+        $"The code that passed its limit of {Seconds(limit)} may still be running, so its worker was killed; the next call starts a fresh one.";
+
     public static string MemoryLimit(long residentBytes, long limitBytes) =>
         $"The worker's resident memory reached {MiB(residentBytes)} MiB, over its limit of {MiB(limitBytes)} MiB (memory limit: WalletCrew:Engine:Sandbox:WorkerHeapLimitBytes); it was killed.";
 

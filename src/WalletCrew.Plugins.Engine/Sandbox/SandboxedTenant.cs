@@ -153,6 +153,13 @@ internal sealed class SandboxedTenant : TenantRuntime
         }
     }
 
+    /// <summary>Kills <paramref name="worker"/> and, if it is still this tenant's, forgets it, so the next call starts a fresh one.</summary>
+    private void Retire(WorkerProcess worker, string reason)
+    {
+        Interlocked.CompareExchange(ref _worker, null, worker);
+        worker.Kill(reason);
+    }
+
     /// <summary>Stops the worker (idle, or to make room); the next call starts a fresh one.</summary>
     internal void StopWorker() => Interlocked.Exchange(ref _worker, null)?.Dispose();
 
@@ -195,15 +202,23 @@ internal sealed class SandboxedTenant : TenantRuntime
                 _tenantLog.Log(entry.Level, "{Message}", entry.Message);
             }
 
+            var error = reply.Error;
+            if (reply.Status == InvocationStatus.TimedOut || reply.WorkerEnding)
+            {
+                // A timed-out call may still spin inside the framework, where no checkpoint sees it: the worker goes, not the core.
+                Retire(worker, SandboxMessages.Recycled(limits.InvocationTimeout));
+                error = reply.Status == InvocationStatus.TimedOut ? $"{error} {SandboxMessages.Recycled(limits.InvocationTimeout)}" : error;
+            }
+
             var data = reply.Data is null ? null : JsonNode.Parse(reply.Data) as JsonObject;
-            return new InvocationResult(reply.Status, reply.Log, reply.Error, data)
+            return new InvocationResult(reply.Status, reply.Log, error, data)
             {
                 RetryAfter = reply.RetryAfterMs is { } wait ? TimeSpan.FromMilliseconds(wait) : null,
             };
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            worker.Kill(SandboxMessages.KilledPastDeadline(limits.InvocationTimeout, grace));
+            Retire(worker, SandboxMessages.KilledPastDeadline(limits.InvocationTimeout, grace));
             return new InvocationResult(InvocationStatus.TimedOut, [], $"{LimitMessages.TimedOut(limits.InvocationTimeout)} {SandboxMessages.KilledPastDeadline(limits.InvocationTimeout, grace)}", null);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -98,7 +98,7 @@ internal sealed class WorkerLoop
         catch (OutOfMemoryException)
         {
             // The heap is at its hard limit: answer while a little memory is left, then end the process; the host starts a fresh one.
-            await _channel.WriteAsync(new InvocationReply(message.Id, InvocationStatus.Failed, SandboxMessages.OutOfMemory, [], null, null)).ConfigureAwait(false);
+            await _channel.WriteAsync(new InvocationReply(message.Id, InvocationStatus.Failed, SandboxMessages.OutOfMemory, [], null, null, WorkerEnding: true)).ConfigureAwait(false);
             Environment.Exit(WorkerExitCodes.OutOfMemory);
             return;
         }

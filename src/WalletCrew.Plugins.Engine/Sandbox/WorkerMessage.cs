@@ -40,8 +40,8 @@ internal sealed record CancelMessage(long Id) : WorkerMessage(Id);
 /// <summary>Worker → host: the tenant's connectors after a load or reload.</summary>
 internal sealed record TenantStateReply(long Id, bool Changed, TenantState State) : WorkerMessage(Id);
 
-/// <summary>Worker → host: how an invocation ended.</summary>
-internal sealed record InvocationReply(long Id, InvocationStatus Status, string? Error, IReadOnlyList<TenantLogEntry> Log, string? Data, long? RetryAfterMs) : WorkerMessage(Id);
+/// <summary>Worker → host: how an invocation ended; <paramref name="WorkerEnding"/> when the worker exits right after (its heap is spent).</summary>
+internal sealed record InvocationReply(long Id, InvocationStatus Status, string? Error, IReadOnlyList<TenantLogEntry> Log, string? Data, long? RetryAfterMs, bool WorkerEnding = false) : WorkerMessage(Id);
 
 /// <summary>Worker → host: send this HTTP request for the invocation <paramref name="InvocationId"/> (0 while loading).</summary>
 internal sealed record FetchCall(long Id, long InvocationId, string Method, string Url, IReadOnlyList<HeaderData> Headers, byte[]? Body) : WorkerMessage(Id);

@@ -15,13 +15,14 @@ internal sealed class EngineHarness : IDisposable
         TimeSpan? loadTimeout = null,
         IsolationMode isolation = IsolationMode.InProcess,
         SandboxOptions? sandbox = null,
-        string? compileCache = null)
+        string? compileCache = null,
+        bool allowLoopback = true)
     {
         Folder = new TenantFolder(tenantId);
         Secrets = new InMemorySecretSource();
         Engine = new ConnectorEngine(new ConnectorEngineOptions
         {
-            AllowLoopback = true,
+            AllowLoopback = allowLoopback,
             Secrets = Secrets,
             InvocationTimeout = invocationTimeout ?? TimeSpan.FromSeconds(10),
             Policy = widenPolicy is null ? null : ApiPolicy.Create(widenPolicy),

@@ -1,0 +1,134 @@
+using System.Net;
+using System.Net.Sockets;
+using WalletCrew.Plugins.Engine.Tests.Support;
+
+namespace WalletCrew.Plugins.Engine.Tests.Sandbox;
+
+/// <summary>
+/// Hostile connectors with the API policy switched off: in the sandbox each attack is blocked; the same connector
+/// in-process (the negative control) succeeds, which proves each test can fail.
+/// </summary>
+public sealed class ContainmentTests : IDisposable
+{
+    private readonly string _outside = Directory.CreateTempSubdirectory("wcp-outside-").FullName;
+
+    public void Dispose() => Directory.Delete(_outside, recursive: true);
+
+    [Theory]
+    [InlineData(IsolationMode.Sandbox, false)]
+    [InlineData(IsolationMode.InProcess, true)]
+    public async Task ACanaryFileOutsideTheImageCannotBeRead(IsolationMode isolation, bool escapes)
+    {
+        var canary = Path.Combine(_outside, "canary.txt");
+        File.WriteAllText(canary, "canary-7f3a");
+
+        var outcome = await AttackAsync(isolation, $"return File.ReadAllText(@\"{canary}\");");
+
+        outcome.Should().Be(escapes ? "ESCAPED:canary-7f3a" : "BLOCKED:DirectoryNotFoundException");
+    }
+
+    [Theory]
+    [InlineData(IsolationMode.Sandbox, false)]
+    [InlineData(IsolationMode.InProcess, true)]
+    public async Task AFileCannotBeCreatedOutsideThePrivateTmp(IsolationMode isolation, bool escapes)
+    {
+        var target = Path.Combine(_outside, "planted.txt");
+
+        var outcome = await AttackAsync(isolation, $"File.WriteAllText(@\"{target}\", \"x\"); return \"written\";");
+
+        File.Exists(target).Should().Be(escapes);
+        outcome.Should().StartWith(escapes ? "ESCAPED" : "BLOCKED");
+    }
+
+    [Theory]
+    [InlineData(IsolationMode.Sandbox, false)]
+    [InlineData(IsolationMode.InProcess, true)]
+    public async Task AProcessItStartsCannotTouchTheHost(IsolationMode isolation, bool escapes)
+    {
+        var marker = Path.Combine(_outside, "marker");
+        var hostPid = Environment.ProcessId;
+
+        // In the sandbox the kill aims at a PID namespace of its own; in-process only the marker is tried (never kill the test run).
+        var kill = isolation == IsolationMode.Sandbox ? $"kill -9 {hostPid}; " : "";
+        var outcome = await AttackAsync(isolation, $$"""
+            var p = Process.Start(new ProcessStartInfo("/bin/sh") { ArgumentList = { "-c", "{{kill}}touch {{marker}}" }, RedirectStandardError = true })!;
+            p.WaitForExit();
+            return p.ExitCode.ToString();
+            """);
+
+        File.Exists(marker).Should().Be(escapes, outcome);
+        Environment.ProcessId.Should().Be(hostPid); // still here
+    }
+
+    [Theory]
+    [InlineData(IsolationMode.Sandbox, false)]
+    [InlineData(IsolationMode.InProcess, true)]
+    public async Task NoSocketOpensNotEvenToLoopback(IsolationMode isolation, bool escapes)
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var accepted = listener.AcceptTcpClientAsync();
+
+        var outcome = await AttackAsync(isolation, $"using var c = new TcpClient(); await c.ConnectAsync(\"127.0.0.1\", {port}); return \"connected\";");
+
+        outcome.Should().Be(escapes ? "ESCAPED:connected" : "BLOCKED:SocketException");
+        (await Task.WhenAny(accepted, Task.Delay(escapes ? 5000 : 300)) == accepted).Should().Be(escapes);
+    }
+
+    [Theory]
+    [InlineData(IsolationMode.Sandbox, false)]
+    [InlineData(IsolationMode.InProcess, true)]
+    public async Task TheHostsEnvironmentIsNotVisible(IsolationMode isolation, bool escapes)
+    {
+        Environment.SetEnvironmentVariable("WCP_TEST_HOST_SECRET", "host-secret-91c2");
+
+        var outcome = await AttackAsync(isolation, "return Environment.GetEnvironmentVariable(\"WCP_TEST_HOST_SECRET\") ?? \"(none)\";");
+
+        outcome.Should().Be(escapes ? "ESCAPED:host-secret-91c2" : "ESCAPED:(none)");
+    }
+
+    [Theory]
+    [InlineData(IsolationMode.Sandbox, false)]
+    [InlineData(IsolationMode.InProcess, true)]
+    public async Task AnotherTenantsSecretIsOutOfReach(IsolationMode isolation, bool escapes)
+    {
+        // Reflection into the connector context's secret source, asking for another tenant's secret by its id.
+        var outcome = await AttackAsync(isolation, """
+            // Walk the fields behind the script's context until the engine's secret source turns up.
+            var flags = System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public;
+            var pending = new List<object> { context };
+            for (var i = 0; i < pending.Count && i < 50; i++)
+            {
+                if (pending[i] is WalletCrew.Plugins.Engine.ISecretSource source)
+                {
+                    return await source.GetSecretAsync("other-tenant", "api-key", default) ?? "(none)";
+                }
+
+                foreach (var field in pending[i].GetType().GetFields(flags))
+                {
+                    if (field.GetValue(pending[i]) is { } value && !(value is string) && !value.GetType().IsPrimitive) { pending.Add(value); }
+                }
+            }
+
+            return "(not found)";
+            """, harness =>
+            {
+                harness.Secrets.Set("other-tenant", "api-key", "other-tenants-key");
+                harness.Secrets.Set("test-tenant", "api-key", "own-key");
+            });
+
+        outcome.Should().Be(escapes ? "ESCAPED:other-tenants-key" : "ESCAPED:own-key");
+    }
+
+    private static async Task<string> AttackAsync(IsolationMode isolation, string body, Action<EngineHarness>? arrange = null)
+    {
+        using var harness = new EngineHarness(isolation: isolation, widenPolicy: HostileConnectors.PolicyOff, references: [typeof(ISecretSource).Assembly.Location]);
+        arrange?.Invoke(harness);
+        using var tenant = harness.Load(HostileConnectors.Hook(body));
+        tenant.Diagnostics.Where(d => d.IsError).Should().BeEmpty();
+        var result = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(), CancellationToken.None);
+        result.Status.Should().Be(InvocationStatus.Succeeded, result.Error);
+        return result.Log.Single().Message;
+    }
+}

@@ -1,0 +1,45 @@
+using WalletCrew.Plugins.Engine.Policy;
+
+namespace WalletCrew.Plugins.Engine.Tests.Sandbox;
+
+/// <summary>
+/// Connectors that deliberately get past the API policy: the tests turn the policy off for them (the switch below), so
+/// what stops them is the sandbox alone. Each hook logs <c>ESCAPED:&lt;what it got&gt;</c> or <c>BLOCKED:&lt;exception&gt;</c>.
+/// </summary>
+internal static class HostileConnectors
+{
+    /// <summary>The test-only switch: allows the file, process, socket, environment and reflection APIs the policy refuses.</summary>
+    public static void PolicyOff(AllowListBuilder allow) => allow
+        .Types("System.IO", "File", "Directory", "Path", "FileInfo", "DirectoryInfo", "IOException")
+        .Types("System.Diagnostics", "Process", "ProcessStartInfo")
+        .Types("System.Net.Sockets", "TcpClient", "Socket", "SocketException", "NetworkStream")
+        .Types("System.Net", "IPAddress", "IPEndPoint", "Dns", "IPHostEntry")
+        .Types("System.Net.Http", "HttpClient", "HttpClientHandler", "SocketsHttpHandler", "HttpResponseMessage", "HttpContent")
+        .Types("System.Threading", "Thread", "ManualResetEventSlim", "Timeout")
+        .Types("System.Text.RegularExpressions", "Regex", "RegexOptions")
+        .Types("System.Reflection", "FieldInfo", "BindingFlags", "MemberInfo", "MethodInfo")
+        .Type("WalletCrew.Plugins.Engine.ISecretSource")
+        .Type("System.Environment")
+        .Type("System.Type")
+        .Type("System.Object");
+
+    /// <summary>A pass updater whose installed hook runs <paramref name="body"/> (C# statements returning a string) and logs what happened.</summary>
+    public static string Hook(string body) => $$"""
+        using System.IO;
+        using System.Diagnostics;
+        using System.Net.Sockets;
+        async Task Installed(string passId)
+        {
+            string outcome;
+            try { outcome = "ESCAPED:" + await Attack(); }
+            catch (Exception e) { outcome = "BLOCKED:" + e.GetType().Name; }
+            console.log(outcome);
+        }
+        async Task<string> Attack()
+        {
+            await Task.Yield();
+            {{body}}
+        }
+        context.register("runtime.wallet.passUpdater", new { OnPassInstalled = Installed });
+        """;
+}

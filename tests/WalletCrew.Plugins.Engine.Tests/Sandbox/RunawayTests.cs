@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using WalletCrew.Plugins.Engine.Sandbox;
+using WalletCrew.Plugins.Engine.Tests.Support;
+
+namespace WalletCrew.Plugins.Engine.Tests.Sandbox;
+
+/// <summary>
+/// Code no checkpoint can stop (it spins or blocks inside the framework) ends at the deadline plus the grace in the
+/// sandbox: the host kills the worker, so nothing of it is left running. The in-process control shows the same call
+/// is still running after the deadline there.
+/// </summary>
+public sealed class RunawayTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan Grace = TimeSpan.FromMilliseconds(500);
+
+    public static TheoryData<string, string> Runaways => new()
+    {
+        { "catastrophic regex", "return System.Text.RegularExpressions.Regex.IsMatch(new string('a', 64) + \"!\", \"^(a+)+$\", System.Text.RegularExpressions.RegexOptions.None, System.Threading.Timeout.InfiniteTimeSpan).ToString();" },
+        { "loop inside a BCL call", "System.Threading.Thread.SpinWait(int.MaxValue); return \"spun\";" },
+        { "blocking wait", "new System.Threading.ManualResetEventSlim().Wait(); return \"woke\";" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Runaways))]
+    public async Task ARunawayEndsAtTheDeadlinePlusGraceAndLeavesNothingRunning(string kind, string body)
+    {
+        using var harness = new EngineHarness(isolation: IsolationMode.Sandbox, invocationTimeout: Deadline, widenPolicy: HostileConnectors.PolicyOff,
+            sandbox: new SandboxOptions { KillGrace = Grace });
+        using var tenant = harness.Load(HostileConnectors.Hook(body));
+        var worker = ((SandboxedTenant)tenant.Runtime).WorkerProcessId!.Value;
+
+        var clock = Stopwatch.StartNew();
+        var result = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(), CancellationToken.None);
+        clock.Stop();
+
+        result.Status.Should().Be(InvocationStatus.TimedOut, kind);
+        result.Error.Should().Contain("worker was killed");
+        clock.Elapsed.Should().BeLessThan(Deadline + Grace + TimeSpan.FromSeconds(3), "the host kills the worker once the grace is over");
+        (await ProcessTreeGoneAsync(worker, TimeSpan.FromSeconds(5))).Should().BeTrue("a killed worker holds no core");
+    }
+
+    [Fact]
+    public async Task InProcessTheSameSpinOutlivesItsDeadline()
+    {
+        // Negative control: in-process the invocation returns TimedOut, but the spinning call goes on on a pool thread.
+        using var harness = new EngineHarness(isolation: IsolationMode.InProcess, invocationTimeout: Deadline, widenPolicy: HostileConnectors.PolicyOff);
+        using var tenant = harness.Load(HostileConnectors.Hook("System.Threading.Thread.SpinWait(400_000_000); console.log(\"still running\"); return \"spun\";"));
+
+        var before = Process.GetCurrentProcess().TotalProcessorTime;
+        var result = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(), CancellationToken.None);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var used = Process.GetCurrentProcess().TotalProcessorTime - before;
+
+        result.Status.Should().Be(InvocationStatus.TimedOut);
+        used.Should().BeGreaterThan(Deadline + TimeSpan.FromMilliseconds(300), "the spin kept a core busy after the deadline");
+    }
+
+    [Fact]
+    public async Task AOneGibibyteAllocationFailsOnTheMemoryLimitAndTheNextCallGetsAFreshWorker()
+    {
+        using var harness = new EngineHarness(isolation: IsolationMode.Sandbox, invocationTimeout: TimeSpan.FromSeconds(10), widenPolicy: HostileConnectors.PolicyOff,
+            sandbox: new SandboxOptions { WorkerHeapLimitBytes = 128L * 1024 * 1024 });
+        using var tenant = harness.Load("""
+            var calls = 0;
+            context.register("runtime.wallet.passUpdater", new { OnPassInstalled = (Func<string, Task>)(async passId =>
+            {
+                await Task.Yield();
+                if (passId == "big") { var block = new byte[1 << 30]; block[^1] = 1; console.log(block.Length.ToString()); }
+                console.log($"call {++calls}");
+            }) });
+            """);
+
+        var first = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(passId: "big"), CancellationToken.None);
+        var second = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(passId: "small"), CancellationToken.None);
+
+        first.Status.Should().Be(InvocationStatus.Failed);
+        first.Error.Should().Contain("memory limit");
+        second.Status.Should().Be(InvocationStatus.Succeeded, second.Error);
+        second.Log.Select(l => l.Message).Should().Equal("call 1"); // a fresh worker: the counter started over
+    }
+
+    internal static async Task<bool> ProcessTreeGoneAsync(int processId, TimeSpan within)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < within)
+        {
+            if (!Directory.Exists($"/proc/{processId}") || File.ReadAllText($"/proc/{processId}/stat").Split(' ')[2] == "Z")
+            {
+                return true;
+            }
+
+            await Task.Delay(50);
+        }
+
+        return false;
+    }
+}
