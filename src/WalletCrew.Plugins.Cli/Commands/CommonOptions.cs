@@ -37,6 +37,22 @@ internal static class CommonOptions
         Description = "Let connectors call loopback and private addresses (development only).",
     };
 
+    public static Option<string> Isolation() => new("--isolation")
+    {
+        Description = "Where tenant code runs: auto (a bubblewrap sandbox when it works here, else in-process with a warning), sandbox, or in-process.",
+        DefaultValueFactory = _ => IsolationModes.Name(IsolationModes.Default),
+        Validators =
+        {
+            result =>
+            {
+                if (!IsolationModes.TryParse(result.GetValueOrDefault<string>(), out _))
+                {
+                    result.AddError($"--isolation must be one of {IsolationModes.Names}, not '{result.GetValueOrDefault<string>()}'.");
+                }
+            },
+        },
+    };
+
     /// <summary>Parses repeated <c>key=value</c> options, reporting the first malformed one.</summary>
     public static bool TryParsePairs(string[]? values, string option, TextWriter error, out Dictionary<string, string> pairs)
     {
@@ -56,7 +72,7 @@ internal static class CommonOptions
         return true;
     }
 
-    public static ConnectorEngine CreateEngine(string tenantId, Dictionary<string, string> secrets, bool allowLoopback, string? cacheDirectory)
+    public static ConnectorEngine CreateEngine(string tenantId, Dictionary<string, string> secrets, bool allowLoopback, string? cacheDirectory, IsolationMode isolation)
     {
         var source = new InMemorySecretSource();
         foreach (var (name, value) in secrets)
@@ -64,7 +80,7 @@ internal static class CommonOptions
             source.Set(tenantId, name, value);
         }
 
-        return new ConnectorEngine(new ConnectorEngineOptions { Secrets = source, AllowLoopback = allowLoopback, CompileCacheDirectory = cacheDirectory });
+        return new ConnectorEngine(new ConnectorEngineOptions { Secrets = source, AllowLoopback = allowLoopback, CompileCacheDirectory = cacheDirectory, Isolation = isolation });
     }
 
     private static string DefaultCacheDirectory()

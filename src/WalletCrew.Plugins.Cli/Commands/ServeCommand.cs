@@ -4,7 +4,7 @@ using WalletCrew.Plugins.Host;
 
 namespace WalletCrew.Plugins.Cli.Commands;
 
-/// <summary><c>wcp serve --tenants &lt;root&gt; [--urls URL] [--store sqlite:&lt;path&gt;|postgres:&lt;conn&gt;]</c>: runs the host service.</summary>
+/// <summary><c>wcp serve --tenants &lt;root&gt; [--urls URL] [--store sqlite:&lt;path&gt;|postgres:&lt;conn&gt;] [--isolation auto|sandbox|in-process]</c>: runs the host service.</summary>
 internal static class ServeCommand
 {
     public static Command Create()
@@ -18,10 +18,11 @@ internal static class ServeCommand
         };
         var allowLoopback = CommonOptions.AllowLoopback();
         var cache = CommonOptions.Cache();
+        var isolation = CommonOptions.Isolation();
 
         var command = new Command("serve", "Run the host service: ingestion, delivery to the hooks, Fill and admin APIs, with hot reload.")
         {
-            tenants, urls, store, apiKeys, allowLoopback, cache,
+            tenants, urls, store, apiKeys, allowLoopback, cache, isolation,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -42,7 +43,7 @@ internal static class ServeCommand
             };
             try
             {
-                await WalletCrewHost.RunAsync(settings, Configuration(parse.GetValue(apiKeys), CommonOptions.CacheDirectory(parse.GetValue(cache))), cancellationToken);
+                await WalletCrewHost.RunAsync(settings, Configuration(parse.GetValue(apiKeys), CommonOptions.CacheDirectory(parse.GetValue(cache)), parse.GetValue(isolation)!), cancellationToken);
                 return ExitCodes.Success;
             }
             catch (Exception exception) when (exception is OptionsValidationException or InvalidOperationException or ArgumentException or IOException)
@@ -55,8 +56,9 @@ internal static class ServeCommand
         return command;
     }
 
-    private static string[] Configuration(string[]? apiKeys, string? cacheDirectory) =>
+    private static string[] Configuration(string[]? apiKeys, string? cacheDirectory, string isolation) =>
     [
+        $"--WalletCrew:Engine:Isolation={isolation}",
         .. (apiKeys ?? []).Select((key, index) => $"--WalletCrew:ApiKeys:{index}={key}"),
         .. cacheDirectory is null ? Array.Empty<string>() : [$"--WalletCrew:Engine:CompileCacheDirectory={cacheDirectory}"],
     ];

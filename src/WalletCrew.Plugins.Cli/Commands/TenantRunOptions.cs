@@ -16,12 +16,15 @@ internal sealed class TenantRunOptions
 
     public Option<string> Cache { get; } = CommonOptions.Cache();
 
+    public Option<string> Isolation { get; } = CommonOptions.Isolation();
+
     public void AddOptionsTo(Command command)
     {
         command.Add(Identifiers);
         command.Add(Secrets);
         command.Add(AllowLoopback);
         command.Add(Cache);
+        command.Add(Isolation);
     }
 
     /// <summary>Loads the tenant named on the command line, printing its diagnostics; <see langword="null"/> with the exit code when it cannot run.</summary>
@@ -35,7 +38,23 @@ internal sealed class TenantRunOptions
         }
 
         var directory = parse.GetValue(TenantDirectory)!;
-        var engine = CommonOptions.CreateEngine(directory.Name, secrets, parse.GetValue(AllowLoopback), CommonOptions.CacheDirectory(parse.GetValue(Cache)));
+        IsolationModes.TryParse(parse.GetValue(Isolation), out var isolation);
+        ConnectorEngine engine;
+        try
+        {
+            engine = CommonOptions.CreateEngine(directory.Name, secrets, parse.GetValue(AllowLoopback), CommonOptions.CacheDirectory(parse.GetValue(Cache)), isolation);
+        }
+        catch (InvalidOperationException exception)
+        {
+            error.WriteLine(exception.Message); // --isolation sandbox on a machine without bubblewrap
+            return (null, ExitCodes.Failure);
+        }
+
+        if (engine.IsolationWarning is { } warning)
+        {
+            error.WriteLine($"warning: {warning}");
+        }
+
         var tenant = engine.LoadTenant(directory.FullName);
         CommonOptions.WriteDiagnostics(tenant, directory.ToString(), error);
         var run = new TenantRun(engine, tenant, identifiers);

@@ -6,7 +6,7 @@ namespace WalletCrew.Plugins.Engine.Sandbox;
 internal static class SandboxMessages
 {
     public const string OutOfMemory =
-        "The connector ran its worker out of memory (memory limit: WalletCrew:Engine:Sandbox:WorkerHeapLimitBytes); the worker was restarted.";
+        "The connector ran its worker out of memory (memory limit: WalletCrew:Engine:WorkerHeapLimitMiB); the worker was restarted.";
 
     public const string BubblewrapMissing =
         "Isolation 'sandbox' needs bubblewrap, which is not installed: install the Debian package 'bubblewrap' (apt-get install bubblewrap), "
@@ -29,7 +29,7 @@ internal static class SandboxMessages
         $"The code that passed its limit of {Seconds(limit)} may still be running, so its worker was killed; the next call starts a fresh one.";
 
     public static string MemoryLimit(long residentBytes, long limitBytes) =>
-        $"The worker's resident memory reached {MiB(residentBytes)} MiB, over its limit of {MiB(limitBytes)} MiB (memory limit: WalletCrew:Engine:Sandbox:WorkerHeapLimitBytes); it was killed.";
+        $"The worker's resident memory reached {MiB(residentBytes)} MiB, over its limit of {MiB(limitBytes)} MiB (memory limit: WalletCrew:Engine:WorkerHeapLimitMiB); it was killed.";
 
     public static string Stopped(string tenantId, string reason) =>
         $"Tenant '{tenantId}''s worker stopped during the invocation: {reason}";

@@ -31,14 +31,15 @@ internal static class ApiExtensions
         return routes;
     }
 
-    private static async Task<IResult> ReadyAsync(IEventStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> ReadyAsync(IEventStore store, Tenants.ITenantRuntime tenants, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(5));
         try
         {
             await store.PingAsync(timeout.Token).ConfigureAwait(false);
-            return TypedResults.Ok(new { status = "ready" });
+            // Where tenant code runs is part of readiness: an operator sees at once a host that fell back to in-process.
+            return TypedResults.Ok(new { status = "ready", isolation = Engine.IsolationModes.Name(tenants.Isolation), workers = tenants.RunningWorkers, warning = tenants.IsolationWarning });
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using WalletCrew.Plugins.Engine;
 
 namespace WalletCrew.Plugins.Host.Tenants;
 
@@ -23,6 +24,43 @@ internal sealed class EngineSettings
     /// <summary>Gets or sets the compile cache folder, so a restart loads connectors without the compiler; <c>off</c> disables it.</summary>
     /// <value>The default is <c>$WCP_CACHE_DIR</c>, else <c>$XDG_CACHE_HOME/wcp</c>, else <c>~/.cache/wcp</c>: the folder <c>wcp check</c> fills.</value>
     public string? CompileCacheDirectory { get; set; }
+
+    /// <summary>Gets or sets where tenant code runs: <c>auto</c> (the sandbox when bubblewrap works here, else in-process with a warning), <c>sandbox</c> or <c>in-process</c>.</summary>
+    /// <value>The default is <c>auto</c>; <c>wcp serve --isolation</c> also sets it.</value>
+    [RegularExpression("^(?i:auto|sandbox|in-process)$", ErrorMessage = "WalletCrew:Engine:Isolation must be auto, sandbox or in-process.")]
+    public string Isolation { get; set; } = IsolationModes.Name(IsolationModes.Default);
+
+    /// <summary>Gets or sets how many sandboxed workers may run at once before the least recently used idle one is stopped.</summary>
+    /// <value>The default is 64.</value>
+    [Range(1, 10_000)]
+    public int MaxWorkers { get; set; } = new SandboxOptions().MaxWorkers;
+
+    /// <summary>Gets or sets how long a sandboxed worker with nothing to do stays warm.</summary>
+    /// <value>The default is 5 minutes.</value>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan WorkerIdleTimeout { get; set; } = new SandboxOptions().WorkerIdleTimeout;
+
+    /// <summary>Gets or sets the GC heap hard limit of each sandboxed worker, in MiB.</summary>
+    /// <value>The default is 256.</value>
+    [Range(32, 16_384)]
+    public int WorkerHeapLimitMiB { get; set; } = (int)(new SandboxOptions().WorkerHeapLimitBytes / (1024 * 1024));
+
+    /// <summary>Gets or sets how long past its deadline an invocation may go on before the host kills its worker.</summary>
+    /// <value>The default is 2 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan WorkerKillGrace { get; set; } = new SandboxOptions().KillGrace;
+
+    /// <summary>Returns the isolation mode configured.</summary>
+    public IsolationMode EffectiveIsolation() => IsolationModes.TryParse(Isolation, out var mode) ? mode : IsolationModes.Default;
+
+    /// <summary>Returns the sandbox settings configured.</summary>
+    public SandboxOptions SandboxOptions() => new()
+    {
+        MaxWorkers = MaxWorkers,
+        WorkerIdleTimeout = WorkerIdleTimeout,
+        WorkerHeapLimitBytes = WorkerHeapLimitMiB * 1024L * 1024,
+        KillGrace = WorkerKillGrace,
+    };
 
     /// <summary>Returns the cache folder to use, or null when disabled.</summary>
     public string? EffectiveCompileCacheDirectory()

@@ -6,6 +6,15 @@ internal interface ITenantRuntime
     /// <summary>Returns whether a tenant with this id is loaded.</summary>
     bool Contains(string tenantId);
 
+    /// <summary>Gets where tenant code runs (auto resolved).</summary>
+    Engine.IsolationMode Isolation { get; }
+
+    /// <summary>Gets why tenant code runs in-process although the sandbox was asked for, or null.</summary>
+    string? IsolationWarning { get; }
+
+    /// <summary>Gets how many sandboxed workers run now.</summary>
+    int RunningWorkers { get; }
+
     /// <summary>Invokes the tenant's pass updaters for the event.</summary>
     Task<HookOutcome> DeliverAsync(PassInstallationEvent e, CancellationToken cancellationToken);
 

@@ -35,11 +35,19 @@ internal sealed partial class TenantRegistry : ITenantRuntime, IHostedService, I
             LoggerFactory = loggerFactory,
             HotReload = _settings.HotReload,
             CompileCacheDirectory = _settings.EffectiveCompileCacheDirectory(),
+            Isolation = _settings.EffectiveIsolation(),
+            Sandbox = _settings.SandboxOptions(),
         });
         _watcher = new TenantWatcher(_root, Refresh, _logger);
     }
 
     public bool Contains(string tenantId) => _tenants.ContainsKey(tenantId);
+
+    public IsolationMode Isolation => _engine.Isolation;
+
+    public string? IsolationWarning => _engine.IsolationWarning;
+
+    public int RunningWorkers => _engine.RunningWorkers;
 
     public IReadOnlyList<TenantSnapshot> Describe() => [.. _tenants.Values.Select(TenantSnapshot.Of).OrderBy(s => s.TenantId, StringComparer.Ordinal)];
 

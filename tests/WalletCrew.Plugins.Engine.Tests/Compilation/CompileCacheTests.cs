@@ -49,7 +49,7 @@ public sealed class CompileCacheTests : IDisposable
     {
         _folder.WriteScript("crm.csx", Connector);
         await LoadAndInvoke("P1");
-        foreach (var file in Directory.EnumerateFiles(_cache))
+        foreach (var file in Directory.EnumerateFiles(_cache, "*", SearchOption.AllDirectories))
         {
             File.WriteAllText(file, "garbage");
         }

@@ -44,7 +44,7 @@ public sealed class WovenCopyTests : IDisposable
             first.Diagnostics.Should().BeEmpty("the original plugin is allowed (control)");
         }
 
-        var woven = Directory.GetFiles(Path.Combine(_cache, "woven-plugins"), "Swap.dll", SearchOption.AllDirectories).Should().ContainSingle().Subject;
+        var woven = Directory.GetFiles(Path.Combine(_cache, "acme", "woven-plugins"), "Swap.dll", SearchOption.AllDirectories).Should().ContainSingle().Subject;
         File.WriteAllBytes(woven, PluginCompiler.Compile("Swap", ReadsFiles, PluginCompiler.HostAbstractions));
 
         using var second = Load();

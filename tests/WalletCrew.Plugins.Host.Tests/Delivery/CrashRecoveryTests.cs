@@ -10,12 +10,15 @@ public sealed class CrashRecoveryTests
     private const int KillAfterAnswered = 800;
     private static readonly string[] s_config = ["--WalletCrew:Delivery:LeaseDuration=00:00:05", "--WalletCrew:Engine:InvocationTimeout=00:00:02"];
 
-    [Fact]
-    public async Task EveryAcknowledgedEventIsDeliveredInPassOrderAfterASigkillMidStream()
+    [Theory]
+    [InlineData("in-process")]
+    [InlineData("sandbox")]
+    public async Task EveryAcknowledgedEventIsDeliveredInPassOrderAfterASigkillMidStream(string isolation)
     {
         await using var partner = await PartnerStub.StartAsync();
         using var root = new TenantsRoot().WriteScript("acme", Scripts.PostingHook(partner.BaseAddress + "/hook"));
-        var host = await HostProcess.StartAsync(root, s_config);
+        string[] config = [.. s_config, $"--WalletCrew:Engine:Isolation={isolation}"];
+        var host = await HostProcess.StartAsync(root, config);
         var baseAddress = host.BaseAddress;
         var load = new AcknowledgedLoad(Passes, EventsPerPass, KillAfterAnswered);
 
@@ -27,7 +30,7 @@ public sealed class CrashRecoveryTests
         ingest.IsCompleted.Should().BeFalse("the kill must hit while ingest is still running");
         host.Dispose();
 
-        using var restarted = await HostProcess.StartAsync(root, s_config);
+        using var restarted = await HostProcess.StartAsync(root, config);
         Volatile.Write(ref baseAddress, restarted.BaseAddress);
         await ingest;
 

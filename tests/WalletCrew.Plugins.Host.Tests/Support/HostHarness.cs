@@ -40,6 +40,7 @@ internal sealed class HostHarness : IAsyncDisposable
             ["WalletCrew:ApiKeys:0"] = ApiKey,
             ["WalletCrew:Delivery:PollInterval"] = "00:00:00.100",
             ["WalletCrew:Engine:HotReload"] = "false",
+            ["WalletCrew:Engine:Isolation"] = "in-process",
             ["WalletCrew:Engine:CompileCacheDirectory"] = Path.Combine(root.Base, "cache"),
         };
         foreach (var (key, value) in configuration ?? new Dictionary<string, string?>())
