@@ -55,7 +55,7 @@ internal sealed class WorkerLauncher
             start.ArgumentList.Add(argument);
         }
 
-        return Process.Start(start) ?? throw new InvalidOperationException("bubblewrap did not start.");
+        return ProcessStarter.Start(start);
     }
 
     /// <summary>The whole bubblewrap command line after the executable (public for the docs' example and its test).</summary>
