@@ -4,6 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# bubblewrap, for the sandboxed workers' tests (installed with apt-get when missing).
+bash eng/install-prerequisites.sh
+
 results=$(mktemp -d)
 postgres=$(mktemp -d)
 trap 'bash eng/postgres.sh stop "$postgres"; rm -rf "$results" "$postgres"' EXIT

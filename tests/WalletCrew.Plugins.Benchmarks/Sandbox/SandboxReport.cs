@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using System.Globalization;
+using WalletCrew.Plugins.Benchmarks.Support;
+using WalletCrew.Plugins.Engine;
+using WalletCrew.Plugins.Engine.Sandbox;
+
+namespace WalletCrew.Plugins.Benchmarks.Sandbox;
+
+/// <summary>
+/// <c>-- sandbox [starts] [calls]</c>: the sandboxed workers as a plain program (process starts, RSS and a runaway's core are
+/// not per-call figures): worker cold start, RSS per idle worker, how long a runaway tenant holds a core after its deadline,
+/// and a noisy-neighbour run (one tenant spinning into its deadline again and again, another at steady load: the victim's
+/// p50/p99 beside its solo run). Prints Markdown.
+/// </summary>
+internal static class SandboxReport
+{
+    private const string Quiet = """
+        context.register("runtime.wallet.passUpdater", new { OnPassInstalled = (Func<string, Task>)(passId => { console.log("ok " + passId); return Task.CompletedTask; }) });
+        """;
+
+    private const string Spinning = """
+        context.register("runtime.wallet.passUpdater", new { OnPassInstalled = (Func<string, Task>)(passId =>
+        {
+            System.Text.RegularExpressions.Regex.IsMatch(new string('a', 64) + "!", "^(a+)+$", System.Text.RegularExpressions.RegexOptions.None, System.Threading.Timeout.InfiniteTimeSpan);
+            return Task.CompletedTask;
+        }) });
+        """;
+
+    public static int Run(string[] args)
+    {
+        var starts = args.Length > 1 && int.TryParse(args[1], CultureInfo.InvariantCulture, out var s) ? s : 20;
+        var calls = args.Length > 2 && int.TryParse(args[2], CultureInfo.InvariantCulture, out var c) ? c : 2_000;
+        using var folders = new TenantFolders();
+        var cache = Directory.CreateTempSubdirectory("wcp-bench-sandbox-").FullName;
+        try
+        {
+            using var engine = new ConnectorEngine(new ConnectorEngineOptions
+            {
+                Isolation = IsolationMode.Sandbox,
+                CompileCacheDirectory = cache,
+                InvocationTimeout = TimeSpan.FromSeconds(1),
+                Policy = Engine.Policy.ApiPolicy.Create(allow => allow.Types("System.Threading", "Timeout")),
+            });
+            var quiet = Write(folders, "victim", Quiet);
+            var noisy = Write(folders, "noisy", Spinning);
+            Console.WriteLine($"# Sandboxed workers ({DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores, .NET {Environment.Version})");
+            ColdStart(engine, quiet, starts);
+            IdleRss(engine, quiet);
+            RunawayHold(engine, noisy);
+            NoisyNeighbour(engine, quiet, noisy, calls).GetAwaiter().GetResult();
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(cache, recursive: true);
+        }
+    }
+
+    private static string Write(TenantFolders folders, string tenantId, string script)
+    {
+        var directory = folders.CopySample("minimal", tenantId);
+        foreach (var file in Directory.GetFiles(Path.Combine(directory, "server", "script")))
+        {
+            File.Delete(file);
+        }
+
+        File.WriteAllText(Path.Combine(directory, "server", "script", "hook.csx"), script);
+        return directory;
+    }
+
+    private static void ColdStart(ConnectorEngine engine, string directory, int starts)
+    {
+        using (engine.LoadTenant(directory))
+        {
+            // The first start compiles into the cache; the rest load from it, as after a restart or an idle stop.
+        }
+
+        var times = new List<double>();
+        for (var i = 0; i < starts; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            using var tenant = engine.LoadTenant(directory);
+            var result = tenant.InvokePassUpdatersAsync(BenchmarkEvents.Installed(tenant.TenantId), CancellationToken.None).GetAwaiter().GetResult();
+            times.Add(clock.Elapsed.TotalMilliseconds);
+            Check(result);
+        }
+
+        Console.WriteLine($"\n| worker cold start, load from cache and first call ({starts} starts) | median | p90 | min |\n| --- | ---: | ---: | ---: |");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| | {Percentile(times, 0.5):N0} ms | {Percentile(times, 0.9):N0} ms | {times.Min():N0} ms |"));
+    }
+
+    private static void IdleRss(ConnectorEngine engine, string directory)
+    {
+        using var tenant = engine.LoadTenant(directory);
+        Check(tenant.InvokePassUpdatersAsync(BenchmarkEvents.Installed(tenant.TenantId), CancellationToken.None).GetAwaiter().GetResult());
+        Thread.Sleep(2_000);
+        var pid = ((SandboxedTenant)tenant.Runtime).WorkerProcessId!.Value;
+        var rss = WorkerProcess.ResidentBytes(pid) / (1024.0 * 1024);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\n| RSS per idle worker (bwrap and its worker, after one call and 2 s idle) |\n| ---: |\n| {rss:N1} MiB |"));
+    }
+
+    private static void RunawayHold(ConnectorEngine engine, string directory)
+    {
+        using var tenant = engine.LoadTenant(directory);
+        var pid = ((SandboxedTenant)tenant.Runtime).WorkerProcessId!.Value;
+        var clock = Stopwatch.StartNew();
+        var result = tenant.InvokePassUpdatersAsync(BenchmarkEvents.Installed(tenant.TenantId), CancellationToken.None).GetAwaiter().GetResult();
+        var returned = clock.Elapsed;
+        while (Directory.Exists($"/proc/{pid}") && !File.ReadAllText($"/proc/{pid}/stat").Split(' ')[2].Equals("Z", StringComparison.Ordinal))
+        {
+            Thread.Sleep(5);
+        }
+
+        var gone = clock.Elapsed;
+        Console.WriteLine("\n| runaway (catastrophic regex, 1 s deadline, 2 s grace) | status | call returned | worker gone | core held after the deadline |\n| --- | --- | ---: | ---: | ---: |");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| | {result.Status} | {returned.TotalMilliseconds:N0} ms | {gone.TotalMilliseconds:N0} ms | {(gone - TimeSpan.FromSeconds(1)).TotalMilliseconds:N0} ms |"));
+    }
+
+    private static async Task NoisyNeighbour(ConnectorEngine engine, string victimDirectory, string noisyDirectory, int calls)
+    {
+        using var victim = engine.LoadTenant(victimDirectory);
+        var solo = await MeasureAsync(victim, calls).ConfigureAwait(false);
+        using var noisy = engine.LoadTenant(noisyDirectory);
+        using var stop = new CancellationTokenSource();
+        var noise = Task.Run(async () =>
+        {
+            var rounds = 0;
+            while (!stop.IsCancellationRequested)
+            {
+                await noisy.InvokePassUpdatersAsync(BenchmarkEvents.Installed(noisy.TenantId), CancellationToken.None).ConfigureAwait(false);
+                rounds++;
+            }
+
+            return rounds;
+        });
+        var withNeighbour = await MeasureAsync(victim, calls).ConfigureAwait(false);
+        stop.Cancel();
+        var rounds = await noise.ConfigureAwait(false);
+        Console.WriteLine($"\n| victim, {calls} sequential calls | p50 | p99 |\n| --- | ---: | ---: |");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| solo | {Percentile(solo, 0.5):N0} µs | {Percentile(solo, 0.99):N0} µs |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| beside a tenant spinning into its deadline ({rounds} runaways, each killing its worker) | {Percentile(withNeighbour, 0.5):N0} µs | {Percentile(withNeighbour, 0.99):N0} µs |"));
+    }
+
+    private static async Task<List<double>> MeasureAsync(TenantConnectors tenant, int calls)
+    {
+        var times = new List<double>(calls);
+        for (var i = 0; i < calls; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            Check(await tenant.InvokePassUpdatersAsync(BenchmarkEvents.Installed(tenant.TenantId), CancellationToken.None).ConfigureAwait(false));
+            times.Add(clock.Elapsed.TotalMicroseconds);
+        }
+
+        return times;
+    }
+
+    private static void Check(InvocationResult result)
+    {
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException("The benchmark's hook failed: " + result.Error);
+        }
+    }
+
+    private static double Percentile(List<double> values, double p)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[Math.Min(sorted.Count - 1, (int)(p * sorted.Count))];
+    }
+}

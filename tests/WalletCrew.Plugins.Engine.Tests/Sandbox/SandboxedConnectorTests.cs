@@ -1,0 +1,99 @@
+using WalletCrew.Plugins.Engine.Sandbox;
+using WalletCrew.Plugins.Engine.Tests.Refit;
+using WalletCrew.Plugins.Engine.Tests.Support;
+
+namespace WalletCrew.Plugins.Engine.Tests.Sandbox;
+
+/// <summary>Connectors behave in a worker as they do in-process: typed clients, Fill data, hot reload, and the compiler stays out.</summary>
+public sealed class SandboxedConnectorTests
+{
+    private const string Logging = """
+        context.register("runtime.wallet.passUpdater", new { OnPassInstalled = (Func<string, Task>)(passId => { console.log("VERSION " + passId); return Task.CompletedTask; }) });
+        """;
+
+    [Fact]
+    public async Task ARefitClientInAWorkerCallsThePartnerThroughTheHost()
+    {
+        await using var stub = await PartnerStub.StartAsync();
+        stub.Handler = PartnerStub.Respond(200, """{"points":120,"tier":"gold","since":"2020-01-01"}""");
+        using var harness = new EngineHarness(isolation: IsolationMode.Sandbox);
+        using var tenant = harness.Load(RefitScripts.Loyalty(stub.BaseAddress), "refitProvider.csx");
+        tenant.Diagnostics.Should().BeEmpty();
+
+        var result = await tenant.FillAsync("refit", TestEvents.Fill(), CancellationToken.None);
+
+        result.Status.Should().Be(InvocationStatus.Succeeded, result.Error);
+        result.Data!.ToJsonString().Should().Be("""{"points":120,"tier":"gold"}""");
+        stub.Requests.Should().ContainSingle().Which.Path.Should().Be("/customers/C42");
+    }
+
+    [Fact]
+    public async Task ASavedScriptGoesLiveInTheWorkerAndABrokenSaveKeepsTheWorkingVersion()
+    {
+        using var harness = new EngineHarness(isolation: IsolationMode.Sandbox);
+        using var tenant = harness.Load(Logging.Replace("VERSION", "v1", StringComparison.Ordinal));
+        var worker = ((SandboxedTenant)tenant.Runtime).WorkerProcessId;
+
+        harness.Folder.WriteScript("connector.csx", Logging.Replace("VERSION", "v2", StringComparison.Ordinal));
+        (await tenant.ReloadAsync()).Should().BeTrue();
+        var second = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(), CancellationToken.None);
+        harness.Folder.WriteScript("connector.csx", "context.register(\"runtime.wallet.passUpdater\", new { OnPassInstalled = (string passId) => undefinedName });");
+        await tenant.ReloadAsync();
+        var third = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(), CancellationToken.None);
+
+        second.Log.Single().Message.Should().Be("v2 P1");
+        third.Log.Single().Message.Should().Be("v2 P1", "a broken save never replaces the working version");
+        tenant.Diagnostics.Should().Contain(d => d.Code == "CS0103" && d.Line == 1);
+        ((SandboxedTenant)tenant.Runtime).WorkerProcessId.Should().Be(worker, "a reload swaps the version inside the running worker");
+    }
+
+    [Fact]
+    public async Task TheCompilerNeverLoadsInAWorker()
+    {
+        using var harness = new EngineHarness(isolation: IsolationMode.Sandbox);
+        using var tenant = harness.Load(Logging);
+        (await tenant.InvokePassUpdatersAsync(TestEvents.Installation(), CancellationToken.None)).Succeeded.Should().BeTrue();
+
+        var mapped = WorkerMappedFiles(((SandboxedTenant)tenant.Runtime).WorkerProcessId!.Value);
+
+        mapped.Should().Contain(f => f.EndsWith("WalletCrew.Plugins.Engine.dll", StringComparison.Ordinal), "the control: the worker's own assemblies are seen");
+        mapped.Should().NotContain(f => f.Contains("Microsoft.CodeAnalysis", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AWorkerThatWritesGarbageOnItsChannelIsKilledAndTheNextCallGetsAFreshOne()
+    {
+        using var harness = new EngineHarness(isolation: IsolationMode.Sandbox, widenPolicy: allow => allow.Types("System", "Console").Types("System.IO", "Stream"));
+        using var tenant = harness.Load("""
+            context.register("runtime.wallet.passUpdater", new { OnPassInstalled = (Func<string, Task>)(passId =>
+            {
+                if (passId == "evil") { var o = Console.OpenStandardOutput(); o.Write(new byte[] { 0xff, 0xff, 0xff, 0x7f, 1, 2, 3 }); o.Flush(); }
+                console.log("ok " + passId);
+                return Task.CompletedTask;
+            }) });
+            """);
+
+        var evil = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(passId: "evil"), CancellationToken.None);
+        var next = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(passId: "P2"), CancellationToken.None);
+
+        evil.Status.Should().Be(InvocationStatus.Failed);
+        evil.Error.Should().Contain(SandboxMessages.MalformedFrame);
+        next.Status.Should().Be(InvocationStatus.Succeeded, next.Error);
+    }
+
+    private static List<string> WorkerMappedFiles(int bwrapPid)
+    {
+        var files = new List<string>();
+        var pending = new Stack<int>([bwrapPid]);
+        while (pending.TryPop(out var pid))
+        {
+            files.AddRange(File.ReadLines($"/proc/{pid}/maps").Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Where(p => p.Length >= 6).Select(p => p[5]));
+            foreach (var child in File.ReadAllText($"/proc/{pid}/task/{pid}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                pending.Push(int.Parse(child, System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+
+        return files;
+    }
+}
