@@ -88,7 +88,6 @@ internal sealed class WorkerLauncher
             "--setenv", "DOTNET_GCHeapHardLimit", _options.WorkerHeapLimitBytes.ToString("X", CultureInfo.InvariantCulture),
             "--setenv", "DOTNET_EnableDiagnostics", "0",
             "--setenv", "DOTNET_TieredPGO", "0",
-            "--setenv", "DOTNET_TC_QuickJitForLoops", "1",
             "--chdir", "/tmp",
             Path.Combine(_dotnetRoot, "dotnet"), "exec", $"{WorkerMount}/{WorkerProgram}",
         ];
