@@ -22,7 +22,7 @@ public sealed class ConnectorEngineOptions
     /// <value>The default is 10 seconds.</value>
     public TimeSpan LoadTimeout { get; init; } = EngineDefaults.LoadTimeout;
 
-    /// <summary>Gets the outbound calls (fetch) one invocation may make; the next one fails before it is sent.</summary>
+    /// <summary>Gets the outbound calls (<c>fetch</c> and typed clients alike) one invocation may make; the next one fails before it is sent.</summary>
     /// <value>The default is 20.</value>
     public int OutboundCallsPerInvocation { get; init; } = EngineDefaults.OutboundCallsPerInvocation;
 
