@@ -3,7 +3,7 @@ using System.Net;
 namespace WalletCrew.Plugins.Engine.Fetch;
 
 /// <summary>
-/// The body limits of the <see cref="HttpClient"/>s connectors get for typed clients (<c>Context.CreateHttpClient</c>, for Refit):
+/// The header rules and body limits of the <see cref="HttpClient"/>s connectors get for typed clients (<c>Context.CreateHttpClient</c>, for Refit):
 /// it sits under the <see cref="InvocationScopeHandler"/> (count, cancellation) and sends through the fetch client's own
 /// handler, so the egress guard and the limits apply as they do to <c>fetch</c>.
 /// </summary>
@@ -19,6 +19,10 @@ internal sealed class ConnectorHttpHandler(HttpMessageHandler shared, FetchClien
         var url = request.RequestUri?.ToString() ?? "";
         _ = FetchClient.ParseUrl(url);
         var method = request.Method.Method;
+        if (HeaderRules.Problems(request) is { Count: > 0 } problems)
+        {
+            throw FetchErrors.InvalidRequestHeaders(method, url, problems);
+        }
 
         // HTTP/1.1 or lower only, as for fetch: QUIC (HTTP/3) connections would not pass through the egress guard.
         request.Version = HttpVersion.Version11;

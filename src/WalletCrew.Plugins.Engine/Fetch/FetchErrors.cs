@@ -28,6 +28,9 @@ internal static class FetchErrors
 
     public static string BadHeader(string name, string reason) => $"Header `{name}` {reason}.";
 
+    public static ArgumentException InvalidRequestHeaders(string method, string url, IReadOnlyList<string> problems) =>
+        new($"{string.Join(" ", problems)} Nothing was sent ({method} {url}).", "request");
+
     public static ArgumentException BodyNotFlat(string property, object value) =>
         new($"Body property `{property}` is {TypeName(value)}; a form-urlencoded body holds flat values (text, numbers, booleans, "
             + "and lists of them). Flatten it, or send JSON by leaving out the form Content-Type.", "options");
