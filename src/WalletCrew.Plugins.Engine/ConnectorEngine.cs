@@ -24,7 +24,7 @@ public sealed class ConnectorEngine : IDisposable
     {
         _options = options ?? new ConnectorEngineOptions();
         _fetch = new FetchClient(new FetchClientOptions { AllowLoopback = _options.AllowLoopback, Handler = _options.HttpHandler });
-        _tenantClients = new TenantFetchClients(_fetch, _options);
+        _tenantClients = new TenantFetchClients(_options);
         var cache = _options.CompileCacheDirectory is { } directory
             ? new CompileCache(Path.GetFullPath(directory), _options.AdditionalReferences, _options.Checkpoints)
             : null;
