@@ -34,7 +34,7 @@ internal static class CommonOptions
 
     public static Option<bool> AllowLoopback() => new("--allow-loopback")
     {
-        Description = "Let connectors call loopback and private addresses (development only).",
+        Description = "Let connectors call loopback addresses, 127.0.0.0/8 and ::1 (development only); private ranges stay closed.",
     };
 
     /// <summary>Parses repeated <c>key=value</c> options, reporting the first malformed one.</summary>

@@ -21,6 +21,9 @@ internal sealed class FetchClient : IDisposable
         _client = new HttpClient(new InvocationScopeHandler(_handler), disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
+    /// <summary>Gets the egress policy this client's guard applies.</summary>
+    internal EgressPolicy Egress => _options.EffectiveEgress;
+
     /// <summary>
     /// Creates a handler for a connector's typed client (Refit) that sends through this client's handler (the same
     /// connections and egress guard), counted and cancelled with the current invocation, within the body limits.

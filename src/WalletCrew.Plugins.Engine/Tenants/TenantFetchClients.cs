@@ -20,7 +20,7 @@ internal sealed class TenantFetchClients(ConnectorEngineOptions options) : IDisp
             AllowLoopback = options.AllowLoopback,
             Handler = options.HttpHandler,
             TimeProvider = options.TimeProvider,
-            Egress = EgressPolicy.PublicOnly.WithAllowedPrivateHosts(allow),
+            Egress = (EgressPolicy.PublicOnly with { AllowedPrivateNetworks = [.. options.PrivateNetworks] }).WithAllowedPrivateHosts(allow),
             MaxRequestBodyBytes = maxRequestBodyBytes,
             MaxResponseBodyBytes = maxResponseBodyBytes,
         }))).Value;
