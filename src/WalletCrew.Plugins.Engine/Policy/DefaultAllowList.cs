@@ -4,6 +4,25 @@ namespace WalletCrew.Plugins.Engine.Policy;
 /// <remarks>Anything not listed is forbidden. Why each line is here (or absent) is in docs/policy.md.</remarks>
 internal static class DefaultAllowList
 {
+    private const string Options = "System.Text.RegularExpressions.RegexOptions";
+
+    // Every Regex overload that takes a match timeout, by signature (the ones without it stay allowed).
+    private static readonly string[] RegexTimeoutOverloads =
+    [
+        $".ctor(string, {Options}, System.TimeSpan)",
+        $"IsMatch(string, string, {Options}, System.TimeSpan)",
+        $"IsMatch(System.ReadOnlySpan<char>, string, {Options}, System.TimeSpan)",
+        $"Match(string, string, {Options}, System.TimeSpan)",
+        $"Matches(string, string, {Options}, System.TimeSpan)",
+        $"Replace(string, string, string, {Options}, System.TimeSpan)",
+        $"Replace(string, string, System.Text.RegularExpressions.MatchEvaluator, {Options}, System.TimeSpan)",
+        $"Split(string, string, {Options}, System.TimeSpan)",
+        $"Count(string, string, {Options}, System.TimeSpan)",
+        $"Count(System.ReadOnlySpan<char>, string, {Options}, System.TimeSpan)",
+        $"EnumerateMatches(System.ReadOnlySpan<char>, string, {Options}, System.TimeSpan)",
+        $"EnumerateSplits(System.ReadOnlySpan<char>, string, {Options}, System.TimeSpan)",
+    ];
+
     /// <summary>Adds the built-in rules to a builder.</summary>
     public static AllowListBuilder AddDefaults(this AllowListBuilder b) => b
         .Namespace("WalletCrew.Plugins")
@@ -60,7 +79,10 @@ internal static class DefaultAllowList
         .Types("System.Text.RegularExpressions", "Match", "MatchCollection", "Group", "GroupCollection", "Capture",
             "CaptureCollection", "RegexOptions", "RegexMatchTimeoutException", "MatchEvaluator", "ValueMatch",
             "RegexParseException", "RegexParseError")
-        .Type("System.Text.RegularExpressions.Regex", t => t.Except("CacheSize", "CompileToAssembly"))
+        .Type("System.Text.RegularExpressions.Regex", t => t.Except("CacheSize", "CompileToAssembly")
+            // The engine's match timeout is the only one (Limits/RegexTimeout): no overload that takes a timeout, no way to unset it.
+            .Except("InfiniteMatchTimeout", "internalMatchTimeout", "ValidateMatchTimeout")
+            .Except(RegexTimeoutOverloads))
         .Types("System.Net", "WebUtility", "HttpStatusCode")
         .Types("System.Numerics", "BigInteger", "Complex")
 

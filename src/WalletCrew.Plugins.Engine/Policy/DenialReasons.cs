@@ -30,6 +30,10 @@ internal static class DenialReasons
     private static readonly DenialReason Network = new(
         "network access outside fetch is forbidden", "Use fetch (FetchAsync) to reach partner systems.");
 
+    private static readonly DenialReason RegexTimeout = new(
+        "the engine sets the match timeout of every regular expression (1 s), and tenant code cannot pass or remove one",
+        "Use the overload without a timeout; a pattern that needs longer should be made simpler (or RegexOptions.NonBacktracking).");
+
     private static readonly DenialReason NotAllowListed = new(
         "it is not on the connectors' allow-list", "See docs/policy.md for what connectors may use.");
 
@@ -93,6 +97,8 @@ internal static class DenialReasons
         ("System.Globalization.CultureInfo", ProcessState),
         ("System.Console", Console),
         ("System.Net", Network),
+        .. new[] { "..ctor", ".IsMatch", ".Match", ".Matches", ".Replace", ".Split", ".Count", ".EnumerateMatches", ".EnumerateSplits",
+            ".InfiniteMatchTimeout", ".internalMatchTimeout", ".ValidateMatchTimeout" }.Select(m => ("System.Text.RegularExpressions.Regex" + m, RegexTimeout)),
     ];
 
     /// <summary>Finds the category for a dotted name such as <c>System.IO.File.ReadAllText</c>.</summary>
