@@ -101,7 +101,10 @@ internal static class DefaultAllowList
         .Type("System.Threading.Tasks.ValueTask", t => t.Only(".ctor", "FromResult", "FromException", "FromCanceled",
             "CompletedTask", "AsTask", "IsCompleted", "IsCompletedSuccessfully", "IsFaulted", "IsCanceled", "ConfigureAwait")
             .Implicit("GetAwaiter"))
-        .Types("System.Threading.Tasks", "TaskStatus", "TaskCanceledException")
+        .Types("System.Threading.Tasks", "TaskStatus", "TaskCanceledException", "TaskCreationOptions")
+        // Bridges a callback to a task; nothing is scheduled, and one never completed only runs the hook into its time limit.
+        .Type("System.Threading.Tasks.TaskCompletionSource", t => t.Only(".ctor", "Task", "SetResult", "TrySetResult", "SetException",
+            "TrySetException", "SetCanceled", "TrySetCanceled", "SetFromTask", "TrySetFromTask"))
         .Types("System.Threading", "CancellationToken", "CancellationTokenRegistration", "Timeout", "Interlocked", "Volatile")
         .Type("System.Threading.CancellationTokenSource", t => t.Only(".ctor", "Token", "Cancel", "CancelAsync",
             "IsCancellationRequested", "CreateLinkedTokenSource", "TryReset", "Dispose"))
