@@ -84,6 +84,29 @@ internal static class DefaultAllowList
             .Except("InfiniteMatchTimeout", "internalMatchTimeout", "ValidateMatchTimeout")
             .Except(RegexTimeoutOverloads))
         .Types("System.Net", "WebUtility", "HttpStatusCode")
+
+        // Signing requests: hashing, HMAC, random numbers, RSA/ECDsa with keys given as PEM, JWK parameters or bytes.
+        // Not key or certificate stores, CNG/CSP/OpenSSL key handles, certificates, or creating an algorithm by name
+        // (CryptoConfig); nothing here reads a file.
+        .Types("System.Security.Cryptography", "SHA3_256", "SHA3_384", "SHA3_512", "ECAlgorithm",
+            "HMACSHA1", "HMACSHA256", "HMACSHA384", "HMACSHA512", "HMACSHA3_256", "HMACSHA3_384", "HMACSHA3_512", "HMACMD5",
+            "IncrementalHash", "CryptographicOperations", "HashAlgorithmName", "RSASignaturePadding", "RSASignaturePaddingMode",
+            "RSAEncryptionPadding", "RSAEncryptionPaddingMode", "RSAParameters", "ECCurve", "ECParameters", "ECPoint",
+            "DSASignatureFormat", "CryptographicException", "PemEncoding", "PemFields", "PbeParameters", "PbeEncryptionAlgorithm")
+        // Create(string) goes through CryptoConfig, which instantiates any type named in the string. The plugin check knows
+        // only member names, so it refuses every Create there (plugins hash with HashData and the HMAC classes).
+        .Type("System.Security.Cryptography.SHA1", t => t.Except("Create(string)").ExceptWhenOverloadUnknown("Create"))
+        .Type("System.Security.Cryptography.SHA256", t => t.Except("Create(string)").ExceptWhenOverloadUnknown("Create"))
+        .Type("System.Security.Cryptography.SHA384", t => t.Except("Create(string)").ExceptWhenOverloadUnknown("Create"))
+        .Type("System.Security.Cryptography.SHA512", t => t.Except("Create(string)").ExceptWhenOverloadUnknown("Create"))
+        .Type("System.Security.Cryptography.MD5", t => t.Except("Create(string)").ExceptWhenOverloadUnknown("Create"))
+        .Type("System.Security.Cryptography.RandomNumberGenerator", t => t.Except("Create(string)").ExceptWhenOverloadUnknown("Create"))
+        .Type("System.Security.Cryptography.HashAlgorithm", t => t.Except("Create"))
+        .Type("System.Security.Cryptography.KeyedHashAlgorithm", t => t.Except("Create"))
+        .Type("System.Security.Cryptography.HMAC", t => t.Except("Create"))
+        .Type("System.Security.Cryptography.AsymmetricAlgorithm", t => t.Except("Create"))
+        .Type("System.Security.Cryptography.RSA", t => t.Except("Create(string)").ExceptWhenOverloadUnknown("Create"))
+        .Type("System.Security.Cryptography.ECDsa", t => t.Except("Create(string)").ExceptWhenOverloadUnknown("Create"))
         .Types("System.Numerics", "BigInteger", "Complex")
 
         // Culture: read the cultures, never change the process or thread defaults.
