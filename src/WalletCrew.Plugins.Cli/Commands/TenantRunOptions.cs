@@ -14,6 +14,8 @@ internal sealed class TenantRunOptions
 
     public Option<bool> AllowLoopback { get; } = CommonOptions.AllowLoopback();
 
+    public Option<string[]> PrivateNetworks { get; } = CommonOptions.PrivateNetworks();
+
     public Option<string> Cache { get; } = CommonOptions.Cache();
 
     public void AddOptionsTo(Command command)
@@ -21,6 +23,7 @@ internal sealed class TenantRunOptions
         command.Add(Identifiers);
         command.Add(Secrets);
         command.Add(AllowLoopback);
+        command.Add(PrivateNetworks);
         command.Add(Cache);
     }
 
@@ -29,13 +32,14 @@ internal sealed class TenantRunOptions
     {
         var error = parse.InvocationConfiguration.Error;
         if (!CommonOptions.TryParsePairs(parse.GetValue(Identifiers), "--identifier", error, out var identifiers)
-            || !CommonOptions.TryParsePairs(parse.GetValue(Secrets), "--secret", error, out var secrets))
+            || !CommonOptions.TryParsePairs(parse.GetValue(Secrets), "--secret", error, out var secrets)
+            || !CommonOptions.TryParseNetworks(parse.GetValue(PrivateNetworks), error, out var networks))
         {
             return (null, ExitCodes.Usage);
         }
 
         var directory = parse.GetValue(TenantDirectory)!;
-        var engine = CommonOptions.CreateEngine(directory.Name, secrets, parse.GetValue(AllowLoopback), CommonOptions.CacheDirectory(parse.GetValue(Cache)));
+        var engine = CommonOptions.CreateEngine(directory.Name, secrets, parse.GetValue(AllowLoopback), CommonOptions.CacheDirectory(parse.GetValue(Cache)), networks);
         var tenant = engine.LoadTenant(directory.FullName);
         CommonOptions.WriteDiagnostics(tenant, directory.ToString(), error);
         var run = new TenantRun(engine, tenant, identifiers);
