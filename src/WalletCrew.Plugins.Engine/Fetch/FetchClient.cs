@@ -96,6 +96,20 @@ internal sealed class FetchClient : IDisposable
             : throw FetchErrors.InvalidUrl(url, "credentials in the URL (user:password@) are not allowed; send them in a header");
     }
 
+    /// <summary>Returns the egress denial inside what the handler threw (it wraps what <c>ConnectCallback</c> throws), if any.</summary>
+    internal static EgressDeniedException? FindDenial(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is EgressDeniedException denied)
+            {
+                return denied;
+            }
+        }
+
+        return null;
+    }
+
     private static void Validate(FetchClientOptions options)
     {
         var problems = new List<string>();

@@ -24,23 +24,10 @@ internal sealed class InvocationScopeHandler(HttpMessageHandler inner) : Delegat
         {
             return await base.SendAsync(request, linked?.Token ?? cancellationToken).ConfigureAwait(false);
         }
-        catch (HttpRequestException e) when (FindDenial(e) is { } denied)
+        catch (HttpRequestException e) when (FetchClient.FindDenial(e) is { } denied)
         {
             ExceptionDispatchInfo.Throw(denied); // the guard's error is wrapped by the handler; the connector sees the cause
             throw;
         }
-    }
-
-    private static EgressDeniedException? FindDenial(Exception? e)
-    {
-        for (; e is not null; e = e.InnerException)
-        {
-            if (e is EgressDeniedException denied)
-            {
-                return denied;
-            }
-        }
-
-        return null;
     }
 }
