@@ -29,7 +29,7 @@ public sealed class ConnectorEngine : IDisposable
     {
         _options = options ?? new ConnectorEngineOptions();
         _fetch = new FetchClient(new FetchClientOptions { AllowLoopback = _options.AllowLoopback, Handler = _options.HttpHandler });
-        _tenantClients = new TenantFetchClients(_fetch, _options);
+        _tenantClients = new TenantFetchClients(_options);
         (Isolation, IsolationWarning) = ResolveIsolation(_options);
         var directory = _options.CompileCacheDirectory;
         if (directory is null && Isolation == IsolationMode.Sandbox)

@@ -10,9 +10,14 @@ public sealed class ConnectorEngineOptions
     /// <value>The default holds no secret.</value>
     public ISecretSource Secrets { get; init; } = new InMemorySecretSource();
 
-    /// <summary>Gets a value indicating whether connectors may call loopback and private addresses (development and tests only).</summary>
-    /// <value>The default is <see langword="false"/>.</value>
+    /// <summary>Gets a value indicating whether connectors may call loopback addresses, 127.0.0.0/8 and ::1 (development and tests only).</summary>
+    /// <value>The default is <see langword="false"/>. Private ranges are not opened by it: see <see cref="PrivateNetworks"/>.</value>
     public bool AllowLoopback { get; init; }
+
+    /// <summary>Gets the private networks (RFC 1918, unique-local, CGNAT) connectors may reach, for host names their tenant.json
+    /// <c>egress.allow</c> also lists; a private address needs both.</summary>
+    /// <value>The default is none: no private address is reachable, whatever a tenant.json says.</value>
+    public IReadOnlyList<System.Net.IPNetwork> PrivateNetworks { get; init; } = [];
 
     /// <summary>Gets the wall-time limit of one invocation.</summary>
     /// <value>The default is 10 seconds.</value>
@@ -22,7 +27,7 @@ public sealed class ConnectorEngineOptions
     /// <value>The default is 10 seconds.</value>
     public TimeSpan LoadTimeout { get; init; } = EngineDefaults.LoadTimeout;
 
-    /// <summary>Gets the outbound calls (fetch) one invocation may make; the next one fails before it is sent.</summary>
+    /// <summary>Gets the outbound calls (<c>fetch</c> and typed clients alike) one invocation may make; the next one fails before it is sent.</summary>
     /// <value>The default is 20.</value>
     public int OutboundCallsPerInvocation { get; init; } = EngineDefaults.OutboundCallsPerInvocation;
 

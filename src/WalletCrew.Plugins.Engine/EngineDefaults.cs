@@ -8,6 +8,10 @@ internal static class EngineDefaults
     /// <summary>Registration runs once per version and may JIT the engine's paths on a busy machine: its own limit, not a hook's.</summary>
     public static readonly TimeSpan LoadTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>The match timeout of every regular expression in the process (tenant code cannot pass its own): a catastrophic
+    /// pattern ends with <c>RegexMatchTimeoutException</c> instead of spinning a thread past the invocation's end.</summary>
+    public static readonly TimeSpan RegexMatchTimeout = TimeSpan.FromSeconds(1);
+
     public static readonly TimeSpan ReloadDebounce = TimeSpan.FromMilliseconds(250);
 
     public static readonly TimeSpan ReloadPollingFallback = TimeSpan.FromSeconds(2);

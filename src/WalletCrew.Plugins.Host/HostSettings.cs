@@ -13,6 +13,6 @@ public sealed class HostSettings
     /// <value>The default is <c>sqlite:wcp.db</c>.</value>
     public string Store { get; init; } = "sqlite:wcp.db";
 
-    /// <summary>Gets a value indicating whether connectors may call loopback and private addresses (development and tests only).</summary>
+    /// <summary>Gets a value indicating whether connectors may call loopback addresses, 127.0.0.0/8 and ::1 (development and tests only).</summary>
     public bool AllowLoopback { get; init; }
 }

@@ -34,7 +34,7 @@ internal static class CommonOptions
 
     public static Option<bool> AllowLoopback() => new("--allow-loopback")
     {
-        Description = "Let connectors call loopback and private addresses (development only).",
+        Description = "Let connectors call loopback addresses, 127.0.0.0/8 and ::1 (development only); private ranges stay closed.",
     };
 
     public static Option<string> Isolation() => new("--isolation")
@@ -52,6 +52,29 @@ internal static class CommonOptions
             },
         },
     };
+
+    public static Option<string[]> PrivateNetworks() => new("--private-network")
+    {
+        Description = "A private network (CIDR, e.g. 10.20.0.0/16) connectors may reach, for the hosts tenant.json egress.allow lists; repeat for several.",
+    };
+
+    /// <summary>Parses repeated CIDR options, reporting the first malformed one.</summary>
+    public static bool TryParseNetworks(string[]? values, TextWriter error, out List<System.Net.IPNetwork> networks)
+    {
+        networks = [];
+        foreach (var value in values ?? [])
+        {
+            if (!System.Net.IPNetwork.TryParse(value, out var network))
+            {
+                error.WriteLine($"--private-network '{value}' is not a network in CIDR form such as 10.20.0.0/16.");
+                return false;
+            }
+
+            networks.Add(network);
+        }
+
+        return true;
+    }
 
     /// <summary>Parses repeated <c>key=value</c> options, reporting the first malformed one.</summary>
     public static bool TryParsePairs(string[]? values, string option, TextWriter error, out Dictionary<string, string> pairs)
@@ -72,7 +95,7 @@ internal static class CommonOptions
         return true;
     }
 
-    public static ConnectorEngine CreateEngine(string tenantId, Dictionary<string, string> secrets, bool allowLoopback, string? cacheDirectory, IsolationMode isolation)
+    public static ConnectorEngine CreateEngine(string tenantId, Dictionary<string, string> secrets, bool allowLoopback, string? cacheDirectory, IsolationMode isolation, IReadOnlyList<System.Net.IPNetwork>? privateNetworks = null)
     {
         var source = new InMemorySecretSource();
         foreach (var (name, value) in secrets)
@@ -80,7 +103,14 @@ internal static class CommonOptions
             source.Set(tenantId, name, value);
         }
 
-        return new ConnectorEngine(new ConnectorEngineOptions { Secrets = source, AllowLoopback = allowLoopback, CompileCacheDirectory = cacheDirectory, Isolation = isolation });
+        return new ConnectorEngine(new ConnectorEngineOptions
+        {
+            Secrets = source,
+            AllowLoopback = allowLoopback,
+            PrivateNetworks = privateNetworks ?? [],
+            CompileCacheDirectory = cacheDirectory,
+            Isolation = isolation,
+        });
     }
 
     private static string DefaultCacheDirectory()

@@ -14,6 +14,8 @@ internal sealed class TenantRunOptions
 
     public Option<bool> AllowLoopback { get; } = CommonOptions.AllowLoopback();
 
+    public Option<string[]> PrivateNetworks { get; } = CommonOptions.PrivateNetworks();
+
     public Option<string> Cache { get; } = CommonOptions.Cache();
 
     public Option<string> Isolation { get; } = CommonOptions.Isolation();
@@ -23,6 +25,7 @@ internal sealed class TenantRunOptions
         command.Add(Identifiers);
         command.Add(Secrets);
         command.Add(AllowLoopback);
+        command.Add(PrivateNetworks);
         command.Add(Cache);
         command.Add(Isolation);
     }
@@ -32,7 +35,8 @@ internal sealed class TenantRunOptions
     {
         var error = parse.InvocationConfiguration.Error;
         if (!CommonOptions.TryParsePairs(parse.GetValue(Identifiers), "--identifier", error, out var identifiers)
-            || !CommonOptions.TryParsePairs(parse.GetValue(Secrets), "--secret", error, out var secrets))
+            || !CommonOptions.TryParsePairs(parse.GetValue(Secrets), "--secret", error, out var secrets)
+            || !CommonOptions.TryParseNetworks(parse.GetValue(PrivateNetworks), error, out var networks))
         {
             return (null, ExitCodes.Usage);
         }
@@ -42,7 +46,7 @@ internal sealed class TenantRunOptions
         ConnectorEngine engine;
         try
         {
-            engine = CommonOptions.CreateEngine(directory.Name, secrets, parse.GetValue(AllowLoopback), CommonOptions.CacheDirectory(parse.GetValue(Cache)), isolation);
+            engine = CommonOptions.CreateEngine(directory.Name, secrets, parse.GetValue(AllowLoopback), CommonOptions.CacheDirectory(parse.GetValue(Cache)), isolation, networks);
         }
         catch (InvalidOperationException exception)
         {

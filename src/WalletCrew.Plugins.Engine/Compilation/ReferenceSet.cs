@@ -16,6 +16,12 @@ internal static class ReferenceSet
         "System.Threading.Tasks", "System.ObjectModel", "System.Runtime.Numerics", "System.Net.Primitives", "System.Private.Uri",
         "System.Console", "System.Net.Http", "System.ComponentModel.Primitives", "netstandard",
 
+        // Refit's [Body] attribute names System.IO.Compression.CompressionLevel; without it a typed client with a body does not compile.
+        "System.IO.Compression",
+
+        // Hashing, HMAC, random numbers and RSA/ECDsa signing (the policy keeps stores, certificates and files out).
+        "System.Security.Cryptography",
+
         // Referenced so the policy can name what a script tried to use, instead of the compiler saying the type is unknown.
         "System.Diagnostics.Process", "System.Net.Sockets", "System.Net.NameResolution", "System.Net.Requests",
         "System.Threading.Tasks.Parallel", "System.Linq.Queryable", "System.Linq.Expressions", "System.Reflection.Emit", "System.Threading.Thread",

@@ -32,6 +32,9 @@ internal sealed class ScriptCompiler(IReadOnlyList<string> additionalReferences,
         // JavaScript authors write `async` functions without `await`; that is not worth a warning here.
         specificDiagnosticOptions: [new("CS1998", ReportDiagnostic.Suppress)]);
 
+    // A script without top-level code (empty, comments, declarations only) has no Main to build; it compiles as a library.
+    private static readonly CSharpCompilationOptions LibraryOptions = CompilationOptions.WithOutputKind(OutputKind.DynamicallyLinkedLibrary);
+
     private readonly Lazy<SyntaxTree> _globals = new(() => ScriptGlobalsSource.Parse(ParseOptions));
 
     private readonly Lazy<IReadOnlyList<MetadataReference>> _references = new(() =>
@@ -49,8 +52,11 @@ internal sealed class ScriptCompiler(IReadOnlyList<string> additionalReferences,
         var (text, map) = JsShapeRewriter.Rewrite(originalTree, originalText);
         var tree = ReferenceEquals(text, originalText) ? originalTree : originalTree.WithChangedText(text);
 
+        var options = tree.GetCompilationUnitRoot(cancellationToken).Members.Any(m => m is Microsoft.CodeAnalysis.CSharp.Syntax.GlobalStatementSyntax)
+            ? CompilationOptions
+            : LibraryOptions;
         var compilation = SourceGenerators.Run(
-            CSharpCompilation.Create(AssemblyName(source), [tree, _globals.Value], _references.Value, CompilationOptions),
+            CSharpCompilation.Create(AssemblyName(source), [tree, _globals.Value], _references.Value, options),
             tree, ParseOptions, out var generatorDiagnostics, cancellationToken);
         var diagnostics = new DiagnosticConverter(source.DisplayPath, tree, map);
 

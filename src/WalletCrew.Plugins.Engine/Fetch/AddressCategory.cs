@@ -9,7 +9,7 @@ internal enum AddressCategory
     /// <summary>127.0.0.0/8 or ::1: reachable only with the host setting <c>AllowLoopback</c>.</summary>
     Loopback,
 
-    /// <summary>RFC 1918, unique-local or CGNAT: reachable with <c>AllowLoopback</c> or a tenant allow-list entry.</summary>
+    /// <summary>RFC 1918, unique-local or CGNAT: reachable for a host a tenant allow-list names, inside a network the host setting <c>PrivateNetworks</c> opens.</summary>
     Private,
 
     /// <summary>169.254.0.0/16 or fe80::/10: reachable only through an endpoint the host operator opened.</summary>

@@ -1,13 +1,11 @@
 using System.Net;
-using System.Runtime.ExceptionServices;
-using WalletCrew.Plugins.Engine.Invocation;
 
 namespace WalletCrew.Plugins.Engine.Fetch;
 
 /// <summary>
-/// The handler of the <see cref="HttpClient"/>s connectors get for typed clients (<c>Context.CreateHttpClient</c>, for Refit):
-/// it sends through the fetch client's own handler, so the egress guard, the body limits and the invocation's cancellation
-/// apply as they do to <c>fetch</c>.
+/// The header rules and body limits of the <see cref="HttpClient"/>s connectors get for typed clients (<c>Context.CreateHttpClient</c>, for Refit):
+/// it sits under the <see cref="InvocationScopeHandler"/> (count, cancellation) and sends through the fetch client's own
+/// handler, so the egress guard and the limits apply as they do to <c>fetch</c>.
 /// </summary>
 /// <remarks>Disposing it never disposes the shared handler. Responses are read into memory, up to the response body limit,
 /// before they are returned, so a typed client cannot read past the limit.</remarks>
@@ -21,32 +19,20 @@ internal sealed class ConnectorHttpHandler(HttpMessageHandler shared, FetchClien
         var url = request.RequestUri?.ToString() ?? "";
         _ = FetchClient.ParseUrl(url);
         var method = request.Method.Method;
+        if (HeaderRules.Problems(request) is { Count: > 0 } problems)
+        {
+            throw FetchErrors.InvalidRequestHeaders(method, url, problems);
+        }
 
         // HTTP/1.1 or lower only, as for fetch: QUIC (HTTP/3) connections would not pass through the egress guard.
         request.Version = HttpVersion.Version11;
         request.VersionPolicy = HttpVersionPolicy.RequestVersionOrLower;
 
-        var scope = InvocationScope.Current;
-        using var linked = scope is { CancellationToken.CanBeCanceled: true }
-            ? CancellationTokenSource.CreateLinkedTokenSource(scope.CancellationToken, cancellationToken)
-            : null;
-        var token = linked?.Token ?? cancellationToken;
-
-        await LimitRequestBodyAsync(request, method, url, token).ConfigureAwait(false);
-        HttpResponseMessage response;
+        await LimitRequestBodyAsync(request, method, url, cancellationToken).ConfigureAwait(false);
+        var response = await _shared.SendAsync(request, cancellationToken).ConfigureAwait(false);
         try
         {
-            response = await _shared.SendAsync(request, token).ConfigureAwait(false);
-        }
-        catch (HttpRequestException e) when (FetchClient.FindDenial(e) is { } denied)
-        {
-            ExceptionDispatchInfo.Throw(denied); // the connector sees the egress denial, not the handler's wrapper
-            throw;
-        }
-
-        try
-        {
-            await BufferResponseAsync(response, method, url, token).ConfigureAwait(false);
+            await BufferResponseAsync(response, method, url, cancellationToken).ConfigureAwait(false);
             return response;
         }
         catch

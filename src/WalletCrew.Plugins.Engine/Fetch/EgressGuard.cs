@@ -63,7 +63,7 @@ internal sealed class EgressGuard(EgressPolicy policy, Func<string, Cancellation
             var verdict = AddressClassifier.Classify(address);
             if (!IsAllowed(host, port, address, verdict.Category))
             {
-                throw FetchErrors.EgressDenied(host, port, address, verdict);
+                throw FetchErrors.EgressDenied(host, port, address, verdict, Policy.IsPrivateHostAllowed(host));
             }
 
             vetted[i] = address;
@@ -76,7 +76,8 @@ internal sealed class EgressGuard(EgressPolicy policy, Func<string, Cancellation
     {
         AddressCategory.Public => true,
         AddressCategory.Loopback => Policy.AllowLoopback || Policy.IsEndpointAllowed(address, port),
-        AddressCategory.Private => Policy.AllowLoopback || Policy.IsPrivateHostAllowed(host) || Policy.IsEndpointAllowed(address, port),
+        // Both lists: the tenant names the host, the operator opens the network. A tenant's wildcard (*.nip.io) alone opens nothing.
+        AddressCategory.Private => (Policy.IsPrivateHostAllowed(host) && Policy.IsPrivateNetworkAllowed(address)) || Policy.IsEndpointAllowed(address, port),
         AddressCategory.LinkLocal => Policy.IsEndpointAllowed(address, port),
         _ => false,
     };

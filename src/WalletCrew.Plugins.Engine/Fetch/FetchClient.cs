@@ -1,15 +1,15 @@
-using System.Runtime.ExceptionServices;
-
 namespace WalletCrew.Plugins.Engine.Fetch;
 
 /// <summary>The single way out of tenant code: sends a connector's <c>fetch</c> with the documented PascalCase options.</summary>
 /// <remarks>One <see cref="SocketsHttpHandler"/> per client: no proxy, no cookies, at most three redirects, and the
-/// <see cref="EgressGuard"/> on every connection it opens.</remarks>
+/// <see cref="EgressGuard"/> on every connection it opens. Every request, <c>fetch</c> or typed client, goes through an
+/// <see cref="InvocationScopeHandler"/> first, which counts it toward the invocation's limit.</remarks>
 internal sealed class FetchClient : IDisposable
 {
     private readonly HttpClient _client;
     private readonly HttpMessageHandler _handler;
     private readonly FetchClientOptions _options;
+    private readonly bool _ownsHandler;
 
     public FetchClient(FetchClientOptions options)
     {
@@ -17,15 +17,19 @@ internal sealed class FetchClient : IDisposable
         Validate(options);
         _options = options;
         _handler = options.Handler ?? CreateHandler(new EgressGuard(options.EffectiveEgress, options.Resolver));
-        _client = new HttpClient(_handler, disposeHandler: options.Handler is null) { Timeout = Timeout.InfiniteTimeSpan };
+        _ownsHandler = options.Handler is null;
+        _client = new HttpClient(new InvocationScopeHandler(_handler), disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
     }
+
+    /// <summary>Gets the egress policy this client's guard applies.</summary>
+    internal EgressPolicy Egress => _options.EffectiveEgress;
 
     /// <summary>
     /// Creates a handler for a connector's typed client (Refit) that sends through this client's handler (the same
-    /// connections and egress guard), within the body limits and the current invocation's cancellation.
+    /// connections and egress guard), counted and cancelled with the current invocation, within the body limits.
     /// </summary>
     /// <returns>A handler whose disposal leaves this client's handler alive.</returns>
-    internal HttpMessageHandler CreateConnectorHandler() => new ConnectorHttpHandler(_handler, _options);
+    internal HttpMessageHandler CreateConnectorHandler() => new InvocationScopeHandler(new ConnectorHttpHandler(_handler, _options));
 
     /// <summary>Sends the request described by <paramref name="options"/> (typed <see cref="FetchOptions"/> or an anonymous object).</summary>
     /// <exception cref="ArgumentException">The URL or an option is invalid; the message names each problem.</exception>
@@ -51,14 +55,16 @@ internal sealed class FetchClient : IDisposable
         {
             throw FetchErrors.TimedOut(call.Method, url, call.Timeout!.Value);
         }
-        catch (HttpRequestException e) when (FindDenial(e) is { } denied)
-        {
-            ExceptionDispatchInfo.Throw(denied); // the handler wraps what ConnectCallback throws; the connector sees the cause
-            throw;
-        }
     }
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose()
+    {
+        _client.Dispose();
+        if (_ownsHandler)
+        {
+            _handler.Dispose();
+        }
+    }
 
     private static SocketsHttpHandler CreateHandler(EgressGuard guard) => new()
     {
@@ -90,6 +96,7 @@ internal sealed class FetchClient : IDisposable
             : throw FetchErrors.InvalidUrl(url, "credentials in the URL (user:password@) are not allowed; send them in a header");
     }
 
+    /// <summary>Returns the egress denial inside what the handler threw (it wraps what <c>ConnectCallback</c> throws), if any.</summary>
     internal static EgressDeniedException? FindDenial(Exception? e)
     {
         for (; e is not null; e = e.InnerException)

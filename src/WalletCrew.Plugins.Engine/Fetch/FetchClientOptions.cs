@@ -3,7 +3,7 @@ namespace WalletCrew.Plugins.Engine.Fetch;
 /// <summary>Settings of the engine's one outbound HTTP client.</summary>
 internal sealed class FetchClientOptions
 {
-    /// <summary>Gets a value indicating whether loopback and private addresses may be reached (development and tests).</summary>
+    /// <summary>Gets a value indicating whether loopback addresses (127.0.0.0/8, ::1) may be reached (development and tests).</summary>
     /// <value>The default is <see langword="false"/>. A shortcut for <see cref="EgressPolicy.AllowLoopback"/>: either one allows.</value>
     public bool AllowLoopback { get; init; }
 
@@ -33,6 +33,6 @@ internal sealed class FetchClientOptions
     /// <value>The default is <see langword="null"/>: <see cref="System.Net.Dns.GetHostAddressesAsync(string, CancellationToken)"/>.</value>
     internal Func<string, CancellationToken, Task<System.Net.IPAddress[]>>? Resolver { get; init; }
 
-    /// <summary>Gets the policy in force: <see cref="Egress"/> with <see cref="AllowLoopback"/> folded in.</summary>
+    /// <summary>Gets the policy in force (tests read it): <see cref="Egress"/> with <see cref="AllowLoopback"/> folded in.</summary>
     internal EgressPolicy EffectiveEgress => AllowLoopback && !Egress.AllowLoopback ? Egress with { AllowLoopback = true } : Egress;
 }

@@ -28,6 +28,9 @@ internal static class FetchErrors
 
     public static string BadHeader(string name, string reason) => $"Header `{name}` {reason}.";
 
+    public static ArgumentException InvalidRequestHeaders(string method, string url, IReadOnlyList<string> problems) =>
+        new($"{string.Join(" ", problems)} Nothing was sent ({method} {url}).", "request");
+
     public static ArgumentException BodyNotFlat(string property, object value) =>
         new($"Body property `{property}` is {TypeName(value)}; a form-urlencoded body holds flat values (text, numbers, booleans, "
             + "and lists of them). Flatten it, or send JSON by leaving out the form Content-Type.", "options");
@@ -64,17 +67,20 @@ internal static class FetchErrors
     public static EgressDeniedException NoAddress(string host, int port) =>
         new($"Egress to {host}:{port} is denied: the name resolved to no address.", host, port, null, null);
 
-    public static EgressDeniedException EgressDenied(string host, int port, IPAddress address, AddressClassification verdict) =>
-        new($"Egress to {host}:{port} is denied: {address} {verdict.Description}. {Hint(verdict.Category)}",
+    public static EgressDeniedException EgressDenied(string host, int port, IPAddress address, AddressClassification verdict, bool tenantAllowsHost = false) =>
+        new($"Egress to {host}:{port} is denied: {address} {verdict.Description}. {Hint(verdict.Category, tenantAllowsHost)}",
             host, port, address, verdict.Category);
 
-    private static string Hint(AddressCategory category) => category switch
+    private static string Hint(AddressCategory category, bool tenantAllowsHost) => category switch
     {
         AddressCategory.Loopback =>
             "Tenant code may reach only public addresses; loopback is for development and tests, opened by the host setting `AllowLoopback`.",
+        AddressCategory.Private when tenantAllowsHost =>
+            "tenant.json `egress.allow` names this host, but a private address also needs the host operator's setting "
+            + "`PrivateNetworks` to include its network; ask the operator to add it.",
         AddressCategory.Private =>
             "Tenant code may reach only public addresses; to reach a partner in a private network, add its host name to "
-            + "tenant.json `egress.allow` (or, for development, set the host setting `AllowLoopback`).",
+            + "tenant.json `egress.allow`, and have the host operator add its network to the host setting `PrivateNetworks`.",
         AddressCategory.CloudMetadata => "Cloud metadata endpoints are never reachable from tenant code.",
         _ => "Tenant code may reach only public addresses, and this range is never opened.",
     };

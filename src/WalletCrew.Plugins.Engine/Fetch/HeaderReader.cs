@@ -3,9 +3,6 @@ namespace WalletCrew.Plugins.Engine.Fetch;
 /// <summary>Reads the <c>Headers</c> option: a dictionary, any sequence of string pairs, or an object whose properties are headers.</summary>
 internal static class HeaderReader
 {
-    // Set by the HTTP stack from the request itself; a connector setting them could desynchronise the framing.
-    private static readonly string[] Reserved = ["Host", "Content-Length", "Transfer-Encoding", "Connection"];
-
     /// <summary>Returns the headers in the order given, names as written; problems are added to <paramref name="problems"/>.</summary>
     public static IReadOnlyList<KeyValuePair<string, string>> Read(object? headers, List<string> problems)
     {
@@ -39,21 +36,17 @@ internal static class HeaderReader
 
     private static string? Problem(string name, object? value)
     {
-        if (name.Length == 0 || !name.All(c => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c)))
+        if (HeaderRules.NameProblem(name) is { } problem)
         {
-            return "is not a valid header name";
+            return problem;
         }
 
-        if (Reserved.Contains(name, StringComparer.OrdinalIgnoreCase))
+        if (value is null)
         {
-            return "is set by the platform and cannot be given";
+            return null;
         }
 
-        if (value is not null && !ScalarText.TryFormat(value, out _))
-        {
-            return $"must be text, not a {value.GetType().Name}";
-        }
-
-        return value is string s && s.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0 ? "must not contain line breaks" : null;
+        // Judge the text that would be written, whatever type carried it (a Uri keeps a raw line break, a char can be one).
+        return ScalarText.TryFormat(value, out var text) ? HeaderRules.ValueProblem(text) : $"must be text, not a {value.GetType().Name}";
     }
 }

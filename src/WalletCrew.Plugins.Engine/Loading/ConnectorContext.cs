@@ -30,8 +30,8 @@ internal sealed class ConnectorContext(string tenantId, ILogger log, Func<FetchC
 
     public async Task<FetchResponse> FetchAsync(string url, object? options = null, CancellationToken cancellationToken = default)
     {
+        // The call is counted by the client's InvocationScopeHandler, as a typed client's are; the link here also covers reading the body.
         var scope = InvocationScope.Current;
-        scope?.CountOutboundCall(url);
         if (scope is null || !scope.CancellationToken.CanBeCanceled)
         {
             return await fetch().FetchAsync(url, options, cancellationToken).ConfigureAwait(false);

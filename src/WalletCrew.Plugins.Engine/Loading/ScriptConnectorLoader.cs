@@ -69,7 +69,11 @@ internal sealed class ScriptConnectorLoader(FetchClient fetch, ConnectorEngineOp
 
     private static void RunTopLevelCode(Assembly assembly, InvocationScope scope, TimeSpan timeout)
     {
-        var entry = assembly.EntryPoint ?? throw new InvalidOperationException("The script has no top-level code.");
+        if (assembly.EntryPoint is not { } entry)
+        {
+            return; // no top-level code (an empty or declarations-only script): nothing to run, nothing registered
+        }
+
         var asyncMain = entry.DeclaringType?.GetMethod("<Main>$", BindingFlags.NonPublic | BindingFlags.Static);
         var main = asyncMain ?? entry;
         object?[]? arguments = main.GetParameters().Length == 0 ? null : [Array.Empty<string>()];

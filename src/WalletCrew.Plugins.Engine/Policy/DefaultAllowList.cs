@@ -4,6 +4,25 @@ namespace WalletCrew.Plugins.Engine.Policy;
 /// <remarks>Anything not listed is forbidden. Why each line is here (or absent) is in docs/policy.md.</remarks>
 internal static class DefaultAllowList
 {
+    private const string Options = "System.Text.RegularExpressions.RegexOptions";
+
+    // Every Regex overload that takes a match timeout, by signature (the ones without it stay allowed).
+    private static readonly string[] RegexTimeoutOverloads =
+    [
+        $".ctor(string, {Options}, System.TimeSpan)",
+        $"IsMatch(string, string, {Options}, System.TimeSpan)",
+        $"IsMatch(System.ReadOnlySpan<char>, string, {Options}, System.TimeSpan)",
+        $"Match(string, string, {Options}, System.TimeSpan)",
+        $"Matches(string, string, {Options}, System.TimeSpan)",
+        $"Replace(string, string, string, {Options}, System.TimeSpan)",
+        $"Replace(string, string, System.Text.RegularExpressions.MatchEvaluator, {Options}, System.TimeSpan)",
+        $"Split(string, string, {Options}, System.TimeSpan)",
+        $"Count(string, string, {Options}, System.TimeSpan)",
+        $"Count(System.ReadOnlySpan<char>, string, {Options}, System.TimeSpan)",
+        $"EnumerateMatches(System.ReadOnlySpan<char>, string, {Options}, System.TimeSpan)",
+        $"EnumerateSplits(System.ReadOnlySpan<char>, string, {Options}, System.TimeSpan)",
+    ];
+
     /// <summary>Adds the built-in rules to a builder.</summary>
     public static AllowListBuilder AddDefaults(this AllowListBuilder b) => b
         .Namespace("WalletCrew.Plugins")
@@ -60,8 +79,34 @@ internal static class DefaultAllowList
         .Types("System.Text.RegularExpressions", "Match", "MatchCollection", "Group", "GroupCollection", "Capture",
             "CaptureCollection", "RegexOptions", "RegexMatchTimeoutException", "MatchEvaluator", "ValueMatch",
             "RegexParseException", "RegexParseError")
-        .Type("System.Text.RegularExpressions.Regex", t => t.Except("CacheSize", "CompileToAssembly"))
+        .Type("System.Text.RegularExpressions.Regex", t => t.Except("CacheSize", "CompileToAssembly")
+            // The engine's match timeout is the only one (Limits/RegexTimeout): no overload that takes a timeout, no way to unset it.
+            .Except("InfiniteMatchTimeout", "internalMatchTimeout", "ValidateMatchTimeout")
+            .Except(RegexTimeoutOverloads))
         .Types("System.Net", "WebUtility", "HttpStatusCode")
+
+        // Signing requests: hashing, HMAC, random numbers, RSA/ECDsa with keys given as PEM, JWK parameters or bytes.
+        // Not key or certificate stores, CNG/CSP/OpenSSL key handles, certificates, or creating an algorithm by name
+        // (CryptoConfig); nothing here reads a file.
+        .Types("System.Security.Cryptography", "SHA3_256", "SHA3_384", "SHA3_512", "ECAlgorithm",
+            "HMACSHA1", "HMACSHA256", "HMACSHA384", "HMACSHA512", "HMACSHA3_256", "HMACSHA3_384", "HMACSHA3_512", "HMACMD5",
+            "IncrementalHash", "CryptographicOperations", "HashAlgorithmName", "RSASignaturePadding", "RSASignaturePaddingMode",
+            "RSAEncryptionPadding", "RSAEncryptionPaddingMode", "RSAParameters", "ECCurve", "ECParameters", "ECPoint",
+            "DSASignatureFormat", "CryptographicException", "PemEncoding", "PemFields", "PbeParameters", "PbeEncryptionAlgorithm")
+        // Create(string) goes through CryptoConfig, which instantiates any type named in the string. The plugin check knows
+        // only member names, so it refuses every Create there (plugins hash with HashData and the HMAC classes).
+        .Type("System.Security.Cryptography.SHA1", t => t.Except("Create(string)").ExceptWhenOverloadUnknown("Create"))
+        .Type("System.Security.Cryptography.SHA256", t => t.Except("Create(string)").ExceptWhenOverloadUnknown("Create"))
+        .Type("System.Security.Cryptography.SHA384", t => t.Except("Create(string)").ExceptWhenOverloadUnknown("Create"))
+        .Type("System.Security.Cryptography.SHA512", t => t.Except("Create(string)").ExceptWhenOverloadUnknown("Create"))
+        .Type("System.Security.Cryptography.MD5", t => t.Except("Create(string)").ExceptWhenOverloadUnknown("Create"))
+        .Type("System.Security.Cryptography.RandomNumberGenerator", t => t.Except("Create(string)").ExceptWhenOverloadUnknown("Create"))
+        .Type("System.Security.Cryptography.HashAlgorithm", t => t.Except("Create"))
+        .Type("System.Security.Cryptography.KeyedHashAlgorithm", t => t.Except("Create"))
+        .Type("System.Security.Cryptography.HMAC", t => t.Except("Create"))
+        .Type("System.Security.Cryptography.AsymmetricAlgorithm", t => t.Except("Create"))
+        .Type("System.Security.Cryptography.RSA", t => t.Except("Create(string)").ExceptWhenOverloadUnknown("Create"))
+        .Type("System.Security.Cryptography.ECDsa", t => t.Except("Create(string)").ExceptWhenOverloadUnknown("Create"))
         .Types("System.Numerics", "BigInteger", "Complex")
 
         // Culture: read the cultures, never change the process or thread defaults.
@@ -79,7 +124,10 @@ internal static class DefaultAllowList
         .Type("System.Threading.Tasks.ValueTask", t => t.Only(".ctor", "FromResult", "FromException", "FromCanceled",
             "CompletedTask", "AsTask", "IsCompleted", "IsCompletedSuccessfully", "IsFaulted", "IsCanceled", "ConfigureAwait")
             .Implicit("GetAwaiter"))
-        .Types("System.Threading.Tasks", "TaskStatus", "TaskCanceledException")
+        .Types("System.Threading.Tasks", "TaskStatus", "TaskCanceledException", "TaskCreationOptions")
+        // Bridges a callback to a task; nothing is scheduled, and one never completed only runs the hook into its time limit.
+        .Type("System.Threading.Tasks.TaskCompletionSource", t => t.Only(".ctor", "Task", "SetResult", "TrySetResult", "SetException",
+            "TrySetException", "SetCanceled", "TrySetCanceled", "SetFromTask", "TrySetFromTask"))
         .Types("System.Threading", "CancellationToken", "CancellationTokenRegistration", "Timeout", "Interlocked", "Volatile")
         .Type("System.Threading.CancellationTokenSource", t => t.Only(".ctor", "Token", "Cancel", "CancelAsync",
             "IsCancellationRequested", "CreateLinkedTokenSource", "TryReset", "Dispose"))

@@ -30,6 +30,18 @@ internal static class DenialReasons
     private static readonly DenialReason Network = new(
         "network access outside fetch is forbidden", "Use fetch (FetchAsync) to reach partner systems.");
 
+    private static readonly DenialReason RegexTimeout = new(
+        "the engine sets the match timeout of every regular expression (1 s), and tenant code cannot pass or remove one",
+        "Use the overload without a timeout; a pattern that needs longer should be made simpler (or RegexOptions.NonBacktracking).");
+
+    private static readonly DenialReason KeyStores = new(
+        "key stores, certificates and platform key handles are forbidden: they reach the machine's keys and files",
+        "Keep the key in the tenant's secrets as PEM (or JWK values) and import it: RSA.Create().ImportFromPem(await GetSecretAsync(\"KEY\")).");
+
+    private static readonly DenialReason ByName = new(
+        "creating an algorithm by name is forbidden: CryptoConfig reflects over whatever type the name says",
+        "Call the parameterless factory (RSA.Create(), SHA256.Create()) or a static HashData.");
+
     private static readonly DenialReason NotAllowListed = new(
         "it is not on the connectors' allow-list", "See docs/policy.md for what connectors may use.");
 
@@ -93,6 +105,15 @@ internal static class DenialReasons
         ("System.Globalization.CultureInfo", ProcessState),
         ("System.Console", Console),
         ("System.Net", Network),
+        ("System.Security.Cryptography.X509Certificates", KeyStores),
+        ("System.Security.Cryptography.CryptoConfig", ByName),
+        .. new[] { "SHA1", "SHA256", "SHA384", "SHA512", "MD5", "HashAlgorithm", "KeyedHashAlgorithm", "HMAC", "AsymmetricAlgorithm", "RSA", "ECDsa",
+            "RandomNumberGenerator" }.Select(t => ("System.Security.Cryptography." + t + ".Create", ByName)),
+        .. new[] { "CngKey", "CspParameters", "RSACryptoServiceProvider", "DSACryptoServiceProvider", "RSACng", "ECDsaCng",
+            "ECDiffieHellmanCng", "DSACng", "RSAOpenSsl", "ECDsaOpenSsl", "ECDiffieHellmanOpenSsl", "DSAOpenSsl", "SafeEvpPKeyHandle",
+            "ProtectedData", "CryptographicAttributeObject" }.Select(t => ("System.Security.Cryptography." + t, KeyStores)),
+        .. new[] { "..ctor", ".IsMatch", ".Match", ".Matches", ".Replace", ".Split", ".Count", ".EnumerateMatches", ".EnumerateSplits",
+            ".InfiniteMatchTimeout", ".internalMatchTimeout", ".ValidateMatchTimeout" }.Select(m => ("System.Text.RegularExpressions.Regex" + m, RegexTimeout)),
     ];
 
     /// <summary>Finds the category for a dotted name such as <c>System.IO.File.ReadAllText</c>.</summary>

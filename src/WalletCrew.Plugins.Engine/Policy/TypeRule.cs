@@ -11,28 +11,32 @@ internal sealed class TypeRule
     private readonly HashSet<string>? _only;
     private readonly HashSet<string> _except;
     private readonly HashSet<string> _implicitOnly;
+    private readonly HashSet<string> _exceptWhenOverloadUnknown;
 
-    public TypeRule(IEnumerable<string>? only, IEnumerable<string> except, IEnumerable<string> implicitOnly)
+    public TypeRule(IEnumerable<string>? only, IEnumerable<string> except, IEnumerable<string> implicitOnly, IEnumerable<string>? exceptWhenOverloadUnknown = null)
     {
         _only = only is null ? null : new HashSet<string>(only, StringComparer.Ordinal);
         _except = new HashSet<string>(except, StringComparer.Ordinal);
         _implicitOnly = new HashSet<string>(implicitOnly, StringComparer.Ordinal);
+        _exceptWhenOverloadUnknown = new HashSet<string>(exceptWhenOverloadUnknown ?? [], StringComparer.Ordinal);
     }
 
     /// <summary>Gets the rule that allows every member.</summary>
     public static TypeRule AllMembers { get; } = new(null, [], []);
 
     /// <summary>Gets a value indicating whether every member of the type may be used.</summary>
-    public bool AllowsEveryMember => _only is null && _except.Count == 0;
+    public bool AllowsEveryMember => _only is null && _except.Count == 0 && _exceptWhenOverloadUnknown.Count == 0;
 
     /// <summary>Decides whether a member known by any of <paramref name="names"/> may be used.</summary>
     /// <param name="names">The member's names, e.g. <c>get_Item</c> and <c>Item</c> for an indexer read.</param>
     /// <param name="implicitUse">The compiler calls it for a language construct (<c>await</c>, <c>foreach</c>), the author did not write it.</param>
     public bool Allows(IReadOnlyList<string> names, bool implicitUse)
     {
+        // A method judged from source also answers to its signature; without one, the overload is unknown.
+        var overloadKnown = names.Any(n => n.Contains('(', StringComparison.Ordinal));
         foreach (var name in names)
         {
-            if (_except.Contains(name))
+            if (_except.Contains(name) || (!overloadKnown && _exceptWhenOverloadUnknown.Contains(name)))
             {
                 return false;
             }

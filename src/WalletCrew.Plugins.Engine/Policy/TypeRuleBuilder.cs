@@ -5,6 +5,7 @@ internal sealed class TypeRuleBuilder
 {
     private readonly List<string> _except = [];
     private readonly List<string> _implicitOnly = [];
+    private readonly List<string> _exceptWhenOverloadUnknown = [];
     private List<string>? _only;
 
     /// <summary>Allows only the named members (none: the type may be named, held and compared, but not used).</summary>
@@ -21,6 +22,16 @@ internal sealed class TypeRuleBuilder
         return this;
     }
 
+    /// <summary>
+    /// Refuses the named members where the caller knows only a member's name, not its overload (the plugin metadata check):
+    /// pair it with an <see cref="Except"/> by signature, so that the one dangerous overload is not let through by its name.
+    /// </summary>
+    public TypeRuleBuilder ExceptWhenOverloadUnknown(params string[] members)
+    {
+        _exceptWhenOverloadUnknown.AddRange(members);
+        return this;
+    }
+
     /// <summary>Allows the named members only when a language construct calls them (<c>await</c> calling <c>GetAwaiter</c>).</summary>
     public TypeRuleBuilder Implicit(params string[] members)
     {
@@ -29,7 +40,7 @@ internal sealed class TypeRuleBuilder
         return this;
     }
 
-    internal TypeRule Build() => _only is null && _except.Count == 0 && _implicitOnly.Count == 0
+    internal TypeRule Build() => _only is null && _except.Count == 0 && _implicitOnly.Count == 0 && _exceptWhenOverloadUnknown.Count == 0
         ? TypeRule.AllMembers
-        : new TypeRule(_only, _except, _implicitOnly);
+        : new TypeRule(_only, _except, _implicitOnly, _exceptWhenOverloadUnknown);
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Pipelines;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace WalletCrew.Plugins.Engine.Sandbox;
@@ -41,22 +42,28 @@ internal sealed class FrameChannel(Stream input, Stream output, int maxFrameByte
         }
     }
 
-    /// <summary>Writes one frame; concurrent writers take turns.</summary>
+    /// <summary>Writes one frame, header and payload in one write; concurrent writers take turns.</summary>
     public async Task WriteAsync(WorkerMessage message, CancellationToken cancellationToken = default)
     {
-        var payload = JsonSerializer.SerializeToUtf8Bytes(message, WorkerJson.Default.WorkerMessage);
-        if (payload.Length > maxFrameBytes)
+        var frame = new ArrayBufferWriter<byte>(256);
+        frame.Advance(4);
+        using (var json = new Utf8JsonWriter(frame))
         {
-            throw new InvalidDataException($"A {message.GetType().Name} of {payload.Length} bytes is over the channel's frame limit of {maxFrameBytes} bytes.");
+            JsonSerializer.Serialize(json, message, WorkerJson.Default.WorkerMessage);
         }
 
-        var header = new byte[4];
-        BinaryPrimitives.WriteInt32LittleEndian(header, payload.Length);
+        var length = frame.WrittenCount - 4;
+        if (length > maxFrameBytes)
+        {
+            throw new InvalidDataException($"A {message.GetType().Name} of {length} bytes is over the channel's frame limit of {maxFrameBytes} bytes.");
+        }
+
+        var bytes = MemoryMarshal.AsMemory(frame.WrittenMemory);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.Span, length);
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await output.WriteAsync(header, cancellationToken).ConfigureAwait(false);
-            await output.WriteAsync(payload, cancellationToken).ConfigureAwait(false);
+            await output.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
             await output.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
         finally

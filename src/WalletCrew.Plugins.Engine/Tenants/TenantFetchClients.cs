@@ -4,28 +4,23 @@ using WalletCrew.Plugins.Engine.Fetch;
 namespace WalletCrew.Plugins.Engine.Tenants;
 
 /// <summary>
-/// The fetch clients of tenants whose tenant.json changes the egress allow-list or the body limits: one per tenant and
-/// distinct policy (connections are pooled per client, so a tenant never reuses a connection another tenant's policy opened).
-/// Tenants without such settings share the engine's client.
+/// The fetch clients of tenants: one per tenant and distinct settings (egress allow-list, body limits), never shared between
+/// tenants. Connections are pooled per client, so one tenant's request never travels on a connection another tenant opened,
+/// whatever their settings.
 /// </summary>
-internal sealed class TenantFetchClients(FetchClient shared, ConnectorEngineOptions options) : IDisposable
+internal sealed class TenantFetchClients(ConnectorEngineOptions options) : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<FetchClient>> _clients = new(StringComparer.Ordinal);
 
     public FetchClient For(string tenantId, IReadOnlyList<string> allow, int maxRequestBodyBytes, int maxResponseBodyBytes)
     {
-        if (allow.Count == 0 && maxRequestBodyBytes == FetchDefaults.MaxRequestBodyBytes && maxResponseBodyBytes == FetchDefaults.MaxResponseBodyBytes)
-        {
-            return shared;
-        }
-
         var key = $"{tenantId}|{string.Join(",", allow.Order(StringComparer.Ordinal))}|{maxRequestBodyBytes}|{maxResponseBodyBytes}";
         return _clients.GetOrAdd(key, _ => new Lazy<FetchClient>(() => new FetchClient(new FetchClientOptions
         {
             AllowLoopback = options.AllowLoopback,
             Handler = options.HttpHandler,
             TimeProvider = options.TimeProvider,
-            Egress = EgressPolicy.PublicOnly.WithAllowedPrivateHosts(allow),
+            Egress = (EgressPolicy.PublicOnly with { AllowedPrivateNetworks = [.. options.PrivateNetworks] }).WithAllowedPrivateHosts(allow),
             MaxRequestBodyBytes = maxRequestBodyBytes,
             MaxResponseBodyBytes = maxResponseBodyBytes,
         }))).Value;

@@ -4,7 +4,7 @@ using WalletCrew.Plugins.Engine;
 namespace WalletCrew.Plugins.Host.Tenants;
 
 /// <summary>Engine settings the host exposes: section <c>WalletCrew:Engine</c>.</summary>
-internal sealed class EngineSettings
+internal sealed class EngineSettings : IValidatableObject
 {
     public const string Section = "WalletCrew:Engine";
 
@@ -13,9 +13,14 @@ internal sealed class EngineSettings
     [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
     public TimeSpan InvocationTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Gets or sets a value indicating whether connectors may call loopback and private addresses (development and tests).</summary>
-    /// <value>The default is <see langword="false"/>; <c>--allow-loopback</c> also sets it.</value>
+    /// <summary>Gets or sets a value indicating whether connectors may call loopback addresses, 127.0.0.0/8 and ::1 (development and tests).</summary>
+    /// <value>The default is <see langword="false"/>; <c>--allow-loopback</c> also sets it. It never opens private ranges.</value>
     public bool AllowLoopback { get; set; }
+
+    /// <summary>Gets or sets the private networks (CIDR, such as <c>10.20.0.0/16</c>) connectors may reach, for the host names
+    /// their tenant.json <c>egress.allow</c> lists; a private address needs both.</summary>
+    /// <value>The default is none: no private address is reachable.</value>
+    public List<string> PrivateNetworks { get; set; } = [];
 
     /// <summary>Gets or sets a value indicating whether saved tenant files are reloaded while the host runs.</summary>
     /// <value>The default is <see langword="true"/>.</value>
@@ -61,6 +66,23 @@ internal sealed class EngineSettings
         WorkerHeapLimitBytes = WorkerHeapLimitMiB * 1024L * 1024,
         KillGrace = WorkerKillGrace,
     };
+
+    /// <summary>Returns <see cref="PrivateNetworks"/> parsed; call after validation.</summary>
+    public IReadOnlyList<System.Net.IPNetwork> ParsedPrivateNetworks() => [.. PrivateNetworks.Select(n => System.Net.IPNetwork.Parse(n.Trim()))];
+
+    /// <inheritdoc />
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        for (var i = 0; i < PrivateNetworks.Count; i++)
+        {
+            if (!System.Net.IPNetwork.TryParse(PrivateNetworks[i]?.Trim(), out _))
+            {
+                yield return new ValidationResult(
+                    $"{Section}:PrivateNetworks:{i} is '{PrivateNetworks[i]}', not a network in CIDR form such as 10.20.0.0/16 or fd12:3456::/48.",
+                    [nameof(PrivateNetworks)]);
+            }
+        }
+    }
 
     /// <summary>Returns the cache folder to use, or null when disabled.</summary>
     public string? EffectiveCompileCacheDirectory()

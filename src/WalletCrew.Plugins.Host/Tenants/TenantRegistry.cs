@@ -31,6 +31,7 @@ internal sealed partial class TenantRegistry : ITenantRuntime, IHostedService, I
         {
             Secrets = secrets,
             AllowLoopback = _settings.AllowLoopback || host.AllowLoopback,
+            PrivateNetworks = _settings.ParsedPrivateNetworks(),
             InvocationTimeout = _settings.InvocationTimeout,
             LoggerFactory = loggerFactory,
             HotReload = _settings.HotReload,

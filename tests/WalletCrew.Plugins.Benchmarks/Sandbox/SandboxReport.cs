@@ -39,7 +39,7 @@ internal static class SandboxReport
                 Isolation = IsolationMode.Sandbox,
                 CompileCacheDirectory = cache,
                 InvocationTimeout = TimeSpan.FromSeconds(1),
-                Policy = Engine.Policy.ApiPolicy.Create(allow => allow.Types("System.Threading", "Timeout")),
+                Policy = Engine.Policy.ApiPolicy.Create(allow => allow.Types("System.Threading", "Timeout").Types("System.Text.RegularExpressions", "Regex")),
             });
             var quiet = Write(folders, "victim", Quiet);
             var noisy = Write(folders, "noisy", Spinning);

@@ -126,14 +126,15 @@ public sealed class TenantSettingsTests
     }
 
     [Fact]
-    public void EachTenantPolicyGetsItsOwnFetchClientAndOthersShareTheEngines()
+    public void EachTenantAndPolicyGetsItsOwnFetchClient()
     {
-        using var shared = new FetchClient(new FetchClientOptions());
-        using var clients = new TenantFetchClients(shared, new ConnectorEngineOptions());
+        using var clients = new TenantFetchClients(new ConnectorEngineOptions());
 
-        clients.For("a", [], FetchDefaults.MaxRequestBodyBytes, FetchDefaults.MaxResponseBodyBytes).Should().BeSameAs(shared);
+        var plain = clients.For("a", [], FetchDefaults.MaxRequestBodyBytes, FetchDefaults.MaxResponseBodyBytes);
+        clients.For("a", [], FetchDefaults.MaxRequestBodyBytes, FetchDefaults.MaxResponseBodyBytes).Should().BeSameAs(plain);
+        clients.For("b", [], FetchDefaults.MaxRequestBodyBytes, FetchDefaults.MaxResponseBodyBytes).Should().NotBeSameAs(plain, "tenants without settings do not share either");
         var own = clients.For("a", ["crm.internal.example"], FetchDefaults.MaxRequestBodyBytes, FetchDefaults.MaxResponseBodyBytes);
-        own.Should().NotBeSameAs(shared);
+        own.Should().NotBeSameAs(plain);
         clients.For("a", ["crm.internal.example"], FetchDefaults.MaxRequestBodyBytes, FetchDefaults.MaxResponseBodyBytes).Should().BeSameAs(own);
         clients.For("b", ["crm.internal.example"], FetchDefaults.MaxRequestBodyBytes, FetchDefaults.MaxResponseBodyBytes).Should().NotBeSameAs(own, "connections are pooled per client");
     }

@@ -42,7 +42,7 @@ internal static class ScriptCompilation
         "System.Private.CoreLib", "System.Runtime", "System.Collections", "System.Linq", "System.Text.Json", "System.Memory",
         "System.Text.RegularExpressions", "System.Threading", "System.Threading.Tasks", "System.ObjectModel",
         "System.Runtime.Numerics", "System.Collections.Concurrent", "System.Text.Encodings.Web", "System.Net.Primitives",
-        "System.Private.Uri", "System.Console", "System.Net.Http",
+        "System.Private.Uri", "System.Console", "System.Net.Http", "System.Security.Cryptography",
     ];
 
     // Wider than the engine's on purpose, so that the policy, not a missing reference, is what rejects these.

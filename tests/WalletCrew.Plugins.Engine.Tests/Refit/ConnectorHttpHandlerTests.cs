@@ -52,6 +52,45 @@ public sealed class ConnectorHttpHandlerTests
         inner.Versions.Should().BeEmpty();
     }
 
+    [Theory]
+    [InlineData("X-Trace", "a\r\nInjected: 1", "Header `X-Trace` must not contain line breaks.")]
+    [InlineData("X-Trace", "a\nb", "Header `X-Trace` must not contain line breaks.")]
+    [InlineData("Authorization", "Bearer x\r\nHost: evil.example", "Header `Authorization` must not contain line breaks.")]
+    [InlineData("X-Trace", "a\0b", "Header `X-Trace` must not contain line breaks.")]
+    [InlineData("Host", "evil.example", "Header `Host` is set by the platform and cannot be given.")]
+    [InlineData("Transfer-Encoding", "chunked", "Header `Transfer-Encoding` is set by the platform and cannot be given.")]
+    [InlineData("Connection", "Upgrade", "Header `Connection` is set by the platform and cannot be given.")]
+    public async Task HeaderThatBreaksTheRulesIsRefusedBeforeSending(string name, string value, string error)
+    {
+        // Values added without validation, as Refit adds them, reach the handler as written.
+        var inner = new RecordingHandler();
+        using var fetch = new FetchClient(new FetchClientOptions { Handler = inner });
+        using var client = new HttpClient(fetch.CreateConnectorHandler()) { BaseAddress = new Uri("https://partner.example") };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/customers/C42");
+        request.Headers.TryAddWithoutValidation(name, value).Should().BeTrue();
+
+        var send = () => client.SendAsync(request);
+
+        (await send.Should().ThrowAsync<ArgumentException>()).Which.Message.Should().StartWith($"{error} Nothing was sent (GET https://partner.example/customers/C42).");
+        inner.Versions.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task ContentLengthGivenByTheConnectorIsRefusedButTheComputedOneIsNot()
+    {
+        var inner = new RecordingHandler();
+        using var fetch = new FetchClient(new FetchClientOptions { Handler = inner });
+        using var client = new HttpClient(fetch.CreateConnectorHandler()) { BaseAddress = new Uri("https://partner.example") };
+        using var forged = new StringContent("{}");
+        forged.Headers.TryAddWithoutValidation("Content-Length", "1").Should().BeTrue();
+
+        var send = () => client.PostAsync("/customers", forged);
+
+        (await send.Should().ThrowAsync<ArgumentException>()).Which.Message.Should().StartWith("Header `Content-Length` is set by the platform and cannot be given.");
+        using var plain = await client.PostAsync("/customers", new StringContent("{}"));
+        inner.Versions.Should().ContainSingle("only the request without a forged length was sent");
+    }
+
     private static async Task<HttpResponseMessage> SendInScopeAsync(HttpClient client, CancellationToken invocation, HttpRequestMessage request)
     {
         InvocationScope.Current = new InvocationScope(invocation);
