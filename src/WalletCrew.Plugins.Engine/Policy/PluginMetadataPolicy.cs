@@ -18,7 +18,13 @@ internal static class PluginMetadataPolicy
     private static readonly string[] AccessorPrefixes = ["get_", "set_", "add_", "remove_"];
 
     /// <summary>Returns each violation as (the forbidden symbol, why), in metadata order, each symbol once.</summary>
-    public static IReadOnlyList<(string Symbol, string Reason)> Check(MetadataReader reader, AllowList allowList, Func<string, bool> isPrivateAssembly)
+    /// <param name="reader">The assembly's metadata.</param>
+    /// <param name="allowList">The connectors' allow-list.</param>
+    /// <param name="hostAssemblyOf">
+    /// Given a referenced assembly, a namespace and a type name, the host assembly the reference ends up in after type
+    /// forwarders, or <see langword="null"/> when one of the plugin's own assemblies defines the type.
+    /// </param>
+    public static IReadOnlyList<(string Symbol, string Reason)> Check(MetadataReader reader, AllowList allowList, Func<string, string, string, string?> hostAssemblyOf)
     {
         var violations = new List<(string, string)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -32,25 +38,43 @@ internal static class PluginMetadataPolicy
 
         foreach (var handle in reader.TypeReferences)
         {
-            if (Describe(reader, handle, isPrivateAssembly) is { } type && !IsTypeAllowed(allowList, type.Namespace, type.Names))
+            if (Describe(reader, handle, hostAssemblyOf) is not { } type)
+            {
+                continue;
+            }
+
+            if (!IsTypeAllowed(allowList, type.Namespace, type.Names))
             {
                 Add(type.FullName, DenialReasons.For(type.FullName).Reason);
             }
+            else if (PlatformSurface.TypeProblem(type.Assembly, type.Namespace, type.Names) is { } problem)
+            {
+                Add(type.FullName, problem);
+            }
+        }
+
+        foreach (var (symbol, reason) in Forwarders(reader, allowList, hostAssemblyOf))
+        {
+            Add(symbol, reason);
         }
 
         foreach (var handle in reader.MemberReferences)
         {
             var member = reader.GetMemberReference(handle);
-            if (ParentType(reader, member.Parent) is not { } parent || Describe(reader, parent, isPrivateAssembly) is not { } type)
+            if (ParentType(reader, member.Parent) is not { } parent || Describe(reader, parent, hostAssemblyOf) is not { } type)
             {
                 continue;
             }
 
             var name = reader.GetString(member.Name);
+            var symbol = $"{type.FullName}.{name}";
             if (!IsMemberAllowed(allowList, type.Namespace, type.Names, name))
             {
-                var symbol = $"{type.FullName}.{name}";
                 Add(symbol, DenialReasons.For(symbol).Reason);
+            }
+            else if (PlatformSurface.MemberProblem(type.Assembly, type.Namespace, type.Names, name) is { } problem)
+            {
+                Add(symbol, problem);
             }
         }
 
@@ -73,11 +97,11 @@ internal static class PluginMetadataPolicy
             }
         }
 
-        foreach (var attribute in reader.GetModuleDefinition().GetCustomAttributes().Select(reader.GetCustomAttribute))
+        foreach (var attribute in reader.CustomAttributes.Select(reader.GetCustomAttribute))
         {
-            if (AttributeTypeName(reader, attribute) == "System.Security.UnverifiableCodeAttribute")
+            if (AttributeTypeName(reader, attribute) is { } attributeType && RefusedAttributes.Why(attributeType) is { } why)
             {
-                Add("unsafe code", "unsafe code and pointers can corrupt memory or crash the host");
+                Add(why.Symbol, why.Reason);
             }
         }
 
@@ -119,8 +143,9 @@ internal static class PluginMetadataPolicy
         return generic.Kind == HandleKind.TypeReference ? generic : null;
     }
 
-    /// <summary>Names a referenced type, or returns <see langword="null"/> when it lives in one of the plugin's own dependencies (checked in its own file).</summary>
-    private static (string Namespace, IReadOnlyList<string> Names, string FullName)? Describe(MetadataReader reader, EntityHandle handle, Func<string, bool> isPrivateAssembly)
+    /// <summary>Names a referenced type and its host assembly, or returns <see langword="null"/> when it lives in one of the plugin's own assemblies (checked in its own file).</summary>
+    private static (string Assembly, string Namespace, IReadOnlyList<string> Names, string FullName)? Describe(
+        MetadataReader reader, EntityHandle handle, Func<string, string, string, string?> hostAssemblyOf)
     {
         var names = new List<string>();
         var reference = reader.GetTypeReference((TypeReferenceHandle)handle);
@@ -135,15 +160,49 @@ internal static class PluginMetadataPolicy
             reference = reader.GetTypeReference((TypeReferenceHandle)reference.ResolutionScope);
         }
 
+        // A nil scope means "look in this assembly's exported types", which may forward it anywhere.
         var scope = reference.ResolutionScope;
-        if (scope.Kind == HandleKind.AssemblyReference
-            && isPrivateAssembly(reader.GetString(reader.GetAssemblyReference((AssemblyReferenceHandle)scope).Name)))
+        var referenced = scope.Kind switch
+        {
+            HandleKind.AssemblyReference => reader.GetString(reader.GetAssemblyReference((AssemblyReferenceHandle)scope).Name),
+            _ when scope.IsNil => reader.GetString(reader.GetAssemblyDefinition().Name),
+            _ => null, // the assembly's own module (a multi-module assembly is refused before this)
+        };
+        var ns = reader.GetString(reference.Namespace);
+        if (referenced is null || hostAssemblyOf(referenced, ns, reader.GetString(reference.Name)) is not { } host)
         {
             return null;
         }
 
-        var ns = reader.GetString(reference.Namespace);
-        return (ns, names, (ns.Length == 0 ? "" : ns + ".") + string.Join(".", names));
+        return (host, ns, names, (ns.Length == 0 ? "" : ns + ".") + string.Join(".", names));
+    }
+
+    /// <summary>Judges each type the assembly forwards to the host as if it referenced it: a forwarder is a reference under another name.</summary>
+    private static IEnumerable<(string Symbol, string Reason)> Forwarders(MetadataReader reader, AllowList allowList, Func<string, string, string, string?> hostAssemblyOf)
+    {
+        foreach (var exported in reader.ExportedTypes.Select(reader.GetExportedType))
+        {
+            if (!exported.IsForwarder || exported.Implementation.Kind != HandleKind.AssemblyReference)
+            {
+                continue; // nested forwarders follow their containing type
+            }
+
+            var target = reader.GetString(reader.GetAssemblyReference((AssemblyReferenceHandle)exported.Implementation).Name);
+            var ns = reader.GetString(exported.Namespace);
+            var name = reader.GetString(exported.Name);
+            if (hostAssemblyOf(target, ns, name) is { } host)
+            {
+                var fullName = (ns.Length == 0 ? "" : ns + ".") + StripArity(name);
+                if (!IsTypeAllowed(allowList, ns, [StripArity(name)]))
+                {
+                    yield return (fullName, DenialReasons.For(fullName).Reason);
+                }
+                else if (PlatformSurface.TypeProblem(host, ns, [StripArity(name)]) is { } problem)
+                {
+                    yield return (fullName, problem);
+                }
+            }
+        }
     }
 
     private static string FullName(MetadataReader reader, TypeDefinition type)
@@ -158,22 +217,24 @@ internal static class PluginMetadataPolicy
         return ns.Length == 0 ? name : ns + "." + name;
     }
 
+    /// <summary>The attribute's type as namespace.name, whether the plugin references it or declares its own copy (the runtime matches by name).</summary>
     private static string? AttributeTypeName(MetadataReader reader, CustomAttribute attribute)
     {
         var constructor = attribute.Constructor;
-        if (constructor.Kind != HandleKind.MemberReference)
+        var parent = constructor.Kind switch
         {
-            return null;
-        }
-
-        var parent = reader.GetMemberReference((MemberReferenceHandle)constructor).Parent;
-        if (parent.Kind != HandleKind.TypeReference)
+            HandleKind.MemberReference => reader.GetMemberReference((MemberReferenceHandle)constructor).Parent,
+            HandleKind.MethodDefinition => reader.GetMethodDefinition((MethodDefinitionHandle)constructor).GetDeclaringType(),
+            _ => default,
+        };
+        return parent.Kind switch
         {
-            return null;
-        }
+            HandleKind.TypeReference => Join(reader.GetTypeReference((TypeReferenceHandle)parent) is var r ? (r.Namespace, r.Name) : default),
+            HandleKind.TypeDefinition => Join(reader.GetTypeDefinition((TypeDefinitionHandle)parent) is var d ? (d.Namespace, d.Name) : default),
+            _ => null,
+        };
 
-        var type = reader.GetTypeReference((TypeReferenceHandle)parent);
-        return reader.GetString(type.Namespace) + "." + reader.GetString(type.Name);
+        string Join((StringHandle Namespace, StringHandle Name) type) => reader.GetString(type.Namespace) + "." + reader.GetString(type.Name);
     }
 
     private static string StripArity(string name)
