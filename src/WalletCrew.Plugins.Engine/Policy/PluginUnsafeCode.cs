@@ -7,13 +7,13 @@ namespace WalletCrew.Plugins.Engine.Policy;
 /// Finds memory-unsafe code in a plugin assembly from what its IL and signatures do, not from the markers a compiler
 /// leaves (<c>[UnverifiableCode]</c> can be deleted): pointer, function-pointer and <c>TypedReference</c> types in any
 /// signature, field or local; <c>localloc</c>, <c>cpblk</c>, <c>initblk</c>, <c>calli</c>, <c>jmp</c>, <c>arglist</c> and the
-/// <c>__makeref</c> opcodes; unmanaged and vararg calling conventions; locals not zeroed; explicit layouts with fields;
+/// <c>__makeref</c> opcodes; numbers used as addresses and addresses turned into numbers (<see cref="PluginAddressFlow"/>); unmanaged and vararg calling conventions; locals not zeroed; explicit layouts with fields;
 /// bodiless methods the runtime fills in (<c>InternalCall</c>, <c>[UnsafeAccessor]</c>).
 /// </summary>
 /// <remarks>
 /// One compiler idiom is allowed: <c>ReadOnlySpan&lt;byte&gt;(void*, int)</c> over the plugin's own constant data (<c>"…"u8</c>,
-/// byte-array initialisers), when the length fits the data. The IL is not verified in full: a stack that mixes types is
-/// not tracked (docs/policy.md, "What only the sandbox stops").
+/// byte-array initialisers), when the length fits the data. The IL is not verified in full: which class a reference on
+/// the stack is, is not checked (docs/policy.md, "What the in-process layer stops").
 /// </remarks>
 internal static class PluginUnsafeCode
 {
@@ -129,6 +129,8 @@ internal static class PluginUnsafeCode
         {
             CheckInstruction(name, instruction, add);
         }
+
+        PluginAddressFlow.Check(name, method, add);
     }
 
     private static void CheckInstruction(string method, Instruction instruction, Action<string, string> add)
@@ -137,11 +139,6 @@ internal static class PluginUnsafeCode
         {
             add($"{what} in {method}", Memory);
             return;
-        }
-
-        if (IsConversionToNumber(instruction.OpCode.Code) && instruction.Previous?.OpCode.Code is { } previous && TakesAnAddress(previous))
-        {
-            add($"{instruction.OpCode.Name} of an address (&) in {method}", Memory);
         }
 
         if (instruction.OpCode.Code is Code.Ldftn or Code.Ldvirtftn
@@ -190,13 +187,6 @@ internal static class PluginUnsafeCode
                 break;
         }
     }
-
-    // C#'s &x, and a fixed statement's pointer, are an address turned into a number: the first step of pointer arithmetic.
-    private static bool IsConversionToNumber(Code code) => code is Code.Conv_I or Code.Conv_U or Code.Conv_I8 or Code.Conv_U8
-        or Code.Conv_I4 or Code.Conv_U4 or Code.Conv_Ovf_I or Code.Conv_Ovf_U or Code.Conv_Ovf_I_Un or Code.Conv_Ovf_U_Un;
-
-    private static bool TakesAnAddress(Code code) => code is Code.Ldloca or Code.Ldloca_S or Code.Ldarga or Code.Ldarga_S
-        or Code.Ldflda or Code.Ldsflda or Code.Ldelema;
 
     private static void CallingConvention(string where, IMethodSignature method, Action<string, string> add)
     {

@@ -20,7 +20,8 @@ public sealed class PluginUnsafeCodeTests
 
     public static TheoryData<string, string, string> Hostile => new()
     {
-        { "pointer", "public static unsafe int Peek() { int x = 1; int* p = &x; return *(p + 1000); }", "conv.u of an address (&) in Probe.Peek" },
+        { "pointer", "public static unsafe int Peek() { int x = 1; int* p = &x; return *(p + 1000); }", "conv.u of an address or reference in Probe.Peek" },
+        { "number as address", "public static unsafe int Deref(nint n) => *(int*)n;", "ldind through a number used as an address in Probe.Deref" },
         { "fixed", "public static unsafe int Pin(int[] a) { fixed (int* p = a) { return p[100000]; } }", "a pointer type in Probe.Pin" },
         { "stackalloc", "public static int Stack() { Span<byte> s = stackalloc byte[4096]; return s[0]; }", "localloc (stackalloc) in Probe.Stack" },
         { "function pointer", "public static unsafe int Call() { delegate*<int, int> f = &Twice; return f(2); } static int Twice(int x) => x * 2;", "calli (a call through a function pointer) in Probe.Call" },
@@ -60,6 +61,78 @@ public sealed class PluginUnsafeCodeTests
     }
 
     [Fact]
+    public void EverydayLanguageFeaturesPassTheILCheck()
+    {
+        // The address-flow check must not refuse what safe C# compiles to: refs, spans, structs, patterns, async, iterators.
+        using var harness = new EngineHarness();
+        Deploy(harness, """
+            public record struct Pair(int A, string? B);
+            public readonly struct Money(decimal amount) { public decimal Amount { get; } = amount; public Money Add(in Money other) => new(Amount + other.Amount); }
+            public ref struct Cursor(Span<int> items) { private Span<int> _items = items; public ref int First => ref _items[0]; }
+            public enum Tier { Basic = 1, Gold = 2 }
+            public static class Features
+            {
+                private static int s_count;
+
+                public static ref int Largest(int[] values) { ref int best = ref values[0]; for (var i = 1; i < values.Length; i++) { if (values[i] > best) { best = ref values[i]; } } return ref best; }
+
+                public static int Spans(int[] values)
+                {
+                    Span<int> span = values;
+                    span[0] = 3;
+                    foreach (ref var item in span) { item++; }
+                    var cursor = new Cursor(span);
+                    cursor.First = 7;
+                    ReadOnlySpan<char> text = "hello".AsSpan(1..3);
+                    Largest(values) += 1;
+                    return span[^1] + text.Length + values[1..].Length;
+                }
+
+                public static string Patterns(object? value, Tier tier) => value switch
+                {
+                    null => "none",
+                    int n when n > 10 => $"big {n:D3} {tier}",
+                    string { Length: > 2 } s => s.ToUpperInvariant(),
+                    Pair (var a, null) => a.ToString(),
+                    Pair p => p.B ?? "",
+                    _ => tier switch { Tier.Gold => "gold", _ => "other" },
+                };
+
+                public static string Strings(string key) => key switch { "alpha" => "a", "beta" => "b", "gamma" => "c", "delta" => "d", "epsilon" => "e", "zeta" => "z", "eta" => "h", _ => "?" };
+
+                public static async Task<int> Async(IEnumerable<int> numbers, CancellationToken cancellationToken)
+                {
+                    var total = 0;
+                    try
+                    {
+                        foreach (var n in numbers.Where(x => x % 2 == 0).Select(x => checked(x * 2))) { total += n; await Task.Delay(1, cancellationToken); }
+                    }
+                    finally
+                    {
+                        Interlocked.Increment(ref s_count);
+                    }
+
+                    int? maybe = total > 3 ? total : null;
+                    maybe ??= 0;
+                    var (x, y) = (maybe.Value, new Money(1.5m).Add(new Money(2m)).Amount);
+                    var map = new Dictionary<string, List<int>> { ["a"] = [1, 2, 3] };
+                    map.TryGetValue("a", out var list);
+                    return x + (int)y + (list?.Count ?? 0) + Iterate().Sum();
+                }
+
+                private static IEnumerable<int> Iterate() { for (var i = 0; i < 3; i++) { yield return i; } }
+
+                public static T Pick<T>(T[] items, Func<T, bool> predicate) where T : struct, IComparable<T> { foreach (var item in items) { if (predicate(item) && item.CompareTo(default) > 0) { return item; } } return default; }
+            }
+            """, topLevel: true);
+
+        using var tenant = harness.Load();
+
+        tenant.Diagnostics.Should().BeEmpty();
+        tenant.PassUpdaterCount.Should().Be(1);
+    }
+
+    [Fact]
     public void RawMemoryOpcodesAreRefused()
     {
         // C# has no syntax for initblk; a hand-made assembly does, and writes past the array's end.
@@ -81,6 +154,29 @@ public sealed class PluginUnsafeCodeTests
 
         tenant.Diagnostics.Select(d => d.Message).Should().Contain(
             $"The plugin Unsafe uses 'initblk (raw memory fill) in Probe.Wipe', which is not allowed in connectors: {Memory}. "
+            + "Nothing from the plugin was loaded; docs/policy.md lists what connectors may use.");
+    }
+
+    [Fact]
+    public void ANumberPassedAsARefIsRefused()
+    {
+        // No pointer type anywhere: a plain number handed to a ref parameter, which the JIT accepts.
+        using var harness = new EngineHarness();
+        Deploy(harness, "public static void Touch(ref int x) => x = 1; public static void Forge() { }", change: module =>
+        {
+            var probe = module.GetType("Probe");
+            var forge = probe.Methods.Single(m => m.Name == "Forge");
+            var il = forge.Body.GetILProcessor();
+            var ret = forge.Body.Instructions.Last();
+            il.InsertBefore(ret, il.Create(OpCodes.Ldc_I4, 0x1000));
+            il.InsertBefore(ret, il.Create(OpCodes.Conv_I));
+            il.InsertBefore(ret, il.Create(OpCodes.Call, probe.Methods.Single(m => m.Name == "Touch")));
+        });
+
+        using var tenant = harness.Load();
+
+        tenant.Diagnostics.Select(d => d.Message).Should().Contain(
+            $"The plugin Unsafe uses 'a number passed as an argument as an address or reference in Probe.Forge', which is not allowed in connectors: {Memory}. "
             + "Nothing from the plugin was loaded; docs/policy.md lists what connectors may use.");
     }
 
