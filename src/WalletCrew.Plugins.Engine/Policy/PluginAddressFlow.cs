@@ -15,7 +15,9 @@ namespace WalletCrew.Plugins.Engine.Policy;
 /// </remarks>
 internal static class PluginAddressFlow
 {
-    private const int MaxVisits = 20_000;
+    // Each slot only ever moves towards "number", so a method settles in a few visits per instruction; past that
+    // budget it is refused rather than passed unchecked.
+    private const int VisitsPerInstruction = 64;
 
     private enum Kind : byte
     {
@@ -64,8 +66,15 @@ internal static class PluginAddressFlow
         }
 
         var found = new HashSet<string>(StringComparer.Ordinal);
-        for (var visits = 0; work.Count > 0 && visits < MaxVisits; visits++)
+        var budget = (body.Instructions.Count * VisitsPerInstruction) + 1024;
+        for (var visits = 0; work.Count > 0; visits++)
         {
+            if (visits == budget)
+            {
+                add(name, "its IL is too complex to check for raw memory access");
+                return;
+            }
+
             var at = work.Pop();
             var instruction = body.Instructions[at];
             var stack = new List<Kind>(states[at]!);
