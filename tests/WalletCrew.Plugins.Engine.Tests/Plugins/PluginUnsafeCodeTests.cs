@@ -180,17 +180,26 @@ public sealed class PluginUnsafeCodeTests
             + "Nothing from the plugin was loaded; docs/policy.md lists what connectors may use.");
     }
 
-    [Fact]
-    public void ExplicitLayoutIsRefused()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ExplicitLayoutIsRefused(bool explicitLayout)
     {
         // Two references at one offset: write an object, read it as a string array. The runtime allows reference over reference.
+        // Control: the same struct with a sequential layout loads.
         using var harness = new EngineHarness();
-        Deploy(harness, """
-            [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit)]
-            public struct Overlay { [System.Runtime.InteropServices.FieldOffset(0)] public object? Box; [System.Runtime.InteropServices.FieldOffset(0)] public string[]? Strings; }
+        Deploy(harness, $$"""
+            [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.{{(explicitLayout ? "Explicit" : "Sequential")}})]
+            public struct Overlay { {{(explicitLayout ? "[System.Runtime.InteropServices.FieldOffset(0)]" : "")}} public object? Box; {{(explicitLayout ? "[System.Runtime.InteropServices.FieldOffset(0)]" : "")}} public string[]? Strings; }
             """, topLevel: true);
 
         using var tenant = harness.Load();
+
+        if (!explicitLayout)
+        {
+            tenant.Diagnostics.Should().BeEmpty();
+            return;
+        }
 
         tenant.Diagnostics.Select(d => d.Message).Should().Equal(
             "The plugin Unsafe uses 'Overlay', which is not allowed in connectors: an explicit struct layout ([StructLayout(LayoutKind.Explicit)]) can overlap fields and forge references. "
@@ -215,6 +224,23 @@ public sealed class PluginUnsafeCodeTests
         tenant.Diagnostics.Select(d => d.Message).Should().Contain(
             $"The plugin Unsafe uses '[System.Runtime.CompilerServices.{attribute}]', which is not allowed in connectors: {reason}. "
             + "Nothing from the plugin was loaded; docs/policy.md lists what connectors may use.");
+    }
+
+    [Theory]
+    [InlineData("IgnoresAccessChecksToAttribute")]
+    [InlineData("SkipLocalsInitAttribute")]
+    public void DeclaringSuchAnAttributeWithoutUsingItLoads(string attribute)
+    {
+        // Control for the test above: only the attribute's use is refused.
+        using var harness = new EngineHarness();
+        Deploy(harness, $$"""
+            namespace System.Runtime.CompilerServices { public sealed class {{attribute}}(string? name = null) : Attribute { public string? Name => name; } }
+            public static class Locals { public static int Sum(int[] a) { var t = 0; foreach (var x in a) { t += x; } return t; } }
+            """, topLevel: true);
+
+        using var tenant = harness.Load();
+
+        tenant.Diagnostics.Should().BeEmpty();
     }
 
     [Fact]
