@@ -295,6 +295,19 @@ internal static class PluginAddressFlow
         _ => null,
     };
 
+    /// <summary>Whether a value of <paramref name="actual"/> may be read as <paramref name="expected"/> without mixing numbers, references, addresses and structs.</summary>
+    public static bool SameKind(TypeReference expected, TypeReference actual)
+    {
+        var (left, right) = (Of(expected), Of(actual));
+        if (left == Kind.Unknown || right == Kind.Unknown)
+        {
+            return true; // a generic parameter: bound by the instantiation, which the delegate's own check judges
+        }
+
+        return left == right
+            && (left != Kind.Struct || expected.FullName == actual.FullName || expected.ContainsGenericParameter || actual.ContainsGenericParameter);
+    }
+
     private static Kind[]? Merge(Kind[] known, Kind[] incoming)
     {
         if (known.Length != incoming.Length)

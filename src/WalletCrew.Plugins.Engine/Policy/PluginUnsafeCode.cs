@@ -141,10 +141,16 @@ internal static class PluginUnsafeCode
             return;
         }
 
-        if (instruction.OpCode.Code is Code.Ldftn or Code.Ldvirtftn
-            && instruction.Next is not { OpCode.Code: Code.Newobj, Operand: MethodReference { Name: ".ctor", Parameters.Count: 2 } })
+        if (instruction.OpCode.Code is Code.Ldftn or Code.Ldvirtftn)
         {
-            add($"{instruction.OpCode.Name} in {method}", "a method address that does not go straight into a delegate is a raw function pointer");
+            if (instruction.Next is not { OpCode.Code: Code.Newobj, Operand: MethodReference { Name: ".ctor", Parameters.Count: 2 } constructor })
+            {
+                add($"{instruction.OpCode.Name} in {method}", "a method address that does not go straight into a delegate is a raw function pointer");
+            }
+            else if (DelegateTargets.Problem(constructor, (MethodReference)instruction.Operand) is { } problem)
+            {
+                add($"{problem} in {method}", "the runtime does not check a delegate's target, so a mismatched one forges values: " + Memory);
+            }
         }
 
         switch (instruction.Operand)

@@ -157,6 +157,39 @@ public sealed class PluginUnsafeCodeTests
             + "Nothing from the plugin was loaded; docs/policy.md lists what connectors may use.");
     }
 
+    [Theory]
+    [InlineData("Number", true)]
+    [InlineData("Reference", false)]
+    public void ADelegateOverAMethodOfAnotherShapeIsRefused(string target, bool refused)
+    {
+        // A Func<object> over a method returning a long would hand out the number as a reference; the runtime does not check.
+        // Control: the same delegate over a method returning an object loads.
+        using var harness = new EngineHarness();
+        Deploy(harness, "public static long Number() => 0x1000; public static object Reference() => new(); public static void Forge() { }", change: module =>
+        {
+            var probe = module.GetType("Probe");
+            var forge = probe.Methods.Single(m => m.Name == "Forge");
+            var il = forge.Body.GetILProcessor();
+            var ret = forge.Body.Instructions.Last();
+            il.InsertBefore(ret, il.Create(OpCodes.Ldnull));
+            il.InsertBefore(ret, il.Create(OpCodes.Ldftn, probe.Methods.Single(m => m.Name == target)));
+            il.InsertBefore(ret, il.Create(OpCodes.Newobj, module.ImportReference(typeof(Func<object>).GetConstructors().Single())));
+            il.InsertBefore(ret, il.Create(OpCodes.Pop));
+        });
+
+        using var tenant = harness.Load();
+
+        if (!refused)
+        {
+            tenant.Diagnostics.Should().BeEmpty();
+            return;
+        }
+
+        tenant.Diagnostics.Select(d => d.Message).Should().Contain(
+            "The plugin Unsafe uses 'a System.Func`1<System.Object> over System.Int64 Probe::Number(), whose signature does not match in Probe.Forge', which is not allowed in connectors: "
+            + $"the runtime does not check a delegate's target, so a mismatched one forges values: {Memory}. Nothing from the plugin was loaded; docs/policy.md lists what connectors may use.");
+    }
+
     [Fact]
     public void ANumberPassedAsARefIsRefused()
     {
