@@ -28,9 +28,9 @@ internal static class DelegateTargets
         }
 
         var fits = parameters.Count == invoke.Parameters.Count
-            && parameters.Zip(invoke.Parameters).All(pair => PluginAddressFlow.SameKind(pair.Second, pair.First))
+            && parameters.Zip(invoke.Parameters).All(pair => StackKinds.SameKind(pair.Second, pair.First))
             && (invoke.Return.MetadataType == MetadataType.Void) == (target.ReturnType.MetadataType == MetadataType.Void)
-            && PluginAddressFlow.SameKind(invoke.Return, Substitute(target.ReturnType, target.DeclaringType, target));
+            && StackKinds.SameKind(invoke.Return, Substitute(target.ReturnType, target.DeclaringType, target));
         return fits ? null : $"a {constructor.DeclaringType.FullName} over {target.FullName}, whose signature does not match";
     }
 
