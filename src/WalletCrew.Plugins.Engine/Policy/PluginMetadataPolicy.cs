@@ -99,14 +99,45 @@ internal static class PluginMetadataPolicy
 
         foreach (var attribute in reader.CustomAttributes.Select(reader.GetCustomAttribute))
         {
-            if (AttributeTypeName(reader, attribute) is { } attributeType && RefusedAttributes.Why(attributeType) is { } why)
+            var attributeType = AttributeTypeName(reader, attribute);
+            if (attributeType is not null && RefusedAttributes.Why(attributeType) is { } why)
             {
                 Add(why.Symbol, why.Reason);
+            }
+
+            if (AttributeTypeArguments.Read(reader, attribute) is not { } named)
+            {
+                Add($"[{attributeType}]", "its arguments could not be read, so the types they name could not be checked");
+                continue;
+            }
+
+            foreach (var (ns, raw, names, assembly) in named.SelectMany(AttributeTypeArguments.Parse))
+            {
+                // Without an assembly, the runtime looks in the attribute's own assembly, then in the framework's core.
+                var scope = assembly ?? (Defines(reader, ns, raw) ? null : "System.Private.CoreLib");
+                if (scope is null || hostAssemblyOf(scope, ns, raw) is not { } host)
+                {
+                    continue;
+                }
+
+                var fullName = (ns.Length == 0 ? "" : ns + ".") + string.Join(".", names);
+                if (!IsTypeAllowed(allowList, ns, names))
+                {
+                    Add(fullName, DenialReasons.For(fullName).Reason);
+                }
+                else if (PlatformSurface.TypeProblem(host, ns, names) is { } problem)
+                {
+                    Add(fullName, problem);
+                }
             }
         }
 
         return violations;
     }
+
+    private static bool Defines(MetadataReader reader, string ns, string name) => reader.TypeDefinitions
+        .Select(reader.GetTypeDefinition)
+        .Any(t => t.GetDeclaringType().IsNil && reader.StringComparer.Equals(t.Namespace, ns) && reader.StringComparer.Equals(t.Name, name));
 
     private static bool IsTypeAllowed(AllowList allowList, string ns, IReadOnlyList<string> names) =>
         allowList.Find(ns, names) is not null || MetadataPlumbing.List.Find(ns, names) is not null;
