@@ -6,8 +6,9 @@ namespace WalletCrew.Plugins.Engine.Policy;
 
 /// <summary>
 /// The API policy for a plugin assembly, on its metadata before it is loaded: every type and member it references from
-/// outside itself must be on the same allow-list as scripts (plus the compiler's plumbing), and it may not declare
-/// P/Invoke methods, unverifiable (unsafe) code, a module initializer or finalizers.
+/// outside itself (through type forwarders, and as named in attribute arguments) must be on the same allow-list as scripts
+/// (plus the compiler's plumbing), and it may not declare P/Invoke methods, a module initializer, finalizers or the
+/// attributes <see cref="PluginAttributes"/> refuses. Unsafe code is found in the IL (<see cref="PluginUnsafeCode"/>).
 /// </summary>
 /// <remarks>
 /// Rules match by namespace, type and member name, as for scripts. Metadata cannot tell <c>await</c> from an explicit
@@ -97,49 +98,12 @@ internal static class PluginMetadataPolicy
             }
         }
 
-        foreach (var attribute in reader.CustomAttributes.Select(reader.GetCustomAttribute))
-        {
-            var attributeType = AttributeTypeName(reader, attribute);
-            if (attributeType is not null && RefusedAttributes.Why(attributeType) is { } why)
-            {
-                Add(why.Symbol, why.Reason);
-            }
-
-            if (AttributeTypeArguments.Read(reader, attribute) is not { } named)
-            {
-                Add($"[{attributeType}]", "its arguments could not be read, so the types they name could not be checked");
-                continue;
-            }
-
-            foreach (var (ns, raw, names, assembly) in named.SelectMany(AttributeTypeArguments.Parse))
-            {
-                // Without an assembly, the runtime looks in the attribute's own assembly, then in the framework's core.
-                var scope = assembly ?? (Defines(reader, ns, raw) ? null : "System.Private.CoreLib");
-                if (scope is null || hostAssemblyOf(scope, ns, raw) is not { } host)
-                {
-                    continue;
-                }
-
-                var fullName = (ns.Length == 0 ? "" : ns + ".") + string.Join(".", names);
-                if (!IsTypeAllowed(allowList, ns, names))
-                {
-                    Add(fullName, DenialReasons.For(fullName).Reason);
-                }
-                else if (PlatformSurface.TypeProblem(host, ns, names) is { } problem)
-                {
-                    Add(fullName, problem);
-                }
-            }
-        }
+        PluginAttributes.Check(reader, allowList, hostAssemblyOf, Add);
 
         return violations;
     }
 
-    private static bool Defines(MetadataReader reader, string ns, string name) => reader.TypeDefinitions
-        .Select(reader.GetTypeDefinition)
-        .Any(t => t.GetDeclaringType().IsNil && reader.StringComparer.Equals(t.Namespace, ns) && reader.StringComparer.Equals(t.Name, name));
-
-    private static bool IsTypeAllowed(AllowList allowList, string ns, IReadOnlyList<string> names) =>
+    internal static bool IsTypeAllowed(AllowList allowList, string ns, IReadOnlyList<string> names) =>
         allowList.Find(ns, names) is not null || MetadataPlumbing.List.Find(ns, names) is not null;
 
     private static bool IsMemberAllowed(AllowList allowList, string ns, IReadOnlyList<string> names, string member)
@@ -246,26 +210,6 @@ internal static class PluginMetadataPolicy
 
         var ns = reader.GetString(type.Namespace);
         return ns.Length == 0 ? name : ns + "." + name;
-    }
-
-    /// <summary>The attribute's type as namespace.name, whether the plugin references it or declares its own copy (the runtime matches by name).</summary>
-    private static string? AttributeTypeName(MetadataReader reader, CustomAttribute attribute)
-    {
-        var constructor = attribute.Constructor;
-        var parent = constructor.Kind switch
-        {
-            HandleKind.MemberReference => reader.GetMemberReference((MemberReferenceHandle)constructor).Parent,
-            HandleKind.MethodDefinition => reader.GetMethodDefinition((MethodDefinitionHandle)constructor).GetDeclaringType(),
-            _ => default,
-        };
-        return parent.Kind switch
-        {
-            HandleKind.TypeReference => Join(reader.GetTypeReference((TypeReferenceHandle)parent) is var r ? (r.Namespace, r.Name) : default),
-            HandleKind.TypeDefinition => Join(reader.GetTypeDefinition((TypeDefinitionHandle)parent) is var d ? (d.Namespace, d.Name) : default),
-            _ => null,
-        };
-
-        string Join((StringHandle Namespace, StringHandle Name) type) => reader.GetString(type.Namespace) + "." + reader.GetString(type.Name);
     }
 
     private static string StripArity(string name)
