@@ -36,6 +36,25 @@ internal sealed class PluginConnectorLoader(FetchClient fetch, ConnectorEngineOp
             return ConnectorVersion.Failed(path, [PluginMessages.MissingAssembly(path, name)]);
         }
 
+        // Before anything is read: a link (to /dev/zero, outside the folder) or an oversized folder would exhaust memory.
+        var displayFolder = Path.GetRelativePath(tenantDirectory, pluginFolder).Replace('\\', '/');
+        IReadOnlyList<(string File, string Problem)> unreadable;
+        try
+        {
+            unreadable = PluginFolderScan.Check(pluginFolder);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return ConnectorVersion.Failed(path, [PluginMessages.LoadFailed(path, exception)]);
+        }
+
+        if (unreadable.Count > 0)
+        {
+            return ConnectorVersion.Failed(path, unreadable.Select(p => p.File.Length == 0
+                ? PluginMessages.RefusedFolder(displayFolder, p.Problem)
+                : PluginMessages.RefusedFile($"{displayFolder}/{p.File}", p.File, p.Problem)).ToList());
+        }
+
         var refused = PluginMetadata.Check(assemblyPath, path, PluginMetadata.HostAbstractionsVersion);
         if (refused is not null)
         {
@@ -67,7 +86,6 @@ internal sealed class PluginConnectorLoader(FetchClient fetch, ConnectorEngineOp
             return ConnectorVersion.Failed(path, [PluginMessages.LoadFailed(path, exception)]);
         }
 
-        var displayFolder = Path.GetRelativePath(tenantDirectory, pluginFolder).Replace('\\', '/');
         var forbidden = PluginMetadata.CheckPolicy(files, displayFolder, options.Policy ?? Policy.ApiPolicy.Default);
         if (forbidden.Count > 0)
         {

@@ -123,6 +123,40 @@ public sealed class PluginFileTests : IDisposable
         tenant.PassUpdaterCount.Should().Be(1);
     }
 
+    [Fact]
+    public void ASymbolicLinkInThePluginFolderIsRefusedBeforeAnythingIsRead()
+    {
+        // A link could lead anywhere (another tenant's files, /dev/zero); the folder must hold its own files.
+        var outside = Path.Combine(_harness.Folder.Directory, "outside", "Helper.dll");
+        Directory.CreateDirectory(Path.GetDirectoryName(outside)!);
+        var helper = PluginCompiler.Compile("Helper", HelperSource(hostile: false), []);
+        File.WriteAllBytes(outside, helper);
+        WriteMain(helper);
+        File.CreateSymbolicLink(Path.Combine(PluginFolder, "Helper.dll"), outside);
+
+        using var tenant = _harness.Load();
+
+        tenant.Diagnostics.Select(d => d.ToString()).Should().Equal(
+            "server/plugins/Main/Helper.dll: error WCP0312: The plugin file Helper.dll is refused: it is a symbolic link; a plugin folder holds its own files. "
+            + "Nothing from the plugin was loaded; ship the plugin's build output as it is, in its own folder.");
+    }
+
+    [Fact]
+    public void AnOversizedPluginFolderIsRefusedBeforeAnythingIsRead()
+    {
+        Deploy("Helper.dll", "", hostile: false);
+        using (var padding = File.Create(Path.Combine(PluginFolder, "padding.bin")))
+        {
+            padding.SetLength(300L * 1024 * 1024); // sparse: nothing is written
+        }
+
+        using var tenant = _harness.Load();
+
+        tenant.Diagnostics.Select(d => d.ToString()).Should().Equal(
+            "server/plugins/Main: error WCP0312: The plugin folder is refused: it holds 300 MiB, more than the 256 MiB a plugin may ship. "
+            + "Nothing from the plugin was loaded; ship the plugin's build output as it is, in its own folder.");
+    }
+
     public void Dispose()
     {
         _harness.Dispose();
