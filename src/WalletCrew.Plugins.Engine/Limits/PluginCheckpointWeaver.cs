@@ -43,7 +43,8 @@ internal static class PluginCheckpointWeaver
             foreach (var module in assembly.Modules)
             {
                 var (enter, tick) = CheckpointMethods(module);
-                foreach (var method in module.GetTypes().SelectMany(t => t.Methods).Where(m => m.HasBody))
+                // A method without IL (RVA 0) stays without: the policy refuses it by what it is, not by a body the weaver made up.
+                foreach (var method in module.GetTypes().SelectMany(t => t.Methods).Where(m => m.HasBody && m.RVA != 0))
                 {
                     Weave(method.Body, enter, tick);
                 }

@@ -14,4 +14,5 @@ internal static class PluginCodes
     public const string NoEntryPoint = "WCP0309";
     public const string ForbiddenApi = "WCP0310";
     public const string NotInstrumentable = "WCP0311";
+    public const string RefusedFile = "WCP0312";
 }

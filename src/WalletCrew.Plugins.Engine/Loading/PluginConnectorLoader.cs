@@ -1,5 +1,3 @@
-using System.Runtime.Loader;
-using McMaster.NETCore.Plugins;
 using Microsoft.Extensions.Logging;
 using WalletCrew.Plugins.Engine.Fetch;
 using WalletCrew.Plugins.Engine.Invocation;
@@ -10,20 +8,17 @@ using WalletCrew.Plugins.Engine.Tenants;
 namespace WalletCrew.Plugins.Engine.Loading;
 
 /// <summary>
-/// Loads one plugin folder (<c>server/plugins/&lt;Name&gt;/&lt;Name&gt;.dll</c>) into its own collectible context through
-/// McMaster.NETCore.Plugins, sharing only the abstractions, and registers its connectors.
+/// Loads one plugin folder (<c>server/plugins/&lt;Name&gt;/&lt;Name&gt;.dll</c>) into its own collectible context
+/// (<see cref="PluginLoadContext"/>), which loads only the folder's judged assemblies and shares the host's framework and
+/// abstractions, and registers its connectors.
 /// </summary>
 /// <remarks>
-/// The assembly is read into memory (no file lock, so a deploy may overwrite it) and the engine, not McMaster's watcher,
-/// decides when to reload. Its metadata is checked first: a plugin built against incompatible abstractions never loads.
+/// The assemblies are read into memory (no file lock, so a deploy may overwrite them) and the engine decides when to reload. Its metadata is checked first: a plugin built against incompatible abstractions never loads.
 /// What loads is the woven copy (<see cref="WovenPluginFolder"/>), whose checkpoints hold plugin code to the same
 /// wall-time and stack limits as scripts.
 /// </remarks>
 internal sealed class PluginConnectorLoader(FetchClient fetch, ConnectorEngineOptions options, TenantSettingsSource? settings = null)
 {
-    // The abstractions and the logging abstractions they expose; everything else the plugin brings stays private.
-    private static readonly Type[] SharedTypes = [typeof(IPassUpdater), typeof(ILogger)];
-
     private static readonly Lazy<string> PrivateWovenRoot = new(() =>
     {
         var folder = Directory.CreateTempSubdirectory("wcp-woven-").FullName;
@@ -41,18 +36,37 @@ internal sealed class PluginConnectorLoader(FetchClient fetch, ConnectorEngineOp
             return ConnectorVersion.Failed(path, [PluginMessages.MissingAssembly(path, name)]);
         }
 
+        // Before anything is read: a link (to /dev/zero, outside the folder) or an oversized folder would exhaust memory.
+        var displayFolder = Path.GetRelativePath(tenantDirectory, pluginFolder).Replace('\\', '/');
+        IReadOnlyList<(string File, string Problem)> unreadable;
+        try
+        {
+            unreadable = PluginFolderScan.Check(pluginFolder);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return ConnectorVersion.Failed(path, [PluginMessages.LoadFailed(path, exception)]);
+        }
+
+        if (unreadable.Count > 0)
+        {
+            return ConnectorVersion.Failed(path, unreadable.Select(p => p.File.Length == 0
+                ? PluginMessages.RefusedFolder(displayFolder, p.Problem)
+                : PluginMessages.RefusedFile($"{displayFolder}/{p.File}", p.File, p.Problem)).ToList());
+        }
+
         var refused = PluginMetadata.Check(assemblyPath, path, PluginMetadata.HostAbstractionsVersion);
         if (refused is not null)
         {
             return ConnectorVersion.Failed(path, [refused]);
         }
 
-        var loadPath = assemblyPath;
+        var loadFolder = pluginFolder;
         if (options.Checkpoints)
         {
             try
             {
-                loadPath = Path.Combine(WovenPluginFolder.Prepare(pluginFolder, WovenRoot(tenantId)), name + ".dll");
+                loadFolder = WovenPluginFolder.Prepare(pluginFolder, WovenRoot(tenantId));
             }
             catch (Exception exception) when (exception is not OutOfMemoryException)
             {
@@ -60,12 +74,27 @@ internal sealed class PluginConnectorLoader(FetchClient fetch, ConnectorEngineOp
             }
         }
 
-        // The policy judges the files that will load (the woven copy), not the originals: a deploy that swaps a file
-        // between the check and the load, or a copy changed in the cache folder, never loads unchecked code.
-        var forbidden = PluginMetadata.CheckPolicy(loadPath, path, options.Policy ?? Policy.ApiPolicy.Default);
+        // The policy judges the files that will load (the woven copy), read once into memory; the plugin's context loads
+        // those same bytes and nothing else, so a file swapped after the check, or never judged, never loads.
+        PluginFiles files;
+        try
+        {
+            files = PluginFiles.Read(loadFolder, name + ".dll");
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return ConnectorVersion.Failed(path, [PluginMessages.LoadFailed(path, exception)]);
+        }
+
+        var forbidden = PluginMetadata.CheckPolicy(files, displayFolder, options.Policy ?? Policy.ApiPolicy.Default);
         if (forbidden.Count > 0)
         {
             return ConnectorVersion.Failed(path, forbidden);
+        }
+
+        if (files.Assemblies is not [{ } main, ..] || main.RelativePath != name + ".dll")
+        {
+            return ConnectorVersion.Failed(path, [PluginMessages.NotAnAssembly(path, "its metadata could not be read")]);
         }
 
         var collector = new RegistrationCollector(path, error => new ConnectorDiagnostic(path, 0, 0, ConnectorDiagnosticSeverity.Error, error.Code, error.Message));
@@ -73,22 +102,18 @@ internal sealed class PluginConnectorLoader(FetchClient fetch, ConnectorEngineOp
         var context = new ConnectorContext(tenantId, new TenantLogger(tenantId, hostLogger), () => settings?.Fetch ?? fetch, options.Secrets, collector.Register);
         var scope = new InvocationScope(CancellationToken.None);
 
-        PluginLoader? loader = null;
-        WeakReference? loadContext = null;
+        var loader = new PluginLoadContext(name, files.Assemblies);
+        var loadContext = new WeakReference(loader);
+        var loaded = false;
         try
         {
-            loader = PluginLoader.CreateFromAssemblyFile(loadPath, SharedTypes, config =>
-            {
-                config.IsUnloadable = true;
-                config.LoadInMemory = true;
-            });
-            var assembly = loader.LoadDefaultAssembly();
-            loadContext = new WeakReference(AssemblyLoadContext.GetLoadContext(assembly));
+            var assembly = loader.LoadJudged(main);
+            loaded = true;
             var types = assembly.GetExportedTypes();
             if (!RunRegistration(path, types, context, collector, scope))
             {
                 context.Seal();
-                loader.Dispose();
+                loader.Unload();
                 return ConnectorVersion.Failed(path, [PluginMessages.RegisterTimedOut(path, options.LoadTimeout)]);
             }
         }
@@ -101,15 +126,15 @@ internal sealed class PluginConnectorLoader(FetchClient fetch, ConnectorEngineOp
             context.Seal();
         }
 
-        if (loader is null || collector.Diagnostics.Any(d => d.IsError))
+        if (!loaded || collector.Diagnostics.Any(d => d.IsError))
         {
-            loader?.Dispose();
+            loader.Unload();
             return ConnectorVersion.Failed(path, collector.Diagnostics, scope.Log);
         }
 
         collector.WarnIfEmpty();
         return new ConnectorVersion(
-            path, loadContext, loader.Dispose, context, collector.PassUpdaters, collector.CustomerProviders, collector.Diagnostics, scope.Log);
+            path, loadContext, loader.Unload, context, collector.PassUpdaters, collector.CustomerProviders, collector.Diagnostics, scope.Log);
     }
 
     // Woven copies live beside the compile cache, named by content; with the cache off, in a folder of this process's own

@@ -26,6 +26,14 @@ internal static class PluginMessages
         Error(path, PluginCodes.ForbiddenApi,
             $"The plugin {plugin} uses '{symbol}', which is not allowed in connectors: {reason}. Nothing from the plugin was loaded; docs/policy.md lists what connectors may use.");
 
+    public static ConnectorDiagnostic RefusedFile(string path, string file, string problem) =>
+        Error(path, PluginCodes.RefusedFile,
+            $"The plugin file {file} is refused: {problem}. Nothing from the plugin was loaded; ship the plugin's build output as it is, in its own folder.");
+
+    public static ConnectorDiagnostic RefusedFolder(string path, string problem) =>
+        Error(path, PluginCodes.RefusedFile,
+            $"The plugin folder is refused: {problem}. Nothing from the plugin was loaded; ship the plugin's build output as it is, in its own folder.");
+
     public static ConnectorDiagnostic NotAnAssembly(string path, string reason) =>
         Error(path, PluginCodes.NotAnAssembly, $"The file is not a .NET assembly ({reason}). Copy the plugin's build output (bin/Release/net10.0) into its folder.");
 

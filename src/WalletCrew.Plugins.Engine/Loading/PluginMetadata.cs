@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Reflection.Metadata;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Reflection.PortableExecutable;
 using WalletCrew.Plugins.Engine.Policy;
 
@@ -21,9 +22,6 @@ internal static class PluginMetadata
             .Select(Path.GetFileNameWithoutExtension)
             .OfType<string>(),
         StringComparer.OrdinalIgnoreCase));
-
-    private static readonly HashSet<string> SharedWithTheHost = new(
-        [AbstractionsName, typeof(Microsoft.Extensions.Logging.ILogger).Assembly.GetName().Name!], StringComparer.OrdinalIgnoreCase);
 
     private static readonly Lazy<HashSet<string>> s_friendNames = new(() => new HashSet<string>(
         typeof(IPassUpdater).Assembly.GetCustomAttributes<InternalsVisibleToAttribute>().Select(a => a.AssemblyName.Split(',')[0].Trim()),
@@ -76,55 +74,67 @@ internal static class PluginMetadata
         return referenced > host ? PluginMessages.AbstractionsNewerThanHost(displayPath, referenced, host) : null;
     }
 
+    /// <summary>Gets whether the host provides an assembly of this name (framework, abstractions, the host's own dependencies).</summary>
+    /// <remarks>Such a name always resolves from the host: a plugin's file of the same name is never loaded.</remarks>
+    public static bool IsHostAssembly(string assemblyName) => s_hostAssemblies.Value.Contains(assemblyName);
+
     /// <summary>
-    /// Checks the plugin, and every assembly it ships beside it, against the API policy before anything loads; returns one
-    /// error per forbidden symbol. References into the host's own (trusted platform) assemblies are judged: a reference to
-    /// an assembly the host does not have is to the plugin's own dependency, which is checked in its own file.
+    /// Checks every assembly the plugin's context can load (<see cref="PluginFiles"/>) against the API policy and the unsafe-code
+    /// rules before anything loads; returns one error per finding, naming the file. References into the host's assemblies are
+    /// judged, through type forwarders; a reference into one of the plugin's own assemblies is judged in that assembly's file.
     /// </summary>
-    public static IReadOnlyList<ConnectorDiagnostic> CheckPolicy(string assemblyPath, string displayPath, ApiPolicy policy)
+    public static IReadOnlyList<ConnectorDiagnostic> CheckPolicy(PluginFiles files, string pluginDisplayFolder, ApiPolicy policy)
     {
-        var diagnostics = new List<ConnectorDiagnostic>();
-        var folder = Path.GetDirectoryName(assemblyPath)!;
-        // Every file is checked, whatever its name (a file named like a host assembly would still load into the plugin's
-        // context), except the two the loader always takes from the host.
-        var files = Directory.EnumerateFiles(folder, "*.dll")
-            .Where(file => !SharedWithTheHost.Contains(Path.GetFileNameWithoutExtension(file)))
-            .OrderBy(file => string.Equals(file, assemblyPath, StringComparison.Ordinal) ? 0 : 1)
-            .ThenBy(file => file, StringComparer.Ordinal);
-        foreach (var file in files)
+        var diagnostics = files.Problems
+            .Select(p => PluginMessages.RefusedFile($"{pluginDisplayFolder}/{p.File}", p.File, p.Problem))
+            .ToList();
+        for (var i = 0; i < files.Assemblies.Count; i++)
         {
+            var file = files.Assemblies[i];
+            var path = $"{pluginDisplayFolder}/{file.RelativePath}";
+            var name = i == 0 ? file.Name : "file " + file.RelativePath;
+            void Add(string symbol, string reason) => diagnostics.Add(PluginMessages.ForbiddenApi(path, name, symbol, reason));
             try
             {
-                using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-                using var pe = new PEReader(stream);
-                if (!pe.HasMetadata)
-                {
-                    continue; // a native library beside the plugin is never loaded: P/Invoke is refused
-                }
-
+                using var pe = new PEReader(ImmutableCollectionsMarshal.AsImmutableArray(file.Image));
                 var reader = pe.GetMetadataReader();
-                var name = Path.GetFileNameWithoutExtension(file);
-                if (reader.IsAssembly && s_friendNames.Value.Contains(reader.GetString(reader.GetAssemblyDefinition().Name)))
+                if (s_friendNames.Value.Contains(file.Name))
                 {
                     // A friend of the abstractions sees their internals (the checkpoint budget among them).
-                    diagnostics.Add(PluginMessages.ForbiddenApi(displayPath, name, $"assembly name '{reader.GetString(reader.GetAssemblyDefinition().Name)}'",
-                        "the name is reserved for the platform's own assemblies, which see the abstractions' internals; rename the assembly"));
+                    Add($"assembly name '{file.Name}'", "the name is reserved for the platform's own assemblies, which see the abstractions' internals; rename the assembly");
                     continue;
                 }
 
-                diagnostics.AddRange(PluginMetadataPolicy.Check(reader, policy.AllowList, IsPrivate)
-                    .Select(v => PluginMessages.ForbiddenApi(displayPath, name, v.Symbol, v.Reason)));
+                if (i == 0 && IsHostAssembly(file.Name))
+                {
+                    Add($"assembly name '{file.Name}'", "the host has an assembly of that name, which would be used instead; rename the assembly");
+                    continue;
+                }
+
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var (symbol, reason) in PluginMetadataPolicy.Check(reader, policy.AllowList, files.HostAssemblyOf))
+                {
+                    seen.Add(symbol);
+                    Add(symbol, reason);
+                }
+
+                PluginUnsafeCode.Check(file.Image, (symbol, reason) =>
+                {
+                    if (seen.Add(symbol))
+                    {
+                        Add(symbol, reason);
+                    }
+                });
             }
-            catch (Exception exception) when (exception is BadImageFormatException or IOException or InvalidOperationException)
+            catch (Exception exception) when (exception is not OutOfMemoryException)
             {
-                diagnostics.Add(PluginMessages.LoadFailed(displayPath, exception));
+                // An image the readers cannot follow is refused: what cannot be judged does not load.
+                diagnostics.Add(PluginMessages.LoadFailed(path, exception));
             }
         }
 
         return diagnostics;
     }
-
-    private static bool IsPrivate(string assemblyName) => !s_hostAssemblies.Value.Contains(assemblyName);
 
     private static Version? FindAbstractionsReference(MetadataReader reader)
     {

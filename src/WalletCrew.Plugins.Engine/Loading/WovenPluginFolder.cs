@@ -11,7 +11,7 @@ namespace WalletCrew.Plugins.Engine.Loading;
 internal static class WovenPluginFolder
 {
     /// <summary>Changes whenever the weaving changes, so older woven copies are not reused.</summary>
-    private const string WeaverVersion = "1";
+    private const string WeaverVersion = "2";
 
     /// <summary>Returns the woven copy of <paramref name="pluginFolder"/> under <paramref name="root"/>, creating it when missing.</summary>
     public static string Prepare(string pluginFolder, string root)
@@ -31,7 +31,8 @@ internal static class WovenPluginFolder
         {
             Directory.CreateDirectory(staging);
             var woven = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var (full, relative) in files.Where(f => f.Relative.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)))
+            // Every managed assembly is woven, whatever its name: the loader loads assemblies by their metadata, not their extension.
+            foreach (var (full, relative) in files.Where(f => !f.Relative.EndsWith(".pdb", StringComparison.OrdinalIgnoreCase)))
             {
                 var target = Path.Combine(staging, relative);
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);

@@ -6,8 +6,9 @@ namespace WalletCrew.Plugins.Engine.Policy;
 
 /// <summary>
 /// The API policy for a plugin assembly, on its metadata before it is loaded: every type and member it references from
-/// outside itself must be on the same allow-list as scripts (plus the compiler's plumbing), and it may not declare
-/// P/Invoke methods, unverifiable (unsafe) code, a module initializer or finalizers.
+/// outside itself (through type forwarders, and as named in attribute arguments) must be on the same allow-list as scripts
+/// (plus the compiler's plumbing), and it may not declare P/Invoke methods, a module initializer, finalizers or the
+/// attributes <see cref="PluginAttributes"/> refuses. Unsafe code is found in the IL (<see cref="PluginUnsafeCode"/>).
 /// </summary>
 /// <remarks>
 /// Rules match by namespace, type and member name, as for scripts. Metadata cannot tell <c>await</c> from an explicit
@@ -18,7 +19,13 @@ internal static class PluginMetadataPolicy
     private static readonly string[] AccessorPrefixes = ["get_", "set_", "add_", "remove_"];
 
     /// <summary>Returns each violation as (the forbidden symbol, why), in metadata order, each symbol once.</summary>
-    public static IReadOnlyList<(string Symbol, string Reason)> Check(MetadataReader reader, AllowList allowList, Func<string, bool> isPrivateAssembly)
+    /// <param name="reader">The assembly's metadata.</param>
+    /// <param name="allowList">The connectors' allow-list.</param>
+    /// <param name="hostAssemblyOf">
+    /// Given a referenced assembly, a namespace and a type name, the host assembly the reference ends up in after type
+    /// forwarders, or <see langword="null"/> when one of the plugin's own assemblies defines the type.
+    /// </param>
+    public static IReadOnlyList<(string Symbol, string Reason)> Check(MetadataReader reader, AllowList allowList, Func<string, string, string, string?> hostAssemblyOf)
     {
         var violations = new List<(string, string)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -32,25 +39,43 @@ internal static class PluginMetadataPolicy
 
         foreach (var handle in reader.TypeReferences)
         {
-            if (Describe(reader, handle, isPrivateAssembly) is { } type && !IsTypeAllowed(allowList, type.Namespace, type.Names))
+            if (Describe(reader, handle, hostAssemblyOf) is not { } type)
+            {
+                continue;
+            }
+
+            if (!IsTypeAllowed(allowList, type.Namespace, type.Names))
             {
                 Add(type.FullName, DenialReasons.For(type.FullName).Reason);
             }
+            else if (PlatformSurface.TypeProblem(type.Assembly, type.Namespace, type.Names) is { } problem)
+            {
+                Add(type.FullName, problem);
+            }
+        }
+
+        foreach (var (symbol, reason) in Forwarders(reader, allowList, hostAssemblyOf))
+        {
+            Add(symbol, reason);
         }
 
         foreach (var handle in reader.MemberReferences)
         {
             var member = reader.GetMemberReference(handle);
-            if (ParentType(reader, member.Parent) is not { } parent || Describe(reader, parent, isPrivateAssembly) is not { } type)
+            if (ParentType(reader, member.Parent) is not { } parent || Describe(reader, parent, hostAssemblyOf) is not { } type)
             {
                 continue;
             }
 
             var name = reader.GetString(member.Name);
+            var symbol = $"{type.FullName}.{name}";
             if (!IsMemberAllowed(allowList, type.Namespace, type.Names, name))
             {
-                var symbol = $"{type.FullName}.{name}";
                 Add(symbol, DenialReasons.For(symbol).Reason);
+            }
+            else if (PlatformSurface.MemberProblem(type.Assembly, type.Namespace, type.Names, name) is { } problem)
+            {
+                Add(symbol, problem);
             }
         }
 
@@ -73,18 +98,12 @@ internal static class PluginMetadataPolicy
             }
         }
 
-        foreach (var attribute in reader.GetModuleDefinition().GetCustomAttributes().Select(reader.GetCustomAttribute))
-        {
-            if (AttributeTypeName(reader, attribute) == "System.Security.UnverifiableCodeAttribute")
-            {
-                Add("unsafe code", "unsafe code and pointers can corrupt memory or crash the host");
-            }
-        }
+        PluginAttributes.Check(reader, allowList, hostAssemblyOf, Add);
 
         return violations;
     }
 
-    private static bool IsTypeAllowed(AllowList allowList, string ns, IReadOnlyList<string> names) =>
+    internal static bool IsTypeAllowed(AllowList allowList, string ns, IReadOnlyList<string> names) =>
         allowList.Find(ns, names) is not null || MetadataPlumbing.List.Find(ns, names) is not null;
 
     private static bool IsMemberAllowed(AllowList allowList, string ns, IReadOnlyList<string> names, string member)
@@ -119,8 +138,9 @@ internal static class PluginMetadataPolicy
         return generic.Kind == HandleKind.TypeReference ? generic : null;
     }
 
-    /// <summary>Names a referenced type, or returns <see langword="null"/> when it lives in one of the plugin's own dependencies (checked in its own file).</summary>
-    private static (string Namespace, IReadOnlyList<string> Names, string FullName)? Describe(MetadataReader reader, EntityHandle handle, Func<string, bool> isPrivateAssembly)
+    /// <summary>Names a referenced type and its host assembly, or returns <see langword="null"/> when it lives in one of the plugin's own assemblies (checked in its own file).</summary>
+    private static (string Assembly, string Namespace, IReadOnlyList<string> Names, string FullName)? Describe(
+        MetadataReader reader, EntityHandle handle, Func<string, string, string, string?> hostAssemblyOf)
     {
         var names = new List<string>();
         var reference = reader.GetTypeReference((TypeReferenceHandle)handle);
@@ -135,15 +155,49 @@ internal static class PluginMetadataPolicy
             reference = reader.GetTypeReference((TypeReferenceHandle)reference.ResolutionScope);
         }
 
+        // A nil scope means "look in this assembly's exported types", which may forward it anywhere.
         var scope = reference.ResolutionScope;
-        if (scope.Kind == HandleKind.AssemblyReference
-            && isPrivateAssembly(reader.GetString(reader.GetAssemblyReference((AssemblyReferenceHandle)scope).Name)))
+        var referenced = scope.Kind switch
+        {
+            HandleKind.AssemblyReference => reader.GetString(reader.GetAssemblyReference((AssemblyReferenceHandle)scope).Name),
+            _ when scope.IsNil => reader.GetString(reader.GetAssemblyDefinition().Name),
+            _ => null, // the assembly's own module (a multi-module assembly is refused before this)
+        };
+        var ns = reader.GetString(reference.Namespace);
+        if (referenced is null || hostAssemblyOf(referenced, ns, reader.GetString(reference.Name)) is not { } host)
         {
             return null;
         }
 
-        var ns = reader.GetString(reference.Namespace);
-        return (ns, names, (ns.Length == 0 ? "" : ns + ".") + string.Join(".", names));
+        return (host, ns, names, (ns.Length == 0 ? "" : ns + ".") + string.Join(".", names));
+    }
+
+    /// <summary>Judges each type the assembly forwards to the host as if it referenced it: a forwarder is a reference under another name.</summary>
+    private static IEnumerable<(string Symbol, string Reason)> Forwarders(MetadataReader reader, AllowList allowList, Func<string, string, string, string?> hostAssemblyOf)
+    {
+        foreach (var exported in reader.ExportedTypes.Select(reader.GetExportedType))
+        {
+            if (!exported.IsForwarder || exported.Implementation.Kind != HandleKind.AssemblyReference)
+            {
+                continue; // nested forwarders follow their containing type
+            }
+
+            var target = reader.GetString(reader.GetAssemblyReference((AssemblyReferenceHandle)exported.Implementation).Name);
+            var ns = reader.GetString(exported.Namespace);
+            var name = reader.GetString(exported.Name);
+            if (hostAssemblyOf(target, ns, name) is { } host)
+            {
+                var fullName = (ns.Length == 0 ? "" : ns + ".") + StripArity(name);
+                if (!IsTypeAllowed(allowList, ns, [StripArity(name)]))
+                {
+                    yield return (fullName, DenialReasons.For(fullName).Reason);
+                }
+                else if (PlatformSurface.TypeProblem(host, ns, [StripArity(name)]) is { } problem)
+                {
+                    yield return (fullName, problem);
+                }
+            }
+        }
     }
 
     private static string FullName(MetadataReader reader, TypeDefinition type)
@@ -156,24 +210,6 @@ internal static class PluginMetadataPolicy
 
         var ns = reader.GetString(type.Namespace);
         return ns.Length == 0 ? name : ns + "." + name;
-    }
-
-    private static string? AttributeTypeName(MetadataReader reader, CustomAttribute attribute)
-    {
-        var constructor = attribute.Constructor;
-        if (constructor.Kind != HandleKind.MemberReference)
-        {
-            return null;
-        }
-
-        var parent = reader.GetMemberReference((MemberReferenceHandle)constructor).Parent;
-        if (parent.Kind != HandleKind.TypeReference)
-        {
-            return null;
-        }
-
-        var type = reader.GetTypeReference((TypeReferenceHandle)parent);
-        return reader.GetString(type.Namespace) + "." + reader.GetString(type.Name);
     }
 
     private static string StripArity(string name)

@@ -111,6 +111,48 @@ public sealed class PluginMetadataPolicyTests
         tenant.PassUpdaterCount.Should().Be(1);
     }
 
+    [Theory]
+    [InlineData("typeof(System.IO.FileInfo)", "System.IO.FileInfo", "file system access is forbidden")]
+    [InlineData("typeof(List<System.Diagnostics.Process>)", "System.Diagnostics.Process", "starting or inspecting processes is forbidden")]
+    [InlineData("typeof(System.Net.Sockets.Socket[])", "System.Net.Sockets.Socket", "network access outside fetch is forbidden")]
+    public void TypesNamedInAttributeArgumentsAreJudged(string argument, string type, string reason)
+    {
+        // typeof in an attribute is stored as a name, not a reference, and System.Text.Json creates what [JsonConverter] names.
+        // Before attribute arguments were read, each of these plugins loaded.
+        using var harness = new EngineHarness();
+        PluginCompiler.CompileInto(harness.Folder, "NamingPlugin", "using WalletCrew.Plugins;\n" + Hook + $$"""
+
+            [System.Text.Json.Serialization.JsonConverter({{argument}})]
+            public sealed class Shape { }
+            """);
+
+        using var tenant = harness.Load();
+
+        tenant.Diagnostics.Select(d => d.Message).Should().Equal(
+            $"The plugin NamingPlugin uses '{type}', which is not allowed in connectors: {reason}. Nothing from the plugin was loaded; docs/policy.md lists what connectors may use.");
+    }
+
+    [Fact]
+    public void AllowedTypesNamedInAttributeArgumentsLoad()
+    {
+        // Control: the same attribute naming an allowed converter, and the plugin's own types and enums in attribute arguments.
+        using var harness = new EngineHarness();
+        PluginCompiler.CompileInto(harness.Folder, "NamingPlugin", "using WalletCrew.Plugins;\n" + Hook + """
+
+            public enum Shade : byte { Light, Dark }
+            public sealed class ShadeAttribute(Shade shade, Type? related = null) : Attribute { public Shade Value => shade; public Type? Related => related; }
+
+            [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter))]
+            [Shade(Shade.Dark, typeof(Dictionary<string, Shape>))]
+            public sealed class Shape { [System.Diagnostics.DebuggerBrowsable(System.Diagnostics.DebuggerBrowsableState.Never)] public int Hidden; }
+            """);
+
+        using var tenant = harness.Load();
+
+        tenant.Diagnostics.Should().BeEmpty();
+        tenant.PassUpdaterCount.Should().Be(1);
+    }
+
     [Fact]
     public void PluginNamedLikeAFriendOfTheAbstractionsIsRefused()
     {

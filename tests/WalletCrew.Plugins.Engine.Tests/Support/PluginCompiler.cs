@@ -21,13 +21,13 @@ internal static class PluginCompiler
     ];
 
     /// <summary>Compiles a class library and returns its image; fails the test with the compiler's errors.</summary>
-    public static byte[] Compile(string assemblyName, string source, IEnumerable<MetadataReference> references)
+    public static byte[] Compile(string assemblyName, string source, IEnumerable<MetadataReference> references, bool allowUnsafe = false)
     {
         var compilation = CSharpCompilation.Create(
             assemblyName,
             [s_implicitUsings, CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest))],
             [.. s_framework, .. references],
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: OptimizationLevel.Release, nullableContextOptions: NullableContextOptions.Enable));
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: OptimizationLevel.Release, nullableContextOptions: NullableContextOptions.Enable, allowUnsafe: allowUnsafe));
         using var image = new MemoryStream();
         var result = compilation.Emit(image);
         if (!result.Success)
