@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Net;
+using WalletCrew.Plugins.Engine.Tests.Support;
+using WalletCrew.Plugins.Host.Tests.Support;
+
+namespace WalletCrew.Plugins.Host.Tests.Sandbox;
+
+/// <summary>The host with every tenant in a sandboxed worker: a worker killed mid-delivery costs one attempt, never the host or another tenant.</summary>
+public sealed class SandboxedDeliveryTests
+{
+    /// <summary>Tells the partner stub it started, then hangs while the tenant secret MODE is <c>slow</c>, else logs <c>delivered …</c>.</summary>
+    private static string Hook(string stub) => $$"""
+        Context.Register(RegistrationKeys.PassUpdater, new Hook(Context));
+
+        sealed class Hook(IConnectorContext context) : IPassUpdater
+        {
+            public async Task OnPassInstalledAsync(PassInstallationEvent e, CancellationToken cancellationToken)
+            {
+                await context.FetchAsync("{{stub}}/started/" + e.PassId, null, cancellationToken);
+                if (await context.GetSecretAsync("MODE", cancellationToken) == "slow")
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(30), cancellationToken);
+                }
+
+                var info = e.AdditionalInformation.RegistrationInformation;
+                context.Log.LogInformation("delivered {EventId} {PassId} {Installed} {Device} {Active} {Total} {Attempt}",
+                    e.EventId, e.PassId, e.Installed, e.Device.ToString().ToLowerInvariant(), info.ActiveRegistrationCount, info.TotalRegistrationCount, e.Attempt);
+            }
+
+            public Task OnPassUninstalledAsync(PassInstallationEvent e, CancellationToken cancellationToken) => Task.CompletedTask;
+        }
+        """;
+
+    [Fact]
+    public async Task AWorkerKilledMidDeliveryIsRetriedAndDeliveredWhileAnotherTenantKeepsFlowing()
+    {
+        await using var partner = await PartnerStub.StartAsync();
+        using var root = new TenantsRoot().WriteScript("victim", Hook(partner.BaseAddress)).WriteScript("bystander", Hook(partner.BaseAddress));
+        await using var host = await HostHarness.StartAsync(root, new Dictionary<string, string?>
+        {
+            ["WalletCrew:Engine:Isolation"] = "sandbox",
+            ["WalletCrew:Engine:InvocationTimeout"] = "00:01:00",
+            ["WalletCrew:Delivery:RetrySchedule:0"] = "00:00:01",
+            ["WalletCrew:Tenants:victim:Secrets:MODE"] = "slow",
+            ["WalletCrew:Tenants:bystander:Secrets:MODE"] = "ok",
+        });
+        (await host.GetJsonAsync("health/ready"))["isolation"]!.GetValue<string>().Should().Be("sandbox");
+
+        var (status, body) = await host.IngestAsync("victim", "P1");
+        status.Should().Be(HttpStatusCode.Accepted);
+        var eventId = body["eventId"]!.GetValue<string>();
+        await HostHarness.WaitUntilAsync(() => partner.Requests.Any(r => r.Path == "/started/P1"), TimeSpan.FromSeconds(30), "the victim's hook started");
+        host.SetSecret("victim", "MODE", "ok"); // the fix, for the next attempt
+        Process.GetProcessById(WorkerOf("victim")).Kill(entireProcessTree: true);
+
+        for (var i = 0; i < 5; i++)
+        {
+            (await host.IngestAsync("bystander", $"B{i}")).Status.Should().Be(HttpStatusCode.Accepted);
+        }
+
+        await HostHarness.WaitUntilAsync(async () => (await host.DeliveredAsync("victim")).Count == 1, TimeSpan.FromSeconds(60), "the killed attempt was retried");
+        await HostHarness.WaitUntilAsync(async () => (await host.DeliveredAsync("bystander")).Count == 5, TimeSpan.FromSeconds(60), "the other tenant's events were delivered");
+        var delivered = (await host.DeliveredAsync("victim")).Single();
+        delivered.EventId.Should().Be(eventId);
+        delivered.Attempt.Should().Be(2, "the first attempt died with its worker");
+        (await host.GetJsonAsync($"api/admin/deliveries/{eventId}")).ToJsonString().Should().Contain("delivered");
+        (await host.Client.GetAsync("health")).StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    /// <summary>Finds the bubblewrap process of a tenant's worker among this process's children.</summary>
+    private static int WorkerOf(string tenantId)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            foreach (var directory in Directory.EnumerateDirectories("/proc"))
+            {
+                // The outermost bwrap of the tenant's sandbox: a child of this process whose arguments bind /tenants/<id>.
+                if (int.TryParse(Path.GetFileName(directory), out var pid)
+                    && TryRead($"{directory}/cmdline") is { } command
+                    && command.Contains($"\0/tenants/{tenantId}\0", StringComparison.Ordinal)
+                    && TryRead($"{directory}/stat")?.Split(' ')[3] == Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                {
+                    return pid;
+                }
+            }
+
+            Thread.Sleep(50);
+        }
+
+        throw new TimeoutException($"No worker of tenant '{tenantId}' was found.");
+    }
+
+    private static string? TryRead(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+}
