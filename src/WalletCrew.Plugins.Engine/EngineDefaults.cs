@@ -62,5 +62,7 @@ internal static class EngineDefaults
         public const int RequestBodyBytes = 1024 * 1024;
 
         public const int ResponseBodyBytes = 10 * 1024 * 1024;
+
+        public const int WorkerHeapMiB = 1024;
     }
 }

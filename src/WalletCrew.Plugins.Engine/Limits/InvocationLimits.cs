@@ -24,6 +24,9 @@ internal sealed record InvocationLimits
     /// <summary>Gets the most response body fetch reads.</summary>
     public required int MaxResponseBodyBytes { get; init; }
 
+    /// <summary>Gets the GC heap hard limit of the tenant's sandboxed worker.</summary>
+    public long WorkerHeapBytes { get; init; } = EngineDefaults.WorkerHeapLimitBytes;
+
     /// <summary>Returns the host's own limits, before any tenant override.</summary>
     public static InvocationLimits From(ConnectorEngineOptions options) => new()
     {
@@ -34,5 +37,6 @@ internal sealed record InvocationLimits
         LogBytesPerInvocation = options.LogBytesPerInvocation,
         MaxRequestBodyBytes = EngineDefaults.RequestBodyLimitBytes,
         MaxResponseBodyBytes = EngineDefaults.ResponseBodyLimitBytes,
+        WorkerHeapBytes = options.Sandbox.WorkerHeapLimitBytes,
     };
 }

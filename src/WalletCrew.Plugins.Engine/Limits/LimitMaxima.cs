@@ -30,4 +30,8 @@ public sealed class LimitMaxima
     /// <summary>Gets the largest fetch response body a tenant may ask for.</summary>
     /// <value>The default is 10 MiB.</value>
     public int ResponseBodyBytes { get; init; } = EngineDefaults.Maxima.ResponseBodyBytes;
+
+    /// <summary>Gets the largest GC heap, in MiB, a tenant may ask for its sandboxed worker (<c>limits.workerHeapMiB</c>).</summary>
+    /// <value>The default is 1,024 MiB.</value>
+    public int WorkerHeapMiB { get; init; } = EngineDefaults.Maxima.WorkerHeapMiB;
 }

@@ -39,6 +39,7 @@ internal sealed class SandboxedTenant : TenantRuntime
     private TenantState _state;
     private string _fingerprint;
     private long _generation = 1;
+    private long _workerHeapBytes;
     private volatile bool _disposed;
 
     public SandboxedTenant(string tenantId, string directory, CompileCache cache, CachedScriptCompiler compiler, TenantSettingsSource settings, WorkerPool pool, ConnectorEngineOptions options)
@@ -124,7 +125,7 @@ internal sealed class SandboxedTenant : TenantRuntime
 
             _fingerprint = fingerprint;
             var changed = true;
-            if (Volatile.Read(ref _worker) is { HasExited: false } worker)
+            if (Volatile.Read(ref _worker) is { HasExited: false } worker && _settings.Limits.WorkerHeapBytes == _workerHeapBytes)
             {
                 var reply = await LoadingAsync(worker, id => new ReloadMessage(id)).ConfigureAwait(false);
                 (changed, _state) = (reply.Changed, reply.State);
@@ -259,8 +260,10 @@ internal sealed class SandboxedTenant : TenantRuntime
         ObjectDisposedException.ThrowIf(_disposed, this);
         _pool.MakeRoom(this);
         Interlocked.Exchange(ref _worker, null)?.Dispose();
-        var process = _pool.Launcher.Start(_tenantId, _directory, _cacheDirectory);
-        var worker = new WorkerProcess(process, AnswerAsync, _pool.Options.WorkerHeapLimitBytes + EngineDefaults.WorkerRssOverheadBytes, _options.TimeProvider);
+        // The tenant's own heap limit (tenant.json limits.workerHeapMiB, within the host maximum) or the host's.
+        _workerHeapBytes = _settings.Limits.WorkerHeapBytes;
+        var process = _pool.Launcher.Start(_tenantId, _directory, _cacheDirectory, _workerHeapBytes);
+        var worker = new WorkerProcess(process, AnswerAsync, _workerHeapBytes + EngineDefaults.WorkerRssOverheadBytes, _options.TimeProvider);
         Volatile.Write(ref _worker, worker);
         var reply = await LoadingAsync(worker, id => new LoadMessage(id, WorkerSettings())).ConfigureAwait(false);
         _state = reply.State;

@@ -41,7 +41,7 @@ internal sealed class WorkerLauncher
     }
 
     /// <summary>Starts the worker of <paramref name="tenantId"/>; its channel is the process's stdin and stdout.</summary>
-    public Process Start(string tenantId, string tenantDirectory, string tenantCacheDirectory)
+    public Process Start(string tenantId, string tenantDirectory, string tenantCacheDirectory, long heapLimitBytes)
     {
         var start = new ProcessStartInfo(_bwrap)
         {
@@ -50,7 +50,7 @@ internal sealed class WorkerLauncher
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in Arguments(tenantId, tenantDirectory, tenantCacheDirectory))
+        foreach (var argument in Arguments(tenantId, tenantDirectory, tenantCacheDirectory, heapLimitBytes))
         {
             start.ArgumentList.Add(argument);
         }
@@ -59,7 +59,7 @@ internal sealed class WorkerLauncher
     }
 
     /// <summary>The whole bubblewrap command line after the executable (public for the docs' example and its test).</summary>
-    public IReadOnlyList<string> Arguments(string tenantId, string tenantDirectory, string tenantCacheDirectory)
+    public IReadOnlyList<string> Arguments(string tenantId, string tenantDirectory, string tenantCacheDirectory, long heapLimitBytes)
     {
         var uid = NobodyId.ToString(CultureInfo.InvariantCulture);
         List<string> arguments =
@@ -85,7 +85,7 @@ internal sealed class WorkerLauncher
             // Nothing of the host's environment (API keys, connection strings) crosses.
             "--clearenv",
             "--setenv", "HOME", "/tmp", "--setenv", "TMPDIR", "/tmp",
-            "--setenv", "DOTNET_GCHeapHardLimit", _options.WorkerHeapLimitBytes.ToString("X", CultureInfo.InvariantCulture),
+            "--setenv", "DOTNET_GCHeapHardLimit", heapLimitBytes.ToString("X", CultureInfo.InvariantCulture),
             "--setenv", "DOTNET_EnableDiagnostics", "0",
             "--setenv", "DOTNET_TieredPGO", "0",
             "--chdir", "/tmp",

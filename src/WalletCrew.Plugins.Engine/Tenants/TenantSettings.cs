@@ -19,6 +19,9 @@ internal sealed record TenantSettings
 
     public long? ResponseBodyBytes { get; init; }
 
+    /// <summary>Gets the GC heap limit of the tenant's sandboxed worker, in MiB.</summary>
+    public long? WorkerHeapMiB { get; init; }
+
     /// <summary>Gets the host names (or <c>*.suffix</c> patterns) whose private addresses the tenant may reach.</summary>
     public IReadOnlyList<string> EgressAllow { get; init; } = [];
 

@@ -18,7 +18,7 @@ internal static partial class TenantSettingsReader
     public static readonly string[] LimitFields =
     [
         "invocationTimeoutSeconds", "outboundCallsPerInvocation", "concurrentInvocations", "logEntriesPerInvocation",
-        "logBytesPerInvocation", "requestBodyBytes", "responseBodyBytes",
+        "logBytesPerInvocation", "requestBodyBytes", "responseBodyBytes", "workerHeapMiB",
     ];
 
     public static readonly string[] EgressFields = ["allow"];
@@ -129,6 +129,7 @@ internal static partial class TenantSettingsReader
             "logEntriesPerInvocation" => state.Settings with { LogEntriesPerInvocation = count },
             "logBytesPerInvocation" => state.Settings with { LogBytesPerInvocation = count },
             "requestBodyBytes" => state.Settings with { RequestBodyBytes = count },
+            "workerHeapMiB" => state.Settings with { WorkerHeapMiB = count },
             _ => state.Settings with { ResponseBodyBytes = count },
         };
     }
@@ -141,6 +142,7 @@ internal static partial class TenantSettingsReader
         "logEntriesPerInvocation" => maxima.LogEntriesPerInvocation,
         "logBytesPerInvocation" => maxima.LogBytesPerInvocation,
         "requestBodyBytes" => maxima.RequestBodyBytes,
+        "workerHeapMiB" => maxima.WorkerHeapMiB,
         _ => maxima.ResponseBodyBytes,
     };
 

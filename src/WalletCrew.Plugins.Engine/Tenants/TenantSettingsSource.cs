@@ -53,6 +53,7 @@ internal sealed class TenantSettingsSource
             LogBytesPerInvocation = (int?)settings.LogBytesPerInvocation ?? host.LogBytesPerInvocation,
             MaxRequestBodyBytes = (int?)settings.RequestBodyBytes ?? host.MaxRequestBodyBytes,
             MaxResponseBodyBytes = (int?)settings.ResponseBodyBytes ?? host.MaxResponseBodyBytes,
+            WorkerHeapBytes = settings.WorkerHeapMiB * 1024 * 1024 ?? host.WorkerHeapBytes,
         };
         var fetch = _clients.For(_tenantId, settings.EgressAllow, limits.MaxRequestBodyBytes, limits.MaxResponseBodyBytes);
         var snapshot = new Snapshot(text, limits, fetch, settings.Diagnostics);

@@ -87,6 +87,36 @@ public sealed class RunawayTests
         second.Log.Select(l => l.Message).Should().Equal("call 1"); // a fresh worker: the counter started over
     }
 
+    [Theory]
+    [InlineData(null, InvocationStatus.Succeeded)]
+    [InlineData(64, InvocationStatus.Failed)]
+    public async Task ATenantsOwnHeapLimitAppliesToItsWorker(int? workerHeapMiB, InvocationStatus expected)
+    {
+        using var harness = new EngineHarness(isolation: IsolationMode.Sandbox);
+        if (workerHeapMiB is { } mib)
+        {
+            File.WriteAllText(Path.Combine(harness.Folder.Directory, "tenant.json"), $$"""{ "limits": { "workerHeapMiB": {{mib}} } }""");
+        }
+
+        using var tenant = harness.Load("""
+            context.register("runtime.wallet.passUpdater", new { OnPassInstalled = (Func<string, Task>)(async passId =>
+            {
+                await Task.Yield();
+                var block = new byte[96 * 1024 * 1024];
+                block[^1] = 1;
+                console.log(block.Length.ToString());
+            }) });
+            """);
+
+        var result = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(), CancellationToken.None);
+
+        result.Status.Should().Be(expected, result.Error);
+        if (expected == InvocationStatus.Failed)
+        {
+            result.Error.Should().Contain("memory limit");
+        }
+    }
+
     internal static async Task<bool> ProcessTreeGoneAsync(int processId, TimeSpan within)
     {
         var clock = Stopwatch.StartNew();
