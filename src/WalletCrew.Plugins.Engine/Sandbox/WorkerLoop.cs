@@ -90,8 +90,8 @@ internal sealed class WorkerLoop
             {
                 LoadMessage load => Load(load),
                 ReloadMessage reload => new TenantStateReply(reload.Id, await _tenant!.ReloadAsync().ConfigureAwait(false), State()),
-                InvokeMessage invoke => await InvokeAsync(invoke.Id, (tenant, token) => tenant.InvokePassUpdatersAsync(WireConversions.FromWire(invoke.Event), token)).ConfigureAwait(false),
-                FillMessage fill => await InvokeAsync(fill.Id, (tenant, token) => tenant.FillAsync(fill.Provider, WireConversions.FromWire(fill.Request), token)).ConfigureAwait(false),
+                InvokeMessage invoke => await InvokeAsync(invoke.Id, invoke.Secrets, (tenant, token) => tenant.InvokePassUpdatersAsync(WireConversions.FromWire(invoke.Event), token)).ConfigureAwait(false),
+                FillMessage fill => await InvokeAsync(fill.Id, fill.Secrets, (tenant, token) => tenant.FillAsync(fill.Provider, WireConversions.FromWire(fill.Request), token)).ConfigureAwait(false),
                 _ => throw new InvalidDataException($"The worker does not take {message.GetType().Name} requests."),
             };
         }
@@ -129,11 +129,11 @@ internal sealed class WorkerLoop
         return new TenantStateReply(load.Id, true, State());
     }
 
-    private async Task<InvocationReply> InvokeAsync(long id, Func<TenantConnectors, CancellationToken, Task<InvocationResult>> invoke)
+    private async Task<InvocationReply> InvokeAsync(long id, IReadOnlyDictionary<string, string?>? secrets, Func<TenantConnectors, CancellationToken, Task<InvocationResult>> invoke)
     {
         using var cancellation = new CancellationTokenSource();
         _invocations[id] = cancellation;
-        WorkerInvocation.Current = id;
+        WorkerInvocation.Enter(id, secrets);
         try
         {
             var result = await invoke(_tenant!, cancellation.Token).ConfigureAwait(false);
@@ -141,7 +141,7 @@ internal sealed class WorkerLoop
         }
         finally
         {
-            WorkerInvocation.Current = 0;
+            WorkerInvocation.Exit();
             _invocations.TryRemove(id, out _);
         }
     }

@@ -28,11 +28,11 @@ internal sealed record LoadMessage(long Id, WorkerSettings Settings) : WorkerMes
 /// <summary>Host → worker: rescan the tenant's files and put changed connectors live (a broken save keeps the working version).</summary>
 internal sealed record ReloadMessage(long Id) : WorkerMessage(Id);
 
-/// <summary>Host → worker: run the pass updaters for an event.</summary>
-internal sealed record InvokeMessage(long Id, EventData Event) : WorkerMessage(Id);
+/// <summary>Host → worker: run the pass updaters for an event, with the current values of the secrets the tenant asked for before.</summary>
+internal sealed record InvokeMessage(long Id, EventData Event, IReadOnlyDictionary<string, string?>? Secrets = null) : WorkerMessage(Id);
 
-/// <summary>Host → worker: run a customer provider.</summary>
-internal sealed record FillMessage(long Id, string Provider, FillData Request) : WorkerMessage(Id);
+/// <summary>Host → worker: run a customer provider, with the current values of the secrets the tenant asked for before.</summary>
+internal sealed record FillMessage(long Id, string Provider, FillData Request, IReadOnlyDictionary<string, string?>? Secrets = null) : WorkerMessage(Id);
 
 /// <summary>Host → worker: cancel the invocation whose request had this id.</summary>
 internal sealed record CancelMessage(long Id) : WorkerMessage(Id);

@@ -168,11 +168,24 @@ internal sealed class WorkerProcess : IDisposable
 
                 break;
             case FetchCall or SecretCall:
-                _ = Task.Run(async () => await NotifyAsync(await _answerCall(message).ConfigureAwait(false)).ConfigureAwait(false));
+                // Started on the reading thread: a secret usually answers at once; a fetch leaves it at its first await.
+                _ = AnswerAsync(message);
                 break;
             default:
                 Kill(SandboxMessages.UnexpectedMessage);
                 break;
+        }
+    }
+
+    private async Task AnswerAsync(WorkerMessage call)
+    {
+        try
+        {
+            await NotifyAsync(await _answerCall(call).ConfigureAwait(false)).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            Kill($"the host could not answer its {call.GetType().Name}: {exception.Message}");
         }
     }
 

@@ -48,6 +48,24 @@ public sealed class SandboxedConnectorTests
     }
 
     [Fact]
+    public async Task ASecretChangedBetweenCallsIsSeenByTheNextCall()
+    {
+        // The secrets a tenant asked for travel with its next calls, read when each call starts: never a stale value.
+        using var harness = new EngineHarness(isolation: IsolationMode.Sandbox);
+        harness.Secrets.Set("test-tenant", "API-KEY", "first");
+        using var tenant = harness.Load("""
+            context.register("runtime.wallet.passUpdater", new { OnPassInstalled = (Func<string, Task>)(async passId => console.log((await getSecret("API-KEY")).ToUpperInvariant())) }); // logged changed: the tenant log redacts the value itself
+            """);
+
+        var first = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(), CancellationToken.None);
+        harness.Secrets.Set("test-tenant", "API-KEY", "rotated");
+        var second = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(), CancellationToken.None);
+
+        first.Log.Single().Message.Should().Be("FIRST");
+        second.Log.Single().Message.Should().Be("ROTATED");
+    }
+
+    [Fact]
     public async Task TheCompilerNeverLoadsInAWorker()
     {
         using var harness = new EngineHarness(isolation: IsolationMode.Sandbox);
