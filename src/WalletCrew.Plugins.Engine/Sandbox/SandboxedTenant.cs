@@ -19,7 +19,7 @@ namespace WalletCrew.Plugins.Engine.Sandbox;
 /// </summary>
 internal sealed class SandboxedTenant : TenantRuntime
 {
-    private const string WorkerFailed = "WCP0602";
+    internal const string WorkerFailed = "WCP0602";
 
     /// <summary>How long a worker may take to start its runtime, on top of the connectors' own load limit.</summary>
     private static readonly TimeSpan StartAllowance = TimeSpan.FromSeconds(20);
@@ -57,6 +57,12 @@ internal sealed class SandboxedTenant : TenantRuntime
         _state = Empty([]);
         pool.Add(this);
         _fingerprint = Prepare();
+        if (TenantStateFile.Read(_cacheDirectory, _fingerprint) is { } saved)
+        {
+            _state = saved; // the same files loaded before: the worker starts on the first call
+            return;
+        }
+
         Task.Run(async () =>
         {
             await _gate.WaitAsync().ConfigureAwait(false);
@@ -130,6 +136,7 @@ internal sealed class SandboxedTenant : TenantRuntime
             {
                 var reply = await LoadingAsync(worker, id => new ReloadMessage(id)).ConfigureAwait(false);
                 (changed, _state) = (reply.Changed, reply.State);
+                TenantStateFile.Write(_cacheDirectory, _fingerprint, _state);
             }
             else
             {
@@ -269,6 +276,7 @@ internal sealed class SandboxedTenant : TenantRuntime
         Volatile.Write(ref _worker, worker);
         var reply = await LoadingAsync(worker, id => new LoadMessage(id, WorkerSettings())).ConfigureAwait(false);
         _state = reply.State;
+        TenantStateFile.Write(_cacheDirectory, _fingerprint, _state);
         return worker;
     }
 
@@ -363,7 +371,7 @@ internal sealed class SandboxedTenant : TenantRuntime
     {
         _settings.Reload();
         Directory.CreateDirectory(_cacheDirectory);
-        var fingerprint = new StringBuilder(_settings.Limits.ToString());
+        var fingerprint = new StringBuilder(_buildKey).Append('|').Append(_settings.Limits.ToString());
         foreach (var source in ConnectorSource.Find(_directory))
         {
             if (source.Read() is not { } read)

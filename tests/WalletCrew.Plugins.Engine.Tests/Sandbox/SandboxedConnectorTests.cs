@@ -66,6 +66,32 @@ public sealed class SandboxedConnectorTests
     }
 
     [Fact]
+    public async Task ARestartWithUnchangedFilesStartsNoWorkerUntilTheFirstCall()
+    {
+        var cache = Directory.CreateTempSubdirectory("wcp-state-").FullName;
+        using var folder = new TenantFolder();
+        folder.WriteScript("connector.csx", Logging.Replace("VERSION", "v1", StringComparison.Ordinal));
+        using (var first = new EngineHarness(isolation: IsolationMode.Sandbox, compileCache: cache))
+        using (var loaded = first.Engine.LoadTenant(folder.Directory))
+        {
+            ((SandboxedTenant)loaded.Runtime).WorkerProcessId.Should().NotBeNull("a tenant seen for the first time loads in a worker at once");
+        }
+
+        using var restarted = new EngineHarness(isolation: IsolationMode.Sandbox, compileCache: cache);
+        using var tenant = restarted.Engine.LoadTenant(folder.Directory);
+        var atLoad = ((SandboxedTenant)tenant.Runtime).WorkerProcessId;
+        var result = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(), CancellationToken.None);
+        folder.WriteScript("connector.csx", Logging.Replace("VERSION", "v2", StringComparison.Ordinal));
+        using var changed = restarted.Engine.LoadTenant(folder.Directory);
+
+        atLoad.Should().BeNull("the same files: the saved state stands in until the first call");
+        tenant.PassUpdaterCount.Should().Be(1);
+        result.Log.Single().Message.Should().Be("v1 P1");
+        ((SandboxedTenant)changed.Runtime).WorkerProcessId.Should().NotBeNull("changed files load in a worker at once (the control)");
+        Directory.Delete(cache, recursive: true);
+    }
+
+    [Fact]
     public async Task TheCompilerNeverLoadsInAWorker()
     {
         using var harness = new EngineHarness(isolation: IsolationMode.Sandbox);
