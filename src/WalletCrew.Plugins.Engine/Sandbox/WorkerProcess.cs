@@ -250,26 +250,14 @@ internal sealed class WorkerProcess : IDisposable
     internal static long ResidentBytes(int processId)
     {
         long total = 0;
-        var pending = new Stack<int>([processId]);
-        while (pending.TryPop(out var pid))
+        foreach (var pid in ProcessTree.SelfAndDescendants(processId))
         {
             try
             {
-                foreach (var line in File.ReadLines($"/proc/{pid}/status"))
-                {
-                    if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-                    {
-                        total += long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture) * 1024;
-                        break;
-                    }
-                }
-
-                foreach (var child in File.ReadAllText($"/proc/{pid}/task/{pid}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries))
-                {
-                    pending.Push(int.Parse(child, CultureInfo.InvariantCulture));
-                }
+                var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+                total += line is null ? 0 : long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture) * 1024;
             }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or FormatException)
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
                 // The process ended between two reads.
             }

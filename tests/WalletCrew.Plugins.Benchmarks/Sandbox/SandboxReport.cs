@@ -105,8 +105,7 @@ internal static class SandboxReport
     private static (double Pss, double Private) Rollup(int processId)
     {
         double pss = 0, unique = 0;
-        var pending = new Stack<int>([processId]);
-        while (pending.TryPop(out var pid))
+        foreach (var pid in ProcessTree.SelfAndDescendants(processId))
         {
             foreach (var line in File.ReadLines($"/proc/{pid}/smaps_rollup"))
             {
@@ -123,11 +122,6 @@ internal static class SandboxReport
                         unique += mib;
                     }
                 }
-            }
-
-            foreach (var child in File.ReadAllText($"/proc/{pid}/task/{pid}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            {
-                pending.Push(int.Parse(child, CultureInfo.InvariantCulture));
             }
         }
 

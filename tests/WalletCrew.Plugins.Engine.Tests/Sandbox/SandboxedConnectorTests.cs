@@ -125,19 +125,10 @@ public sealed class SandboxedConnectorTests
         next.Status.Should().Be(InvocationStatus.Succeeded, next.Error);
     }
 
-    private static List<string> WorkerMappedFiles(int bwrapPid)
-    {
-        var files = new List<string>();
-        var pending = new Stack<int>([bwrapPid]);
-        while (pending.TryPop(out var pid))
-        {
-            files.AddRange(File.ReadLines($"/proc/{pid}/maps").Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Where(p => p.Length >= 6).Select(p => p[5]));
-            foreach (var child in File.ReadAllText($"/proc/{pid}/task/{pid}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            {
-                pending.Push(int.Parse(child, System.Globalization.CultureInfo.InvariantCulture));
-            }
-        }
-
-        return files;
-    }
+    private static List<string> WorkerMappedFiles(int bwrapPid) =>
+        [.. ProcessTree.SelfAndDescendants(bwrapPid)
+            .SelectMany(pid => File.ReadLines($"/proc/{pid}/maps"))
+            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(p => p.Length >= 6)
+            .Select(p => p[5])];
 }
