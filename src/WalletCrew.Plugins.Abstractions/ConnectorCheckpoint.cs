@@ -3,8 +3,8 @@ using System.Runtime.CompilerServices;
 
 namespace WalletCrew.Plugins;
 
-/// <summary>The checkpoints the engine inserts into connector scripts: they stop code that outruns its invocation's limits.</summary>
-/// <remarks>Inserted by the engine at loop back-edges, method entries and <c>catch</c>/<c>finally</c> blocks; calling it yourself is harmless.
+/// <summary>The checkpoints the engine weaves into connector code, scripts and plugins: they stop code that outruns its invocation's limits.</summary>
+/// <remarks>Woven by the engine into the compiled code at loop back-edges, method entries and <c>catch</c>/<c>finally</c> blocks; calling it yourself is harmless.
 /// Outside an invocation it does nothing but guard the stack.</remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class ConnectorCheckpoint
@@ -38,14 +38,5 @@ public static class ConnectorCheckpoint
         }
 
         budget?.Check();
-    }
-
-    /// <summary>Checks the invocation's budget and the stack before an instance field or property initializer runs; returns <see langword="true"/>.</summary>
-    /// <returns>Always <see langword="true"/>, so the engine can write <c>EnterInitializer() ? (value) : default!</c>.</returns>
-    /// <remarks>Inserted by the engine; calling it yourself is harmless. An initializer such as <c>Node next = new Node();</c> would otherwise recurse before any constructor runs.</remarks>
-    public static bool EnterInitializer()
-    {
-        Enter();
-        return true;
     }
 }
