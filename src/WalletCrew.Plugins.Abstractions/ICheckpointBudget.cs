@@ -8,4 +8,7 @@ internal interface ICheckpointBudget
 
     /// <summary>Spends the budget because the stack is nearly exhausted, and throws.</summary>
     void StackExhausted();
+
+    /// <summary>Spends the budget because framework code would recurse <paramref name="depth"/> levels deep over tenant data (over <paramref name="limit"/>), and throws.</summary>
+    void TooDeep(int depth, int limit, string what);
 }

@@ -82,9 +82,11 @@ internal static class CheckpointWeaver
             var frames = new StackFrames();
             frames.CheckValueTypes(module);
             var (enter, tick) = CheckpointMethods(module);
+            var guards = new FrameworkGuards(module, CheckpointTypeIn(module));
             foreach (var method in module.GetTypes().SelectMany(t => t.Methods).Where(m => m.HasBody))
             {
                 frames.CheckFrame(method);
+                guards.Guard(method);
                 Weave(method, enter, tick);
             }
         }
@@ -185,8 +187,16 @@ internal static class CheckpointWeaver
         _ => false,
     };
 
-    /// <summary>References <c>ConnectorCheckpoint.Enter/Tick</c> through the module's own reference to the abstractions (added when missing).</summary>
+    /// <summary>References <c>ConnectorCheckpoint.Enter/Tick</c>.</summary>
     private static (MethodReference Enter, MethodReference Tick) CheckpointMethods(ModuleDefinition module)
+    {
+        var type = CheckpointTypeIn(module);
+        MethodReference Method(string name) => new(name, module.TypeSystem.Void, type) { HasThis = false };
+        return (Method(nameof(ConnectorCheckpoint.Enter)), Method(nameof(ConnectorCheckpoint.Tick)));
+    }
+
+    /// <summary>References <c>ConnectorCheckpoint</c> through the module's own reference to the abstractions (added when missing).</summary>
+    private static TypeReference CheckpointTypeIn(ModuleDefinition module)
     {
         var abstractions = typeof(ConnectorCheckpoint).Assembly.GetName();
         var scope = module.AssemblyReferences.FirstOrDefault(r => r.Name == abstractions.Name);
@@ -196,9 +206,7 @@ internal static class CheckpointWeaver
             module.AssemblyReferences.Add(scope);
         }
 
-        var type = new TypeReference(CheckpointNamespace, CheckpointType, module, scope);
-        MethodReference Method(string name) => new(name, module.TypeSystem.Void, type) { HasThis = false };
-        return (Method(nameof(ConnectorCheckpoint.Enter)), Method(nameof(ConnectorCheckpoint.Tick)));
+        return new TypeReference(CheckpointNamespace, CheckpointType, module, scope);
     }
 
     /// <summary>Resolves the framework from the running runtime and a plugin's own assemblies from its folder, to measure value types.</summary>

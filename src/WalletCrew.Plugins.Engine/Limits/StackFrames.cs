@@ -173,7 +173,7 @@ internal sealed partial class StackFrames
     }
 
     /// <summary>Replaces the generic parameters of <paramref name="type"/> with the arguments of the type or method it was taken from.</summary>
-    private static TypeReference Closed(TypeReference type, MemberReference from)
+    public static TypeReference Closed(TypeReference type, MemberReference from)
     {
         var typeArguments = (from as GenericInstanceType ?? (from as MethodReference)?.DeclaringType as GenericInstanceType)?.GenericArguments;
         var methodArguments = (from as GenericInstanceMethod)?.GenericArguments;
@@ -206,9 +206,12 @@ internal sealed partial class StackFrames
     private static (string? File, int Line) Location(MethodDefinition method) =>
         method.DebugInformation.SequencePoints.FirstOrDefault(p => !p.IsHidden) is { } point ? (point.Document.Url, point.StartLine) : (null, 0);
 
-    // `<<Main>$>g__Deep|0_0` is the user's local function `Deep`.
-    private static string Display(MethodDefinition method) =>
-        LocalFunction().Match(method.Name) is { Success: true } local ? local.Groups[1].Value : $"{Display(method.DeclaringType)}.{method.Name}";
+    // `<<Main>$>g__Deep|0_0` (or its async state machine) is the user's local function `Deep`.
+    private static string Display(MethodDefinition method)
+    {
+        var name = $"{Display(method.DeclaringType)}.{method.Name}";
+        return LocalFunction().Match(name) is { Success: true } local ? local.Groups[1].Value : name;
+    }
 
     private static string Display(TypeReference type) => type.FullName.Replace('/', '.');
 
