@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 namespace WalletCrew.Plugins;
 
 /// <summary>The checkpoints the engine weaves into connector code, scripts and plugins: they stop code that outruns its invocation's limits.</summary>
-/// <remarks>Woven by the engine into the compiled code at loop back-edges, method entries and <c>catch</c>/<c>finally</c> blocks; calling it yourself is harmless.
+/// <remarks>Woven by the engine into the compiled code at loop back-edges, method entries and <c>catch</c> blocks; calling it yourself is harmless.
 /// Outside an invocation it does nothing but guard the stack.</remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class ConnectorCheckpoint
@@ -27,7 +27,7 @@ public static class ConnectorCheckpoint
         set => s_budget.Value = value;
     }
 
-    /// <summary>Checks the invocation's budget at a loop back-edge or a <c>catch</c>/<c>finally</c> block; throws once it is spent.</summary>
+    /// <summary>Checks the invocation's budget at a loop back-edge or a <c>catch</c> block; throws once it is spent.</summary>
     /// <remarks>Inserted by the engine; calling it yourself is harmless.</remarks>
     public static void Tick() => s_budget.Value?.Check();
 

@@ -8,7 +8,7 @@ namespace WalletCrew.Plugins.Engine.Limits;
 /// <summary>
 /// Puts the checkpoints into a connector's compiled IL, scripts and plugins alike: <see cref="ConnectorCheckpoint.Enter"/>
 /// at every method entry, <see cref="ConnectorCheckpoint.Tick"/> before every backward branch and at the start of every
-/// <c>catch</c> and <c>finally</c> block, so a tight loop ends at the invocation's wall-time limit and runaway recursion
+/// <c>catch</c> block, so a tight loop ends at the invocation's wall-time limit and runaway recursion
 /// ends with a named error before the stack runs out.
 /// </summary>
 /// <remarks>
@@ -108,8 +108,9 @@ internal static class CheckpointWeaver
         // instead of escaping a continuation on a pool thread, which would end the process.
         var faultsTask = body.ExceptionHandlers.Where(h => h.HandlerType == ExceptionHandlerType.Catch && SetsException(h)).ToList();
 
-        // A checkpoint where a handler starts: code that catches the checkpoint's own error cannot go on working.
-        foreach (var handler in body.ExceptionHandlers.Where(h => h.HandlerType is ExceptionHandlerType.Catch or ExceptionHandlerType.Finally).Except(faultsTask).ToList())
+        // A checkpoint where a catch starts: code that catches the checkpoint's own error cannot go on working. Not in a
+        // finally: it releases locks and disposes (the compiler's `lock`, `using`, `foreach`), and a loop in it has its own.
+        foreach (var handler in body.ExceptionHandlers.Where(h => h.HandlerType == ExceptionHandlerType.Catch).Except(faultsTask).ToList())
         {
             var start = handler.HandlerStart;
             var check = il.Create(OpCodes.Call, tick);

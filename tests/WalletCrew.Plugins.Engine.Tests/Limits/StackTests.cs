@@ -178,9 +178,12 @@ public sealed class StackTests
     [InlineData("LINQ Where/Select chain")]
     [InlineData("LINQ right-deep Concat")]
     [InlineData("JsonNode.DeepEquals")]
+    [InlineData("a huge struct local")]
     public async Task NegativeControl_UnwovenTheSameCodeOverflowsTheStackOfItsProcess(string shape)
     {
-        var code = (string)FrameworkRecursions.Single(row => (string)row[0] == shape)[1];
+        var code = shape == "a huge struct local"
+            ? "var big = new Big(); big[0] = 1; Use(big[0]);"
+            : (string)FrameworkRecursions.Single(row => (string)row[0] == shape)[1];
         var program = $$"""
             using System.Text.Json;
             using System.Text.Json.Nodes;
@@ -190,6 +193,7 @@ public sealed class StackTests
             Console.WriteLine("survived");
             static T Use<T>(T value) => value;
             {{Types}}
+            [System.Runtime.CompilerServices.InlineArray(4 * 1024 * 1024)] struct Big { private byte _first; }
             """;
 
         var (exitCode, output) = await RunChildAsync(program);
