@@ -81,6 +81,12 @@ internal sealed class ScriptCompiler(IReadOnlyList<string> additionalReferences,
             return new CompiledScript(source, map, null,
                 [.. converted, new ConnectorDiagnostic(source.DisplayPath, line, column, ConnectorDiagnosticSeverity.Error, LimitCodes.StackFrameTooLarge, refused.Message)]);
         }
+        catch (Exception exception) when (exception is not OutOfMemoryException and not OperationCanceledException)
+        {
+            // An engine bug, not the user's: fail closed rather than load the script without checkpoints.
+            return new CompiledScript(source, map, null,
+                [.. converted, new ConnectorDiagnostic(source.DisplayPath, 0, 0, ConnectorDiagnosticSeverity.Error, LimitCodes.NotWoven, LimitMessages.NotWoven(exception))]);
+        }
     }
 
     private static (byte[]? Image, EmitResult Result) Emit(CSharpCompilation compilation, string displayPath, SourceText text, CancellationToken cancellationToken)

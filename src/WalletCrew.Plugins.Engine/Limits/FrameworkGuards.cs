@@ -5,13 +5,15 @@ namespace WalletCrew.Plugins.Engine.Limits;
 
 /// <summary>
 /// Guards the framework calls that recurse over data tenant code shapes, where no checkpoint runs and a stack overflow
-/// would end the process: after each lazy <c>System.Linq.Enumerable</c> operator, <see cref="ConnectorCheckpoint.Query{TQuery}"/>
+/// would end the process: after each lazy <c>System.Linq.Enumerable</c> operator (and <c>IOrderedEnumerable.CreateOrderedEnumerable</c>), <see cref="ConnectorCheckpoint.Query{TQuery}"/>
 /// counts the operators stacked on the query (enumerating it nests one frame per operator); <c>JsonNode.DeepEquals</c>
 /// and <c>JsonNode.DeepClone</c> go through <see cref="ConnectorCheckpoint"/>'s versions, which measure the trees' depth first.
 /// </summary>
 internal sealed class FrameworkGuards(ModuleDefinition module, TypeReference checkpoint)
 {
     private const string LinqOperators = "System.Linq.Enumerable";
+
+    private const string OrderedSequence = "System.Linq.IOrderedEnumerable`1";
 
     public void Guard(MethodDefinition method)
     {
@@ -24,7 +26,8 @@ internal sealed class FrameworkGuards(ModuleDefinition module, TypeReference che
                 call.OpCode = OpCodes.Call;
                 call.Operand = replacement;
             }
-            else if (called.DeclaringType.FullName == LinqOperators && IsSequence(StackFrames.Closed(called.ReturnType, called)))
+            else if ((called.DeclaringType.FullName == LinqOperators || called.DeclaringType.GetElementType().FullName == OrderedSequence)
+                && IsSequence(StackFrames.Closed(called.ReturnType, called)))
             {
                 TrackQuery(body, call, called);
             }
@@ -60,10 +63,16 @@ internal sealed class FrameworkGuards(ModuleDefinition module, TypeReference che
         return replacement;
     }
 
-    // `Enumerable.X(a, b, c)` becomes `(a, b, c) -> locals; Query(Enumerable.X(a, b, c), firstSequence, secondSequence)`.
+    // `Enumerable.X(a, b, c)` becomes `(a, b, c) -> locals; Query(Enumerable.X(a, b, c), firstSequence, secondSequence)`;
+    // for `ordered.CreateOrderedEnumerable(…)` the instance is the first sequence.
     private void TrackQuery(MethodBody body, Instruction call, MethodReference called)
     {
         var parameters = called.Parameters.Select(p => StackFrames.Closed(p.ParameterType, called)).ToList();
+        if (called.HasThis)
+        {
+            parameters.Insert(0, called.DeclaringType);
+        }
+
         var sequences = Enumerable.Range(0, parameters.Count).Where(i => IsSequence(parameters[i])).Take(2).ToList();
         if (sequences.Count == 0 || parameters.Any(p => p is ByReferenceType))
         {

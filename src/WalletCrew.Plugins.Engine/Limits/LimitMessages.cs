@@ -62,6 +62,10 @@ internal static class LimitMessages
         + "a frame that large could overflow the stack before any checkpoint runs, which would end the host process, so the connector was not loaded. "
         + "Keep large data in arrays or objects, not in struct locals.";
 
+    public static string NotWoven(Exception exception) =>
+        $"The engine could not weave its execution checkpoints into this script ({exception.GetType().Name}: {exception.Message.TrimEnd('.')}), "
+        + "so it was not loaded. Please report this script to the platform team.";
+
     public static string ValueTypeTooLarge(string type, long bytes, long limit) =>
         $"The value type `{type}` is about {N(bytes)} bytes, over the limit of {N(limit)} bytes (limit: {ExecutionStackSetting}); "
         + "copies of it on the stack could overflow it before any checkpoint runs, which would end the host process, so the connector was not loaded. "

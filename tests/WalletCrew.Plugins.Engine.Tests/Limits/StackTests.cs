@@ -31,6 +31,8 @@ public sealed class StackTests
         { "LINQ Where/Select chain", "IEnumerable<int> e = new List<int> { 1 }; for (var i = 0; i < 1_000_000; i++) e = i % 2 == 0 ? e.Where(x => x > 0) : e.Select(x => x + 1); Use(e.Sum());" },
         { "LINQ Skip chain", "IEnumerable<int> e = new List<int> { 1 }; for (var i = 0; i < 1_000_000; i++) e = e.Where(x => x > 0).Skip(0); Use(e.Count());" },
         { "LINQ right-deep Concat", "IEnumerable<int> e = [0]; for (var i = 0; i < 1_000_000; i++) e = new[] { i }.Concat(e); Use(e.Count());" },
+        { "LINQ ThenBy chain", "var o = new[] { 2, 1 }.OrderBy(x => x); for (var i = 0; i < 1_000_000; i++) o = o.ThenBy(x => x); Use(o.ToList().Count);" },
+        { "IOrderedEnumerable chain", "var o = new[] { 2, 1 }.OrderBy(x => x); for (var i = 0; i < 1_000_000; i++) o = o.CreateOrderedEnumerable(x => x, null, false); Use(o.ToList().Count);" },
         { "LINQ query syntax", "IEnumerable<int> e = [1]; for (var i = 0; i < 1_000_000; i++) e = from x in e where x > 0 select x; Use(e.First());" },
         { "JsonNode.DeepEquals", "JsonNode n = 1, m = 1; for (var i = 0; i < 1_000_000; i++) { n = new JsonArray(n); m = new JsonArray(m); } Use(JsonNode.DeepEquals(n, m));" },
         { "JsonNode.DeepClone", "JsonNode n = 1; for (var i = 0; i < 1_000_000; i++) n = new JsonObject { [\"a\"] = n }; Use(n.DeepClone());" },
@@ -177,6 +179,7 @@ public sealed class StackTests
     [InlineData("record Equals")]
     [InlineData("LINQ Where/Select chain")]
     [InlineData("LINQ right-deep Concat")]
+    [InlineData("IOrderedEnumerable chain")]
     [InlineData("JsonNode.DeepEquals")]
     [InlineData("a huge struct local")]
     public async Task NegativeControl_UnwovenTheSameCodeOverflowsTheStackOfItsProcess(string shape)
