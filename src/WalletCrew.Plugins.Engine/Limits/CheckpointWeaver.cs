@@ -83,7 +83,7 @@ internal static class CheckpointWeaver
             frames.CheckValueTypes(module);
             var (enter, tick) = CheckpointMethods(module);
             var guards = new FrameworkGuards(module, CheckpointTypeIn(module));
-            foreach (var method in module.GetTypes().SelectMany(t => t.Methods).Where(m => m.HasBody))
+            foreach (var method in module.GetTypes().SelectMany(t => t.Methods).Where(m => m.HasBody).ToList())
             {
                 frames.CheckFrame(method);
                 guards.Guard(method);

@@ -15,6 +15,8 @@ internal sealed class FrameworkGuards(ModuleDefinition module, TypeReference che
 
     private const string OrderedSequence = "System.Linq.IOrderedEnumerable`1";
 
+    private TypeDefinition? _wrappers;
+
     public void Guard(MethodDefinition method)
     {
         var body = method.Body;
@@ -26,12 +28,58 @@ internal sealed class FrameworkGuards(ModuleDefinition module, TypeReference che
                 call.OpCode = OpCodes.Call;
                 call.Operand = replacement;
             }
-            else if ((called.DeclaringType.FullName == LinqOperators || called.DeclaringType.GetElementType().FullName == OrderedSequence)
-                && IsSequence(StackFrames.Closed(called.ReturnType, called)))
+            else if (IsQueryOperator(called))
             {
                 TrackQuery(body, call, called);
             }
         }
+
+        // An operator made into a delegate (`Func<…> next = Enumerable.Select;`) is called through a wrapper that counts too.
+        foreach (var load in body.Instructions.Where(i => i.OpCode.Code == Code.Ldftn && i.Operand is MethodReference m && IsQueryOperator(m) && !IsOpen(m)))
+        {
+            load.Operand = Wrapper((MethodReference)load.Operand);
+        }
+    }
+
+    // Closed over the enclosing generic method's or type's parameters: a wrapper would have to be generic too.
+    private static bool IsOpen(MethodReference method) =>
+        (method is GenericInstanceMethod generic && generic.GenericArguments.Any(a => a.ContainsGenericParameter)) || method.DeclaringType.ContainsGenericParameter;
+
+    private static bool IsQueryOperator(MethodReference called) =>
+        (called.DeclaringType.FullName == LinqOperators || called.DeclaringType.GetElementType().FullName == OrderedSequence)
+        && IsSequence(StackFrames.Closed(called.ReturnType, called));
+
+    private MethodDefinition Wrapper(MethodReference called)
+    {
+        if (_wrappers is null)
+        {
+            _wrappers = new TypeDefinition("", "<ConnectorQueries>", TypeAttributes.NotPublic | TypeAttributes.Abstract | TypeAttributes.Sealed, module.TypeSystem.Object);
+            module.Types.Add(_wrappers);
+        }
+
+        var parameters = called.Parameters.Select(p => StackFrames.Closed(p.ParameterType, called)).ToList();
+        var returns = StackFrames.Closed(called.ReturnType, called);
+        var wrapper = new MethodDefinition("Query" + _wrappers.Methods.Count, MethodAttributes.Assembly | MethodAttributes.Static | MethodAttributes.HideBySig, returns);
+        parameters.ForEach(p => wrapper.Parameters.Add(new ParameterDefinition(p)));
+        _wrappers.Methods.Add(wrapper);
+
+        var il = wrapper.Body.GetILProcessor();
+        wrapper.Parameters.ToList().ForEach(p => il.Emit(OpCodes.Ldarg, p));
+        il.Emit(OpCodes.Call, called);
+        var sequences = wrapper.Parameters.Where(p => IsSequence(p.ParameterType)).Take(2).ToList();
+        il.Emit(OpCodes.Ldarg, sequences[0]);
+        if (sequences.Count > 1)
+        {
+            il.Emit(OpCodes.Ldarg, sequences[1]);
+        }
+        else
+        {
+            il.Emit(OpCodes.Ldnull);
+        }
+
+        il.Emit(OpCodes.Call, QueryOf(returns));
+        il.Emit(OpCodes.Ret);
+        return wrapper;
     }
 
     private MethodReference? Replacement(MethodReference called)
@@ -97,8 +145,7 @@ internal sealed class FrameworkGuards(ModuleDefinition module, TypeReference che
         // Code that jumped to the call (a `?:` argument) now jumps to where its arguments are stored.
         Retarget(body, call, before[0]);
 
-        var query = new GenericInstanceMethod(QueryMethod());
-        query.GenericArguments.Add(module.ImportReference(StackFrames.Closed(called.ReturnType, called)));
+        var query = QueryOf(StackFrames.Closed(called.ReturnType, called));
         var after = new List<Instruction>
         {
             il.Create(OpCodes.Ldloc, locals[sequences[0]]),
@@ -111,6 +158,13 @@ internal sealed class FrameworkGuards(ModuleDefinition module, TypeReference che
             il.InsertAfter(at, instruction);
             at = instruction;
         }
+    }
+
+    private GenericInstanceMethod QueryOf(TypeReference result)
+    {
+        var query = new GenericInstanceMethod(QueryMethod());
+        query.GenericArguments.Add(module.ImportReference(result));
+        return query;
     }
 
     private MethodReference QueryMethod()

@@ -33,6 +33,7 @@ public sealed class StackTests
         { "LINQ right-deep Concat", "IEnumerable<int> e = [0]; for (var i = 0; i < 1_000_000; i++) e = new[] { i }.Concat(e); Use(e.Count());" },
         { "LINQ ThenBy chain", "var o = new[] { 2, 1 }.OrderBy(x => x); for (var i = 0; i < 1_000_000; i++) o = o.ThenBy(x => x); Use(o.ToList().Count);" },
         { "IOrderedEnumerable chain", "var o = new[] { 2, 1 }.OrderBy(x => x); for (var i = 0; i < 1_000_000; i++) o = o.CreateOrderedEnumerable(x => x, null, false); Use(o.ToList().Count);" },
+        { "LINQ through a delegate", "Func<IEnumerable<int>, Func<int, int>, IEnumerable<int>> select = Enumerable.Select; IEnumerable<int> e = [1]; for (var i = 0; i < 1_000_000; i++) e = select(e, x => x + 1); Use(e.Sum());" },
         { "LINQ query syntax", "IEnumerable<int> e = [1]; for (var i = 0; i < 1_000_000; i++) e = from x in e where x > 0 select x; Use(e.First());" },
         { "JsonNode.DeepEquals", "JsonNode n = 1, m = 1; for (var i = 0; i < 1_000_000; i++) { n = new JsonArray(n); m = new JsonArray(m); } Use(JsonNode.DeepEquals(n, m));" },
         { "JsonNode.DeepClone", "JsonNode n = 1; for (var i = 0; i < 1_000_000; i++) n = new JsonObject { [\"a\"] = n }; Use(n.DeepClone());" },
@@ -85,9 +86,12 @@ public sealed class StackTests
                 var joined = string.Join(",", people.Join(new[] { 1, 3 }, p => p.Age, a => a, (p, a) => p.Name).Concat(["z"]).Zip(Enumerable.Range(0, 9), (n, i) => n + i));
                 IEnumerable<int> built = [1, 2, 3];
                 for (var i = 0; i < 500; i++) built = Keep(built, x => x > 0);
+                Func<IEnumerable<int>, Func<int, int>, IEnumerable<int>> select = Enumerable.Select;
+                Func<Func<int, int>, IEnumerable<int>> bound = new[] { 7 }.Select;
+                var delegates = string.Join(",", select([1, 2], x => x * 10).Concat(bound(x => x + 1)));
                 var json = JsonNode.Parse("{\"a\":[1,{\"b\":2}]}")!;
                 var element = JsonDocument.Parse("[1,2]").RootElement;
-                console.log($"{ordered} {grouped} {joined} {built.Sum()} {JsonNode.DeepEquals(json, json.DeepClone())} {JsonElement.DeepEquals(element, element)}");
+                console.log($"{ordered} {grouped} {joined} {delegates} {built.Sum()} {JsonNode.DeepEquals(json, json.DeepClone())} {JsonElement.DeepEquals(element, element)}");
             }
             context.register("runtime.wallet.passUpdater", new { OnPassInstalled = onPassInstalled });
             static IEnumerable<T> Keep<T>(IEnumerable<T> items, Func<T, bool> keep) => items.Where(keep);
@@ -97,7 +101,7 @@ public sealed class StackTests
         var result = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(), CancellationToken.None);
 
         result.Status.Should().Be(InvocationStatus.Succeeded, result.Error);
-        result.Log.Select(l => l.Message).Should().Equal("c,a,b 1:1,3:2 b0,a1,c2,z3 6 True True");
+        result.Log.Select(l => l.Message).Should().Equal("c,a,b 1:1,3:2 b0,a1,c2,z3 10,20,8 6 True True");
     }
 
     [Theory]
@@ -180,6 +184,7 @@ public sealed class StackTests
     [InlineData("LINQ Where/Select chain")]
     [InlineData("LINQ right-deep Concat")]
     [InlineData("IOrderedEnumerable chain")]
+    [InlineData("LINQ through a delegate")]
     [InlineData("JsonNode.DeepEquals")]
     [InlineData("a huge struct local")]
     public async Task NegativeControl_UnwovenTheSameCodeOverflowsTheStackOfItsProcess(string shape)
