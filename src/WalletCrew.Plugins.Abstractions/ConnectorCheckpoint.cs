@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace WalletCrew.Plugins;
@@ -62,7 +63,7 @@ public static class ConnectorCheckpoint
         var depth = 1 + Math.Max(QueryDepth(source), QueryDepth(other));
         if (depth > MaxQueryDepth)
         {
-            Refuse(depth, MaxQueryDepth, "stacked LINQ operators on one query");
+            Refuse(depth, MaxQueryDepth, "stacked {0} LINQ operators on one query");
         }
 
         if (query is not null && !ReferenceEquals(query, source) && !ReferenceEquals(query, other))
@@ -96,6 +97,45 @@ public static class ConnectorCheckpoint
         return node.DeepClone();
     }
 
+    /// <summary>Sets <see cref="JsonSerializerOptions.MaxDepth"/> once the value is known to be within what the engine allows.</summary>
+    /// <param name="options">The options.</param>
+    /// <param name="value">The depth.</param>
+    /// <remarks>Woven by the engine in place of the setter; calling it yourself is harmless.</remarks>
+    public static void SetMaxDepth(JsonSerializerOptions options, int value)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.MaxDepth = CheckedMaxDepth(value);
+    }
+
+    /// <summary>Sets <see cref="JsonWriterOptions.MaxDepth"/> once the value is known to be within what the engine allows.</summary>
+    /// <param name="options">The options.</param>
+    /// <param name="value">The depth.</param>
+    /// <remarks>Woven by the engine in place of the setter; calling it yourself is harmless.</remarks>
+    public static void SetMaxDepth(ref JsonWriterOptions options, int value) => options.MaxDepth = CheckedMaxDepth(value);
+
+    /// <summary>Sets <see cref="JsonReaderOptions.MaxDepth"/> once the value is known to be within what the engine allows.</summary>
+    /// <param name="options">The options.</param>
+    /// <param name="value">The depth.</param>
+    /// <remarks>Woven by the engine in place of the setter; calling it yourself is harmless.</remarks>
+    public static void SetMaxDepth(ref JsonReaderOptions options, int value) => options.MaxDepth = CheckedMaxDepth(value);
+
+    /// <summary>Sets <see cref="JsonDocumentOptions.MaxDepth"/> once the value is known to be within what the engine allows.</summary>
+    /// <param name="options">The options.</param>
+    /// <param name="value">The depth.</param>
+    /// <remarks>Woven by the engine in place of the setter; calling it yourself is harmless.</remarks>
+    public static void SetMaxDepth(ref JsonDocumentOptions options, int value) => options.MaxDepth = CheckedMaxDepth(value);
+
+    // The serializer's and the writer's recursion is bounded by MaxDepth; beyond the engine's bound it could overflow the stack.
+    private static int CheckedMaxDepth(int value)
+    {
+        if (value > MaxJsonDepth)
+        {
+            Refuse(value, MaxJsonDepth, "set a JSON MaxDepth of {0}");
+        }
+
+        return value;
+    }
+
     private static int QueryDepth(object? sequence) =>
         sequence is not null && s_queryDepths.TryGetValue(sequence, out var depth) ? depth.Value : 0;
 
@@ -112,7 +152,7 @@ public static class ConnectorCheckpoint
         {
             if (item.Depth > MaxJsonDepth)
             {
-                Refuse(item.Depth, MaxJsonDepth, "nested JSON levels");
+                Refuse(item.Depth, MaxJsonDepth, "built {0} nested JSON levels");
             }
 
             var children = item.Node switch
@@ -139,6 +179,6 @@ public static class ConnectorCheckpoint
             budget.TooDeep(depth, limit, what);
         }
 
-        throw new InsufficientExecutionStackException($"{depth} {what}, over the limit of {limit}.");
+        throw new InsufficientExecutionStackException($"The connector {string.Format(System.Globalization.CultureInfo.InvariantCulture, what, depth)}, over the limit of {limit}.");
     }
 }

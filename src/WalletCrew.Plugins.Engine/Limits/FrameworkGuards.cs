@@ -7,7 +7,8 @@ namespace WalletCrew.Plugins.Engine.Limits;
 /// Guards the framework calls that recurse over data tenant code shapes, where no checkpoint runs and a stack overflow
 /// would end the process: after each lazy <c>System.Linq.Enumerable</c> operator (and <c>IOrderedEnumerable.CreateOrderedEnumerable</c>), <see cref="ConnectorCheckpoint.Query{TQuery}"/>
 /// counts the operators stacked on the query (enumerating it nests one frame per operator); <c>JsonNode.DeepEquals</c>
-/// and <c>JsonNode.DeepClone</c> go through <see cref="ConnectorCheckpoint"/>'s versions, which measure the trees' depth first.
+/// and <c>JsonNode.DeepClone</c> go through <see cref="ConnectorCheckpoint"/>'s versions, which measure the trees' depth first,
+/// and a JSON <c>MaxDepth</c> (serializer, writer, reader, document options) is set through one that refuses a depth over the engine's.
 /// </summary>
 internal sealed class FrameworkGuards(ModuleDefinition module, TypeReference checkpoint)
 {
@@ -86,21 +87,24 @@ internal sealed class FrameworkGuards(ModuleDefinition module, TypeReference che
     {
         var type = called.DeclaringType.FullName;
         var name = called.Name;
-        var guarded = (type, name, called.Parameters.Count, called.HasThis) switch
+        var (guarded, byReference) = (type, name, called.Parameters.Count, called.HasThis) switch
         {
-            ("System.Text.Json.Nodes.JsonNode", "DeepEquals", 2, false) => true,
-            ("System.Text.Json.Nodes.JsonNode", "DeepClone", 0, true) => true,
-            _ => false,
+            ("System.Text.Json.Nodes.JsonNode", "DeepEquals", 2, false) => (true, false),
+            ("System.Text.Json.Nodes.JsonNode", "DeepClone", 0, true) => (true, false),
+            ("System.Text.Json.JsonSerializerOptions", "set_MaxDepth", 1, true) => (true, false),
+            ("System.Text.Json.JsonWriterOptions" or "System.Text.Json.JsonReaderOptions" or "System.Text.Json.JsonDocumentOptions", "set_MaxDepth", 1, true) => (true, true),
+            _ => (false, false),
         };
         if (!guarded)
         {
             return null;
         }
 
-        var replacement = new MethodReference(name, called.ReturnType, checkpoint) { HasThis = false };
+        var replacement = new MethodReference(name.Replace("set_", "Set", StringComparison.Ordinal), called.ReturnType, checkpoint) { HasThis = false };
         if (called.HasThis)
         {
-            replacement.Parameters.Add(new ParameterDefinition(called.DeclaringType));
+            // A struct's setter is called on its address: the replacement takes the struct by reference.
+            replacement.Parameters.Add(new ParameterDefinition(byReference ? new ByReferenceType(called.DeclaringType) : called.DeclaringType));
         }
 
         foreach (var parameter in called.Parameters)

@@ -34,7 +34,7 @@ internal static class LimitMessages
             frames, frames, ExecutionStackSetting);
 
     public static ExecutionLimitExceededException TooDeep(int depth, int limit, string what) =>
-        new($"The connector built {N(depth)} {what}, over the limit of {N(limit)} (limit: {ExecutionStackSetting}); the framework code that walks it "
+        new($"The connector {string.Format(CultureInfo.InvariantCulture, what, N(depth))}, over the limit of {N(limit)} (limit: {ExecutionStackSetting}); the framework code that walks it "
             + "recurses once per level with no checkpoint in between, so it could overflow the stack and end the host process. A checkpoint stopped it, "
             + "and catching this error does not let it continue. Flatten it: materialize a query with ToList() as you build it, keep JSON shallow.",
             limit, depth, ExecutionStackSetting);

@@ -36,6 +36,7 @@ public sealed class StackTests
         { "LINQ through a delegate", "Func<IEnumerable<int>, Func<int, int>, IEnumerable<int>> select = Enumerable.Select; IEnumerable<int> e = [1]; for (var i = 0; i < 1_000_000; i++) e = select(e, x => x + 1); Use(e.Sum());" },
         { "LINQ query syntax", "IEnumerable<int> e = [1]; for (var i = 0; i < 1_000_000; i++) e = from x in e where x > 0 select x; Use(e.First());" },
         { "JsonNode.DeepEquals", "JsonNode n = 1, m = 1; for (var i = 0; i < 1_000_000; i++) { n = new JsonArray(n); m = new JsonArray(m); } Use(JsonNode.DeepEquals(n, m));" },
+        { "JsonSerializer with a raised MaxDepth", "JsonNode n = 1; for (var i = 0; i < 1_000_000; i++) n = new JsonArray(n); Use(JsonSerializer.Serialize(n, new JsonSerializerOptions { MaxDepth = 2_000_000 }));" },
         { "JsonNode.DeepClone", "JsonNode n = 1; for (var i = 0; i < 1_000_000; i++) n = new JsonObject { [\"a\"] = n }; Use(n.DeepClone());" },
     };
 
@@ -186,6 +187,7 @@ public sealed class StackTests
     [InlineData("IOrderedEnumerable chain")]
     [InlineData("LINQ through a delegate")]
     [InlineData("JsonNode.DeepEquals")]
+    [InlineData("JsonSerializer with a raised MaxDepth")]
     [InlineData("a huge struct local")]
     public async Task NegativeControl_UnwovenTheSameCodeOverflowsTheStackOfItsProcess(string shape)
     {
