@@ -8,4 +8,10 @@ internal interface ICheckpointBudget
 
     /// <summary>Spends the budget because the stack is nearly exhausted, and throws.</summary>
     void StackExhausted();
+
+    /// <summary>Spends the budget because framework code would recurse <paramref name="depth"/> levels deep over tenant data (over <paramref name="limit"/>), and throws.</summary>
+    /// <param name="depth">The depth.</param>
+    /// <param name="limit">The limit.</param>
+    /// <param name="what">What the connector did, a format with <c>{0}</c> for the depth ("stacked {0} LINQ operators on one query").</param>
+    void TooDeep(int depth, int limit, string what);
 }

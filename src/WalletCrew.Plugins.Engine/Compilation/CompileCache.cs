@@ -8,7 +8,7 @@ namespace WalletCrew.Plugins.Engine.Compilation;
 
 /// <summary>
 /// Compiled script images on disk, keyed by a hash of the source, its tenant and path, the engine and abstractions
-/// builds (which carry the policy and the rewriters), the shipped Refit and source generators, and the runtime. A hit is loaded without the compiler.
+/// builds (which carry the policy, the rewriter and the weaver), the shipped Refit and source generators, and the runtime. A hit is loaded without the compiler.
 /// </summary>
 /// <remarks>Entries live in one folder per tenant (<c>&lt;cache&gt;/&lt;tenantId&gt;/</c>), scripts that failed to compile included (their errors, no image).
 /// Entries are written to a temporary file and renamed, so a crash never leaves a torn entry; an unreadable entry is a miss.</remarks>

@@ -12,7 +12,8 @@ namespace WalletCrew.Plugins.Engine.Compilation;
 /// <summary>
 /// Compiles one connector script with <see cref="CSharpCompilation.Emit(Stream, Stream?, Stream?, Stream?, IEnumerable{ResourceDescription}?, EmitOptions?, IMethodSymbol?, Stream?, IEnumerable{EmbeddedText}?, Stream?, CancellationToken)"/>:
 /// a Regular compilation with top-level statements (so the Refit and JSON source generators can run), C# latest, nullable,
-/// optimized, with an embedded portable PDB and the source, so stack traces name <c>file.csx:line</c>.
+/// optimized, with an embedded portable PDB and the source, so stack traces name <c>file.csx:line</c>; the image is then
+/// woven with the execution checkpoints (<see cref="CheckpointWeaver"/>), as plugin assemblies are.
 /// </summary>
 internal sealed class ScriptCompiler(IReadOnlyList<string> additionalReferences, ApiPolicy policy, bool checkpoints = true)
 {
@@ -68,40 +69,30 @@ internal sealed class ScriptCompiler(IReadOnlyList<string> additionalReferences,
             return new CompiledScript(source, map, null, diagnostics.Convert(generatorDiagnostics.Concat(compileErrors).Concat(violations)));
         }
 
-        if (checkpoints)
-        {
-            return CompileWithCheckpoints(source, compilation, tree, map, diagnostics, generatorDiagnostics, cancellationToken);
-        }
-
         var (image, result) = Emit(compilation, source.DisplayPath, text, cancellationToken);
-        return new CompiledScript(source, map, image, diagnostics.Convert(generatorDiagnostics.Concat(result.Diagnostics)));
-    }
-
-    // Diagnostics come from the user's compile (their columns); the image comes from the instrumented tree (same lines).
-    private static CompiledScript CompileWithCheckpoints(
-        ScriptSource source,
-        CSharpCompilation compilation,
-        SyntaxTree tree,
-        SourceMap map,
-        DiagnosticConverter diagnostics,
-        IEnumerable<Diagnostic> generatorDiagnostics,
-        CancellationToken cancellationToken)
-    {
-        var userDiagnostics = diagnostics.Convert(generatorDiagnostics.Concat(compilation.GetDiagnostics(cancellationToken)));
-        if (userDiagnostics.Any(d => d.IsError))
+        var converted = diagnostics.Convert(generatorDiagnostics.Concat(result.Diagnostics));
+        if (image is null || !checkpoints)
         {
-            return new CompiledScript(source, map, null, userDiagnostics);
+            return new CompiledScript(source, map, image, converted);
         }
 
-        var (instrumented, runtimeMap, problem) = CheckpointInstrumenter.Instrument(compilation, tree, map, cancellationToken);
-        var (image, result) = instrumented is null ? (null, null) : Emit(compilation.ReplaceSyntaxTree(tree, instrumented), source.DisplayPath, instrumented.GetText(cancellationToken), cancellationToken);
-        if (image is null)
+        // The same weaver as plugins: one set of checkpoints, on the IL, with the embedded PDB (and so the user's lines) kept.
+        try
         {
-            problem ??= LimitMessages.InstrumentationFailed(result!.Diagnostics.First(d => d.Severity == DiagnosticSeverity.Error).ToString());
-            return new CompiledScript(source, map, null, [.. userDiagnostics, new ConnectorDiagnostic(source.DisplayPath, 0, 0, ConnectorDiagnosticSeverity.Error, LimitCodes.InstrumentationFailed, problem)]);
+            return new CompiledScript(source, map, CheckpointWeaver.Weave(image), converted);
         }
-
-        return new CompiledScript(source, runtimeMap!, image, userDiagnostics);
+        catch (StackFrameTooLargeException refused)
+        {
+            var (line, column) = refused.Line > 0 ? map.ToOriginal(refused.Line, 1) : (0, 0);
+            return new CompiledScript(source, map, null,
+                [.. converted, new ConnectorDiagnostic(source.DisplayPath, line, column, ConnectorDiagnosticSeverity.Error, LimitCodes.StackFrameTooLarge, refused.Message)]);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException and not OperationCanceledException)
+        {
+            // An engine bug, not the user's: fail closed rather than load the script without checkpoints.
+            return new CompiledScript(source, map, null,
+                [.. converted, new ConnectorDiagnostic(source.DisplayPath, 0, 0, ConnectorDiagnosticSeverity.Error, LimitCodes.NotWoven, LimitMessages.NotWoven(exception))]);
+        }
     }
 
     private static (byte[]? Image, EmitResult Result) Emit(CSharpCompilation compilation, string displayPath, SourceText text, CancellationToken cancellationToken)

@@ -28,10 +28,6 @@ internal sealed class SourceMap
 
     public static SourceMap Identity(string text) => new(text, []);
 
-    /// <summary>Returns the map of a further rewrite of the rewritten text that inserted text at the given rewritten positions.</summary>
-    public SourceMap Then(IEnumerable<(int RewrittenPosition, int Length)> insertions) =>
-        new(_original, [.. Insertions.Concat(insertions.Select(i => (ToOriginal(i.RewrittenPosition), i.Length))).OrderBy(i => i.Item1)]);
-
     /// <summary>Maps a 0-based position of the rewritten text to the original text.</summary>
     public int ToOriginal(int rewrittenPosition)
     {

@@ -55,6 +55,16 @@ internal sealed class ExecutionBudget : ICheckpointBudget
         throw Spend(LimitMessages.StackExhausted(new StackTrace(fNeedFileInfo: false).FrameCount));
     }
 
+    public void TooDeep(int depth, int limit, string what)
+    {
+        if (_spent is { } spent)
+        {
+            throw Again(spent);
+        }
+
+        throw Spend(LimitMessages.TooDeep(depth, limit, what));
+    }
+
     private ExecutionLimitExceededException Spend(ExecutionLimitExceededException breach)
     {
         _spent ??= breach;

@@ -33,6 +33,12 @@ internal static class LimitMessages
             + "Make the recursion end, or turn it into a loop.",
             frames, frames, ExecutionStackSetting);
 
+    public static ExecutionLimitExceededException TooDeep(int depth, int limit, string what) =>
+        new($"The connector {string.Format(CultureInfo.InvariantCulture, what, N(depth))}, over the limit of {N(limit)} (limit: {ExecutionStackSetting}); the framework code that walks it "
+            + "recurses once per level with no checkpoint in between, so it could overflow the stack and end the host process. A checkpoint stopped it, "
+            + "and catching this error does not let it continue. Flatten it: materialize a query with ToList() as you build it, keep JSON shallow.",
+            limit, depth, ExecutionStackSetting);
+
     public static string TimedOut(TimeSpan limit) =>
         $"The connector did not finish within {limit.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s (limit: {InvocationTimeoutSetting}).";
 
@@ -51,13 +57,19 @@ internal static class LimitMessages
     public static string LogBytesTruncated(int limit) =>
         $"The tenant log of this invocation was truncated at {N(limit)} bytes (limit: {LogBytesSetting}).";
 
-    public static string InstrumentationMovedLines(int before, int after) =>
-        $"The engine could not insert its execution checkpoints into this script without moving its lines ({before} lines became {after}); "
-        + "it was not loaded. Please report this script to the platform team.";
+    public static string FrameTooLarge(string method, long bytes, long limit) =>
+        $"`{method}` needs about {N(bytes)} bytes of stack for its locals, over the limit of {N(limit)} bytes (limit: {ExecutionStackSetting}); "
+        + "a frame that large could overflow the stack before any checkpoint runs, which would end the host process, so the connector was not loaded. "
+        + "Keep large data in arrays or objects, not in struct locals.";
 
-    public static string InstrumentationFailed(string error) =>
-        $"The engine could not insert its execution checkpoints into this script ({error}); it was not loaded. "
-        + "Preprocessor directives (#if, #region) inside a loop or function body can cause this: move them outside. Otherwise, please report this script to the platform team.";
+    public static string NotWoven(Exception exception) =>
+        $"The engine could not weave its execution checkpoints into this script ({exception.GetType().Name}: {exception.Message.TrimEnd('.')}), "
+        + "so it was not loaded. Please report this script to the platform team.";
+
+    public static string ValueTypeTooLarge(string type, long bytes, long limit) =>
+        $"The value type `{type}` is about {N(bytes)} bytes, over the limit of {N(limit)} bytes (limit: {ExecutionStackSetting}); "
+        + "copies of it on the stack could overflow it before any checkpoint runs, which would end the host process, so the connector was not loaded. "
+        + "Make it a class, or keep its data in an array.";
 
     private static string Seconds(TimeSpan value) => $"{value.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s";
 

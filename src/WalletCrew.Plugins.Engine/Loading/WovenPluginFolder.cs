@@ -5,13 +5,13 @@ namespace WalletCrew.Plugins.Engine.Loading;
 
 /// <summary>
 /// The copy of a plugin folder that is actually loaded: every managed assembly woven with checkpoints
-/// (<see cref="PluginCheckpointWeaver"/>), other files as they are. Folders are named by a hash of the plugin's files and
+/// (<see cref="CheckpointWeaver"/>), other files as they are. Folders are named by a hash of the plugin's files and
 /// the weaver's version, so an unchanged plugin is woven once and reused across reloads, restarts and hosts.
 /// </summary>
 internal static class WovenPluginFolder
 {
     /// <summary>Changes whenever the weaving changes, so older woven copies are not reused.</summary>
-    private const string WeaverVersion = "2";
+    private const string WeaverVersion = "3";
 
     /// <summary>Returns the woven copy of <paramref name="pluginFolder"/> under <paramref name="root"/>, creating it when missing.</summary>
     public static string Prepare(string pluginFolder, string root)
@@ -36,7 +36,7 @@ internal static class WovenPluginFolder
             {
                 var target = Path.Combine(staging, relative);
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                if (PluginCheckpointWeaver.TryWeave(full, target))
+                if (CheckpointWeaver.TryWeave(full, target))
                 {
                     woven.Add(Path.ChangeExtension(relative, ".pdb"));
                 }

@@ -62,6 +62,12 @@ internal static class DefaultAllowList
 
         // Collections and LINQ.
         .Namespace("System.Collections")
+
+        // Structural comparison recurses into elements inside the framework, where no checkpoint runs: an array that
+        // contains itself would overflow the stack and end the process (docs/limits.md, "The stack").
+        .Type("System.Collections.StructuralComparisons", t => t.Only())
+        .Type("System.Collections.IStructuralEquatable", t => t.Only())
+        .Type("System.Collections.IStructuralComparable", t => t.Only())
         .Namespace("System.Collections.Generic")
         .Namespace("System.Collections.ObjectModel")
         .Types("System.Collections.Concurrent", "ConcurrentDictionary", "ConcurrentQueue", "ConcurrentStack", "ConcurrentBag")

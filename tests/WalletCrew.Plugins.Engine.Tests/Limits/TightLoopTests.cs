@@ -71,7 +71,7 @@ public sealed class TightLoopTests
             """);
 
         tenant.Diagnostics.Should().ContainSingle().Which.ToString().Should().Match(
-            "server/script/connector.csx(2,15): error WCP0201: The connector's top-level code failed: ExecutionLimitExceededException: "
+            "server/script/connector.csx(2,16): error WCP0201: The connector's top-level code failed: ExecutionLimitExceededException: "
             + "The connector ran for 0.5* s without finishing, over the limit of 0.5 s (limit: LoadTimeout); a checkpoint stopped it, "
             + "and catching this error does not let it continue. Make it finish sooner (a loop that never ends?), "
             + "or raise the host's `LoadTimeout` (its top-level code should only register).");

@@ -1,0 +1,250 @@
+using System.Reflection.PortableExecutable;
+using Mono.Cecil;
+using Mono.Cecil.Cil;
+using Mono.Cecil.Rocks;
+
+namespace WalletCrew.Plugins.Engine.Limits;
+
+/// <summary>
+/// Puts the checkpoints into a connector's compiled IL, scripts and plugins alike: <see cref="ConnectorCheckpoint.Enter"/>
+/// at every method entry, <see cref="ConnectorCheckpoint.Tick"/> before every backward branch and at the start of every
+/// <c>catch</c> block, so a tight loop ends at the invocation's wall-time limit and runaway recursion
+/// ends with a named error before the stack runs out.
+/// </summary>
+/// <remarks>
+/// The calls take no arguments and return nothing, so the evaluation stack and every branch target stay as they were;
+/// branches are re-encoded after insertion (short forms widened where needed). Line information is kept when the
+/// assembly has a portable PDB beside it or embedded. A method whose frame could be pushed past the stack margin the
+/// checkpoints keep (<see cref="StackFrames"/>) is refused with <see cref="StackFrameTooLargeException"/>.
+/// </remarks>
+internal static class CheckpointWeaver
+{
+    private const string CheckpointNamespace = "WalletCrew.Plugins";
+    private const string CheckpointType = "ConnectorCheckpoint";
+
+    /// <summary>Weaves <paramref name="source"/> into <paramref name="target"/> (and its PDB next to it); false when the file is not a managed assembly.</summary>
+    public static bool TryWeave(string source, string target)
+    {
+        using var resolver = Resolver(Path.GetDirectoryName(Path.GetFullPath(source)));
+        AssemblyDefinition assembly;
+        try
+        {
+            assembly = AssemblyDefinition.ReadAssembly(source, new ReaderParameters
+            {
+                InMemory = true,
+                ReadSymbols = File.Exists(Path.ChangeExtension(source, ".pdb")) || HasEmbeddedPdb(File.ReadAllBytes(source)),
+                SymbolReaderProvider = new DefaultSymbolReaderProvider(throwIfNoSymbol: false),
+                AssemblyResolver = resolver,
+            });
+        }
+        catch (BadImageFormatException)
+        {
+            // Not a managed assembly (a native library, a resource): copied as it is.
+            return false;
+        }
+
+        using (assembly)
+        {
+            Weave(assembly);
+            assembly.Write(target, new WriterParameters { WriteSymbols = assembly.MainModule.HasSymbols });
+        }
+
+        return true;
+    }
+
+    /// <summary>Weaves an assembly image (a compiled script); its embedded portable PDB, with the embedded source, goes in and comes out, so stack traces keep the user's lines.</summary>
+    public static byte[] Weave(byte[] image)
+    {
+        var withSymbols = HasEmbeddedPdb(image);
+        using var resolver = Resolver(null);
+        using var assembly = AssemblyDefinition.ReadAssembly(new MemoryStream(image, writable: false), new ReaderParameters
+        {
+            ReadSymbols = withSymbols,
+            SymbolReaderProvider = withSymbols ? new EmbeddedPortablePdbReaderProvider() : null,
+            AssemblyResolver = resolver,
+        });
+        Weave(assembly);
+
+        using var woven = new MemoryStream();
+        assembly.Write(woven, new WriterParameters
+        {
+            WriteSymbols = withSymbols,
+            SymbolWriterProvider = withSymbols ? new EmbeddedPdbWriterProvider() : null,
+            DeterministicMvid = true,
+        });
+        return woven.ToArray();
+    }
+
+    private static void Weave(AssemblyDefinition assembly)
+    {
+        foreach (var module in assembly.Modules)
+        {
+            var frames = new StackFrames();
+            frames.CheckValueTypes(module);
+            var (enter, tick) = CheckpointMethods(module);
+            var guards = new FrameworkGuards(module, CheckpointTypeIn(module));
+            // A method without IL (RVA 0) stays without: the policy refuses it by what it is, not by a body the weaver made up.
+            foreach (var method in module.GetTypes().SelectMany(t => t.Methods).Where(m => m.HasBody && m.RVA != 0).ToList())
+            {
+                frames.CheckFrame(method);
+                guards.Guard(method);
+                Weave(method, enter, tick);
+            }
+        }
+    }
+
+    private static void Weave(MethodDefinition method, MethodReference enter, MethodReference tick)
+    {
+        var body = method.Body;
+        body.SimplifyMacros();
+        var il = body.GetILProcessor();
+        var backEdges = body.Instructions.Where(IsBackwardBranch).ToList();
+        foreach (var branch in backEdges)
+        {
+            il.InsertBefore(branch, il.Create(OpCodes.Call, tick));
+        }
+
+        // An async method's state machine catches everything its body throws and faults its task with it (`SetException`):
+        // that catch gets no checkpoint, and the entry check goes inside its try, so a checkpoint's error faults the task
+        // instead of escaping a continuation on a pool thread, which would end the process.
+        var faultsTask = body.ExceptionHandlers.Where(h => h.HandlerType == ExceptionHandlerType.Catch && SetsException(h)).ToList();
+
+        // A checkpoint where a catch starts: code that catches the checkpoint's own error cannot go on working. Not in a
+        // finally: it releases locks and disposes (the compiler's `lock`, `using`, `foreach`), and a loop in it has its own.
+        foreach (var handler in body.ExceptionHandlers.Where(h => h.HandlerType == ExceptionHandlerType.Catch).Except(faultsTask).ToList())
+        {
+            var start = handler.HandlerStart;
+            var check = il.Create(OpCodes.Call, tick);
+            il.InsertBefore(start, check);
+
+            // The new instruction opens the handler: regions that ended where the handler began end before it now.
+            foreach (var other in body.ExceptionHandlers)
+            {
+                other.TryEnd = other.TryEnd == start ? check : other.TryEnd;
+                other.HandlerEnd = other.HandlerEnd == start ? check : other.HandlerEnd;
+            }
+
+            handler.HandlerStart = check;
+        }
+
+        var entry = il.Create(OpCodes.Call, enter);
+        if (faultsTask.MinBy(h => h.TryStart.Offset) is { } outer)
+        {
+            var start = outer.TryStart;
+            il.InsertBefore(start, entry);
+            outer.TryStart = entry;
+            foreach (var branch in body.Instructions)
+            {
+                if (branch.Operand == start)
+                {
+                    branch.Operand = entry;
+                }
+                else if (branch.Operand is Instruction[] targets)
+                {
+                    branch.Operand = Array.ConvertAll(targets, t => t == start ? entry : t);
+                }
+            }
+        }
+        else
+        {
+            var first = body.Instructions[0];
+            il.InsertBefore(first, entry); // before any try block the method opens with, which still starts at `first`
+
+            // The entry check names the method's first line, so a stack error points into the method that recursed.
+            var points = method.DebugInformation.SequencePoints;
+            if (points.Count > 0 && points[0].Offset == 0 && !points[0].IsHidden)
+            {
+                var point = points[0];
+                points.Insert(0, new SequencePoint(entry, point.Document)
+                {
+                    StartLine = point.StartLine,
+                    StartColumn = point.StartColumn,
+                    EndLine = point.EndLine,
+                    EndColumn = point.EndColumn,
+                });
+            }
+        }
+
+        body.OptimizeMacros();
+    }
+
+    private static bool SetsException(ExceptionHandler handler)
+    {
+        for (var i = handler.HandlerStart; i is not null && i != handler.HandlerEnd; i = i.Next)
+        {
+            if (i.Operand is MethodReference { Name: "SetException" })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // Offsets are those read from the file, so they order the original instructions; inserted ones are never branches.
+    private static bool IsBackwardBranch(Instruction instruction) => instruction.Operand switch
+    {
+        Instruction target when instruction.OpCode.FlowControl is FlowControl.Branch or FlowControl.Cond_Branch => target.Offset <= instruction.Offset,
+        Instruction[] targets => targets.Any(t => t.Offset <= instruction.Offset),
+        _ => false,
+    };
+
+    /// <summary>References <c>ConnectorCheckpoint.Enter/Tick</c>.</summary>
+    private static (MethodReference Enter, MethodReference Tick) CheckpointMethods(ModuleDefinition module)
+    {
+        var type = CheckpointTypeIn(module);
+        MethodReference Method(string name) => new(name, module.TypeSystem.Void, type) { HasThis = false };
+        return (Method(nameof(ConnectorCheckpoint.Enter)), Method(nameof(ConnectorCheckpoint.Tick)));
+    }
+
+    /// <summary>References <c>ConnectorCheckpoint</c> through the module's own reference to the abstractions (added when missing).</summary>
+    private static TypeReference CheckpointTypeIn(ModuleDefinition module)
+    {
+        var abstractions = typeof(ConnectorCheckpoint).Assembly.GetName();
+        var scope = module.AssemblyReferences.FirstOrDefault(r => r.Name == abstractions.Name);
+        if (scope is null)
+        {
+            scope = new AssemblyNameReference(abstractions.Name, abstractions.Version) { PublicKeyToken = abstractions.GetPublicKeyToken() ?? [] };
+            module.AssemblyReferences.Add(scope);
+        }
+
+        return new TypeReference(CheckpointNamespace, CheckpointType, module, scope);
+    }
+
+    /// <summary>Resolves the framework from the running runtime and a plugin's own assemblies from its folder, to measure value types.</summary>
+    private static DefaultAssemblyResolver Resolver(string? folder)
+    {
+        var resolver = new DefaultAssemblyResolver();
+        resolver.AddSearchDirectory(Path.GetDirectoryName(typeof(object).Assembly.Location)!);
+        if (folder is not null)
+        {
+            resolver.AddSearchDirectory(folder);
+        }
+
+        return resolver;
+    }
+
+    private static bool HasEmbeddedPdb(byte[] image)
+    {
+        try
+        {
+            using var reader = new PEReader(new MemoryStream(image, writable: false));
+            return reader.ReadDebugDirectory().Any(e => e.Type == DebugDirectoryEntryType.EmbeddedPortablePdb);
+        }
+        catch (BadImageFormatException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Cecil's embedded-PDB writer, for an image written to a stream (it asks for a file name it does not use).</summary>
+    private sealed class EmbeddedPdbWriterProvider : ISymbolWriterProvider
+    {
+        private readonly EmbeddedPortablePdbWriterProvider _inner = new();
+
+        public ISymbolWriter GetSymbolWriter(ModuleDefinition module, string fileName) =>
+            _inner.GetSymbolWriter(module, string.IsNullOrEmpty(fileName) ? module.Name : fileName);
+
+        public ISymbolWriter GetSymbolWriter(ModuleDefinition module, Stream symbolStream) => _inner.GetSymbolWriter(module, symbolStream);
+    }
+}
