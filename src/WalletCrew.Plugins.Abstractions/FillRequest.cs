@@ -15,8 +15,8 @@ public sealed class FillRequest
         TenantId = tenantId;
         PassId = passId;
         PassType = passType;
-        Identifiers = identifiers;
-        Data = data;
+        Identifiers = ReadOnlyCopies.Of(identifiers);
+        Data = ReadOnlyCopies.Of(data);
     }
 
     /// <summary>Gets the tenant the pass belongs to.</summary>

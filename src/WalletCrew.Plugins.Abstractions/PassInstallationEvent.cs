@@ -20,7 +20,7 @@ public sealed class PassInstallationEvent
         TenantId = tenantId;
         PassId = passId;
         PassType = passType;
-        Identifiers = identifiers;
+        Identifiers = ReadOnlyCopies.Of(identifiers);
         Device = device;
         Installed = installed;
         AdditionalInformation = additionalInformation;

@@ -5,7 +5,7 @@ public sealed class RegistrationSource
 {
     internal RegistrationSource(IReadOnlyList<string> tags, string? medium, string? origin, string? userAgent)
     {
-        Tags = tags;
+        Tags = ReadOnlyCopies.Of(tags);
         Medium = medium;
         Origin = origin;
         UserAgent = userAgent;

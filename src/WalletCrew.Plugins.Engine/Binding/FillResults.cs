@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -21,6 +22,24 @@ internal static class FillResults
         string or JsonNode or JsonElement or System.Collections.IEnumerable when value is not System.Collections.IDictionary => throw NotAnObject(value),
         _ => JsonSerializer.SerializeToNode(value, value.GetType()) as JsonObject ?? throw NotAnObject(value),
     };
+
+    /// <summary>
+    /// Copies a connector's result into a fresh tree of plain JSON values: what the host keeps holds no connector object,
+    /// converter or node the connector can still change, so using it later runs no tenant code.
+    /// </summary>
+    /// <remarks>Nesting is bounded as JSON read from a request is (<see cref="JsonSerializerOptions.MaxDepth"/>'s default).</remarks>
+    public static JsonObject Inert(JsonObject result)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { MaxDepth = MaxDepth }))
+        {
+            result.WriteTo(writer);
+        }
+
+        return JsonNode.Parse(buffer.WrittenSpan, documentOptions: new JsonDocumentOptions { MaxDepth = MaxDepth })!.AsObject();
+    }
+
+    private const int MaxDepth = 64;
 
     private static InvalidOperationException NotAnObject(object value) =>
         new($"Fill returned {TypeNames.Of(value.GetType())}, which is not a JSON object; return a dictionary, an anonymous object, a JsonObject or a FillResult.");

@@ -128,30 +128,76 @@ internal sealed class ConnectorInvoker(ConnectorEngineOptions options, Func<Invo
         {
             // Instrumented code runs on the caller's thread: its checkpoints end a runaway loop at the deadline. Code without
             // checkpoints (plugins) goes through Task.Run, so one that blocks before its first await cannot block the caller.
-            var running = call.RunsInline ? call.RunAsync() : Task.Run(call.RunAsync, CancellationToken.None);
-            await running.WaitAsync(timeout.Token).ConfigureAwait(false);
-            return (InvocationStatus.Succeeded, null, null);
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            return (InvocationStatus.TimedOut, LimitMessages.TimedOut(limits.InvocationTimeout), null);
-        }
-        catch (Exception exception) when (!cancellationToken.IsCancellationRequested && exception is not OutOfMemoryException)
-        {
+            var running = call.RunsInline ? CaptureAsync(call, options) : Task.Run(() => CaptureAsync(call, options), CancellationToken.None);
+            var failure = await running.WaitAsync(timeout.Token).ConfigureAwait(false);
+            if (failure is null)
+            {
+                return (InvocationStatus.Succeeded, null, null);
+            }
+
+            // The caller gave up: its cancellation, not the connector's exception, is what reaches it.
+            cancellationToken.ThrowIfCancellationRequested();
+
             // A spent budget is the cause, whatever the connector made of the checkpoint's error before it escaped;
             // the first breach names the line that caused it (a later checkpoint, e.g. in a catch block, only repeats it).
             return budget.Breach switch
             {
                 { Setting: LimitMessages.InvocationTimeoutSetting } => (InvocationStatus.TimedOut, LimitMessages.TimedOut(limits.InvocationTimeout), null),
                 { } breach => (InvocationStatus.Failed, ExceptionDescriber.Describe(breach), null),
-                null => (InvocationStatus.Failed, ExceptionDescriber.Describe(exception), PartnerRetryAfter.From(exception, options.TimeProvider.GetUtcNow())),
+                null when timeout.IsCancellationRequested => (InvocationStatus.TimedOut, LimitMessages.TimedOut(limits.InvocationTimeout), null),
+                null => (InvocationStatus.Failed, failure.Error, failure.RetryAfter),
             };
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return (InvocationStatus.TimedOut, LimitMessages.TimedOut(limits.InvocationTimeout), null);
         }
         finally
         {
             call.Release();
         }
     }
+
+    /// <summary>
+    /// Runs the call and, if it throws, turns the exception into text while still inside the invocation: reading its message
+    /// may run connector code (an override of <see cref="Exception.Message"/>), which must happen under the budget and the
+    /// deadline, never on the host's thread after the call. Every exception is caught here, OutOfMemoryException included:
+    /// one thrown by tenant code (an array too large to allocate) is the connector's failure, not the host's. A sandboxed
+    /// worker, whose heap is capped, asks for it instead: it answers and ends itself, and the host starts a fresh one.
+    /// </summary>
+    private static async Task<TenantFailure?> CaptureAsync(IPendingCall call, ConnectorEngineOptions options)
+    {
+        Exception exception;
+        try
+        {
+            await call.RunAsync().ConfigureAwait(false);
+            return null;
+        }
+        catch (Exception thrown)
+        {
+            if (options.OutOfMemoryEndsTheProcess && ExceptionDescriber.Unwrap(thrown) is OutOfMemoryException)
+            {
+                throw;
+            }
+
+            exception = thrown;
+        }
+
+        // Off the caller's thread first: a message getter that spins in code without checkpoints then only runs into the deadline.
+        await Task.Yield();
+        try
+        {
+            return new TenantFailure(ExceptionDescriber.Describe(exception), PartnerRetryAfter.From(exception, options.TimeProvider.GetUtcNow()));
+        }
+        catch (Exception)
+        {
+            // Only the budget's own checkpoint can still throw here (a message getter ran past the deadline); the breach decides.
+            return new TenantFailure(TenantText.Clean(ExceptionDescriber.Unwrap(exception).GetType().Name), null);
+        }
+    }
+
+    /// <summary>What a failed call left behind: inert text, described inside the invocation.</summary>
+    private sealed record TenantFailure(string Error, TimeSpan? RetryAfter);
 
     private interface IPendingCall
     {
@@ -187,7 +233,9 @@ internal sealed class ConnectorInvoker(ConnectorEngineOptions options, Func<Invo
         {
             if (_fill is { } target)
             {
-                Result = await target(request, token).ConfigureAwait(false);
+                // Copied into plain JSON here, under the budget: serializing a JsonValue over a connector's object runs its getters
+                // and converters, which must not happen later on a host thread, and the connector keeps no handle on what the host holds.
+                Result = FillResults.Inert(await target(request, token).ConfigureAwait(false));
             }
         }
 

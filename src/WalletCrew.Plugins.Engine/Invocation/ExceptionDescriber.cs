@@ -4,6 +4,10 @@ using System.Reflection;
 namespace WalletCrew.Plugins.Engine.Invocation;
 
 /// <summary>Describes a connector's exception for the tenant log and operators: type, message and the connector's <c>file.csx:line</c>.</summary>
+/// <remarks>
+/// <see cref="Exception.Message"/> is tenant code when the exception is a connector's own type: it is read once, guarded,
+/// inside the invocation (see <see cref="ConnectorInvoker"/>), and the result is scrubbed text the host can keep.
+/// </remarks>
 internal static class ExceptionDescriber
 {
     public static Exception Unwrap(Exception exception)
@@ -20,9 +24,24 @@ internal static class ExceptionDescriber
     {
         exception = Unwrap(exception);
         var where = Location(exception);
-        return where is null
-            ? $"{exception.GetType().Name}: {exception.Message}"
-            : $"{exception.GetType().Name}: {exception.Message} (at {where.Value.File}:line {where.Value.Line})";
+        var text = where is null
+            ? $"{exception.GetType().Name}: {MessageOf(exception)}"
+            : $"{exception.GetType().Name}: {MessageOf(exception)} (at {where.Value.File}:line {where.Value.Line})";
+        return TenantText.Clean(text);
+    }
+
+    /// <summary>Reads an exception's message, which a connector's exception type may compute: a getter that throws yields a placeholder, never an exception.</summary>
+    public static string MessageOf(Exception exception)
+    {
+        try
+        {
+            return exception.Message ?? "";
+        }
+        catch (Exception failure)
+        {
+            // The failure is tenant-made too: only its type name is read.
+            return $"(the exception's message could not be read: its getter threw {failure.GetType().Name})";
+        }
     }
 
     /// <summary>Returns the innermost tenant source location of the exception (a frame of connector code, which alone lives in collectible assemblies), if its stack has one.</summary>

@@ -74,7 +74,7 @@ internal static class PluginMessages
     private static string Describe(Exception exception)
     {
         exception = ExceptionDescriber.Unwrap(exception);
-        return $"{exception.GetType().Name}: {exception.Message.TrimEnd('.')}";
+        return TenantText.Clean($"{exception.GetType().Name}: {ExceptionDescriber.MessageOf(exception).TrimEnd('.')}");
     }
 
     private static ConnectorDiagnostic Error(string path, string code, string message) =>

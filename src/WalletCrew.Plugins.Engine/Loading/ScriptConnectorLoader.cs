@@ -101,6 +101,6 @@ internal sealed class ScriptConnectorLoader(FetchClient fetch, ConnectorEngineOp
         var location = ExceptionDescriber.Location(exception);
         var (line, column) = location is null ? (0, 0) : script.Map.ToOriginal(location.Value.Line, location.Value.Column);
         return new ConnectorDiagnostic(script.Source.DisplayPath, line, column, ConnectorDiagnosticSeverity.Error, LoadFailed,
-            $"The connector's top-level code failed: {exception.GetType().Name}: {exception.Message}");
+            TenantText.Clean($"The connector's top-level code failed: {exception.GetType().Name}: {ExceptionDescriber.MessageOf(exception)}"));
     }
 }

@@ -145,7 +145,11 @@ internal static class DefaultAllowList
         .Type("System.Runtime.CompilerServices.ValueTaskAwaiter", t => t.Implicit("IsCompleted", "GetResult"))
         .Type("System.Runtime.CompilerServices.ConfiguredTaskAwaitable", t => t.Implicit("GetAwaiter", "IsCompleted", "GetResult"))
         .Type("System.Runtime.CompilerServices.ConfiguredValueTaskAwaitable", t => t.Implicit("GetAwaiter", "IsCompleted", "GetResult"))
-        .Types("System.Runtime.CompilerServices", "ConfiguredCancelableAsyncEnumerable", "DefaultInterpolatedStringHandler",
+        // DefaultInterpolatedStringHandler only as $"..." uses it: it is a struct over an array rented from the shared ArrayPool,
+        // and a copy a script called itself could read, write and re-return an array the host rents next.
+        .Type("System.Runtime.CompilerServices.DefaultInterpolatedStringHandler", t => t.Implicit(".ctor", "AppendLiteral", "AppendFormatted",
+            "ToStringAndClear"))
+        .Types("System.Runtime.CompilerServices", "ConfiguredCancelableAsyncEnumerable",
             "FormattableStringFactory", "EnumeratorCancellationAttribute", "CallerMemberNameAttribute", "CallerFilePathAttribute",
             "CallerLineNumberAttribute", "CallerArgumentExpressionAttribute", "IsExternalInit", "ITuple")
         .Namespace("System.Diagnostics.CodeAnalysis")

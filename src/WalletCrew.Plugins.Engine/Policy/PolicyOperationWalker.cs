@@ -41,10 +41,10 @@ internal sealed class PolicyOperationWalker : OperationWalker
         switch (operation)
         {
             case IInvocationOperation invocation:
-                Member(invocation.TargetMethod, operation);
+                Member(invocation.TargetMethod, operation, implicitUse: operation.IsImplicit);
                 break;
             case IObjectCreationOperation creation when !IsBannedAttribute(creation):
-                Member((ISymbol?)creation.Constructor ?? creation.Type, operation);
+                Member((ISymbol?)creation.Constructor ?? creation.Type, operation, implicitUse: operation.IsImplicit);
                 break;
             case IMethodReferenceOperation reference:
                 Member(reference.Method, operation);
@@ -206,9 +206,10 @@ internal sealed class PolicyOperationWalker : OperationWalker
         }
     }
 
-    private void Member(ISymbol? symbol, IOperation operation, bool allowNull = false)
+    // implicitUse: the compiler made the call for a language construct ($"..." building its handler), not the source.
+    private void Member(ISymbol? symbol, IOperation operation, bool allowNull = false, bool implicitUse = false)
     {
-        if ((symbol is not null || !allowNull) && _judge.Member(symbol) is { } denial)
+        if ((symbol is not null || !allowNull) && _judge.Member(symbol, implicitUse) is { } denial)
         {
             _violations.Add(denial, operation.Syntax);
         }

@@ -124,6 +124,7 @@ internal sealed class WorkerLoop
             CompileCacheBuildKey = settings.CacheBuildKey,
             CompileOnCacheMiss = false,
             Checkpoints = settings.Checkpoints,
+            OutOfMemoryEndsTheProcess = true,
         });
         _tenant = _engine.LoadTenant(settings.TenantDirectory);
         return new TenantStateReply(load.Id, true, State());

@@ -16,7 +16,8 @@ internal sealed class EngineHarness : IDisposable
         IsolationMode isolation = IsolationMode.InProcess,
         SandboxOptions? sandbox = null,
         string? compileCache = null,
-        bool allowLoopback = true)
+        bool allowLoopback = true,
+        Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null)
     {
         Folder = new TenantFolder(tenantId);
         Secrets = new InMemorySecretSource();
@@ -33,6 +34,7 @@ internal sealed class EngineHarness : IDisposable
             Isolation = isolation,
             Sandbox = sandbox ?? new SandboxOptions(),
             CompileCacheDirectory = compileCache,
+            LoggerFactory = loggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
         });
     }
 
