@@ -41,7 +41,7 @@ internal sealed class ConstructionRule
             "Refit.RestService" => true,
             _ => false,
         }
-        || parameter.DeclaringType?.OriginalDefinition.ToDisplayString() == "System.Lazy<T>";
+        || (parameter.Name == "T" && parameter.DeclaringType?.OriginalDefinition.ToDisplayString() is "System.Lazy<T>" or "System.Lazy<T, TMetadata>");
 
     /// <summary>Judges the arguments a generic method or type gets for the parameters it constructs.</summary>
     public Denial? Arguments(IReadOnlyList<ITypeParameterSymbol> parameters, IReadOnlyList<ITypeSymbol> arguments)

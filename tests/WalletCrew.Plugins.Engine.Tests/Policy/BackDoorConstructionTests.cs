@@ -36,6 +36,7 @@ public sealed class BackDoorConstructionTests
             class Maker : IMake<System.Net.Http.HttpClient> { }
             """, RefusedConstructor },
         { "Lazy<T> with no factory", """var c = new Lazy<System.Net.Http.HttpClient>().Value;""", RefusedConstructor },
+        { "Lazy<T, TMetadata> with no factory", """var c = new Lazy<System.Net.Http.HttpClient, string>("m").Value;""", RefusedConstructor },
         { "a derived class", """var c = new Mine(); class Mine : System.Net.Http.HttpClient { }""", RefusedConstructor },
         { "a derived class deserialized", """var c = JsonSerializer.Deserialize<Mine>("{}"); class Mine : System.Net.Http.HttpClient { public Mine() : base() { } }""", RefusedConstructor },
         { "a refused setter", """var s = JsonSerializer.Deserialize<System.Net.Http.HttpClient>("{\"Timeout\":\"00:00:01\"}");""", RefusedConstructor },
