@@ -51,6 +51,21 @@ internal static class PluginConstruction
             }
         }
 
+        // typeof is not followed through a plugin's IL, so the members that construct whatever Type they are given are refused.
+        foreach (var handle in reader.MemberReferences)
+        {
+            var member = reader.GetMemberReference(handle);
+            if (member.GetKind() == MemberReferenceKind.Method && member.Parent.Kind == HandleKind.TypeReference
+                && reader.GetTypeReference((TypeReferenceHandle)member.Parent) is var parent
+                && $"{reader.GetString(parent.Namespace)}.{reader.GetString(parent.Name)}" is var owner
+                && reader.GetString(member.Name) is var name
+                && TypeTaking.Contains(owner + "." + name)
+                && member.DecodeMethodSignature(provider, null).ParameterTypes.Any(p => p.FullName == "System.Type"))
+            {
+                add($"{owner}.{name}(…, System.Type, …)", "it constructs whatever type it is given, which a plugin's typeof cannot be checked for; use the generic overload");
+            }
+        }
+
         for (var row = 1; row <= reader.GetTableRowCount(TableIndex.TypeSpec); row++)
         {
             var handle = MetadataTokens.TypeSpecificationHandle(row);
@@ -69,6 +84,13 @@ internal static class PluginConstruction
             }
         }
     }
+
+    private static readonly HashSet<string> TypeTaking = new(StringComparer.Ordinal)
+    {
+        "System.Text.Json.JsonSerializer.Deserialize", "System.Text.Json.JsonSerializer.DeserializeAsync",
+        "System.Text.Json.JsonSerializerOptions.GetTypeInfo", "System.Text.Json.JsonSerializerOptions.TryGetTypeInfo",
+        "System.Text.Json.JsonSerializerOptions.GetConverter",
+    };
 
     private static Func<int, bool> Constructing(MetadataReader reader, EntityHandle method)
     {

@@ -26,6 +26,8 @@ public sealed class PluginBackDoorConstructionTests
         { "Lazy<HttpClient>", """public static class Door { public static object Open() => new Lazy<System.Net.Http.HttpClient>().Value; }""", "System.Net.Http.HttpClient..ctor" },
         { "a generic holder", """public class Box<T> { public T? Value { get; set; } } public static class Door { public static object? Open() => System.Text.Json.JsonSerializer.Deserialize<Box<System.Net.Http.HttpClient>>("{}"); }""", "System.Net.Http.HttpClient..ctor" },
         { "a generic forwarding its parameter", """public static class Door { public static T? Parse<T>(string s) => System.Text.Json.JsonSerializer.Deserialize<T>(s); public static object? Open() => Parse<System.Net.Http.HttpClient>("{}"); }""", "generic parameter !!0" },
+        { "the overload taking a Type", """public static class Door { public static object? Open() => System.Text.Json.JsonSerializer.Deserialize("{}", typeof(Holder)); }""", "System.Text.Json.JsonSerializer.Deserialize(…, System.Type, …)" },
+        { "GetTypeInfo by typeof", """public static class Door { public static object Open() => System.Text.Json.JsonSerializerOptions.Default.GetTypeInfo(typeof(System.Net.Http.HttpClient)); }""", "System.Text.Json.JsonSerializerOptions.GetTypeInfo(…, System.Type, …)" },
         { "Refit deserializing a partner's answer", """
             public interface IApi { [Refit.Get("/h")] Task<Holder> Get(); }
             public static class Door { public static IApi Open(IConnectorContext c) => Refit.RestService.ForGenerated<IApi>(c.CreateHttpClient("https://partner.example"), new Refit.RefitSettings()); }
