@@ -66,6 +66,7 @@ internal sealed class ConnectorInvoker(ConnectorEngineOptions options, Func<Invo
         }
         finally
         {
+            budget.End();
             updaters = [];
             Interlocked.Decrement(ref _running);
         }
@@ -96,6 +97,7 @@ internal sealed class ConnectorInvoker(ConnectorEngineOptions options, Func<Invo
             var call = new PendingFill(provider.Fill, request, linked.Token, provider.RunsInline);
             provider = null!;
             var (outcome, error, _) = await RunAsync(call, budget, limits, timeout, cancellationToken).ConfigureAwait(false);
+            budget.End();
             return new InvocationResult(outcome, scope.Log, error is null ? null : scope.Redact(error), outcome == InvocationStatus.Succeeded ? call.Result : null);
         }
         finally

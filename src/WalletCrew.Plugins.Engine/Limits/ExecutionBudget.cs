@@ -45,6 +45,12 @@ internal sealed class ExecutionBudget : ICheckpointBudget
         _cancellation.ThrowIfCancellationRequested();
     }
 
+    /// <summary>
+    /// Ends the budget with its invocation: work the invocation left running (an un-awaited task, a continuation) stops at its
+    /// next checkpoint, with the error in its own task, instead of running on after the hook returned.
+    /// </summary>
+    public void End() => Spend(LimitMessages.InvocationOver());
+
     public void StackExhausted()
     {
         if (_spent is { } spent)

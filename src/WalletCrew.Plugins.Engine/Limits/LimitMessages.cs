@@ -27,6 +27,11 @@ internal static class LimitMessages
                 : "or raise `limits.invocationTimeoutSeconds` in tenant.json within the host's maximum."),
             (long)limit.TotalMilliseconds, (long)used.TotalMilliseconds, setting);
 
+    public static ExecutionLimitExceededException InvocationOver() =>
+        new("The invocation that started this work is over, so a checkpoint stopped what it left running (an un-awaited task or "
+            + "continuation); catching this error does not let it continue. Await everything a hook starts before it returns.",
+            0, 0, InvocationTimeoutSetting);
+
     public static ExecutionLimitExceededException StackExhausted(int frames) =>
         new($"The connector nested calls {N(frames)} frames deep and nearly ran out of stack (unbounded recursion?); a checkpoint stopped it "
             + $"before a stack overflow could end the host process, and catching this error does not let it continue (limit: {ExecutionStackSetting}). "

@@ -163,8 +163,16 @@ internal sealed class PluginConnectorLoader(FetchClient fetch, ConnectorEngineOp
         var run = Task.Run(() =>
         {
             InvocationScope.Current = scope;
-            ConnectorCheckpoint.Budget = new ExecutionBudget(options.LoadTimeout, setting: LimitMessages.LoadTimeoutSetting);
-            return PluginEntryPoints.Register(path, types, context);
+            var budget = new ExecutionBudget(options.LoadTimeout, setting: LimitMessages.LoadTimeoutSetting);
+            ConnectorCheckpoint.Budget = budget;
+            try
+            {
+                return PluginEntryPoints.Register(path, types, context);
+            }
+            finally
+            {
+                budget.End(); // what the registration left running stops with it
+            }
         });
         if (!run.Wait(options.LoadTimeout) && !run.Wait(ExecutionBudget.CheckpointGrace))
         {

@@ -82,10 +82,18 @@ internal sealed class ScriptConnectorLoader(FetchClient fetch, ConnectorEngineOp
         var run = Task.Run(async () =>
         {
             InvocationScope.Current = scope;
-            ConnectorCheckpoint.Budget = new ExecutionBudget(timeout, setting: LimitMessages.LoadTimeoutSetting);
-            if (main.Invoke(null, arguments) is Task task)
+            var budget = new ExecutionBudget(timeout, setting: LimitMessages.LoadTimeoutSetting);
+            ConnectorCheckpoint.Budget = budget;
+            try
             {
-                await task.ConfigureAwait(false);
+                if (main.Invoke(null, arguments) is Task task)
+                {
+                    await task.ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                budget.End(); // what the top-level code left running stops with it
             }
         });
         // The checkpoints stop a runaway loop right at the deadline; a moment's grace lets their error, with its line, win.

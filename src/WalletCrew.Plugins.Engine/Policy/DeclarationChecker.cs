@@ -57,6 +57,11 @@ internal sealed class DeclarationChecker
             case BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax or AccessorDeclarationSyntax:
                 Method(node, cancellationToken);
                 break;
+            case TypeDeclarationSyntax declaration when _model.GetDeclaredSymbol(declaration, cancellationToken) is INamedTypeSymbol declared
+                && _judge.Construction.BaseClass(declared.BaseType) is { } baseDenial:
+                // Deriving runs the base class's constructor for every instance (and reaches its protected members).
+                _violations.Add(baseDenial, declaration.BaseList ?? (SyntaxNode)declaration);
+                break;
         }
 
         if (node is TypeSyntax type && IsOutermostWrittenType(type))

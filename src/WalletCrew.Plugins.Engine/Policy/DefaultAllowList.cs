@@ -30,7 +30,7 @@ internal static class DefaultAllowList
         // Values, text and maths.
         .Types("System", "Void", "Boolean", "Byte", "SByte", "Char", "Int16", "Int32", "Int64", "UInt16", "UInt32", "UInt64",
             "Int128", "UInt128", "Single", "Double", "Half", "Decimal", "Math", "MathF", "Guid", "HashCode", "BitConverter",
-            "DateTime", "DateTimeOffset", "TimeSpan", "DateOnly", "TimeOnly", "DateTimeKind", "DayOfWeek", "TimeProvider",
+            "DateTime", "DateTimeOffset", "TimeSpan", "DateOnly", "TimeOnly", "DateTimeKind", "DayOfWeek",
             "Uri", "UriBuilder", "UriKind", "UriComponents", "UriFormat", "UriPartial", "Version", "Random",
             "StringComparer", "StringComparison", "StringSplitOptions", "MidpointRounding", "Base64FormattingOptions",
             "FormattableString", "Index", "Range", "Nullable", "Enum", "Lazy",
@@ -42,6 +42,8 @@ internal static class DefaultAllowList
             "AttributeUsageAttribute", "AttributeTargets", "FlagsAttribute", "ObsoleteAttribute", "SerializableAttribute",
             "NonSerializedAttribute")
         .Type("System.Object", t => t.Except("GetType", "Finalize"))
+        // A timer's callback runs on a pool thread, outside the invocation; Task.Delay(delay, provider) is the way to wait.
+        .Type("System.TimeProvider", t => t.Except("CreateTimer"))
         .Type("System.String", t => t.Except("Intern", "IsInterned"))
         .Type("System.Convert", t => t.Except("ChangeType"))
         .Type("System.Array", t => t.Except("CreateInstance", "CreateInstanceFromArrayType"))
@@ -134,7 +136,10 @@ internal static class DefaultAllowList
         // Bridges a callback to a task; nothing is scheduled, and one never completed only runs the hook into its time limit.
         .Type("System.Threading.Tasks.TaskCompletionSource", t => t.Only(".ctor", "Task", "SetResult", "TrySetResult", "SetException",
             "TrySetException", "SetCanceled", "TrySetCanceled", "SetFromTask", "TrySetFromTask"))
-        .Types("System.Threading", "CancellationToken", "CancellationTokenRegistration", "Timeout", "Interlocked", "Volatile")
+        .Types("System.Threading", "CancellationTokenRegistration", "Timeout", "Interlocked", "Volatile")
+        // A registered callback runs on whichever thread cancels (a source's timer, the engine at the deadline), outside the
+        // invocation, and an exception it throws ends the process. Await the token instead (WaitAsync, Task.Delay).
+        .Type("System.Threading.CancellationToken", t => t.Except("Register", "UnsafeRegister"))
         .Type("System.Threading.CancellationTokenSource", t => t.Only(".ctor", "Token", "Cancel", "CancelAsync",
             "IsCancellationRequested", "CreateLinkedTokenSource", "TryReset", "Dispose"))
         .Type("System.Threading.SemaphoreSlim", t => t.Only(".ctor", "WaitAsync", "Release", "CurrentCount", "Dispose"))

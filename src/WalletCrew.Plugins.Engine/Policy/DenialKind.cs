@@ -12,6 +12,9 @@ internal enum DenialKind
     /// <summary>The <c>dynamic</c> type (WCP1006).</summary>
     Dynamic,
 
+    /// <summary>A type parameter without <c>new()</c> in a place that constructs it (WCP1001).</summary>
+    ConstructedTypeParameter,
+
     /// <summary>No symbol, or an error symbol (WCP1006, only when the compilation has no errors of its own).</summary>
     Unresolved,
 }

@@ -18,6 +18,10 @@ internal static class DenialReasons
     private static readonly DenialReason Background = new(
         "starting background work is forbidden: it would outlive the invocation and escape its limits", "Use await, and Task.WhenAll to run calls concurrently.");
 
+    private static readonly DenialReason Callbacks = new(
+        "a callback on a token or timer runs on whichever thread fires it, after or outside the invocation, and an exception it throws ends the process",
+        "Await instead: await task.WaitAsync(token), await Task.Delay(delay, token).");
+
     private static readonly DenialReason Blocking = new(
         "blocking a thread is forbidden", "Use await (and a lock statement to guard shared state).");
 
@@ -81,6 +85,9 @@ internal static class DenialReasons
         ("System.Threading.Tasks.Task.Factory", Background),
         ("System.Threading.Tasks.Task.Start", Background),
         ("System.Threading.Tasks.Task.ContinueWith", Background),
+        ("System.Threading.CancellationToken.Register", Callbacks),
+        ("System.Threading.CancellationToken.UnsafeRegister", Callbacks),
+        ("System.TimeProvider.CreateTimer", Callbacks),
         ("System.Threading.Tasks.Task.Wait", Blocking),
         ("System.Threading.Tasks.Task.WaitAll", Blocking),
         ("System.Threading.Tasks.Task.WaitAny", Blocking),

@@ -99,6 +99,7 @@ internal static class PluginMetadataPolicy
         }
 
         PluginAttributes.Check(reader, allowList, hostAssemblyOf, Add);
+        PluginConstruction.Check(reader, allowList, hostAssemblyOf, Add);
 
         return violations;
     }

@@ -13,6 +13,11 @@ internal static class PolicyMessages
     private static readonly DiagnosticDescriptor ForbiddenApiRule = Rule(
         PolicyDiagnosticIds.ForbiddenApi, "Forbidden API", NotAllowed + "{1}. {2}");
 
+    private static readonly DiagnosticDescriptor ConstructedTypeParameterRule = Rule(
+        PolicyDiagnosticIds.ForbiddenApi, "Unchecked construction",
+        NotAllowed + "it is passed where instances of it get constructed (a deserializer, Lazy, new(), typeof), and the policy checks "
+        + "only concrete types there. Use the concrete type, or add 'where {0} : new()' so that every caller's type is checked.");
+
     private static readonly DiagnosticDescriptor UnsafeCodeRule = Rule(
         PolicyDiagnosticIds.UnsafeCode, "Unsafe code",
         NotAllowed + "unsafe code, pointers and stackalloc can corrupt memory or crash the host. Use arrays, spans over arrays and collections.");
@@ -42,6 +47,10 @@ internal static class PolicyMessages
         var reason = DenialReasons.For(SymbolNames.Dotted(symbol));
         return Diagnostic.Create(ForbiddenApiRule, location, SymbolNames.Display(symbol), reason.Reason, reason.Hint);
     }
+
+    /// <summary>WCP1001: a tenant type parameter, without <c>new()</c>, passed where its instances get constructed.</summary>
+    public static Diagnostic ConstructedTypeParameter(string parameter, Location location) =>
+        Diagnostic.Create(ConstructedTypeParameterRule, location, parameter);
 
     /// <summary>WCP1002: <c>unsafe</c>, a pointer, <c>stackalloc</c>, explicit layout or a <c>__makeref</c>-style keyword.</summary>
     public static Diagnostic UnsafeCode(string construct, Location location) =>

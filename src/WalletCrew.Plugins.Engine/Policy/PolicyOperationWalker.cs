@@ -65,7 +65,9 @@ internal sealed class PolicyOperationWalker : OperationWalker
                 Type(declarator.Symbol.Type, operation);
                 break;
             case ITypeOfOperation typeOf:
+                // A System.Type can only come from typeof, and what takes one (serializers, [JsonSerializable]) may construct it.
                 Type(typeOf.TypeOperand, operation);
+                Constructed(typeOf.TypeOperand, operation);
                 break;
             case ISizeOfOperation sizeOf:
                 Type(sizeOf.TypeOperand, operation);
@@ -218,6 +220,14 @@ internal sealed class PolicyOperationWalker : OperationWalker
     private void Type(ITypeSymbol? type, IOperation operation)
     {
         if (type is not null && _judge.Type(type) is { } denial)
+        {
+            _violations.Add(denial, operation.Syntax);
+        }
+    }
+
+    private void Constructed(ITypeSymbol type, IOperation operation)
+    {
+        if (_judge.Construction.Constructible(type) is { } denial)
         {
             _violations.Add(denial, operation.Syntax);
         }

@@ -12,7 +12,11 @@ internal sealed class SymbolJudge
     {
         _allowList = allowList;
         _sourceAssembly = sourceAssembly;
+        Construction = new ConstructionRule(this, IsSource);
     }
+
+    /// <summary>Gets the rule for types that something other than a written <c>new</c> constructs.</summary>
+    public ConstructionRule Construction { get; }
 
     /// <summary>Judges a member use (method, accessor, field, event, property) or a type.</summary>
     /// <param name="symbol">The symbol; <see langword="null"/> is refused as unresolved.</param>
@@ -33,6 +37,11 @@ internal sealed class SymbolJudge
                     {
                         return denial;
                     }
+                }
+
+                if (Construction.Arguments(method.TypeParameters, method.TypeArguments) is { } constructed)
+                {
+                    return constructed;
                 }
 
                 break;
@@ -103,6 +112,11 @@ internal sealed class SymbolJudge
                 {
                     return denial;
                 }
+            }
+
+            if (Construction.Arguments(current.TypeParameters, current.TypeArguments) is { } constructed)
+            {
+                return constructed;
             }
         }
 

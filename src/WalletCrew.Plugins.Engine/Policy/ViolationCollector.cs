@@ -38,6 +38,9 @@ internal sealed class ViolationCollector
             case DenialKind.Unsafe when denial.Symbol is { } symbol:
                 Add(PolicyMessages.UnsafeCode(SymbolNames.Display(symbol), location));
                 break;
+            case DenialKind.ConstructedTypeParameter when denial.Symbol is { } parameter:
+                Add(PolicyMessages.ConstructedTypeParameter(parameter.Name, location));
+                break;
             case DenialKind.Dynamic:
                 Add(PolicyMessages.LateBound("dynamic", location));
                 break;
