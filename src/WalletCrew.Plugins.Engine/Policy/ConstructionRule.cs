@@ -74,7 +74,9 @@ internal sealed class ConstructionRule
     /// <summary>Judges a framework class a tenant class derives from: its base constructor runs for every instance.</summary>
     public Denial? BaseClass(INamedTypeSymbol? baseType)
     {
-        if (baseType is null || _isSource(baseType) || baseType.SpecialType == SpecialType.System_Object)
+        // The implicit bases of structs, enums and delegates run no code of their own.
+        if (baseType is null || _isSource(baseType)
+            || baseType.SpecialType is SpecialType.System_Object or SpecialType.System_ValueType or SpecialType.System_Enum or SpecialType.System_MulticastDelegate)
         {
             return null;
         }

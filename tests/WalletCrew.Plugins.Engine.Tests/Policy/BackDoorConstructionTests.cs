@@ -75,6 +75,8 @@ public sealed class BackDoorConstructionTests
         public class Dto { public string? Name { get; set; } }
         """)]
     [InlineData("""var e = new Failed("x"); class Failed(string m) : Exception(m);""")]
+    // Structs, record structs and enums derive implicitly from ValueType and Enum, whose constructors run no code.
+    [InlineData("""var p = new Point(1, 2); var q = new Pair { A = 1 }; var k = Kind.B; struct Point(int x, int y) { public int X => x + y; } record struct Pair { public int A { get; init; } } enum Kind { A, B }""")]
     public void ConstructingOrdinaryDataStaysAllowed(string source)
     {
         var (compilation, userTree) = ScriptCompilation.Create(source);
