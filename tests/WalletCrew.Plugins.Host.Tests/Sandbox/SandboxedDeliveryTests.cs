@@ -50,8 +50,9 @@ public sealed class SandboxedDeliveryTests
         status.Should().Be(HttpStatusCode.Accepted);
         var eventId = body["eventId"]!.GetValue<string>();
         await HostHarness.WaitUntilAsync(() => partner.Requests.Any(r => r.Path == "/started/P1"), TimeSpan.FromSeconds(30), "the victim's hook started");
-        host.SetSecret("victim", "MODE", "ok"); // the fix, for the next attempt
+        // Killed first, fixed after: a hook that had not read MODE yet must not see the fix in this attempt.
         Process.GetProcessById(WorkerOf("victim")).Kill(entireProcessTree: true);
+        host.SetSecret("victim", "MODE", "ok"); // the fix, for the retry a second later
 
         for (var i = 0; i < 5; i++)
         {
