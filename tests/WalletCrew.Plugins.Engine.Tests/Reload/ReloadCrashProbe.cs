@@ -30,6 +30,7 @@ public sealed class ReloadCrashProbe
         using var tenant = harness.Load();
         var cycles = int.Parse(Environment.GetEnvironmentVariable("WCP_RELOAD_CRASH_CYCLES") ?? "60", System.Globalization.CultureInfo.InvariantCulture);
         var gcdump = Environment.GetEnvironmentVariable("WCP_GCDUMP");
+        var rounds = int.Parse(Environment.GetEnvironmentVariable("WCP_PROBE_COLLECT_ROUNDS") ?? "1", System.Globalization.CultureInfo.InvariantCulture);
         System.Diagnostics.Process? dumping = null;
         var dumps = 0;
         for (var version = 1; version <= cycles; version++)
@@ -42,11 +43,20 @@ public sealed class ReloadCrashProbe
                 dumps++;
             }
 
+            if (Environment.GetEnvironmentVariable("WCP_PROBE_GCDUMP_WAIT") == "1" && dumping is not null)
+            {
+                await dumping.WaitForExitAsync(); // no reload while the tool walks the heap
+            }
+
             await Cycle(tenant, harness, partner.BaseAddress, version);
             await Task.Run(() =>
             {
-                GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true);
-                GC.WaitForPendingFinalizers();
+                // WCP_PROBE_COLLECT_ROUNDS=3: released versions are gone before the next dump starts.
+                for (var round = 0; round < rounds; round++)
+                {
+                    GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true);
+                    GC.WaitForPendingFinalizers();
+                }
             });
         }
 
