@@ -97,11 +97,15 @@ public sealed class ConnectorEngine : IDisposable
         return tenant;
     }
 
-    /// <summary>Returns the released connector versions whose code is still in memory after a grace period: a connector holds itself alive (a timer, an event handler on something long-lived).</summary>
+    /// <summary>
+    /// Returns the released connector versions whose code is still in memory although full collections ran since their
+    /// release and the grace period is over: a connector holds itself alive (a timer, an event handler on something long-lived).
+    /// </summary>
+    /// <remarks>Never collects: a version the runtime has had no full collection to free yet is not a zombie, only not collected.</remarks>
     /// <param name="gracePeriod">How long after its release a version counts as a zombie; 30 seconds when <see langword="null"/>.</param>
     /// <returns>The zombies.</returns>
     public IReadOnlyList<ZombieConnector> GetZombies(TimeSpan? gracePeriod = null) =>
-        _zombies.Alive(_options.TimeProvider.GetUtcNow() - (gracePeriod ?? TimeSpan.FromSeconds(30)));
+        _zombies.Alive(_options.TimeProvider.GetUtcNow() - (gracePeriod ?? EngineDefaults.ZombieGracePeriod), GC.CollectionCount(GC.MaxGeneration));
 
     /// <summary>Gets how many scripts were compiled and how many came from the compile cache.</summary>
     public CompileStatistics CompileStatistics => _compiler.Statistics;

@@ -16,6 +16,13 @@ internal static class EngineDefaults
 
     public static readonly TimeSpan ReloadPollingFallback = TimeSpan.FromSeconds(2);
 
+    /// <summary>How long after its release a version still in memory counts as a zombie, if full collections ran meanwhile.</summary>
+    public static readonly TimeSpan ZombieGracePeriod = TimeSpan.FromSeconds(30);
+
+    /// <summary>How many full collections must run after a release before a context still alive counts as a zombie: the first
+    /// finds the unloaded context's allocator unreachable and queues its finalizer, a later one frees the context.</summary>
+    public const int ZombieFullCollections = 2;
+
     public const int OutboundCallsPerInvocation = 20;
 
     public const int ConcurrentInvocations = 32;

@@ -23,7 +23,7 @@ internal sealed class CountedVersion(ConnectorVersion version, string tenantId, 
         UnloadHazards.ClearAfterUnload();
         if (context is not null)
         {
-            zombies.Track(tenantId, version.DisplayPath, context, time.GetUtcNow());
+            zombies.Track(tenantId, version.DisplayPath, context, time.GetUtcNow(), GC.CollectionCount(GC.MaxGeneration));
         }
     }
 }

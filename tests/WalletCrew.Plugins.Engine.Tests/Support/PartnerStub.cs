@@ -23,6 +23,9 @@ internal sealed class PartnerStub : IAsyncDisposable
     /// <summary>Gets the requests received so far, in arrival order.</summary>
     public IReadOnlyList<RecordedRequest> Requests => [.. _requests];
 
+    /// <summary>Gets or sets whether requests are kept for <see cref="Requests"/>; a soak turns it off, its requests would fill the heap it measures.</summary>
+    public bool Records { get; set; } = true;
+
     /// <summary>Gets or sets how the stub answers after recording; the default answers 200 with <c>{}</c>.</summary>
     public Func<HttpContext, Task> Handler { get; set; } = Respond(200, "{}");
 
@@ -47,13 +50,17 @@ internal sealed class PartnerStub : IAsyncDisposable
             using var reader = new StreamReader(context.Request.Body);
             var body = await reader.ReadToEndAsync();
             var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-            stub._requests.Enqueue(new RecordedRequest(
-                context.Request.Method,
-                context.Request.Path.Value ?? "",
-                context.Request.QueryString.Value ?? "",
-                headers,
-                context.Request.ContentType,
-                body));
+            if (stub.Records)
+            {
+                stub._requests.Enqueue(new RecordedRequest(
+                    context.Request.Method,
+                    context.Request.Path.Value ?? "",
+                    context.Request.QueryString.Value ?? "",
+                    headers,
+                    context.Request.ContentType,
+                    body));
+            }
+
             await stub.Handler(context);
         });
         await app.StartAsync();
