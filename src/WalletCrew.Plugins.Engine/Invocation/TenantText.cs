@@ -76,7 +76,7 @@ internal static partial class TenantText
     [GeneratedRegex(@"WalletCrew\.Plugins\.(?:Engine|Host|Cli|Worker)\b(?:[.+][\p{L}\p{N}_`<>$|]+)*", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
     private static partial Regex HostTypeName();
 
-    // " in /home/build/src/File.cs:line 12" or " in D:\a\refit\File.cs:line 12": a rooted path in a stack frame.
+    // " in <build root>/src/File.cs:line 12", Unix or Windows, drive or share: a rooted path in a stack frame.
     [GeneratedRegex(@" in (?:[A-Za-z]:[\\/]|[\\/])[^\r\n]*?([^\\/\r\n]+):line (\d+)", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
     private static partial Regex RootedSourcePath();
 }

@@ -103,7 +103,7 @@ public sealed class TenantVisibleTextTests
         "   at Refit.RequestBuilderImplementation.<>c__DisplayClass14_0`2.<<BuildCancellableTaskFuncForMethod>b__0>d.MoveNext() in D:\\a\\refit\\refit\\Refit\\RequestBuilderImplementation.cs:line 288",
         "   at Refit.RequestBuilderImplementation.<>c__DisplayClass14_0`2.<<BuildCancellableTaskFuncForMethod>b__0>d.MoveNext() in RequestBuilderImplementation.cs:line 288")]
     [InlineData(
-        "   at WalletCrew.Plugins.Engine.Fetch.FetchClient.<FetchAsync>d__12.MoveNext() in /work/main/src/WalletCrew.Plugins.Engine/Fetch/FetchClient.cs:line 61",
+        "   at WalletCrew.Plugins.Engine.Fetch.FetchClient.<FetchAsync>d__12.MoveNext() in /builds/engine/src/WalletCrew.Plugins.Engine/Fetch/FetchClient.cs:line 61",
         "   at [engine]() in FetchClient.cs:line 61")]
     [InlineData(
         "   at WalletCrew.Plugins.Engine.Loading.ConnectorContext+Nested.Call(String url) in \\\\build\\share\\ConnectorContext.cs:line 9",
