@@ -139,7 +139,7 @@ public sealed class ConnectorEngine : IDisposable
         var problem = SandboxProbe.Problem(options.Sandbox.BubblewrapPath);
         if (problem is null)
         {
-            var program = Path.Combine(options.Sandbox.WorkerDirectory ?? Path.Combine(AppContext.BaseDirectory, "worker"), "WalletCrew.Plugins.Worker.dll");
+            var program = WorkerLauncher.ProgramPath(options.Sandbox);
             problem = File.Exists(program) ? null : SandboxMessages.WorkerMissing(program);
         }
 

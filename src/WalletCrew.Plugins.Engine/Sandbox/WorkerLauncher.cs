@@ -29,8 +29,8 @@ internal sealed class WorkerLauncher
     {
         _options = options;
         _bwrap = SandboxProbe.FindBubblewrap(options.BubblewrapPath) ?? throw new InvalidOperationException(SandboxMessages.BubblewrapMissing);
-        _workerDirectory = Path.GetFullPath(options.WorkerDirectory ?? Path.Combine(AppContext.BaseDirectory, "worker"));
-        var program = Path.Combine(_workerDirectory, WorkerProgram);
+        var program = ProgramPath(options);
+        _workerDirectory = Path.GetDirectoryName(program)!;
         if (!File.Exists(program))
         {
             throw new InvalidOperationException(SandboxMessages.WorkerMissing(program));
@@ -39,6 +39,10 @@ internal sealed class WorkerLauncher
         // .../dotnet/shared/Microsoft.NETCore.App/<version>/ → .../dotnet
         _dotnetRoot = Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", ".."));
     }
+
+    /// <summary>Returns where the worker program is: <see cref="SandboxOptions.WorkerDirectory"/>, else <c>worker/</c> next to the application.</summary>
+    public static string ProgramPath(SandboxOptions options) =>
+        Path.GetFullPath(Path.Combine(options.WorkerDirectory ?? Path.Combine(AppContext.BaseDirectory, "worker"), WorkerProgram));
 
     /// <summary>Starts the worker of <paramref name="tenantId"/>; its channel is the process's stdin and stdout.</summary>
     public Process Start(string tenantId, string tenantDirectory, string tenantCacheDirectory, long heapLimitBytes)
