@@ -39,7 +39,7 @@ public sealed class ConnectorEngine : IDisposable
         }
 
         _cache = directory is null ? null : new CompileCache(Path.GetFullPath(directory), _options.AdditionalReferences, _options.Checkpoints, _options.CompileCacheBuildKey);
-        _compiler = new CachedScriptCompiler(CreateCompiler, _cache, _options.CompileOnCacheMiss);
+        _compiler = new CachedScriptCompiler(CompileFunction(), _cache, _options.CompileOnCacheMiss);
         if (Isolation == IsolationMode.Sandbox)
         {
             _workers = new WorkerPool(_options.Sandbox, _options.TimeProvider);
@@ -149,6 +149,43 @@ public sealed class ConnectorEngine : IDisposable
             _ when options.Isolation == IsolationMode.Sandbox => throw new InvalidOperationException(problem),
             _ => (IsolationMode.InProcess, SandboxMessages.FellBack(problem)),
         };
+    }
+
+    /// <summary>Returns how scripts are compiled: in bounded compiler processes (the worker program's compile mode) when the
+    /// program is here, else in this process, where only the compiler's own cancellation checks bound the time.</summary>
+    private Func<ScriptSource, CompiledScript> CompileFunction()
+    {
+        var program = WorkerLauncher.ProgramPath(_options.Sandbox);
+        if (_options.Policy is null && File.Exists(program))
+        {
+            var bounded = new BoundedCompiler(program, _options.CompileTimeout, _options.CompileMemoryLimitBytes, _options.AdditionalReferences, _options.Checkpoints);
+            return bounded.Compile;
+        }
+
+        if (_options.Policy is null && _options.CompileOnCacheMiss)
+        {
+            _options.LoggerFactory.CreateLogger("WalletCrew.Plugins.Engine.Compilation").LogWarning("{Warning}", CompileMessages.CompilerProgramMissing(program));
+        }
+
+        var compiler = new Lazy<ScriptCompiler>(CreateCompiler);
+        return source => CompileInProcess(compiler.Value, source, _options.CompileTimeout);
+    }
+
+    private static CompiledScript CompileInProcess(ScriptCompiler compiler, ScriptSource source, TimeSpan timeout)
+    {
+        using var bound = new CancellationTokenSource(timeout);
+        try
+        {
+            return compiler.Compile(source, bound.Token);
+        }
+        catch (OperationCanceledException) when (bound.IsCancellationRequested)
+        {
+            return new CompiledScript(source, SourceMap.Identity(source.Text), null,
+                [new ConnectorDiagnostic(source.DisplayPath, 0, 0, ConnectorDiagnosticSeverity.Error, Limits.LimitCodes.CompileTimedOut, Limits.LimitMessages.CompileTimedOut(timeout))])
+            {
+                Cacheable = false,
+            };
+        }
     }
 
     // Kept apart so the compiler's types load only when a script is really compiled.

@@ -71,6 +71,14 @@ public sealed class ConnectorEngineOptions
     /// <value>The default is <see langword="null"/>: no disk cache.</value>
     public string? CompileCacheDirectory { get; init; }
 
+    /// <summary>Gets the wall-time limit of compiling and checking one script; past it the compiler process is killed and the script fails with <c>WCP0504</c>.</summary>
+    /// <value>The default is 30 seconds.</value>
+    public TimeSpan CompileTimeout { get; init; } = EngineDefaults.CompileTimeout;
+
+    /// <summary>Gets the GC heap limit of a compiler process, in bytes; a script whose compile needs more fails with <c>WCP0505</c>.</summary>
+    /// <value>The default is 1 GiB.</value>
+    public long CompileMemoryLimitBytes { get; init; } = EngineDefaults.CompileMemoryLimitBytes;
+
     /// <summary>Gets where tenant code runs: in a sandboxed worker process per tenant, or in this process.</summary>
     /// <value>The default is <see cref="IsolationMode.InProcess"/> for the library; the host and the <c>wcp</c> command default to <see cref="IsolationMode.Auto"/>.</value>
     public IsolationMode Isolation { get; init; } = IsolationMode.InProcess;

@@ -12,6 +12,12 @@ internal static class EngineDefaults
     /// pattern ends with <c>RegexMatchTimeoutException</c> instead of spinning a thread past the invocation's end.</summary>
     public static readonly TimeSpan RegexMatchTimeout = TimeSpan.FromSeconds(1);
 
+    /// <summary>Compiling one script: a normal script compiles in well under a second once the compiler is warm; a few seconds cold.</summary>
+    public static readonly TimeSpan CompileTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>The GC heap of a compiler process: the compiler, its references and one script need about 150 MiB.</summary>
+    public const long CompileMemoryLimitBytes = 1024L * 1024 * 1024;
+
     public static readonly TimeSpan ReloadDebounce = TimeSpan.FromMilliseconds(250);
 
     public static readonly TimeSpan ReloadPollingFallback = TimeSpan.FromSeconds(2);

@@ -1,11 +1,17 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+
 namespace WalletCrew.Plugins.Engine.Compilation;
 
-/// <summary>Compiles scripts through the disk cache when there is one; the compiler is only created on a miss.</summary>
-internal sealed class CachedScriptCompiler(Func<ScriptCompiler> createCompiler, CompileCache? cache, bool compileOnMiss = true)
+/// <summary>Compiles scripts through the disk cache when there is one; <paramref name="compile"/> only runs on a miss.</summary>
+/// <remarks>A compile stopped by a bound is remembered in memory only, so saving a compile bomb again (or a reload check of an
+/// unchanged folder) does not run the compiler to its limit again; a restart, or a changed text, tries afresh.</remarks>
+internal sealed class CachedScriptCompiler(Func<ScriptSource, CompiledScript> compile, CompileCache? cache, bool compileOnMiss = true)
 {
     private const string NotCompiled = "WCP0601";
 
-    private readonly Lazy<ScriptCompiler> _compiler = new(createCompiler);
+    private readonly ConcurrentDictionary<string, CompiledScript> _stopped = new(StringComparer.Ordinal);
     private int _compiled;
     private int _fromCache;
 
@@ -26,9 +32,26 @@ internal sealed class CachedScriptCompiler(Func<ScriptCompiler> createCompiler, 
                 [new ConnectorDiagnostic(source.DisplayPath, 0, 0, ConnectorDiagnosticSeverity.Error, NotCompiled, "This version of the script has not been compiled by the host yet; it goes live once it has.")]);
         }
 
-        var compiled = _compiler.Value.Compile(source);
+        var key = StoppedKey(source);
+        if (_stopped.TryGetValue(key, out var stopped))
+        {
+            return new CompiledScript(source, stopped.Map, null, stopped.Diagnostics) { Cacheable = false };
+        }
+
+        var compiled = compile(source);
         Interlocked.Increment(ref _compiled);
-        cache?.Store(source, compiled);
+        if (compiled.Cacheable)
+        {
+            cache?.Store(source, compiled);
+        }
+        else
+        {
+            _stopped[key] = compiled;
+        }
+
         return compiled;
     }
+
+    private static string StoppedKey(ScriptSource source) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{source.TenantId}\n{source.DisplayPath}\n{source.Text}")));
 }

@@ -23,4 +23,8 @@ internal sealed class CompiledScript
     public IReadOnlyList<ConnectorDiagnostic> Diagnostics { get; }
 
     public bool Succeeded => Image is not null;
+
+    /// <summary>Gets a value indicating whether the result follows from the text alone and may be kept in the compile cache;
+    /// a compile stopped by a time or memory bound is not (another machine, or a higher limit, may finish it).</summary>
+    public bool Cacheable { get; init; } = true;
 }

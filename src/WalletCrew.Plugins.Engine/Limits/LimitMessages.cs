@@ -19,6 +19,10 @@ internal static class LimitMessages
 
     public const string LoadTimeoutSetting = "LoadTimeout";
 
+    public const string CompileTimeoutSetting = "CompileTimeout";
+
+    public const string CompileMemorySetting = "CompileMemoryLimit";
+
     public static ExecutionLimitExceededException WallTimeExceeded(TimeSpan limit, TimeSpan used, string setting = InvocationTimeoutSetting) =>
         new($"The connector ran for {Seconds(used)} without finishing, over the limit of {Seconds(limit)} (limit: {setting}); "
             + "a checkpoint stopped it, and catching this error does not let it continue. Make it finish sooner (a loop that never ends?), "
@@ -75,6 +79,24 @@ internal static class LimitMessages
         $"The value type `{type}` is about {N(bytes)} bytes, over the limit of {N(limit)} bytes (limit: {ExecutionStackSetting}); "
         + "copies of it on the stack could overflow it before any checkpoint runs, which would end the host process, so the connector was not loaded. "
         + "Make it a class, or keep its data in an array.";
+
+    public static string CompileTimedOut(TimeSpan limit) =>
+        $"Compiling this script took longer than {Seconds(limit)} (limit: {CompileTimeoutSetting}), so the compiler was stopped and the script is not loaded. "
+        + "Lambdas nested in calls to overloaded methods (or to methods whose parameter types do not resolve) make the compiler try every combination: "
+        + "give the lambdas' parameters explicit types, or split the expression into statements. "
+        + "An operator can raise the host's `CompileTimeout` (WalletCrew:Engine:CompileTimeout).";
+
+    public static string CompileOutOfMemory(long limitBytes) =>
+        $"Compiling this script needed more than {N(limitBytes / (1024 * 1024))} MiB of memory (limit: {CompileMemorySetting}), so the compiler was stopped and the script is not loaded. "
+        + "Huge constants are the usual cause (a constant string built by doubling another): build large values at run time instead. "
+        + "An operator can raise the host's `CompileMemoryLimitMiB` (WalletCrew:Engine:CompileMemoryLimitMiB).";
+
+    public static string CompilerCrashed(string reason) =>
+        $"The compiler process ended while compiling this script ({reason}), so the script is not loaded; nothing else was affected. "
+        + "Simplify the script (very deep nesting?), and report it to the platform team if it is ordinary code.";
+
+    public static string CompilerFailed(string error) =>
+        $"The compiler failed on this script ({error.TrimEnd('.')}), so it is not loaded. Please report this script to the platform team.";
 
     private static string Seconds(TimeSpan value) => $"{value.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s";
 

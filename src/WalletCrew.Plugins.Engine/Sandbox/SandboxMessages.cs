@@ -20,7 +20,7 @@ internal static class SandboxMessages
         + "or set WalletCrew:Engine:Isolation to 'in-process'.";
 
     public static string WorkerMissing(string path) =>
-        $"The sandbox worker program '{path}' is missing: build the solution (it is copied into worker/ next to the host) or set WalletCrew:Engine:Sandbox:WorkerDirectory.";
+        $"The sandbox worker program '{path}' is missing: build the solution (it is copied into worker/ next to the host) or, when embedding the engine, set SandboxOptions.WorkerDirectory.";
 
     public static string KilledPastDeadline(TimeSpan limit, TimeSpan grace) =>
         $"The invocation did not return within its limit of {Seconds(limit)} plus a grace of {Seconds(grace)} (limit: InvocationTimeout); its worker was killed and the next call starts a fresh one.";

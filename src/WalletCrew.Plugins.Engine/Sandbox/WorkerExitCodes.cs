@@ -11,4 +11,10 @@ internal static class WorkerExitCodes
 
     /// <summary>Tenant code ran the heap to its hard limit.</summary>
     public const int OutOfMemory = 4;
+
+    /// <summary>A compiler process went unused for a while and ended; the host starts another.</summary>
+    public const int Idle = 5;
+
+    /// <summary>A compiler process passed its compile-time limit with no host there to kill it.</summary>
+    public const int CompileTimedOut = 6;
 }

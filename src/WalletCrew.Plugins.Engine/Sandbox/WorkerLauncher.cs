@@ -36,9 +36,11 @@ internal sealed class WorkerLauncher
             throw new InvalidOperationException(SandboxMessages.WorkerMissing(program));
         }
 
-        // .../dotnet/shared/Microsoft.NETCore.App/<version>/ → .../dotnet
-        _dotnetRoot = Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", ".."));
+        _dotnetRoot = DotnetRoot;
     }
+
+    /// <summary>Gets the folder of the .NET installation this process runs on (<c>…/dotnet/shared/Microsoft.NETCore.App/&lt;version&gt;/</c> → <c>…/dotnet</c>).</summary>
+    public static string DotnetRoot { get; } = Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", ".."));
 
     /// <summary>Returns where the worker program is: <see cref="SandboxOptions.WorkerDirectory"/>, else <c>worker/</c> next to the application.</summary>
     public static string ProgramPath(SandboxOptions options) =>

@@ -20,6 +20,8 @@ namespace WalletCrew.Plugins.Engine.Sandbox;
 [JsonDerivedType(typeof(FetchReply), "fetched")]
 [JsonDerivedType(typeof(SecretCall), "secret")]
 [JsonDerivedType(typeof(SecretReply), "secretValue")]
+[JsonDerivedType(typeof(CompileMessage), "compile")]
+[JsonDerivedType(typeof(CompiledReply), "compiled")]
 internal abstract record WorkerMessage(long Id);
 
 /// <summary>Host → worker: load the tenant's connectors from its compiled images.</summary>
@@ -54,6 +56,13 @@ internal sealed record SecretCall(long Id, string Name) : WorkerMessage(Id);
 
 /// <summary>Host → worker: the secret's value, or <see langword="null"/> when the tenant has none of that name.</summary>
 internal sealed record SecretReply(long Id, string? Value) : WorkerMessage(Id);
+
+/// <summary>Host → compiler process: compile and check one script (the worker program's <c>compile</c> mode; no tenant code runs there).</summary>
+/// <param name="TimeoutMs">The compile-time limit; the process ends by itself a little after it, should the host be gone.</param>
+internal sealed record CompileMessage(long Id, string TenantId, string DisplayPath, string Text, IReadOnlyList<string> AdditionalReferences, bool Checkpoints, long TimeoutMs) : WorkerMessage(Id);
+
+/// <summary>Compiler process → host: the image (null when the script failed), the source map's insertions as (position, length) pairs, and the diagnostics.</summary>
+internal sealed record CompiledReply(long Id, byte[]? Image, IReadOnlyList<int[]> Insertions, IReadOnlyList<ConnectorDiagnostic> Diagnostics) : WorkerMessage(Id);
 
 /// <summary>One header of a request or response; a header with several values appears once per value.</summary>
 internal sealed record HeaderData(string Name, string Value);

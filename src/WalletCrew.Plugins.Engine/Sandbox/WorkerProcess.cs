@@ -17,7 +17,7 @@ internal sealed class WorkerProcess : IDisposable
     private readonly FrameChannel _channel;
     private readonly Func<WorkerMessage, Task<WorkerMessage>> _answerCall;
     private readonly ConcurrentDictionary<long, TaskCompletionSource<WorkerMessage>> _pending = new();
-    private readonly ConcurrentQueue<string> _stderr = new();
+    private readonly StderrTail _stderr;
     private readonly TaskCompletionSource<string> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ITimer _memoryWatch;
     private readonly long _residentLimitBytes;
@@ -32,7 +32,7 @@ internal sealed class WorkerProcess : IDisposable
         _residentLimitBytes = residentLimitBytes;
         _channel = new FrameChannel(process.StandardOutput.BaseStream, process.StandardInput.BaseStream, WorkerLoop.MaxFrameBytes);
         _ = Task.Run(ReadAsync);
-        _ = Task.Run(DrainStderrAsync);
+        _stderr = new StderrTail(process.StandardError, StderrLinesKept);
         _memoryWatch = time.CreateTimer(_ => WatchMemory(), null, TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(250));
     }
 
@@ -189,27 +189,9 @@ internal sealed class WorkerProcess : IDisposable
         }
     }
 
-    private async Task DrainStderrAsync()
-    {
-        try
-        {
-            while (await _process.StandardError.ReadLineAsync().ConfigureAwait(false) is { } line)
-            {
-                _stderr.Enqueue(line.Length > 512 ? line[..512] : line);
-                while (_stderr.Count > StderrLinesKept)
-                {
-                    _stderr.TryDequeue(out _);
-                }
-            }
-        }
-        catch (IOException)
-        {
-        }
-    }
-
     private string DescribeExit()
     {
-        var text = string.Join(" ", _stderr);
+        var text = _stderr.Text;
         var code = _process.ExitCode;
         if (text.Contains("Stack overflow", StringComparison.OrdinalIgnoreCase))
         {

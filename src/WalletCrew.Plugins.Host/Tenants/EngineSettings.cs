@@ -11,7 +11,22 @@ internal sealed class EngineSettings : IValidatableObject
     /// <summary>Gets or sets the wall-time limit of one hook or Fill invocation.</summary>
     /// <value>The default is 10 seconds.</value>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
-    public TimeSpan InvocationTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan InvocationTimeout { get; set; } = new ConnectorEngineOptions().InvocationTimeout;
+
+    /// <summary>Gets or sets the wall-time limit of a connector's registration when it loads (a script's top-level code, a plugin's <c>Register</c>).</summary>
+    /// <value>The default is 10 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    public TimeSpan LoadTimeout { get; set; } = new ConnectorEngineOptions().LoadTimeout;
+
+    /// <summary>Gets or sets the wall-time limit of compiling and checking one script; past it the compiler process is killed (WCP0504).</summary>
+    /// <value>The default is 30 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan CompileTimeout { get; set; } = new ConnectorEngineOptions().CompileTimeout;
+
+    /// <summary>Gets or sets the GC heap limit of a compiler process, in MiB; a script whose compile needs more fails (WCP0505).</summary>
+    /// <value>The default is 1,024.</value>
+    [Range(128, 16_384)]
+    public int CompileMemoryLimitMiB { get; set; } = (int)(new ConnectorEngineOptions().CompileMemoryLimitBytes / (1024 * 1024));
 
     /// <summary>Gets or sets a value indicating whether connectors may call loopback addresses, 127.0.0.0/8 and ::1 (development and tests).</summary>
     /// <value>The default is <see langword="false"/>; <c>--allow-loopback</c> also sets it. It never opens private ranges.</value>

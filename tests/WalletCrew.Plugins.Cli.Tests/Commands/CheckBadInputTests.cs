@@ -34,6 +34,15 @@ public sealed class CheckBadInputTests
             "var text = System.IO.File.ReadAllText(\"/etc/passwd\");\ncontext.register(\"runtime.wallet.passUpdater\", new { OnPassInstalled = (string passId) => { } });",
             "crm.csx(1,12): error WCP1001: 'System.IO.File.ReadAllText(string)' is not allowed in connectors: file system access is forbidden."
         },
+        {
+            // A compile bomb: a 1 Gi-character constant folded at compile time. Compiled in wcp's own process, it ended wcp
+            // with an unhandled OutOfMemoryException; the compiler process's heap bound turns it into a diagnostic.
+            "compile bomb",
+            "const string s0 = \"" + new string('a', 64) + "\";\n"
+                + string.Concat(Enumerable.Range(1, 24).Select(i => $"const string s{i} = s{i - 1} + s{i - 1};\n"))
+                + "var length = s24.Length + s23.Length;",
+            "crm.csx: error WCP0505: Compiling this script needed more than 1,024 MiB of memory (limit: CompileMemoryLimit)"
+        },
     };
 
     [Theory]

@@ -14,6 +14,8 @@ public sealed class EngineDefaultsTests
         EngineDefaults.LogBytesPerInvocation.Should().Be(16 * 1024);
         EngineDefaults.RequestBodyLimitBytes.Should().Be(256 * 1024);
         EngineDefaults.ResponseBodyLimitBytes.Should().Be(1024 * 1024);
+        EngineDefaults.CompileTimeout.Should().Be(TimeSpan.FromSeconds(30));
+        EngineDefaults.CompileMemoryLimitBytes.Should().Be(1024L * 1024 * 1024);
     }
 
     [Fact]
@@ -38,5 +40,7 @@ public sealed class EngineDefaultsTests
         options.ConcurrentInvocations.Should().Be(EngineDefaults.ConcurrentInvocations);
         options.LogEntriesPerInvocation.Should().Be(EngineDefaults.MaxLogEntriesPerInvocation);
         options.LogBytesPerInvocation.Should().Be(EngineDefaults.LogBytesPerInvocation);
+        options.CompileTimeout.Should().Be(EngineDefaults.CompileTimeout);
+        options.CompileMemoryLimitBytes.Should().Be(EngineDefaults.CompileMemoryLimitBytes);
     }
 }

@@ -1,0 +1,195 @@
+using System.Diagnostics;
+using System.Globalization;
+using WalletCrew.Plugins.Engine.Sandbox;
+
+namespace WalletCrew.Plugins.Engine.Compilation;
+
+/// <summary>
+/// The host's end of one compiler process (the worker program in its <c>compile</c> mode): one compile at a time, a hard
+/// wall-time bound enforced by killing the process, and a GC heap hard limit set when it starts.
+/// </summary>
+internal sealed class CompilerProcess : IDisposable
+{
+    /// <summary>How long a compiler process with nothing to do stays warm before it ends by itself.</summary>
+    public static readonly TimeSpan IdleExit = TimeSpan.FromMinutes(2);
+
+    private const int StderrLinesKept = 10;
+
+    private readonly Process _process;
+    private readonly FrameChannel _channel;
+    private readonly StderrTail _stderr;
+    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource<WorkerMessage> _reply = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _killed;
+
+    private CompilerProcess(Process process)
+    {
+        _process = process;
+        _channel = new FrameChannel(process.StandardOutput.BaseStream, process.StandardInput.BaseStream, WorkerLoop.MaxFrameBytes);
+        _ = Task.Run(ReadAsync);
+        _stderr = new StderrTail(process.StandardError, StderrLinesKept);
+    }
+
+    /// <summary>Gets the limit this process's heap was started with.</summary>
+    public long MemoryLimitBytes { get; private init; }
+
+    public bool HasEnded => _ended.Task.IsCompleted;
+
+    /// <summary>Starts a compiler process with an environment of its own: nothing of the host's settings or secrets.</summary>
+    public static CompilerProcess Start(string programPath, long memoryLimitBytes)
+    {
+        var start = new ProcessStartInfo(Path.Combine(WorkerLauncher.DotnetRoot, "dotnet"))
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(programPath)!,
+        };
+        start.ArgumentList.Add("exec");
+        start.ArgumentList.Add(programPath);
+        start.ArgumentList.Add("compile");
+        var inherited = start.Environment.Where(e => e.Key is "LANG" or "LC_ALL" or "LC_MESSAGES" or "DOTNET_SYSTEM_GLOBALIZATION_INVARIANT").ToList();
+        start.Environment.Clear();
+        foreach (var (name, value) in inherited)
+        {
+            start.Environment[name] = value;
+        }
+
+        start.Environment["DOTNET_GCHeapHardLimit"] = memoryLimitBytes.ToString("X", CultureInfo.InvariantCulture);
+        start.Environment["DOTNET_EnableDiagnostics"] = "0";
+        start.Environment["DOTNET_TieredPGO"] = "0";
+        return new CompilerProcess(Process.Start(start) ?? throw new InvalidOperationException("The compiler process did not start."))
+        {
+            MemoryLimitBytes = memoryLimitBytes,
+        };
+    }
+
+    /// <summary>Compiles one script; past <paramref name="timeout"/> the process is killed.</summary>
+    public CompileOutcome Compile(CompileMessage request, TimeSpan timeout)
+    {
+        _reply = new TaskCompletionSource<WorkerMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        try
+        {
+            _channel.WriteAsync(request).GetAwaiter().GetResult();
+        }
+        catch (IOException)
+        {
+            // It ended (idle, killed) before it read the request: the reason is its exit.
+        }
+
+        var finished = Task.WaitAny([_reply.Task, _ended.Task], timeout);
+        if (finished == 0 && _reply.Task.Result is CompiledReply reply)
+        {
+            return new CompileOutcome(reply, CompileFailure.None, null);
+        }
+
+        if (finished < 0)
+        {
+            Kill();
+            return new CompileOutcome(null, CompileFailure.TimedOut, null);
+        }
+
+        if (finished == 0)
+        {
+            // Anything but its answer is a broken process.
+            Kill();
+            return new CompileOutcome(null, CompileFailure.Crashed, "it answered with a message it may not send");
+        }
+
+        _process.WaitForExit(TimeSpan.FromSeconds(5));
+        return DescribeExit();
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            _process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+        }
+
+        if (!_ended.Task.Wait(TimeSpan.FromSeconds(1)))
+        {
+            Kill();
+        }
+
+        _process.Dispose();
+    }
+
+    private void Kill()
+    {
+        _killed = true;
+        try
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+    }
+
+    private CompileOutcome DescribeExit()
+    {
+        var code = _process.HasExited ? _process.ExitCode : -1;
+        var text = _stderr.Text;
+        if (code == WorkerExitCodes.OutOfMemory || text.Contains("OutOfMemory", StringComparison.Ordinal) || text.Contains("Out of memory", StringComparison.OrdinalIgnoreCase))
+        {
+            return new CompileOutcome(null, CompileFailure.OutOfMemory, null);
+        }
+
+        if (code == WorkerExitCodes.CompileTimedOut)
+        {
+            return new CompileOutcome(null, CompileFailure.TimedOut, null);
+        }
+
+        if (code == WorkerExitCodes.Idle && !_killed)
+        {
+            return new CompileOutcome(null, CompileFailure.Idle, null);
+        }
+
+        var reason = text.Contains("Stack overflow", StringComparison.OrdinalIgnoreCase)
+            ? "a stack overflow in the compiler"
+            : code > 128 ? $"signal {(code - 128).ToString(CultureInfo.InvariantCulture)}" : $"exit code {code.ToString(CultureInfo.InvariantCulture)}";
+        return new CompileOutcome(null, CompileFailure.Crashed, reason);
+    }
+
+    private async Task ReadAsync()
+    {
+        try
+        {
+            await _channel.ReadAllAsync(message => _reply.TrySetResult(message), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is InvalidDataException or IOException)
+        {
+            Kill();
+        }
+
+        _ended.TrySetResult();
+    }
+
+}
+
+/// <summary>How one compile in a <see cref="CompilerProcess"/> ended: its answer, or why there is none.</summary>
+internal readonly record struct CompileOutcome(CompiledReply? Reply, CompileFailure Failure, string? Reason);
+
+/// <summary>Why a <see cref="CompilerProcess"/> gave no answer.</summary>
+internal enum CompileFailure
+{
+    None,
+
+    /// <summary>It passed the compile-time bound and was killed.</summary>
+    TimedOut,
+
+    /// <summary>Its heap reached the compile-memory bound.</summary>
+    OutOfMemory,
+
+    /// <summary>It crashed, or broke the protocol.</summary>
+    Crashed,
+
+    /// <summary>It had ended on its own after going unused: not the script's doing; another process tries again.</summary>
+    Idle,
+}

@@ -1,0 +1,227 @@
+using System.Globalization;
+using System.Text;
+using WalletCrew.Plugins.Engine.Tests.Support;
+
+namespace WalletCrew.Plugins.Engine.Tests.Compilation;
+
+/// <summary>
+/// Compile bombs: short scripts that make the compiler run for minutes or allocate gigabytes. Roslyn has no bound of its
+/// own (lambda binding ignores the cancellation token; constant folding materialises its strings), so scripts compile in
+/// a compiler process the engine kills at <see cref="ConnectorEngineOptions.CompileTimeout"/>, with its GC heap capped at
+/// <see cref="ConnectorEngineOptions.CompileMemoryLimitBytes"/>. In this process the memory bomb below ended `wcp check`
+/// with an unhandled OutOfMemoryException, and the lambda bomb held a core for more than ten minutes.
+/// </summary>
+/// <remarks>Each test uses its own memory limit: the compiler processes it started carry it in their environment, which
+/// is how the test finds them among the other tests' processes.</remarks>
+public sealed class CompileBoundTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task ACompileBombIsStoppedAtItsTimeBoundWhileAnotherTenantsSaveGoesLive()
+    {
+        const long memory = 901L * 1024 * 1024;
+        using var bomb = new TenantFolder("bomb-tenant");
+        using var victim = new TenantFolder("victim-tenant");
+        victim.WriteScript("crm.csx", Logging("v1"));
+        using var engine = new ConnectorEngine(new ConnectorEngineOptions
+        {
+            HotReload = true,
+            ReloadDebounce = TimeSpan.FromMilliseconds(50),
+            CompileTimeout = TimeSpan.FromSeconds(8),
+            CompileMemoryLimitBytes = memory,
+        });
+        using var victimTenant = engine.LoadTenant(victim.Directory);
+        var reloaded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        victimTenant.Reloaded += (_, _) => reloaded.TrySetResult();
+
+        // Depth 24: about 2^24 lambda bindings, many minutes of compiling without a bound.
+        bomb.WriteScript("bomb.csx", NestedLambdas(24));
+        var loading = Task.Run(() => engine.LoadTenant(bomb.Directory));
+        await WaitForCompilerAsync(memory);
+        victim.WriteScript("crm.csx", Logging("v2"));
+        await reloaded.Task.WaitAsync(Patience);
+        var during = await victimTenant.InvokePassUpdatersAsync(TestEvents.Installation(), CancellationToken.None);
+        loading.IsCompleted.Should().BeFalse("the victim's save went live while the bomb was still compiling");
+
+        using var bombTenant = await loading.WaitAsync(Patience);
+
+        during.Log.Select(l => l.Message).Should().Equal("v2");
+        var stopped = bombTenant.Diagnostics.Should().ContainSingle().Subject;
+        stopped.ToString().Should().StartWith("server/script/bomb.csx: error WCP0504: Compiling this script took longer than 8 s (limit: CompileTimeout)")
+            .And.Contain("WalletCrew:Engine:CompileTimeout");
+        BusyCompilers(memory).Should().BeEmpty("the compiler process was killed at the bound, not left to spin");
+    }
+
+    [Fact]
+    public void ACompileThatNeedsMoreMemoryThanItsBoundFailsNamingTheLimit()
+    {
+        using var harness = new BoundedEngine(TimeSpan.FromSeconds(60), 300L * 1024 * 1024);
+
+        // 64 characters doubled 22 times: a 256 Mi-character constant the compiler materialises (512 MiB) when it emits.
+        using var tenant = harness.Load(DoubledConstant(22));
+
+        var stopped = tenant.Diagnostics.Should().ContainSingle().Subject;
+        stopped.ToString().Should().StartWith("server/script/bomb.csx: error WCP0505: Compiling this script needed more than 300 MiB of memory (limit: CompileMemoryLimit)")
+            .And.Contain("WalletCrew:Engine:CompileMemoryLimitMiB");
+    }
+
+    [Fact]
+    public void AStoppedCompileIsNotRunAgainForTheSameTextButIsForAFixedOne()
+    {
+        using var harness = new BoundedEngine(TimeSpan.FromSeconds(60), 300L * 1024 * 1024);
+        using var tenant = harness.Load(DoubledConstant(22));
+        var compiled = harness.Engine.CompileStatistics.Compiled;
+
+        using var again = harness.Engine.LoadTenant(harness.Folder.Directory);
+        harness.Folder.WriteScript("bomb.csx", DoubledConstant(4));
+        using var fixedTenant = harness.Engine.LoadTenant(harness.Folder.Directory);
+
+        again.Diagnostics.Select(d => d.Code).Should().Equal("WCP0505");
+        harness.Engine.CompileStatistics.Compiled.Should().Be(compiled + 1, "the same text is answered from memory; the fixed one compiles");
+        fixedTenant.Diagnostics.Should().BeEmpty();
+        fixedTenant.PassUpdaterCount.Should().Be(1);
+    }
+
+    /// <summary>The negative controls: the same shapes, shallow, compile and load under the same bounds, so the diagnostics above come from the bombs' size.</summary>
+    [Theory]
+    [InlineData("lambdas")]
+    [InlineData("constant")]
+    public void TheSameShapesAtAnOrdinarySizeCompileUnderTheSameBounds(string shape)
+    {
+        using var harness = new BoundedEngine(TimeSpan.FromSeconds(8), 300L * 1024 * 1024);
+
+        using var tenant = harness.Load(shape == "lambdas" ? NestedLambdas(6) : DoubledConstant(4));
+
+        tenant.Diagnostics.Where(d => d.Code.StartsWith("WCP050", StringComparison.Ordinal)).Should().BeEmpty();
+        if (shape == "constant")
+        {
+            tenant.Diagnostics.Should().BeEmpty();
+            tenant.PassUpdaterCount.Should().Be(1);
+        }
+        else
+        {
+            // The bomb's shape binds against a type that does not exist: an ordinary compile error, found quickly.
+            tenant.Diagnostics.Select(d => d.Code).Should().Equal("CS0246");
+        }
+    }
+
+    /// <summary>Nested lambdas passed to a method whose parameter type does not resolve: the compiler binds each lambda
+    /// once per enclosing candidate, 2^depth times in all (dotnet/roslyn#48578).</summary>
+    private static string NestedLambdas(int depth)
+    {
+        var call = new StringBuilder($"C.M(c{depth} => {{ }})");
+        for (var level = depth - 1; level >= 1; level--)
+        {
+            call.Insert(0, $"C.M(c{level} => ").Append(')');
+        }
+
+        return $$"""
+            {{call}};
+            static class C
+            {
+                public static void M(Unknown action) { }
+            }
+            """;
+    }
+
+    /// <summary>A constant string doubled <paramref name="times"/> times: 64 × 2^times characters, folded at compile time.</summary>
+    private static string DoubledConstant(int times)
+    {
+        var source = new StringBuilder($"const string s0 = \"{new string('a', 64)}\";\n");
+        for (var i = 1; i <= times; i++)
+        {
+            source.Append(CultureInfo.InvariantCulture, $"const string s{i} = s{i - 1} + s{i - 1};\n");
+        }
+
+        return source.Append(CultureInfo.InvariantCulture, $$"""
+            Task onPassInstalled(string passId)
+            {
+                Log.LogInformation("{Length}", s{{times}}.Length + s{{times - 1}}.Length);
+                return Task.CompletedTask;
+            }
+
+            context.register("runtime.wallet.passUpdater", new { OnPassInstalled = onPassInstalled });
+            """).ToString();
+    }
+
+    private static string Logging(string version) => $$"""
+        Task onPassInstalled(string passId)
+        {
+            Log.LogInformation("{{version}}");
+            return Task.CompletedTask;
+        }
+
+        context.register("runtime.wallet.passUpdater", new { OnPassInstalled = onPassInstalled });
+        """;
+
+    private static async Task WaitForCompilerAsync(long memory)
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        while (BusyCompilers(memory).Count == 0)
+        {
+            await Task.Delay(50, timeout.Token);
+        }
+    }
+
+    /// <summary>Returns the compiler processes started with <paramref name="memory"/> as their heap limit that use the CPU now.</summary>
+    private static List<int> BusyCompilers(long memory)
+    {
+        var marker = $"DOTNET_GCHeapHardLimit={memory:X}";
+        var before = new Dictionary<int, long>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(directory), out var pid) && Read(() => File.ReadAllText(Path.Combine(directory, "environ")).Split('\0').Contains(marker)))
+            {
+                before[pid] = Read(() => CpuTicks(pid));
+            }
+        }
+
+        Thread.Sleep(300);
+        return [.. before.Where(process => Read(() => CpuTicks(process.Key)) > process.Value).Select(process => process.Key)];
+    }
+
+    private static long CpuTicks(int pid)
+    {
+        var fields = File.ReadAllText($"/proc/{pid}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Reads from /proc; a process that ended meanwhile reads as nothing.</summary>
+    private static T Read<T>(Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return default!;
+        }
+    }
+
+    private sealed class BoundedEngine : IDisposable
+    {
+        public BoundedEngine(TimeSpan timeout, long memory)
+        {
+            Folder = new TenantFolder();
+            Engine = new ConnectorEngine(new ConnectorEngineOptions { CompileTimeout = timeout, CompileMemoryLimitBytes = memory });
+        }
+
+        public TenantFolder Folder { get; }
+
+        public ConnectorEngine Engine { get; }
+
+        public TenantConnectors Load(string source)
+        {
+            Folder.WriteScript("bomb.csx", source);
+            return Engine.LoadTenant(Folder.Directory);
+        }
+
+        public void Dispose()
+        {
+            Engine.Dispose();
+            Folder.Dispose();
+        }
+    }
+}
