@@ -27,6 +27,7 @@ internal sealed class WorkerLoop
     public static async Task<int> RunAsync(Stream input, Stream output)
     {
         var loop = new WorkerLoop(input, output);
+        WorkerWarmUp.Start();
         try
         {
             await loop._channel.ReadAllAsync(loop.OnMessage, CancellationToken.None).ConfigureAwait(false);
