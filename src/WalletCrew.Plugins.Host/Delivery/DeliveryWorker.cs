@@ -217,10 +217,13 @@ internal sealed partial class DeliveryWorker : BackgroundService
         var elapsed = Stopwatch.GetElapsedTime(started);
         _metrics.Invocation("hook", e.TenantId, elapsed);
         var now = _time.GetUtcNow();
-        var (status, retryAt, label) = _decision.Decide(e.Failures, outcome, now);
-        var log = new TenantLogRecord(e.TenantId, now, "delivery", e.EventId, attempt, label, (long)elapsed.TotalMilliseconds, outcome.Error,
-            [.. outcome.Log.Select(l => new TenantLogLine(l.Level.ToString(), l.Message))]);
-        await _store.CompleteAsync(new DeliveryOutcome(e.EventId, Owner, status, now, retryAt, outcome.Error, true, log), CancellationToken.None).ConfigureAwait(false);
+        var (status, retryAt, label, counts) = _decision.Decide(e.Failures, outcome, now);
+        // A rejection ran nothing: no attempt, no tenant log entry, and its error is not the event's last error.
+        var log = counts
+            ? new TenantLogRecord(e.TenantId, now, "delivery", e.EventId, attempt, label, (long)elapsed.TotalMilliseconds, outcome.Error,
+                [.. outcome.Log.Select(l => new TenantLogLine(l.Level.ToString(), l.Message))])
+            : null;
+        await _store.CompleteAsync(new DeliveryOutcome(e.EventId, Owner, status, now, retryAt, counts ? outcome.Error : null, counts, log), CancellationToken.None).ConfigureAwait(false);
         _metrics.Delivery(e.TenantId, label);
         activity?.SetTag("wcp.outcome", label);
         LogDelivered(e.EventId, e.TenantId, e.PassId, attempt, label, elapsed.TotalMilliseconds, outcome.Error);
