@@ -1,42 +1,71 @@
+using Microsoft.Data.Sqlite;
 using WalletCrew.Plugins.Engine.Tests.Support;
 using WalletCrew.Plugins.Host.Tests.Support;
+using Xunit.Abstractions;
 
 namespace WalletCrew.Plugins.Host.Tests.Delivery;
 
-public sealed class CrashRecoveryTests
+public sealed class CrashRecoveryTests(ITestOutputHelper output)
 {
     private const int Passes = 100;
     private const int EventsPerPass = 20;
     private const int KillAfterAnswered = 800;
+    private static readonly TimeSpan s_resumeBound = TimeSpan.FromSeconds(10);
     private static readonly string[] s_config = ["--WalletCrew:Delivery:LeaseDuration=00:00:05", "--WalletCrew:Engine:InvocationTimeout=00:00:02"];
+
+    // A minute's lease: a pass the dead host held can resume within the bound only because the restart gives it back.
+    private static readonly string[] s_sqliteConfig = ["--WalletCrew:Delivery:LeaseDuration=00:01:00"];
 
     [Theory]
     [InlineData("in-process")]
     [InlineData("sandbox")]
-    public async Task EveryAcknowledgedEventIsDeliveredInPassOrderAfterASigkillMidStream(string isolation)
+    public async Task EveryAcknowledgedEventIsDeliveredInPassOrderAndStalledPassesResumeWithinSecondsOfARestartAfterASigkill(string isolation)
     {
         await using var partner = await PartnerStub.StartAsync();
-        using var root = new TenantsRoot().WriteScript("acme", Scripts.PostingHook(partner.BaseAddress + "/hook"));
-        string[] config = [.. s_config, $"--WalletCrew:Engine:Isolation={isolation}"];
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        HoldHeldTenantsCalls(partner, held.Task);
+        using var root = new TenantsRoot().WriteScript("acme", Scripts.PostingHook(partner.BaseAddress + "/hook"))
+            .WriteScript("held", Scripts.PostingHook(partner.BaseAddress + "/held"));
+        string[] config = [.. s_sqliteConfig, $"--WalletCrew:Engine:Isolation={isolation}"];
         var host = await HostProcess.StartAsync(root, config);
         var baseAddress = host.BaseAddress;
         var load = new AcknowledgedLoad(Passes, EventsPerPass, KillAfterAnswered);
 
+        // Tenant "held"'s partner answers only after the kill, so the dead host surely holds a lease then.
+        await PostAsync(host.BaseAddress, "api/tenants/held/passes/H1/installations");
+        await HostHarness.WaitUntilAsync(() => partner.Requests.Any(r => r.Path == "/held"), TimeSpan.FromSeconds(60), "tenant held's hook is in flight");
         var ingest = load.RunAsync(_ => Volatile.Read(ref baseAddress));
         await Task.WhenAny(load.SignalReached, ingest);
         host.Kill();
-        var deliveredBeforeKill = partner.Requests.Count;
+        var killedAt = DateTimeOffset.UtcNow;
+        held.SetResult();
         var answeredBeforeKill = load.Answered;
+        var deliveredBeforeKill = partner.Requests.Count(r => r.Path == "/hook");
         ingest.IsCompleted.Should().BeFalse("the kill must hit while ingest is still running");
         host.Dispose();
+        var (stalled, heldLeases) = ReadStalledPasses(root.DatabasePath, DateTimeOffset.UtcNow + TimeSpan.FromSeconds(30));
 
         using var restarted = await HostProcess.StartAsync(root, config);
+        var restartedAt = DateTimeOffset.UtcNow;
         Volatile.Write(ref baseAddress, restarted.BaseAddress);
         await ingest;
 
         await load.VerifyDeliveredAsync(partner, TimeSpan.FromSeconds(120));
         deliveredBeforeKill.Should().BeGreaterThan(0, "the kill hit while deliveries were flowing");
         deliveredBeforeKill.Should().BeLessThan(answeredBeforeKill, "acknowledged events were still waiting for delivery at the kill");
+        await HostHarness.WaitUntilAsync(() => partner.Requests.Count(r => r.Path == "/held") > 1, TimeSpan.FromSeconds(120), "tenant held's event ran again");
+
+        // A stalled pass resumes when the restarted host starts an attempt of one of its waiting events (per-pass order
+        // makes that its head), as the tenant log records it: the lease question, whatever the attempt's own outcome.
+        var resumedAfter = ReadFirstAttempts(root.DatabasePath, stalled, killedAt)
+            .ToDictionary(p => p.Key, p => p.Value - restartedAt);
+        var slowest = resumedAfter.MaxBy(p => p.Value);
+        output.WriteLine($"{isolation}: restarted {(restartedAt - killedAt).TotalSeconds:0.00} s after the kill; {stalled.Values.Distinct().Count()} stalled passes, " +
+            $"{heldLeases} lease(s) of the dead host held past restart + 30 s; resumed after the restart: " +
+            $"median {resumedAfter.Values.Order().ElementAt(resumedAfter.Count / 2).TotalSeconds:0.00} s, slowest {slowest.Key} {slowest.Value.TotalSeconds:0.00} s");
+        heldLeases.Should().BePositive("the dead host held leases that would otherwise stall their passes for half a minute or more (control)");
+        resumedAfter.Keys.Should().BeEquivalentTo(stalled.Values.Distinct(), "every stalled pass ran again");
+        resumedAfter.Should().ContainKey("held/H1").And.OnlyContain(p => p.Value <= s_resumeBound, "every stalled pass resumes within 10 s of the restart");
     }
 
     [Fact]
@@ -65,5 +94,72 @@ public sealed class CrashRecoveryTests
         await load.VerifyDeliveredAsync(partner, TimeSpan.FromSeconds(120));
         deliveredBeforeKill.Should().BeGreaterThan(0, "the kill hit while deliveries were flowing");
         deliveredBeforeKill.Should().BeLessThan(answeredBeforeKill, "acknowledged events were still waiting for delivery at the kill");
+    }
+
+    // Tenant "held"'s partner calls wait for the gate; the others are answered at once.
+    private static void HoldHeldTenantsCalls(PartnerStub partner, Task gate)
+    {
+        var answer = PartnerStub.Respond(200, "{}");
+        partner.Handler = async context =>
+        {
+            if (context.Request.Path == "/held")
+            {
+                await gate.WaitAsync(context.RequestAborted);
+            }
+
+            await answer(context);
+        };
+    }
+
+    private static async Task PostAsync(Uri host, string path)
+    {
+        using var client = new HttpClient { BaseAddress = host };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", HostHarness.ApiKey);
+        using var response = await client.PostAsync(path, new StringContent("""{"device":"apple","installed":true,"passType":"loyalty"}""", System.Text.Encoding.UTF8, "application/json"));
+        response.StatusCode.Should().Be(System.Net.HttpStatusCode.Accepted);
+    }
+
+    // Per stalled pass, when the first attempt after the kill started (the tenant log has each attempt's end and duration).
+    private static Dictionary<string, DateTimeOffset> ReadFirstAttempts(string databasePath, Dictionary<string, string> stalled, DateTimeOffset after)
+    {
+        using var connection = new SqliteConnection($"Data Source={databasePath};Pooling=False");
+        connection.Open();
+        using var attempts = connection.CreateCommand();
+        attempts.CommandText = "SELECT event_id, at - duration_ms FROM tenant_logs WHERE kind = 'delivery' AND at - duration_ms >= $after;";
+        attempts.Parameters.AddWithValue("$after", after.ToUnixTimeMilliseconds());
+        var first = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        using var reader = attempts.ExecuteReader();
+        while (reader.Read())
+        {
+            if (stalled.TryGetValue(reader.GetString(0), out var pass))
+            {
+                var started = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1));
+                first[pass] = first.TryGetValue(pass, out var earlier) && earlier < started ? earlier : started;
+            }
+        }
+
+        return first;
+    }
+
+    // The file as the dead host left it: each pending event's pass, and how many leases would hold past the given time.
+    private static (Dictionary<string, string> Stalled, long HeldLeases) ReadStalledPasses(string databasePath, DateTimeOffset past)
+    {
+        using var connection = new SqliteConnection($"Data Source={databasePath};Pooling=False");
+        connection.Open();
+        using var pending = connection.CreateCommand();
+        pending.CommandText = "SELECT event_id, tenant_id || '/' || pass_id FROM events WHERE status = 'pending';";
+        var stalled = new Dictionary<string, string>(StringComparer.Ordinal);
+        using (var reader = pending.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                stalled[reader.GetString(0)] = reader.GetString(1);
+            }
+        }
+
+        using var leases = connection.CreateCommand();
+        leases.CommandText = "SELECT COUNT(*) FROM events WHERE status = 'pending' AND lease_owner IS NOT NULL AND lease_expires_at > $past;";
+        leases.Parameters.AddWithValue("$past", past.ToUnixTimeMilliseconds());
+        return (stalled, (long)leases.ExecuteScalar()!);
     }
 }
