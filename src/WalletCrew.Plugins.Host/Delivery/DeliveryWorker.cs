@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -31,7 +30,6 @@ internal sealed partial class DeliveryWorker : BackgroundService
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Task> _inFlight = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _perTenant = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, byte> _leased = new(StringComparer.Ordinal);
     private readonly LeaseHeartbeat _heartbeat;
 
     public DeliveryWorker(IEventStore store, ITenantRuntime runtime, DeliverySignal signal, ConnectorCircuits circuits,
@@ -47,7 +45,7 @@ internal sealed partial class DeliveryWorker : BackgroundService
         _metrics = metrics;
         _decision = new DeliveryDecision(new RetryLadder(_options.EffectiveRetrySchedule, _options.JitterRatio, Random.Shared), _options.MaxRetryAfter);
         Owner = LeaseOwners.Create();
-        _heartbeat = new LeaseHeartbeat(store, Owner, () => [.. _leased.Keys], _options.LeaseDuration, time, logger);
+        _heartbeat = new LeaseHeartbeat(store, Owner, _options.LeaseDuration, time, logger);
     }
 
     /// <summary>Gets this worker's lease owner id.</summary>
@@ -150,7 +148,7 @@ internal sealed partial class DeliveryWorker : BackgroundService
                 _inFlight[e.EventId] = Task.CompletedTask;
             }
 
-            _leased[e.EventId] = 0;
+            _heartbeat.Hold(e.EventId);
 
             var task = Task.Run(() => DeliverAsync(e), CancellationToken.None);
             lock (_gate)
@@ -187,7 +185,7 @@ internal sealed partial class DeliveryWorker : BackgroundService
         }
         finally
         {
-            _leased.TryRemove(e.EventId, out _);
+            _heartbeat.Drop(e.EventId);
             lock (_gate)
             {
                 _inFlight.Remove(e.EventId);
@@ -216,7 +214,7 @@ internal sealed partial class DeliveryWorker : BackgroundService
         catch (BrokenCircuitException broken)
         {
             var deferredTo = _time.GetUtcNow() + (broken.RetryAfter ?? _options.CircuitBreakDuration);
-            _leased.TryRemove(e.EventId, out _);
+            _heartbeat.Drop(e.EventId);
             await _store.CompleteAsync(new DeliveryOutcome(e.EventId, Owner, DeliveryStatus.Pending, _time.GetUtcNow(), deferredTo, null, false, null), CancellationToken.None).ConfigureAwait(false);
             _metrics.Delivery(e.TenantId, "deferred");
             LogDeferred(e.EventId, e.TenantId, deferredTo);
@@ -224,7 +222,7 @@ internal sealed partial class DeliveryWorker : BackgroundService
         }
         catch (OperationCanceledException) when (_hardStop.IsCancellationRequested)
         {
-            _leased.TryRemove(e.EventId, out _);
+            _heartbeat.Drop(e.EventId);
             await _store.ReleaseAsync(Owner, [e.EventId], CancellationToken.None).ConfigureAwait(false);
             LogReleased(e.EventId, e.TenantId);
             return;
@@ -239,7 +237,7 @@ internal sealed partial class DeliveryWorker : BackgroundService
             ? new TenantLogRecord(e.TenantId, now, "delivery", e.EventId, attempt, label, (long)elapsed.TotalMilliseconds, outcome.Error,
                 [.. outcome.Log.Select(l => new TenantLogLine(l.Level.ToString(), l.Message))])
             : null;
-        _leased.TryRemove(e.EventId, out _);
+        _heartbeat.Drop(e.EventId);
         await _store.CompleteAsync(new DeliveryOutcome(e.EventId, Owner, status, now, retryAt, counts ? outcome.Error : null, counts, log), CancellationToken.None).ConfigureAwait(false);
         _metrics.Delivery(e.TenantId, label);
         activity?.SetTag("wcp.outcome", label);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using WalletCrew.Plugins.Host.Store;
 
@@ -7,10 +8,18 @@ namespace WalletCrew.Plugins.Host.Delivery;
 /// Renews the worker's leases while its hooks run, every third of <c>LeaseDuration</c> in one store call, so a slow but
 /// live delivery is never claimed twice while a dead host's leases run out within <c>LeaseDuration</c>.
 /// </summary>
-internal sealed partial class LeaseHeartbeat(IEventStore store, string owner, Func<IReadOnlyCollection<string>> leased, TimeSpan lease, TimeProvider time, ILogger logger)
+internal sealed partial class LeaseHeartbeat(IEventStore store, string owner, TimeSpan lease, TimeProvider time, ILogger logger)
 {
+    private readonly ConcurrentDictionary<string, byte> _held = new(StringComparer.Ordinal);
+
     /// <summary>Gets how often the leases are renewed.</summary>
     public TimeSpan Interval => lease / 3;
+
+    /// <summary>Renews the event's lease from the next beat on (it was just claimed).</summary>
+    public void Hold(string eventId) => _held[eventId] = 0;
+
+    /// <summary>Stops renewing the event's lease, before its outcome is written or it is released.</summary>
+    public void Drop(string eventId) => _held.TryRemove(eventId, out _);
 
     /// <summary>Renews until <paramref name="cancellationToken"/> is cancelled; a failed renewal is logged and tried again at the next beat.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -31,7 +40,7 @@ internal sealed partial class LeaseHeartbeat(IEventStore store, string owner, Fu
 
     private async Task BeatAsync(CancellationToken cancellationToken)
     {
-        var ids = leased();
+        IReadOnlyCollection<string> ids = [.. _held.Keys];
         if (ids.Count == 0)
         {
             return;
@@ -41,7 +50,7 @@ internal sealed partial class LeaseHeartbeat(IEventStore store, string owner, Fu
         {
             var renewed = await store.RenewAsync(owner, ids, time.GetUtcNow() + lease, cancellationToken).ConfigureAwait(false);
             // Not renewed and still running: lost to another owner (this host stalled past the lease); the event runs again.
-            var lost = ids.Except(renewed, StringComparer.Ordinal).Intersect(leased(), StringComparer.Ordinal).ToList();
+            var lost = ids.Except(renewed, StringComparer.Ordinal).Where(_held.ContainsKey).ToList();
             if (lost.Count > 0)
             {
                 LogLost(lost.Count, string.Join(", ", lost.Take(5)));
