@@ -11,7 +11,8 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
     private const int EventsPerPass = 20;
     private const int KillAfterAnswered = 800;
     private static readonly TimeSpan s_resumeBound = TimeSpan.FromSeconds(10);
-    private static readonly string[] s_config = ["--WalletCrew:Delivery:LeaseDuration=00:00:05", "--WalletCrew:Engine:InvocationTimeout=00:00:02"];
+    private static readonly TimeSpan s_lease = TimeSpan.FromSeconds(5);
+    private static readonly string[] s_config = [$"--WalletCrew:Delivery:LeaseDuration={s_lease}"];
 
     // A minute's lease: a pass the dead host held can resume within the bound only because the restart gives it back.
     private static readonly string[] s_sqliteConfig = ["--WalletCrew:Delivery:LeaseDuration=00:01:00"];
@@ -43,7 +44,8 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         var deliveredBeforeKill = partner.Requests.Count(r => r.Path == "/hook");
         ingest.IsCompleted.Should().BeFalse("the kill must hit while ingest is still running");
         host.Dispose();
-        var (stalled, heldLeases) = ReadStalledPasses(root.DatabasePath, DateTimeOffset.UtcNow + TimeSpan.FromSeconds(30));
+        using var file = new SqliteConnection($"Data Source={root.DatabasePath};Pooling=False");
+        var (stalled, heldLeases) = StalledPasses.Read(file, "", DateTimeOffset.UtcNow + TimeSpan.FromSeconds(30));
 
         using var restarted = await HostProcess.StartAsync(root, config);
         var restartedAt = DateTimeOffset.UtcNow;
@@ -57,7 +59,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
 
         // A stalled pass resumes when the restarted host starts an attempt of one of its waiting events (per-pass order
         // makes that its head), as the tenant log records it: the lease question, whatever the attempt's own outcome.
-        var resumedAfter = ReadFirstAttempts(root.DatabasePath, stalled, killedAt)
+        var resumedAfter = StalledPasses.FirstAttempts(file, "", stalled, killedAt)
             .ToDictionary(p => p.Key, p => p.Value - restartedAt);
         var slowest = resumedAfter.MaxBy(p => p.Value);
         output.WriteLine($"{isolation}: restarted {(restartedAt - killedAt).TotalSeconds:0.00} s after the kill; {stalled.Values.Distinct().Count()} stalled passes, " +
@@ -69,12 +71,19 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task WhenOneOfTwoHostsOnPostgresIsKilledTheOtherDeliversEveryAcknowledgedEventInPassOrder()
+    public async Task WhenOneOfTwoHostsOnPostgresIsKilledTheOtherDeliversEveryAcknowledgedEventInPassOrderAndTakesOverWithinSecondsOfTheLeasesEnd()
     {
         await using var database = await PostgresDatabase.CreateAsync();
         await using var partner = await PartnerStub.StartAsync();
-        using var root = new TenantsRoot().WriteScript("acme", Scripts.PostingHook(partner.BaseAddress + "/hook"));
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        HoldHeldTenantsCalls(partner, held.Task);
+        using var root = new TenantsRoot().WriteScript("acme", Scripts.PostingHook(partner.BaseAddress + "/hook"))
+            .WriteScript("held", Scripts.PostingHook(partner.BaseAddress + "/held"));
         var doomed = await HostProcess.StartAsync(root, database.Store, s_config);
+        var doomedId = doomed.ProcessId;
+        // Tenant "held"'s event is leased by the doomed host before the survivor starts, and its partner answers only after the kill.
+        await PostAsync(doomed.BaseAddress, "api/tenants/held/passes/H1/installations");
+        await HostHarness.WaitUntilAsync(() => partner.Requests.Any(r => r.Path == "/held"), TimeSpan.FromSeconds(60), "tenant held's hook is in flight");
         using var survivor = await HostProcess.StartAsync(root, database.Store, s_config);
         var doomedAlive = true;
         var load = new AcknowledgedLoad(Passes, EventsPerPass, KillAfterAnswered);
@@ -83,10 +92,15 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         var ingest = load.RunAsync(passId => Volatile.Read(ref doomedAlive) && passId[^1] % 2 == 0 ? doomed.BaseAddress : survivor.BaseAddress);
         await Task.WhenAny(load.SignalReached, ingest);
         doomed.Kill();
+        var killedAt = DateTimeOffset.UtcNow;
+        held.SetResult();
         Volatile.Write(ref doomedAlive, false);
-        var deliveredBeforeKill = partner.Requests.Count;
+        var deliveredBeforeKill = partner.Requests.Count(r => r.Path == "/hook");
         var answeredBeforeKill = load.Answered;
         ingest.IsCompleted.Should().BeFalse("the kill must hit while ingest is still running");
+        await using var connection = new Npgsql.NpgsqlConnection(database.ConnectionString);
+        var heldBy = StalledPasses.LeaseOwner(connection, "wcp_", "held", "H1");
+        var (stalled, _) = StalledPasses.Read(connection, "wcp_", killedAt);
         doomed.Dispose();
         await ingest;
 
@@ -94,6 +108,15 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         await load.VerifyDeliveredAsync(partner, TimeSpan.FromSeconds(120));
         deliveredBeforeKill.Should().BeGreaterThan(0, "the kill hit while deliveries were flowing");
         deliveredBeforeKill.Should().BeLessThan(answeredBeforeKill, "acknowledged events were still waiting for delivery at the kill");
+        await HostHarness.WaitUntilAsync(() => partner.Requests.Count(r => r.Path == "/held") > 1, TimeSpan.FromSeconds(120), "tenant held's event ran again");
+
+        var resumedAfter = StalledPasses.FirstAttempts(connection, "wcp_", stalled, killedAt).ToDictionary(p => p.Key, p => p.Value - killedAt);
+        var slowest = resumedAfter.MaxBy(p => p.Value);
+        output.WriteLine($"postgres: {stalled.Values.Distinct().Count()} stalled passes; resumed after the kill: median " +
+            $"{resumedAfter.Values.Order().ElementAt(resumedAfter.Count / 2).TotalSeconds:0.00} s, slowest {slowest.Key} {slowest.Value.TotalSeconds:0.00} s (lease 5 s)");
+        heldBy.Should().Contain($"/{doomedId}/", "the doomed host held tenant held's lease at the kill (control)");
+        resumedAfter.Keys.Should().BeEquivalentTo(stalled.Values.Distinct(), "every stalled pass ran again");
+        resumedAfter.Should().ContainKey("held/H1").And.OnlyContain(p => p.Value <= s_lease + s_resumeBound, "every stalled pass resumes within 10 s of the lease's end");
     }
 
     // Tenant "held"'s partner calls wait for the gate; the others are answered at once.
@@ -117,49 +140,5 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", HostHarness.ApiKey);
         using var response = await client.PostAsync(path, new StringContent("""{"device":"apple","installed":true,"passType":"loyalty"}""", System.Text.Encoding.UTF8, "application/json"));
         response.StatusCode.Should().Be(System.Net.HttpStatusCode.Accepted);
-    }
-
-    // Per stalled pass, when the first attempt after the kill started (the tenant log has each attempt's end and duration).
-    private static Dictionary<string, DateTimeOffset> ReadFirstAttempts(string databasePath, Dictionary<string, string> stalled, DateTimeOffset after)
-    {
-        using var connection = new SqliteConnection($"Data Source={databasePath};Pooling=False");
-        connection.Open();
-        using var attempts = connection.CreateCommand();
-        attempts.CommandText = "SELECT event_id, at - duration_ms FROM tenant_logs WHERE kind = 'delivery' AND at - duration_ms >= $after;";
-        attempts.Parameters.AddWithValue("$after", after.ToUnixTimeMilliseconds());
-        var first = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
-        using var reader = attempts.ExecuteReader();
-        while (reader.Read())
-        {
-            if (stalled.TryGetValue(reader.GetString(0), out var pass))
-            {
-                var started = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1));
-                first[pass] = first.TryGetValue(pass, out var earlier) && earlier < started ? earlier : started;
-            }
-        }
-
-        return first;
-    }
-
-    // The file as the dead host left it: each pending event's pass, and how many leases would hold past the given time.
-    private static (Dictionary<string, string> Stalled, long HeldLeases) ReadStalledPasses(string databasePath, DateTimeOffset past)
-    {
-        using var connection = new SqliteConnection($"Data Source={databasePath};Pooling=False");
-        connection.Open();
-        using var pending = connection.CreateCommand();
-        pending.CommandText = "SELECT event_id, tenant_id || '/' || pass_id FROM events WHERE status = 'pending';";
-        var stalled = new Dictionary<string, string>(StringComparer.Ordinal);
-        using (var reader = pending.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                stalled[reader.GetString(0)] = reader.GetString(1);
-            }
-        }
-
-        using var leases = connection.CreateCommand();
-        leases.CommandText = "SELECT COUNT(*) FROM events WHERE status = 'pending' AND lease_owner IS NOT NULL AND lease_expires_at > $past;";
-        leases.Parameters.AddWithValue("$past", past.ToUnixTimeMilliseconds());
-        return (stalled, (long)leases.ExecuteScalar()!);
     }
 }
