@@ -43,6 +43,7 @@ internal sealed class ConnectorCircuits(IOptions<DeliveryOptions> options, TimeP
                 SamplingDuration = settings.CircuitSamplingDuration,
                 BreakDuration = settings.CircuitBreakDuration,
                 StateProvider = state,
+                // Only what ran and failed: a rejection (the tenant at its concurrency limit) ran nothing.
                 ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Result?.Status is HookStatus.Failed or HookStatus.TimedOut),
             })
             .Build();

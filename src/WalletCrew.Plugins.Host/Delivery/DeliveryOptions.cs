@@ -31,10 +31,13 @@ internal sealed class DeliveryOptions
     [Range(1, 1024)]
     public int PerTenantConcurrency { get; set; } = 4;
 
-    /// <summary>Gets or sets how long a claimed event stays leased; must exceed the invocation timeout.</summary>
-    /// <value>The default is 2 minutes.</value>
+    /// <summary>Gets or sets how long a claimed event stays leased without renewal; a heartbeat renews it every third of this while the hook runs.</summary>
+    /// <value>The default is 15 seconds: a dead host's events are taken over within that.</value>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
-    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Gets or sets whether running deliveries renew their leases; off only in tests that show what renewal prevents.</summary>
+    internal bool RenewLeases { get; set; } = true;
 
     /// <summary>Gets or sets how often the store is polled when nothing wakes the worker (retries coming due, other hosts' events).</summary>
     /// <value>The default is 1 second.</value>

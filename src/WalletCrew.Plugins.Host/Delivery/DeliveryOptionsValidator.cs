@@ -1,10 +1,12 @@
 using Microsoft.Extensions.Options;
-using WalletCrew.Plugins.Host.Tenants;
 
 namespace WalletCrew.Plugins.Host.Delivery;
 
-/// <summary>Checks what annotations cannot: the ladder's steps and the lease against the invocation timeout; reports every problem at once.</summary>
-internal sealed class DeliveryOptionsValidator(IOptions<EngineSettings> engine) : IValidateOptions<DeliveryOptions>
+/// <summary>
+/// Checks what annotations cannot: the ladder's steps; reports every problem at once. The lease needs no check against
+/// the invocation timeout: the heartbeat renews it while a hook runs.
+/// </summary>
+internal sealed class DeliveryOptionsValidator : IValidateOptions<DeliveryOptions>
 {
     public ValidateOptionsResult Validate(string? name, DeliveryOptions options)
     {
@@ -16,12 +18,6 @@ internal sealed class DeliveryOptionsValidator(IOptions<EngineSettings> engine) 
             {
                 failures.Add($"{DeliveryOptions.Section}:RetrySchedule:{i} is {schedule[i]}; each wait must be between 00:00:00 and 7.00:00:00.");
             }
-        }
-
-        var timeout = engine.Value.InvocationTimeout;
-        if (options.LeaseDuration <= timeout)
-        {
-            failures.Add($"{DeliveryOptions.Section}:LeaseDuration ({options.LeaseDuration}) must exceed {EngineSettings.Section}:InvocationTimeout ({timeout}), or a slow hook's event would be claimed twice.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -10,9 +10,10 @@ using WalletCrew.Plugins.Host.Tenants;
 namespace WalletCrew.Plugins.Host.Delivery;
 
 /// <summary>
-/// Claims due events (leases), invokes the hooks with bounded concurrency per host and per tenant, and writes the
-/// outcome back. On stop it claims nothing more, lets in-flight deliveries finish until the host's shutdown timeout,
-/// then cancels and releases what is left: nothing is lost, at worst delivered twice with the same EventId.
+/// Claims due events (leases, renewed by a <see cref="LeaseHeartbeat"/> while their hooks run), invokes the hooks with
+/// bounded concurrency per host and per tenant, and writes the outcome back. On stop it claims nothing more, lets
+/// in-flight deliveries finish until the host's shutdown timeout, then cancels and releases what is left: nothing is
+/// lost, at worst delivered twice with the same EventId.
 /// </summary>
 internal sealed partial class DeliveryWorker : BackgroundService
 {
@@ -29,6 +30,7 @@ internal sealed partial class DeliveryWorker : BackgroundService
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Task> _inFlight = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _perTenant = new(StringComparer.Ordinal);
+    private readonly LeaseHeartbeat _heartbeat;
 
     public DeliveryWorker(IEventStore store, ITenantRuntime runtime, DeliverySignal signal, ConnectorCircuits circuits,
         IOptions<DeliveryOptions> options, TimeProvider time, HostMetrics metrics, ILogger<DeliveryWorker> logger)
@@ -42,7 +44,8 @@ internal sealed partial class DeliveryWorker : BackgroundService
         _logger = logger;
         _metrics = metrics;
         _decision = new DeliveryDecision(new RetryLadder(_options.EffectiveRetrySchedule, _options.JitterRatio, Random.Shared), _options.MaxRetryAfter);
-        Owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+        Owner = LeaseOwners.Create();
+        _heartbeat = new LeaseHeartbeat(store, Owner, _options.LeaseDuration, time, logger);
     }
 
     /// <summary>Gets this worker's lease owner id.</summary>
@@ -70,6 +73,7 @@ internal sealed partial class DeliveryWorker : BackgroundService
 
     public override void Dispose()
     {
+        LeaseOwners.Retire(Owner);
         _hardStop.Dispose();
         base.Dispose();
     }
@@ -77,6 +81,9 @@ internal sealed partial class DeliveryWorker : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         LogStarted(Owner);
+        // The heartbeat outlives the claim loop: deliveries still draining after the stop keep their leases.
+        using var beating = new CancellationTokenSource();
+        var heartbeat = _options.RenewLeases ? _heartbeat.RunAsync(beating.Token) : Task.CompletedTask;
         while (!stoppingToken.IsCancellationRequested)
         {
             var claimed = 0;
@@ -110,6 +117,8 @@ internal sealed partial class DeliveryWorker : BackgroundService
 
         LogDraining(remaining.Length);
         await Task.WhenAll(remaining).ConfigureAwait(false);
+        await beating.CancelAsync().ConfigureAwait(false);
+        await heartbeat.ConfigureAwait(false);
         LogStopped(Owner);
     }
 
@@ -138,6 +147,8 @@ internal sealed partial class DeliveryWorker : BackgroundService
                 _perTenant[e.TenantId] = _perTenant.GetValueOrDefault(e.TenantId) + 1;
                 _inFlight[e.EventId] = Task.CompletedTask;
             }
+
+            _heartbeat.Hold(e.EventId);
 
             var task = Task.Run(() => DeliverAsync(e), CancellationToken.None);
             lock (_gate)
@@ -174,6 +185,7 @@ internal sealed partial class DeliveryWorker : BackgroundService
         }
         finally
         {
+            _heartbeat.Drop(e.EventId);
             lock (_gate)
             {
                 _inFlight.Remove(e.EventId);
@@ -202,6 +214,7 @@ internal sealed partial class DeliveryWorker : BackgroundService
         catch (BrokenCircuitException broken)
         {
             var deferredTo = _time.GetUtcNow() + (broken.RetryAfter ?? _options.CircuitBreakDuration);
+            _heartbeat.Drop(e.EventId);
             await _store.CompleteAsync(new DeliveryOutcome(e.EventId, Owner, DeliveryStatus.Pending, _time.GetUtcNow(), deferredTo, null, false, null), CancellationToken.None).ConfigureAwait(false);
             _metrics.Delivery(e.TenantId, "deferred");
             LogDeferred(e.EventId, e.TenantId, deferredTo);
@@ -209,6 +222,7 @@ internal sealed partial class DeliveryWorker : BackgroundService
         }
         catch (OperationCanceledException) when (_hardStop.IsCancellationRequested)
         {
+            _heartbeat.Drop(e.EventId);
             await _store.ReleaseAsync(Owner, [e.EventId], CancellationToken.None).ConfigureAwait(false);
             LogReleased(e.EventId, e.TenantId);
             return;
@@ -217,10 +231,14 @@ internal sealed partial class DeliveryWorker : BackgroundService
         var elapsed = Stopwatch.GetElapsedTime(started);
         _metrics.Invocation("hook", e.TenantId, elapsed);
         var now = _time.GetUtcNow();
-        var (status, retryAt, label) = _decision.Decide(e.Failures, outcome, now);
-        var log = new TenantLogRecord(e.TenantId, now, "delivery", e.EventId, attempt, label, (long)elapsed.TotalMilliseconds, outcome.Error,
-            [.. outcome.Log.Select(l => new TenantLogLine(l.Level.ToString(), l.Message))]);
-        await _store.CompleteAsync(new DeliveryOutcome(e.EventId, Owner, status, now, retryAt, outcome.Error, true, log), CancellationToken.None).ConfigureAwait(false);
+        var (status, retryAt, label, counts) = _decision.Decide(e.Failures, outcome, now);
+        // A rejection ran nothing: no attempt, no tenant log entry, and its error is not the event's last error.
+        var log = counts
+            ? new TenantLogRecord(e.TenantId, now, "delivery", e.EventId, attempt, label, (long)elapsed.TotalMilliseconds, outcome.Error,
+                [.. outcome.Log.Select(l => new TenantLogLine(l.Level.ToString(), l.Message))])
+            : null;
+        _heartbeat.Drop(e.EventId);
+        await _store.CompleteAsync(new DeliveryOutcome(e.EventId, Owner, status, now, retryAt, counts ? outcome.Error : null, counts, log), CancellationToken.None).ConfigureAwait(false);
         _metrics.Delivery(e.TenantId, label);
         activity?.SetTag("wcp.outcome", label);
         LogDelivered(e.EventId, e.TenantId, e.PassId, attempt, label, elapsed.TotalMilliseconds, outcome.Error);

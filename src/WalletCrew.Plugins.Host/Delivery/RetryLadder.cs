@@ -4,15 +4,12 @@ namespace WalletCrew.Plugins.Host.Delivery;
 internal sealed class RetryLadder(IReadOnlyList<TimeSpan> schedule, double jitterRatio, Random random)
 {
     /// <summary>Returns the wait after the given number of consecutive failures (1 = the first attempt failed), or null to dead-letter.</summary>
-    public TimeSpan? Next(int failures)
-    {
-        if (failures < 1 || failures > schedule.Count)
-        {
-            return null;
-        }
+    public TimeSpan? Next(int failures) => failures < 1 || failures > schedule.Count ? null : Jitter(schedule[failures - 1]);
 
-        var step = schedule[failures - 1];
+    /// <summary>Spreads a wait by the jitter ratio, so deferred events do not all come due at once.</summary>
+    public TimeSpan Jitter(TimeSpan wait)
+    {
         var factor = 1 + (jitterRatio * ((random.NextDouble() * 2) - 1));
-        return TimeSpan.FromTicks((long)(step.Ticks * factor));
+        return TimeSpan.FromTicks((long)(wait.Ticks * factor));
     }
 }

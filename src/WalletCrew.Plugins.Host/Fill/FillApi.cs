@@ -11,7 +11,7 @@ namespace WalletCrew.Plugins.Host.Fill;
 
 /// <summary>
 /// <c>POST /api/tenants/{tenantId}/customer-providers/{name}/fill</c>: 200 with the data, 404 unknown tenant or provider,
-/// 504 on timeout, 502 when the connector fails. The connector's error goes to the tenant log, never to the caller.
+/// 504 on timeout, 429 with <c>Retry-After</c> when the tenant is at its concurrency limit (nothing ran), 502 when the connector fails. The connector's error goes to the tenant log, never to the caller.
 /// </summary>
 internal static class FillApi
 {
@@ -80,6 +80,8 @@ internal static class FillApi
             HookStatus.NotRegistered => Problems.Problems.NotFound("Unknown customer provider", outcome.Error ?? $"Tenant '{tenantId}' has no customer provider named '{name}'."),
             HookStatus.TimedOut => Problems.Problems.Timeout(
                 $"Customer provider '{name}' of tenant '{tenantId}' did not finish within {engine.Value.InvocationTimeout.TotalSeconds:0.###} s ({EngineSettings.Section}:InvocationTimeout)."),
+            HookStatus.Rejected => Problems.Problems.TenantBusy(request.HttpContext.Response,
+                $"Tenant '{tenantId}' is at its limit of concurrent invocations; customer provider '{name}' did not run (limits.concurrentInvocations in tenant.json). Retry after the Retry-After delay."),
             _ => Problems.Problems.ConnectorFailed(
                 $"Customer provider '{name}' of tenant '{tenantId}' failed. The error is in the tenant log: GET /api/admin/tenants/{tenantId}/logs."),
         };

@@ -52,6 +52,13 @@ internal static class Problems
     public static ProblemHttpResult Timeout(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status504GatewayTimeout, title: "The connector timed out", detail: detail);
 
+    /// <summary>429 with <c>Retry-After</c>: the tenant is at its limit of concurrent invocations and nothing ran (<see cref="Tenants.Overload"/>).</summary>
+    public static ProblemHttpResult TenantBusy(HttpResponse response, string detail)
+    {
+        response.Headers.RetryAfter = ((int)Math.Ceiling(Tenants.Overload.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "The tenant is busy", detail: detail);
+    }
+
     public static ProblemHttpResult ConnectorFailed(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status502BadGateway, title: "The connector failed", detail: detail);
 }

@@ -6,7 +6,10 @@ namespace WalletCrew.Plugins.Host.Store;
 /// </summary>
 internal interface IEventStore
 {
-    /// <summary>Creates or upgrades the schema.</summary>
+    /// <summary>
+    /// Creates or upgrades the schema. A store that only one machine uses (SQLite) also gives back at once the leases of
+    /// owners whose process is gone (<see cref="LeaseOwners.IsGone"/>); a shared store leaves them to expire.
+    /// </summary>
     Task InitializeAsync(CancellationToken cancellationToken);
 
     /// <summary>Runs the cheapest round trip the store has; throws when the store cannot be reached (readiness).</summary>
@@ -20,6 +23,12 @@ internal interface IEventStore
 
     /// <summary>Writes how a leased delivery ended and releases the lease; ignored when the caller no longer holds it.</summary>
     Task<bool> CompleteAsync(DeliveryOutcome outcome, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Extends the owner's leases of these events to <paramref name="until"/> (the worker's heartbeat while hooks run) and
+    /// returns the ids it still held; an event whose lease another owner took is not renewed and not returned.
+    /// </summary>
+    Task<IReadOnlyList<string>> RenewAsync(string owner, IReadOnlyCollection<string> eventIds, DateTimeOffset until, CancellationToken cancellationToken);
 
     /// <summary>Gives leased events back untouched (used on shutdown).</summary>
     Task ReleaseAsync(string owner, IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken);

@@ -8,7 +8,8 @@ namespace WalletCrew.Plugins.Host.Store;
 /// <summary>
 /// The store for several hosts sharing one PostgreSQL database. Ingest serialises per pass on the pass's row lock; claims
 /// take turns under one advisory lock (a claim is one short statement for a batch), so each sees the leases before it and
-/// two hosts never lease one event; every worker write is conditional on its lease, as in the SQLite store.
+/// two hosts never lease one event; every worker write is conditional on its lease, as in the SQLite store. Several machines
+/// share it, so a dead host's leases are never taken back early: they expire (no heartbeat renews them).
 /// </summary>
 internal sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStore
 {
@@ -75,6 +76,15 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventSt
 
         await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return batch.BatchCommands[0].RecordsAffected == 1;
+    }
+
+    public async Task<IReadOnlyList<string>> RenewAsync(string owner, IReadOnlyCollection<string> eventIds, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        // No claim lock needed: a claim re-checks the lease on the row's latest version, and this re-checks the owner.
+        await using var command = dataSource.CreateCommand(
+            "UPDATE wcp_events SET lease_expires_at = @until WHERE lease_owner = @owner AND status = 'pending' AND event_id = ANY(@ids) RETURNING event_id;");
+        command.Add("owner", owner).Add("until", ToMs(until)).Add("ids", eventIds.ToArray());
+        return await ReadAllAsync(command, r => r.GetString(0), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task ReleaseAsync(string owner, IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken)

@@ -33,6 +33,7 @@ internal sealed class SqliteEventStore(SqliteStoreOptions options) : IEventStore
         version.CommandText = "INSERT INTO schema_info(version) SELECT $v WHERE NOT EXISTS (SELECT 1 FROM schema_info);";
         version.Add("$v", SqliteSchema.Version);
         await version.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await ReleaseAbandonedLeasesAsync(connection, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task PingAsync(CancellationToken cancellationToken)
@@ -87,6 +88,15 @@ internal sealed class SqliteEventStore(SqliteStoreOptions options) : IEventStore
 
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return changed;
+    }
+
+    public async Task<IReadOnlyList<string>> RenewAsync(string owner, IReadOnlyCollection<string> eventIds, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = SqliteStoreSql.Renew;
+        command.Add("$owner", owner).Add("$until", ToMs(until)).Add("$ids", JsonSerializer.Serialize(eventIds));
+        return await ReadAllAsync(command, r => r.GetString(0), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task ReleaseAsync(string owner, IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken)
@@ -197,6 +207,24 @@ internal sealed class SqliteEventStore(SqliteStoreOptions options) : IEventStore
             .Add("$s", record.Status).Add("$d", record.DurationMs).Add("$err", record.Error)
             .Add("$entries", JsonSerializer.Serialize(record.Entries, StoreJson.Options));
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // SQLite lives on one machine, so a lease whose process is gone (the host before a kill -9 and restart) can be
+    // given back at once instead of after LeaseDuration; leases of processes still running are left alone.
+    private static async Task ReleaseAbandonedLeasesAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        await using var owners = connection.CreateCommand();
+        owners.CommandText = "SELECT DISTINCT lease_owner FROM events WHERE status = 'pending' AND lease_owner IS NOT NULL;";
+        var gone = (await ReadAllAsync(owners, r => r.GetString(0), cancellationToken).ConfigureAwait(false)).Where(LeaseOwners.IsGone).ToList();
+        if (gone.Count == 0)
+        {
+            return;
+        }
+
+        await using var release = connection.CreateCommand();
+        release.CommandText = SqliteStoreSql.ReleaseOwners;
+        release.Add("$owners", JsonSerializer.Serialize(gone));
+        await release.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)

@@ -15,6 +15,17 @@ internal static class SqliteStoreSql
         WHERE status = $s AND received_at >= $from AND received_at < $to AND ($t IS NULL OR tenant_id = $t);
         """;
 
+    public const string Renew = """
+        UPDATE events SET lease_expires_at = $until
+        WHERE lease_owner = $owner AND status = 'pending' AND event_id IN (SELECT value FROM json_each($ids))
+        RETURNING event_id;
+        """;
+
+    public const string ReleaseOwners = """
+        UPDATE events SET lease_owner = NULL, lease_expires_at = NULL
+        WHERE status = 'pending' AND lease_owner IN (SELECT value FROM json_each($owners));
+        """;
+
     public const string QueueStats = """
         SELECT tenant_id,
                SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END),

@@ -12,6 +12,9 @@ internal enum HookStatus
     /// <summary>A connector exceeded its wall-time limit.</summary>
     TimedOut,
 
+    /// <summary>The tenant was at its limit of concurrent invocations and nothing ran: not a failure, retry after <see cref="Overload.RetryAfter"/>.</summary>
+    Rejected,
+
     /// <summary>The tenant loads cleanly but registers nothing for this call.</summary>
     NotRegistered,
 

@@ -173,6 +173,7 @@ internal sealed partial class TenantRegistry : ITenantRuntime, IHostedService, I
         InvocationStatus.Succeeded => HookStatus.Succeeded,
         InvocationStatus.TimedOut => HookStatus.TimedOut,
         InvocationStatus.NotFound => HookStatus.NotRegistered,
+        InvocationStatus.Rejected => HookStatus.Rejected,
         _ => HookStatus.Failed,
     };
 

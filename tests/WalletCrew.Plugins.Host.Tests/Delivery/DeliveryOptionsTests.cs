@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using WalletCrew.Plugins.Host.Delivery;
 using WalletCrew.Plugins.Host.Tests.Support;
@@ -17,7 +18,8 @@ public sealed class DeliveryOptionsTests
         options.JitterRatio.Should().Be(0.2);
         options.Concurrency.Should().Be(16);
         options.PerTenantConcurrency.Should().Be(4);
-        options.LeaseDuration.Should().Be(TimeSpan.FromMinutes(2));
+        options.LeaseDuration.Should().Be(TimeSpan.FromSeconds(15));
+        options.RenewLeases.Should().BeTrue();
         (options.CircuitFailureRatio, options.CircuitMinimumThroughput, options.CircuitSamplingDuration, options.CircuitBreakDuration)
             .Should().Be((0.7, 10, TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(30)));
     }
@@ -35,18 +37,28 @@ public sealed class DeliveryOptionsTests
     }
 
     [Fact]
-    public async Task HostRefusesALeaseShorterThanTheInvocationTimeoutAndReportsEveryProblem()
+    public async Task HostRefusesABadLadderAndReportsEveryProblem()
     {
         using var root = new TenantsRoot();
 
         var start = () => HostHarness.StartAsync(root, new Dictionary<string, string?>
         {
-            ["WalletCrew:Delivery:LeaseDuration"] = "00:00:05",
             ["WalletCrew:Delivery:RetrySchedule:0"] = "-00:00:01",
+            ["WalletCrew:Delivery:RetrySchedule:1"] = "8.00:00:00",
         });
 
         (await start.Should().ThrowAsync<OptionsValidationException>()).Which.Failures.Should().Equal(
             "WalletCrew:Delivery:RetrySchedule:0 is -00:00:01; each wait must be between 00:00:00 and 7.00:00:00.",
-            "WalletCrew:Delivery:LeaseDuration (00:00:05) must exceed WalletCrew:Engine:InvocationTimeout (00:00:10), or a slow hook's event would be claimed twice.");
+            "WalletCrew:Delivery:RetrySchedule:1 is 8.00:00:00; each wait must be between 00:00:00 and 7.00:00:00.");
+    }
+
+    [Fact]
+    public async Task ALeaseShorterThanTheInvocationTimeoutIsAcceptedBecauseTheHeartbeatRenewsIt()
+    {
+        using var root = new TenantsRoot();
+
+        await using var host = await HostHarness.StartAsync(root, new Dictionary<string, string?> { ["WalletCrew:Delivery:LeaseDuration"] = "00:00:05" });
+
+        host.Services.GetRequiredService<IOptions<DeliveryOptions>>().Value.LeaseDuration.Should().Be(TimeSpan.FromSeconds(5));
     }
 }

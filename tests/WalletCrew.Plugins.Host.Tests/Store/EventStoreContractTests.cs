@@ -3,8 +3,9 @@ using WalletCrew.Plugins.Host.Store;
 namespace WalletCrew.Plugins.Host.Tests.Store;
 
 /// <summary>
-/// What every event store promises the delivery worker, run against each store: leases that never overlap, per-pass order,
-/// fair claims, conditional writes, and an ingest transaction that stays consistent under concurrency.
+/// What every event store promises the delivery worker, run against each store: leases that never overlap and hold while
+/// renewed, per-pass order, fair claims, conditional writes, and an ingest transaction that stays consistent under
+/// concurrency. Stores take the time from each request, so these tests control the clock completely.
 /// </summary>
 public abstract class EventStoreContractTests : IAsyncLifetime
 {
@@ -65,6 +66,48 @@ public abstract class EventStoreContractTests : IAsyncLifetime
         reclaimed.Select(e => e.EventId).Should().Equal(eventId);
         lateWrite.Should().BeFalse();
         (await _store.GetAsync(eventId, CancellationToken.None))!.Status.Should().Be(DeliveryStatus.Pending);
+    }
+
+    [Fact]
+    public async Task ARenewedLeaseIsNotClaimableUntilTheRenewalRunsOutWhileAnUnrenewedOneIsClaimableAtExpiry()
+    {
+        var renewed = await IngestAsync("t", "P1", installed: true);
+        var unrenewed = await IngestAsync("t", "P2", installed: true);
+        await ClaimAsync("owner-a");
+
+        var held = await _store.RenewAsync("owner-a", [renewed], s_now + s_lease + s_lease, CancellationToken.None);
+        var atExpiry = await ClaimAsync("owner-b", at: s_now + s_lease);
+        var beforeRenewalEnds = await ClaimAsync("owner-b", at: s_now + s_lease + s_lease - TimeSpan.FromMilliseconds(1));
+        var atRenewalEnd = await ClaimAsync("owner-b", at: s_now + s_lease + s_lease);
+
+        held.Should().Equal(renewed);
+        atExpiry.Select(e => e.EventId).Should().Equal([unrenewed], "the unrenewed lease ran out (control); the renewed one holds");
+        beforeRenewalEnds.Should().BeEmpty();
+        atRenewalEnd.Select(e => e.EventId).Should().Contain(renewed, "an owner that stops renewing loses the lease when the renewal runs out");
+    }
+
+    [Fact]
+    public async Task ALeaseTakenOverByAnotherOwnerIsNotRenewedByTheOldOne()
+    {
+        var eventId = await IngestAsync("t", "P1", installed: true);
+        await ClaimAsync("stalled-owner");
+        await ClaimAsync("owner-b", at: s_now + s_lease);
+
+        var renewed = await _store.RenewAsync("stalled-owner", [eventId], s_now + (4 * s_lease), CancellationToken.None);
+
+        renewed.Should().BeEmpty();
+        (await ClaimAsync("owner-c", at: s_now + s_lease + s_lease)).Select(e => e.EventId).Should().Equal([eventId],
+            "owner-b's lease was not extended by the stalled owner's renewal");
+    }
+
+    [Fact]
+    public async Task ACompletedEventIsNotRenewed()
+    {
+        var eventId = await IngestAsync("t", "P1", installed: true);
+        await ClaimAsync("owner");
+        await _store.CompleteAsync(new DeliveryOutcome(eventId, "owner", DeliveryStatus.Delivered, s_now, null, null, true, null), CancellationToken.None);
+
+        (await _store.RenewAsync("owner", [eventId], s_now + s_lease, CancellationToken.None)).Should().BeEmpty();
     }
 
     [Fact]

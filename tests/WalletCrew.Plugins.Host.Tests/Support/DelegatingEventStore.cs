@@ -15,6 +15,9 @@ internal abstract class DelegatingEventStore(IEventStore inner) : IEventStore
 
     public virtual Task<bool> CompleteAsync(DeliveryOutcome outcome, CancellationToken cancellationToken) => inner.CompleteAsync(outcome, cancellationToken);
 
+    public virtual Task<IReadOnlyList<string>> RenewAsync(string owner, IReadOnlyCollection<string> eventIds, DateTimeOffset until, CancellationToken cancellationToken) =>
+        inner.RenewAsync(owner, eventIds, until, cancellationToken);
+
     public virtual Task ReleaseAsync(string owner, IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken) => inner.ReleaseAsync(owner, eventIds, cancellationToken);
 
     public virtual Task<StoredEvent?> GetAsync(string eventId, CancellationToken cancellationToken) => inner.GetAsync(eventId, cancellationToken);

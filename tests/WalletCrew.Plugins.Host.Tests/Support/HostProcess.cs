@@ -14,6 +14,9 @@ internal sealed partial class HostProcess : IDisposable
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>Gets the host's process id (part of its lease owner id).</summary>
+    public int ProcessId => _process.Id;
+
     public static Task<HostProcess> StartAsync(TenantsRoot root, params string[] configuration) => StartAsync(root, "sqlite:" + root.DatabasePath, configuration);
 
     /// <summary>Starts a host on the given store (<c>sqlite:…</c> or <c>postgres:…</c>).</summary>

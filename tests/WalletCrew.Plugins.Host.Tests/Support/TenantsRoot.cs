@@ -28,6 +28,15 @@ internal sealed class TenantsRoot : IDisposable
         return this;
     }
 
+    /// <summary>Writes <c>{tenantId}/tenant.json</c> (the tenant's own limits, such as <c>limits.concurrentInvocations</c>).</summary>
+    public TenantsRoot WriteSettings(string tenantId, string json)
+    {
+        var full = Path.Combine(Directory, tenantId, "tenant.json");
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        File.WriteAllText(full, json);
+        return this;
+    }
+
     public void Dispose()
     {
         try

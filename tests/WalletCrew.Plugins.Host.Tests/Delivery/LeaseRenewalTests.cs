@@ -1,0 +1,67 @@
+using Microsoft.Extensions.DependencyInjection;
+using WalletCrew.Plugins.Engine.Tests.Support;
+using WalletCrew.Plugins.Host.Delivery;
+using WalletCrew.Plugins.Host.Store;
+using WalletCrew.Plugins.Host.Tests.Support;
+
+namespace WalletCrew.Plugins.Host.Tests.Delivery;
+
+/// <summary>A hook slower than the lease keeps its event: the heartbeat renews the lease, so no other claim takes it.</summary>
+public sealed class LeaseRenewalTests
+{
+    private static readonly TimeSpan s_partnerTakes = TimeSpan.FromSeconds(3);
+
+    // A 1 s lease against a 3 s partner: without renewal the lease runs out twice during one call.
+    private static readonly Dictionary<string, string?> s_config = new()
+    {
+        ["WalletCrew:Delivery:LeaseDuration"] = "00:00:01",
+        ["WalletCrew:Engine:InvocationTimeout"] = "00:00:30",
+    };
+
+    [Fact]
+    public async Task AHookSlowerThanTheLeaseIsDeliveredExactlyOnceWhileTwoHostsClaimFromTheFile()
+    {
+        await using var partner = await SlowPartnerAsync();
+        using var root = new TenantsRoot().WriteScript("acme", Scripts.PostingHook(partner.BaseAddress + "/hook"));
+        await using var first = await HostHarness.StartAsync(root, s_config);
+        await using var second = await HostHarness.StartAsync(root, s_config);
+
+        var (_, body) = await first.IngestAsync("acme", "P1");
+        var eventId = body["eventId"]!.GetValue<string>();
+        await WaitUntilDeliveredAsync(first, eventId);
+
+        partner.Requests.Should().ContainSingle("the running delivery renewed its lease, so neither host claimed the event again");
+        (await first.Services.GetRequiredService<IEventStore>().GetAsync(eventId, CancellationToken.None))!.Attempts.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task NegativeControl_WithoutRenewalTheSameSlowHooksEventIsClaimedTwice()
+    {
+        await using var partner = await SlowPartnerAsync();
+        using var root = new TenantsRoot().WriteScript("acme", Scripts.PostingHook(partner.BaseAddress + "/hook"));
+        Action<IServiceCollection> noRenewal = s => s.PostConfigure<DeliveryOptions>(o => o.RenewLeases = false);
+        await using var first = await HostHarness.StartAsync(root, s_config, services: noRenewal);
+        await using var second = await HostHarness.StartAsync(root, s_config, services: noRenewal);
+
+        var (_, body) = await first.IngestAsync("acme", "P1");
+        await WaitUntilDeliveredAsync(first, body["eventId"]!.GetValue<string>());
+
+        partner.Requests.Count.Should().BeGreaterThan(1, "the lease ran out while the hook was still running");
+    }
+
+    private static async Task<PartnerStub> SlowPartnerAsync()
+    {
+        var partner = await PartnerStub.StartAsync();
+        partner.Handler = async context =>
+        {
+            await Task.Delay(s_partnerTakes, context.RequestAborted);
+            await PartnerStub.Respond(200, "{}")(context);
+        };
+        return partner;
+    }
+
+    private static Task WaitUntilDeliveredAsync(HostHarness host, string eventId) =>
+        HostHarness.WaitUntilAsync(
+            async () => (await host.Services.GetRequiredService<IEventStore>().GetAsync(eventId, CancellationToken.None))?.Status == DeliveryStatus.Delivered,
+            TimeSpan.FromSeconds(30), $"{eventId} is delivered");
+}
