@@ -10,7 +10,7 @@ internal sealed class ApiKeyValidator : IValidateOptions<ApiKeyOptions>
         if (options.Keys.Count == 0)
         {
             return ValidateOptionsResult.Fail(
-                $"No API key is configured. Set {ApiKeyOptions.Section}:0 (environment: WalletCrew__ApiKeys__0) to a random secret of at least {ApiKeyOptions.MinimumLength} characters, e.g. the output of `openssl rand -hex 32`; callers send it as 'Authorization: Bearer <key>'.");
+                $"No API key is configured. Set {ApiKeyOptions.Section}:0:Key (environment: WalletCrew__ApiKeys__0__Key) to a random secret of at least {ApiKeyOptions.MinimumLength} characters, e.g. the output of `openssl rand -hex 32`, and {ApiKeyOptions.Section}:0:Scopes:0 to what it may do: {ApiScope.PlatformName}, {ApiScope.AdminName} or {ApiScope.TenantPrefix}{{tenantId}}; callers send it as 'Authorization: Bearer <key>'.");
         }
 
         var failures = new List<string>();
