@@ -14,7 +14,7 @@ internal static class ServeCommand
         var store = new Option<string>("--store") { Description = "The event store: sqlite:<path> or postgres:<connection string>.", DefaultValueFactory = _ => "sqlite:wcp.db" };
         var apiKeys = new Option<string[]>("--api-key")
         {
-            Description = "An API key callers must send as 'Authorization: Bearer <key>' (16 characters or more); repeat for several. Also WalletCrew__ApiKeys__0 in the environment.",
+            Description = "An API key callers must send as 'Authorization: Bearer <key>' (16 characters or more), with the scopes platform and admin; repeat for several. Keys with narrower scopes: WalletCrew__ApiKeys__0__Key and WalletCrew__ApiKeys__0__Scopes in the environment.",
         };
         var allowLoopback = CommonOptions.AllowLoopback();
         var cache = CommonOptions.Cache();

@@ -1,14 +1,19 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using WalletCrew.Plugins.Host.Delivery;
 using WalletCrew.Plugins.Host.Ingestion;
 using WalletCrew.Plugins.Host.Problems;
+using WalletCrew.Plugins.Host.Security;
 using WalletCrew.Plugins.Host.Store;
 using WalletCrew.Plugins.Host.Tenants;
 
 namespace WalletCrew.Plugins.Host.Admin;
 
-/// <summary>The operators' API under <c>/api/admin</c>: connectors, deliveries, dead letters, replay, queues, tenant logs.</summary>
+/// <summary>
+/// The operators' API under <c>/api/admin</c>: connectors, deliveries, dead letters, replay, queues, tenant logs. Its read routes
+/// also serve <c>tenant:{id}</c> keys, for their own tenant only (<see cref="ApiPolicies.TenantRead"/>).
+/// </summary>
 internal static class AdminApi
 {
     private const int DefaultLimit = 100;
@@ -17,20 +22,30 @@ internal static class AdminApi
     public static IEndpointRouteBuilder MapAdmin(this IEndpointRouteBuilder routes)
     {
         var admin = routes.MapGroup("/api/admin");
-        admin.MapGet("/connectors", (ITenantRuntime tenants) => TypedResults.Ok(tenants.Describe().Select(ConnectorView.From).ToList()));
-        admin.MapGet("/deliveries", ListAsync);
-        admin.MapGet("/dead-letters", (string? tenantId, int? limit, IEventStore store, CancellationToken ct) => ListAsync("dead", tenantId, null, limit, store, ct));
-        admin.MapGet("/deliveries/{eventId}", GetAsync);
-        admin.MapPost("/deliveries/{eventId}/replay", ReplayOneAsync);
-        admin.MapPost("/replay", ReplayRangeAsync);
-        admin.MapGet("/queues", QueuesAsync);
-        admin.MapGet("/zombies", (ITenantRuntime tenants) => TypedResults.Ok(tenants.Zombies()));
-        admin.MapGet("/tenants/{tenantId}/logs", LogsAsync);
+
+        // Read routes: an admin key sees every tenant; a tenant key only its own (another tenant's answers 403, lists are filtered).
+        var read = admin.MapGroup("").RequireAuthorization(ApiPolicies.TenantRead);
+        read.MapGet("/connectors", (string? tenantId, ClaimsPrincipal user, ITenantRuntime tenants) =>
+            TypedResults.Ok(tenants.Describe().Where(Visible(user, tenantId, (TenantSnapshot s) => s.TenantId)).Select(ConnectorView.From).ToList()));
+        read.MapGet("/deliveries", ListAsync);
+        read.MapGet("/dead-letters", (string? tenantId, int? limit, ClaimsPrincipal user, IEventStore store, CancellationToken ct) => ListAsync("dead", tenantId, null, limit, user, store, ct));
+        read.MapGet("/deliveries/{eventId}", GetAsync);
+        read.MapGet("/queues", QueuesAsync);
+        read.MapGet("/tenants/{tenantId}/logs", LogsAsync);
+
+        // Actions and host-wide views: admin keys only.
+        var operate = admin.MapGroup("").RequireAuthorization(ApiPolicies.Admin);
+        operate.MapPost("/deliveries/{eventId}/replay", ReplayOneAsync);
+        operate.MapPost("/replay", ReplayRangeAsync);
+        operate.MapGet("/zombies", (ITenantRuntime tenants) => TypedResults.Ok(tenants.Zombies()));
         return routes;
     }
 
+    private static Func<T, bool> Visible<T>(ClaimsPrincipal user, string? requested, Func<T, string> tenantOf) =>
+        ScopeClaims.VisibleTenant(user, requested) is { } only ? item => tenantOf(item) == only : _ => true;
+
     private static async Task<Results<Ok<List<StoredEvent>>, ProblemHttpResult>> ListAsync(
-        string? status, string? tenantId, string? passId, int? limit, IEventStore store, CancellationToken cancellationToken)
+        string? status, string? tenantId, string? passId, int? limit, ClaimsPrincipal user, IEventStore store, CancellationToken cancellationToken)
     {
         DeliveryStatus? parsed = null;
         if (status is not null)
@@ -48,7 +63,7 @@ internal static class AdminApi
             return Problems.Problems.Invalid("limit", $"'limit' must be between 1 and {MaxLimit}.");
         }
 
-        var events = await store.ListAsync(new DeliveryQuery(tenantId, parsed, passId, limit ?? DefaultLimit), cancellationToken).ConfigureAwait(false);
+        var events = await store.ListAsync(new DeliveryQuery(ScopeClaims.VisibleTenant(user, tenantId), parsed, passId, limit ?? DefaultLimit), cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(events.ToList());
     }
 
@@ -115,11 +130,12 @@ internal static class AdminApi
         return TypedResults.Ok(new ReplayCount(count));
     }
 
-    private static async Task<Ok<List<QueueView>>> QueuesAsync(IEventStore store, ConnectorCircuits circuits, CancellationToken cancellationToken)
+    private static async Task<Ok<List<QueueView>>> QueuesAsync(
+        string? tenantId, ClaimsPrincipal user, IEventStore store, ConnectorCircuits circuits, CancellationToken cancellationToken)
     {
         var states = circuits.States();
         var stats = await store.GetQueueStatsAsync(cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok(stats.Select(s => new QueueView(s.TenantId, s.Pending, s.Dead, s.OldestPendingReceivedAt,
+        return TypedResults.Ok(stats.Where(Visible(user, tenantId, (TenantQueueStats s) => s.TenantId)).Select(s => new QueueView(s.TenantId, s.Pending, s.Dead, s.OldestPendingReceivedAt,
             states.TryGetValue(s.TenantId, out var state) ? state.ToString().ToLowerInvariant() : "closed")).ToList());
     }
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using WalletCrew.Plugins.Host.Ingestion;
 using WalletCrew.Plugins.Host.Problems;
+using WalletCrew.Plugins.Host.Security;
 using WalletCrew.Plugins.Host.Store;
 using WalletCrew.Plugins.Host.Telemetry;
 using WalletCrew.Plugins.Host.Tenants;
@@ -17,7 +18,7 @@ internal static class FillApi
 {
     public static IEndpointRouteBuilder MapFill(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/api/tenants/{tenantId}/customer-providers/{name}/fill", FillAsync).WithName("Fill");
+        routes.MapPost("/api/tenants/{tenantId}/customer-providers/{name}/fill", FillAsync).WithName("Fill").RequireAuthorization(ApiPolicies.Platform);
         return routes;
     }
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WalletCrew.Plugins.Host.Delivery;
 using WalletCrew.Plugins.Host.Problems;
+using WalletCrew.Plugins.Host.Security;
 using WalletCrew.Plugins.Host.Store;
 using WalletCrew.Plugins.Host.Telemetry;
 using WalletCrew.Plugins.Host.Tenants;
@@ -15,7 +16,7 @@ internal static partial class IngestionApi
 {
     public static IEndpointRouteBuilder MapIngestion(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/api/tenants/{tenantId}/passes/{passId}/installations", IngestAsync).WithName("IngestInstallation");
+        routes.MapPost("/api/tenants/{tenantId}/passes/{passId}/installations", IngestAsync).WithName("IngestInstallation").RequireAuthorization(ApiPolicies.Platform);
         return routes;
     }
 

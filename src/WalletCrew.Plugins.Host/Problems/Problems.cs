@@ -33,6 +33,13 @@ internal static class Problems
         title: "The request body must be JSON",
         detail: $"Content-Type '{contentType}' is not JSON; send 'application/json'.");
 
+    /// <summary>403: a valid key used outside its scopes; names the scopes that would do and those the key holds.</summary>
+    public static ProblemHttpResult MissingScope(string route, IReadOnlyList<string> anyOf, IReadOnlyList<string> held) => TypedResults.Problem(
+        statusCode: StatusCodes.Status403Forbidden,
+        title: "The key lacks the scope this route needs",
+        detail: $"{route} needs a key with the scope {string.Join(" or ", anyOf.Select(s => $"'{s}'"))}; this key has {(held.Count == 0 ? "none" : string.Join(", ", held.Select(s => $"'{s}'")))}.",
+        extensions: new Dictionary<string, object?> { ["requiredScopes"] = anyOf });
+
     public static ProblemHttpResult NotFound(string title, string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: title, detail: detail);
 

@@ -1,6 +1,4 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Logging;
@@ -9,14 +7,14 @@ using Microsoft.Extensions.Options;
 namespace WalletCrew.Plugins.Host.Security;
 
 /// <summary>
-/// Authenticates <c>Authorization: Bearer &lt;key&gt;</c> against the configured keys. Keys are compared as SHA-256
-/// digests with <see cref="CryptographicOperations.FixedTimeEquals"/>, so neither content nor length leaks through timing.
+/// Authenticates <c>Authorization: Bearer &lt;key&gt;</c> against the configured keys (<see cref="ApiKeyRing"/>); the principal
+/// carries one <see cref="ApiScope.ClaimType"/> claim per scope, which the policies in <see cref="ApiPolicies"/> read.
 /// </summary>
 internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    IOptionsMonitor<ApiKeyOptions> keys)
+    ApiKeyRing keys)
     : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -34,20 +32,13 @@ internal sealed class ApiKeyAuthenticationHandler(
             return Task.FromResult(AuthenticateResult.Fail("The Authorization header must be 'Bearer <key>'."));
         }
 
-        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(header["Bearer ".Length..].Trim()));
-        var match = false;
-        foreach (var key in keys.CurrentValue.Keys)
-        {
-            // No early exit: every key is compared.
-            match |= CryptographicOperations.FixedTimeEquals(presented, SHA256.HashData(Encoding.UTF8.GetBytes(key)));
-        }
-
-        if (!match)
+        if (keys.Find(header["Bearer ".Length..].Trim()) is not { } key)
         {
             return Task.FromResult(AuthenticateResult.Fail("The API key is not valid."));
         }
 
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "api-key")], SchemeName);
+        var identity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.Name, key.Name), .. key.Scopes.Select(s => new Claim(ApiScope.ClaimType, s.Name))], SchemeName);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }
 

@@ -6,23 +6,23 @@ using Microsoft.Extensions.Options;
 
 namespace WalletCrew.Plugins.Host.Security;
 
-/// <summary>Registers Bearer API-key authentication; every endpoint requires it unless it allows anonymous access.</summary>
+/// <summary>Registers Bearer API-key authentication and the scope policies; a route without a policy needs an admin key.</summary>
 internal static class SecurityExtensions
 {
     public static IServiceCollection AddWalletCrewAuthentication(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ApiKeyOptions>()
-            .Configure(o => o.Keys = ReadKeys(configuration.GetSection(ApiKeyOptions.Section)))
+            .Configure(o => o.Keys = ApiKeyConfiguration.Read(configuration.GetSection(ApiKeyOptions.Section)))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<ApiKeyOptions>, ApiKeyValidator>();
+        services.AddSingleton<ApiKeyRing>();
+        services.AddHostedService<ScopeWarning>();
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-        services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser().Build());
+        services.AddSingleton<IAuthorizationHandler, ScopeAuthorizationHandler>();
+        services.AddSingleton<IAuthorizationHandler, TenantReadAuthorizationHandler>();
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ScopeForbiddenResultHandler>();
+        services.AddAuthorizationBuilder().AddApiPolicies();
         return services;
     }
-
-    // Accepts the array form (WalletCrew:ApiKeys:0) and, for convenience, a single value (WalletCrew:ApiKeys).
-    private static List<string> ReadKeys(IConfigurationSection section) =>
-        section.Value is { } single ? [single] : [.. section.GetChildren().Select(c => c.Value).OfType<string>()];
 }

@@ -1,0 +1,181 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using WalletCrew.Plugins.Host.Tests.Support;
+
+namespace WalletCrew.Plugins.Host.Tests.Security;
+
+public sealed class ScopedKeyTests(ScopedHost shared) : IClassFixture<ScopedHost>
+{
+    /// <summary>
+    /// One request per admin route, about the tenant given (its event, its logs, or a <c>tenantId</c> filter), and whether that
+    /// tenant's own key may call it. A route the host maps but this table lacks fails <see cref="EveryAdminRouteHasACase"/>.
+    /// </summary>
+    private static readonly Dictionary<string, (bool TenantMayCall, Func<string, string, HttpRequestMessage> Request)> AdminCases = new()
+    {
+        ["GET /api/admin/connectors"] = (true, (tenant, _) => Get($"api/admin/connectors?tenantId={tenant}")),
+        ["GET /api/admin/deliveries"] = (true, (tenant, _) => Get($"api/admin/deliveries?tenantId={tenant}")),
+        ["GET /api/admin/dead-letters"] = (true, (tenant, _) => Get($"api/admin/dead-letters?tenantId={tenant}")),
+        ["GET /api/admin/deliveries/{eventId}"] = (true, (_, eventId) => Get($"api/admin/deliveries/{eventId}")),
+        ["GET /api/admin/queues"] = (true, (tenant, _) => Get($"api/admin/queues?tenantId={tenant}")),
+        ["GET /api/admin/tenants/{tenantId}/logs"] = (true, (tenant, _) => Get($"api/admin/tenants/{tenant}/logs")),
+        ["GET /api/admin/zombies"] = (false, (tenant, _) => Get($"api/admin/zombies?tenantId={tenant}")),
+        ["POST /api/admin/deliveries/{eventId}/replay"] = (false, (_, eventId) => Post($"api/admin/deliveries/{eventId}/replay", new { })),
+        ["POST /api/admin/replay"] = (false, (tenant, _) => Post("api/admin/replay", new { from = "2000-01-01T00:00:00Z", tenantId = tenant })),
+    };
+
+    [Fact]
+    public void EveryAdminRouteHasACase()
+    {
+        var admin = AdminRoutes();
+
+        // Negative control: the enumeration sees the routes we know of, so an empty or broken list cannot pass.
+        admin.Should().Contain(["GET /api/admin/deliveries", "GET /api/admin/tenants/{tenantId}/logs", "POST /api/admin/replay"]);
+        admin.Should().BeEquivalentTo(AdminCases.Keys, "every admin route must be checked against every scope; add the new route to AdminCases");
+    }
+
+    [Fact]
+    public async Task EveryAdminRouteAnswers403ToAPlatformKey()
+    {
+        using var platform = shared.ClientWith(ScopedHost.PlatformKey);
+
+        var answers = await CallEveryAdminRouteAsync(platform, "acme");
+
+        answers.Should().AllSatisfy(a => a.Status.Should().Be(HttpStatusCode.Forbidden, a.Route));
+    }
+
+    [Fact]
+    public async Task EveryAdminRouteAnswers403ToAnotherTenantsKey()
+    {
+        using var globex = shared.ClientWith(ScopedHost.GlobexKey);
+
+        var answers = await CallEveryAdminRouteAsync(globex, "acme");
+
+        answers.Should().AllSatisfy(a => a.Status.Should().Be(HttpStatusCode.Forbidden, a.Route));
+    }
+
+    [Fact]
+    public async Task TenantKeyReadsItsOwnTenantAndChangesNothing()
+    {
+        using var acme = shared.ClientWith(ScopedHost.AcmeKey);
+
+        var answers = await CallEveryAdminRouteAsync(acme, "acme");
+
+        answers.Should().AllSatisfy(a => a.Status.Should().Be(
+            AdminCases[a.Route].TenantMayCall ? HttpStatusCode.OK : HttpStatusCode.Forbidden, a.Route));
+    }
+
+    [Fact]
+    public async Task EveryAdminRouteAnswersAnAdminKey()
+    {
+        using var admin = shared.ClientWith(ScopedHost.AdminKey);
+
+        var answers = await CallEveryAdminRouteAsync(admin, "globex");
+
+        answers.Should().AllSatisfy(a => ((int)a.Status).Should().BeInRange(200, 299, a.Route));
+    }
+
+    [Fact]
+    public async Task NoRouteThatChangesStateAcceptsATenantKey()
+    {
+        using var acme = shared.ClientWith(ScopedHost.AcmeKey);
+        var values = new Dictionary<string, string> { ["tenantId"] = "acme", ["passId"] = "P-acme", ["name"] = "points", ["eventId"] = shared.EventIds["acme"] };
+        var writes = AppRoutes.Of(shared.Host.Services).Where(r => r.Method is not ("GET" or "HEAD") && !r.Anonymous).ToList();
+        writes.Select(r => r.ToString()).Should().Contain(["POST /api/tenants/{tenantId}/passes/{passId}/installations", "POST /api/admin/replay"]);
+        var before = await shared.Host.GetJsonAsync("api/admin/deliveries?tenantId=acme");
+
+        foreach (var route in writes)
+        {
+            using var response = await acme.SendAsync(new HttpRequestMessage(new HttpMethod(route.Method), route.Path(values)) { Content = JsonContent.Create(new { }) });
+            response.StatusCode.Should().Be(HttpStatusCode.Forbidden, route.ToString());
+        }
+
+        (await shared.Host.GetJsonAsync("api/admin/deliveries?tenantId=acme")).ToJsonString().Should().Be(before.ToJsonString());
+    }
+
+    [Fact]
+    public async Task IngestAnswers403NamingThePlatformScopeToATenantKey()
+    {
+        using var acme = shared.ClientWith(ScopedHost.AcmeKey);
+
+        using var response = await acme.PostAsJsonAsync("api/tenants/acme/passes/P-new/installations", new { device = "apple", installed = true, passType = "loyalty" });
+
+        response.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        problem["title"]!.GetValue<string>().Should().Be("The key lacks the scope this route needs");
+        problem["detail"]!.GetValue<string>().Should().Be(
+            "POST /api/tenants/acme/passes/P-new/installations needs a key with the scope 'platform'; this key has 'tenant:acme'.");
+        problem["requiredScopes"]!.AsArray().Select(s => s!.GetValue<string>()).Should().Equal("platform");
+    }
+
+    [Fact]
+    public async Task AdminKeyCannotIngestOrFill()
+    {
+        using var admin = shared.ClientWith(ScopedHost.AdminKey);
+
+        using var ingest = await admin.PostAsJsonAsync("api/tenants/acme/passes/P-new/installations", new { device = "apple", installed = true, passType = "loyalty" });
+        using var fill = await admin.PostAsJsonAsync("api/tenants/acme/customer-providers/points/fill", new { passId = "P1" });
+
+        ingest.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        fill.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task PlatformKeyOnATenantReadRouteIsToldWhichScopesWouldDo()
+    {
+        using var platform = shared.ClientWith(ScopedHost.PlatformKey);
+
+        using var response = await platform.GetAsync("api/admin/tenants/acme/logs");
+
+        response.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        JsonNode.Parse(await response.Content.ReadAsStringAsync())!["detail"]!.GetValue<string>().Should().Be(
+            "GET /api/admin/tenants/acme/logs needs a key with the scope 'admin' or 'tenant:acme'; this key has 'platform'.");
+    }
+
+    [Fact]
+    public async Task TenantKeySeesOnlyItsOwnTenantInListsWithoutAFilter()
+    {
+        using var acme = shared.ClientWith(ScopedHost.AcmeKey);
+
+        var deliveries = JsonNode.Parse(await acme.GetStringAsync("api/admin/deliveries"))!.AsArray();
+        var connectors = JsonNode.Parse(await acme.GetStringAsync("api/admin/connectors"))!.AsArray();
+        var queues = JsonNode.Parse(await acme.GetStringAsync("api/admin/queues"))!.AsArray();
+        var all = (await shared.Host.GetJsonAsync("api/admin/connectors")).AsArray();
+
+        deliveries.Select(d => d!["tenantId"]!.GetValue<string>()).Should().NotBeEmpty().And.AllBe("acme");
+        connectors.Select(c => c!["tenantId"]!.GetValue<string>()).Should().Equal("acme");
+        queues.Select(q => q!["tenantId"]!.GetValue<string>()).Should().AllBe("acme");
+        all.Select(c => c!["tenantId"]!.GetValue<string>()).Should().BeEquivalentTo(["acme", "globex"], "an admin key sees every tenant (control)");
+    }
+
+    [Fact]
+    public async Task UnknownKeyIs401()
+    {
+        using var unknown = shared.ClientWith(ScopedHost.AcmeKey + "x");
+
+        using var response = await unknown.GetAsync("api/admin/tenants/acme/logs");
+
+        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+    }
+
+    private List<string> AdminRoutes() =>
+        [.. AppRoutes.Of(shared.Host.Services).Where(r => r.Pattern.StartsWith("/api/admin/", StringComparison.Ordinal)).Select(r => r.ToString())];
+
+    private async Task<List<(string Route, HttpStatusCode Status)>> CallEveryAdminRouteAsync(HttpClient client, string tenant)
+    {
+        var routes = AdminRoutes();
+        routes.Should().NotBeEmpty().And.BeSubsetOf(AdminCases.Keys);
+        var answers = new List<(string, HttpStatusCode)>();
+        foreach (var route in routes)
+        {
+            using var response = await client.SendAsync(AdminCases[route].Request(tenant, shared.EventIds[tenant]));
+            answers.Add((route, response.StatusCode));
+        }
+
+        return answers;
+    }
+
+    private static HttpRequestMessage Get(string path) => new(HttpMethod.Get, path);
+
+    private static HttpRequestMessage Post(string path, object body) => new(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+}
