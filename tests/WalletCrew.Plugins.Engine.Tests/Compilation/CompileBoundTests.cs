@@ -23,22 +23,27 @@ public sealed class CompileBoundTests
         const long memory = 901L * 1024 * 1024;
         using var bomb = new TenantFolder("bomb-tenant");
         using var victim = new TenantFolder("victim-tenant");
-        victim.WriteScript("crm.csx", Logging("v1"));
         using var engine = new ConnectorEngine(new ConnectorEngineOptions
         {
             HotReload = true,
             ReloadDebounce = TimeSpan.FromMilliseconds(50),
-            CompileTimeout = TimeSpan.FromSeconds(8),
+
+            // Long enough for the victim's first compile in a cold compiler process on a busy machine, so that the
+            // save below goes live while the bomb still compiles.
+            CompileTimeout = TimeSpan.FromSeconds(25),
             CompileMemoryLimitBytes = memory,
         });
-        using var victimTenant = engine.LoadTenant(victim.Directory);
-        var reloaded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        victimTenant.Reloaded += (_, _) => reloaded.TrySetResult();
 
         // Depth 24: about 2^24 lambda bindings, many minutes of compiling without a bound.
         bomb.WriteScript("bomb.csx", NestedLambdas(24));
         var loading = Task.Run(() => engine.LoadTenant(bomb.Directory));
         await WaitForCompilerAsync(memory);
+
+        // The victim loads and reloads meanwhile, each compile in a compiler process of its own.
+        victim.WriteScript("crm.csx", Logging("v1"));
+        using var victimTenant = engine.LoadTenant(victim.Directory);
+        var reloaded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        victimTenant.Reloaded += (_, _) => reloaded.TrySetResult();
         victim.WriteScript("crm.csx", Logging("v2"));
         await reloaded.Task.WaitAsync(Patience);
         var during = await victimTenant.InvokePassUpdatersAsync(TestEvents.Installation(), CancellationToken.None);
@@ -48,7 +53,7 @@ public sealed class CompileBoundTests
 
         during.Log.Select(l => l.Message).Should().Equal("v2");
         var stopped = bombTenant.Diagnostics.Should().ContainSingle().Subject;
-        stopped.ToString().Should().StartWith("server/script/bomb.csx: error WCP0504: Compiling this script took longer than 8 s (limit: CompileTimeout)")
+        stopped.ToString().Should().StartWith("server/script/bomb.csx: error WCP0504: Compiling this script took longer than 25 s (limit: CompileTimeout)")
             .And.Contain("WalletCrew:Engine:CompileTimeout");
         BusyCompilers(memory).Should().BeEmpty("the compiler process was killed at the bound, not left to spin");
     }
