@@ -10,12 +10,15 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
     private const int Passes = 100;
     private const int EventsPerPass = 20;
     private const int KillAfterAnswered = 800;
-    private static readonly TimeSpan s_resumeBound = TimeSpan.FromSeconds(10);
+    // The target is 10 s (measured and printed: quiet, the slowest pass resumes 2–8 s after the restart); the assertion
+    // leaves headroom for a busy CI machine, where 101 passes took up to 13 s to all get an attempt. A regression is far
+    // beyond it: on SQLite a held lease has more than 80 s left at the restart, on PostgreSQL it never ends.
+    private static readonly TimeSpan s_resumeBound = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan s_lease = TimeSpan.FromSeconds(5);
     private static readonly string[] s_config = [$"--WalletCrew:Delivery:LeaseDuration={s_lease}"];
 
-    // A minute's lease: a pass the dead host held can resume within the bound only because the restart gives it back.
-    private static readonly string[] s_sqliteConfig = ["--WalletCrew:Delivery:LeaseDuration=00:01:00"];
+    // Two minutes' lease, renewed every 40 s: a pass the dead host held can resume within the bound only because the restart gives it back.
+    private static readonly string[] s_sqliteConfig = ["--WalletCrew:Delivery:LeaseDuration=00:02:00"];
 
     [Theory]
     [InlineData("in-process")]
@@ -45,7 +48,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         ingest.IsCompleted.Should().BeFalse("the kill must hit while ingest is still running");
         host.Dispose();
         using var file = new SqliteConnection($"Data Source={root.DatabasePath};Pooling=False");
-        var (stalled, heldLeases) = StalledPasses.Read(file, "", DateTimeOffset.UtcNow + TimeSpan.FromSeconds(30));
+        var (stalled, heldLeases) = StalledPasses.Read(file, "", DateTimeOffset.UtcNow + TimeSpan.FromSeconds(60));
 
         using var restarted = await HostProcess.StartAsync(root, config);
         var restartedAt = DateTimeOffset.UtcNow;
@@ -63,11 +66,11 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
             .ToDictionary(p => p.Key, p => p.Value - restartedAt);
         var slowest = resumedAfter.MaxBy(p => p.Value);
         output.WriteLine($"{isolation}: restarted {(restartedAt - killedAt).TotalSeconds:0.00} s after the kill; {stalled.Values.Distinct().Count()} stalled passes, " +
-            $"{heldLeases} lease(s) of the dead host held past restart + 30 s; resumed after the restart: " +
+            $"{heldLeases} lease(s) of the dead host held past restart + 60 s; resumed after the restart: " +
             $"median {resumedAfter.Values.Order().ElementAt(resumedAfter.Count / 2).TotalSeconds:0.00} s, slowest {slowest.Key} {slowest.Value.TotalSeconds:0.00} s");
-        heldLeases.Should().BePositive("the dead host held leases that would otherwise stall their passes for half a minute or more (control)");
+        heldLeases.Should().BePositive("the dead host held leases that would otherwise stall their passes for more than a minute (control)");
         resumedAfter.Keys.Should().BeEquivalentTo(stalled.Values.Distinct(), "every stalled pass ran again");
-        resumedAfter.Should().ContainKey("held/H1").And.OnlyContain(p => p.Value <= s_resumeBound, "every stalled pass resumes within 10 s of the restart");
+        resumedAfter.Should().ContainKey("held/H1").And.OnlyContain(p => p.Value <= s_resumeBound, "every stalled pass resumes within seconds of the restart");
     }
 
     [Fact]
@@ -116,7 +119,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
             $"{resumedAfter.Values.Order().ElementAt(resumedAfter.Count / 2).TotalSeconds:0.00} s, slowest {slowest.Key} {slowest.Value.TotalSeconds:0.00} s (lease 5 s)");
         heldBy.Should().Contain($"/{doomedId}/", "the doomed host held tenant held's lease at the kill (control)");
         resumedAfter.Keys.Should().BeEquivalentTo(stalled.Values.Distinct(), "every stalled pass ran again");
-        resumedAfter.Should().ContainKey("held/H1").And.OnlyContain(p => p.Value <= s_lease + s_resumeBound, "every stalled pass resumes within 10 s of the lease's end");
+        resumedAfter.Should().ContainKey("held/H1").And.OnlyContain(p => p.Value <= s_lease + s_resumeBound, "every stalled pass resumes within seconds of the lease's end");
     }
 
     // Tenant "held"'s partner calls wait for the gate; the others are answered at once.
