@@ -56,6 +56,9 @@ public sealed class TenantConnectors : IDisposable
     internal IReadOnlyList<WeakReference> LoadContexts => _runtime.LoadContexts;
 
     /// <summary>Gets where the tenant's connectors run.</summary>
+    /// <summary>Gets the state of the tenant's sandboxed worker, or <see langword="null"/> when its code runs in this process.</summary>
+    public WorkerStatus? Worker => _runtime is Sandbox.SandboxedTenant sandboxed ? sandboxed.WorkerStatus : null;
+
     internal TenantRuntime Runtime => _runtime;
 
     /// <summary>Invokes every registered pass updater for the event, <c>OnPassInstalled</c> or <c>OnPassUninstalled</c> as the event says.</summary>

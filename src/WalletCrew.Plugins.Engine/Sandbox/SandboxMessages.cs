@@ -34,6 +34,16 @@ internal static class SandboxMessages
     public static string Stopped(string tenantId, string reason) =>
         $"Tenant '{tenantId}''s worker stopped during the invocation: {reason}";
 
+    public static string StoppedIdle(TimeSpan idle) =>
+        $"stopped after {Seconds(idle)} without a call (WalletCrew:Engine:WorkerIdleTimeout)";
+
+    public static string MadeRoom(int maxWorkers) =>
+        $"stopped while idle to make room for another tenant's worker ({maxWorkers} running, WalletCrew:Engine:MaxWorkers)";
+
+    public const string Replaced = "replaced by a fresh worker (the tenant's worker memory limit changed, or its files did while no worker ran)";
+
+    public const string TenantUnloaded = "the tenant was unloaded";
+
     public const string MalformedFrame = "it sent a malformed or oversized frame on its channel";
 
     public const string UnexpectedMessage = "it sent a message only the host may send";

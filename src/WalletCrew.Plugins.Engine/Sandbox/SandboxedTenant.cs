@@ -37,6 +37,8 @@ internal sealed class SandboxedTenant : TenantRuntime
     private readonly ConcurrentDictionary<long, SandboxInvocation> _invocations = new();
     private readonly ConcurrentDictionary<string, bool> _secretNames = new(StringComparer.Ordinal);
     private WorkerProcess? _worker;
+    private DateTimeOffset? _workerStartedAt;
+    private (string Reason, DateTimeOffset At)? _lastStop;
     private TenantState _state;
     private string _fingerprint;
     private long _generation = 1;
@@ -98,6 +100,19 @@ internal sealed class SandboxedTenant : TenantRuntime
     internal bool WorkerIdle => Volatile.Read(ref _worker) is not { InFlight: > 0 };
 
     internal long WorkerLastUsed => Volatile.Read(ref _worker)?.LastUsedTimestamp ?? 0;
+
+    /// <summary>Gets the worker's state for operators: running (since when, how busy) or not, and why the last one ended.</summary>
+    public WorkerStatus WorkerStatus
+    {
+        get
+        {
+            var worker = Volatile.Read(ref _worker);
+            var last = _lastStop;
+            return worker is { HasExited: false }
+                ? new WorkerStatus(WorkerState.Running, worker.ProcessId, _workerStartedAt, worker.InFlight, last?.Reason, last?.At)
+                : new WorkerStatus(last is null ? WorkerState.NotStarted : WorkerState.Stopped, null, null, 0, last?.Reason, last?.At);
+        }
+    }
 
     /// <summary>Gets the running worker's outermost process id (tests and the admin view), or <see langword="null"/>.</summary>
     internal int? WorkerProcessId => Volatile.Read(ref _worker) is { HasExited: false } worker ? worker.ProcessId : null;
@@ -170,13 +185,13 @@ internal sealed class SandboxedTenant : TenantRuntime
     }
 
     /// <summary>Stops the worker (idle, or to make room); the next call starts a fresh one.</summary>
-    internal void StopWorker() => Interlocked.Exchange(ref _worker, null)?.Dispose();
+    internal void StopWorker(string reason) => Interlocked.Exchange(ref _worker, null)?.Stop(reason);
 
     public override void Dispose()
     {
         _disposed = true;
         _pool.Remove(this);
-        StopWorker();
+        StopWorker(SandboxMessages.TenantUnloaded);
     }
 
     private async Task<InvocationResult> RunAsync(Func<IReadOnlyDictionary<string, string?>?, Func<long, WorkerMessage>> request, CancellationToken cancellationToken)
@@ -268,12 +283,16 @@ internal sealed class SandboxedTenant : TenantRuntime
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         _pool.MakeRoom(this);
-        Interlocked.Exchange(ref _worker, null)?.Dispose();
+        Interlocked.Exchange(ref _worker, null)?.Stop(SandboxMessages.Replaced);
         // The tenant's own heap limit (tenant.json limits.workerHeapMiB, within the host maximum) or the host's.
         _workerHeapBytes = _settings.Limits.WorkerHeapBytes;
         var process = _pool.Launcher.Start(_tenantId, _directory, _cacheDirectory, _workerHeapBytes);
         var worker = new WorkerProcess(process, AnswerAsync, _workerHeapBytes + EngineDefaults.WorkerRssOverheadBytes, _options.TimeProvider);
+        _workerStartedAt = _options.TimeProvider.GetUtcNow();
         Volatile.Write(ref _worker, worker);
+        _ = worker.Exited.ContinueWith(
+            ended => _lastStop = (ended.Result, _options.TimeProvider.GetUtcNow()),
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         var reply = await LoadingAsync(worker, id => new LoadMessage(id, WorkerSettings())).ConfigureAwait(false);
         _state = reply.State;
         TenantStateFile.Write(_cacheDirectory, _fingerprint, _state);

@@ -70,7 +70,7 @@ internal sealed class WorkerPool : IDisposable
             victim = running.Where(t => t.WorkerIdle).OrderBy(t => t.WorkerLastUsed).FirstOrDefault();
         }
 
-        victim?.StopWorker();
+        victim?.StopWorker(SandboxMessages.MadeRoom(_options.MaxWorkers));
     }
 
     public void Dispose() => _sweep.Dispose();
@@ -86,7 +86,7 @@ internal sealed class WorkerPool : IDisposable
 
         foreach (var tenant in idle)
         {
-            tenant.StopWorker();
+            tenant.StopWorker(SandboxMessages.StoppedIdle(_options.WorkerIdleTimeout));
         }
     }
 }

@@ -112,6 +112,13 @@ internal sealed class WorkerProcess : IDisposable
         }
     }
 
+    /// <summary>Stops the worker as <see cref="Dispose"/> does, recording <paramref name="reason"/> as how it ended.</summary>
+    public void Stop(string reason)
+    {
+        Interlocked.CompareExchange(ref _killReason, reason, null);
+        Dispose();
+    }
+
     /// <summary>Closes the channel so the worker ends by itself, then kills it if it has not within a moment.</summary>
     public void Dispose()
     {

@@ -2,7 +2,7 @@ using WalletCrew.Plugins.Host.Tenants;
 
 namespace WalletCrew.Plugins.Host.Admin;
 
-/// <summary>One tenant as the admin API shows it: generation, each connector's version, and diagnostics (structured and in MSBuild form).</summary>
+/// <summary>One tenant as the admin API shows it: generation, each connector's version, diagnostics (structured and in MSBuild form), and its worker (sandbox only).</summary>
 internal sealed record ConnectorView(
     string TenantId,
     long Generation,
@@ -10,10 +10,12 @@ internal sealed record ConnectorView(
     IReadOnlyList<string> CustomerProviders,
     bool HasErrors,
     IReadOnlyList<ConnectorVersionView> Connectors,
-    IReadOnlyList<DiagnosticView> Diagnostics)
+    IReadOnlyList<DiagnosticView> Diagnostics,
+    WorkerView? Worker)
 {
     public static ConnectorView From(TenantSnapshot s) => new(
         s.TenantId, s.Generation, s.PassUpdaterCount, s.CustomerProviders, s.HasErrors,
         [.. s.Connectors.Select(c => new ConnectorVersionView(c.Path, c.Version, c.LoadedAt, c.PassUpdaters, c.CustomerProviders))],
-        [.. s.Diagnostics.Select(DiagnosticView.From)]);
+        [.. s.Diagnostics.Select(DiagnosticView.From)],
+        WorkerView.From(s.Worker));
 }

@@ -2,14 +2,15 @@ using WalletCrew.Plugins.Engine;
 
 namespace WalletCrew.Plugins.Host.Tenants;
 
-/// <summary>What a loaded tenant offers now: its generation, each connector's version, and every diagnostic (failed saves included).</summary>
+/// <summary>What a loaded tenant offers now: its generation, each connector's version, every diagnostic (failed saves included) and its sandboxed worker's state.</summary>
 internal sealed record TenantSnapshot(
     string TenantId,
     long Generation,
     int PassUpdaterCount,
     IReadOnlyList<string> CustomerProviders,
     IReadOnlyList<ConnectorInfo> Connectors,
-    IReadOnlyList<ConnectorDiagnostic> Diagnostics)
+    IReadOnlyList<ConnectorDiagnostic> Diagnostics,
+    WorkerStatus? Worker)
 {
     public bool HasErrors => Diagnostics.Any(d => d.IsError);
 
@@ -19,5 +20,6 @@ internal sealed record TenantSnapshot(
         tenant.PassUpdaterCount,
         [.. tenant.CustomerProviders.Order(StringComparer.Ordinal)],
         tenant.Connectors,
-        tenant.Diagnostics);
+        tenant.Diagnostics,
+        tenant.Worker);
 }

@@ -22,6 +22,7 @@ public sealed class SampleTenantsTests
         var connectors = await host.GetJsonAsync("api/admin/connectors");
         connectors.AsArray().Select(c => c!["tenantId"]!.GetValue<string>()).Should().Contain(["acme-crm", "acme-typed", "loyalty", "minimal"]);
         connectors.AsArray().Should().OnlyContain(c => !c!["hasErrors"]!.GetValue<bool>(), "the samples compile in the host as with wcp check");
+        connectors.AsArray().Should().OnlyContain(c => c!["worker"] == null, "in-process tenants have no worker to show");
         var (status, _) = await host.IngestAsync("minimal", "P1");
         status.Should().Be(HttpStatusCode.Accepted);
         await HostHarness.WaitUntilAsync(async () => (await host.GetJsonAsync("api/admin/tenants/minimal/logs")).AsArray().Count == 1,

@@ -51,7 +51,9 @@ public sealed class SandboxedDeliveryTests
         var eventId = body["eventId"]!.GetValue<string>();
         await HostHarness.WaitUntilAsync(() => partner.Requests.Any(r => r.Path == "/started/P1"), TimeSpan.FromSeconds(30), "the victim's hook started");
         // Killed first, fixed after: a hook that had not read MODE yet must not see the fix in this attempt.
-        Process.GetProcessById(WorkerOf("victim")).Kill(entireProcessTree: true);
+        var killed = WorkerOf("victim");
+        var running = await WorkerViewAsync(host, "victim");
+        Process.GetProcessById(killed).Kill(entireProcessTree: true);
         host.SetSecret("victim", "MODE", "ok"); // the fix, for the retry a second later
 
         for (var i = 0; i < 5; i++)
@@ -66,6 +68,22 @@ public sealed class SandboxedDeliveryTests
         delivered.Attempt.Should().Be(2, "the first attempt died with its worker");
         (await host.GetJsonAsync($"api/admin/deliveries/{eventId}")).ToJsonString().Should().Contain("delivered");
         (await host.Client.GetAsync("health")).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        // What an operator sees: the worker that ran the hook, then a fresh one and why the first one ended.
+        running["state"]!.GetValue<string>().Should().Be("running");
+        running["processId"]!.GetValue<int>().Should().Be(killed);
+        running["inFlight"]!.GetValue<int>().Should().Be(1);
+        var replaced = await WorkerViewAsync(host, "victim");
+        replaced["state"]!.GetValue<string>().Should().Be("running");
+        replaced["processId"]!.GetValue<int>().Should().NotBe(killed);
+        replaced["lastStop"]!.GetValue<string>().Should().Contain("signal 9");
+        (await WorkerViewAsync(host, "bystander"))["lastStop"].Should().BeNull("the other tenant's worker never stopped");
+    }
+
+    private static async Task<System.Text.Json.Nodes.JsonObject> WorkerViewAsync(HostHarness host, string tenantId)
+    {
+        var connectors = (await host.GetJsonAsync("api/admin/connectors")).AsArray();
+        return connectors.Single(c => c!["tenantId"]!.GetValue<string>() == tenantId)!["worker"]!.AsObject();
     }
 
     /// <summary>Finds the bubblewrap process of a tenant's worker among this process's children.</summary>
