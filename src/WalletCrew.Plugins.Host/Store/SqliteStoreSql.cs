@@ -15,6 +15,23 @@ internal static class SqliteStoreSql
         WHERE status = $s AND received_at >= $from AND received_at < $to AND ($t IS NULL OR tenant_id = $t);
         """;
 
+    public const string Complete = """
+        UPDATE events SET status = $s, attempts = attempts + $inc, failures = failures + $finc,
+            next_attempt_at = COALESCE($next, next_attempt_at), last_error = COALESCE($err, last_error),
+            completed_at = $done, lease_owner = NULL, lease_expires_at = NULL
+        WHERE event_id = $e AND lease_owner = $owner AND status = 'pending';
+        """;
+
+    public const string InsertLog = """
+        INSERT INTO tenant_logs(tenant_id, at, kind, event_id, attempt, status, duration_ms, error, entries)
+        VALUES($t, $at, $k, $e, $a, $s, $d, $err, $entries);
+        """;
+
+    public const string Release = """
+        UPDATE events SET lease_owner = NULL, lease_expires_at = NULL
+        WHERE lease_owner = $owner AND event_id IN (SELECT value FROM json_each($ids));
+        """;
+
     public const string Renew = """
         UPDATE events SET lease_expires_at = $until
         WHERE lease_owner = $owner AND status = 'pending' AND event_id IN (SELECT value FROM json_each($ids))

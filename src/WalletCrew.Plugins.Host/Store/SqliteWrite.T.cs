@@ -1,0 +1,28 @@
+namespace WalletCrew.Plugins.Host.Store;
+
+/// <summary>A queued write whose caller waits for a result of type <typeparamref name="T"/>.</summary>
+internal sealed class SqliteWrite<T> : SqliteWrite, IDisposable
+{
+    private readonly Func<SqliteStatements, Task<T>> _run;
+    private readonly TaskCompletionSource<T> _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenRegistration _cancellation;
+    private T? _result;
+
+    public SqliteWrite(Func<SqliteStatements, Task<T>> run, CancellationToken cancellationToken)
+    {
+        _run = run;
+        _cancellation = cancellationToken.Register(() => _answer.TrySetCanceled(cancellationToken));
+    }
+
+    public Task<T> Answer => _answer.Task;
+
+    public override bool IsAnswered => _answer.Task.IsCompleted;
+
+    public override async Task RunAsync(SqliteStatements statements) => _result = await _run(statements).ConfigureAwait(false);
+
+    public override void Succeed() => _answer.TrySetResult(_result!);
+
+    public override void Fail(Exception exception) => _answer.TrySetException(exception);
+
+    public void Dispose() => _cancellation.Dispose();
+}
