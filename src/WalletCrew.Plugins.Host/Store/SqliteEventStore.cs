@@ -33,12 +33,23 @@ internal sealed class SqliteEventStore(SqliteStoreOptions options) : IEventStore
 
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, "PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
+        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, SqliteSchema.Create, cancellationToken).ConfigureAwait(false);
         await using var version = connection.CreateCommand();
         version.CommandText = "INSERT INTO schema_info(version) SELECT $v WHERE NOT EXISTS (SELECT 1 FROM schema_info);";
         version.Add("$v", SqliteSchema.Version);
         await version.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await using var hasHeads = connection.CreateCommand();
+        hasHeads.CommandText = SqliteSchema.HasHeads;
+        if ((long)(await hasHeads.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! == 0)
+        {
+            await ExecuteAsync(connection, SqliteSchema.AddHeads, cancellationToken).ConfigureAwait(false);
+        }
+
+        await ExecuteAsync(connection, SqliteSchema.IndexHeads, cancellationToken).ConfigureAwait(false);
         await ReleaseAbandonedLeasesAsync(connection, cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, SqliteStoreSql.RefreshAllHeads, cancellationToken).ConfigureAwait(false);
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task PingAsync(CancellationToken cancellationToken)
@@ -50,35 +61,38 @@ internal sealed class SqliteEventStore(SqliteStoreOptions options) : IEventStore
     public Task<IngestOutcome> IngestAsync(IngestCommand command, CancellationToken cancellationToken) =>
         Writer.WriteAsync(statements => new SqliteIngest(statements).RunAsync(command, CancellationToken.None), cancellationToken);
 
-    public Task<IReadOnlyList<StoredEvent>> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken) =>
-        Writer.WriteAsync(statements => ReadAllAsync(statements.Command(SqliteSchema.Claim).Add("$owner", request.Owner)
+    public Task<IReadOnlyList<StoredEvent>> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken) => Writer.WriteAsync(async statements =>
+    {
+        var claimed = await ReadAllAsync(statements.Command(SqliteSchema.Claim).Add("$owner", request.Owner)
             .Add("$until", ToMs(request.Now + request.LeaseDuration)).Add("$now", ToMs(request.Now))
             .Add("$excluded", JsonSerializer.Serialize(request.ExcludedTenants)).Add("$perTenant", request.MaxPerTenant)
-            .Add("$max", request.MaxEvents), ReadEvent, CancellationToken.None), cancellationToken);
+            .Add("$max", request.MaxEvents), ReadEvent, CancellationToken.None).ConfigureAwait(false);
+        await SqliteHeads.RefreshAsync(statements, claimed.Select(e => (e.TenantId, e.PassId))).ConfigureAwait(false);
+        return claimed;
+    }, cancellationToken);
 
     public Task<bool> CompleteAsync(DeliveryOutcome o, CancellationToken cancellationToken) => Writer.WriteAsync(async statements =>
     {
         var failed = o.CountsAsAttempt && o.Status is DeliveryStatus.Pending or DeliveryStatus.Dead;
-        var changed = await statements.Command(SqliteStoreSql.Complete)
+        var changed = await SqliteHeads.WriteAsync(statements, statements.Command(SqliteStoreSql.Complete)
             .Add("$s", o.Status.ToName()).Add("$inc", o.CountsAsAttempt ? 1 : 0).Add("$finc", failed ? 1 : 0)
             .Add("$next", o.RetryAt is { } next ? ToMs(next) : null).Add("$err", o.Error)
-            .Add("$done", o.Status == DeliveryStatus.Pending ? null : ToMs(o.At)).Add("$e", o.EventId).Add("$owner", o.Owner)
-            .ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false) == 1;
+            .Add("$done", o.Status == DeliveryStatus.Pending ? null : ToMs(o.At)).Add("$e", o.EventId).Add("$owner", o.Owner), _ => true).ConfigureAwait(false);
         if (o.Log is not null)
         {
             await InsertLogAsync(statements, o.Log).ConfigureAwait(false);
         }
 
-        return changed;
+        return changed.Count == 1;
     }, cancellationToken);
 
     public Task<IReadOnlyList<string>> RenewAsync(string owner, IReadOnlyCollection<string> eventIds, DateTimeOffset until, CancellationToken cancellationToken) =>
-        Writer.WriteAsync(statements => ReadAllAsync(statements.Command(SqliteStoreSql.Renew)
-            .Add("$owner", owner).Add("$until", ToMs(until)).Add("$ids", JsonSerializer.Serialize(eventIds)), r => r.GetString(0), CancellationToken.None), cancellationToken);
+        Writer.WriteAsync(statements => SqliteHeads.WriteAsync(statements, statements.Command(SqliteStoreSql.Renew)
+            .Add("$owner", owner).Add("$until", ToMs(until)).Add("$ids", JsonSerializer.Serialize(eventIds)), r => r.GetString(0)), cancellationToken);
 
     public Task ReleaseAsync(string owner, IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken) =>
-        Writer.WriteAsync(statements => statements.Command(SqliteStoreSql.Release).Add("$owner", owner).Add("$ids", JsonSerializer.Serialize(eventIds))
-            .ExecuteNonQueryAsync(CancellationToken.None), cancellationToken);
+        Writer.WriteAsync(statements => SqliteHeads.WriteAsync(statements, statements.Command(SqliteStoreSql.Release)
+            .Add("$owner", owner).Add("$ids", JsonSerializer.Serialize(eventIds)), _ => true), cancellationToken);
 
     public async Task<StoredEvent?> GetAsync(string eventId, CancellationToken cancellationToken)
     {
@@ -104,9 +118,9 @@ internal sealed class SqliteEventStore(SqliteStoreOptions options) : IEventStore
 
     public async Task<ReplayResult> ReplayAsync(string eventId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var replayed = await Writer.WriteAsync(statements => statements.Command(SqliteStoreSql.ReplayOne).Add("$e", eventId).Add("$now", ToMs(now))
-            .ExecuteNonQueryAsync(CancellationToken.None), cancellationToken).ConfigureAwait(false);
-        if (replayed == 1)
+        var replayed = await Writer.WriteAsync(statements => SqliteHeads.WriteAsync(statements, statements.Command(SqliteStoreSql.ReplayOne)
+            .Add("$e", eventId).Add("$now", ToMs(now)), _ => true), cancellationToken).ConfigureAwait(false);
+        if (replayed.Count == 1)
         {
             return ReplayResult.Replayed;
         }
@@ -114,9 +128,10 @@ internal sealed class SqliteEventStore(SqliteStoreOptions options) : IEventStore
         return await GetAsync(eventId, cancellationToken).ConfigureAwait(false) is null ? ReplayResult.NotFound : ReplayResult.AlreadyPending;
     }
 
-    public Task<int> ReplayAsync(ReplayRange range, DateTimeOffset now, CancellationToken cancellationToken) =>
-        Writer.WriteAsync(statements => statements.Command(SqliteStoreSql.ReplayRange).Add("$now", ToMs(now)).Add("$s", range.Status.ToName())
-            .Add("$from", ToMs(range.From)).Add("$to", ToMs(range.To)).Add("$t", range.TenantId).ExecuteNonQueryAsync(CancellationToken.None), cancellationToken);
+    public async Task<int> ReplayAsync(ReplayRange range, DateTimeOffset now, CancellationToken cancellationToken) =>
+        (await Writer.WriteAsync(statements => SqliteHeads.WriteAsync(statements, statements.Command(SqliteStoreSql.ReplayRange).Add("$now", ToMs(now))
+            .Add("$s", range.Status.ToName()).Add("$from", ToMs(range.From)).Add("$to", ToMs(range.To)).Add("$t", range.TenantId), _ => true), cancellationToken)
+            .ConfigureAwait(false)).Count;
 
     public Task AppendLogAsync(TenantLogRecord record, CancellationToken cancellationToken) =>
         Writer.WriteAsync(statements => InsertLogAsync(statements, record), cancellationToken);

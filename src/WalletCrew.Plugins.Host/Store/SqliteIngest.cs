@@ -64,11 +64,13 @@ internal sealed class SqliteIngest(SqliteStatements statements) : IngestTransact
 
     private async Task InsertEventAsync(IngestCommand c, int activeCount, int totalCount, CancellationToken cancellationToken)
     {
+        // The new event becomes the pass's head when nothing else of the pass is pending (SET reads the row before it).
         var sequence = Command("""
-            INSERT INTO passes(tenant_id, pass_id, last_seq) VALUES($t, $p, 1)
-            ON CONFLICT(tenant_id, pass_id) DO UPDATE SET last_seq = last_seq + 1
+            INSERT INTO passes(tenant_id, pass_id, last_seq, head_seq, ready_at) VALUES($t, $p, 1, 1, $ra)
+            ON CONFLICT(tenant_id, pass_id) DO UPDATE SET last_seq = last_seq + 1,
+                head_seq = COALESCE(head_seq, last_seq + 1), ready_at = CASE WHEN head_seq IS NULL THEN $ra ELSE ready_at END
             RETURNING last_seq;
-            """).Add("$t", c.TenantId).Add("$p", c.PassId);
+            """).Add("$t", c.TenantId).Add("$p", c.PassId).Add("$ra", ToMs(c.ReceivedAt));
         var seq = (long)(await sequence.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
 
         var insert = Command("""
