@@ -83,8 +83,34 @@ public sealed class SqliteGroupCommitTests : IAsyncLifetime, IDisposable
         (await _store.ListAsync(new DeliveryQuery(null, null, null, 100), CancellationToken.None)).Should().ContainSingle();
     }
 
+    [Fact]
+    public async Task AWriteThatFailsInsideABatchFailsAloneAndTheRestOfTheBatchIsStored()
+    {
+        await IngestAsync(0);
+        var commitsBefore = _store.Writer.Commits;
+        _store.Writer.BeforeCommit = HoldFirstBatchUntilEveryCallerIsQueued(Callers - 1);
+
+        // Caller 1 reuses the stored event's id for another pass: its insert breaks the primary key.
+        var calls = Enumerable.Range(1, Callers - 1).Select(i => Task.Run(() => i == 1
+            ? _store.IngestAsync(Command(i) with { NewEventId = "evt_00" }, CancellationToken.None)
+            : IngestAsync(i))).ToList();
+        var broken = await FluentActions.Awaiting(() => calls[0]).Should().ThrowAsync<Microsoft.Data.Sqlite.SqliteException>();
+        var others = await Task.WhenAll(calls.Skip(1));
+        _store.Writer.BeforeCommit = null;
+
+        broken.Which.SqliteErrorCode.Should().Be(19, "SQLITE_CONSTRAINT");
+        _store.Writer.Commits.Should().BeLessThanOrEqualTo(commitsBefore + 2);
+        others.Should().OnlyContain(o => o.Created);
+        var stored = await _store.ListAsync(new DeliveryQuery(null, null, null, 100), CancellationToken.None);
+        stored.Select(e => e.PassId).Should().BeEquivalentTo(Enumerable.Range(0, Callers).Where(i => i != 1).Select(i => $"P{i}"));
+        (await _store.ClaimAsync(new ClaimRequest("owner", s_now, TimeSpan.FromMinutes(2), 100, 100, []), CancellationToken.None))
+            .Should().HaveCount(Callers - 1, "the failed write left no pass head behind");
+        (await _store.IngestAsync(Command(1) with { NewEventId = "evt_01" }, CancellationToken.None)).Created
+            .Should().BeTrue("the failed write's registration was undone with it");
+    }
+
     // Holds the writer's first batch until every other caller waits in the queue, so the rest make exactly one more batch.
-    private Action<int> HoldFirstBatchUntilEveryCallerIsQueued()
+    private Action<int> HoldFirstBatchUntilEveryCallerIsQueued(int callers = Callers)
     {
         var first = true;
         return size =>
@@ -92,12 +118,13 @@ public sealed class SqliteGroupCommitTests : IAsyncLifetime, IDisposable
             if (first)
             {
                 first = false;
-                SpinWait.SpinUntil(() => size + _store.Writer.Waiting >= Callers, TimeSpan.FromSeconds(30)).Should().BeTrue("every caller queued");
+                SpinWait.SpinUntil(() => size + _store.Writer.Waiting >= callers, TimeSpan.FromSeconds(30)).Should().BeTrue("every caller queued");
             }
         };
     }
 
-    private Task<IngestOutcome> IngestAsync(int i) => _store.IngestAsync(
-        new IngestCommand($"evt_{i:00}", "t", $"P{i}", "loyalty", Device.Apple, $"device-{i}", true, new Dictionary<string, string>(), null, s_now, s_now),
-        CancellationToken.None);
+    private Task<IngestOutcome> IngestAsync(int i) => _store.IngestAsync(Command(i), CancellationToken.None);
+
+    private static IngestCommand Command(int i) =>
+        new($"evt_{i:00}", "t", $"P{i}", "loyalty", Device.Apple, $"device-{i}", true, new Dictionary<string, string>(), null, s_now, s_now);
 }
