@@ -6,8 +6,11 @@ namespace WalletCrew.Plugins.Host.Store;
 /// </summary>
 internal abstract class SqliteWrite
 {
-    /// <summary>Whether the caller has already been answered (it gave up waiting); such a write is skipped.</summary>
-    public abstract bool IsAnswered { get; }
+    /// <summary>
+    /// Marks the write as taken into a batch; false when its caller gave up while it waited (the write is then skipped).
+    /// From here on the caller hears the write's true outcome, so a claim is never committed unseen.
+    /// </summary>
+    public abstract bool TryStart();
 
     /// <summary>Runs the write's statements in the open batch transaction; the result is kept until <see cref="Succeed"/>.</summary>
     public abstract Task RunAsync(SqliteStatements statements);

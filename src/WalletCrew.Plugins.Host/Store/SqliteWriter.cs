@@ -65,7 +65,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
         {
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var write))
             {
-                if (!write.IsAnswered)
+                if (write.TryStart())
                 {
                     batch.Add(write);
                 }

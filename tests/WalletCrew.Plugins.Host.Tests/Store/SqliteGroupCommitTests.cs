@@ -109,6 +109,34 @@ public sealed class SqliteGroupCommitTests : IAsyncLifetime, IDisposable
             .Should().BeTrue("the failed write's registration was undone with it");
     }
 
+    [Fact]
+    public async Task ACallerThatGivesUpWhileItsWriteWaitsIsAnsweredAtOnceAndItsWriteIsSkipped()
+    {
+        using var release = new ManualResetEventSlim();
+        using var giveUp = new CancellationTokenSource();
+        var first = true;
+        _store.Writer.BeforeCommit = _ =>
+        {
+            if (first)
+            {
+                first = false;
+                release.Wait(TimeSpan.FromSeconds(30));
+            }
+        };
+
+        var holding = Task.Run(() => IngestAsync(0));
+        SpinWait.SpinUntil(() => !first, TimeSpan.FromSeconds(30)).Should().BeTrue("the first batch is being committed");
+        var waiting = _store.IngestAsync(Command(1), giveUp.Token);
+        await giveUp.CancelAsync();
+        var cancelled = await FluentActions.Awaiting(() => waiting).Should().ThrowAsync<OperationCanceledException>();
+        release.Set();
+        await holding;
+        _store.Writer.BeforeCommit = null;
+
+        cancelled.Which.CancellationToken.Should().Be(giveUp.Token);
+        (await _store.ListAsync(new DeliveryQuery(null, null, null, 100), CancellationToken.None)).Select(e => e.PassId).Should().Equal("P0");
+    }
+
     // Holds the writer's first batch until every other caller waits in the queue, so the rest make exactly one more batch.
     private Action<int> HoldFirstBatchUntilEveryCallerIsQueued(int callers = Callers)
     {
