@@ -5,10 +5,12 @@ using static WalletCrew.Plugins.Host.Store.StoreRows;
 namespace WalletCrew.Plugins.Host.Store;
 
 /// <summary>
-/// The embedded store: one SQLite file in WAL mode. Every write is one transaction taken with <c>BEGIN IMMEDIATE</c>,
-/// and claims are a single <c>UPDATE … RETURNING</c>, so several processes on one file still never share a lease.
+/// The embedded store: one SQLite file in WAL mode. Every write goes through the store's <see cref="SqliteWriter"/>, which
+/// commits whatever is waiting in one <c>BEGIN IMMEDIATE</c> transaction (group commit) and answers each caller once it is
+/// durable; reads use pooled connections of their own. Claims are a single <c>UPDATE … RETURNING</c>, so several processes
+/// on one file still never share a lease.
 /// </summary>
-internal sealed class SqliteEventStore(SqliteStoreOptions options) : IEventStore
+internal sealed class SqliteEventStore(SqliteStoreOptions options) : IEventStore, IAsyncDisposable
 {
     private readonly string _connectionString = new SqliteConnectionStringBuilder
     {
@@ -17,6 +19,9 @@ internal sealed class SqliteEventStore(SqliteStoreOptions options) : IEventStore
         Pooling = true,
         DefaultTimeout = 30,
     }.ToString();
+
+    /// <summary>The store's one writer; internal so tests can count its commits and break one.</summary>
+    internal SqliteWriter Writer { get; } = new(options.Path, options.Synchronous);
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -28,12 +33,23 @@ internal sealed class SqliteEventStore(SqliteStoreOptions options) : IEventStore
 
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, "PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
+        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, SqliteSchema.Create, cancellationToken).ConfigureAwait(false);
         await using var version = connection.CreateCommand();
         version.CommandText = "INSERT INTO schema_info(version) SELECT $v WHERE NOT EXISTS (SELECT 1 FROM schema_info);";
         version.Add("$v", SqliteSchema.Version);
         await version.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await using var hasHeads = connection.CreateCommand();
+        hasHeads.CommandText = SqliteSchema.HasHeads;
+        if ((long)(await hasHeads.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! == 0)
+        {
+            await ExecuteAsync(connection, SqliteSchema.AddHeads, cancellationToken).ConfigureAwait(false);
+        }
+
+        await ExecuteAsync(connection, SqliteSchema.IndexHeads, cancellationToken).ConfigureAwait(false);
         await ReleaseAbandonedLeasesAsync(connection, cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, SqliteStoreSql.RefreshAllHeads, cancellationToken).ConfigureAwait(false);
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task PingAsync(CancellationToken cancellationToken)
@@ -42,74 +58,41 @@ internal sealed class SqliteEventStore(SqliteStoreOptions options) : IEventStore
         await ExecuteAsync(connection, "SELECT 1;", cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<IngestOutcome> IngestAsync(IngestCommand command, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var outcome = await new SqliteIngest(connection).RunAsync(command, cancellationToken).ConfigureAwait(false);
-        if (outcome.Created)
-        {
-            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-        }
+    public Task<IngestOutcome> IngestAsync(IngestCommand command, CancellationToken cancellationToken) =>
+        Writer.WriteAsync(statements => new SqliteIngest(statements).RunAsync(command, CancellationToken.None), cancellationToken);
 
-        return outcome;
-    }
-
-    public async Task<IReadOnlyList<StoredEvent>> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<StoredEvent>> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken) => Writer.WriteAsync(async statements =>
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = SqliteSchema.Claim;
-        command.Add("$owner", request.Owner).Add("$until", ToMs(request.Now + request.LeaseDuration)).Add("$now", ToMs(request.Now))
-            .Add("$excluded", JsonSerializer.Serialize(request.ExcludedTenants)).Add("$perTenant", request.MaxPerTenant).Add("$max", request.MaxEvents);
-        return await ReadAllAsync(command, ReadEvent, cancellationToken).ConfigureAwait(false);
-    }
+        var claimed = await ReadAllAsync(statements.Command(SqliteSchema.Claim).Add("$owner", request.Owner)
+            .Add("$until", ToMs(request.Now + request.LeaseDuration)).Add("$now", ToMs(request.Now))
+            .Add("$excluded", JsonSerializer.Serialize(request.ExcludedTenants)).Add("$perTenant", request.MaxPerTenant)
+            .Add("$max", request.MaxEvents), ReadEvent, CancellationToken.None).ConfigureAwait(false);
+        await SqliteHeads.RefreshAsync(statements, claimed.Select(e => (e.TenantId, e.PassId))).ConfigureAwait(false);
+        return claimed;
+    }, cancellationToken);
 
-    public async Task<bool> CompleteAsync(DeliveryOutcome o, CancellationToken cancellationToken)
+    public Task<bool> CompleteAsync(DeliveryOutcome o, CancellationToken cancellationToken) => Writer.WriteAsync(async statements =>
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
         var failed = o.CountsAsAttempt && o.Status is DeliveryStatus.Pending or DeliveryStatus.Dead;
-        command.CommandText = """
-            UPDATE events SET status = $s, attempts = attempts + $inc, failures = failures + $finc,
-                next_attempt_at = COALESCE($next, next_attempt_at), last_error = COALESCE($err, last_error),
-                completed_at = $done, lease_owner = NULL, lease_expires_at = NULL
-            WHERE event_id = $e AND lease_owner = $owner AND status = 'pending';
-            """;
-        command.Add("$s", o.Status.ToName()).Add("$inc", o.CountsAsAttempt ? 1 : 0).Add("$finc", failed ? 1 : 0)
+        var changed = await SqliteHeads.WriteAsync(statements, statements.Command(SqliteStoreSql.Complete)
+            .Add("$s", o.Status.ToName()).Add("$inc", o.CountsAsAttempt ? 1 : 0).Add("$finc", failed ? 1 : 0)
             .Add("$next", o.RetryAt is { } next ? ToMs(next) : null).Add("$err", o.Error)
-            .Add("$done", o.Status == DeliveryStatus.Pending ? null : ToMs(o.At)).Add("$e", o.EventId).Add("$owner", o.Owner);
-        var changed = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+            .Add("$done", o.Status == DeliveryStatus.Pending ? null : ToMs(o.At)).Add("$e", o.EventId).Add("$owner", o.Owner), _ => true).ConfigureAwait(false);
         if (o.Log is not null)
         {
-            await InsertLogAsync(connection, o.Log, cancellationToken).ConfigureAwait(false);
+            await InsertLogAsync(statements, o.Log).ConfigureAwait(false);
         }
 
-        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return changed;
-    }
+        return changed.Count == 1;
+    }, cancellationToken);
 
-    public async Task<IReadOnlyList<string>> RenewAsync(string owner, IReadOnlyCollection<string> eventIds, DateTimeOffset until, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = SqliteStoreSql.Renew;
-        command.Add("$owner", owner).Add("$until", ToMs(until)).Add("$ids", JsonSerializer.Serialize(eventIds));
-        return await ReadAllAsync(command, r => r.GetString(0), cancellationToken).ConfigureAwait(false);
-    }
+    public Task<IReadOnlyList<string>> RenewAsync(string owner, IReadOnlyCollection<string> eventIds, DateTimeOffset until, CancellationToken cancellationToken) =>
+        Writer.WriteAsync(statements => SqliteHeads.WriteAsync(statements, statements.Command(SqliteStoreSql.Renew)
+            .Add("$owner", owner).Add("$until", ToMs(until)).Add("$ids", JsonSerializer.Serialize(eventIds)), r => r.GetString(0)), cancellationToken);
 
-    public async Task ReleaseAsync(string owner, IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            UPDATE events SET lease_owner = NULL, lease_expires_at = NULL
-            WHERE lease_owner = $owner AND event_id IN (SELECT value FROM json_each($ids));
-            """;
-        command.Add("$owner", owner).Add("$ids", JsonSerializer.Serialize(eventIds));
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public Task ReleaseAsync(string owner, IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken) =>
+        Writer.WriteAsync(statements => SqliteHeads.WriteAsync(statements, statements.Command(SqliteStoreSql.Release)
+            .Add("$owner", owner).Add("$ids", JsonSerializer.Serialize(eventIds)), _ => true), cancellationToken);
 
     public async Task<StoredEvent?> GetAsync(string eventId, CancellationToken cancellationToken)
     {
@@ -135,11 +118,9 @@ internal sealed class SqliteEventStore(SqliteStoreOptions options) : IEventStore
 
     public async Task<ReplayResult> ReplayAsync(string eventId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = SqliteStoreSql.ReplayOne;
-        command.Add("$e", eventId).Add("$now", ToMs(now));
-        if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
+        var replayed = await Writer.WriteAsync(statements => SqliteHeads.WriteAsync(statements, statements.Command(SqliteStoreSql.ReplayOne)
+            .Add("$e", eventId).Add("$now", ToMs(now)), _ => true), cancellationToken).ConfigureAwait(false);
+        if (replayed.Count == 1)
         {
             return ReplayResult.Replayed;
         }
@@ -147,20 +128,13 @@ internal sealed class SqliteEventStore(SqliteStoreOptions options) : IEventStore
         return await GetAsync(eventId, cancellationToken).ConfigureAwait(false) is null ? ReplayResult.NotFound : ReplayResult.AlreadyPending;
     }
 
-    public async Task<int> ReplayAsync(ReplayRange range, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = SqliteStoreSql.ReplayRange;
-        command.Add("$now", ToMs(now)).Add("$s", range.Status.ToName()).Add("$from", ToMs(range.From)).Add("$to", ToMs(range.To)).Add("$t", range.TenantId);
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public async Task<int> ReplayAsync(ReplayRange range, DateTimeOffset now, CancellationToken cancellationToken) =>
+        (await Writer.WriteAsync(statements => SqliteHeads.WriteAsync(statements, statements.Command(SqliteStoreSql.ReplayRange).Add("$now", ToMs(now))
+            .Add("$s", range.Status.ToName()).Add("$from", ToMs(range.From)).Add("$to", ToMs(range.To)).Add("$t", range.TenantId), _ => true), cancellationToken)
+            .ConfigureAwait(false)).Count;
 
-    public async Task AppendLogAsync(TenantLogRecord record, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await InsertLogAsync(connection, record, cancellationToken).ConfigureAwait(false);
-    }
+    public Task AppendLogAsync(TenantLogRecord record, CancellationToken cancellationToken) =>
+        Writer.WriteAsync(statements => InsertLogAsync(statements, record), cancellationToken);
 
     public async Task<IReadOnlyList<TenantLogRecord>> ReadLogAsync(string tenantId, int limit, CancellationToken cancellationToken)
     {
@@ -171,22 +145,14 @@ internal sealed class SqliteEventStore(SqliteStoreOptions options) : IEventStore
         return await ReadAllAsync(command, ReadLog, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<PruneResult> PruneAsync(DateTimeOffset before, int batchSize, CancellationToken cancellationToken)
+    public Task<PruneResult> PruneAsync(DateTimeOffset before, int batchSize, CancellationToken cancellationToken) => Writer.WriteAsync(async statements =>
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var counts = new int[2];
-        foreach (var (sql, index) in new[] { (SqliteStoreSql.PruneEvents, 0), (SqliteStoreSql.PruneLogs, 1) })
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = sql;
-            command.Add("$before", ToMs(before)).Add("$n", batchSize);
-            counts[index] = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return new PruneResult(counts[0], counts[1]);
-    }
+        var events = await statements.Command(SqliteStoreSql.PruneEvents).Add("$before", ToMs(before)).Add("$n", batchSize)
+            .ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+        var logs = await statements.Command(SqliteStoreSql.PruneLogs).Add("$before", ToMs(before)).Add("$n", batchSize)
+            .ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+        return new PruneResult(events, logs);
+    }, cancellationToken);
 
     public async Task<IReadOnlyList<TenantQueueStats>> GetQueueStatsAsync(CancellationToken cancellationToken)
     {
@@ -196,18 +162,14 @@ internal sealed class SqliteEventStore(SqliteStoreOptions options) : IEventStore
         return await ReadAllAsync(command, ReadQueueStats, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task InsertLogAsync(SqliteConnection connection, TenantLogRecord record, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            INSERT INTO tenant_logs(tenant_id, at, kind, event_id, attempt, status, duration_ms, error, entries)
-            VALUES($t, $at, $k, $e, $a, $s, $d, $err, $entries);
-            """;
-        command.Add("$t", record.TenantId).Add("$at", ToMs(record.At)).Add("$k", record.Kind).Add("$e", record.EventId).Add("$a", record.Attempt)
+    public ValueTask DisposeAsync() => Writer.DisposeAsync();
+
+    private static async Task<int> InsertLogAsync(SqliteStatements statements, TenantLogRecord record) =>
+        await statements.Command(SqliteStoreSql.InsertLog)
+            .Add("$t", record.TenantId).Add("$at", ToMs(record.At)).Add("$k", record.Kind).Add("$e", record.EventId).Add("$a", record.Attempt)
             .Add("$s", record.Status).Add("$d", record.DurationMs).Add("$err", record.Error)
-            .Add("$entries", JsonSerializer.Serialize(record.Entries, StoreJson.Options));
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
+            .Add("$entries", JsonSerializer.Serialize(record.Entries, StoreJson.Options))
+            .ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
 
     // SQLite lives on one machine, so a lease whose process is gone (the host before a kill -9 and restart) can be
     // given back at once instead of after LeaseDuration; leases of processes still running are left alone.

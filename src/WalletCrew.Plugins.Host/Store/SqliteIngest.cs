@@ -4,13 +4,16 @@ using static WalletCrew.Plugins.Host.Store.StoreRows;
 
 namespace WalletCrew.Plugins.Host.Store;
 
-/// <summary>The ingest transaction's statements on SQLite, inside a transaction that already holds the write lock.</summary>
-internal sealed class SqliteIngest(SqliteConnection connection) : IngestTransaction
+/// <summary>
+/// The ingest transaction's statements on SQLite, run by the <see cref="SqliteWriter"/> inside its batch transaction (which
+/// already holds the write lock), on its prepared statements.
+/// </summary>
+internal sealed class SqliteIngest(SqliteStatements statements) : IngestTransaction
 {
     // BEGIN IMMEDIATE already holds the database's write lock: reading is all there is to do.
     protected override async Task<CurrentRegistration?> LockPassAndReadRegistrationAsync(IngestCommand c, CancellationToken cancellationToken)
     {
-        await using var current = Command("""
+        var current = Command("""
             SELECT generation, unregistered_at, install_event_id, uninstall_event_id FROM registrations
             WHERE tenant_id = $t AND pass_id = $p AND device = $d AND device_id = $di ORDER BY generation DESC LIMIT 1;
             """).Add("$t", c.TenantId).Add("$p", c.PassId).Add("$d", DeviceName(c.Device)).Add("$di", c.DeviceId);
@@ -30,7 +33,7 @@ internal sealed class SqliteIngest(SqliteConnection connection) : IngestTransact
 
     private async Task InsertRegistrationAsync(IngestCommand c, long generation, CancellationToken cancellationToken)
     {
-        await using var insert = Command("""
+        var insert = Command("""
             INSERT INTO registrations(tenant_id, pass_id, device, device_id, generation, registered_at, install_event_id)
             VALUES($t, $p, $d, $di, $g, $at, $e);
             """).Add("$t", c.TenantId).Add("$p", c.PassId).Add("$d", DeviceName(c.Device)).Add("$di", c.DeviceId)
@@ -40,7 +43,7 @@ internal sealed class SqliteIngest(SqliteConnection connection) : IngestTransact
 
     private async Task CloseRegistrationAsync(IngestCommand c, long generation, CancellationToken cancellationToken)
     {
-        await using var update = Command("""
+        var update = Command("""
             UPDATE registrations SET unregistered_at = $at, uninstall_event_id = $e
             WHERE tenant_id = $t AND pass_id = $p AND device = $d AND device_id = $di AND generation = $g;
             """).Add("$t", c.TenantId).Add("$p", c.PassId).Add("$d", DeviceName(c.Device)).Add("$di", c.DeviceId)
@@ -50,7 +53,7 @@ internal sealed class SqliteIngest(SqliteConnection connection) : IngestTransact
 
     protected override async Task<(int Active, int Total)> CountAsync(IngestCommand c, CancellationToken cancellationToken)
     {
-        await using var count = Command("""
+        var count = Command("""
             SELECT COALESCE(SUM(CASE WHEN unregistered_at IS NULL THEN 1 ELSE 0 END), 0), COUNT(*)
             FROM registrations WHERE tenant_id = $t AND pass_id = $p;
             """).Add("$t", c.TenantId).Add("$p", c.PassId);
@@ -61,17 +64,16 @@ internal sealed class SqliteIngest(SqliteConnection connection) : IngestTransact
 
     private async Task InsertEventAsync(IngestCommand c, int activeCount, int totalCount, CancellationToken cancellationToken)
     {
-        long seq;
-        await using (var sequence = Command("""
-            INSERT INTO passes(tenant_id, pass_id, last_seq) VALUES($t, $p, 1)
-            ON CONFLICT(tenant_id, pass_id) DO UPDATE SET last_seq = last_seq + 1
+        // The new event becomes the pass's head when nothing else of the pass is pending (SET reads the row before it).
+        var sequence = Command("""
+            INSERT INTO passes(tenant_id, pass_id, last_seq, head_seq, ready_at) VALUES($t, $p, 1, 1, $ra)
+            ON CONFLICT(tenant_id, pass_id) DO UPDATE SET last_seq = last_seq + 1,
+                head_seq = COALESCE(head_seq, last_seq + 1), ready_at = CASE WHEN head_seq IS NULL THEN $ra ELSE ready_at END
             RETURNING last_seq;
-            """).Add("$t", c.TenantId).Add("$p", c.PassId))
-        {
-            seq = (long)(await sequence.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-        }
+            """).Add("$t", c.TenantId).Add("$p", c.PassId).Add("$ra", ToMs(c.ReceivedAt));
+        var seq = (long)(await sequence.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
 
-        await using var insert = Command("""
+        var insert = Command("""
             INSERT INTO events(event_id, tenant_id, pass_id, seq, pass_type, device, device_id, installed, identifiers, source,
                 active_count, total_count, occurred_at, received_at, status, next_attempt_at, trace_parent)
             VALUES($e, $t, $p, $seq, $pt, $d, $di, $i, $ids, $src, $ac, $tc, $oa, $ra, 'pending', $ra, $tp);
@@ -83,10 +85,5 @@ internal sealed class SqliteIngest(SqliteConnection connection) : IngestTransact
         await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private SqliteCommand Command(string sql)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return command;
-    }
+    private SqliteCommand Command(string sql) => statements.Command(sql);
 }

@@ -3,7 +3,7 @@ namespace WalletCrew.Plugins.Host.Store;
 /// <summary>The SQLite schema. Times are Unix milliseconds; statuses are lowercase words.</summary>
 internal static class SqliteSchema
 {
-    public const int Version = 1;
+    public const int Version = 2;
 
     public const string Create = """
         CREATE TABLE IF NOT EXISTS schema_info(version INTEGER NOT NULL);
@@ -11,6 +11,8 @@ internal static class SqliteSchema
             tenant_id TEXT NOT NULL,
             pass_id TEXT NOT NULL,
             last_seq INTEGER NOT NULL,
+            head_seq INTEGER NULL,
+            ready_at INTEGER NULL,
             PRIMARY KEY(tenant_id, pass_id)) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS registrations(
             tenant_id TEXT NOT NULL,
@@ -50,7 +52,6 @@ internal static class SqliteSchema
             trace_parent TEXT NULL,
             UNIQUE(tenant_id, pass_id, seq));
         CREATE INDEX IF NOT EXISTS events_pending_pass ON events(tenant_id, pass_id, seq) WHERE status = 'pending';
-        CREATE INDEX IF NOT EXISTS events_pending_due ON events(next_attempt_at) WHERE status = 'pending';
         CREATE INDEX IF NOT EXISTS events_status_received ON events(status, received_at);
         CREATE INDEX IF NOT EXISTS events_tenant_received ON events(tenant_id, received_at);
         CREATE TABLE IF NOT EXISTS tenant_logs(
@@ -69,20 +70,42 @@ internal static class SqliteSchema
         CREATE INDEX IF NOT EXISTS tenant_logs_at ON tenant_logs(at);
         """;
 
-    /// <summary>Leases the head (lowest pending seq) of each due pass, ranked per tenant so tenants take turns.</summary>
+    /// <summary>
+    /// Version 2 keeps each pass's head (its lowest pending seq) and when that head is next claimable in <c>passes</c>, so a
+    /// claim reads the ready passes instead of ranking every pending event. Run after <see cref="Create"/>; a version 1 file
+    /// gets the columns here, and every start recomputes the heads (<see cref="SqliteStoreSql.RefreshAllHeads"/>).
+    /// </summary>
+    public const string HasHeads = "SELECT COUNT(*) FROM pragma_table_info('passes') WHERE name = 'ready_at';";
+
+    public const string AddHeads = """
+        ALTER TABLE passes ADD COLUMN head_seq INTEGER NULL;
+        ALTER TABLE passes ADD COLUMN ready_at INTEGER NULL;
+        DROP INDEX IF EXISTS events_pending_due;
+        """;
+
+    public const string IndexHeads = """
+        CREATE INDEX IF NOT EXISTS passes_ready ON passes(ready_at) WHERE ready_at IS NOT NULL;
+        UPDATE schema_info SET version = 2 WHERE version < 2;
+        """;
+
+    /// <summary>
+    /// Leases the head of each ready pass (its <c>ready_at</c> has come), ranked per tenant so tenants take turns. The cost
+    /// follows the number of ready passes, not the backlog of events behind their heads: <c>CROSS JOIN</c> makes SQLite
+    /// start from <c>passes_ready</c> and look each head up by its key.
+    /// </summary>
     public const string Claim = """
         UPDATE events SET lease_owner = $owner, lease_expires_at = $until
         WHERE event_id IN (
             SELECT event_id FROM (
                 SELECT e.event_id, e.next_attempt_at,
                        ROW_NUMBER() OVER (PARTITION BY e.tenant_id ORDER BY e.next_attempt_at, e.received_at, e.seq) AS rn
-                FROM events e
-                WHERE e.status = 'pending'
+                FROM passes p
+                CROSS JOIN events e ON e.tenant_id = p.tenant_id AND e.pass_id = p.pass_id AND e.seq = p.head_seq
+                WHERE p.ready_at <= $now
+                  AND p.tenant_id NOT IN (SELECT value FROM json_each($excluded))
+                  AND e.status = 'pending'
                   AND e.next_attempt_at <= $now
-                  AND (e.lease_expires_at IS NULL OR e.lease_expires_at <= $now)
-                  AND e.tenant_id NOT IN (SELECT value FROM json_each($excluded))
-                  AND e.seq = (SELECT MIN(x.seq) FROM events x
-                               WHERE x.tenant_id = e.tenant_id AND x.pass_id = e.pass_id AND x.status = 'pending'))
+                  AND (e.lease_expires_at IS NULL OR e.lease_expires_at <= $now))
             WHERE rn <= $perTenant
             ORDER BY rn, next_attempt_at
             LIMIT $max)

@@ -6,19 +6,54 @@ internal static class SqliteStoreSql
     public const string ReplayOne = """
         UPDATE events SET status = 'pending', failures = 0, next_attempt_at = $now, is_replay = 1, completed_at = NULL,
             lease_owner = NULL, lease_expires_at = NULL
-        WHERE event_id = $e AND status <> 'pending';
+        WHERE event_id = $e AND status <> 'pending'
+        RETURNING tenant_id, pass_id;
         """;
 
     public const string ReplayRange = """
         UPDATE events SET status = 'pending', failures = 0, next_attempt_at = $now, is_replay = 1, completed_at = NULL,
             lease_owner = NULL, lease_expires_at = NULL
-        WHERE status = $s AND received_at >= $from AND received_at < $to AND ($t IS NULL OR tenant_id = $t);
+        WHERE status = $s AND received_at >= $from AND received_at < $to AND ($t IS NULL OR tenant_id = $t)
+        RETURNING tenant_id, pass_id;
+        """;
+
+    /// <summary>Sets a pass's head to its lowest pending event and when that is claimable (both null when none is pending).</summary>
+    public const string RefreshHead = """
+        UPDATE passes SET (head_seq, ready_at) = (
+            SELECT seq, MAX(next_attempt_at, COALESCE(lease_expires_at, 0)) FROM events
+            WHERE tenant_id = passes.tenant_id AND pass_id = passes.pass_id AND status = 'pending' ORDER BY seq LIMIT 1)
+        WHERE tenant_id = $t AND pass_id = $p;
+        """;
+
+    public const string RefreshAllHeads = """
+        UPDATE passes SET (head_seq, ready_at) = (
+            SELECT seq, MAX(next_attempt_at, COALESCE(lease_expires_at, 0)) FROM events
+            WHERE tenant_id = passes.tenant_id AND pass_id = passes.pass_id AND status = 'pending' ORDER BY seq LIMIT 1);
+        """;
+
+    public const string Complete = """
+        UPDATE events SET status = $s, attempts = attempts + $inc, failures = failures + $finc,
+            next_attempt_at = COALESCE($next, next_attempt_at), last_error = COALESCE($err, last_error),
+            completed_at = $done, lease_owner = NULL, lease_expires_at = NULL
+        WHERE event_id = $e AND lease_owner = $owner AND status = 'pending'
+        RETURNING tenant_id, pass_id;
+        """;
+
+    public const string InsertLog = """
+        INSERT INTO tenant_logs(tenant_id, at, kind, event_id, attempt, status, duration_ms, error, entries)
+        VALUES($t, $at, $k, $e, $a, $s, $d, $err, $entries);
+        """;
+
+    public const string Release = """
+        UPDATE events SET lease_owner = NULL, lease_expires_at = NULL
+        WHERE lease_owner = $owner AND event_id IN (SELECT value FROM json_each($ids))
+        RETURNING tenant_id, pass_id;
         """;
 
     public const string Renew = """
         UPDATE events SET lease_expires_at = $until
         WHERE lease_owner = $owner AND status = 'pending' AND event_id IN (SELECT value FROM json_each($ids))
-        RETURNING event_id;
+        RETURNING event_id, tenant_id, pass_id;
         """;
 
     public const string ReleaseOwners = """

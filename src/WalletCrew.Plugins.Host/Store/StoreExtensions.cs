@@ -19,7 +19,9 @@ internal static class StoreExtensions
                 throw new InvalidOperationException($"WalletCrew:Store:Synchronous is '{synchronous}'; use FULL (default), EXTRA or NORMAL.");
             }
 
-            services.TryAddSingleton<IEventStore>(new SqliteEventStore(new SqliteStoreOptions(store["sqlite:".Length..], synchronous)));
+            // Built by the container, which disposes it when the host stops: the writer commits what is queued, then closes.
+            var sqlite = new SqliteStoreOptions(store["sqlite:".Length..], synchronous);
+            services.TryAddSingleton<IEventStore>(_ => new SqliteEventStore(sqlite));
         }
         else if (store.StartsWith("postgres:", StringComparison.Ordinal))
         {

@@ -30,4 +30,24 @@ public sealed class StoreFailureTests
         body["created"]!.GetValue<bool>().Should().BeTrue("the failed call left no state behind");
         await HostHarness.WaitUntilAsync(async () => (await host.DeliveredAsync("acme")).Count == 1, TimeSpan.FromSeconds(30), "the retried event ran");
     }
+
+    [Fact]
+    public async Task AFailedGroupCommitAnswers503AndTheRetryIsStoredAndDelivered()
+    {
+        using var root = new TenantsRoot().WriteScript("acme", Scripts.RecordingHook);
+        await using var store = new SqliteEventStore(new SqliteStoreOptions(root.DatabasePath, "FULL"));
+        await using var host = await HostHarness.StartAsync(root, new Dictionary<string, string?> { ["WalletCrew:Tenants:acme:Secrets:MODE"] = "ok" },
+            services: s => s.AddSingleton<IEventStore>(store));
+
+        store.Writer.BeforeCommit = _ => throw new IOException("disk I/O error");
+        var (failed, problem) = await host.IngestAsync("acme", "P1");
+        store.Writer.BeforeCommit = null;
+        var (retried, body) = await host.IngestAsync("acme", "P1");
+
+        failed.Should().Be(HttpStatusCode.ServiceUnavailable);
+        problem["detail"]!.GetValue<string>().Should().Be("Nothing was stored; retry the request.");
+        retried.Should().Be(HttpStatusCode.Accepted);
+        body["created"]!.GetValue<bool>().Should().BeTrue("the failed batch left no state behind");
+        await HostHarness.WaitUntilAsync(async () => (await host.DeliveredAsync("acme")).Count == 1, TimeSpan.FromSeconds(30), "the retried event ran");
+    }
 }

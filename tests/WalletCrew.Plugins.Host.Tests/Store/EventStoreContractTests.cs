@@ -299,6 +299,41 @@ public abstract class EventStoreContractTests : IAsyncLifetime
             o => !o.Created && o.EventId == delivered, "registrations are kept, so a repeat is still recognised");
     }
 
+    [Fact]
+    public async Task ConcurrentOwnersClaimingAndCompletingManyPassesAtOnceDeliverEachPassInOrder()
+    {
+        const int passes = 30, perPass = 4;
+        for (var round = 0; round < perPass; round++)
+        {
+            for (var p = 0; p < passes; p++)
+            {
+                await IngestAsync($"t{p % 3}", $"P{p}", installed: round % 2 == 0);
+            }
+        }
+
+        var delivered = new System.Collections.Concurrent.ConcurrentQueue<StoredEvent>();
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(o => Task.Run(async () =>
+        {
+            for (var idle = 0; delivered.Count < passes * perPass && idle < 200;)
+            {
+                var claimed = await ClaimAsync($"owner-{o}", max: 16, perTenant: 16);
+                idle = claimed.Count == 0 ? idle + 1 : 0;
+                await Task.WhenAll(claimed.Select(async e =>
+                {
+                    delivered.Enqueue(e);
+                    (await _store.CompleteAsync(new DeliveryOutcome(e.EventId, $"owner-{o}", DeliveryStatus.Delivered, s_now, null, null, true, null),
+                        CancellationToken.None)).Should().BeTrue();
+                }));
+            }
+        })));
+
+        delivered.Should().HaveCount(passes * perPass);
+        foreach (var pass in delivered.GroupBy(e => e.PassId))
+        {
+            pass.Select(e => e.Seq).Should().Equal(Enumerable.Range(1, perPass).Select(i => (long)i), $"{pass.Key} is delivered in order");
+        }
+    }
+
     private async Task<string> IngestAsync(string tenantId, string passId, bool installed)
     {
         var command = Command(tenantId, passId, installed);

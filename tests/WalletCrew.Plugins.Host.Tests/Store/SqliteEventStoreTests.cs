@@ -7,8 +7,15 @@ namespace WalletCrew.Plugins.Host.Tests.Store;
 public sealed class SqliteEventStoreTests : EventStoreContractTests, IDisposable
 {
     private readonly TenantsRoot _root = new();
+    private SqliteEventStore? _store;
 
-    public override Task DisposeAsync() => Task.CompletedTask;
+    public override async Task DisposeAsync()
+    {
+        if (_store is not null)
+        {
+            await _store.DisposeAsync();
+        }
+    }
 
     public void Dispose()
     {
@@ -17,5 +24,5 @@ public sealed class SqliteEventStoreTests : EventStoreContractTests, IDisposable
     }
 
     private protected override Task<IEventStore> CreateStoreAsync() =>
-        Task.FromResult<IEventStore>(new SqliteEventStore(new SqliteStoreOptions(_root.DatabasePath, "FULL")));
+        Task.FromResult<IEventStore>(_store = new SqliteEventStore(new SqliteStoreOptions(_root.DatabasePath, "FULL")));
 }

@@ -1,0 +1,37 @@
+using Microsoft.Data.Sqlite;
+
+namespace WalletCrew.Plugins.Host.Store;
+
+/// <summary>
+/// The writer connection's statements, each prepared once and reused by every later batch (SQLite then skips parsing
+/// and planning). Callers set the parameters and must not dispose what they get.
+/// </summary>
+internal sealed class SqliteStatements(SqliteConnection connection) : IDisposable
+{
+    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+
+    /// <summary>Returns the prepared command for <paramref name="sql"/>, its parameters cleared.</summary>
+    public SqliteCommand Command(string sql)
+    {
+        if (!_commands.TryGetValue(sql, out var command))
+        {
+            command = connection.CreateCommand();
+            command.CommandText = sql;
+            command.Prepare();
+            _commands[sql] = command;
+        }
+
+        command.Parameters.Clear();
+        return command;
+    }
+
+    public void Dispose()
+    {
+        foreach (var command in _commands.Values)
+        {
+            command.Dispose();
+        }
+
+        _commands.Clear();
+    }
+}

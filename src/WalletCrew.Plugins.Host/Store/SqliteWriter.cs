@@ -1,0 +1,158 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+
+namespace WalletCrew.Plugins.Host.Store;
+
+/// <summary>
+/// The one writer of a SQLite store (group commit): a loop that takes every write waiting in its queue, runs them in one
+/// <c>BEGIN IMMEDIATE</c> transaction on its own connection with reused prepared statements, commits once (one fsync with
+/// <c>synchronous=FULL</c>), and only then answers each caller. A write that throws is rolled back to its savepoint and
+/// answered with its exception alone; a batch whose commit fails answers every write in it with the failure and keeps none.
+/// </summary>
+internal sealed class SqliteWriter : IAsyncDisposable
+{
+    /// <summary>The most writes one transaction takes, so one batch's latency stays bounded under any backlog.</summary>
+    public const int MaxBatch = 256;
+
+    private readonly Channel<SqliteWrite> _queue = Channel.CreateUnbounded<SqliteWrite>();
+    private readonly string _connectionString;
+    private readonly string _synchronous;
+    private readonly Task _loop;
+    private SqliteConnection? _connection;
+    private SqliteStatements? _statements;
+    private long _commits;
+
+    public SqliteWriter(string path, string synchronous)
+    {
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString();
+        _synchronous = synchronous;
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>Committed batches so far.</summary>
+    internal long Commits => Interlocked.Read(ref _commits);
+
+    /// <summary>Writes queued and not yet taken into a batch.</summary>
+    internal int Waiting => _queue.Reader.Count;
+
+    /// <summary>Test hook, run on the writer just before each commit with the batch's size; an exception fails the commit.</summary>
+    internal Action<int>? BeforeCommit { get; set; }
+
+    /// <summary>Queues <paramref name="run"/> and returns its result once its batch is committed.</summary>
+    public async Task<T> WriteAsync<T>(Func<SqliteStatements, Task<T>> run, CancellationToken cancellationToken)
+    {
+        using var write = new SqliteWrite<T>(run, cancellationToken);
+        if (!_queue.Writer.TryWrite(write))
+        {
+            throw new ObjectDisposedException(nameof(SqliteWriter), "The SQLite store is stopping and takes no more writes.");
+        }
+
+        return await write.Answer.ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Writes already queued are still committed and answered.
+        _queue.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+        Reset();
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<SqliteWrite>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var write))
+            {
+                if (write.TryStart())
+                {
+                    batch.Add(write);
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                await CommitAsync(batch).ConfigureAwait(false);
+                batch.Clear();
+            }
+        }
+    }
+
+    private async Task CommitAsync(List<SqliteWrite> batch)
+    {
+        var done = new List<SqliteWrite>(batch.Count);
+        try
+        {
+            var statements = Open();
+            statements.Command("BEGIN IMMEDIATE;").ExecuteNonQuery();
+            foreach (var write in batch)
+            {
+                statements.Command("SAVEPOINT w;").ExecuteNonQuery();
+                try
+                {
+                    await write.RunAsync(statements).ConfigureAwait(false);
+                    done.Add(write);
+                }
+                catch (Exception exception)
+                {
+                    // Only this write is undone. When SQLite has already rolled the whole transaction back (a full disk, an
+                    // I/O error), there is no savepoint left and this throws: the batch fails below.
+                    statements.Command("ROLLBACK TO w;").ExecuteNonQuery();
+                    write.Fail(exception);
+                }
+
+                statements.Command("RELEASE w;").ExecuteNonQuery();
+            }
+
+            BeforeCommit?.Invoke(batch.Count);
+            statements.Command("COMMIT;").ExecuteNonQuery();
+            Interlocked.Increment(ref _commits);
+        }
+        catch (Exception exception)
+        {
+            // Nothing of the batch is kept: every caller still waiting hears the failure, and the next batch starts on a
+            // fresh connection.
+            Reset();
+            foreach (var write in batch)
+            {
+                write.Fail(exception);
+            }
+
+            return;
+        }
+
+        foreach (var write in done)
+        {
+            write.Succeed();
+        }
+    }
+
+    private SqliteStatements Open()
+    {
+        if (_statements is not null)
+        {
+            return _statements;
+        }
+
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using (var pragmas = connection.CreateCommand())
+        {
+            pragmas.CommandText = $"PRAGMA synchronous={_synchronous}; PRAGMA busy_timeout=30000;";
+            pragmas.ExecuteNonQuery();
+        }
+
+        _connection = connection;
+        return _statements = new SqliteStatements(connection);
+    }
+
+    // Closing the connection rolls back whatever transaction it still had open.
+    private void Reset()
+    {
+        _statements?.Dispose();
+        _connection?.Dispose();
+        _statements = null;
+        _connection = null;
+    }
+}
