@@ -77,7 +77,9 @@ internal sealed class WorkerLoop
 
                 break;
             default:
-                _ = Task.Run(() => HandleAsync(message));
+                // Off the reading thread (a hook may block), but on its local queue: the reader goes back to waiting on the
+                // channel and this thread picks the request up itself, without waking another.
+                ThreadPool.UnsafeQueueUserWorkItem(static state => _ = state.Loop.HandleAsync(state.Message), (Loop: this, Message: message), preferLocal: true);
                 break;
         }
     }
