@@ -12,7 +12,6 @@ namespace WalletCrew.Plugins.Engine;
 /// <summary>Compiles, checks, loads and binds tenants' connectors; the one entry point of the engine.</summary>
 public sealed class ConnectorEngine : IDisposable
 {
-    private const string InvalidTenant = "WCP0001";
 
     private readonly ConnectorEngineOptions _options;
     private readonly FetchClient _fetch;
@@ -70,7 +69,7 @@ public sealed class ConnectorEngine : IDisposable
         if (!TenantIds.IsValid(tenantId) || !Directory.Exists(directory))
         {
             var message = Directory.Exists(directory) ? TenantIds.Explain(tenantId) : $"Tenant folder '{directory}' does not exist.";
-            var diagnostic = new ConnectorDiagnostic(directory, 0, 0, ConnectorDiagnosticSeverity.Error, InvalidTenant, message);
+            var diagnostic = new ConnectorDiagnostic(directory, 0, 0, ConnectorDiagnosticSeverity.Error, LoadCodes.InvalidTenant, message);
             return new TenantConnectors(tenantId, directory, new InProcessTenant(tenantId, null, new ConnectorInvoker(_options)), [diagnostic]);
         }
 

@@ -9,7 +9,6 @@ namespace WalletCrew.Plugins.Engine.Compilation;
 /// unchanged folder) does not run the compiler to its limit again; a restart, or a changed text, tries afresh.</remarks>
 internal sealed class CachedScriptCompiler(Func<ScriptSource, CompiledScript> compile, CompileCache? cache, bool compileOnMiss = true)
 {
-    private const string NotCompiled = "WCP0601";
 
     private readonly ConcurrentDictionary<string, CompiledScript> _stopped = new(StringComparer.Ordinal);
     private int _compiled;
@@ -29,7 +28,7 @@ internal sealed class CachedScriptCompiler(Func<ScriptSource, CompiledScript> co
         {
             // A sandboxed worker: the host compiles and checks; a file saved after that is reloaded once the host has compiled it.
             return new CompiledScript(source, new SourceMap(source.Text, []), null,
-                [new ConnectorDiagnostic(source.DisplayPath, 0, 0, ConnectorDiagnosticSeverity.Error, NotCompiled, "This version of the script has not been compiled by the host yet; it goes live once it has.")]);
+                [new ConnectorDiagnostic(source.DisplayPath, 0, 0, ConnectorDiagnosticSeverity.Error, LoadCodes.NotCompiled, "This version of the script has not been compiled by the host yet; it goes live once it has.")]);
         }
 
         var key = StoppedKey(source);

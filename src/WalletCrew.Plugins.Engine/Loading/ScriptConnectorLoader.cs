@@ -14,7 +14,6 @@ namespace WalletCrew.Plugins.Engine.Loading;
 /// </summary>
 internal sealed class ScriptConnectorLoader(FetchClient fetch, ConnectorEngineOptions options, TenantSettingsSource? settings = null)
 {
-    private const string LoadFailed = "WCP0201";
 
     public ConnectorVersion Load(CompiledScript script)
     {
@@ -108,7 +107,7 @@ internal sealed class ScriptConnectorLoader(FetchClient fetch, ConnectorEngineOp
         exception = ExceptionDescriber.Unwrap(exception);
         var location = ExceptionDescriber.Location(exception);
         var (line, column) = location is null ? (0, 0) : script.Map.ToOriginal(location.Value.Line, location.Value.Column);
-        return new ConnectorDiagnostic(script.Source.DisplayPath, line, column, ConnectorDiagnosticSeverity.Error, LoadFailed,
+        return new ConnectorDiagnostic(script.Source.DisplayPath, line, column, ConnectorDiagnosticSeverity.Error, LoadCodes.LoadFailed,
             TenantText.Clean($"The connector's top-level code failed: {exception.GetType().Name}: {ExceptionDescriber.MessageOf(exception)}"));
     }
 }

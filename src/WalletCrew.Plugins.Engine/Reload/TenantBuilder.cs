@@ -20,7 +20,6 @@ internal sealed class TenantBuilder(
     TimeProvider time,
     TenantSettingsSource? settings = null)
 {
-    private const string PreviousVersionKept = "WCP0401";
 
     public TenantGeneration Build(TenantGeneration? current, long number)
     {
@@ -56,7 +55,7 @@ internal sealed class TenantBuilder(
                 // A broken save never replaces a working version: report it and keep serving the old one.
                 version.Dispose();
                 failedReloads.AddRange(version.Diagnostics);
-                failedReloads.Add(new ConnectorDiagnostic(source.DisplayPath, 0, 0, ConnectorDiagnosticSeverity.Warning, PreviousVersionKept,
+                failedReloads.Add(new ConnectorDiagnostic(source.DisplayPath, 0, 0, ConnectorDiagnosticSeverity.Warning, LoadCodes.PreviousVersionKept,
                     $"The new version failed to load; the version loaded at {previous.LoadedAt:u} keeps serving until the file is fixed."));
                 slots[source.DisplayPath] = previous;
                 continue;

@@ -19,7 +19,6 @@ namespace WalletCrew.Plugins.Engine.Sandbox;
 /// </summary>
 internal sealed class SandboxedTenant : TenantRuntime
 {
-    internal const string WorkerFailed = "WCP0602";
 
     /// <summary>How long a worker may take to start its runtime, on top of the connectors' own load limit.</summary>
     private static readonly TimeSpan StartAllowance = TimeSpan.FromSeconds(20);
@@ -422,7 +421,7 @@ internal sealed class SandboxedTenant : TenantRuntime
     }
 
     private ConnectorDiagnostic Failure(string reason) =>
-        new(".", 0, 0, ConnectorDiagnosticSeverity.Error, WorkerFailed, $"The tenant's sandboxed worker could not load the connectors: {reason}");
+        new(".", 0, 0, ConnectorDiagnosticSeverity.Error, LoadCodes.WorkerFailed, $"The tenant's sandboxed worker could not load the connectors: {reason}");
 
     private static TenantState Empty(IReadOnlyList<ConnectorDiagnostic> diagnostics) => new(0, diagnostics, [], [], 0, []);
 }

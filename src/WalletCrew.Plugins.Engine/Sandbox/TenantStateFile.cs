@@ -27,7 +27,7 @@ internal static class TenantStateFile
     public static void Write(string tenantCacheDirectory, string fingerprint, TenantState state)
     {
         // A failed load is never kept: the next start tries again.
-        if (state.Diagnostics.Any(d => d.Code == SandboxedTenant.WorkerFailed))
+        if (state.Diagnostics.Any(d => d.Code == LoadCodes.WorkerFailed))
         {
             return;
         }
