@@ -22,7 +22,7 @@ internal sealed class ConnectorContext(string tenantId, ILogger log, Func<FetchC
         var target = _register;
         if (target is null)
         {
-            throw new InvalidOperationException($"{BindingCodesText.RegisterAfterLoad} Register is only allowed while the connector loads (in its top-level code or IConnectorModule.Register).");
+            throw new InvalidOperationException($"{Binding.BindingCodes.RegisterAfterLoad}: Register is only allowed while the connector loads (in its top-level code or IConnectorModule.Register).");
         }
 
         target(key, implementation);
@@ -64,9 +64,4 @@ internal sealed class ConnectorContext(string tenantId, ILogger log, Func<FetchC
 
     /// <summary>Closes registration once the version has loaded, dropping what loading needed.</summary>
     public void Seal() => _register = null;
-
-    private static class BindingCodesText
-    {
-        public const string RegisterAfterLoad = Binding.BindingCodes.RegisterAfterLoad + ":";
-    }
 }
