@@ -69,7 +69,8 @@ internal static class HostThroughputReport
         var activity = database is null ? null : await PostgresActivity.StartAsync(database).ConfigureAwait(false);
         var hostArgs = new List<string>
         {
-            "--WalletCrew:ApiKeys:0=" + Key,
+            "--WalletCrew:ApiKeys:0:Key=" + Key,
+            "--WalletCrew:ApiKeys:0:Scopes=platform,admin",
             "--WalletCrew:Engine:CompileCacheDirectory=off",
             "--WalletCrew:Engine:HotReload=false",
             // One console line per delivery would measure the console, not the host.
