@@ -124,6 +124,47 @@ public sealed class PluginLimitTests
         tenant.Diagnostics.Should().ContainSingle().Which.ToString().Should().Contain("ExecutionLimitExceededException").And.Contain("(limit: LoadTimeout)");
     }
 
+    /// <summary>A plugin's <c>Register</c> runs under the tenant's own limits (tenant.json), as a script's top-level code does;
+    /// it used to get the engine's defaults whatever the tenant set.</summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void APluginsRegistrationIsHeldToTheTenantsLimitsAsAScriptsTopLevelCodeIs(bool tenantLimit)
+    {
+        using var harness = new EngineHarness("acme");
+        if (tenantLimit)
+        {
+            File.WriteAllText(Path.Combine(harness.Folder.Directory, "tenant.json"), """{ "limits": { "logEntriesPerInvocation": 2 } }""");
+        }
+
+        PluginCompiler.CompileInto(harness.Folder, "Chatty", """
+            using Microsoft.Extensions.Logging;
+            using WalletCrew.Plugins;
+
+            namespace Chatty;
+
+            public sealed class Module : IConnectorModule
+            {
+                public void Register(IConnectorContext context)
+                {
+                    for (var i = 0; i < 5; i++)
+                    {
+                        context.Log.LogInformation("plugin {I}", i);
+                    }
+                }
+            }
+            """);
+        harness.Folder.WriteScript("chatty.csx", "for (var i = 0; i < 5; i++) { console.log($\"script {i}\"); }");
+
+        using var tenant = harness.Load();
+
+        // The negative control (no tenant.json): all five lines of each are kept, so the limit is what cuts them.
+        var kept = tenantLimit ? 2 : 5;
+        tenant.LoadLog.Count(e => e.Message.StartsWith("plugin ", StringComparison.Ordinal)).Should().Be(kept);
+        tenant.LoadLog.Count(e => e.Message.StartsWith("script ", StringComparison.Ordinal)).Should().Be(kept);
+        tenant.LoadLog.Count(e => e.Message.Contains("(limit: LogEntriesPerInvocation)", StringComparison.Ordinal)).Should().Be(tenantLimit ? 2 : 0);
+    }
+
     [Fact]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void WithTheCacheOffWovenCopiesGoToAnOwnerOnlyFolderOfTheProcess()
