@@ -19,6 +19,7 @@ internal sealed class CompilerProcess : IDisposable
     private readonly FrameChannel _channel;
     private readonly StderrTail _stderr;
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource<WorkerMessage> _reply = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _killed;
 
@@ -68,6 +69,19 @@ internal sealed class CompilerProcess : IDisposable
     /// <summary>Compiles one script; past <paramref name="timeout"/> the process is killed.</summary>
     public CompileOutcome Compile(CompileMessage request, TimeSpan timeout)
     {
+        // The bound is the script's: it starts once the process has loaded and warmed up its compiler.
+        if (Task.WaitAny([_ready.Task, _ended.Task], CompilerLoop.StartTimeout) != 0)
+        {
+            if (!_ended.Task.IsCompleted)
+            {
+                Kill();
+                return new CompileOutcome(null, CompileFailure.Crashed, $"it did not start within {CompilerLoop.StartTimeout.TotalSeconds:0} s");
+            }
+
+            _process.WaitForExit(TimeSpan.FromSeconds(5));
+            return DescribeExit();
+        }
+
         _reply = new TaskCompletionSource<WorkerMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
         try
         {
@@ -161,7 +175,19 @@ internal sealed class CompilerProcess : IDisposable
     {
         try
         {
-            await _channel.ReadAllAsync(message => _reply.TrySetResult(message), CancellationToken.None).ConfigureAwait(false);
+            await _channel.ReadAllAsync(
+                message =>
+                {
+                    if (message is CompilerReady)
+                    {
+                        _ready.TrySetResult();
+                    }
+                    else
+                    {
+                        _reply.TrySetResult(message);
+                    }
+                },
+                CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is InvalidDataException or IOException)
         {

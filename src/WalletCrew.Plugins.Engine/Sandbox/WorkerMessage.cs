@@ -22,6 +22,7 @@ namespace WalletCrew.Plugins.Engine.Sandbox;
 [JsonDerivedType(typeof(SecretReply), "secretValue")]
 [JsonDerivedType(typeof(CompileMessage), "compile")]
 [JsonDerivedType(typeof(CompiledReply), "compiled")]
+[JsonDerivedType(typeof(CompilerReady), "ready")]
 internal abstract record WorkerMessage(long Id);
 
 /// <summary>Host → worker: load the tenant's connectors from its compiled images.</summary>
@@ -63,6 +64,9 @@ internal sealed record CompileMessage(long Id, string TenantId, string DisplayPa
 
 /// <summary>Compiler process → host: the image (null when the script failed), the source map's insertions as (position, length) pairs, and the diagnostics.</summary>
 internal sealed record CompiledReply(long Id, byte[]? Image, IReadOnlyList<int[]> Insertions, IReadOnlyList<ConnectorDiagnostic> Diagnostics) : WorkerMessage(Id);
+
+/// <summary>Compiler process → host, once at start: the compiler is loaded and warm, so compile-time bounds measure scripts, not the start.</summary>
+internal sealed record CompilerReady(long Id) : WorkerMessage(Id);
 
 /// <summary>One header of a request or response; a header with several values appears once per value.</summary>
 internal sealed record HeaderData(string Name, string Value);
