@@ -6,10 +6,11 @@ using static WalletCrew.Plugins.Host.Store.StoreRows;
 namespace WalletCrew.Plugins.Host.Store;
 
 /// <summary>
-/// The store for several hosts sharing one PostgreSQL database. Ingest serialises per pass on the pass's row lock; claims
-/// take turns under one advisory lock (a claim is one short statement for a batch), so each sees the leases before it and
-/// two hosts never lease one event; every worker write is conditional on its lease, as in the SQLite store. Several machines
-/// share it, so a dead host's leases are never taken back early: they expire (no heartbeat renews them).
+/// The store for several hosts sharing one PostgreSQL database. Every write that changes a pending event locks its pass's
+/// row in <c>wcp_passes</c> first and keeps the pass's head there (see <see cref="PostgresSchema"/>); a claim is one
+/// statement that locks the ready passes it takes with <c>SKIP LOCKED</c>, so hosts claim disjoint passes side by side and
+/// never wait on each other, and two hosts never lease one event. Every worker write is conditional on its lease, as in the
+/// SQLite store. Several machines share it, so a dead host's leases are never taken back early: they expire.
 /// </summary>
 internal sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStore
 {
@@ -19,9 +20,15 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventSt
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await LockAsync(connection, tx, PostgresSchema.SchemaLock, cancellationToken).ConfigureAwait(false);
 
+        // Once per start, so two round trips of several statements each (a batch statement holds one SQL statement).
         await using (var command = new NpgsqlCommand(PostgresSchema.Create, connection, tx))
         {
             command.Add("v", PostgresSchema.Version);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (var command = new NpgsqlCommand(PostgresSchema.Upgrade, connection, tx))
+        {
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -49,23 +56,18 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventSt
 
     public async Task<IReadOnlyList<StoredEvent>> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken)
     {
-        // One round trip: a batch is one implicit transaction, so the advisory lock holds until the lease is written.
-        await using var batch = dataSource.CreateBatch();
-        batch.BatchCommands.Add(Statement("SELECT pg_advisory_xact_lock(@k)", ("k", PostgresSchema.ClaimLock)));
-        batch.BatchCommands.Add(Statement(PostgresSchema.Claim,
-            ("owner", request.Owner), ("until", ToMs(request.Now + request.LeaseDuration)), ("now", ToMs(request.Now)),
-            ("excluded", request.ExcludedTenants.ToArray()), ("perTenant", (long)request.MaxPerTenant), ("max", (long)request.MaxEvents)));
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-        return await ReadAllAsync(reader, ReadEvent, cancellationToken).ConfigureAwait(false);
+        // One statement, one implicit transaction: no lock shared between hosts, only the rows of the passes it takes.
+        await using var command = dataSource.CreateCommand(PostgresSchema.Claim);
+        command.Add("owner", request.Owner).Add("until", ToMs(request.Now + request.LeaseDuration)).Add("now", ToMs(request.Now))
+            .Add("excluded", request.ExcludedTenants.ToArray()).Add("perTenant", (long)request.MaxPerTenant).Add("max", (long)request.MaxEvents);
+        return await ReadAllAsync(command, ReadEvent, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<bool> CompleteAsync(DeliveryOutcome o, CancellationToken cancellationToken)
     {
-        // One round trip: the status and the tenant log entry in one implicit transaction.
+        // One round trip: the pass's lock, the status, the pass's head and the tenant log entry in one implicit transaction.
         var failed = o.CountsAsAttempt && o.Status is DeliveryStatus.Pending or DeliveryStatus.Dead;
-        await using var batch = dataSource.CreateBatch();
-        batch.BatchCommands.Add(Statement(PostgresSchema.Complete,
+        await using var batch = HeadWrite([o.EventId], Statement(PostgresSchema.Complete,
             ("s", o.Status.ToName()), ("inc", o.CountsAsAttempt ? 1 : 0), ("finc", failed ? 1 : 0),
             ("next", o.RetryAt is { } next ? ToMs(next) : null), ("err", o.Error),
             ("done", o.Status == DeliveryStatus.Pending ? null : ToMs(o.At)), ("e", o.EventId), ("owner", o.Owner)));
@@ -75,24 +77,38 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventSt
         }
 
         await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        return batch.BatchCommands[0].RecordsAffected == 1;
+        return batch.BatchCommands[1].RecordsAffected == 1;
     }
 
     public async Task<IReadOnlyList<string>> RenewAsync(string owner, IReadOnlyCollection<string> eventIds, DateTimeOffset until, CancellationToken cancellationToken)
     {
-        // No claim lock needed: a claim re-checks the lease on the row's latest version, and this re-checks the owner.
-        await using var command = dataSource.CreateCommand(
-            "UPDATE wcp_events SET lease_expires_at = @until WHERE lease_owner = @owner AND status = 'pending' AND event_id = ANY(@ids) RETURNING event_id;");
-        command.Add("owner", owner).Add("until", ToMs(until)).Add("ids", eventIds.ToArray());
-        return await ReadAllAsync(command, r => r.GetString(0), cancellationToken).ConfigureAwait(false);
+        // The head's ready_at follows the lease, so claims do not lock a pass whose head is still leased.
+        var ids = eventIds.ToArray();
+        await using var batch = HeadWrite(ids, Statement(
+            "UPDATE wcp_events SET lease_expires_at = @until WHERE lease_owner = @owner AND status = 'pending' AND event_id = ANY(@ids) RETURNING event_id",
+            ("owner", owner), ("until", ToMs(until)), ("ids", ids)));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        var renewed = new List<string>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            renewed.Add(reader.GetString(0));
+        }
+
+        while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
+        {
+        }
+
+        return renewed;
     }
 
     public async Task ReleaseAsync(string owner, IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(
-            "UPDATE wcp_events SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = @owner AND event_id = ANY(@ids);");
-        command.Add("owner", owner).Add("ids", eventIds.ToArray());
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        var ids = eventIds.ToArray();
+        await using var batch = HeadWrite(ids, Statement(
+            "UPDATE wcp_events SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = @owner AND event_id = ANY(@ids)",
+            ("owner", owner), ("ids", ids)));
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<StoredEvent?> GetAsync(string eventId, CancellationToken cancellationToken)
@@ -115,9 +131,9 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventSt
 
     public async Task<ReplayResult> ReplayAsync(string eventId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(PostgresSchema.ReplayOne);
-        command.Add("e", eventId).Add("now", ToMs(now));
-        if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
+        await using var batch = HeadWrite([eventId], Statement(PostgresSchema.ReplayOne, ("e", eventId), ("now", ToMs(now))));
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        if (batch.BatchCommands[1].RecordsAffected == 1)
         {
             return ReplayResult.Replayed;
         }
@@ -127,9 +143,30 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventSt
 
     public async Task<int> ReplayAsync(ReplayRange range, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(PostgresSchema.ReplayRange);
-        command.Add("now", ToMs(now)).Add("s", range.Status.ToName()).Add("from", ToMs(range.From)).Add("to", ToMs(range.To)).Add("t", range.TenantId);
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        // Two round trips and the commit: lock the passes holding events in the range, then replay only the events of those
+        // passes and refresh their heads (an event that entered the range meanwhile is left for the next replay).
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
+        var tenants = new List<string>();
+        var passes = new List<string>();
+        await using (var command = new NpgsqlCommand(PostgresSchema.LockReplayRangePasses, connection, tx))
+        {
+            command.Add("s", range.Status.ToName()).Add("from", ToMs(range.From)).Add("to", ToMs(range.To)).Add("t", range.TenantId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                tenants.Add(reader.GetString(0));
+                passes.Add(reader.GetString(1));
+            }
+        }
+
+        await using var batch = new NpgsqlBatch(connection, tx);
+        batch.BatchCommands.Add(Statement(PostgresSchema.ReplayRange, ("now", ToMs(now)), ("s", range.Status.ToName()), ("from", ToMs(range.From)),
+            ("to", ToMs(range.To)), ("t", range.TenantId), ("ts", tenants.ToArray()), ("ps", passes.ToArray())));
+        batch.BatchCommands.Add(Statement(PostgresSchema.RefreshPassHeads, ("ts", tenants.ToArray()), ("ps", passes.ToArray())));
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return batch.BatchCommands[0].RecordsAffected;
     }
 
     public async Task AppendLogAsync(TenantLogRecord record, CancellationToken cancellationToken)
@@ -160,6 +197,19 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventSt
     {
         await using var command = dataSource.CreateCommand(PostgresSchema.QueueStats);
         return await ReadAllAsync(command, ReadQueueStats, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A batch (one implicit transaction) that locks the passes of <paramref name="eventIds"/>, runs <paramref name="write"/>
+    /// (its second statement) and refreshes those passes' heads; callers may add statements after it.
+    /// </summary>
+    private NpgsqlBatch HeadWrite(string[] eventIds, NpgsqlBatchCommand write)
+    {
+        var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(Statement(PostgresSchema.LockPasses, ("ids", eventIds)));
+        batch.BatchCommands.Add(write);
+        batch.BatchCommands.Add(Statement(PostgresSchema.RefreshHeads, ("ids", eventIds)));
+        return batch;
     }
 
     private static NpgsqlBatchCommand LogStatement(TenantLogRecord record) => Statement(PostgresSchema.InsertLog,

@@ -63,7 +63,12 @@ internal sealed class PostgresIngest(NpgsqlConnection connection, NpgsqlTransact
         // The pass's row is locked by this transaction since the first batch: its last_seq is still the one read there.
         await using var batch = Batch(c,
             registration,
-            "UPDATE wcp_passes SET last_seq = @seq WHERE tenant_id = @t AND pass_id = @p",
+            // A pass with nothing pending gets the new event as its head, ready at once; otherwise its head stays.
+            """
+            UPDATE wcp_passes SET last_seq = @seq, head_seq = COALESCE(head_seq, @seq),
+                ready_at = CASE WHEN head_seq IS NULL THEN @ra ELSE ready_at END
+            WHERE tenant_id = @t AND pass_id = @p
+            """,
             $"""
             WITH counts AS ({CountsOfPass})
             INSERT INTO wcp_events(event_id, tenant_id, pass_id, seq, pass_type, device, device_id, installed, identifiers, source,

@@ -4,9 +4,15 @@ namespace WalletCrew.Plugins.Host.Store;
 /// The PostgreSQL schema, shaped like the SQLite one (times are Unix milliseconds, statuses lowercase words) so both stores
 /// read into the same records. Created under an advisory lock so hosts starting together do not race.
 /// </summary>
+/// <remarks>
+/// Every write that changes a pending event's status, due time or lease first locks the row of its pass in
+/// <c>wcp_passes</c> and, in the same transaction, keeps that row's head (<c>head_seq</c>, the lowest pending seq) and
+/// <c>ready_at</c> (when the head may next be claimed) up to date. A claim locks the ready passes it takes with
+/// <c>FOR UPDATE SKIP LOCKED</c>, so claims from several hosts take disjoint passes side by side instead of queueing.
+/// </remarks>
 internal static class PostgresSchema
 {
-    public const int Version = 1;
+    public const int Version = 2;
 
     /// <summary>The advisory lock key that serialises schema creation across hosts ("wcp-sche").</summary>
     public const long SchemaLock = 0x7763702D73636865;
@@ -17,6 +23,8 @@ internal static class PostgresSchema
             tenant_id text NOT NULL,
             pass_id text NOT NULL,
             last_seq bigint NOT NULL,
+            head_seq bigint NULL,
+            ready_at bigint NULL,
             PRIMARY KEY(tenant_id, pass_id));
         CREATE TABLE IF NOT EXISTS wcp_registrations(
             tenant_id text NOT NULL,
@@ -56,7 +64,6 @@ internal static class PostgresSchema
             trace_parent text NULL,
             UNIQUE(tenant_id, pass_id, seq));
         CREATE INDEX IF NOT EXISTS wcp_events_pending_pass ON wcp_events(tenant_id, pass_id, seq) WHERE status = 'pending';
-        CREATE INDEX IF NOT EXISTS wcp_events_pending_due ON wcp_events(next_attempt_at) WHERE status = 'pending';
         CREATE INDEX IF NOT EXISTS wcp_events_status_received ON wcp_events(status, received_at);
         CREATE INDEX IF NOT EXISTS wcp_events_tenant_received ON wcp_events(tenant_id, received_at);
         CREATE TABLE IF NOT EXISTS wcp_tenant_logs(
@@ -76,32 +83,106 @@ internal static class PostgresSchema
         INSERT INTO wcp_schema_info(version) SELECT @v WHERE NOT EXISTS (SELECT 1 FROM wcp_schema_info);
         """;
 
-    /// <summary>The advisory lock key that serialises claims across hosts ("wcp-clai").</summary>
-    public const long ClaimLock = 0x7763702D636C6169;
+    /// <summary>
+    /// Version 2 adds the pass heads. Run after <see cref="Create"/> in the same transaction: a version 1 database gets the
+    /// columns and has every head computed once here (this locks every pass row until the start commits); a database
+    /// already at version 2 only checks that the columns and index exist. Hosts of version 1 do not keep the heads, so
+    /// they must all be stopped before the first host of version 2 starts.
+    /// </summary>
+    public const string Upgrade = """
+        ALTER TABLE wcp_passes ADD COLUMN IF NOT EXISTS head_seq bigint NULL;
+        ALTER TABLE wcp_passes ADD COLUMN IF NOT EXISTS ready_at bigint NULL;
+        CREATE INDEX IF NOT EXISTS wcp_passes_ready ON wcp_passes(ready_at) WHERE ready_at IS NOT NULL;
+        DROP INDEX IF EXISTS wcp_events_pending_due;
+        UPDATE wcp_passes p SET (head_seq, ready_at) = (
+            SELECT e.seq, GREATEST(e.next_attempt_at, COALESCE(e.lease_expires_at, 0)) FROM wcp_events e
+            WHERE e.tenant_id = p.tenant_id AND e.pass_id = p.pass_id AND e.status = 'pending' ORDER BY e.seq LIMIT 1)
+        WHERE EXISTS (SELECT 1 FROM wcp_schema_info WHERE version < 2);
+        UPDATE wcp_schema_info SET version = 2 WHERE version < 2;
+        """;
 
     /// <summary>
-    /// Leases the head (lowest pending seq) of each due pass, ranked per tenant so tenants take turns. Run under
-    /// <see cref="ClaimLock"/>, so each claim sees the leases of the one before it; the outer conditions are re-checked on
-    /// the row's latest version, so a late write by an expired owner is never overwritten by a lease.
+    /// Leases the head of each ready pass, ranked per tenant so tenants take turns, in one statement. The ranking reads the
+    /// ready passes without locks; passes are then locked in rank order with <c>SKIP LOCKED</c>, so a pass that another host
+    /// is claiming (or any writer holds) is passed over, never waited for, and the claim goes on down the ranks. Each lock is
+    /// re-checked on the row's latest version (<c>ready_at</c> moved by a claim that committed meanwhile drops it), and at
+    /// most <c>@perTenant</c> of the locked passes of a tenant are leased: without contention that is every locked pass, as
+    /// the lock count stops at <c>@perTenant</c> times the tenants present. The event's own conditions are re-checked too, so
+    /// a late write by an expired owner is never overwritten by a lease; the leased passes' <c>ready_at</c> becomes the
+    /// lease's end.
     /// </summary>
     public const string Claim = """
-        UPDATE wcp_events SET lease_owner = @owner, lease_expires_at = @until
-        WHERE event_id IN (
-            SELECT event_id FROM (
-                SELECT e.event_id, e.next_attempt_at,
-                       ROW_NUMBER() OVER (PARTITION BY e.tenant_id ORDER BY e.next_attempt_at, e.received_at, e.seq) AS rn
-                FROM wcp_events e
-                WHERE e.status = 'pending'
-                  AND e.next_attempt_at <= @now
-                  AND (e.lease_expires_at IS NULL OR e.lease_expires_at <= @now)
-                  AND NOT (e.tenant_id = ANY(@excluded))
-                  AND e.seq = (SELECT MIN(x.seq) FROM wcp_events x
-                               WHERE x.tenant_id = e.tenant_id AND x.pass_id = e.pass_id AND x.status = 'pending')) ranked
-            WHERE rn <= @perTenant
-            ORDER BY rn, next_attempt_at
-            LIMIT @max)
-          AND status = 'pending' AND (lease_expires_at IS NULL OR lease_expires_at <= @now)
-        RETURNING *;
+        WITH candidates AS (
+            SELECT p.tenant_id, p.pass_id, e.next_attempt_at,
+                   ROW_NUMBER() OVER (PARTITION BY p.tenant_id ORDER BY e.next_attempt_at, e.received_at, e.seq) AS rn
+            FROM wcp_passes p
+            JOIN wcp_events e ON e.tenant_id = p.tenant_id AND e.pass_id = p.pass_id AND e.seq = p.head_seq
+            WHERE p.ready_at <= @now
+              AND NOT (p.tenant_id = ANY(@excluded))
+              AND e.status = 'pending'
+              AND e.next_attempt_at <= @now
+              AND (e.lease_expires_at IS NULL OR e.lease_expires_at <= @now)),
+        locked AS (
+            SELECT p.tenant_id, p.pass_id, p.head_seq, c.rn
+            FROM wcp_passes p JOIN candidates c ON c.tenant_id = p.tenant_id AND c.pass_id = p.pass_id
+            WHERE p.ready_at <= @now
+            ORDER BY c.rn, c.next_attempt_at
+            LIMIT LEAST(@max, @perTenant * (SELECT COUNT(DISTINCT tenant_id) FROM candidates))
+            FOR UPDATE OF p SKIP LOCKED),
+        chosen AS (
+            SELECT tenant_id, pass_id, head_seq FROM (
+                SELECT l.*, ROW_NUMBER() OVER (PARTITION BY l.tenant_id ORDER BY l.rn) AS turn FROM locked l) turns
+            WHERE turn <= @perTenant),
+        leased AS (
+            UPDATE wcp_events e SET lease_owner = @owner, lease_expires_at = @until
+            FROM chosen c
+            WHERE e.tenant_id = c.tenant_id AND e.pass_id = c.pass_id AND e.seq = c.head_seq
+              AND e.status = 'pending' AND e.next_attempt_at <= @now AND (e.lease_expires_at IS NULL OR e.lease_expires_at <= @now)
+            RETURNING e.*),
+        heads AS (
+            UPDATE wcp_passes p SET ready_at = @until FROM leased l WHERE p.tenant_id = l.tenant_id AND p.pass_id = l.pass_id)
+        SELECT * FROM leased;
+        """;
+
+    /// <summary>
+    /// Locks the passes of the events <c>@ids</c> in key order (so two writers of several passes cannot deadlock, and claims
+    /// skip them), the first statement of every write that changes those events; <see cref="RefreshHeads"/> ends it.
+    /// </summary>
+    public const string LockPasses = """
+        SELECT 1 FROM wcp_passes p
+        WHERE (p.tenant_id, p.pass_id) IN (SELECT tenant_id, pass_id FROM wcp_events WHERE event_id = ANY(@ids))
+        ORDER BY p.tenant_id, p.pass_id
+        FOR UPDATE OF p
+        """;
+
+    /// <summary>
+    /// Sets the head and <c>ready_at</c> of the passes of the events <c>@ids</c> from their pending events (both null when none
+    /// is pending). Its own statement after the write, under the locks of <see cref="LockPasses"/>: read committed gives it
+    /// a snapshot that sees the write and everything the previous lock holders committed.
+    /// </summary>
+    public const string RefreshHeads = """
+        UPDATE wcp_passes p SET (head_seq, ready_at) = (
+            SELECT e.seq, GREATEST(e.next_attempt_at, COALESCE(e.lease_expires_at, 0)) FROM wcp_events e
+            WHERE e.tenant_id = p.tenant_id AND e.pass_id = p.pass_id AND e.status = 'pending' ORDER BY e.seq LIMIT 1)
+        WHERE (p.tenant_id, p.pass_id) IN (SELECT tenant_id, pass_id FROM wcp_events WHERE event_id = ANY(@ids))
+        """;
+
+    /// <summary>Locks the passes that hold events in a replay range, in key order, and returns their keys.</summary>
+    public const string LockReplayRangePasses = """
+        SELECT p.tenant_id, p.pass_id FROM wcp_passes p
+        WHERE (p.tenant_id, p.pass_id) IN (
+            SELECT tenant_id, pass_id FROM wcp_events
+            WHERE status = @s AND received_at >= @from AND received_at < @to AND (@t::text IS NULL OR tenant_id = @t))
+        ORDER BY p.tenant_id, p.pass_id
+        FOR UPDATE OF p
+        """;
+
+    /// <summary>Sets the heads of the passes <c>(@ts[i], @ps[i])</c>, as <see cref="RefreshHeads"/> does.</summary>
+    public const string RefreshPassHeads = """
+        UPDATE wcp_passes p SET (head_seq, ready_at) = (
+            SELECT e.seq, GREATEST(e.next_attempt_at, COALESCE(e.lease_expires_at, 0)) FROM wcp_events e
+            WHERE e.tenant_id = p.tenant_id AND e.pass_id = p.pass_id AND e.status = 'pending' ORDER BY e.seq LIMIT 1)
+        WHERE (p.tenant_id, p.pass_id) IN (SELECT * FROM unnest(@ts::text[], @ps::text[]))
         """;
 
     public const string Complete = """
@@ -120,7 +201,8 @@ internal static class PostgresSchema
     public const string ReplayRange = """
         UPDATE wcp_events SET status = 'pending', failures = 0, next_attempt_at = @now, is_replay = true, completed_at = NULL,
             lease_owner = NULL, lease_expires_at = NULL
-        WHERE status = @s AND received_at >= @from AND received_at < @to AND (@t::text IS NULL OR tenant_id = @t);
+        WHERE status = @s AND received_at >= @from AND received_at < @to AND (@t::text IS NULL OR tenant_id = @t)
+          AND (tenant_id, pass_id) IN (SELECT * FROM unnest(@ts::text[], @ps::text[]));
         """;
 
     public const string QueueStats = """

@@ -25,6 +25,9 @@ public abstract class EventStoreContractTests : IAsyncLifetime
 
     private protected abstract Task<IEventStore> CreateStoreAsync();
 
+    /// <summary>Opens the database of <see cref="CreateStoreAsync"/> again, as a second host would; disposed with the first.</summary>
+    private protected abstract Task<IEventStore> CreatePeerStoreAsync();
+
     [Fact]
     public async Task OnlyTheOldestPendingEventOfAPassIsClaimable()
     {
@@ -300,7 +303,7 @@ public abstract class EventStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ConcurrentOwnersClaimingAndCompletingManyPassesAtOnceDeliverEachPassInOrder()
+    public async Task OwnersOnTwoHostsClaimingAndCompletingManyPassesAtOnceNeverHoldTwoEventsOfAPassAndDeliverEachPassInOrder()
     {
         const int passes = 30, perPass = 4;
         for (var round = 0; round < perPass; round++)
@@ -311,23 +314,38 @@ public abstract class EventStoreContractTests : IAsyncLifetime
             }
         }
 
+        // Two stores on one database are two hosts: owners 0 and 2 claim through this one, 1 and 3 through the other.
+        var peer = await CreatePeerStoreAsync();
+        await peer.InitializeAsync(CancellationToken.None);
+        IEventStore[] hosts = [_store, peer];
         var delivered = new System.Collections.Concurrent.ConcurrentQueue<StoredEvent>();
+        var held = new System.Collections.Concurrent.ConcurrentDictionary<string, string>();
+        var overlaps = new System.Collections.Concurrent.ConcurrentQueue<string>();
         await Task.WhenAll(Enumerable.Range(0, 4).Select(o => Task.Run(async () =>
         {
+            var store = hosts[o % 2];
             for (var idle = 0; delivered.Count < passes * perPass && idle < 200;)
             {
-                var claimed = await ClaimAsync($"owner-{o}", max: 16, perTenant: 16);
+                var claimed = await store.ClaimAsync(new ClaimRequest($"owner-{o}", s_now, s_lease, 16, 4, []), CancellationToken.None);
                 idle = claimed.Count == 0 ? idle + 1 : 0;
                 await Task.WhenAll(claimed.Select(async e =>
                 {
+                    if (!held.TryAdd(e.PassId, e.EventId))
+                    {
+                        overlaps.Enqueue($"{e.EventId} of {e.PassId} while {held[e.PassId]} was leased");
+                    }
+
                     delivered.Enqueue(e);
-                    (await _store.CompleteAsync(new DeliveryOutcome(e.EventId, $"owner-{o}", DeliveryStatus.Delivered, s_now, null, null, true, null),
+                    held.TryRemove(e.PassId, out _);
+                    (await store.CompleteAsync(new DeliveryOutcome(e.EventId, $"owner-{o}", DeliveryStatus.Delivered, s_now, null, null, true, null),
                         CancellationToken.None)).Should().BeTrue();
                 }));
             }
         })));
 
+        overlaps.Should().BeEmpty("a pass's next event is claimable only once its head is completed");
         delivered.Should().HaveCount(passes * perPass);
+        delivered.Select(e => e.EventId).Should().OnlyHaveUniqueItems();
         foreach (var pass in delivered.GroupBy(e => e.PassId))
         {
             pass.Select(e => e.Seq).Should().Equal(Enumerable.Range(1, perPass).Select(i => (long)i), $"{pass.Key} is delivered in order");

@@ -8,12 +8,18 @@ public sealed class SqliteEventStoreTests : EventStoreContractTests, IDisposable
 {
     private readonly TenantsRoot _root = new();
     private SqliteEventStore? _store;
+    private SqliteEventStore? _peer;
 
     public override async Task DisposeAsync()
     {
         if (_store is not null)
         {
             await _store.DisposeAsync();
+        }
+
+        if (_peer is not null)
+        {
+            await _peer.DisposeAsync();
         }
     }
 
@@ -25,4 +31,7 @@ public sealed class SqliteEventStoreTests : EventStoreContractTests, IDisposable
 
     private protected override Task<IEventStore> CreateStoreAsync() =>
         Task.FromResult<IEventStore>(_store = new SqliteEventStore(new SqliteStoreOptions(_root.DatabasePath, "FULL")));
+
+    private protected override Task<IEventStore> CreatePeerStoreAsync() =>
+        Task.FromResult<IEventStore>(_peer = new SqliteEventStore(new SqliteStoreOptions(_root.DatabasePath, "FULL")));
 }
