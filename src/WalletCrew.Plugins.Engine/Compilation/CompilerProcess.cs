@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using WalletCrew.Plugins.Engine.Sandbox;
 
 namespace WalletCrew.Plugins.Engine.Compilation;
@@ -57,9 +56,10 @@ internal sealed class CompilerProcess : IDisposable
             start.Environment[name] = value;
         }
 
-        start.Environment["DOTNET_GCHeapHardLimit"] = memoryLimitBytes.ToString("X", CultureInfo.InvariantCulture);
-        start.Environment["DOTNET_EnableDiagnostics"] = "0";
-        start.Environment["DOTNET_TieredPGO"] = "0";
+        foreach (var (name, value) in WorkerLauncher.RuntimeSettings(memoryLimitBytes))
+        {
+            start.Environment[name] = value;
+        }
         return new CompilerProcess(Process.Start(start) ?? throw new InvalidOperationException("The compiler process did not start."))
         {
             MemoryLimitBytes = memoryLimitBytes,
@@ -150,7 +150,7 @@ internal sealed class CompilerProcess : IDisposable
     {
         var code = _process.HasExited ? _process.ExitCode : -1;
         var text = _stderr.Text;
-        if (code == WorkerExitCodes.OutOfMemory || text.Contains("OutOfMemory", StringComparison.Ordinal) || text.Contains("Out of memory", StringComparison.OrdinalIgnoreCase))
+        if (ChildExits.IsOutOfMemory(code, text))
         {
             return new CompileOutcome(null, CompileFailure.OutOfMemory, null);
         }
@@ -165,9 +165,7 @@ internal sealed class CompilerProcess : IDisposable
             return new CompileOutcome(null, CompileFailure.Idle, null);
         }
 
-        var reason = text.Contains("Stack overflow", StringComparison.OrdinalIgnoreCase)
-            ? "a stack overflow in the compiler"
-            : code > 128 ? $"signal {(code - 128).ToString(CultureInfo.InvariantCulture)}" : $"exit code {code.ToString(CultureInfo.InvariantCulture)}";
+        var reason = ChildExits.IsStackOverflow(text) ? "a stack overflow in the compiler" : ChildExits.Name(code);
         return new CompileOutcome(null, CompileFailure.Crashed, reason);
     }
 

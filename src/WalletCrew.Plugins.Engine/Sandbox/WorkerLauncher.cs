@@ -46,6 +46,15 @@ internal sealed class WorkerLauncher
     public static string ProgramPath(SandboxOptions options) =>
         Path.GetFullPath(Path.Combine(options.WorkerDirectory ?? Path.Combine(AppContext.BaseDirectory, "worker"), WorkerProgram));
 
+    /// <summary>Returns the runtime settings every child process of the engine (worker or compiler) starts with: its GC heap
+    /// hard limit, no diagnostics socket or pipe, no dynamic PGO (short-lived processes never repay it).</summary>
+    public static IEnumerable<(string Name, string Value)> RuntimeSettings(long heapLimitBytes) =>
+    [
+        ("DOTNET_GCHeapHardLimit", heapLimitBytes.ToString("X", CultureInfo.InvariantCulture)),
+        ("DOTNET_EnableDiagnostics", "0"),
+        ("DOTNET_TieredPGO", "0"),
+    ];
+
     /// <summary>Starts the worker of <paramref name="tenantId"/>; its channel is the process's stdin and stdout.</summary>
     public Process Start(string tenantId, string tenantDirectory, string tenantCacheDirectory, long heapLimitBytes)
     {
@@ -91,9 +100,7 @@ internal sealed class WorkerLauncher
             // Nothing of the host's environment (API keys, connection strings) crosses.
             "--clearenv",
             "--setenv", "HOME", "/tmp", "--setenv", "TMPDIR", "/tmp",
-            "--setenv", "DOTNET_GCHeapHardLimit", heapLimitBytes.ToString("X", CultureInfo.InvariantCulture),
-            "--setenv", "DOTNET_EnableDiagnostics", "0",
-            "--setenv", "DOTNET_TieredPGO", "0",
+            .. RuntimeSettings(heapLimitBytes).SelectMany(setting => new[] { "--setenv", setting.Name, setting.Value }),
             "--chdir", "/tmp",
             Path.Combine(_dotnetRoot, "dotnet"), "exec", $"{WorkerMount}/{WorkerProgram}",
         ];

@@ -200,12 +200,12 @@ internal sealed class WorkerProcess : IDisposable
     {
         var text = _stderr.Text;
         var code = _process.ExitCode;
-        if (text.Contains("Stack overflow", StringComparison.OrdinalIgnoreCase))
+        if (ChildExits.IsStackOverflow(text))
         {
             return "it crashed with a stack overflow";
         }
 
-        if (code == WorkerExitCodes.OutOfMemory || text.Contains("OutOfMemory", StringComparison.Ordinal) || text.Contains("Out of memory", StringComparison.OrdinalIgnoreCase))
+        if (ChildExits.IsOutOfMemory(code, text))
         {
             return SandboxMessages.OutOfMemory;
         }
@@ -214,8 +214,7 @@ internal sealed class WorkerProcess : IDisposable
         {
             WorkerExitCodes.Closed => "it exited",
             WorkerExitCodes.ProtocolError => "it could not read the host's frames",
-            > 128 => $"it crashed (signal {(code - 128).ToString(CultureInfo.InvariantCulture)}){Tail(text)}",
-            _ => $"it crashed (exit code {code.ToString(CultureInfo.InvariantCulture)}){Tail(text)}",
+            _ => $"it crashed ({ChildExits.Name(code)}){Tail(text)}",
         };
     }
 

@@ -89,14 +89,12 @@ internal static class PostgresSchema
     /// already at version 2 only checks that the columns and index exist. Hosts of version 1 do not keep the heads, so
     /// they must all be stopped before the first host of version 2 starts.
     /// </summary>
-    public const string Upgrade = """
+    public const string Upgrade = $"""
         ALTER TABLE wcp_passes ADD COLUMN IF NOT EXISTS head_seq bigint NULL;
         ALTER TABLE wcp_passes ADD COLUMN IF NOT EXISTS ready_at bigint NULL;
         CREATE INDEX IF NOT EXISTS wcp_passes_ready ON wcp_passes(ready_at) WHERE ready_at IS NOT NULL;
         DROP INDEX IF EXISTS wcp_events_pending_due;
-        UPDATE wcp_passes p SET (head_seq, ready_at) = (
-            SELECT e.seq, GREATEST(e.next_attempt_at, COALESCE(e.lease_expires_at, 0)) FROM wcp_events e
-            WHERE e.tenant_id = p.tenant_id AND e.pass_id = p.pass_id AND e.status = 'pending' ORDER BY e.seq LIMIT 1)
+        {SetHeads}
         WHERE EXISTS (SELECT 1 FROM wcp_schema_info WHERE version < 2);
         UPDATE wcp_schema_info SET version = 2 WHERE version < 2;
         """;
@@ -160,10 +158,8 @@ internal static class PostgresSchema
     /// is pending). Its own statement after the write, under the locks of <see cref="LockPasses"/>: read committed gives it
     /// a snapshot that sees the write and everything the previous lock holders committed.
     /// </summary>
-    public const string RefreshHeads = """
-        UPDATE wcp_passes p SET (head_seq, ready_at) = (
-            SELECT e.seq, GREATEST(e.next_attempt_at, COALESCE(e.lease_expires_at, 0)) FROM wcp_events e
-            WHERE e.tenant_id = p.tenant_id AND e.pass_id = p.pass_id AND e.status = 'pending' ORDER BY e.seq LIMIT 1)
+    public const string RefreshHeads = $"""
+        {SetHeads}
         WHERE (p.tenant_id, p.pass_id) IN (SELECT tenant_id, pass_id FROM wcp_events WHERE event_id = ANY(@ids))
         """;
 
@@ -178,11 +174,17 @@ internal static class PostgresSchema
         """;
 
     /// <summary>Sets the heads of the passes <c>(@ts[i], @ps[i])</c>, as <see cref="RefreshHeads"/> does.</summary>
-    public const string RefreshPassHeads = """
+    public const string RefreshPassHeads = $"""
+        {SetHeads}
+        WHERE (p.tenant_id, p.pass_id) IN (SELECT * FROM unnest(@ts::text[], @ps::text[]))
+        """;
+
+    /// <summary>Sets each selected pass's head to its first pending event and <c>ready_at</c> to when that event may be claimed
+    /// (both null when none is pending); the statements that use it say which passes.</summary>
+    private const string SetHeads = """
         UPDATE wcp_passes p SET (head_seq, ready_at) = (
             SELECT e.seq, GREATEST(e.next_attempt_at, COALESCE(e.lease_expires_at, 0)) FROM wcp_events e
             WHERE e.tenant_id = p.tenant_id AND e.pass_id = p.pass_id AND e.status = 'pending' ORDER BY e.seq LIMIT 1)
-        WHERE (p.tenant_id, p.pass_id) IN (SELECT * FROM unnest(@ts::text[], @ps::text[]))
         """;
 
     public const string Complete = """
