@@ -70,9 +70,11 @@ public sealed class TightLoopTests
             while (true) { n++; }
             """);
 
+        // How long past the limit the checkpoint caught it depends on the machine's load (0.627 s seen under a full test
+        // run on two cores); how soon is measured in the benchmarks, not asserted here.
         tenant.Diagnostics.Should().ContainSingle().Which.ToString().Should().Match(
             "server/script/connector.csx(2,16): error WCP0201: The connector's top-level code failed: ExecutionLimitExceededException: "
-            + "The connector ran for 0.5* s without finishing, over the limit of 0.5 s (limit: LoadTimeout); a checkpoint stopped it, "
+            + "The connector ran for * s without finishing, over the limit of 0.5 s (limit: LoadTimeout); a checkpoint stopped it, "
             + "and catching this error does not let it continue. Make it finish sooner (a loop that never ends?), "
             + "or raise the host's `LoadTimeout` (its top-level code should only register).");
     }
