@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using WalletCrew.Plugins.Host.Admin;
+using WalletCrew.Plugins.Host.Console;
 using WalletCrew.Plugins.Host.Delivery;
 using WalletCrew.Plugins.Host.Fill;
 using WalletCrew.Plugins.Host.Ingestion;
@@ -63,6 +64,7 @@ public static class WalletCrewHost
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddWalletCrewApi();
         builder.Services.AddWalletCrewAuthentication(builder.Configuration);
+        builder.Services.AddWalletCrewConsole();
         builder.Services.AddWalletCrewStore(settings, builder.Configuration);
         builder.Services.AddWalletCrewTenants(settings);
         builder.Services.AddWalletCrewDelivery();
@@ -78,12 +80,14 @@ public static class WalletCrewHost
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseConsoleHeaders();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealth();
         app.MapIngestion();
         app.MapFill();
         app.MapAdmin();
+        app.MapConsole();
         return app;
     }
 }

@@ -21,7 +21,9 @@ internal static class StoreExtensions
 
             // Built by the container, which disposes it when the host stops: the writer commits what is queued, then closes.
             var sqlite = new SqliteStoreOptions(store["sqlite:".Length..], synchronous);
-            services.TryAddSingleton<IEventStore>(_ => new SqliteEventStore(sqlite));
+            services.TryAddSingleton(_ => new SqliteEventStore(sqlite));
+            services.TryAddSingleton<IEventStore>(sp => sp.GetRequiredService<SqliteEventStore>());
+            services.TryAddSingleton<IDeliveryInsights>(sp => SqlDeliveryInsights.Sqlite(sp.GetRequiredService<SqliteEventStore>()));
         }
         else if (store.StartsWith("postgres:", StringComparison.Ordinal))
         {
@@ -30,6 +32,7 @@ internal static class StoreExtensions
             var postgres = PostgresDataSources.Parse(store["postgres:".Length..]);
             services.TryAddSingleton(_ => PostgresDataSources.Build(postgres));
             services.TryAddSingleton<IEventStore>(sp => new PostgresEventStore(sp.GetRequiredService<NpgsqlDataSource>()));
+            services.TryAddSingleton<IDeliveryInsights>(sp => SqlDeliveryInsights.Postgres(sp.GetRequiredService<NpgsqlDataSource>()));
         }
         else
         {

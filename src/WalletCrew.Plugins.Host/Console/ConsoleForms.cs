@@ -1,0 +1,29 @@
+using Microsoft.AspNetCore.Antiforgery;
+
+namespace WalletCrew.Plugins.Host.Console;
+
+/// <summary>
+/// Guards every console POST: the request must come from the console's own origin (when the browser says where it comes
+/// from) and carry the antiforgery token of the page it was posted from; otherwise 403 or 400 and nothing changes.
+/// </summary>
+internal sealed class ConsoleForms(IAntiforgery antiforgery) : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var origin = http.Request.Headers.Origin.ToString();
+        if (origin.Length > 0 && !string.Equals(origin, $"{http.Request.Scheme}://{http.Request.Host}", StringComparison.OrdinalIgnoreCase))
+        {
+            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Cross-origin form",
+                detail: $"A console form was posted from '{origin}'; the console accepts forms only from its own pages.");
+        }
+
+        if (!await antiforgery.IsRequestValidAsync(http).ConfigureAwait(false))
+        {
+            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Missing or stale form token",
+                detail: "The form's antiforgery token is missing or belongs to another session; reload the page and try again.");
+        }
+
+        return await next(context).ConfigureAwait(false);
+    }
+}
