@@ -21,7 +21,6 @@ internal static class ConsoleExtensions
             o.FormFieldName = "__console";
             o.HeaderName = null;
         });
-        services.AddScoped<ConsolePage>();
         return services;
     }
 
@@ -30,13 +29,14 @@ internal static class ConsoleExtensions
         ConsoleAssets.Map(routes);
         routes.MapGet(ConsoleRoutes.SignIn, (string? returnUrl, ConsolePage page) => SignInPage.Show(page, returnUrl)).AllowAnonymous();
         routes.MapPost(ConsoleRoutes.SignIn, SignInPage.SignInAsync).AllowAnonymous().AddEndpointFilter<ConsoleForms>();
-        routes.MapPost(ConsoleRoutes.SignOut, SignInPage.SignOutAsync).AllowAnonymous().AddEndpointFilter<ConsoleForms>();
 
         var read = routes.MapGroup("").RequireAuthorization(ApiPolicies.ConsoleRead);
         read.MapGet(ConsoleRoutes.Root, OverviewPage.ShowAsync);
         read.MapGet(ConsoleRoutes.Tenants, TenantsPage.Show);
         read.MapGet(ConsoleRoutes.Deliveries, DeliveriesPage.ShowAsync);
         read.MapGet(ConsoleRoutes.Delivery, DeliveryPage.ShowAsync);
+        // Signed in by the same cookie as the page it came from, so the form's token matches the session.
+        read.MapPost(ConsoleRoutes.SignOut, SignInPage.SignOutAsync).AddEndpointFilter<ConsoleForms>();
 
         var operate = routes.MapGroup("").RequireAuthorization(ApiPolicies.ConsoleAdmin);
         operate.MapGet(ConsoleRoutes.Replay, ReplayPage.PreviewAsync);

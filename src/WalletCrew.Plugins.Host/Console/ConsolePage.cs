@@ -9,6 +9,10 @@ internal sealed class ConsolePage(HttpContext http, IAntiforgery antiforgery)
 
     public ConsoleViewer Viewer { get; } = new(http.User);
 
+    /// <summary>Binds a route handler's <see cref="ConsolePage"/> parameter to the request.</summary>
+    public static ValueTask<ConsolePage?> BindAsync(HttpContext context) =>
+        ValueTask.FromResult<ConsolePage?>(new ConsolePage(context, context.RequestServices.GetRequiredService<IAntiforgery>()));
+
     public HttpContext Http => http;
 
     /// <summary>The hidden antiforgery field every state-changing form carries.</summary>
