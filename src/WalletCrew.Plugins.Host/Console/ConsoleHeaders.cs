@@ -2,7 +2,7 @@ namespace WalletCrew.Plugins.Host.Console;
 
 /// <summary>
 /// The security headers of every console response: a Content-Security-Policy that allows only the console's own stylesheet,
-/// script and images (no inline script or style, no framing, forms post only to the console), no MIME sniffing, no referrer,
+/// script and images (no inline script or style, no framing, forms post only to the console), no MIME sniffing, no referrer to other sites,
 /// and no caching of pages that show tenant data.
 /// </summary>
 internal static class ConsoleHeaders
@@ -18,7 +18,8 @@ internal static class ConsoleHeaders
             headers.ContentSecurityPolicy = ContentSecurityPolicy;
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
-            headers["Referrer-Policy"] = "no-referrer";
+            // same-origin, not no-referrer: under no-referrer a browser sends "Origin: null" with the console's own forms.
+            headers["Referrer-Policy"] = "same-origin";
             headers["Cross-Origin-Opener-Policy"] = "same-origin";
             headers["Cross-Origin-Resource-Policy"] = "same-origin";
             if (!context.Request.Path.StartsWithSegments(ConsoleRoutes.Assets, StringComparison.Ordinal))

@@ -175,7 +175,7 @@ public sealed class ConsoleSecurityTests(ScopedHost scoped) : IClassFixture<Scop
             csp.Should().Contain("default-src 'none'").And.Contain("script-src 'self'").And.Contain("style-src 'self'").And.Contain("frame-ancestors 'none'", path);
             csp.Should().NotContain("unsafe-inline");
             response.Headers.GetValues("X-Content-Type-Options").Should().Equal("nosniff");
-            response.Headers.GetValues("Referrer-Policy").Should().Equal("no-referrer");
+            response.Headers.GetValues("Referrer-Policy").Should().Equal("same-origin");
             if (response.Content.Headers.ContentType!.MediaType == "text/html")
             {
                 Regex.IsMatch(html, "<script(?![^>]*\\bsrc=)", RegexOptions.IgnoreCase).Should().BeFalse($"{path} has no inline script");
