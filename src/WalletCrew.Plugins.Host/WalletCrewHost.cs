@@ -64,7 +64,7 @@ public static class WalletCrewHost
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddWalletCrewApi();
         builder.Services.AddWalletCrewAuthentication(builder.Configuration);
-        builder.Services.AddWalletCrewConsole();
+        builder.Services.AddWalletCrewConsole(builder.Configuration);
         builder.Services.AddWalletCrewStore(settings, builder.Configuration);
         builder.Services.AddWalletCrewTenants(settings);
         builder.Services.AddWalletCrewDelivery();

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using WalletCrew.Plugins.Host.Security;
 
 namespace WalletCrew.Plugins.Host.Console;
@@ -9,8 +10,16 @@ namespace WalletCrew.Plugins.Host.Console;
 /// </summary>
 internal static class ConsoleExtensions
 {
-    public static IServiceCollection AddWalletCrewConsole(this IServiceCollection services)
+    /// <summary>Where the console's sign-in cookies' data protection keys are kept; hosts behind one address share one folder.</summary>
+    public const string KeysDirectorySetting = "WalletCrew:Console:KeysDirectory";
+
+    public static IServiceCollection AddWalletCrewConsole(this IServiceCollection services, IConfiguration configuration)
     {
+        if (configuration[KeysDirectorySetting] is { Length: > 0 } keys)
+        {
+            services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(keys)).SetApplicationName("WalletCrew.Plugins.Host");
+        }
+
         services.AddAuthentication().AddCookie(ConsoleCookie.Scheme, ConsoleCookie.Configure);
         services.AddAntiforgery(o =>
         {

@@ -44,14 +44,14 @@ internal static class DeliveriesPage
 
     private static Html Row(StoredEvent e) => Html.Of($"""
         <tr>
-          <td>{ConsoleTime.At(e.ReceivedAt)}</td>
-          <td>{e.TenantId}</td>
-          <td><a href="{ConsoleRoutes.DeliveryOf(e.EventId)}">{e.PassId}</a></td>
-          <td class="num">{e.Seq}</td>
-          <td>{(e.Installed ? "installed" : "uninstalled")} · {e.Device.ToString().ToLowerInvariant()}</td>
-          <td>{StatusBadge(e.Status)}{Html.If(e.IsReplay, Html.Of($""" <span class="badge">replay</span>"""))}</td>
-          <td class="num">{e.Attempts}</td>
-          <td class="error-text">{Truncate(e.LastError)}</td>
+          <td data-label="Received">{ConsoleTime.At(e.ReceivedAt)}</td>
+          <td data-label="Tenant">{e.TenantId}</td>
+          <td data-label="Pass"><a href="{ConsoleRoutes.DeliveryOf(e.EventId)}">{e.PassId}</a></td>
+          <td class="num" data-label="Seq">{e.Seq}</td>
+          <td data-label="Change">{(e.Installed ? "installed" : "uninstalled")} · {e.Device.ToString().ToLowerInvariant()}</td>
+          <td data-label="Status">{StatusBadge(e.Status)}{Html.If(e.IsReplay, Html.Of($""" <span class="badge">replay</span>"""))}</td>
+          <td class="num" data-label="Attempts">{e.Attempts}</td>
+          <td class="error-text" data-label="Last error">{Truncate(e.LastError)}</td>
         </tr>
         """);
 

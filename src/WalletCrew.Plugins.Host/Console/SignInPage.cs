@@ -34,7 +34,8 @@ internal static class SignInPage
         }
 
         var principal = new ClaimsPrincipal(new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, identity.Name), .. scopes.Select(s => new Claim(ApiScope.ClaimType, s.Name))], ConsoleCookie.Scheme));
+            [new Claim(ClaimTypes.Name, identity.Name), new Claim(ConsoleCookie.KeyStampClaim, keys.StampOf(identity)), .. scopes.Select(s => new Claim(ApiScope.ClaimType, s.Name))],
+            ConsoleCookie.Scheme));
         await page.Http.SignInAsync(ConsoleCookie.Scheme, principal).ConfigureAwait(false);
         return Results.Redirect(ConsoleRoutes.IsLocal(returnUrl) ? returnUrl : ConsoleRoutes.Root);
     }
