@@ -12,7 +12,9 @@ internal sealed class ConsoleForms(IAntiforgery antiforgery) : IEndpointFilter
     {
         var http = context.HttpContext;
         var origin = http.Request.Headers.Origin.ToString();
-        if (origin.Length > 0 && !string.Equals(origin, $"{http.Request.Scheme}://{http.Request.Host}", StringComparison.OrdinalIgnoreCase))
+        // The authority is compared, not the scheme: behind a proxy that ends TLS the host sees http while the browser says https.
+        if (origin.Length > 0 && !(Uri.TryCreate(origin, UriKind.Absolute, out var from)
+            && string.Equals(from.Authority, http.Request.Host.Value, StringComparison.OrdinalIgnoreCase)))
         {
             return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Cross-origin form",
                 detail: $"A console form was posted from '{origin}'; the console accepts forms only from its own pages.");

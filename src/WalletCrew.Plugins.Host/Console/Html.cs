@@ -27,8 +27,6 @@ internal readonly struct Html
     public static Html If(bool condition, Html markup) => condition ? markup : Empty;
 
     public override string ToString() => _value ?? "";
-
-    internal static Html Trusted(string value) => new(value);
 }
 
 /// <summary>Writes the literal parts of an interpolated string as markup and every value HTML-encoded (except <see cref="Html"/>).</summary>
