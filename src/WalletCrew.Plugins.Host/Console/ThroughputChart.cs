@@ -3,7 +3,7 @@ using WalletCrew.Plugins.Host.Store;
 
 namespace WalletCrew.Plugins.Host.Console;
 
-/// <summary>The last hour's completed deliveries per minute as a server-rendered SVG bar chart: delivered (and skipped) over dead.</summary>
+/// <summary>The last hour's delivery attempts per minute as a server-rendered SVG bar chart: completed (delivered or skipped) under failed.</summary>
 internal static class ThroughputChart
 {
     public const int Minutes = 60;
@@ -20,7 +20,8 @@ internal static class ThroughputChart
             var minute = (int)(p.Minute - since).TotalMinutes;
             if (minute is >= 0 and < Minutes)
             {
-                (p.Status == DeliveryStatus.Dead ? dead : done)[minute] += p.Count;
+                done[minute] += p.Completed;
+                dead[minute] += p.Failed;
             }
         }
 
@@ -32,7 +33,7 @@ internal static class ThroughputChart
             var x = i * BarWidth;
             var at = since.AddMinutes(i).UtcDateTime.ToString("HH:mm", CultureInfo.InvariantCulture);
             return Html.Of($"""
-                <g><title>{at} UTC: {done[i]} delivered, {dead[i]} dead</title>
+                <g><title>{at} UTC: {done[i]} completed, {dead[i]} failed</title>
                 <rect class="bar-ok" x="{x}" y="{Height - okHeight}" width="{BarWidth - 1}" height="{okHeight}"></rect>
                 <rect class="bar-dead" x="{x}" y="{Height - okHeight - deadHeight}" width="{BarWidth - 1}" height="{deadHeight}"></rect></g>
                 """);
@@ -41,14 +42,14 @@ internal static class ThroughputChart
         var totalDead = dead.Sum();
         return Html.Of($"""
             <figure class="chart">
-              <svg viewBox="0 0 {Width} {Height + 20}" role="img" aria-label="Completed deliveries per minute over the last hour: {total} delivered, {totalDead} dead">
+              <svg viewBox="0 0 {Width} {Height + 20}" role="img" aria-label="Delivery attempts per minute over the last hour: {total} completed, {totalDead} failed">
                 <line class="axis" x1="0" y1="{Height}" x2="{Width}" y2="{Height}"></line>
                 {bars}
                 <text x="0" y="{Height + 15}">−60 min</text>
                 <text x="{Width}" y="{Height + 15}" text-anchor="end">now</text>
                 <text x="0" y="12">{max}/min</text>
               </svg>
-              <figcaption><span class="key key-ok"></span> delivered {total} · <span class="key key-dead"></span> dead {totalDead} (last hour)</figcaption>
+              <figcaption><span class="key key-ok"></span> completed {total} · <span class="key key-dead"></span> failed {totalDead} (attempts, last hour)</figcaption>
             </figure>
             """);
     }

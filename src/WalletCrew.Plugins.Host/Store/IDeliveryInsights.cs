@@ -9,6 +9,6 @@ internal interface IDeliveryInsights
     /// <summary>Returns the tenant log entries of one event's deliveries, oldest first.</summary>
     Task<IReadOnlyList<TenantLogRecord>> ReadAttemptsAsync(string tenantId, string eventId, CancellationToken cancellationToken);
 
-    /// <summary>Counts the events completed since <paramref name="since"/> per minute and final status, for one tenant or all.</summary>
+    /// <summary>Counts delivery attempts since <paramref name="since"/> per minute, completed and failed, for one tenant or all (from the tenant log).</summary>
     Task<IReadOnlyList<ThroughputPoint>> GetThroughputAsync(string? tenantId, DateTimeOffset since, CancellationToken cancellationToken);
 }

@@ -35,14 +35,17 @@ internal sealed class SqlDeliveryInsights(Func<CancellationToken, Task<DbConnect
     {
         await using var connection = await open(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        // Two halves so each can use an index: completed deliveries by completion time, dead letters by status.
+        // Every attempt writes one tenant log entry, so the last hour is a range of the log, bounded by the id of its first
+        // entry (found on the (at) index; ids follow commit order, so at most an entry written in the same instant is missed),
+        // which keeps the read to that hour: by id, or for one tenant on the (tenant_id, id) index.
         var tenant = tenantId is null ? "" : " AND tenant_id = @t";
         command.CommandText = $"""
-            SELECT (completed_at - @since) / 60000 AS m, status, COUNT(*) FROM {events}
-            WHERE status IN ('delivered', 'skipped') AND completed_at >= @since{tenant} GROUP BY m, status
-            UNION ALL
-            SELECT (completed_at - @since) / 60000 AS m, status, COUNT(*) FROM {events}
-            WHERE status = 'dead' AND completed_at >= @since{tenant} GROUP BY m, status
+            SELECT (at - @since) / 60000 AS m,
+                   SUM(CASE WHEN status IN ('delivered', 'skipped') THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN status IN ('retry', 'dead') THEN 1 ELSE 0 END)
+            FROM {logs}
+            WHERE kind = 'delivery' AND at >= @since AND id >= (SELECT id FROM {logs} WHERE at >= @since ORDER BY at LIMIT 1){tenant}
+            GROUP BY m
             """;
         command.AddValue("since", ToMs(since));
         if (tenantId is not null)
@@ -51,6 +54,6 @@ internal sealed class SqlDeliveryInsights(Func<CancellationToken, Task<DbConnect
         }
 
         return await ReadAllAsync(command, r => new ThroughputPoint(
-            since.AddMinutes(r.GetInt64(0)), DeliveryStatusNames.Parse(r.GetString(1)), r.GetInt64(2)), cancellationToken).ConfigureAwait(false);
+            since.AddMinutes(r.GetInt64(0)), r.GetInt64(1), r.GetInt64(2)), cancellationToken).ConfigureAwait(false);
     }
 }
