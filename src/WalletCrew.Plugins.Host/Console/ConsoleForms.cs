@@ -16,14 +16,14 @@ internal sealed class ConsoleForms(IAntiforgery antiforgery) : IEndpointFilter
         if (origin.Length > 0 && !(Uri.TryCreate(origin, UriKind.Absolute, out var from)
             && string.Equals(from.Authority, http.Request.Host.Value, StringComparison.OrdinalIgnoreCase)))
         {
-            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Cross-origin form",
-                detail: $"A console form was posted from '{origin}'; the console accepts forms only from its own pages.");
+            return ConsoleErrors.Page(http, StatusCodes.Status403Forbidden, "Cross-origin form",
+                $"A console form was posted from '{origin}'; the console accepts forms only from its own pages. Nothing was changed.");
         }
 
         if (!await antiforgery.IsRequestValidAsync(http).ConfigureAwait(false))
         {
-            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Missing or stale form token",
-                detail: "The form's antiforgery token is missing or belongs to another session; reload the page and try again.");
+            return ConsoleErrors.Page(http, StatusCodes.Status400BadRequest, "Missing or stale form token",
+                "The form's antiforgery token is missing or belongs to another session; nothing was changed. Reload the page and try again.");
         }
 
         return await next(context).ConfigureAwait(false);

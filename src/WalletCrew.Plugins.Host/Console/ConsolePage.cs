@@ -30,7 +30,8 @@ internal sealed class ConsolePage(HttpContext http, IAntiforgery antiforgery)
     /// <summary>Renders <paramref name="main"/> in the console's shell as a full HTML page.</summary>
     public IResult Render(string title, Html main, int statusCode = StatusCodes.Status200OK)
     {
-        var nav = Viewer.Name.Length == 0 ? Html.Empty : Html.Of($"""
+        // Only a console session gets the navigation (a Bearer header on the sign-in page is not one).
+        var nav = http.User.Identity is not { IsAuthenticated: true, AuthenticationType: ConsoleCookie.Scheme } ? Html.Empty : Html.Of($"""
             <nav aria-label="Console">
               <a href="{ConsoleRoutes.Root}">Overview</a>
               <a href="{ConsoleRoutes.Tenants}">Tenants</a>

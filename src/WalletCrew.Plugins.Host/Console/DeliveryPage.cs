@@ -44,12 +44,12 @@ internal static class DeliveryPage
             """));
     }
 
-    public static async Task<IResult> ReplayAsync(string eventId, IEventStore store, DeliverySignal signal, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<IResult> ReplayAsync(string eventId, HttpContext http, IEventStore store, DeliverySignal signal, TimeProvider time, CancellationToken cancellationToken)
     {
         var result = await store.ReplayAsync(eventId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         if (result == ReplayResult.NotFound)
         {
-            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown event", detail: $"No event '{eventId}'.");
+            return ConsoleErrors.Page(http, StatusCodes.Status404NotFound, "Unknown event", $"No event '{eventId}'; nothing was replayed.");
         }
 
         signal.Notify();

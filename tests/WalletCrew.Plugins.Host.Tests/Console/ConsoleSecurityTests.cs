@@ -66,7 +66,7 @@ public sealed class ConsoleSecurityTests(ScopedHost scoped) : IClassFixture<Scop
 
         var (list, listHtml) = await acme.GetAsync("console/deliveries");
         var (own, _) = await acme.GetAsync($"console/deliveries/{Acme}");
-        var (other, _) = await acme.GetAsync($"console/deliveries/{Globex}");
+        var (other, otherHtml) = await acme.GetAsync($"console/deliveries/{Globex}");
         var (otherFilter, _) = await acme.GetAsync("console/deliveries?tenantId=globex");
         var (_, tenantsHtml) = await acme.GetAsync("console/tenants");
         var (_, overviewHtml) = await acme.GetAsync("console");
@@ -75,6 +75,7 @@ public sealed class ConsoleSecurityTests(ScopedHost scoped) : IClassFixture<Scop
         listHtml.Should().Contain(Acme).And.NotContain(Globex).And.NotContain(">globex<");
         own.StatusCode.Should().Be(HttpStatusCode.OK);
         other.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        otherHtml.Should().Contain("Not for this key").And.NotContain("globex", "the refusal does not say whose event it is");
         otherFilter.StatusCode.Should().Be(HttpStatusCode.Forbidden);
         tenantsHtml.Should().Contain("acme").And.NotContain("globex");
         overviewHtml.Should().Contain("acme").And.NotContain("globex");
