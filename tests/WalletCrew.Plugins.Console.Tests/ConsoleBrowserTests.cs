@@ -27,7 +27,17 @@ public sealed class ConsoleBrowserTests(SeededConsole console) : IClassFixture<S
     public async Task AnOperatorFindsTheDeadLetterReadsItsAttemptsAndBulkReplaysItOnceThePartnerRecovers()
     {
         var page = await console.NewPageAsync();
+        var violations = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
+            {
+                violations.Add(message.Text);
+            }
+        };
         await SignInAsync(page, SeededConsole.AdminKey);
+        await page.Keyboard.PressAsync("Tab");
+        (await page.EvaluateAsync<string>("() => document.activeElement.textContent")).Should().Be("Skip to content", "the first Tab reaches the skip link");
         await Expect(page.Locator("table tbody tr", new() { HasText = "acme" })).ToContainTextAsync("1");
         await Expect(page.Locator("figure.chart svg")).ToBeVisibleAsync();
         await ShotAsync(page, "overview");
@@ -85,6 +95,7 @@ public sealed class ConsoleBrowserTests(SeededConsole console) : IClassFixture<S
         await phone.GotoAsync("console/deliveries");
         await Expect(phone.GetByRole(AriaRole.Link, new() { Name = "P-fail", Exact = true })).ToBeVisibleAsync();
         await ShotAsync(phone, "deliveries-phone");
+        violations.Should().BeEmpty("the console's pages need nothing the Content-Security-Policy forbids");
     }
 
     [Fact]
