@@ -60,6 +60,15 @@ public sealed class GoogleWalletOptionsTests
     }
 
     [Fact]
+    public void RefusesARootKeyOnAnotherCurve()
+    {
+        using var p384 = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP384);
+        var json = $$"""{"keys":[{"keyValue":"{{Convert.ToBase64String(p384.ExportSubjectPublicKeyInfo())}}","keyExpiration":"1893456000000","protocolVersion":"ECv2SigningOnly"}]}""";
+
+        Failures(new GoogleWalletOptions { RootKeys = json }).Should().Equal("WalletCrew:Wallets:Google:RootKeys keys[0].keyValue is not a base64 X.509 P-256 public key.");
+    }
+
+    [Fact]
     public void RefusesBothKeySourcesAndAMissingFile()
     {
         Failures(new GoogleWalletOptions { RootKeys = "{}", RootKeysFile = "keys.json" })
