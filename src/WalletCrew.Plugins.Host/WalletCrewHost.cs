@@ -10,6 +10,7 @@ using WalletCrew.Plugins.Host.Security;
 using WalletCrew.Plugins.Host.Store;
 using WalletCrew.Plugins.Host.Telemetry;
 using WalletCrew.Plugins.Host.Tenants;
+using WalletCrew.Plugins.Host.Wallets.Google;
 
 namespace WalletCrew.Plugins.Host;
 
@@ -68,6 +69,7 @@ public static class WalletCrewHost
         builder.Services.AddWalletCrewDelivery();
         builder.Services.AddWalletCrewRetention();
         builder.Services.AddWalletCrewTelemetry(builder.Configuration);
+        builder.Services.AddGoogleWallet(builder.Configuration);
         return builder;
     }
 
