@@ -10,7 +10,8 @@ namespace WalletCrew.Plugins.Engine.Compilation;
 /// Accepts what C# script accepts and a program with top-level statements does not: type declarations before or between
 /// the statements (CS8803, "Top-level statements must precede namespace and type declarations"). Each type declaration
 /// that comes before the last top-level statement is blanked where it stands (spaces; its line breaks kept) and copied
-/// after the code, behind a <c>#line</c> directive naming its own line and indented to its own column.
+/// after the code, behind a <c>#line</c> directive naming its own line and indented to its own column, and under the
+/// <c>#nullable</c> and <c>#pragma warning</c> state of its place.
 /// </summary>
 /// <remarks>
 /// Why <c>#line</c> rather than a <see cref="SourceMap"/> that records moved spans: the user's positions come back by two
@@ -29,7 +30,8 @@ internal static class DeclarationMover
     /// </summary>
     public static (SourceText Text, int MovedStart) Move(SyntaxTree tree, SourceText text, CancellationToken cancellationToken = default)
     {
-        var members = tree.GetCompilationUnitRoot(cancellationToken).Members;
+        var root = tree.GetCompilationUnitRoot(cancellationToken);
+        var members = root.Members;
         var last = members.LastIndexOf(m => m is GlobalStatementSyntax);
         var moved = members.Take(Math.Max(last, 0)).Where(m => m is BaseTypeDeclarationSyntax or DelegateDeclarationSyntax).ToList();
         if (moved.Count == 0)
@@ -37,6 +39,11 @@ internal static class DeclarationMover
             return (text, text.Length);
         }
 
+        var contextDirectives = root.DescendantTrivia(descendIntoTrivia: true)
+            .Select(trivia => trivia.GetStructure())
+            .OfType<DirectiveTriviaSyntax>()
+            .Where(d => d.IsActive && (d is NullableDirectiveTriviaSyntax or PragmaWarningDirectiveTriviaSyntax))
+            .ToList();
         var changes = new List<TextChange>();
         var copies = new StringBuilder();
         foreach (var declaration in moved)
@@ -46,8 +53,15 @@ internal static class DeclarationMover
             var start = text.Lines.GetLinePosition(span.Start);
             changes.Add(new TextChange(span, Blank(declared)));
 
-            // The directive must start a line of its own; the line after it is the declaration's own line.
-            copies.Append('\n').Append("#line ").Append(start.Line + 1).Append('\n').Append(' ', start.Character).Append(declared);
+            // The copy gets the nullable context and warning state of its place: reset, then the directives before it again.
+            copies.Append("\n#nullable restore\n#pragma warning restore");
+            foreach (var directive in contextDirectives.TakeWhile(d => d.SpanStart < span.Start))
+            {
+                copies.Append('\n').Append(text.ToString(directive.Span).TrimEnd());
+            }
+
+            // A directive starts a line of its own; the line after this one is the declaration's own line.
+            copies.Append("\n#line ").Append(start.Line + 1).Append('\n').Append(' ', start.Character).Append(declared);
         }
 
         // A last line comment, or a file without a final line break, must not swallow the first directive.

@@ -80,6 +80,37 @@ public sealed class DeclarationOrderTests
             $"{File}(7,17): error CS0029: Cannot implicitly convert type 'string' to 'int'");
     }
 
+    [Theory]
+    [InlineData("#nullable disable", "#nullable restore")]
+    [InlineData("#pragma warning disable CS8625", "#pragma warning restore CS8625")]
+    public void AMovedTypeKeepsTheNullableContextAndWarningStateOfItsPlace(string disable, string restore)
+    {
+        using var harness = new EngineHarness();
+
+        using var tenant = harness.Load($$"""
+            {{disable}}
+            class Box { public string Value = null; }
+            {{restore}}
+            var box = new Box();
+            """);
+
+        tenant.Diagnostics.Where(d => d.Code != "WCP0108").Should().BeEmpty("only the 'registers nothing' warning remains");
+    }
+
+    [Fact]
+    public void NegativeControlWithoutTheDirectiveTheMovedTypesWarningIsReportedAtItsPlace()
+    {
+        using var harness = new EngineHarness();
+
+        using var tenant = harness.Load("""
+            // no directive
+            class Box { public string Value = null; }
+            var box = new Box();
+            """);
+
+        tenant.Diagnostics.Where(d => d.Code != "WCP0108").Select(d => (d.Line, d.Column, d.Code)).Should().Equal((2, 35, "CS8625"));
+    }
+
     [Fact]
     public void PolicyViolationsInAMovedTypeAndInAStatementAfterItKeepTheirLineAndColumn()
     {
