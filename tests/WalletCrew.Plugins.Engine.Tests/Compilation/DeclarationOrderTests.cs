@@ -52,6 +52,43 @@ public sealed class DeclarationOrderTests
     }
 
     [Fact]
+    public async Task SourceGeneratedTypesDeclaredAboveTheStatementsWork()
+    {
+        await using var stub = await PartnerStub.StartAsync();
+        stub.Handler = PartnerStub.Respond(200, """{"points":120,"tier":"gold"}""");
+        using var harness = new EngineHarness();
+
+        using var tenant = harness.Load($$"""
+            using Refit;
+            using System.Text.Json.Serialization;
+
+            public interface ILoyaltyApi
+            {
+                [Get("/customers/{id}")]
+                Task<Customer> GetCustomerAsync(string id);
+            }
+
+            public sealed record Customer(int Points, string Tier);
+
+            [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+            [JsonSerializable(typeof(Customer))]
+            internal sealed partial class LoyaltyJson : JsonSerializerContext;
+
+            var api = RestService.ForGenerated<ILoyaltyApi>(Context.CreateHttpClient("{{stub.BaseAddress}}"), LoyaltyJson.Default);
+            context.register("runtime.scriptable.customerProvider.refit", new
+            {
+                Fill = async (string passId, string passType, IReadOnlyDictionary<string, string> identifiers) =>
+                    new { tier = (await api.GetCustomerAsync(identifiers["customerId"])).Tier },
+            });
+            """);
+
+        tenant.Diagnostics.Should().BeEmpty();
+        var result = await tenant.FillAsync("refit", TestEvents.Fill(), CancellationToken.None);
+        result.Status.Should().Be(InvocationStatus.Succeeded, result.Error);
+        result.Data!.ToJsonString().Should().Be("""{"tier":"gold"}""");
+    }
+
+    [Fact]
     public void NegativeControlTheSameScriptCompiledAsItIsWrittenFailsWithCS8803()
     {
         var (compilation, _) = ScriptCompilation.Create(Interleaved);
