@@ -24,7 +24,8 @@ internal sealed class ScriptCompiler(IReadOnlyList<string> additionalReferences,
         SourceCodeKind.Regular,
         ["NET", "NETCOREAPP", "NET10_0", .. Enumerable.Range(5, 6).Select(v => $"NET{v}_0_OR_GREATER")]);
 
-    private static readonly CSharpCompilationOptions CompilationOptions = new(
+    /// <summary>Gets the options scripts compile with (<c>wcp edit</c> gives editors the same nullable context and suppressions).</summary>
+    internal static readonly CSharpCompilationOptions CompilationOptions = new(
         OutputKind.ConsoleApplication,
         optimizationLevel: OptimizationLevel.Release,
         nullableContextOptions: NullableContextOptions.Enable,
