@@ -46,7 +46,7 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventSt
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
         var outcome = await new PostgresIngest(connection, tx).RunAsync(command, cancellationToken).ConfigureAwait(false);
-        if (outcome.Created)
+        if (outcome.Created || (command.WritesAlways && !outcome.RepeatedNonce))
         {
             await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
