@@ -10,6 +10,7 @@ using WalletCrew.Plugins.Host.Security;
 using WalletCrew.Plugins.Host.Store;
 using WalletCrew.Plugins.Host.Telemetry;
 using WalletCrew.Plugins.Host.Tenants;
+using WalletCrew.Plugins.Host.Wallets;
 
 namespace WalletCrew.Plugins.Host;
 
@@ -65,6 +66,8 @@ public static class WalletCrewHost
         builder.Services.AddWalletCrewAuthentication(builder.Configuration);
         builder.Services.AddWalletCrewStore(settings, builder.Configuration);
         builder.Services.AddWalletCrewTenants(settings);
+        builder.Services.AddWalletCrewIngestion();
+        builder.Services.AddWalletCrewWallets();
         builder.Services.AddWalletCrewDelivery();
         builder.Services.AddWalletCrewRetention();
         builder.Services.AddWalletCrewTelemetry(builder.Configuration);
@@ -80,8 +83,10 @@ public static class WalletCrewHost
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.MapHealth();
         app.MapIngestion();
+        app.MapWallets();
         app.MapFill();
         app.MapAdmin();
         return app;

@@ -18,7 +18,11 @@ internal static class JsonBodyReader
         NumberHandling = JsonNumberHandling.Strict,
     };
 
-    public static async Task<(T? Value, ProblemHttpResult? Problem)> ReadAsync<T>(HttpRequest request, int limit, CancellationToken cancellationToken)
+    // For bodies another party defines (the wallets'), which may grow fields we do not read.
+    private static readonly JsonSerializerOptions s_lenient = new(JsonSerializerDefaults.Web) { NumberHandling = JsonNumberHandling.Strict };
+
+    /// <param name="allowUnknownFields">Whether fields <typeparamref name="T"/> does not have are ignored instead of rejected.</param>
+    public static async Task<(T? Value, ProblemHttpResult? Problem)> ReadAsync<T>(HttpRequest request, int limit, CancellationToken cancellationToken, bool allowUnknownFields = false)
         where T : class
     {
         if (request.ContentLength > limit)
@@ -54,7 +58,7 @@ internal static class JsonBodyReader
 
         try
         {
-            var value = JsonSerializer.Deserialize<T>(body, s_options);
+            var value = JsonSerializer.Deserialize<T>(body, allowUnknownFields ? s_lenient : s_options);
             return value is null
                 ? (null, Problems.MalformedJson("$", "The request body is 'null'; send a JSON object."))
                 : (value, null);

@@ -1,0 +1,276 @@
+using Microsoft.Extensions.Options;
+using WalletCrew.Plugins.Host.Ingestion;
+using WalletCrew.Plugins.Host.Problems;
+using WalletCrew.Plugins.Host.Security;
+using WalletCrew.Plugins.Host.Store;
+using WalletCrew.Plugins.Host.Tenants;
+using WalletCrew.Plugins.Host.Wallets.Passes;
+
+namespace WalletCrew.Plugins.Host.Wallets.Apple;
+
+/// <summary>
+/// The Apple Wallet web service of each tenant (a pass's <c>webServiceURL</c> is <c>&lt;host&gt;/api/tenants/{tenantId}/passes/apple</c>).
+/// A registration is an installation event for <c>apple</c> and an unregistration an uninstallation, each committed in the
+/// transaction of its registration row before the answer: a 201 means the event is durable, a store failure answers 503.
+/// </summary>
+internal static class AppleWebServiceApi
+{
+    public const string Prefix = "/api/tenants/{tenantId}/passes/apple/v1";
+
+    public static IEndpointRouteBuilder MapAppleWebService(this IEndpointRouteBuilder routes)
+    {
+        var apple = routes.MapGroup(Prefix).UseWalletAuthentication();
+        const string Registration = "/devices/{deviceLibraryIdentifier}/registrations/{passTypeIdentifier}/{serialNumber}";
+        apple.MapPost(Registration, RegisterAsync);
+        apple.MapDelete(Registration, UnregisterAsync);
+        apple.MapGet("/devices/{deviceLibraryIdentifier}/registrations/{passTypeIdentifier}", SerialNumbersAsync);
+        apple.MapGet("/passes/{passTypeIdentifier}/{serialNumber}", LatestPassAsync);
+        apple.MapPost("/log", LogAsync).RequireRateLimiting(AppleLogLimit.Policy);
+        return routes;
+    }
+
+    private static async Task<IResult> RegisterAsync(
+        string tenantId, string deviceLibraryIdentifier, string passTypeIdentifier, string serialNumber, HttpRequest request,
+        IWalletStore wallets, InstallationRecorder recorder, ITenantRuntime tenants, TimeProvider time, IOptions<ApiOptions> api,
+        CancellationToken cancellationToken)
+    {
+        if (CheckRoute(tenantId, deviceLibraryIdentifier, passTypeIdentifier, serialNumber) is { } invalid)
+        {
+            return invalid;
+        }
+
+        WalletPass? pass;
+        try
+        {
+            pass = await ApplePassAuthentication.AuthenticateAsync(request, wallets, tenantId, passTypeIdentifier, serialNumber, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            return StoreUnavailable(request.HttpContext.Response);
+        }
+
+        if (pass is null)
+        {
+            return ApplePassAuthentication.Unauthorized(request.HttpContext.Response);
+        }
+
+        var (body, problem) = await JsonBodyReader.ReadAsync<AppleRegisterRequest>(request, api.Value.MaxRequestBodyBytes, cancellationToken, allowUnknownFields: true).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        RouteValues.CheckId("pushToken", body!.PushToken, errors);
+        if (errors.Count > 0)
+        {
+            return Problems.Problems.Invalid(errors);
+        }
+
+        return await RecordAsync(pass, deviceLibraryIdentifier, installed: true, new ApplePushToken(passTypeIdentifier, body.PushToken!), request, recorder, tenants, time, cancellationToken).ConfigureAwait(false);
+    }
+
+    // Unregistering a device that is not registered (again, or never) answers 200 with no event: a device whose first DELETE
+    // got no answer retries it, and it is done either way.
+    private static async Task<IResult> UnregisterAsync(
+        string tenantId, string deviceLibraryIdentifier, string passTypeIdentifier, string serialNumber, HttpRequest request,
+        IWalletStore wallets, InstallationRecorder recorder, ITenantRuntime tenants, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (CheckRoute(tenantId, deviceLibraryIdentifier, passTypeIdentifier, serialNumber) is { } invalid)
+        {
+            return invalid;
+        }
+
+        WalletPass? pass;
+        try
+        {
+            pass = await ApplePassAuthentication.AuthenticateAsync(request, wallets, tenantId, passTypeIdentifier, serialNumber, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            return StoreUnavailable(request.HttpContext.Response);
+        }
+
+        return pass is null
+            ? ApplePassAuthentication.Unauthorized(request.HttpContext.Response)
+            : await RecordAsync(pass, deviceLibraryIdentifier, installed: false, null, request, recorder, tenants, time, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<IResult> RecordAsync(
+        WalletPass pass, string deviceLibraryIdentifier, bool installed, ApplePushToken? pushToken, HttpRequest request,
+        InstallationRecorder recorder, ITenantRuntime tenants, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (!tenants.Contains(pass.TenantId))
+        {
+            return Problems.Problems.NotFound("Unknown tenant", $"No tenant '{pass.TenantId}' is loaded: its folder must exist under the tenants root.");
+        }
+
+        var now = time.GetUtcNow();
+        var command = new IngestCommand(
+            NewEventId: EventIds.New(now),
+            TenantId: pass.TenantId,
+            PassId: pass.PassId,
+            PassType: pass.PassType,
+            Device: Device.Apple,
+            DeviceId: deviceLibraryIdentifier,
+            Installed: installed,
+            Identifiers: pass.Identifiers,
+            Source: RegistrationSources.For(pass, request.Headers.UserAgent),
+            OccurredAt: now,
+            ReceivedAt: now,
+            PushToken: pushToken);
+        if (await recorder.RecordAsync(command, request.HttpContext.Response, cancellationToken).ConfigureAwait(false) is not { } outcome)
+        {
+            return Problems.Problems.StoreUnavailable();
+        }
+
+        return installed && outcome.Created ? Results.StatusCode(StatusCodes.Status201Created) : Results.Ok();
+    }
+
+    // No Authorization: the device library identifier is the shared secret here (Apple's design).
+    private static async Task<IResult> SerialNumbersAsync(
+        string tenantId, string deviceLibraryIdentifier, string passTypeIdentifier, string? passesUpdatedSince, HttpRequest request,
+        IWalletStore wallets, CancellationToken cancellationToken)
+    {
+        if (CheckRoute(tenantId, deviceLibraryIdentifier, passTypeIdentifier, serialNumber: null) is { } invalid)
+        {
+            return invalid;
+        }
+
+        DateTimeOffset? since = null;
+        if (passesUpdatedSince is not null)
+        {
+            if (!AppleUpdateTags.TryParse(passesUpdatedSince, out var parsed))
+            {
+                return Problems.Problems.Invalid("passesUpdatedSince", $"'{passesUpdatedSince}' is not a tag this service gave: milliseconds (or, from older tags, seconds) since the Unix epoch.");
+            }
+
+            since = parsed;
+        }
+
+        UpdatedSerials? updated;
+        try
+        {
+            updated = await wallets.ListUpdatedSerialsAsync(tenantId, deviceLibraryIdentifier, passTypeIdentifier, since, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            return StoreUnavailable(request.HttpContext.Response);
+        }
+
+        return updated is null
+            ? Results.NoContent()
+            : TypedResults.Ok(new SerialNumbersResponse(updated.SerialNumbers, AppleUpdateTags.Format(updated.LastUpdated)));
+    }
+
+    private static async Task<IResult> LatestPassAsync(
+        string tenantId, string passTypeIdentifier, string serialNumber, HttpRequest request, IWalletStore wallets, CancellationToken cancellationToken)
+    {
+        if (CheckRoute(tenantId, deviceLibraryIdentifier: null, passTypeIdentifier, serialNumber) is { } invalid)
+        {
+            return invalid;
+        }
+
+        WalletPass? pass;
+        try
+        {
+            pass = await ApplePassAuthentication.AuthenticateAsync(request, wallets, tenantId, passTypeIdentifier, serialNumber, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            return StoreUnavailable(request.HttpContext.Response);
+        }
+
+        if (pass is null)
+        {
+            return ApplePassAuthentication.Unauthorized(request.HttpContext.Response);
+        }
+
+        if (pass.Pkpass is null)
+        {
+            return Problems.Problems.NotFound("No pass file", $"The platform has not put a .pkpass for serial number '{serialNumber}' yet.");
+        }
+
+        var lastModified = AppleConditionalGet.ToHttpPrecision(pass.PkpassModifiedAt ?? pass.UpdatedAt);
+        request.HttpContext.Response.GetTypedHeaders().LastModified = lastModified;
+        return AppleConditionalGet.IsUnchanged(request.Headers.IfModifiedSince, lastModified)
+            ? Results.StatusCode(StatusCodes.Status304NotModified)
+            : Results.Bytes(pass.Pkpass, "application/vnd.apple.pkpass");
+    }
+
+    private static async Task<IResult> LogAsync(
+        string tenantId, HttpRequest request, IWalletStore wallets, ITenantRuntime tenants, TimeProvider time, IOptions<ApiOptions> api,
+        IOptions<WalletOptions> options, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        RouteValues.CheckTenantId(tenantId, errors);
+        if (errors.Count > 0)
+        {
+            return Problems.Problems.Invalid(errors);
+        }
+
+        var (body, problem) = await JsonBodyReader.ReadAsync<AppleLogRequest>(request, api.Value.MaxRequestBodyBytes, cancellationToken, allowUnknownFields: true).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var limits = options.Value;
+        var logs = body!.Logs;
+        if (logs is null || logs.Count == 0)
+        {
+            return Problems.Problems.Invalid("logs", "'logs' is required: a non-empty array of messages, as in {\"logs\":[\"…\"]}.");
+        }
+
+        if (logs.Count > limits.MaxLogMessages)
+        {
+            return Problems.Problems.Invalid("logs", $"'logs' has {logs.Count} messages; at most {limits.MaxLogMessages} are accepted per request.");
+        }
+
+        if (logs.Any(string.IsNullOrWhiteSpace))
+        {
+            return Problems.Problems.Invalid("logs", "Every entry of 'logs' must be a non-empty string.");
+        }
+
+        if (!tenants.Contains(tenantId))
+        {
+            return Problems.Problems.NotFound("Unknown tenant", $"No tenant '{tenantId}' is loaded: its folder must exist under the tenants root.");
+        }
+
+        var messages = logs.Select(m => m!.Length > limits.MaxLogMessageLength ? m[..limits.MaxLogMessageLength] : m!).ToList();
+        try
+        {
+            await wallets.AppendDeviceLogsAsync(tenantId, time.GetUtcNow(), messages, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            return StoreUnavailable(request.HttpContext.Response);
+        }
+
+        return Results.Ok();
+    }
+
+    private static IResult? CheckRoute(string tenantId, string? deviceLibraryIdentifier, string passTypeIdentifier, string? serialNumber)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        RouteValues.CheckTenantId(tenantId, errors);
+        if (deviceLibraryIdentifier is not null)
+        {
+            RouteValues.CheckId("deviceLibraryIdentifier", deviceLibraryIdentifier, errors);
+        }
+
+        RouteValues.CheckId("passTypeIdentifier", passTypeIdentifier, errors);
+        if (serialNumber is not null)
+        {
+            RouteValues.CheckId("serialNumber", serialNumber, errors);
+        }
+
+        return errors.Count > 0 ? Problems.Problems.Invalid(errors) : null;
+    }
+
+    private static IResult StoreUnavailable(HttpResponse response)
+    {
+        response.Headers.RetryAfter = "1";
+        return Problems.Problems.StoreUnavailable();
+    }
+}
