@@ -1,6 +1,6 @@
 namespace WalletCrew.Plugins.Host.Store;
 
-/// <summary>One generation of a device's registration of a pass, as the admin API lists it.</summary>
+/// <summary>One generation of a device's registration of a pass, as the admin API lists it (an Apple device with its current push token).</summary>
 internal sealed record PassRegistration(
     string Device,
     string DeviceId,
@@ -8,4 +8,5 @@ internal sealed record PassRegistration(
     DateTimeOffset RegisteredAt,
     DateTimeOffset? UnregisteredAt,
     string InstallEventId,
-    string? UninstallEventId);
+    string? UninstallEventId,
+    string? PushToken);

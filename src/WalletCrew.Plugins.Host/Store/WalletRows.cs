@@ -23,7 +23,7 @@ internal static class WalletRows
         UpdatedAt: FromMs(r.GetInt64(12)));
 
     public static PassRegistration ReadRegistration(DbDataReader r) => new(
-        r.GetString(0), r.GetString(1), r.GetInt64(2), FromMs(r.GetInt64(3)), r.IsDBNull(4) ? null : FromMs(r.GetInt64(4)), r.GetString(5), Text(r, 6));
+        r.GetString(0), r.GetString(1), r.GetInt64(2), FromMs(r.GetInt64(3)), r.IsDBNull(4) ? null : FromMs(r.GetInt64(4)), r.GetString(5), Text(r, 6), Text(r, 7));
 
     public static DeviceLogEntry ReadDeviceLog(DbDataReader r) => new(r.GetString(0), FromMs(r.GetInt64(1)), r.GetString(2));
 

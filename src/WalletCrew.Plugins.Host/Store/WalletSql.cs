@@ -52,9 +52,14 @@ internal static class WalletSql
         ORDER BY w.serial_number
         """;
 
+    /// <summary>A pass's registrations, each Apple one with its device's push token for the pass's type identifier.</summary>
     public const string Registrations = """
-        SELECT device, device_id, generation, registered_at, unregistered_at, install_event_id, uninstall_event_id
-        FROM {0}registrations WHERE tenant_id = @t AND pass_id = @p ORDER BY registered_at, device, device_id, generation
+        SELECT r.device, r.device_id, r.generation, r.registered_at, r.unregistered_at, r.install_event_id, r.uninstall_event_id, t.push_token
+        FROM {0}registrations r
+        LEFT JOIN {0}wallet_passes w ON w.tenant_id = r.tenant_id AND w.pass_id = r.pass_id
+        LEFT JOIN {0}apple_push_tokens t ON r.device = 'apple' AND t.tenant_id = r.tenant_id AND t.device_id = r.device_id
+            AND t.pass_type_identifier = w.pass_type_identifier
+        WHERE r.tenant_id = @t AND r.pass_id = @p ORDER BY r.registered_at, r.device, r.device_id, r.generation
         """;
 
     public const string InsertDeviceLog = "INSERT INTO {0}device_logs(tenant_id, at, message) VALUES(@t, @at, @m)";
