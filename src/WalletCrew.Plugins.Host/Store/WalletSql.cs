@@ -2,7 +2,7 @@ namespace WalletCrew.Plugins.Host.Store;
 
 /// <summary>
 /// The wallet store's statements, written once for both stores: <c>{0}</c> is the table prefix (none on SQLite,
-/// <c>wcp_</c> on PostgreSQL) and parameters are <c>@name</c>, which both drivers accept.
+/// <c>wcp_</c> on PostgreSQL) and parameters are <c>@name</c>, which both drivers accept; <c>@apple</c> is the stored name of <see cref="Device.Apple"/>.
 /// </summary>
 internal static class WalletSql
 {
@@ -47,7 +47,7 @@ internal static class WalletSql
     public const string UpdatedSerials = """
         SELECT w.serial_number, w.updated_at FROM {0}registrations r
         JOIN {0}wallet_passes w ON w.tenant_id = r.tenant_id AND w.pass_id = r.pass_id
-        WHERE r.tenant_id = @t AND r.device = 'apple' AND r.device_id = @di AND r.unregistered_at IS NULL
+        WHERE r.tenant_id = @t AND r.device = @apple AND r.device_id = @di AND r.unregistered_at IS NULL
           AND w.pass_type_identifier = @pti AND w.updated_at > @since
         ORDER BY w.serial_number
         """;
@@ -57,7 +57,7 @@ internal static class WalletSql
         SELECT r.device, r.device_id, r.generation, r.registered_at, r.unregistered_at, r.install_event_id, r.uninstall_event_id, t.push_token
         FROM {0}registrations r
         LEFT JOIN {0}wallet_passes w ON w.tenant_id = r.tenant_id AND w.pass_id = r.pass_id
-        LEFT JOIN {0}apple_push_tokens t ON r.device = 'apple' AND t.tenant_id = r.tenant_id AND t.device_id = r.device_id
+        LEFT JOIN {0}apple_push_tokens t ON r.device = @apple AND t.tenant_id = r.tenant_id AND t.device_id = r.device_id
             AND t.pass_type_identifier = w.pass_type_identifier
         WHERE r.tenant_id = @t AND r.pass_id = @p ORDER BY r.registered_at, r.device, r.device_id, r.generation
         """;

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using WalletCrew.Plugins.Host.Ingestion;
 using WalletCrew.Plugins.Host.Store;
 
@@ -16,7 +17,7 @@ internal static class WalletAdminApi
         return read;
     }
 
-    private static async Task<IResult> RegistrationsAsync(string tenantId, string passId, IWalletStore wallets, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<IReadOnlyList<PassRegistration>>, ProblemHttpResult>> RegistrationsAsync(string tenantId, string passId, IWalletStore wallets, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         RouteValues.CheckTenantId(tenantId, errors);
@@ -26,7 +27,7 @@ internal static class WalletAdminApi
             : TypedResults.Ok(await wallets.ListRegistrationsAsync(tenantId, passId, cancellationToken).ConfigureAwait(false));
     }
 
-    private static async Task<IResult> DeviceLogsAsync(string tenantId, int? limit, IWalletStore wallets, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<IReadOnlyList<DeviceLogEntry>>, ProblemHttpResult>> DeviceLogsAsync(string tenantId, int? limit, IWalletStore wallets, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         RouteValues.CheckTenantId(tenantId, errors);

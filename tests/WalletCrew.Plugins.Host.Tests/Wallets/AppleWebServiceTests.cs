@@ -115,6 +115,27 @@ public sealed class AppleWebServiceTests
     }
 
     [Fact]
+    public async Task AWrongTokenIsTold401WithTheApplePassChallengeAndABadBodyWhatIsMissing()
+    {
+        using var root = new TenantsRoot().WriteScript("acme", Scripts.RecordingHook);
+        await using var host = await HostHarness.StartAsync(root, s_ok);
+        await PutPassAsync(host, "P1", "S1");
+
+        using var wrong = await SendAsync(host, HttpMethod.Post, "S1", "iphone", Token + "x", """{"pushToken":"push"}""");
+        using var noToken = await SendAsync(host, HttpMethod.Post, "S1", "iphone", Token, """{"other":1}""");
+        var noLogs = await host.PostRawAsync("api/tenants/acme/passes/apple/v1/log", """{"logs":[]}""");
+
+        wrong.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        wrong.Headers.WwwAuthenticate.ToString().Should().Be("ApplePass");
+        System.Text.Json.Nodes.JsonNode.Parse(await wrong.Content.ReadAsStringAsync())!["detail"]!.GetValue<string>().Should().Be(
+            "Send the pass's authenticationToken as 'Authorization: ApplePass <token>' for a pass this tenant has registered.");
+        noToken.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        System.Text.Json.Nodes.JsonNode.Parse(await noToken.Content.ReadAsStringAsync())!["errors"]!["pushToken"]![0]!.GetValue<string>().Should().Be("'pushToken' is required.");
+        noLogs.Status.Should().Be(HttpStatusCode.BadRequest);
+        noLogs.Body["errors"]!["logs"]![0]!.GetValue<string>().Should().Be("'logs' is required: a non-empty array of messages, as in {\"logs\":[\"…\"]}.");
+    }
+
+    [Fact]
     public async Task TheLogRouteIsRateLimitedPerTenant()
     {
         using var root = new TenantsRoot().WriteScript("acme", Scripts.RecordingHook).WriteScript("other", Scripts.RecordingHook);

@@ -73,7 +73,8 @@ public sealed class PassRegistryTests(ScopedHost shared) : IClassFixture<ScopedH
         using var response = await platform.PutAsJsonAsync($"api/tenants/acme/passes/{passId}", Pass("reserved-" + passId));
 
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
-        (await response.Content.ReadAsStringAsync()).Should().Contain("reserved");
+        JsonNode.Parse(await response.Content.ReadAsStringAsync())!["errors"]!["passId"]![0]!.GetValue<string>()
+            .Should().Be($"'{passId}' is reserved for the wallet routes; choose another pass id.");
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using WalletCrew.Plugins.Host.Store;
 using WalletCrew.Plugins.Host.Wallets.Passes;
 
@@ -31,7 +32,7 @@ internal static class ApplePassAuthentication
         return pass is not null && AuthenticationTokens.Matches(token, pass.AuthenticationTokenHash) ? pass : null;
     }
 
-    public static IResult Unauthorized(HttpResponse response)
+    public static ProblemHttpResult Unauthorized(HttpResponse response)
     {
         response.Headers.WWWAuthenticate = Scheme;
         return TypedResults.Problem(

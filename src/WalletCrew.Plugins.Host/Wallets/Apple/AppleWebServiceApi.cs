@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using WalletCrew.Plugins.Host.Ingestion;
 using WalletCrew.Plugins.Host.Problems;
@@ -23,13 +24,13 @@ internal static class AppleWebServiceApi
         const string Registration = "/devices/{deviceLibraryIdentifier}/registrations/{passTypeIdentifier}/{serialNumber}";
         apple.MapPost(Registration, RegisterAsync);
         apple.MapDelete(Registration, UnregisterAsync);
-        apple.MapGet("/devices/{deviceLibraryIdentifier}/registrations/{passTypeIdentifier}", SerialNumbersAsync);
-        apple.MapGet("/passes/{passTypeIdentifier}/{serialNumber}", LatestPassAsync);
-        apple.MapPost("/log", LogAsync).RequireRateLimiting(AppleLogLimit.Policy);
+        apple.MapGet("/devices/{deviceLibraryIdentifier}/registrations/{passTypeIdentifier}", AppleUpdatesApi.SerialNumbersAsync);
+        apple.MapGet("/passes/{passTypeIdentifier}/{serialNumber}", AppleUpdatesApi.LatestPassAsync);
+        apple.MapPost("/log", AppleLogApi.LogAsync).RequireRateLimiting(AppleLogLimit.Policy);
         return routes;
     }
 
-    private static async Task<IResult> RegisterAsync(
+    private static async Task<Results<Created, Ok, ProblemHttpResult>> RegisterAsync(
         string tenantId, string deviceLibraryIdentifier, string passTypeIdentifier, string serialNumber, HttpRequest request,
         IWalletStore wallets, InstallationRecorder recorder, ITenantRuntime tenants, TimeProvider time, IOptions<ApiOptions> api,
         CancellationToken cancellationToken)
@@ -72,7 +73,7 @@ internal static class AppleWebServiceApi
 
     // Unregistering a device that is not registered (again, or never) answers 200 with no event: a device whose first DELETE
     // got no answer retries it, and it is done either way.
-    private static async Task<IResult> UnregisterAsync(
+    private static async Task<Results<Created, Ok, ProblemHttpResult>> UnregisterAsync(
         string tenantId, string deviceLibraryIdentifier, string passTypeIdentifier, string serialNumber, HttpRequest request,
         IWalletStore wallets, InstallationRecorder recorder, ITenantRuntime tenants, TimeProvider time, CancellationToken cancellationToken)
     {
@@ -96,7 +97,7 @@ internal static class AppleWebServiceApi
             : await RecordAsync(pass, deviceLibraryIdentifier, installed: false, null, request, recorder, tenants, time, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<IResult> RecordAsync(
+    private static async Task<Results<Created, Ok, ProblemHttpResult>> RecordAsync(
         WalletPass pass, string deviceLibraryIdentifier, bool installed, ApplePushToken? pushToken, HttpRequest request,
         InstallationRecorder recorder, ITenantRuntime tenants, TimeProvider time, CancellationToken cancellationToken)
     {
@@ -124,133 +125,11 @@ internal static class AppleWebServiceApi
             return Problems.Problems.StoreUnavailable();
         }
 
-        return installed && outcome.Created ? Results.StatusCode(StatusCodes.Status201Created) : Results.Ok();
+        return installed && outcome.Created ? TypedResults.Created() : TypedResults.Ok();
     }
 
-    // No Authorization: the device library identifier is the shared secret here (Apple's design).
-    private static async Task<IResult> SerialNumbersAsync(
-        string tenantId, string deviceLibraryIdentifier, string passTypeIdentifier, string? passesUpdatedSince, HttpRequest request,
-        IWalletStore wallets, CancellationToken cancellationToken)
-    {
-        if (CheckRoute(tenantId, deviceLibraryIdentifier, passTypeIdentifier, serialNumber: null) is { } invalid)
-        {
-            return invalid;
-        }
-
-        DateTimeOffset? since = null;
-        if (passesUpdatedSince is not null)
-        {
-            if (!AppleUpdateTags.TryParse(passesUpdatedSince, out var parsed))
-            {
-                return Problems.Problems.Invalid("passesUpdatedSince", $"'{passesUpdatedSince}' is not a tag this service gave: milliseconds (or, from older tags, seconds) since the Unix epoch.");
-            }
-
-            since = parsed;
-        }
-
-        UpdatedSerials? updated;
-        try
-        {
-            updated = await wallets.ListUpdatedSerialsAsync(tenantId, deviceLibraryIdentifier, passTypeIdentifier, since, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            return StoreUnavailable(request.HttpContext.Response);
-        }
-
-        return updated is null
-            ? Results.NoContent()
-            : TypedResults.Ok(new SerialNumbersResponse(updated.SerialNumbers, AppleUpdateTags.Format(updated.LastUpdated)));
-    }
-
-    private static async Task<IResult> LatestPassAsync(
-        string tenantId, string passTypeIdentifier, string serialNumber, HttpRequest request, IWalletStore wallets, CancellationToken cancellationToken)
-    {
-        if (CheckRoute(tenantId, deviceLibraryIdentifier: null, passTypeIdentifier, serialNumber) is { } invalid)
-        {
-            return invalid;
-        }
-
-        WalletPass? pass;
-        try
-        {
-            pass = await ApplePassAuthentication.AuthenticateAsync(request, wallets, tenantId, passTypeIdentifier, serialNumber, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            return StoreUnavailable(request.HttpContext.Response);
-        }
-
-        if (pass is null)
-        {
-            return ApplePassAuthentication.Unauthorized(request.HttpContext.Response);
-        }
-
-        if (pass.Pkpass is null)
-        {
-            return Problems.Problems.NotFound("No pass file", $"The platform has not put a .pkpass for serial number '{serialNumber}' yet.");
-        }
-
-        var lastModified = AppleConditionalGet.ToHttpPrecision(pass.PkpassModifiedAt ?? pass.UpdatedAt);
-        request.HttpContext.Response.GetTypedHeaders().LastModified = lastModified;
-        return AppleConditionalGet.IsUnchanged(request.Headers.IfModifiedSince, lastModified)
-            ? Results.StatusCode(StatusCodes.Status304NotModified)
-            : Results.Bytes(pass.Pkpass, "application/vnd.apple.pkpass");
-    }
-
-    private static async Task<IResult> LogAsync(
-        string tenantId, HttpRequest request, IWalletStore wallets, ITenantRuntime tenants, TimeProvider time, IOptions<ApiOptions> api,
-        IOptions<WalletOptions> options, CancellationToken cancellationToken)
-    {
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        RouteValues.CheckTenantId(tenantId, errors);
-        if (errors.Count > 0)
-        {
-            return Problems.Problems.Invalid(errors);
-        }
-
-        var (body, problem) = await JsonBodyReader.ReadAsync<AppleLogRequest>(request, api.Value.MaxRequestBodyBytes, cancellationToken, allowUnknownFields: true).ConfigureAwait(false);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        var limits = options.Value;
-        var logs = body!.Logs;
-        if (logs is null || logs.Count == 0)
-        {
-            return Problems.Problems.Invalid("logs", "'logs' is required: a non-empty array of messages, as in {\"logs\":[\"…\"]}.");
-        }
-
-        if (logs.Count > limits.MaxLogMessages)
-        {
-            return Problems.Problems.Invalid("logs", $"'logs' has {logs.Count} messages; at most {limits.MaxLogMessages} are accepted per request.");
-        }
-
-        if (logs.Any(string.IsNullOrWhiteSpace))
-        {
-            return Problems.Problems.Invalid("logs", "Every entry of 'logs' must be a non-empty string.");
-        }
-
-        if (!tenants.Contains(tenantId))
-        {
-            return Problems.Problems.NotFound("Unknown tenant", $"No tenant '{tenantId}' is loaded: its folder must exist under the tenants root.");
-        }
-
-        var messages = logs.Select(m => m!.Length > limits.MaxLogMessageLength ? m[..limits.MaxLogMessageLength] : m!).ToList();
-        try
-        {
-            await wallets.AppendDeviceLogsAsync(tenantId, time.GetUtcNow(), messages, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            return StoreUnavailable(request.HttpContext.Response);
-        }
-
-        return Results.Ok();
-    }
-
-    private static IResult? CheckRoute(string tenantId, string? deviceLibraryIdentifier, string passTypeIdentifier, string? serialNumber)
+    /// <summary>Checks the route's ids, adding one message per bad one; null when all are good.</summary>
+    internal static ProblemHttpResult? CheckRoute(string tenantId, string? deviceLibraryIdentifier, string passTypeIdentifier, string? serialNumber)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         RouteValues.CheckTenantId(tenantId, errors);
@@ -268,7 +147,8 @@ internal static class AppleWebServiceApi
         return errors.Count > 0 ? Problems.Problems.Invalid(errors) : null;
     }
 
-    private static IResult StoreUnavailable(HttpResponse response)
+    /// <summary>503 with <c>Retry-After: 1</c>: the store could not be read or written; the device retries.</summary>
+    internal static ProblemHttpResult StoreUnavailable(HttpResponse response)
     {
         response.Headers.RetryAfter = "1";
         return Problems.Problems.StoreUnavailable();

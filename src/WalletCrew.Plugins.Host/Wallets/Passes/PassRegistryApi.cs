@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using WalletCrew.Plugins.Host.Ingestion;
 using WalletCrew.Plugins.Host.Problems;
@@ -25,7 +26,7 @@ internal static class PassRegistryApi
         return routes;
     }
 
-    private static async Task<IResult> PutAsync(
+    private static async Task<Results<Created<PassView>, Ok<PassView>, ProblemHttpResult>> PutAsync(
         string tenantId, string passId, HttpRequest request, IWalletStore store, ITenantRuntime tenants, TimeProvider time,
         IOptions<WalletOptions> options, CancellationToken cancellationToken)
     {
@@ -74,13 +75,13 @@ internal static class PassRegistryApi
         return result == PutPassResult.Created ? TypedResults.Created($"/api/tenants/{tenantId}/passes/{passId}", view) : TypedResults.Ok(view);
     }
 
-    private static async Task<IResult> GetAsync(string tenantId, string passId, IWalletStore store, CancellationToken cancellationToken) =>
+    private static async Task<Results<Ok<PassView>, ProblemHttpResult>> GetAsync(string tenantId, string passId, IWalletStore store, CancellationToken cancellationToken) =>
         await store.GetPassAsync(tenantId, passId, cancellationToken).ConfigureAwait(false) is { } pass
             ? TypedResults.Ok(PassView.From(pass))
             : Problems.Problems.NotFound("Unknown pass", $"Tenant '{tenantId}' has no pass '{passId}' in the registry.");
 
     // The pass's registrations and events stay: they are history, and the counts of a pass put again go on from them.
-    private static async Task<IResult> DeleteAsync(string tenantId, string passId, IWalletStore store, CancellationToken cancellationToken) =>
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string tenantId, string passId, IWalletStore store, CancellationToken cancellationToken) =>
         await store.DeletePassAsync(tenantId, passId, cancellationToken).ConfigureAwait(false)
             ? TypedResults.NoContent()
             : Problems.Problems.NotFound("Unknown pass", $"Tenant '{tenantId}' has no pass '{passId}' in the registry.");

@@ -16,35 +16,3 @@ internal sealed class PassRequest
 
     public GooglePassRequest? Google { get; set; }
 }
-
-/// <summary>Where the platform distributed the pass; the device's <c>User-Agent</c> is added at registration.</summary>
-internal sealed class PassSourceRequest
-{
-    public List<string>? Tags { get; set; }
-
-    public string? Medium { get; set; }
-
-    public string? Origin { get; set; }
-}
-
-/// <summary>The pass's Apple side: what pass.json says, and optionally the latest signed <c>.pkpass</c> (base64) and its time.</summary>
-internal sealed class ApplePassRequest
-{
-    public string? SerialNumber { get; set; }
-
-    public string? PassTypeIdentifier { get; set; }
-
-    public string? AuthenticationToken { get; set; }
-
-    public byte[]? Pkpass { get; set; }
-
-    public DateTimeOffset? PkpassModifiedAt { get; set; }
-}
-
-/// <summary>The pass's Google Wallet class and object ids (<c>issuerId.suffix</c>).</summary>
-internal sealed class GooglePassRequest
-{
-    public string? ClassId { get; set; }
-
-    public string? ObjectId { get; set; }
-}

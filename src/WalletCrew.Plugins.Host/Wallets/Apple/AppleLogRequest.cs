@@ -1,11 +1,5 @@
 namespace WalletCrew.Plugins.Host.Wallets.Apple;
 
-/// <summary>The register body, <c>{"pushToken":"…"}</c>; other fields are ignored.</summary>
-internal sealed class AppleRegisterRequest
-{
-    public string? PushToken { get; set; }
-}
-
 /// <summary>The log body, <c>{"logs":["…",…]}</c>; other fields are ignored.</summary>
 internal sealed class AppleLogRequest
 {
