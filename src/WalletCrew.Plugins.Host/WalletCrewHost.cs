@@ -11,6 +11,7 @@ using WalletCrew.Plugins.Host.Store;
 using WalletCrew.Plugins.Host.Telemetry;
 using WalletCrew.Plugins.Host.Tenants;
 using WalletCrew.Plugins.Host.Wallets;
+using WalletCrew.Plugins.Host.Wallets.Google;
 
 namespace WalletCrew.Plugins.Host;
 
@@ -71,6 +72,7 @@ public static class WalletCrewHost
         builder.Services.AddWalletCrewDelivery();
         builder.Services.AddWalletCrewRetention();
         builder.Services.AddWalletCrewTelemetry(builder.Configuration);
+        builder.Services.AddGoogleWallet(builder.Configuration);
         return builder;
     }
 

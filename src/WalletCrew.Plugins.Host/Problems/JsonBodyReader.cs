@@ -25,35 +25,10 @@ internal static class JsonBodyReader
     public static async Task<(T? Value, ProblemHttpResult? Problem)> ReadAsync<T>(HttpRequest request, int limit, CancellationToken cancellationToken, bool allowUnknownFields = false)
         where T : class
     {
-        if (request.ContentLength > limit)
+        var (body, problem) = await ReadBytesAsync(request, limit, cancellationToken).ConfigureAwait(false);
+        if (problem is not null)
         {
-            return (null, Problems.TooLarge(request.ContentLength, limit));
-        }
-
-        if (request.ContentType is { } contentType
-            && (!MediaTypeHeaderValue.TryParse(contentType, out var media) || !(media.MediaType.Value ?? "").Contains("json", StringComparison.OrdinalIgnoreCase)))
-        {
-            return (null, Problems.UnsupportedMediaType(contentType));
-        }
-
-        byte[] body;
-        try
-        {
-            body = await ReadLimitedAsync(request.Body, limit, cancellationToken).ConfigureAwait(false);
-        }
-        catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return (null, Problems.TooLarge(null, limit));
-        }
-
-        if (body.Length > limit)
-        {
-            return (null, Problems.TooLarge(null, limit));
-        }
-
-        if (body.Length == 0)
-        {
-            return (null, Problems.MalformedJson("$", "The request body is empty; send a JSON object."));
+            return (null, problem);
         }
 
         try
@@ -67,6 +42,38 @@ internal static class JsonBodyReader
         {
             return (null, Describe(exception));
         }
+    }
+
+    /// <summary>Reads a non-empty JSON body's bytes within the size limit, for a caller that parses them itself (a signed body).</summary>
+    public static async Task<(byte[] Body, ProblemHttpResult? Problem)> ReadBytesAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > limit)
+        {
+            return ([], Problems.TooLarge(request.ContentLength, limit));
+        }
+
+        if (request.ContentType is { } contentType
+            && (!MediaTypeHeaderValue.TryParse(contentType, out var media) || !(media.MediaType.Value ?? "").Contains("json", StringComparison.OrdinalIgnoreCase)))
+        {
+            return ([], Problems.UnsupportedMediaType(contentType));
+        }
+
+        byte[] body;
+        try
+        {
+            body = await ReadLimitedAsync(request.Body, limit, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return ([], Problems.TooLarge(null, limit));
+        }
+
+        if (body.Length > limit)
+        {
+            return ([], Problems.TooLarge(null, limit));
+        }
+
+        return body.Length == 0 ? ([], Problems.MalformedJson("$", "The request body is empty; send a JSON object.")) : (body, null);
     }
 
     private static ProblemHttpResult Describe(JsonException exception)

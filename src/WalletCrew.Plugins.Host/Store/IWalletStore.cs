@@ -15,6 +15,9 @@ internal interface IWalletStore
     /// <summary>Returns the tenant's pass with this Apple pass type identifier and serial number, or null.</summary>
     Task<WalletPass?> FindApplePassAsync(string tenantId, string passTypeIdentifier, string serialNumber, CancellationToken cancellationToken);
 
+    /// <summary>Returns the tenant's pass with this Google Wallet object id, or null.</summary>
+    Task<WalletPass?> FindGooglePassAsync(string tenantId, string objectId, CancellationToken cancellationToken);
+
     /// <summary>Deletes a pass from the registry (its registrations and events stay); false when there was none.</summary>
     Task<bool> DeletePassAsync(string tenantId, string passId, CancellationToken cancellationToken);
 

@@ -48,6 +48,9 @@ internal sealed class PostgresWalletStore(NpgsqlDataSource dataSource) : IWallet
         (await ReadAsync(WalletSql.FindApple, WalletRows.ReadPass, cancellationToken, ("t", tenantId), ("pti", passTypeIdentifier), ("sn", serialNumber))
             .ConfigureAwait(false)).FirstOrDefault();
 
+    public async Task<WalletPass?> FindGooglePassAsync(string tenantId, string objectId, CancellationToken cancellationToken) =>
+        (await ReadAsync(WalletSql.FindGoogle, WalletRows.ReadPass, cancellationToken, ("t", tenantId), ("goi", objectId)).ConfigureAwait(false)).FirstOrDefault();
+
     public async Task<bool> DeletePassAsync(string tenantId, string passId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);

@@ -32,6 +32,9 @@ internal sealed class SqliteWalletStore(SqliteEventStore events) : IWalletStore
         (await ReadAsync(WalletSql.FindApple, WalletRows.ReadPass, cancellationToken, ("t", tenantId), ("pti", passTypeIdentifier), ("sn", serialNumber))
             .ConfigureAwait(false)).FirstOrDefault();
 
+    public async Task<WalletPass?> FindGooglePassAsync(string tenantId, string objectId, CancellationToken cancellationToken) =>
+        (await ReadAsync(WalletSql.FindGoogle, WalletRows.ReadPass, cancellationToken, ("t", tenantId), ("goi", objectId)).ConfigureAwait(false)).FirstOrDefault();
+
     public Task<bool> DeletePassAsync(string tenantId, string passId, CancellationToken cancellationToken) => events.Writer.WriteAsync(async statements =>
         await Parameters(statements.Command(Sql(WalletSql.Delete)), [("t", tenantId), ("p", passId)])
             .ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false) == 1, cancellationToken);

@@ -41,6 +41,8 @@ internal static class WalletSql
 
     public const string FindApple = $"SELECT {PassColumns} FROM {{0}}wallet_passes WHERE tenant_id = @t AND pass_type_identifier = @pti AND serial_number = @sn";
 
+    public const string FindGoogle = $"SELECT {PassColumns} FROM {{0}}wallet_passes WHERE tenant_id = @t AND google_object_id = @goi";
+
     public const string Delete = "DELETE FROM {0}wallet_passes WHERE tenant_id = @t AND pass_id = @p";
 
     /// <summary>The device's active Apple registrations of passes of one pass type identifier, changed after <c>@since</c>.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using WalletCrew.Plugins.Host.Wallets.Apple;
+using WalletCrew.Plugins.Host.Wallets.Google;
 using WalletCrew.Plugins.Host.Wallets.Passes;
 
 namespace WalletCrew.Plugins.Host.Wallets;
@@ -14,5 +15,5 @@ internal static class WalletExtensions
         return services;
     }
 
-    public static IEndpointRouteBuilder MapWallets(this IEndpointRouteBuilder routes) => routes.MapPassRegistry().MapAppleWebService();
+    public static IEndpointRouteBuilder MapWallets(this IEndpointRouteBuilder routes) => routes.MapPassRegistry().MapAppleWebService().MapGoogleCallback();
 }

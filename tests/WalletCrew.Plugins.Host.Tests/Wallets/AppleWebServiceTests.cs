@@ -6,7 +6,7 @@ using WalletCrew.Plugins.Host.Tests.Support;
 
 namespace WalletCrew.Plugins.Host.Tests.Wallets;
 
-/// <summary>The Apple Wallet web service over real HTTP: the conformance cases on each store, the store-down case, and the hook's view of the counts.</summary>
+/// <summary>The Apple Wallet web service over real HTTP: the conformance cases on each store, the store-down case, the source and the log's limit.</summary>
 public sealed class AppleWebServiceTests
 {
     private const string Token = "0123456789abcdef0123";
@@ -72,27 +72,6 @@ public sealed class AppleWebServiceTests
 
         during.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable, "case 17: the device retries a 503");
         after.Should().Be(HttpStatusCode.Created, "nothing of the refused registration was stored");
-    }
-
-    [Fact]
-    public async Task InstallOnAppleThenGoogleThenUninstallOnAppleReachesTheHookInOrderWithTheCountsOfEachTransition()
-    {
-        using var root = new TenantsRoot().WriteScript("acme", Scripts.RecordingHook);
-        await using var host = await HostHarness.StartAsync(root, s_ok);
-        await PutPassAsync(host, "P1", "S1");
-
-        using var installed = await RegisterAsync(host, "S1", "iphone");
-        var google = await host.IngestAsync("acme", "P1", device: "google");
-        using var uninstalled = await SendAsync(host, HttpMethod.Delete, "S1", "iphone", Token);
-
-        installed.StatusCode.Should().Be(HttpStatusCode.Created);
-        google.Status.Should().Be(HttpStatusCode.Accepted);
-        uninstalled.StatusCode.Should().Be(HttpStatusCode.OK);
-        await HostHarness.WaitUntilAsync(async () => (await host.DeliveredAsync("acme")).Count >= 3, TimeSpan.FromSeconds(30), "three transitions ran");
-        (await host.DeliveredAsync("acme")).Select(d => (d.Device, d.Installed, d.Active, d.Total)).Should().Equal(
-            ("apple", true, 1, 1),
-            ("google", true, 2, 2),
-            ("apple", false, 1, 2));
     }
 
     [Fact]
