@@ -117,6 +117,8 @@ internal static class PostgresSchema
             at bigint NOT NULL,
             message text NOT NULL);
         CREATE INDEX IF NOT EXISTS wcp_device_logs_tenant ON wcp_device_logs(tenant_id, id);
+        CREATE INDEX IF NOT EXISTS wcp_device_logs_at ON wcp_device_logs(at);
+        CREATE INDEX IF NOT EXISTS wcp_wallet_nonces_received ON wcp_wallet_nonces(received_at);
         INSERT INTO wcp_schema_info(version) SELECT @v WHERE NOT EXISTS (SELECT 1 FROM wcp_schema_info);
         """;
 

@@ -105,6 +105,8 @@ internal static class SqliteSchema
             at INTEGER NOT NULL,
             message TEXT NOT NULL);
         CREATE INDEX IF NOT EXISTS device_logs_tenant ON device_logs(tenant_id, id);
+        CREATE INDEX IF NOT EXISTS device_logs_at ON device_logs(at);
+        CREATE INDEX IF NOT EXISTS wallet_nonces_received ON wallet_nonces(received_at);
         """;
 
     /// <summary>

@@ -68,5 +68,17 @@ internal static class WalletSql
 
     public const string DeviceLogs = "SELECT tenant_id, at, message FROM {0}device_logs WHERE tenant_id = @t ORDER BY id DESC LIMIT @limit";
 
+    /// <summary>Device log messages older than <c>@before</c>, at most <c>@n</c> per statement (retention).</summary>
+    public const string PruneDeviceLogs = "DELETE FROM {0}device_logs WHERE id IN (SELECT id FROM {0}device_logs WHERE at < @before LIMIT @n)";
+
+    /// <summary>
+    /// Nonces received before <c>@before</c>, at most <c>@n</c> per statement: Google retries a callback for hours, not for the
+    /// retention period, so a nonce that old can no longer come back.
+    /// </summary>
+    public const string PruneNonces = """
+        DELETE FROM {0}wallet_nonces WHERE (tenant_id, nonce) IN (
+            SELECT tenant_id, nonce FROM {0}wallet_nonces WHERE received_at < @before LIMIT @n)
+        """;
+
     public static string For(string sql, string prefix) => string.Format(System.Globalization.CultureInfo.InvariantCulture, sql, prefix);
 }

@@ -120,6 +120,22 @@ public abstract class WalletStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RetentionDeletesDeviceLogsAndNoncesOlderThanItsCutoff()
+    {
+        await Wallets.AppendDeviceLogsAsync("t", s_now.AddDays(-40), ["old"], CancellationToken.None);
+        await Wallets.AppendDeviceLogsAsync("t", s_now, ["new"], CancellationToken.None);
+        await Events.IngestAsync(Google("t", "P1", installed: true, "old-nonce") with { ReceivedAt = s_now.AddDays(-40) }, CancellationToken.None);
+        await Events.IngestAsync(Google("t", "P2", installed: true, "new-nonce"), CancellationToken.None);
+
+        var pruned = await Events.PruneAsync(s_now.AddDays(-30), 100, CancellationToken.None);
+
+        pruned.WalletEntries.Should().Be(2, "one device log message and one nonce were older than the cutoff");
+        (await Wallets.ReadDeviceLogsAsync("t", 10, CancellationToken.None)).Select(l => l.Message).Should().Equal("new");
+        (await Events.IngestAsync(Google("t", "P1", installed: false, "old-nonce"), CancellationToken.None)).RepeatedNonce.Should().BeFalse("its nonce was pruned");
+        (await Events.IngestAsync(Google("t", "P2", installed: false, "new-nonce"), CancellationToken.None)).RepeatedNonce.Should().BeTrue("a recent nonce is kept (control)");
+    }
+
+    [Fact]
     public async Task AVersion2DatabaseGetsTheWalletTablesOnStart()
     {
         await Wallets.PutPassAsync(Pass("P1", "S1"), CancellationToken.None);
