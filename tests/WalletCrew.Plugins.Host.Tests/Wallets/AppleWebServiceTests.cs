@@ -32,6 +32,17 @@ public sealed class AppleWebServiceTests
     }
 
     [Fact]
+    public async Task TheConformanceWalkFailsAgainstAServerThatAnswersEverythingWith200()
+    {
+        // Negative control of the walk itself: a server that accepts anything must not pass.
+        await using var everythingOk = await WalletCrew.Plugins.Engine.Tests.Support.PartnerStub.StartAsync();
+
+        var walk = () => new AppleWebServiceConformance(new Uri(everythingOk.BaseAddress + "/"), "acme", HostHarness.ApiKey).RunAsync();
+
+        (await walk.Should().ThrowAsync<Exception>()).Which.Message.Should().Contain("case 1");
+    }
+
+    [Fact]
     public async Task ARegistrationTheSqliteStoreCannotCommitAnswers503AndTheDevicesRetryGets201AndOneEvent()
     {
         using var root = new TenantsRoot().WriteScript("acme", Scripts.RecordingHook);
