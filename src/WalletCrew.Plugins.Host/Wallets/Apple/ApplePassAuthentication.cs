@@ -12,27 +12,36 @@ internal static class ApplePassAuthentication
 {
     public const string Scheme = "ApplePass";
 
-    /// <summary>Returns the pass when the request carries its token, else null; throws when the store cannot be read.</summary>
-    public static async Task<WalletPass?> AuthenticateAsync(
+    /// <summary>
+    /// Returns the pass when the request carries its token; otherwise (pass null) the answer to give: 401, or 503 when the
+    /// store cannot be read (the device retries).
+    /// </summary>
+    public static async Task<(WalletPass? Pass, ProblemHttpResult? Problem)> AuthenticateAsync(
         HttpRequest request, IWalletStore store, string tenantId, string passTypeIdentifier, string serialNumber, CancellationToken cancellationToken)
     {
         string? header = request.Headers.Authorization;
-        if (header is null || !header.StartsWith(Scheme + " ", StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        var token = header[(Scheme.Length + 1)..].Trim();
+        var token = header is not null && header.StartsWith(Scheme + " ", StringComparison.Ordinal) ? header[(Scheme.Length + 1)..].Trim() : "";
         if (token.Length == 0)
         {
-            return null;
+            return (null, Unauthorized(request.HttpContext.Response));
         }
 
-        var pass = await store.FindApplePassAsync(tenantId, passTypeIdentifier, serialNumber, cancellationToken).ConfigureAwait(false);
-        return pass is not null && AuthenticationTokens.Matches(token, pass.AuthenticationTokenHash) ? pass : null;
+        WalletPass? pass;
+        try
+        {
+            pass = await store.FindApplePassAsync(tenantId, passTypeIdentifier, serialNumber, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            return (null, AppleWebServiceApi.StoreUnavailable(request.HttpContext.Response));
+        }
+
+        return pass is not null && AuthenticationTokens.Matches(token, pass.AuthenticationTokenHash)
+            ? (pass, null)
+            : (null, Unauthorized(request.HttpContext.Response));
     }
 
-    public static ProblemHttpResult Unauthorized(HttpResponse response)
+    private static ProblemHttpResult Unauthorized(HttpResponse response)
     {
         response.Headers.WWWAuthenticate = Scheme;
         return TypedResults.Problem(

@@ -50,19 +50,10 @@ internal static class AppleUpdatesApi
             return invalid;
         }
 
-        WalletPass? pass;
-        try
-        {
-            pass = await ApplePassAuthentication.AuthenticateAsync(request, wallets, tenantId, passTypeIdentifier, serialNumber, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            return AppleWebServiceApi.StoreUnavailable(request.HttpContext.Response);
-        }
-
+        var (pass, refused) = await ApplePassAuthentication.AuthenticateAsync(request, wallets, tenantId, passTypeIdentifier, serialNumber, cancellationToken).ConfigureAwait(false);
         if (pass is null)
         {
-            return ApplePassAuthentication.Unauthorized(request.HttpContext.Response);
+            return refused!;
         }
 
         if (pass.Pkpass is null)

@@ -40,19 +40,10 @@ internal static class AppleWebServiceApi
             return invalid;
         }
 
-        WalletPass? pass;
-        try
-        {
-            pass = await ApplePassAuthentication.AuthenticateAsync(request, wallets, tenantId, passTypeIdentifier, serialNumber, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            return StoreUnavailable(request.HttpContext.Response);
-        }
-
+        var (pass, refused) = await ApplePassAuthentication.AuthenticateAsync(request, wallets, tenantId, passTypeIdentifier, serialNumber, cancellationToken).ConfigureAwait(false);
         if (pass is null)
         {
-            return ApplePassAuthentication.Unauthorized(request.HttpContext.Response);
+            return refused!;
         }
 
         var (body, problem) = await JsonBodyReader.ReadAsync<AppleRegisterRequest>(request, api.Value.MaxRequestBodyBytes, cancellationToken, allowUnknownFields: true).ConfigureAwait(false);
@@ -82,19 +73,13 @@ internal static class AppleWebServiceApi
             return invalid;
         }
 
-        WalletPass? pass;
-        try
+        var (pass, refused) = await ApplePassAuthentication.AuthenticateAsync(request, wallets, tenantId, passTypeIdentifier, serialNumber, cancellationToken).ConfigureAwait(false);
+        if (pass is null)
         {
-            pass = await ApplePassAuthentication.AuthenticateAsync(request, wallets, tenantId, passTypeIdentifier, serialNumber, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            return StoreUnavailable(request.HttpContext.Response);
+            return refused!;
         }
 
-        return pass is null
-            ? ApplePassAuthentication.Unauthorized(request.HttpContext.Response)
-            : await RecordAsync(pass, deviceLibraryIdentifier, installed: false, null, request, recorder, tenants, time, cancellationToken).ConfigureAwait(false);
+        return await RecordAsync(pass, deviceLibraryIdentifier, installed: false, null, request, recorder, tenants, time, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<Results<Created, Ok, ProblemHttpResult>> RecordAsync(
