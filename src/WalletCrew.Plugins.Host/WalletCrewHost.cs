@@ -10,6 +10,7 @@ using WalletCrew.Plugins.Host.Security;
 using WalletCrew.Plugins.Host.Store;
 using WalletCrew.Plugins.Host.Telemetry;
 using WalletCrew.Plugins.Host.Tenants;
+using WalletCrew.Plugins.Host.Wallets;
 using WalletCrew.Plugins.Host.Wallets.Google;
 
 namespace WalletCrew.Plugins.Host;
@@ -66,6 +67,8 @@ public static class WalletCrewHost
         builder.Services.AddWalletCrewAuthentication(builder.Configuration);
         builder.Services.AddWalletCrewStore(settings, builder.Configuration);
         builder.Services.AddWalletCrewTenants(settings);
+        builder.Services.AddWalletCrewIngestion();
+        builder.Services.AddWalletCrewWallets();
         builder.Services.AddWalletCrewDelivery();
         builder.Services.AddWalletCrewRetention();
         builder.Services.AddWalletCrewTelemetry(builder.Configuration);
@@ -82,8 +85,10 @@ public static class WalletCrewHost
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.MapHealth();
         app.MapIngestion();
+        app.MapWallets();
         app.MapFill();
         app.MapAdmin();
         return app;

@@ -151,7 +151,14 @@ internal sealed class SqliteEventStore(SqliteStoreOptions options) : IEventStore
             .ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
         var logs = await statements.Command(SqliteStoreSql.PruneLogs).Add("$before", ToMs(before)).Add("$n", batchSize)
             .ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
-        return new PruneResult(events, logs);
+        var wallet = 0;
+        foreach (var sql in new[] { WalletSql.PruneDeviceLogs, WalletSql.PruneNonces })
+        {
+            wallet += await statements.Command(WalletSql.For(sql, "")).Add("@before", ToMs(before)).Add("@n", batchSize)
+                .ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return new PruneResult(events, logs, wallet);
     }, cancellationToken);
 
     public async Task<IReadOnlyList<TenantQueueStats>> GetQueueStatsAsync(CancellationToken cancellationToken)
@@ -196,7 +203,8 @@ internal sealed class SqliteEventStore(SqliteStoreOptions options) : IEventStore
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    /// <summary>Opens a pooled read connection (writes go through <see cref="Writer"/>).</summary>
+    internal async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
