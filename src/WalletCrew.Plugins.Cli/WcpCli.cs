@@ -13,6 +13,7 @@ internal static class WcpCli
         FillCommand.Create(),
         ServeCommand.Create(),
         NewCommand.Create(),
+        EditCommand.Create(),
     };
 
     public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)

@@ -11,6 +11,8 @@ using WalletCrew.Plugins.Host.Security;
 using WalletCrew.Plugins.Host.Store;
 using WalletCrew.Plugins.Host.Telemetry;
 using WalletCrew.Plugins.Host.Tenants;
+using WalletCrew.Plugins.Host.Wallets;
+using WalletCrew.Plugins.Host.Wallets.Google;
 
 namespace WalletCrew.Plugins.Host;
 
@@ -67,9 +69,12 @@ public static class WalletCrewHost
         builder.Services.AddWalletCrewConsole(builder.Configuration);
         builder.Services.AddWalletCrewStore(settings, builder.Configuration);
         builder.Services.AddWalletCrewTenants(settings);
+        builder.Services.AddWalletCrewIngestion();
+        builder.Services.AddWalletCrewWallets();
         builder.Services.AddWalletCrewDelivery();
         builder.Services.AddWalletCrewRetention();
         builder.Services.AddWalletCrewTelemetry(builder.Configuration);
+        builder.Services.AddGoogleWallet(builder.Configuration);
         return builder;
     }
 
@@ -83,8 +88,10 @@ public static class WalletCrewHost
         app.UseConsoleHeaders();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.MapHealth();
         app.MapIngestion();
+        app.MapWallets();
         app.MapFill();
         app.MapAdmin();
         app.MapConsole();

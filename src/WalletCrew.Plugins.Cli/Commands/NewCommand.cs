@@ -16,7 +16,7 @@ internal static class NewCommand
             Description = "The tenant folder to create it in.",
             DefaultValueFactory = _ => new DirectoryInfo(Directory.GetCurrentDirectory()),
         };
-        var script = new Command("script", "Create server/script/<name>.csx: pass updater hooks in the JavaScript style, ready to edit.") { name, tenant };
+        var script = new Command("script", "Create server/script/<name>.csx: pass updater hooks in the JavaScript style, ready to edit (and the editor projects, as wcp edit does).") { name, tenant };
         script.SetAction(parse =>
         {
             var connector = parse.GetValue(name)!;
@@ -37,6 +37,7 @@ internal static class NewCommand
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             File.WriteAllText(path, ScriptTemplate.Render(connector));
             parse.InvocationConfiguration.Output.WriteLine($"Created {path}. Check it with: wcp check {parse.GetValue(tenant)}");
+            EditCommand.Report(parse.InvocationConfiguration.Output, EditorProject.Write(parse.GetValue(tenant)!.FullName));
             return ExitCodes.Success;
         });
 

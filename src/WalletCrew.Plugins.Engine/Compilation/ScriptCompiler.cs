@@ -11,7 +11,8 @@ namespace WalletCrew.Plugins.Engine.Compilation;
 
 /// <summary>
 /// Compiles one connector script with <see cref="CSharpCompilation.Emit(Stream, Stream?, Stream?, Stream?, IEnumerable{ResourceDescription}?, EmitOptions?, IMethodSymbol?, Stream?, IEnumerable{EmbeddedText}?, Stream?, CancellationToken)"/>:
-/// a Regular compilation with top-level statements (so the Refit and JSON source generators can run), C# latest, nullable,
+/// a Regular compilation with top-level statements (so the Refit and JSON source generators can run; type declarations
+/// written before a statement are moved after the code by <see cref="DeclarationMover"/>), C# latest, nullable,
 /// optimized, with an embedded portable PDB and the source, so stack traces name <c>file.csx:line</c>; the image is then
 /// woven with the execution checkpoints (<see cref="CheckpointWeaver"/>), as plugin assemblies are.
 /// </summary>
@@ -23,7 +24,8 @@ internal sealed class ScriptCompiler(IReadOnlyList<string> additionalReferences,
         SourceCodeKind.Regular,
         ["NET", "NETCOREAPP", "NET10_0", .. Enumerable.Range(5, 6).Select(v => $"NET{v}_0_OR_GREATER")]);
 
-    private static readonly CSharpCompilationOptions CompilationOptions = new(
+    /// <summary>Gets the options scripts compile with (<c>wcp edit</c> gives editors the same nullable context and suppressions).</summary>
+    internal static readonly CSharpCompilationOptions CompilationOptions = new(
         OutputKind.ConsoleApplication,
         optimizationLevel: OptimizationLevel.Release,
         nullableContextOptions: NullableContextOptions.Enable,
@@ -50,8 +52,10 @@ internal sealed class ScriptCompiler(IReadOnlyList<string> additionalReferences,
     {
         var originalText = SourceText.From(source.Text, Encoding.UTF8);
         var originalTree = CSharpSyntaxTree.ParseText(originalText, ParseOptions, source.DisplayPath, cancellationToken);
-        var (text, map) = JsShapeRewriter.Rewrite(originalTree, originalText);
-        var tree = ReferenceEquals(text, originalText) ? originalTree : originalTree.WithChangedText(text);
+        var (shaped, map) = JsShapeRewriter.Rewrite(originalTree, originalText);
+        var shapedTree = ReferenceEquals(shaped, originalText) ? originalTree : originalTree.WithChangedText(shaped);
+        var (text, movedStart) = DeclarationMover.Move(shapedTree, shaped, cancellationToken);
+        var tree = ReferenceEquals(text, shaped) ? shapedTree : shapedTree.WithChangedText(text);
 
         var options = tree.GetCompilationUnitRoot(cancellationToken).Members.Any(m => m is Microsoft.CodeAnalysis.CSharp.Syntax.GlobalStatementSyntax)
             ? CompilationOptions
@@ -59,7 +63,7 @@ internal sealed class ScriptCompiler(IReadOnlyList<string> additionalReferences,
         var compilation = SourceGenerators.Run(
             CSharpCompilation.Create(AssemblyName(source), [tree, _globals.Value], _references.Value, options),
             tree, ParseOptions, out var generatorDiagnostics, cancellationToken);
-        var diagnostics = new DiagnosticConverter(source.DisplayPath, tree, map);
+        var diagnostics = new DiagnosticConverter(source.DisplayPath, tree, map, movedStart);
 
         // The policy reads the semantic model before anything is emitted, loaded or run.
         var violations = policy.Check(compilation, tree, cancellationToken);

@@ -19,7 +19,8 @@ internal static class ScriptGlobalsSource
 
     public const string AttachMethodName = "__Attach";
 
-    private const string Source = """
+    /// <summary>The generated source itself; <c>wcp edit</c> writes it for editors, so they see the globals the engine compiles.</summary>
+    public const string Text = """
         global using System;
         global using System.Collections.Generic;
         global using System.Linq;
@@ -85,5 +86,5 @@ internal static class ScriptGlobalsSource
         """;
 
     public static SyntaxTree Parse(CSharpParseOptions options) =>
-        CSharpSyntaxTree.ParseText(SourceText.From(Source, System.Text.Encoding.UTF8), options, Path);
+        CSharpSyntaxTree.ParseText(SourceText.From(Text, System.Text.Encoding.UTF8), options, Path);
 }

@@ -7,12 +7,14 @@ using WalletCrew.Plugins.Host.Problems;
 using WalletCrew.Plugins.Host.Security;
 using WalletCrew.Plugins.Host.Store;
 using WalletCrew.Plugins.Host.Tenants;
+using WalletCrew.Plugins.Host.Wallets;
 
 namespace WalletCrew.Plugins.Host.Admin;
 
 /// <summary>
-/// The operators' API under <c>/api/admin</c>: connectors, deliveries, dead letters, replay, queues, tenant logs. Its read routes
-/// also serve <c>tenant:{id}</c> keys, for their own tenant only (<see cref="ApiPolicies.TenantRead"/>).
+/// The operators' API under <c>/api/admin</c>: connectors, deliveries, dead letters, replay, queues, tenant logs, a pass's
+/// wallet registrations and the Apple device logs. Its read routes also serve <c>tenant:{id}</c> keys, for their own tenant
+/// only (<see cref="ApiPolicies.TenantRead"/>).
 /// </summary>
 internal static class AdminApi
 {
@@ -32,6 +34,7 @@ internal static class AdminApi
         read.MapGet("/deliveries/{eventId}", GetAsync);
         read.MapGet("/queues", QueuesAsync);
         read.MapGet("/tenants/{tenantId}/logs", LogsAsync);
+        read.MapWalletViews();
 
         // Actions and host-wide views: admin keys only.
         var operate = admin.MapGroup("").RequireAuthorization(ApiPolicies.Admin);

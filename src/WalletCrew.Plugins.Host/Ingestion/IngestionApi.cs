@@ -1,19 +1,18 @@
-using System.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using WalletCrew.Plugins.Host.Delivery;
 using WalletCrew.Plugins.Host.Problems;
 using WalletCrew.Plugins.Host.Security;
 using WalletCrew.Plugins.Host.Store;
-using WalletCrew.Plugins.Host.Telemetry;
 using WalletCrew.Plugins.Host.Tenants;
 
 namespace WalletCrew.Plugins.Host.Ingestion;
 
 /// <summary><c>POST /api/tenants/{tenantId}/passes/{passId}/installations</c>: validate, commit, then answer 202; never calls a connector inline.</summary>
-internal static partial class IngestionApi
+internal static class IngestionApi
 {
+    public static IServiceCollection AddWalletCrewIngestion(this IServiceCollection services) => services.AddSingleton<InstallationRecorder>();
+
     public static IEndpointRouteBuilder MapIngestion(this IEndpointRouteBuilder routes)
     {
         routes.MapPost("/api/tenants/{tenantId}/passes/{passId}/installations", IngestAsync).WithName("IngestInstallation").RequireAuthorization(ApiPolicies.Platform);
@@ -24,13 +23,10 @@ internal static partial class IngestionApi
         string tenantId,
         string passId,
         HttpRequest request,
-        IEventStore store,
+        InstallationRecorder recorder,
         ITenantRuntime tenants,
-        DeliverySignal signal,
         TimeProvider time,
         IOptions<ApiOptions> api,
-        ILoggerFactory loggers,
-        HostMetrics metrics,
         CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -58,29 +54,11 @@ internal static partial class IngestionApi
             return Problems.Problems.NotFound("Unknown tenant", $"No tenant '{tenantId}' is loaded: its folder must exist under the tenants root.");
         }
 
-        using var activity = HostTelemetry.Source.StartActivity("wcp.ingest");
-        activity?.SetTag("wcp.tenant_id", tenantId).SetTag("wcp.pass_id", passId);
-        // The delivery continues this trace: ingest → hook → partner call.
-        command = command with { TraceParent = Activity.Current?.Id };
-        IngestOutcome outcome;
-        try
+        if (await recorder.RecordAsync(command, request.HttpContext.Response, cancellationToken).ConfigureAwait(false) is not { } outcome)
         {
-            outcome = await store.IngestAsync(command, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            LogStoreFailed(loggers.CreateLogger("WalletCrew.Plugins.Host.Ingestion"), exception, tenantId, passId);
-            request.HttpContext.Response.Headers.RetryAfter = "1";
             return Problems.Problems.StoreUnavailable();
         }
 
-        if (outcome.Created)
-        {
-            metrics.EventIngested(tenantId);
-            signal.Notify();
-        }
-
-        activity?.SetTag("wcp.event_id", outcome.EventId).SetTag("wcp.created", outcome.Created);
         var response = new IngestResponse(outcome.EventId, outcome.Created, outcome.ActiveRegistrationCount, outcome.TotalRegistrationCount);
         return TypedResults.Accepted(outcome.EventId is null ? (string?)null : $"/api/admin/deliveries/{outcome.EventId}", response);
     }
@@ -134,6 +112,4 @@ internal static partial class IngestionApi
             ReceivedAt: now);
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Ingest for tenant {TenantId} pass {PassId} could not be stored; answered 503")]
-    private static partial void LogStoreFailed(ILogger logger, Exception exception, string tenantId, string passId);
 }

@@ -18,18 +18,44 @@ internal static class JsonBodyReader
         NumberHandling = JsonNumberHandling.Strict,
     };
 
-    public static async Task<(T? Value, ProblemHttpResult? Problem)> ReadAsync<T>(HttpRequest request, int limit, CancellationToken cancellationToken)
+    // For bodies another party defines (the wallets'), which may grow fields we do not read.
+    private static readonly JsonSerializerOptions s_lenient = new(JsonSerializerDefaults.Web) { NumberHandling = JsonNumberHandling.Strict };
+
+    /// <param name="allowUnknownFields">Whether fields <typeparamref name="T"/> does not have are ignored instead of rejected.</param>
+    public static async Task<(T? Value, ProblemHttpResult? Problem)> ReadAsync<T>(HttpRequest request, int limit, CancellationToken cancellationToken, bool allowUnknownFields = false)
         where T : class
+    {
+        var (body, problem) = await ReadBytesAsync(request, limit, cancellationToken).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return (null, problem);
+        }
+
+        try
+        {
+            var value = JsonSerializer.Deserialize<T>(body, allowUnknownFields ? s_lenient : s_options);
+            return value is null
+                ? (null, Problems.MalformedJson("$", "The request body is 'null'; send a JSON object."))
+                : (value, null);
+        }
+        catch (JsonException exception)
+        {
+            return (null, Describe(exception));
+        }
+    }
+
+    /// <summary>Reads a non-empty JSON body's bytes within the size limit, for a caller that parses them itself (a signed body).</summary>
+    public static async Task<(byte[] Body, ProblemHttpResult? Problem)> ReadBytesAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
     {
         if (request.ContentLength > limit)
         {
-            return (null, Problems.TooLarge(request.ContentLength, limit));
+            return ([], Problems.TooLarge(request.ContentLength, limit));
         }
 
         if (request.ContentType is { } contentType
             && (!MediaTypeHeaderValue.TryParse(contentType, out var media) || !(media.MediaType.Value ?? "").Contains("json", StringComparison.OrdinalIgnoreCase)))
         {
-            return (null, Problems.UnsupportedMediaType(contentType));
+            return ([], Problems.UnsupportedMediaType(contentType));
         }
 
         byte[] body;
@@ -39,30 +65,15 @@ internal static class JsonBodyReader
         }
         catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return (null, Problems.TooLarge(null, limit));
+            return ([], Problems.TooLarge(null, limit));
         }
 
         if (body.Length > limit)
         {
-            return (null, Problems.TooLarge(null, limit));
+            return ([], Problems.TooLarge(null, limit));
         }
 
-        if (body.Length == 0)
-        {
-            return (null, Problems.MalformedJson("$", "The request body is empty; send a JSON object."));
-        }
-
-        try
-        {
-            var value = JsonSerializer.Deserialize<T>(body, s_options);
-            return value is null
-                ? (null, Problems.MalformedJson("$", "The request body is 'null'; send a JSON object."))
-                : (value, null);
-        }
-        catch (JsonException exception)
-        {
-            return (null, Describe(exception));
-        }
+        return body.Length == 0 ? ([], Problems.MalformedJson("$", "The request body is empty; send a JSON object.")) : (body, null);
     }
 
     private static ProblemHttpResult Describe(JsonException exception)

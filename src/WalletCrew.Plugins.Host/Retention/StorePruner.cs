@@ -6,9 +6,10 @@ using WalletCrew.Plugins.Host.Store;
 namespace WalletCrew.Plugins.Host.Retention;
 
 /// <summary>
-/// Deletes delivered and skipped events and tenant log entries older than <see cref="RetentionOptions.KeepFor"/>, in
-/// small batches, every <see cref="RetentionOptions.Interval"/>. Pending events, dead letters and registrations (which
-/// the registration counts are made of) are never deleted. Several hosts may prune one database at once.
+/// Deletes delivered and skipped events, tenant log entries, Apple device log messages and Google nonces older than
+/// <see cref="RetentionOptions.KeepFor"/>, in small batches, every <see cref="RetentionOptions.Interval"/>. Pending events,
+/// dead letters and registrations (which the registration counts are made of) are never deleted. Several hosts may prune
+/// one database at once.
 /// </summary>
 internal sealed partial class StorePruner(IEventStore store, IOptions<RetentionOptions> options, TimeProvider time, ILogger<StorePruner> logger)
     : BackgroundService
@@ -50,24 +51,25 @@ internal sealed partial class StorePruner(IEventStore store, IOptions<RetentionO
     private async Task PruneAsync(RetentionOptions settings, CancellationToken stoppingToken)
     {
         var before = time.GetUtcNow() - settings.KeepFor;
-        int events = 0, logEntries = 0;
+        int events = 0, logEntries = 0, walletEntries = 0;
         PruneResult batch;
         do
         {
             batch = await store.PruneAsync(before, settings.BatchSize, stoppingToken).ConfigureAwait(false);
             events += batch.Events;
             logEntries += batch.LogEntries;
+            walletEntries += batch.WalletEntries;
         }
-        while (batch.Events == settings.BatchSize || batch.LogEntries == settings.BatchSize);
+        while (batch.Events == settings.BatchSize || batch.LogEntries == settings.BatchSize || batch.WalletEntries >= settings.BatchSize);
 
-        if (events + logEntries > 0)
+        if (events + logEntries + walletEntries > 0)
         {
-            LogPruned(events, logEntries, before);
+            LogPruned(events, logEntries, walletEntries, before);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Events} delivered events and {LogEntries} tenant log entries older than {Before}")]
-    private partial void LogPruned(int events, int logEntries, DateTimeOffset before);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Events} delivered events, {LogEntries} tenant log entries and {WalletEntries} device log messages and wallet nonces older than {Before}")]
+    private partial void LogPruned(int events, int logEntries, int walletEntries, DateTimeOffset before);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Deleting old events and logs failed; retrying at the next interval")]
     private partial void LogPruneFailed(Exception exception);

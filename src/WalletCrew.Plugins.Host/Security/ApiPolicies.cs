@@ -8,6 +8,9 @@ internal static class ApiPolicies
     /// <summary>Ingest, Fill, email and the pass registry: the platform's own calls.</summary>
     public const string Platform = "platform";
 
+    /// <summary>The pass registry's writes: the platform puts its passes, an operator may too.</summary>
+    public const string PassRegistry = "pass-registry";
+
     /// <summary>The admin API's actions and host-wide views.</summary>
     public const string Admin = "admin";
 
@@ -22,12 +25,20 @@ internal static class ApiPolicies
 
     public static AuthorizationBuilder AddApiPolicies(this AuthorizationBuilder builder) => builder
         .AddPolicy(Platform, Require(new ScopeRequirement(ApiScope.Platform)))
+        .AddPolicy(PassRegistry, Require(new ScopeRequirement(ApiScope.Platform, ApiScope.Admin)))
         .AddPolicy(Admin, Require(new ScopeRequirement(ApiScope.Admin)))
         .AddPolicy(TenantRead, Require(new TenantReadRequirement()))
         .AddPolicy(ConsoleRead, Require(new TenantReadRequirement(), Console.ConsoleCookie.Scheme))
         .AddPolicy(ConsoleAdmin, Require(new ScopeRequirement(ApiScope.Admin), Console.ConsoleCookie.Scheme))
         // A route mapped without a policy is an admin route: a new endpoint never opens to a narrower key by accident.
         .SetFallbackPolicy(Require(new ScopeRequirement(ApiScope.Admin)));
+
+    /// <summary>
+    /// The wallet routes (Apple Wallet web service, Google Wallet callback) answer to the wallets' own authentication, never
+    /// an API key: they opt out of the policies here, and each handler authenticates its caller itself.
+    /// </summary>
+    public static TBuilder UseWalletAuthentication<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder => builder.AllowAnonymous();
 
     private static AuthorizationPolicy Require(IAuthorizationRequirement requirement, string scheme = ApiKeyAuthenticationHandler.SchemeName) =>
         new AuthorizationPolicyBuilder(scheme).RequireAuthenticatedUser().AddRequirements(requirement).Build();

@@ -2,18 +2,18 @@ using Microsoft.AspNetCore.Authorization;
 
 namespace WalletCrew.Plugins.Host.Security;
 
-/// <summary>Grants a <see cref="ScopeRequirement"/> to a key with that scope, and otherwise names the scope it lacks.</summary>
+/// <summary>Grants a <see cref="ScopeRequirement"/> to a key with one of its scopes, and otherwise names the scopes that would do.</summary>
 internal sealed class ScopeAuthorizationHandler : AuthorizationHandler<ScopeRequirement>
 {
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, ScopeRequirement requirement)
     {
-        if (context.User.Has(requirement.Scope))
+        if (requirement.AnyOf.Any(context.User.Has))
         {
             context.Succeed(requirement);
         }
         else
         {
-            context.Fail(new MissingScopeReason(this, [requirement.Scope.Name]));
+            context.Fail(new MissingScopeReason(this, [.. requirement.AnyOf.Select(s => s.Name)]));
         }
 
         return Task.CompletedTask;

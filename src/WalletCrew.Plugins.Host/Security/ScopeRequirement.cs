@@ -2,8 +2,8 @@ using Microsoft.AspNetCore.Authorization;
 
 namespace WalletCrew.Plugins.Host.Security;
 
-/// <summary>The key must carry this scope.</summary>
-internal sealed class ScopeRequirement(ApiScope scope) : IAuthorizationRequirement
+/// <summary>The key must carry one of these scopes.</summary>
+internal sealed class ScopeRequirement(params ApiScope[] anyOf) : IAuthorizationRequirement
 {
-    public ApiScope Scope { get; } = scope;
+    public IReadOnlyList<ApiScope> AnyOf { get; } = anyOf;
 }

@@ -53,7 +53,8 @@ internal interface IEventStore
 
     /// <summary>
     /// Deletes at most <paramref name="batchSize"/> delivered or skipped events completed before <paramref name="before"/>, and at
-    /// most as many tenant log entries written before it. Pending events, dead letters and registrations are kept.
+    /// most as many tenant log entries, Apple device log messages and wallet nonces written before it. Pending events, dead
+    /// letters and registrations are kept.
     /// </summary>
     Task<PruneResult> PruneAsync(DateTimeOffset before, int batchSize, CancellationToken cancellationToken);
 

@@ -5,4 +5,5 @@ namespace WalletCrew.Plugins.Host.Store;
 /// <param name="Created">Whether this call was a state transition that created <paramref name="EventId"/>.</param>
 /// <param name="ActiveRegistrationCount">Active registrations of the pass after the change.</param>
 /// <param name="TotalRegistrationCount">Registrations of the pass ever made, after the change.</param>
-internal sealed record IngestOutcome(string? EventId, bool Created, int ActiveRegistrationCount, int TotalRegistrationCount);
+/// <param name="RepeatedNonce">Whether the command's <see cref="IngestCommand.Nonce"/> was seen before: nothing was written.</param>
+internal sealed record IngestOutcome(string? EventId, bool Created, int ActiveRegistrationCount, int TotalRegistrationCount, bool RepeatedNonce = false);

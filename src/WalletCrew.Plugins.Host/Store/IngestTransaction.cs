@@ -3,15 +3,27 @@ namespace WalletCrew.Plugins.Host.Store;
 /// <summary>
 /// The ingest transaction, decided once for every store: read the device's registration; when the change is a state
 /// transition, write it (the registration, the pass's next sequence number and the event carrying the registration counts
-/// after it); otherwise answer with the event that made the current state. Each store supplies the statements, grouped
-/// as few round trips as its engine allows; the caller owns the transaction and commits only when
-/// <see cref="IngestOutcome.Created"/>.
+/// after it); otherwise answer with the event that made the current state. A wallet message's nonce is claimed first, in
+/// the same transaction (a nonce seen before ends it with nothing written), and an Apple push token is saved on every
+/// registration. Each store supplies the statements, grouped as few round trips as its engine allows; the caller owns the
+/// transaction and commits when <see cref="IngestOutcome.Created"/> or <see cref="IngestCommand.WritesAlways"/>, unless
+/// <see cref="IngestOutcome.RepeatedNonce"/>.
 /// </summary>
 internal abstract class IngestTransaction
 {
     public async Task<IngestOutcome> RunAsync(IngestCommand command, CancellationToken cancellationToken)
     {
         var current = await LockPassAndReadRegistrationAsync(command, cancellationToken).ConfigureAwait(false);
+        if (command.Nonce is not null && !await ClaimNonceAsync(command, cancellationToken).ConfigureAwait(false))
+        {
+            return new IngestOutcome(null, false, 0, 0, RepeatedNonce: true);
+        }
+
+        if (command.PushToken is not null)
+        {
+            await SavePushTokenAsync(command, cancellationToken).ConfigureAwait(false);
+        }
+
         if (command.Installed == (current?.Active ?? false))
         {
             // Not a state transition: acknowledge with the event that made the current state.
@@ -30,6 +42,12 @@ internal abstract class IngestTransaction
     /// device's latest registration of the pass, or null when it never registered.
     /// </summary>
     protected abstract Task<CurrentRegistration?> LockPassAndReadRegistrationAsync(IngestCommand command, CancellationToken cancellationToken);
+
+    /// <summary>Records the command's nonce for its tenant; false when it was recorded before.</summary>
+    protected abstract Task<bool> ClaimNonceAsync(IngestCommand command, CancellationToken cancellationToken);
+
+    /// <summary>Inserts or updates the device's push token for the command's pass type identifier.</summary>
+    protected abstract Task SavePushTokenAsync(IngestCommand command, CancellationToken cancellationToken);
 
     /// <summary>Counts the pass's active and total registrations.</summary>
     protected abstract Task<(int Active, int Total)> CountAsync(IngestCommand command, CancellationToken cancellationToken);

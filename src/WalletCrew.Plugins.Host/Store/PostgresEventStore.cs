@@ -51,7 +51,7 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventSt
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
         var outcome = await new PostgresIngest(connection, tx).RunAsync(command, cancellationToken).ConfigureAwait(false);
-        if (outcome.Created)
+        if (outcome.Created || (command.WritesAlways && !outcome.RepeatedNonce))
         {
             await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -190,8 +190,11 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventSt
         await using var batch = dataSource.CreateBatch();
         batch.BatchCommands.Add(Statement(PostgresSchema.PruneEvents, ("before", ToMs(before)), ("n", (long)batchSize)));
         batch.BatchCommands.Add(Statement(PostgresSchema.PruneLogs, ("before", ToMs(before)), ("n", (long)batchSize)));
+        batch.BatchCommands.Add(Statement(WalletSql.For(WalletSql.PruneDeviceLogs, "wcp_"), ("before", ToMs(before)), ("n", (long)batchSize)));
+        batch.BatchCommands.Add(Statement(WalletSql.For(WalletSql.PruneNonces, "wcp_"), ("before", ToMs(before)), ("n", (long)batchSize)));
         await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        return new PruneResult(batch.BatchCommands[0].RecordsAffected, batch.BatchCommands[1].RecordsAffected);
+        return new PruneResult(batch.BatchCommands[0].RecordsAffected, batch.BatchCommands[1].RecordsAffected,
+            batch.BatchCommands[2].RecordsAffected + batch.BatchCommands[3].RecordsAffected);
     }
 
     public async Task<IReadOnlyList<TenantQueueStats>> GetQueueStatsAsync(CancellationToken cancellationToken)

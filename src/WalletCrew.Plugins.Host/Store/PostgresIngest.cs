@@ -40,6 +40,27 @@ internal sealed class PostgresIngest(NpgsqlConnection connection, NpgsqlTransact
             : null;
     }
 
+    protected override async Task<bool> ClaimNonceAsync(IngestCommand c, CancellationToken cancellationToken)
+    {
+        // A second transaction with the same nonce waits here for the first to end, then finds it taken.
+        await using var batch = Batch(c, "INSERT INTO wcp_wallet_nonces(tenant_id, nonce, received_at) VALUES(@t, @n, @ra) ON CONFLICT DO NOTHING");
+        batch.BatchCommands[0].Parameters.AddWithValue("n", c.Nonce!);
+        batch.BatchCommands[0].Parameters.AddWithValue("ra", ToMs(c.ReceivedAt));
+        return await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    protected override async Task SavePushTokenAsync(IngestCommand c, CancellationToken cancellationToken)
+    {
+        await using var batch = Batch(c, """
+            INSERT INTO wcp_apple_push_tokens(tenant_id, device_id, pass_type_identifier, push_token, updated_at) VALUES(@t, @di, @pti, @pt, @ra)
+            ON CONFLICT(tenant_id, device_id, pass_type_identifier) DO UPDATE SET push_token = excluded.push_token, updated_at = excluded.updated_at
+            """);
+        batch.BatchCommands[0].Parameters.AddWithValue("pti", c.PushToken!.PassTypeIdentifier);
+        batch.BatchCommands[0].Parameters.AddWithValue("pt", c.PushToken.Token);
+        batch.BatchCommands[0].Parameters.AddWithValue("ra", ToMs(c.ReceivedAt));
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     protected override async Task<(int Active, int Total)> CountAsync(IngestCommand c, CancellationToken cancellationToken)
     {
         await using var batch = Batch(c, CountsOfPass);

@@ -12,7 +12,7 @@ namespace WalletCrew.Plugins.Host.Store;
 /// </remarks>
 internal static class PostgresSchema
 {
-    public const int Version = 2;
+    public const int Version = 3;
 
     /// <summary>The advisory lock key that serialises schema creation across hosts ("wcp-sche").</summary>
     public const long SchemaLock = 0x7763702D73636865;
@@ -80,6 +80,45 @@ internal static class PostgresSchema
         CREATE INDEX IF NOT EXISTS wcp_tenant_logs_tenant ON wcp_tenant_logs(tenant_id, id);
         CREATE INDEX IF NOT EXISTS wcp_events_completed ON wcp_events(completed_at) WHERE status IN ('delivered', 'skipped');
         CREATE INDEX IF NOT EXISTS wcp_tenant_logs_at ON wcp_tenant_logs(at);
+        CREATE INDEX IF NOT EXISTS wcp_registrations_device ON wcp_registrations(tenant_id, device, device_id);
+        CREATE TABLE IF NOT EXISTS wcp_wallet_passes(
+            tenant_id text NOT NULL,
+            pass_id text NOT NULL,
+            pass_type text NOT NULL,
+            identifiers text NOT NULL,
+            source text NULL,
+            serial_number text NULL,
+            pass_type_identifier text NULL,
+            token_hash bytea NULL,
+            google_class_id text NULL,
+            google_object_id text NULL,
+            pkpass bytea NULL,
+            pkpass_modified_at bigint NULL,
+            updated_at bigint NOT NULL,
+            PRIMARY KEY(tenant_id, pass_id));
+        CREATE UNIQUE INDEX IF NOT EXISTS wcp_wallet_passes_apple ON wcp_wallet_passes(tenant_id, pass_type_identifier, serial_number)
+            WHERE serial_number IS NOT NULL;
+        CREATE UNIQUE INDEX IF NOT EXISTS wcp_wallet_passes_google ON wcp_wallet_passes(tenant_id, google_object_id) WHERE google_object_id IS NOT NULL;
+        CREATE TABLE IF NOT EXISTS wcp_apple_push_tokens(
+            tenant_id text NOT NULL,
+            device_id text NOT NULL,
+            pass_type_identifier text NOT NULL,
+            push_token text NOT NULL,
+            updated_at bigint NOT NULL,
+            PRIMARY KEY(tenant_id, device_id, pass_type_identifier));
+        CREATE TABLE IF NOT EXISTS wcp_wallet_nonces(
+            tenant_id text NOT NULL,
+            nonce text NOT NULL,
+            received_at bigint NOT NULL,
+            PRIMARY KEY(tenant_id, nonce));
+        CREATE TABLE IF NOT EXISTS wcp_device_logs(
+            id bigserial PRIMARY KEY,
+            tenant_id text NOT NULL,
+            at bigint NOT NULL,
+            message text NOT NULL);
+        CREATE INDEX IF NOT EXISTS wcp_device_logs_tenant ON wcp_device_logs(tenant_id, id);
+        CREATE INDEX IF NOT EXISTS wcp_device_logs_at ON wcp_device_logs(at);
+        CREATE INDEX IF NOT EXISTS wcp_wallet_nonces_received ON wcp_wallet_nonces(received_at);
         INSERT INTO wcp_schema_info(version) SELECT @v WHERE NOT EXISTS (SELECT 1 FROM wcp_schema_info);
         """;
 
@@ -87,7 +126,9 @@ internal static class PostgresSchema
     /// Version 2 adds the pass heads. Run after <see cref="Create"/> in the same transaction: a version 1 database gets the
     /// columns and has every head computed once here (this locks every pass row until the start commits); a database
     /// already at version 2 only checks that the columns and index exist. Hosts of version 1 do not keep the heads, so
-    /// they must all be stopped before the first host of version 2 starts.
+    /// they must all be stopped before the first host of version 2 starts. Version 3 adds only new tables (the pass registry,
+    /// Apple push tokens, wallet nonces, device logs), which <see cref="Create"/> adds to an older database; hosts of version 2
+    /// may keep running beside it, though they do not serve the wallet routes.
     /// </summary>
     public const string Upgrade = $"""
         ALTER TABLE wcp_passes ADD COLUMN IF NOT EXISTS head_seq bigint NULL;
@@ -96,7 +137,7 @@ internal static class PostgresSchema
         DROP INDEX IF EXISTS wcp_events_pending_due;
         {SetHeads}
         WHERE EXISTS (SELECT 1 FROM wcp_schema_info WHERE version < 2);
-        UPDATE wcp_schema_info SET version = 2 WHERE version < 2;
+        UPDATE wcp_schema_info SET version = 3 WHERE version < 3;
         """;
 
     /// <summary>

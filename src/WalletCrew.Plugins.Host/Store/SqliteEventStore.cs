@@ -147,7 +147,14 @@ internal sealed class SqliteEventStore(SqliteStoreOptions options) : IEventStore
             .ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
         var logs = await statements.Command(SqliteStoreSql.PruneLogs).Add("$before", ToMs(before)).Add("$n", batchSize)
             .ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
-        return new PruneResult(events, logs);
+        var wallet = 0;
+        foreach (var sql in new[] { WalletSql.PruneDeviceLogs, WalletSql.PruneNonces })
+        {
+            wallet += await statements.Command(WalletSql.For(sql, "")).Add("@before", ToMs(before)).Add("@n", batchSize)
+                .ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return new PruneResult(events, logs, wallet);
     }, cancellationToken);
 
     public async Task<IReadOnlyList<TenantQueueStats>> GetQueueStatsAsync(CancellationToken cancellationToken)
@@ -192,7 +199,7 @@ internal sealed class SqliteEventStore(SqliteStoreOptions options) : IEventStore
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Opens a pooled read connection (the console's reads use it too, <see cref="SqlDeliveryInsights"/>).</summary>
+    /// <summary>Opens a pooled read connection (writes go through <see cref="Writer"/>); the console's reads use it too (<see cref="SqlDeliveryInsights"/>).</summary>
     internal async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);

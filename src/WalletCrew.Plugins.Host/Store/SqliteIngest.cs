@@ -23,6 +23,17 @@ internal sealed class SqliteIngest(SqliteStatements statements) : IngestTransact
             : null;
     }
 
+    protected override async Task<bool> ClaimNonceAsync(IngestCommand c, CancellationToken cancellationToken) =>
+        await Command("INSERT INTO wallet_nonces(tenant_id, nonce, received_at) VALUES($t, $n, $ra) ON CONFLICT DO NOTHING;")
+            .Add("$t", c.TenantId).Add("$n", c.Nonce).Add("$ra", ToMs(c.ReceivedAt)).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+
+    protected override async Task SavePushTokenAsync(IngestCommand c, CancellationToken cancellationToken) =>
+        await Command("""
+            INSERT INTO apple_push_tokens(tenant_id, device_id, pass_type_identifier, push_token, updated_at) VALUES($t, $di, $pti, $pt, $ra)
+            ON CONFLICT(tenant_id, device_id, pass_type_identifier) DO UPDATE SET push_token = excluded.push_token, updated_at = excluded.updated_at;
+            """).Add("$t", c.TenantId).Add("$di", c.DeviceId).Add("$pti", c.PushToken!.PassTypeIdentifier).Add("$pt", c.PushToken.Token)
+            .Add("$ra", ToMs(c.ReceivedAt)).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+
     protected override async Task<(int Active, int Total)> WriteTransitionAsync(IngestCommand c, long generation, CancellationToken cancellationToken)
     {
         await (c.Installed ? InsertRegistrationAsync(c, generation, cancellationToken) : CloseRegistrationAsync(c, generation, cancellationToken)).ConfigureAwait(false);

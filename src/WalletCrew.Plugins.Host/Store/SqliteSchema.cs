@@ -3,7 +3,7 @@ namespace WalletCrew.Plugins.Host.Store;
 /// <summary>The SQLite schema. Times are Unix milliseconds; statuses are lowercase words.</summary>
 internal static class SqliteSchema
 {
-    public const int Version = 2;
+    public const int Version = 3;
 
     public const string Create = """
         CREATE TABLE IF NOT EXISTS schema_info(version INTEGER NOT NULL);
@@ -68,6 +68,45 @@ internal static class SqliteSchema
         CREATE INDEX IF NOT EXISTS tenant_logs_tenant ON tenant_logs(tenant_id, id);
         CREATE INDEX IF NOT EXISTS events_completed ON events(completed_at) WHERE status IN ('delivered', 'skipped');
         CREATE INDEX IF NOT EXISTS tenant_logs_at ON tenant_logs(at);
+        CREATE INDEX IF NOT EXISTS registrations_device ON registrations(tenant_id, device, device_id);
+        CREATE TABLE IF NOT EXISTS wallet_passes(
+            tenant_id TEXT NOT NULL,
+            pass_id TEXT NOT NULL,
+            pass_type TEXT NOT NULL,
+            identifiers TEXT NOT NULL,
+            source TEXT NULL,
+            serial_number TEXT NULL,
+            pass_type_identifier TEXT NULL,
+            token_hash BLOB NULL,
+            google_class_id TEXT NULL,
+            google_object_id TEXT NULL,
+            pkpass BLOB NULL,
+            pkpass_modified_at INTEGER NULL,
+            updated_at INTEGER NOT NULL,
+            PRIMARY KEY(tenant_id, pass_id));
+        CREATE UNIQUE INDEX IF NOT EXISTS wallet_passes_apple ON wallet_passes(tenant_id, pass_type_identifier, serial_number)
+            WHERE serial_number IS NOT NULL;
+        CREATE UNIQUE INDEX IF NOT EXISTS wallet_passes_google ON wallet_passes(tenant_id, google_object_id) WHERE google_object_id IS NOT NULL;
+        CREATE TABLE IF NOT EXISTS apple_push_tokens(
+            tenant_id TEXT NOT NULL,
+            device_id TEXT NOT NULL,
+            pass_type_identifier TEXT NOT NULL,
+            push_token TEXT NOT NULL,
+            updated_at INTEGER NOT NULL,
+            PRIMARY KEY(tenant_id, device_id, pass_type_identifier)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS wallet_nonces(
+            tenant_id TEXT NOT NULL,
+            nonce TEXT NOT NULL,
+            received_at INTEGER NOT NULL,
+            PRIMARY KEY(tenant_id, nonce)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS device_logs(
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            tenant_id TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            message TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS device_logs_tenant ON device_logs(tenant_id, id);
+        CREATE INDEX IF NOT EXISTS device_logs_at ON device_logs(at);
+        CREATE INDEX IF NOT EXISTS wallet_nonces_received ON wallet_nonces(received_at);
         """;
 
     /// <summary>
@@ -83,9 +122,13 @@ internal static class SqliteSchema
         DROP INDEX IF EXISTS events_pending_due;
         """;
 
+    /// <summary>
+    /// Ends every start: records the version. Version 3 adds the pass registry, the Apple push tokens, the wallet nonces and
+    /// the device logs, all new tables that <see cref="Create"/> adds to an older file.
+    /// </summary>
     public const string IndexHeads = """
         CREATE INDEX IF NOT EXISTS passes_ready ON passes(ready_at) WHERE ready_at IS NOT NULL;
-        UPDATE schema_info SET version = 2 WHERE version < 2;
+        UPDATE schema_info SET version = 3 WHERE version < 3;
         """;
 
     /// <summary>

@@ -5,7 +5,7 @@ using Npgsql;
 
 namespace WalletCrew.Plugins.Host.Store;
 
-/// <summary>Registers the event store chosen by <see cref="HostSettings.Store"/>, and creates its schema on start.</summary>
+/// <summary>Registers the event store (and the wallet store beside it) chosen by <see cref="HostSettings.Store"/>, and creates its schema on start.</summary>
 internal static class StoreExtensions
 {
     public static IServiceCollection AddWalletCrewStore(this IServiceCollection services, HostSettings settings, IConfiguration configuration)
@@ -23,6 +23,7 @@ internal static class StoreExtensions
             var sqlite = new SqliteStoreOptions(store["sqlite:".Length..], synchronous);
             services.TryAddSingleton(_ => new SqliteEventStore(sqlite));
             services.TryAddSingleton<IEventStore>(sp => sp.GetRequiredService<SqliteEventStore>());
+            services.TryAddSingleton<IWalletStore>(sp => new SqliteWalletStore(sp.GetRequiredService<SqliteEventStore>()));
             services.TryAddSingleton<IDeliveryInsights>(sp => SqlDeliveryInsights.Sqlite(sp.GetRequiredService<SqliteEventStore>()));
         }
         else if (store.StartsWith("postgres:", StringComparison.Ordinal))
@@ -32,6 +33,7 @@ internal static class StoreExtensions
             var postgres = PostgresDataSources.Parse(store["postgres:".Length..]);
             services.TryAddSingleton(_ => PostgresDataSources.Build(postgres));
             services.TryAddSingleton<IEventStore>(sp => new PostgresEventStore(sp.GetRequiredService<NpgsqlDataSource>()));
+            services.TryAddSingleton<IWalletStore>(sp => new PostgresWalletStore(sp.GetRequiredService<NpgsqlDataSource>()));
             services.TryAddSingleton<IDeliveryInsights>(sp => SqlDeliveryInsights.Postgres(sp.GetRequiredService<NpgsqlDataSource>()));
         }
         else

@@ -35,6 +35,33 @@ public sealed class CheckCommandTests
     }
 
     [Fact]
+    public async Task TypesDeclaredBeforeAndBetweenStatementsCheckClean()
+    {
+        using var folder = new TenantFolder("ordered");
+        folder.WriteScript("crm.csx", """
+            record Payload(string Id);
+
+            Task onPassInstalled(string passId)
+            {
+                Log.LogInformation("{Id}", Tiers.Describe(new Payload(passId)));
+                return Task.CompletedTask;
+            }
+
+            static class Tiers
+            {
+                public static string Describe(Payload payload) => "payload " + payload.Id;
+            }
+
+            context.register("runtime.wallet.passUpdater", new { OnPassInstalled = onPassInstalled });
+            """);
+
+        var run = await CliRun.RunAsync("check", folder.Directory);
+
+        run.ExitCode.Should().Be(0, run.Output);
+        run.OutputLines.Should().Equal("ordered: 0 error(s), 0 warning(s); 1 pass updater(s), 0 customer provider(s).");
+    }
+
+    [Fact]
     public async Task JsonFormatListsDiagnosticsWithTheirPositions()
     {
         using var folder = new TenantFolder("broken");

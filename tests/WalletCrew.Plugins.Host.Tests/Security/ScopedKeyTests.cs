@@ -19,6 +19,8 @@ public sealed class ScopedKeyTests(ScopedHost shared) : IClassFixture<ScopedHost
         ["GET /api/admin/deliveries/{eventId}"] = (true, (_, eventId) => Get($"api/admin/deliveries/{eventId}")),
         ["GET /api/admin/queues"] = (true, (tenant, _) => Get($"api/admin/queues?tenantId={tenant}")),
         ["GET /api/admin/tenants/{tenantId}/logs"] = (true, (tenant, _) => Get($"api/admin/tenants/{tenant}/logs")),
+        ["GET /api/admin/tenants/{tenantId}/passes/{passId}/registrations"] = (true, (tenant, _) => Get($"api/admin/tenants/{tenant}/passes/P-{tenant}/registrations")),
+        ["GET /api/admin/tenants/{tenantId}/device-logs"] = (true, (tenant, _) => Get($"api/admin/tenants/{tenant}/device-logs")),
         ["GET /api/admin/zombies"] = (false, (tenant, _) => Get($"api/admin/zombies?tenantId={tenant}")),
         ["POST /api/admin/deliveries/{eventId}/replay"] = (false, (_, eventId) => Post($"api/admin/deliveries/{eventId}/replay", new { })),
         ["POST /api/admin/replay"] = (false, (tenant, _) => Post("api/admin/replay", new { from = "2000-01-01T00:00:00Z", tenantId = tenant })),

@@ -1,0 +1,84 @@
+namespace WalletCrew.Plugins.Host.Store;
+
+/// <summary>
+/// The wallet store's statements, written once for both stores: <c>{0}</c> is the table prefix (none on SQLite,
+/// <c>wcp_</c> on PostgreSQL) and parameters are <c>@name</c>, which both drivers accept; <c>@apple</c> is the stored name of <see cref="Device.Apple"/>.
+/// </summary>
+internal static class WalletSql
+{
+    public const string PassColumns = """
+        tenant_id, pass_id, pass_type, identifiers, source, serial_number, pass_type_identifier, token_hash, google_class_id,
+        google_object_id, pkpass, pkpass_modified_at, updated_at
+        """;
+
+    /// <summary>
+    /// Counts the tenant's other passes holding the same Apple serial and pass type identifier or the same Google object id,
+    /// and whether the pass exists already.
+    /// </summary>
+    public const string Check = """
+        SELECT (SELECT COUNT(*) FROM {0}wallet_passes WHERE tenant_id = @t AND pass_id <> @p
+                  AND ((serial_number = @sn AND pass_type_identifier = @pti) OR google_object_id = @goi)),
+               (SELECT COUNT(*) FROM {0}wallet_passes WHERE tenant_id = @t AND pass_id = @p)
+        """;
+
+    /// <summary>
+    /// Inserts or replaces a pass. Its update time (the Apple tag) moves only when it is new or its <c>.pkpass</c> bytes
+    /// changed, and then always forward (at least one millisecond past the previous one).
+    /// </summary>
+    public const string Upsert = """
+        INSERT INTO {0}wallet_passes AS w(tenant_id, pass_id, pass_type, identifiers, source, serial_number, pass_type_identifier, token_hash,
+            google_class_id, google_object_id, pkpass, pkpass_modified_at, updated_at)
+        VALUES(@t, @p, @pt, @ids, @src, @sn, @pti, @th, @gci, @goi, @pk, @pkm, @now)
+        ON CONFLICT(tenant_id, pass_id) DO UPDATE SET pass_type = excluded.pass_type, identifiers = excluded.identifiers,
+            source = excluded.source, serial_number = excluded.serial_number, pass_type_identifier = excluded.pass_type_identifier,
+            token_hash = excluded.token_hash, google_class_id = excluded.google_class_id, google_object_id = excluded.google_object_id,
+            pkpass = excluded.pkpass, pkpass_modified_at = excluded.pkpass_modified_at,
+            updated_at = CASE WHEN w.pkpass = excluded.pkpass OR (w.pkpass IS NULL AND excluded.pkpass IS NULL) THEN w.updated_at
+                              WHEN excluded.updated_at > w.updated_at THEN excluded.updated_at ELSE w.updated_at + 1 END
+        """;
+
+    public const string Get = $"SELECT {PassColumns} FROM {{0}}wallet_passes WHERE tenant_id = @t AND pass_id = @p";
+
+    public const string FindApple = $"SELECT {PassColumns} FROM {{0}}wallet_passes WHERE tenant_id = @t AND pass_type_identifier = @pti AND serial_number = @sn";
+
+    public const string FindGoogle = $"SELECT {PassColumns} FROM {{0}}wallet_passes WHERE tenant_id = @t AND google_object_id = @goi";
+
+    public const string Delete = "DELETE FROM {0}wallet_passes WHERE tenant_id = @t AND pass_id = @p";
+
+    /// <summary>The device's active Apple registrations of passes of one pass type identifier, changed after <c>@since</c>.</summary>
+    public const string UpdatedSerials = """
+        SELECT w.serial_number, w.updated_at FROM {0}registrations r
+        JOIN {0}wallet_passes w ON w.tenant_id = r.tenant_id AND w.pass_id = r.pass_id
+        WHERE r.tenant_id = @t AND r.device = @apple AND r.device_id = @di AND r.unregistered_at IS NULL
+          AND w.pass_type_identifier = @pti AND w.updated_at > @since
+        ORDER BY w.serial_number
+        """;
+
+    /// <summary>A pass's registrations, each Apple one with its device's push token for the pass's type identifier.</summary>
+    public const string Registrations = """
+        SELECT r.device, r.device_id, r.generation, r.registered_at, r.unregistered_at, r.install_event_id, r.uninstall_event_id, t.push_token
+        FROM {0}registrations r
+        LEFT JOIN {0}wallet_passes w ON w.tenant_id = r.tenant_id AND w.pass_id = r.pass_id
+        LEFT JOIN {0}apple_push_tokens t ON r.device = @apple AND t.tenant_id = r.tenant_id AND t.device_id = r.device_id
+            AND t.pass_type_identifier = w.pass_type_identifier
+        WHERE r.tenant_id = @t AND r.pass_id = @p ORDER BY r.registered_at, r.device, r.device_id, r.generation
+        """;
+
+    public const string InsertDeviceLog = "INSERT INTO {0}device_logs(tenant_id, at, message) VALUES(@t, @at, @m)";
+
+    public const string DeviceLogs = "SELECT tenant_id, at, message FROM {0}device_logs WHERE tenant_id = @t ORDER BY id DESC LIMIT @limit";
+
+    /// <summary>Device log messages older than <c>@before</c>, at most <c>@n</c> per statement (retention).</summary>
+    public const string PruneDeviceLogs = "DELETE FROM {0}device_logs WHERE id IN (SELECT id FROM {0}device_logs WHERE at < @before LIMIT @n)";
+
+    /// <summary>
+    /// Nonces received before <c>@before</c>, at most <c>@n</c> per statement: Google retries a callback for hours, not for the
+    /// retention period, so a nonce that old can no longer come back.
+    /// </summary>
+    public const string PruneNonces = """
+        DELETE FROM {0}wallet_nonces WHERE (tenant_id, nonce) IN (
+            SELECT tenant_id, nonce FROM {0}wallet_nonces WHERE received_at < @before LIMIT @n)
+        """;
+
+    public static string For(string sql, string prefix) => string.Format(System.Globalization.CultureInfo.InvariantCulture, sql, prefix);
+}

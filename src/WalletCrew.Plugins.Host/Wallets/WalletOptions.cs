@@ -1,0 +1,29 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace WalletCrew.Plugins.Host.Wallets;
+
+/// <summary>Limits of the pass registry and the wallet routes: section <c>WalletCrew:Wallets</c>.</summary>
+internal sealed class WalletOptions
+{
+    public const string Section = "WalletCrew:Wallets";
+
+    /// <summary>Gets or sets the largest pass registry request (its <c>.pkpass</c> is base64 inside it); larger ones get 413.</summary>
+    /// <value>The default is 8 MiB.</value>
+    [Range(1024, 16 * 1024 * 1024)]
+    public int MaxPassRequestBytes { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>Gets or sets how many <c>/v1/log</c> requests one tenant's devices may post per minute; more get 429.</summary>
+    /// <value>The default is 60.</value>
+    [Range(1, 100_000)]
+    public int LogRequestsPerMinute { get; set; } = 60;
+
+    /// <summary>Gets or sets how many messages one <c>/v1/log</c> request may carry; more get 400.</summary>
+    /// <value>The default is 100.</value>
+    [Range(1, 10_000)]
+    public int MaxLogMessages { get; set; } = 100;
+
+    /// <summary>Gets or sets the longest device log message kept; longer ones are cut to it.</summary>
+    /// <value>The default is 2048 characters.</value>
+    [Range(64, 65_536)]
+    public int MaxLogMessageLength { get; set; } = 2048;
+}
