@@ -7,6 +7,7 @@ internal static class ConsoleRoutes
     public const string SignIn = Root + "/sign-in";
     public const string SignOut = Root + "/sign-out";
     public const string Tenants = Root + "/tenants";
+    public const string DeviceLogs = Tenants + "/{tenantId}/device-logs";
     public const string Deliveries = Root + "/deliveries";
     public const string Delivery = Deliveries + "/{eventId}";
     public const string ReplayOne = Delivery + "/replay";
@@ -20,6 +21,8 @@ internal static class ConsoleRoutes
     public static string ReplayOneOf(string eventId) => DeliveryOf(eventId) + "/replay";
 
     public static string DeadLetters => Deliveries + "?status=dead";
+
+    public static string DeviceLogsOf(string tenantId) => Tenants + "/" + Uri.EscapeDataString(tenantId) + "/device-logs";
 
     /// <summary>Whether <paramref name="path"/> may be a return address after sign-in: a console page of this host.</summary>
     public static bool IsLocal(string? path) =>

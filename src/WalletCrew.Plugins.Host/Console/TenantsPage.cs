@@ -30,7 +30,8 @@ internal static class TenantsPage
             <section class="card" aria-labelledby="tenant-{t.TenantId}">
               <h2 id="tenant-{t.TenantId}">{t.TenantId} {(t.HasErrors ? Html.Of($"""<span class="badge bad">errors</span>""") : Html.Of($"""<span class="badge ok">loaded</span>"""))}</h2>
               <p>Generation {t.Generation} · {t.PassUpdaterCount} pass updater(s) · worker: {OverviewPage.WorkerCell(t.Worker, loaded: true)}
-                 · <a href="{ConsoleRoutes.Deliveries}?tenantId={Uri.EscapeDataString(t.TenantId)}">deliveries</a></p>
+                 · <a href="{ConsoleRoutes.Deliveries}?tenantId={Uri.EscapeDataString(t.TenantId)}">deliveries</a>
+                 · <a href="{ConsoleRoutes.DeviceLogsOf(t.TenantId)}">Apple device logs</a></p>
               <div class="scroll">
               <table>
                 <thead><tr><th scope="col">Connector</th><th scope="col">Version</th><th scope="col">Loaded</th><th scope="col" class="num">Pass updaters</th><th scope="col">Customer providers</th></tr></thead>

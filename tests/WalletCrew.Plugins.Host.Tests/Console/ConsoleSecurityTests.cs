@@ -69,6 +69,8 @@ public sealed class ConsoleSecurityTests(ScopedHost scoped) : IClassFixture<Scop
         var (other, otherHtml) = await acme.GetAsync($"console/deliveries/{Globex}");
         var (otherFilter, _) = await acme.GetAsync("console/deliveries?tenantId=globex");
         var (_, tenantsHtml) = await acme.GetAsync("console/tenants");
+        var (ownDeviceLogs, _) = await acme.GetAsync("console/tenants/acme/device-logs");
+        var (otherDeviceLogs, _) = await acme.GetAsync("console/tenants/globex/device-logs");
         var (_, overviewHtml) = await acme.GetAsync("console");
 
         list.StatusCode.Should().Be(HttpStatusCode.OK);
@@ -78,6 +80,8 @@ public sealed class ConsoleSecurityTests(ScopedHost scoped) : IClassFixture<Scop
         otherHtml.Should().Contain("Not for this key").And.NotContain("globex", "the refusal does not say whose event it is");
         otherFilter.StatusCode.Should().Be(HttpStatusCode.Forbidden);
         tenantsHtml.Should().Contain("acme").And.NotContain("globex");
+        ownDeviceLogs.StatusCode.Should().Be(HttpStatusCode.OK);
+        otherDeviceLogs.StatusCode.Should().Be(HttpStatusCode.Forbidden);
         overviewHtml.Should().Contain("acme").And.NotContain("globex");
     }
 
@@ -166,6 +170,7 @@ public sealed class ConsoleSecurityTests(ScopedHost scoped) : IClassFixture<Scop
             await admin.GetAsync("console/deliveries"),
             await admin.GetAsync($"console/deliveries/{Acme}"),
             await admin.GetAsync("console/replay?tenantId=acme"),
+            await admin.GetAsync("console/tenants/acme/device-logs"),
         };
 
         foreach (var (response, html) in answers)
@@ -184,6 +189,20 @@ public sealed class ConsoleSecurityTests(ScopedHost scoped) : IClassFixture<Scop
                 Regex.IsMatch(html, "\\son[a-z]+=", RegexOptions.IgnoreCase).Should().BeFalse($"{path} has no event handler attribute");
             }
         }
+    }
+
+    [Fact]
+    public async Task WhatDevicesAndConnectorsWriteIsShownAsTextNeverAsMarkup()
+    {
+        using var admin = await SignedInAsync(ScopedHost.AdminKey);
+        var wallets = scoped.Host.Services.GetRequiredService<IWalletStore>();
+        await wallets.AppendDeviceLogsAsync("acme", DateTimeOffset.UtcNow, ["<script src=//evil.example/x.js></script><img src=x onerror=alert(1)>"], CancellationToken.None);
+
+        var (response, html) = await admin.GetAsync("console/tenants/acme/device-logs");
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        html.Should().Contain("&lt;script src=//evil.example/x.js&gt;&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;");
+        html.Should().NotContain("evil.example/x.js></script>").And.NotContain("<img");
     }
 
     private async Task<ConsoleClient> SignedInAsync(string key)
