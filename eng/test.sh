@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# bubblewrap, for the sandboxed workers' tests (installed with apt-get when missing).
+# bubblewrap (the sandboxed workers' tests) and chromium (the console's browser tests), installed with apt-get when missing.
 bash eng/install-prerequisites.sh
 
 results=$(mktemp -d)
