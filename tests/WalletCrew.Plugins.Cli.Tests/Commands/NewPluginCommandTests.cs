@@ -38,6 +38,23 @@ public sealed class NewPluginCommandTests
     }
 
     [Fact]
+    public async Task WithoutTheAbstractionsPackageOnAFeedThePluginDoesNotRestore()
+    {
+        using var tenant = new TenantFolder("fresh");
+        var work = Path.GetDirectoryName(tenant.Directory)!;
+        var project = Path.Combine(work, "src", "CrmPlugin");
+        var emptyFeed = Directory.CreateDirectory(Path.Combine(work, "empty-feed")).FullName;
+        await CliRun.RunAsync("new", "plugin", "CrmPlugin", "--output", project);
+
+        var build = await DotnetProcess.RunAsync(
+            TimeSpan.FromMinutes(3),
+            ["build", project, "-c", "Release", "-nologo", "-nodeReuse:false", "-p:UseSharedCompilation=false", .. LocalFeed.RestoreArguments(emptyFeed, Path.Combine(work, "packages"))]);
+
+        build.ExitCode.Should().NotBe(0);
+        build.Output.Should().Contain("NU1101", "the plugin references the package, not a file of this build").And.Contain("WalletCrew.Plugins.Abstractions");
+    }
+
+    [Fact]
     public async Task NewPluginRefusesToOverwriteAProject()
     {
         using var tenant = new TenantFolder("fresh");
