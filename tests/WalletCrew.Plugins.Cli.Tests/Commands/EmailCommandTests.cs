@@ -1,3 +1,4 @@
+using System.Text.Json;
 using WalletCrew.Plugins.Cli.Tests.Support;
 using WalletCrew.Plugins.Engine.Tests.Support;
 
@@ -25,8 +26,11 @@ public sealed class EmailCommandTests
         var request = partner.Requests.Should().ContainSingle().Subject;
         request.Path.Should().Be("/v1/send");
         request.Headers["X-API-KEY"].Should().Be("m-key");
-        request.Body.Should().Contain("\"to\":\"ada@example.com\"").And.Contain("\"subject\":\"Bienvenue chez Acme Rewards, Ada !\"")
-            .And.Contain("<li>Free coffee</li>");
+        using var body = JsonDocument.Parse(request.Body);
+        body.RootElement.GetProperty("to").GetString().Should().Be("ada@example.com");
+        body.RootElement.GetProperty("subject").GetString().Should().Be("Bienvenue chez Acme Rewards, Ada !");
+        body.RootElement.GetProperty("html").GetString().Should().Be(
+            "<p>Bonjour Ada,</p>\n<p>Votre carte est prête : vous commencez avec 120 points.</p>\n<ul><li>Free coffee</li></ul>\n");
     }
 
     [Fact]
