@@ -11,6 +11,7 @@ internal static class WcpCli
         CheckCommand.Create(),
         InvokeCommand.Create(),
         FillCommand.Create(),
+        EmailCommand.Create(),
         ServeCommand.Create(),
         NewCommand.Create(),
         EditCommand.Create(),

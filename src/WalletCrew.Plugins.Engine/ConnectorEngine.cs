@@ -70,7 +70,7 @@ public sealed class ConnectorEngine : IDisposable
         {
             var message = Directory.Exists(directory) ? TenantIds.Explain(tenantId) : $"Tenant folder '{directory}' does not exist.";
             var diagnostic = new ConnectorDiagnostic(directory, 0, 0, ConnectorDiagnosticSeverity.Error, LoadCodes.InvalidTenant, message);
-            return new TenantConnectors(tenantId, directory, new InProcessTenant(tenantId, null, new ConnectorInvoker(_options)), [diagnostic]);
+            return new TenantConnectors(tenantId, directory, new InProcessTenant(tenantId, directory, null, new ConnectorInvoker(_options)), [diagnostic]);
         }
 
         var settings = new TenantSettingsSource(tenantId, directory, _options, _tenantClients);
@@ -87,7 +87,7 @@ public sealed class ConnectorEngine : IDisposable
 
         var builder = new TenantBuilder(
             tenantId, directory, _compiler, new ScriptConnectorLoader(_fetch, _options, settings), new PluginConnectorLoader(_fetch, _options, settings), _zombies, _options.TimeProvider, settings);
-        var tenant = new TenantConnectors(tenantId, directory, new InProcessTenant(tenantId, builder, new ConnectorInvoker(_options, () => settings.Limits)), []);
+        var tenant = new TenantConnectors(tenantId, directory, new InProcessTenant(tenantId, directory, builder, new ConnectorInvoker(_options, () => settings.Limits)), []);
         if (_options.HotReload)
         {
             tenant.Watch(_options);

@@ -39,6 +39,18 @@ internal static class EngineDefaults
 
     public const int ResponseBodyLimitBytes = 1024 * 1024;
 
+    /// <summary>Email templates: the largest template file read, in bytes.</summary>
+    public const int EmailTemplateFileBytes = 256 * 1024;
+
+    /// <summary>Email templates: the Liquid steps one rendering may run (loops over the request's data, not runaway ranges).</summary>
+    public const int EmailTemplateSteps = 1_000_000;
+
+    /// <summary>Email templates: the most characters one subject or body may render to.</summary>
+    public const int EmailTemplateOutputChars = 2 * 1024 * 1024;
+
+    /// <summary>Email templates: the most items one Liquid operation may materialize (a range, a split).</summary>
+    public const int EmailTemplateCollectionItems = 100_000;
+
     public const int RequestBodyLimitBytes = 256 * 1024;
 
     /// <summary>Where the host and the CLI run tenant code unless configured: in a sandboxed worker when bubblewrap works here.</summary>

@@ -52,6 +52,9 @@ public sealed class TenantConnectors : IDisposable
     /// <summary>Gets the names of the customer providers registered.</summary>
     public IReadOnlyCollection<string> CustomerProviders => _runtime.CustomerProviders;
 
+    /// <summary>Gets a value indicating whether the tenant registered an email sender (<c>runtime.scriptable.emailEngine</c>).</summary>
+    public bool HasEmailSender => _runtime.HasEmailSender;
+
     /// <summary>Gets weak handles on the live versions' load contexts in this process (tests prove unloads with them).</summary>
     internal IReadOnlyList<WeakReference> LoadContexts => _runtime.LoadContexts;
 
@@ -82,6 +85,20 @@ public sealed class TenantConnectors : IDisposable
         ArgumentNullException.ThrowIfNull(request);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
         return _runtime.FillAsync(providerName, request, cancellationToken);
+    }
+
+    /// <summary>
+    /// Invokes the tenant's email sender (<c>SendEmail</c>) once, under the same limits and isolation as every hook; its
+    /// <c>buildEmail</c> renders the tenant's templates (<c>server/email/&lt;template&gt;[.&lt;culture&gt;].liquid</c>).
+    /// </summary>
+    /// <param name="request">The email to send; the engine binds its templates.</param>
+    /// <param name="cancellationToken">Cancels the invocation.</param>
+    /// <returns>The outcome, with the tenant log of the invocation.</returns>
+    public Task<InvocationResult> SendEmailAsync(EmailRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
+        return _runtime.SendEmailAsync(request, cancellationToken);
     }
 
     /// <summary>Rescans the tenant folder and puts changed connectors live; a connector whose new version fails keeps its previous one.</summary>

@@ -46,7 +46,7 @@ internal static class CheckCommand
                 CommonOptions.WriteDiagnostics(tenant, directory.ToString(), output);
                 var errors = tenant.Diagnostics.Count(d => d.IsError);
                 var warnings = tenant.Diagnostics.Count - errors;
-                output.WriteLine($"{tenant.TenantId}: {errors} error(s), {warnings} warning(s); {tenant.PassUpdaterCount} pass updater(s), {tenant.CustomerProviders.Count} customer provider(s).");
+                output.WriteLine($"{tenant.TenantId}: {errors} error(s), {warnings} warning(s); {tenant.PassUpdaterCount} pass updater(s), {tenant.CustomerProviders.Count} customer provider(s){(tenant.HasEmailSender ? ", 1 email sender" : "")}.");
             }
 
             return Task.FromResult(tenant.HasErrors ? ExitCodes.Failure : ExitCodes.Success);
@@ -66,6 +66,7 @@ internal static class CheckCommand
         success = !tenant.HasErrors,
         passUpdaters = tenant.PassUpdaterCount,
         customerProviders = tenant.CustomerProviders.Order(StringComparer.Ordinal).ToArray(),
+        emailSender = tenant.HasEmailSender,
         diagnostics = tenant.Diagnostics,
     };
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using WalletCrew.Plugins.Engine;
 
 namespace WalletCrew.Plugins.Cli.Commands;
@@ -90,6 +91,32 @@ internal static class CommonOptions
             }
 
             pairs[value[..equals]] = value[(equals + 1)..];
+        }
+
+        return true;
+    }
+
+    /// <summary>Parses repeated <c>key=JSON value</c> options (such as <c>--data points=10</c>); writes the first error and returns false.</summary>
+    public static bool TryParseJsonPairs(string[]? values, string option, TextWriter error, out Dictionary<string, JsonElement> data)
+    {
+        data = [];
+        if (!TryParsePairs(values, option, error, out var pairs))
+        {
+            return false;
+        }
+
+        foreach (var (key, text) in pairs)
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(text);
+                data[key] = document.RootElement.Clone();
+            }
+            catch (JsonException exception)
+            {
+                error.WriteLine($"{option} {key}: '{text}' is not a JSON value ({exception.Message}). Quote strings: {key}='\"text\"'.");
+                return false;
+            }
         }
 
         return true;

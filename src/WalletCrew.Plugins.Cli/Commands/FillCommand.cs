@@ -26,7 +26,7 @@ internal static class FillCommand
         {
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
-            if (!CommonOptions.TryParsePairs(parse.GetValue(data), "--data", error, out var dataValues) || !TryParseData(dataValues, error, out var passData))
+            if (!CommonOptions.TryParseJsonPairs(parse.GetValue(data), "--data", error, out var passData))
             {
                 return ExitCodes.Usage;
             }
@@ -56,25 +56,5 @@ internal static class FillCommand
             return ExitCodes.Success;
         });
         return command;
-    }
-
-    private static bool TryParseData(Dictionary<string, string> values, TextWriter error, out Dictionary<string, JsonElement> data)
-    {
-        data = [];
-        foreach (var (key, text) in values)
-        {
-            try
-            {
-                using var document = JsonDocument.Parse(text);
-                data[key] = document.RootElement.Clone();
-            }
-            catch (JsonException exception)
-            {
-                error.WriteLine($"--data {key}: '{text}' is not a JSON value ({exception.Message}). Quote strings: {key}='\"text\"'.");
-                return false;
-            }
-        }
-
-        return true;
     }
 }

@@ -3,8 +3,9 @@ using WalletCrew.Plugins.Engine;
 
 namespace WalletCrew.Plugins.Cli.Commands;
 
-/// <summary>The arguments and options of the commands that run a tenant's connectors once (<c>invoke</c>, <c>fill</c>), and loading the tenant from them.</summary>
-internal sealed class TenantRunOptions
+/// <summary>The arguments and options of the commands that run a tenant's connectors once (<c>invoke</c>, <c>fill</c>, <c>email</c>), and loading the tenant from them.</summary>
+/// <param name="withIdentifiers">Whether the command takes pass identifiers (<c>--identifier</c>); <c>email</c> concerns no pass.</param>
+internal sealed class TenantRunOptions(bool withIdentifiers = true)
 {
     public Argument<DirectoryInfo> TenantDirectory { get; } = CommonOptions.TenantDirectory();
 
@@ -22,7 +23,11 @@ internal sealed class TenantRunOptions
 
     public void AddOptionsTo(Command command)
     {
-        command.Add(Identifiers);
+        if (withIdentifiers)
+        {
+            command.Add(Identifiers);
+        }
+
         command.Add(Secrets);
         command.Add(AllowLoopback);
         command.Add(PrivateNetworks);
@@ -34,7 +39,7 @@ internal sealed class TenantRunOptions
     public (TenantRun? Run, int ExitCode) Load(ParseResult parse)
     {
         var error = parse.InvocationConfiguration.Error;
-        if (!CommonOptions.TryParsePairs(parse.GetValue(Identifiers), "--identifier", error, out var identifiers)
+        if (!CommonOptions.TryParsePairs(withIdentifiers ? parse.GetValue(Identifiers) : null, "--identifier", error, out var identifiers)
             || !CommonOptions.TryParsePairs(parse.GetValue(Secrets), "--secret", error, out var secrets)
             || !CommonOptions.TryParseNetworks(parse.GetValue(PrivateNetworks), error, out var networks))
         {

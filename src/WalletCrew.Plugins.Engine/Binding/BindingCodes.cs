@@ -12,4 +12,5 @@ internal static class BindingCodes
     public const string DuplicateProvider = "WCP0107";
     public const string NothingRegistered = "WCP0108";
     public const string RegisterAfterLoad = "WCP0109";
+    public const string DuplicateEmailSender = "WCP0110";
 }

@@ -21,9 +21,12 @@ internal static class ContractBinder
             return BindOutcome.Failed(new BindError(BindingCodes.UnsupportedImplementation, $"The implementation registered under '{key}' is null."));
         }
 
-        return parsed!.Kind == RegistrationKind.PassUpdater
-            ? BindPassUpdater(implementation, source)
-            : BindCustomerProvider(implementation, parsed.ProviderName!, key!, source);
+        return parsed!.Kind switch
+        {
+            RegistrationKind.PassUpdater => BindPassUpdater(implementation, source),
+            RegistrationKind.EmailEngine => BindEmailSender(implementation, source),
+            _ => BindCustomerProvider(implementation, parsed.ProviderName!, key!, source),
+        };
     }
 
     private static BindOutcome BindPassUpdater(object implementation, string source)
@@ -90,6 +93,36 @@ internal static class ContractBinder
         }
 
         return errors.Count > 0 ? BindOutcome.Failed([.. errors]) : new(null, new BoundCustomerProvider(source, name, fill!), []);
+    }
+
+    private static BindOutcome BindEmailSender(object implementation, string source)
+    {
+        if (implementation is IEmailSender typed)
+        {
+            return new(null, null, [], new BoundEmailSender(source, typed.SendEmailAsync));
+        }
+
+        var (members, errors) = ReadMembers(implementation, RegistrationKeys.EmailEngine, Contracts.EmailEngineMembers, nameof(IEmailSender));
+        Func<EmailRequest, CancellationToken, Task>? send = null;
+        foreach (var (member, function) in members)
+        {
+            var (adapter, error) = DelegateAdapterFactory.ForAction<EmailRequest>(member, function);
+            if (error is not null)
+            {
+                errors.Add(error);
+            }
+            else
+            {
+                send = adapter;
+            }
+        }
+
+        if (errors.Count == 0 && send is null)
+        {
+            errors.Add(new BindError(BindingCodes.MissingMember, $"The email sender registered under '{RegistrationKeys.EmailEngine}' has no 'SendEmail' function."));
+        }
+
+        return errors.Count > 0 ? BindOutcome.Failed([.. errors]) : new(null, null, [], new BoundEmailSender(source, send!));
     }
 
     private static (List<(ContractMember Member, Delegate Function)> Members, List<BindError> Errors) ReadMembers(

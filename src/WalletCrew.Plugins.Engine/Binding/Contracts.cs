@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using System.Reflection;
 using System.Text.Json;
 
 namespace WalletCrew.Plugins.Engine.Binding;
@@ -18,9 +19,27 @@ internal static class Contracts
         new("data", typeof(IReadOnlyDictionary<string, JsonElement>), input => Expression.Property(input, nameof(FillRequest.Data))),
     ]);
 
+    public static readonly ContractMember SendEmail = new("SendEmail", typeof(EmailRequest),
+    [
+        new("recipient", typeof(string), input => Expression.Property(input, nameof(EmailRequest.Recipient))),
+        new("emailTemplate", typeof(string), input => Expression.Property(input, nameof(EmailRequest.EmailTemplate))),
+        new("data", typeof(IReadOnlyDictionary<string, JsonElement>), input => Expression.Property(input, nameof(EmailRequest.Data))),
+        new(
+            "cultures",
+            typeof(IReadOnlyList<string>),
+            input => Expression.Property(input, nameof(EmailRequest.Cultures)),
+            new Dictionary<Type, Func<Expression, Expression>>
+            {
+                [typeof(string[])] = input => Expression.Call(typeof(Enumerable), nameof(Enumerable.ToArray), [typeof(string)], Expression.Property(input, nameof(EmailRequest.Cultures))),
+            }),
+        new("buildEmail", typeof(Func<string, Task<EmailContent>>), input => Expression.Property(input, typeof(EmailRequest).GetProperty(nameof(EmailRequest.BuildEmail), BindingFlags.NonPublic | BindingFlags.Instance)!)),
+    ]);
+
     public static readonly IReadOnlyList<ContractMember> PassUpdaterMembers = [OnPassInstalled, OnPassUninstalled];
 
     public static readonly IReadOnlyList<ContractMember> CustomerProviderMembers = [Fill];
+
+    public static readonly IReadOnlyList<ContractMember> EmailEngineMembers = [SendEmail];
 
     private static IReadOnlyList<ContractParameter> HookParameters() =>
     [

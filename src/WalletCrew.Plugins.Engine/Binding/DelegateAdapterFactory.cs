@@ -11,7 +11,11 @@ namespace WalletCrew.Plugins.Engine.Binding;
 /// </summary>
 internal static class DelegateAdapterFactory
 {
-    public static (Func<PassInstallationEvent, CancellationToken, Task>? Adapter, BindError? Error) ForHook(ContractMember member, Delegate function)
+    public static (Func<PassInstallationEvent, CancellationToken, Task>? Adapter, BindError? Error) ForHook(ContractMember member, Delegate function) =>
+        ForAction<PassInstallationEvent>(member, function);
+
+    /// <summary>Binds a member that returns nothing (a hook, <c>SendEmail</c>) to a call taking its typed input.</summary>
+    public static (Func<TInput, CancellationToken, Task>? Adapter, BindError? Error) ForAction<TInput>(ContractMember member, Delegate function)
     {
         var (input, token, call, error) = BuildCall(member, function);
         if (error is not null)
@@ -25,7 +29,7 @@ internal static class DelegateAdapterFactory
             return (null, ReturnError(member, function, "void, Task or ValueTask"));
         }
 
-        return (Expression.Lambda<Func<PassInstallationEvent, CancellationToken, Task>>(body, input, token).Compile(), null);
+        return (Expression.Lambda<Func<TInput, CancellationToken, Task>>(body, input, token).Compile(), null);
     }
 
     public static (Func<FillRequest, CancellationToken, Task<JsonObject>>? Adapter, BindError? Error) ForFill(ContractMember member, Delegate function)

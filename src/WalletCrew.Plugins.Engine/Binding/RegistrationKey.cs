@@ -5,9 +5,7 @@ namespace WalletCrew.Plugins.Engine.Binding;
 /// <param name="ProviderName">The customer provider's name, or <see langword="null"/>.</param>
 internal sealed record RegistrationKey(RegistrationKind Kind, string? ProviderName)
 {
-    private const string EmailEngine = "runtime.scriptable.emailEngine";
-
-    private static readonly string[] Known = [RegistrationKeys.PassUpdater, RegistrationKeys.CustomerProviderPrefix + "<name>"];
+    private static readonly string[] Known = [RegistrationKeys.PassUpdater, RegistrationKeys.CustomerProviderPrefix + "<name>", RegistrationKeys.EmailEngine];
 
     public static (RegistrationKey? Key, BindError? Error) Parse(string? key)
     {
@@ -24,9 +22,9 @@ internal sealed record RegistrationKey(RegistrationKind Kind, string? ProviderNa
                 : (null, new BindError(BindingCodes.UnknownKey, $"'{name}' is not a valid customer provider name in '{key}': use letters, digits, '-' or '_'."));
         }
 
-        if (string.Equals(key, EmailEngine, StringComparison.Ordinal))
+        if (string.Equals(key, RegistrationKeys.EmailEngine, StringComparison.Ordinal))
         {
-            return (null, new BindError(BindingCodes.UnknownKey, $"'{EmailEngine}' is not supported by this engine yet. Supported keys: {string.Join(", ", Known)}."));
+            return (new RegistrationKey(RegistrationKind.EmailEngine, null), null);
         }
 
         var suggestion = key is null ? "" : Suggest(key);
@@ -42,7 +40,7 @@ internal sealed record RegistrationKey(RegistrationKind Kind, string? ProviderNa
             return $" Did you mean '{prefix}{key[(dot + 1)..]}'?";
         }
 
-        return Suggestions.DidYouMean(key, [RegistrationKeys.PassUpdater]);
+        return Suggestions.DidYouMean(key, [RegistrationKeys.PassUpdater, RegistrationKeys.EmailEngine]);
     }
 
     private static bool IsValidProviderName(string name) =>
@@ -54,4 +52,5 @@ internal enum RegistrationKind
 {
     PassUpdater,
     CustomerProvider,
+    EmailEngine,
 }

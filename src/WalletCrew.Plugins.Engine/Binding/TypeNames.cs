@@ -25,6 +25,11 @@ internal static class TypeNames
             return keyword;
         }
 
+        if (type.IsArray)
+        {
+            return Of(type.GetElementType()!) + "[]";
+        }
+
         if (type == typeof(void))
         {
             return "void";

@@ -44,7 +44,7 @@ internal sealed class ConnectorInvoker(ConnectorEngineOptions options, Func<Invo
         {
             for (var i = 0; i < updaters.Count; i++)
             {
-                var call = new PendingCall(e.Installed ? updaters[i].Installed : updaters[i].Uninstalled, e, linked.Token, updaters[i].RunsInline);
+                var call = new PendingCall<PassInstallationEvent>(e.Installed ? updaters[i].Installed : updaters[i].Uninstalled, e, linked.Token, updaters[i].RunsInline);
                 var (outcome, error, askedWait) = await RunAsync(call, budget, limits, timeout, cancellationToken).ConfigureAwait(false);
                 if (outcome == InvocationStatus.Succeeded)
                 {
@@ -103,6 +103,36 @@ internal sealed class ConnectorInvoker(ConnectorEngineOptions options, Func<Invo
         finally
         {
             provider = null!;
+            Interlocked.Decrement(ref _running);
+        }
+    }
+
+    public async Task<InvocationResult> SendEmailAsync(BoundEmailSender sender, EmailRequest request, CancellationToken cancellationToken)
+    {
+        var limits = _limits();
+        if (!TryEnter(limits))
+        {
+            return Rejected(request.TenantId, limits);
+        }
+
+        try
+        {
+            using var timeout = new CancellationTokenSource(limits.InvocationTimeout, options.TimeProvider);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+            var scope = new InvocationScope(linked.Token, limits);
+            InvocationScope.Current = scope;
+            var budget = new ExecutionBudget(limits.InvocationTimeout, cancellationToken);
+            ConnectorCheckpoint.Budget = budget;
+
+            var call = new PendingCall<EmailRequest>(sender.Send, request, linked.Token, sender.RunsInline);
+            sender = null!;
+            var (outcome, error, retryAfter) = await RunAsync(call, budget, limits, timeout, cancellationToken).ConfigureAwait(false);
+            budget.End();
+            return new InvocationResult(outcome, scope.Log, error is null ? null : scope.Redact(error), null) { RetryAfter = retryAfter };
+        }
+        finally
+        {
+            sender = null!;
             Interlocked.Decrement(ref _running);
         }
     }
@@ -210,10 +240,10 @@ internal sealed class ConnectorInvoker(ConnectorEngineOptions options, Func<Invo
         void Release();
     }
 
-    /// <summary>One hook call; releasing it drops the reference to the connector's delegate.</summary>
-    private sealed class PendingCall(Func<PassInstallationEvent, CancellationToken, Task> hook, PassInstallationEvent e, CancellationToken token, bool runsInline) : IPendingCall
+    /// <summary>One call of a hook or of <c>SendEmail</c>; releasing it drops the reference to the connector's delegate.</summary>
+    private sealed class PendingCall<TInput>(Func<TInput, CancellationToken, Task> hook, TInput e, CancellationToken token, bool runsInline) : IPendingCall
     {
-        private Func<PassInstallationEvent, CancellationToken, Task>? _hook = hook;
+        private Func<TInput, CancellationToken, Task>? _hook = hook;
 
         public bool RunsInline => runsInline;
 

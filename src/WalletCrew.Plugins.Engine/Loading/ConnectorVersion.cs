@@ -16,6 +16,7 @@ internal sealed class ConnectorVersion : IDisposable
         ConnectorContext? connectorContext,
         IReadOnlyList<BoundPassUpdater> passUpdaters,
         IReadOnlyList<BoundCustomerProvider> customerProviders,
+        IReadOnlyList<BoundEmailSender> emailSenders,
         IReadOnlyList<ConnectorDiagnostic> diagnostics,
         IReadOnlyList<TenantLogEntry> loadLog)
     {
@@ -25,6 +26,7 @@ internal sealed class ConnectorVersion : IDisposable
         _connectorContext = connectorContext;
         PassUpdaters = passUpdaters;
         CustomerProviders = customerProviders;
+        EmailSenders = emailSenders;
         Diagnostics = diagnostics;
         LoadLog = loadLog;
     }
@@ -34,6 +36,8 @@ internal sealed class ConnectorVersion : IDisposable
     public IReadOnlyList<BoundPassUpdater> PassUpdaters { get; }
 
     public IReadOnlyList<BoundCustomerProvider> CustomerProviders { get; }
+
+    public IReadOnlyList<BoundEmailSender> EmailSenders { get; }
 
     public IReadOnlyList<ConnectorDiagnostic> Diagnostics { get; }
 
@@ -45,7 +49,7 @@ internal sealed class ConnectorVersion : IDisposable
     public WeakReference? LoadContext { get; }
 
     public static ConnectorVersion Failed(string displayPath, IReadOnlyList<ConnectorDiagnostic> diagnostics, IReadOnlyList<TenantLogEntry>? loadLog = null) =>
-        new(displayPath, null, null, null, [], [], diagnostics, loadLog ?? []);
+        new(displayPath, null, null, null, [], [], [], diagnostics, loadLog ?? []);
 
     /// <summary>Closes registration and starts unloading the load context; idempotent.</summary>
     public void Dispose()

@@ -134,7 +134,7 @@ internal sealed class PluginConnectorLoader(FetchClient fetch, ConnectorEngineOp
 
         collector.WarnIfEmpty();
         return new ConnectorVersion(
-            path, loadContext, loader.Unload, context, collector.PassUpdaters, collector.CustomerProviders, collector.Diagnostics, scope.Log);
+            path, loadContext, loader.Unload, context, collector.PassUpdaters, collector.CustomerProviders, collector.EmailSenders, collector.Diagnostics, scope.Log);
     }
 
     // Woven copies live beside the compile cache, named by content; with the cache off, in a folder of this process's own

@@ -15,6 +15,8 @@ internal sealed class RegistrationCollector(string source, Func<BindError, Conne
 
     public List<BoundCustomerProvider> CustomerProviders { get; } = [];
 
+    public List<BoundEmailSender> EmailSenders { get; } = [];
+
     public List<ConnectorDiagnostic> Diagnostics { get; } = [];
 
     public void Register(string key, object implementation)
@@ -35,12 +37,17 @@ internal sealed class RegistrationCollector(string source, Func<BindError, Conne
         {
             CustomerProviders.Add(outcome.CustomerProvider with { RunsInline = checkpointed });
         }
+
+        if (outcome.EmailSender is not null)
+        {
+            EmailSenders.Add(outcome.EmailSender with { RunsInline = checkpointed });
+        }
     }
 
     /// <summary>Adds the warning for a connector that loaded but registered nothing.</summary>
     public void WarnIfEmpty()
     {
-        if (PassUpdaters.Count == 0 && CustomerProviders.Count == 0 && !Diagnostics.Any(d => d.IsError))
+        if (PassUpdaters.Count == 0 && CustomerProviders.Count == 0 && EmailSenders.Count == 0 && !Diagnostics.Any(d => d.IsError))
         {
             Diagnostics.Add(new ConnectorDiagnostic(source, 0, 0, ConnectorDiagnosticSeverity.Warning, BindingCodes.NothingRegistered,
                 "This connector registers nothing: call context.register(key, implementation) in its top-level code (or IConnectorModule.Register)."));

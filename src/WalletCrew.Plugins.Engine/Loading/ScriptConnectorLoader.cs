@@ -56,7 +56,7 @@ internal sealed class ScriptConnectorLoader(FetchClient fetch, ConnectorEngineOp
 
         collector.WarnIfEmpty();
         return new ConnectorVersion(
-            path, new WeakReference(loadContext), loadContext.Unload, context, collector.PassUpdaters, collector.CustomerProviders, collector.Diagnostics, scope.Log);
+            path, new WeakReference(loadContext), loadContext.Unload, context, collector.PassUpdaters, collector.CustomerProviders, collector.EmailSenders, collector.Diagnostics, scope.Log);
     }
 
     private static void Attach(Assembly assembly, ConnectorContext context)

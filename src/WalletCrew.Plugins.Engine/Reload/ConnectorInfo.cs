@@ -9,13 +9,15 @@ namespace WalletCrew.Plugins.Engine;
 /// <param name="PassUpdaters">How many pass updaters it registered.</param>
 /// <param name="CustomerProviders">The customer providers it registered.</param>
 /// <param name="Diagnostics">Its diagnostics.</param>
+/// <param name="EmailSender">Whether it registered the tenant's email sender.</param>
 public sealed record ConnectorInfo(
     string Path,
     string Version,
     DateTimeOffset LoadedAt,
     int PassUpdaters,
     IReadOnlyList<string> CustomerProviders,
-    IReadOnlyList<ConnectorDiagnostic> Diagnostics)
+    IReadOnlyList<ConnectorDiagnostic> Diagnostics,
+    bool EmailSender = false)
 {
     internal static ConnectorInfo From(string path, ConnectorSlot slot) => new(
         path,
@@ -23,5 +25,6 @@ public sealed record ConnectorInfo(
         slot.LoadedAt,
         slot.Version.Value.PassUpdaters.Count,
         [.. slot.Version.Value.CustomerProviders.Select(p => p.Name)],
-        slot.Version.Value.Diagnostics);
+        slot.Version.Value.Diagnostics,
+        slot.Version.Value.EmailSenders.Count > 0);
 }

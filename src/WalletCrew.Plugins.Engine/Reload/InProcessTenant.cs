@@ -1,4 +1,5 @@
 using WalletCrew.Plugins.Engine.Binding;
+using WalletCrew.Plugins.Engine.Email;
 using WalletCrew.Plugins.Engine.Invocation;
 
 namespace WalletCrew.Plugins.Engine.Reload;
@@ -11,14 +12,16 @@ internal sealed class InProcessTenant : TenantRuntime
 {
     private readonly string _tenantId;
     private readonly ConnectorInvoker _invoker;
+    private readonly EmailTemplates _templates;
     private readonly TenantBuilder? _builder;
     private readonly SemaphoreSlim _reloadGate = new(1, 1);
     private TenantGeneration _current;
     private int _disposed;
 
-    public InProcessTenant(string tenantId, TenantBuilder? builder, ConnectorInvoker invoker)
+    public InProcessTenant(string tenantId, string directory, TenantBuilder? builder, ConnectorInvoker invoker)
     {
         _tenantId = tenantId;
+        _templates = new EmailTemplates(directory);
         _builder = builder;
         _invoker = invoker;
         _current = builder?.Build(null, 1) ?? Empty(1);
@@ -35,6 +38,8 @@ internal sealed class InProcessTenant : TenantRuntime
     public override int PassUpdaterCount => Volatile.Read(ref _current).Table.PassUpdaters.Count;
 
     public override IReadOnlyCollection<string> CustomerProviders => Volatile.Read(ref _current).Table.CustomerProviders.Keys;
+
+    public override bool HasEmailSender => Volatile.Read(ref _current).Table.EmailSender is not null;
 
     public override IReadOnlyList<WeakReference> LoadContexts =>
         [.. Volatile.Read(ref _current).Slots.Values.Select(s => s.Version.Value.LoadContext).OfType<WeakReference>()];
@@ -61,6 +66,22 @@ internal sealed class InProcessTenant : TenantRuntime
             return generation.Table.CustomerProviders.TryGetValue(providerName, out var provider)
                 ? await _invoker.FillAsync(provider, request, cancellationToken).ConfigureAwait(false)
                 : _invoker.NotFound($"Tenant '{_tenantId}' has no customer provider named '{providerName}'.");
+        }
+        finally
+        {
+            generation.Exit();
+            generation = null!;
+        }
+    }
+
+    public override async Task<InvocationResult> SendEmailAsync(EmailRequest request, CancellationToken cancellationToken)
+    {
+        var generation = Enter();
+        try
+        {
+            return generation.Table.EmailSender is { } sender
+                ? await _invoker.SendEmailAsync(sender, _templates.Bind(request), cancellationToken).ConfigureAwait(false)
+                : _invoker.NotFound($"Tenant '{_tenantId}' has no email sender registered ({RegistrationKeys.EmailEngine}).");
         }
         finally
         {

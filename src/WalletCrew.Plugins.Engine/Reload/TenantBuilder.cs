@@ -114,6 +114,18 @@ internal sealed class TenantBuilder(
                         $"Customer provider '{provider.Name}' is already registered by {table.CustomerProviders[provider.Name].Source}; each provider name is registered once per tenant."));
                 }
             }
+
+            foreach (var sender in version.EmailSenders)
+            {
+                if (table.EmailSender is { } first)
+                {
+                    diagnostics.Add(new ConnectorDiagnostic(version.DisplayPath, 0, 0, ConnectorDiagnosticSeverity.Error, BindingCodes.DuplicateEmailSender,
+                        $"An email sender ({RegistrationKeys.EmailEngine}) is already registered by {first.Source}; a tenant sends its emails through one sender."));
+                    continue;
+                }
+
+                table.EmailSender = sender;
+            }
         }
 
         return (table, diagnostics);

@@ -18,12 +18,16 @@ internal abstract class TenantRuntime : IDisposable
 
     public abstract IReadOnlyCollection<string> CustomerProviders { get; }
 
+    public abstract bool HasEmailSender { get; }
+
     /// <summary>Gets weak handles on the live versions' load contexts in this process (tests prove unloads with them).</summary>
     public virtual IReadOnlyList<WeakReference> LoadContexts => [];
 
     public abstract Task<InvocationResult> InvokePassUpdatersAsync(PassInstallationEvent e, CancellationToken cancellationToken);
 
     public abstract Task<InvocationResult> FillAsync(string providerName, FillRequest request, CancellationToken cancellationToken);
+
+    public abstract Task<InvocationResult> SendEmailAsync(EmailRequest request, CancellationToken cancellationToken);
 
     /// <summary>Rescans the tenant's files; returns whether a new generation went live.</summary>
     public abstract Task<bool> ReloadAsync(CancellationToken cancellationToken);

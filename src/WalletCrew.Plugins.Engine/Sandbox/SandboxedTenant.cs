@@ -94,6 +94,8 @@ internal sealed class SandboxedTenant : TenantRuntime
 
     public override IReadOnlyCollection<string> CustomerProviders => _state.CustomerProviders;
 
+    public override bool HasEmailSender => _state.HasEmailSender;
+
     internal bool WorkerRunning => Volatile.Read(ref _worker) is { HasExited: false };
 
     internal bool WorkerIdle => Volatile.Read(ref _worker) is not { InFlight: > 0 };
@@ -126,6 +128,12 @@ internal sealed class SandboxedTenant : TenantRuntime
     {
         var wire = WireConversions.ToWire(request);
         return RunAsync(secrets => id => new FillMessage(id, providerName, wire, secrets), cancellationToken);
+    }
+
+    public override Task<InvocationResult> SendEmailAsync(EmailRequest request, CancellationToken cancellationToken)
+    {
+        var wire = WireConversions.ToWire(request);
+        return RunAsync(secrets => id => new EmailMessage(id, wire, secrets), cancellationToken);
     }
 
     public override async Task<bool> ReloadAsync(CancellationToken cancellationToken)

@@ -24,6 +24,15 @@ internal static class WireConversions
     public static FillData ToWire(FillRequest request) =>
         new(request.TenantId, request.PassId, request.PassType, request.Identifiers, JsonSerializer.Serialize(request.Data, WorkerJson.Default.IReadOnlyDictionaryStringJsonElement));
 
+    public static EmailData ToWire(EmailRequest request) =>
+        new(request.TenantId, request.EmailId, request.Recipient, request.EmailTemplate,
+            JsonSerializer.Serialize(request.Data, WorkerJson.Default.IReadOnlyDictionaryStringJsonElement), request.Cultures);
+
+    public static EmailRequest FromWire(EmailData request) =>
+        new(request.TenantId, request.EmailId, request.Recipient, request.EmailTemplate,
+            JsonSerializer.Deserialize(request.Data, WorkerJson.Default.IReadOnlyDictionaryStringJsonElement) ?? new Dictionary<string, JsonElement>(),
+            request.Cultures);
+
     public static FillRequest FromWire(FillData request) =>
         new(request.TenantId, request.PassId, request.PassType, request.Identifiers,
             JsonSerializer.Deserialize(request.Data, WorkerJson.Default.IReadOnlyDictionaryStringJsonElement) ?? new Dictionary<string, JsonElement>());

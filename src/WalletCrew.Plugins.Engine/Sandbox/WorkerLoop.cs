@@ -94,6 +94,7 @@ internal sealed class WorkerLoop
                 LoadMessage load => Load(load),
                 ReloadMessage reload => new TenantStateReply(reload.Id, await _tenant!.ReloadAsync().ConfigureAwait(false), State()),
                 InvokeMessage invoke => await InvokeAsync(invoke.Id, invoke.Secrets, (tenant, token) => tenant.InvokePassUpdatersAsync(WireConversions.FromWire(invoke.Event), token)).ConfigureAwait(false),
+                EmailMessage email => await InvokeAsync(email.Id, email.Secrets, (tenant, token) => tenant.SendEmailAsync(WireConversions.FromWire(email.Request), token)).ConfigureAwait(false),
                 FillMessage fill => await InvokeAsync(fill.Id, fill.Secrets, (tenant, token) => tenant.FillAsync(fill.Provider, WireConversions.FromWire(fill.Request), token)).ConfigureAwait(false),
                 _ => throw new InvalidDataException($"The worker does not take {message.GetType().Name} requests."),
             };
@@ -153,6 +154,6 @@ internal sealed class WorkerLoop
     private TenantState State()
     {
         var tenant = _tenant!;
-        return new TenantState(tenant.Generation, tenant.Diagnostics, tenant.Connectors, tenant.LoadLog, tenant.PassUpdaterCount, [.. tenant.CustomerProviders]);
+        return new TenantState(tenant.Generation, tenant.Diagnostics, tenant.Connectors, tenant.LoadLog, tenant.PassUpdaterCount, [.. tenant.CustomerProviders], tenant.HasEmailSender);
     }
 }

@@ -5,7 +5,7 @@ namespace WalletCrew.Plugins.Engine.Sandbox;
 /// <summary>
 /// One frame of the host–worker channel. Requests carry an id chosen by their sender; the answer carries the same id.
 /// The host sends <see cref="LoadMessage"/>, <see cref="ReloadMessage"/>, <see cref="InvokeMessage"/>, <see cref="FillMessage"/>,
-/// <see cref="CancelMessage"/> and answers the worker's <see cref="FetchCall"/> and <see cref="SecretCall"/>.
+/// <see cref="EmailMessage"/>, <see cref="CancelMessage"/> and answers the worker's <see cref="FetchCall"/> and <see cref="SecretCall"/>.
 /// </summary>
 /// <remarks>The protocol is described in docs/architecture.md ("The worker channel").</remarks>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "t")]
@@ -13,6 +13,7 @@ namespace WalletCrew.Plugins.Engine.Sandbox;
 [JsonDerivedType(typeof(ReloadMessage), "reload")]
 [JsonDerivedType(typeof(InvokeMessage), "invoke")]
 [JsonDerivedType(typeof(FillMessage), "fill")]
+[JsonDerivedType(typeof(EmailMessage), "email")]
 [JsonDerivedType(typeof(CancelMessage), "cancel")]
 [JsonDerivedType(typeof(TenantStateReply), "state")]
 [JsonDerivedType(typeof(InvocationReply), "result")]
@@ -36,6 +37,9 @@ internal sealed record InvokeMessage(long Id, EventData Event, IReadOnlyDictiona
 
 /// <summary>Host → worker: run a customer provider, with the current values of the secrets the tenant asked for before.</summary>
 internal sealed record FillMessage(long Id, string Provider, FillData Request, IReadOnlyDictionary<string, string?>? Secrets = null) : WorkerMessage(Id);
+
+/// <summary>Host → worker: run the email sender; the worker renders the templates from the tenant's files it sees read-only.</summary>
+internal sealed record EmailMessage(long Id, EmailData Request, IReadOnlyDictionary<string, string?>? Secrets = null) : WorkerMessage(Id);
 
 /// <summary>Host → worker: cancel the invocation whose request had this id.</summary>
 internal sealed record CancelMessage(long Id) : WorkerMessage(Id);
@@ -128,6 +132,9 @@ internal sealed record EventData(
 /// <summary>A <see cref="FillRequest"/> on the wire (data as a JSON object text).</summary>
 internal sealed record FillData(string TenantId, string PassId, string PassType, IReadOnlyDictionary<string, string> Identifiers, string Data);
 
+/// <summary>An <see cref="EmailRequest"/> on the wire (data as a JSON object text); the worker binds its templates.</summary>
+internal sealed record EmailData(string TenantId, string EmailId, string Recipient, string EmailTemplate, string Data, IReadOnlyList<string> Cultures);
+
 /// <summary>A tenant's connectors as the worker loaded them.</summary>
 internal sealed record TenantState(
     long Generation,
@@ -135,4 +142,5 @@ internal sealed record TenantState(
     IReadOnlyList<ConnectorInfo> Connectors,
     IReadOnlyList<TenantLogEntry> LoadLog,
     int PassUpdaterCount,
-    IReadOnlyList<string> CustomerProviders);
+    IReadOnlyList<string> CustomerProviders,
+    bool HasEmailSender = false);

@@ -12,6 +12,7 @@ public sealed class CheckCommandTests
     [InlineData("loyalty")]
     [InlineData("acme-typed")]
     [InlineData("loyalty-refit")]
+    [InlineData("mailer")]
     public async Task EverySampleTenantPassesCheck(string tenant)
     {
         var run = await CliRun.RunAsync("check", Path.Combine(RepositoryPaths.SampleTenants, tenant));

@@ -32,7 +32,7 @@ public sealed class LoadDiagnosticsTests
 
         tenant.Diagnostics.Select(d => d.ToString()).Should().Equal(
             $"{File}(2,3): error WCP0101: Unknown registration key 'runtime.wallet.passUpdatr'. Did you mean 'runtime.wallet.passUpdater'? " +
-            "Supported keys: runtime.wallet.passUpdater, runtime.scriptable.customerProvider.<name>.");
+            "Supported keys: runtime.wallet.passUpdater, runtime.scriptable.customerProvider.<name>, runtime.scriptable.emailEngine.");
     }
 
     [Fact]

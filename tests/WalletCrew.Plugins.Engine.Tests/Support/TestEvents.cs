@@ -24,6 +24,11 @@ internal static class TestEvents
             occurredAt: new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero),
             attempt: 1);
 
+    /// <summary>An email request as the host would pass it; the engine binds the tenant's templates when it sends.</summary>
+    public static EmailRequest Email(string template = "welcome", string recipient = "ada@example.com", string? dataJson = null, params string[] cultures) =>
+        new("test-tenant", "email-1", recipient, template,
+            JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(dataJson ?? """{"firstName":"Ada","points":120}""")!, cultures);
+
     public static FillRequest Fill(string customerId = "C42", string tenantId = "test-tenant") =>
         new(tenantId, "P1", "loyalty", new Dictionary<string, string> { ["customerId"] = customerId }, new Dictionary<string, JsonElement>());
 }

@@ -1,0 +1,105 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Fluid;
+using Fluid.Values;
+
+namespace WalletCrew.Plugins.Engine.Email;
+
+/// <summary>
+/// Renders a tenant's email templates with Liquid (Fluid). The first line of a template file is the subject, the rest the
+/// body; both see the request's data as top-level variables. Files are read on each call (an edit goes live on the next
+/// email), by engine code: tenant code only asks for a template by name. Rendering runs wherever the tenant's code runs (in
+/// its sandboxed worker when there is one), bounded in steps, output and collection size; includes read nothing.
+/// </summary>
+internal sealed partial class EmailTemplates(string tenantDirectory)
+{
+    private static readonly FluidParser Parser = new();
+
+    private static readonly TemplateOptions Options = new TemplateOptionsBuilder()
+        .WithMaxSteps(EngineDefaults.EmailTemplateSteps)
+        .WithMaxOutputSize(EngineDefaults.EmailTemplateOutputChars)
+        .WithMaxCollectionSize(EngineDefaults.EmailTemplateCollectionItems)
+        .Build();
+
+    private readonly EmailTemplateFiles _files = new(tenantDirectory);
+
+    /// <summary>Returns <paramref name="request"/> with its <c>buildEmail</c> bound to these templates.</summary>
+    public EmailRequest Bind(EmailRequest request) =>
+        request.WithTemplates((name, token) => RenderAsync(name, request.Data, request.Cultures, token));
+
+    public async Task<EmailContent> RenderAsync(string templateName, IReadOnlyDictionary<string, JsonElement> data, IReadOnlyList<string> cultures, CancellationToken cancellationToken)
+    {
+        var (displayPath, fullPath) = _files.Find(templateName, cultures);
+        var text = await ReadAsync(displayPath, fullPath, cancellationToken).ConfigureAwait(false);
+        var newline = text.IndexOf('\n', StringComparison.Ordinal);
+        var subjectText = (newline < 0 ? text : text[..newline]).TrimEnd('\r');
+        var bodyText = newline < 0 ? "" : text[(newline + 1)..];
+
+        var subject = Parse(displayPath, subjectText, firstLine: 1);
+        var body = Parse(displayPath, bodyText, firstLine: 2);
+        cancellationToken.ThrowIfCancellationRequested();
+        var context = new TemplateContext(Options);
+        foreach (var (name, value) in data)
+        {
+            context.SetValue(name, FluidValue.Create(TemplateValues.From(value), Options));
+        }
+
+        return new EmailContent(
+            (await RenderAsync(displayPath, subject, context).ConfigureAwait(false)).Trim(),
+            await RenderAsync(displayPath, body, context).ConfigureAwait(false));
+    }
+
+    private static async Task<string> ReadAsync(string displayPath, string fullPath, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var info = new FileInfo(fullPath);
+            if (info.Length > EngineDefaults.EmailTemplateFileBytes)
+            {
+                throw new EmailTemplateException($"{displayPath}: the template is {info.Length} bytes; templates are limited to {EngineDefaults.EmailTemplateFileBytes / 1024} KiB.");
+            }
+
+            return await File.ReadAllTextAsync(fullPath, Encoding.UTF8, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new EmailTemplateException($"{displayPath}: the template could not be read ({exception.Message}).", exception);
+        }
+    }
+
+    private static IFluidTemplate Parse(string displayPath, string text, int firstLine)
+    {
+        if (Parser.TryParse(text, out var template, out var error))
+        {
+            return template;
+        }
+
+        // Fluid reports "<reason> at (line:col)" within the text it parsed; the body starts on the file's second line.
+        var reason = error.Split('\n')[0].Trim();
+        var position = Position().Match(reason);
+        if (!position.Success)
+        {
+            throw new EmailTemplateException($"{displayPath}:{firstLine}: {reason}");
+        }
+
+        var line = int.Parse(position.Groups["line"].ValueSpan, provider: System.Globalization.CultureInfo.InvariantCulture) + firstLine - 1;
+        var column = position.Groups["column"].Value;
+        throw new EmailTemplateException($"{displayPath}:{line}:{column}: {reason[..position.Index].TrimEnd()}.");
+    }
+
+    private static async Task<string> RenderAsync(string displayPath, IFluidTemplate template, TemplateContext context)
+    {
+        try
+        {
+            return await template.RenderAsync(context).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not (OutOfMemoryException or OperationCanceledException))
+        {
+            throw new EmailTemplateException($"{displayPath}: the template failed to render: {exception.Message}", exception);
+        }
+    }
+
+    [GeneratedRegex(@"\s*at \((?<line>\d+):(?<column>\d+)\)\s*$")]
+    private static partial Regex Position();
+}
