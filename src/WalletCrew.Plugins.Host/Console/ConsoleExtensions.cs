@@ -43,6 +43,7 @@ internal static class ConsoleExtensions
         read.MapGet(ConsoleRoutes.Root, OverviewPage.ShowAsync);
         read.MapGet(ConsoleRoutes.Tenants, TenantsPage.Show);
         read.MapGet(ConsoleRoutes.DeviceLogs, DeviceLogsPage.ShowAsync);
+        read.MapGet(ConsoleRoutes.Pass, PassPage.ShowAsync);
         read.MapGet(ConsoleRoutes.Deliveries, DeliveriesPage.ShowAsync);
         read.MapGet(ConsoleRoutes.Delivery, DeliveryPage.ShowAsync);
         // Signed in by the same cookie as the page it came from, so the form's token matches the session.

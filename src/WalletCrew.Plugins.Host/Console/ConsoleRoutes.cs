@@ -8,6 +8,7 @@ internal static class ConsoleRoutes
     public const string SignOut = Root + "/sign-out";
     public const string Tenants = Root + "/tenants";
     public const string DeviceLogs = Tenants + "/{tenantId}/device-logs";
+    public const string Pass = Tenants + "/{tenantId}/passes/{passId}";
     public const string Deliveries = Root + "/deliveries";
     public const string Delivery = Deliveries + "/{eventId}";
     public const string ReplayOne = Delivery + "/replay";
@@ -21,6 +22,8 @@ internal static class ConsoleRoutes
     public static string ReplayOneOf(string eventId) => DeliveryOf(eventId) + "/replay";
 
     public static string DeadLetters => Deliveries + "?status=dead";
+
+    public static string PassOf(string tenantId, string passId) => Tenants + "/" + Uri.EscapeDataString(tenantId) + "/passes/" + Uri.EscapeDataString(passId);
 
     public static string DeviceLogsOf(string tenantId) => Tenants + "/" + Uri.EscapeDataString(tenantId) + "/device-logs";
 

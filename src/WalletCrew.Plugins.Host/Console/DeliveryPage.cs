@@ -29,7 +29,7 @@ internal static class DeliveryPage
             <dl class="facts card">
               <dt>Status</dt><dd>{DeliveriesPage.StatusBadge(e.Status)}{Html.If(e.IsReplay, Html.Of($""" <span class="badge">replay</span>"""))}</dd>
               <dt>Tenant</dt><dd>{e.TenantId}</dd>
-              <dt>Pass</dt><dd>{e.PassId} (seq {e.Seq}, type {e.PassType})</dd>
+              <dt>Pass</dt><dd><a href="{ConsoleRoutes.PassOf(e.TenantId, e.PassId)}">{e.PassId}</a> (seq {e.Seq}, type {e.PassType}; its wallet registrations)</dd>
               <dt>Change</dt><dd>{(e.Installed ? "installed" : "uninstalled")} on {e.Device.ToString().ToLowerInvariant()} device <code>{e.DeviceId}</code></dd>
               <dt>Occurred</dt><dd>{ConsoleTime.At(e.OccurredAt)}</dd>
               <dt>Received</dt><dd>{ConsoleTime.At(e.ReceivedAt)}</dd>

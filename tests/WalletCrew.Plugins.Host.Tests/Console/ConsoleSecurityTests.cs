@@ -71,6 +71,8 @@ public sealed class ConsoleSecurityTests(ScopedHost scoped) : IClassFixture<Scop
         var (_, tenantsHtml) = await acme.GetAsync("console/tenants");
         var (ownDeviceLogs, _) = await acme.GetAsync("console/tenants/acme/device-logs");
         var (otherDeviceLogs, _) = await acme.GetAsync("console/tenants/globex/device-logs");
+        var (ownPass, _) = await acme.GetAsync("console/tenants/acme/passes/P1");
+        var (otherPass, _) = await acme.GetAsync("console/tenants/globex/passes/P1");
         var (_, overviewHtml) = await acme.GetAsync("console");
 
         list.StatusCode.Should().Be(HttpStatusCode.OK);
@@ -82,6 +84,8 @@ public sealed class ConsoleSecurityTests(ScopedHost scoped) : IClassFixture<Scop
         tenantsHtml.Should().Contain("acme").And.NotContain("globex");
         ownDeviceLogs.StatusCode.Should().Be(HttpStatusCode.OK);
         otherDeviceLogs.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        ownPass.StatusCode.Should().Be(HttpStatusCode.OK);
+        otherPass.StatusCode.Should().Be(HttpStatusCode.Forbidden, "another tenant's pass and its registrations");
         overviewHtml.Should().Contain("acme").And.NotContain("globex");
     }
 

@@ -30,4 +30,29 @@ public sealed class ConsoleViewsTests
         tenants.Should().MatchRegex("server/script/connector\\.csx\\(1,\\d+\\): error CS\\d{4}: ", "a diagnostic in MSBuild form with file, line and column");
         tenants.Should().Contain("badge bad\">errors<");
     }
+
+    [Fact]
+    public async Task APassPageShowsItsWalletRegistrationsAndTheDeliveryLinksToIt()
+    {
+        using var root = new TenantsRoot().WriteScript("acme", Scripts.RecordingHook);
+        await using var host = await HostHarness.StartAsync(root, new Dictionary<string, string?> { ["WalletCrew:Tenants:acme:Secrets:MODE"] = "ok" });
+        await Wallets.AppleWebServiceTests.PutPassAsync(host, "P1", "S1");
+        await Wallets.AppleWebServiceTests.PutPassAsync(host, "P2", "S2");
+        using (var registered = await Wallets.AppleWebServiceTests.RegisterAsync(host, "S1", "iphone-1"))
+        {
+            registered.StatusCode.Should().Be(HttpStatusCode.Created);
+        }
+
+        using var console = new ConsoleClient(host.BaseAddress);
+        await console.SignInAsync(HostHarness.ApiKey);
+        var (status, pass) = await console.GetAsync("console/tenants/acme/passes/P1");
+        var (_, unregistered) = await console.GetAsync("console/tenants/acme/passes/P2");
+        var eventId = (await host.GetJsonAsync("api/admin/deliveries?tenantId=acme&passId=P1")).AsArray().Single()!["eventId"]!.GetValue<string>();
+        var (_, delivery) = await console.GetAsync($"console/deliveries/{eventId}");
+
+        status.Should().Be(HttpStatusCode.OK);
+        pass.Should().Contain("<code>iphone-1</code>").And.Contain("1 active registration(s), 1 ever").And.Contain(eventId);
+        unregistered.Should().Contain("No wallet has registered this pass.", "control: another pass of the same tenant shows none");
+        delivery.Should().Contain("href=\"/console/tenants/acme/passes/P1\"");
+    }
 }

@@ -181,7 +181,7 @@ public sealed class AppleWebServiceTests
         response.StatusCode.Should().Be(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
     }
 
-    private static Task<HttpResponseMessage> RegisterAsync(HostHarness host, string serial, string device) =>
+    internal static Task<HttpResponseMessage> RegisterAsync(HostHarness host, string serial, string device) =>
         SendAsync(host, HttpMethod.Post, serial, device, Token, """{"pushToken":"push"}""");
 
     private static async Task<HttpResponseMessage> SendAsync(HostHarness host, HttpMethod method, string serial, string device, string token, string? body = null)
