@@ -7,7 +7,7 @@ namespace WalletCrew.Plugins.Engine.Limits;
 
 /// <summary>
 /// Puts the checkpoints into a connector's compiled IL, scripts and plugins alike: <see cref="ConnectorCheckpoint.Enter"/>
-/// at every method entry, <see cref="ConnectorCheckpoint.Tick"/> before every backward branch and at the start of every
+/// at every method entry, <see cref="ConnectorCheckpoint.Tick"/> before every backward branch (in its place, so all that led to the branch, a branch to itself included, passes it) and at the start of every
 /// <c>catch</c> block, so a tight loop ends at the invocation's wall-time limit and runaway recursion
 /// ends with a named error before the stack runs out.
 /// </summary>
