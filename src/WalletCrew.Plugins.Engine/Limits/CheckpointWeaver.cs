@@ -7,7 +7,7 @@ namespace WalletCrew.Plugins.Engine.Limits;
 
 /// <summary>
 /// Puts the checkpoints into a connector's compiled IL, scripts and plugins alike: <see cref="ConnectorCheckpoint.Enter"/>
-/// at every method entry, <see cref="ConnectorCheckpoint.Tick"/> before every backward branch and at the start of every
+/// at every method entry, <see cref="ConnectorCheckpoint.Tick"/> before every backward branch (in its place, so all that led to the branch, a branch to itself included, passes it) and at the start of every
 /// <c>catch</c> block, so a tight loop ends at the invocation's wall-time limit and runaway recursion
 /// ends with a named error before the stack runs out.
 /// </summary>
@@ -101,7 +101,14 @@ internal static class CheckpointWeaver
         var backEdges = body.Instructions.Where(IsBackwardBranch).ToList();
         foreach (var branch in backEdges)
         {
-            il.InsertBefore(branch, il.Create(OpCodes.Call, tick));
+            // The checkpoint takes the branch's place (its instruction becomes the call, the branch follows it), so whatever
+            // led to the branch now leads through the checkpoint: the branch itself when it jumps to itself (the empty loop
+            // `while (true) { }` is one `br` to its own offset), other jumps and `leave`s to it, regions that start or end there.
+            var moved = branch.Operand is Instruction[] targets ? il.Create(branch.OpCode, targets) : il.Create(branch.OpCode, (Instruction)branch.Operand);
+            branch.OpCode = OpCodes.Call;
+            branch.Operand = tick;
+            il.InsertAfter(branch, moved);
+            KeepLine(method, branch, moved);
         }
 
         // An async method's state machine catches everything its body throws and faults its task with it (`SetException`):
@@ -166,6 +173,26 @@ internal static class CheckpointWeaver
         }
 
         body.OptimizeMacros();
+    }
+
+    // The branch's line goes with the branch; the checkpoint, with none of its own, reports the line of the loop's body, as before.
+    private static void KeepLine(MethodDefinition method, Instruction checkpoint, Instruction branch)
+    {
+        var points = method.DebugInformation.SequencePoints;
+        var index = points.ToList().FindIndex(p => p.Offset == checkpoint.Offset);
+        if (index < 0)
+        {
+            return;
+        }
+
+        var point = points[index];
+        points[index] = new SequencePoint(branch, point.Document)
+        {
+            StartLine = point.StartLine,
+            StartColumn = point.StartColumn,
+            EndLine = point.EndLine,
+            EndColumn = point.EndColumn,
+        };
     }
 
     private static bool SetsException(ExceptionHandler handler)
