@@ -9,6 +9,7 @@ using WalletCrew.Plugins.Host.Retention;
 using WalletCrew.Plugins.Host.Security;
 using WalletCrew.Plugins.Host.Store;
 using WalletCrew.Plugins.Host.Telemetry;
+using WalletCrew.Plugins.Host.TenantFiles;
 using WalletCrew.Plugins.Host.Tenants;
 using WalletCrew.Plugins.Host.Wallets;
 using WalletCrew.Plugins.Host.Wallets.Google;
@@ -67,6 +68,7 @@ public static class WalletCrewHost
         builder.Services.AddWalletCrewAuthentication(builder.Configuration);
         builder.Services.AddWalletCrewStore(settings, builder.Configuration);
         builder.Services.AddWalletCrewTenants(settings);
+        builder.Services.AddWalletCrewTenantFiles();
         builder.Services.AddWalletCrewIngestion();
         builder.Services.AddWalletCrewWallets();
         builder.Services.AddWalletCrewDelivery();
@@ -90,6 +92,7 @@ public static class WalletCrewHost
         app.MapIngestion();
         app.MapWallets();
         app.MapFill();
+        app.MapTenantFiles();
         app.MapAdmin();
         return app;
     }
