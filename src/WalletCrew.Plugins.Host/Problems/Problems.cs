@@ -58,6 +58,13 @@ internal static class Problems
     public static ProblemHttpResult VersionMismatch(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status412PreconditionFailed, title: "The tenant's files changed", detail: detail);
 
+    /// <summary>503 with <c>Retry-After</c>: the store did not confirm a write whose outcome the caller must read back.</summary>
+    public static ProblemHttpResult StoreUnconfirmed(HttpResponse response, string detail)
+    {
+        response.Headers.RetryAfter = "1";
+        return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The event store is unavailable", detail: detail);
+    }
+
     public static ProblemHttpResult StoreUnavailable() => TypedResults.Problem(
         statusCode: StatusCodes.Status503ServiceUnavailable,
         title: "The event store is unavailable",

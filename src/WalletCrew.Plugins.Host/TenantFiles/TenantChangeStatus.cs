@@ -23,4 +23,7 @@ internal enum TenantChangeStatus
 
     /// <summary>The file, version or tenant does not exist.</summary>
     NotFound,
+
+    /// <summary>The store did not confirm the write: the version may or may not be stored (every host follows the store either way).</summary>
+    StoreUnavailable,
 }

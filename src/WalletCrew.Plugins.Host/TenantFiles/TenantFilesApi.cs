@@ -116,7 +116,7 @@ internal static class TenantFilesApi
         }
 
         var (change, badHeader) = Change(request, user, dryRun, message);
-        return badHeader ?? Answer(tenantId, await versions.ChangeAsync(tenantId, change!, _ => null, edit, cancellationToken).ConfigureAwait(false), change!);
+        return badHeader ?? Answer(tenantId, await versions.ChangeAsync(tenantId, change!, _ => null, edit, cancellationToken).ConfigureAwait(false), request.HttpContext.Response);
     }
 
     /// <summary>A zip of the whole tenant folder replaces every file at once (what <c>wcp push</c> sends): one check, one version.</summary>
@@ -144,7 +144,7 @@ internal static class TenantFilesApi
 
         var (change, badHeader) = Change(request, user, dryRun, message);
         var next = new TenantFileSet(files!);
-        return badHeader ?? Answer(tenantId, await versions.ChangeAsync(tenantId, change!, _ => null, _ => next, cancellationToken).ConfigureAwait(false), change!);
+        return badHeader ?? Answer(tenantId, await versions.ChangeAsync(tenantId, change!, _ => null, _ => next, cancellationToken).ConfigureAwait(false), request.HttpContext.Response);
     }
 
     private static async Task<Results<Ok<TenantChangeView>, Created<TenantChangeView>, ProblemHttpResult>> DeleteAsync(
@@ -164,7 +164,7 @@ internal static class TenantFilesApi
         var result = await versions.ChangeAsync(tenantId, change!,
             set => set.Contains(path) ? null : new TenantChangeResult(TenantChangeStatus.NotFound, null, null, [], $"Tenant '{tenantId}' has no file or folder '{path}'."),
             set => set.Without(path), cancellationToken).ConfigureAwait(false);
-        return Answer(tenantId, result, change!);
+        return Answer(tenantId, result, request.HttpContext.Response);
     }
 
     private static async Task<Results<Ok<IReadOnlyList<TenantVersionView>>, ProblemHttpResult>> VersionsAsync(
@@ -188,10 +188,10 @@ internal static class TenantFilesApi
         }
 
         var (change, badHeader) = Change(request, user, dryRun, message);
-        return badHeader ?? Answer(tenantId, await versions.RestoreAsync(tenantId, version, change!, cancellationToken).ConfigureAwait(false), change!);
+        return badHeader ?? Answer(tenantId, await versions.RestoreAsync(tenantId, version, change!, cancellationToken).ConfigureAwait(false), request.HttpContext.Response);
     }
 
-    private static Results<Ok<TenantChangeView>, Created<TenantChangeView>, ProblemHttpResult> Answer(string tenantId, TenantChangeResult result, TenantChange change)
+    private static Results<Ok<TenantChangeView>, Created<TenantChangeView>, ProblemHttpResult> Answer(string tenantId, TenantChangeResult result, HttpResponse response)
     {
         var diagnostics = result.Diagnostics.Select(DiagnosticView.From).ToList();
         var stored = result.Version is null ? null : TenantVersionView.From(result.Version);
@@ -203,6 +203,7 @@ internal static class TenantFilesApi
             TenantChangeStatus.Rejected => Problems.Problems.FilesRejected(tenantId, diagnostics, result.Detail),
             TenantChangeStatus.Conflict => Problems.Problems.Conflict("The tenant's files changed", result.Detail ?? ""),
             TenantChangeStatus.PreconditionFailed => Problems.Problems.VersionMismatch(result.Detail ?? ""),
+            TenantChangeStatus.StoreUnavailable => Problems.Problems.StoreUnconfirmed(response, result.Detail ?? ""),
             _ => Problems.Problems.NotFound("Not found", result.Detail ?? ""),
         };
     }

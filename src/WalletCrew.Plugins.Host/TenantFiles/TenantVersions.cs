@@ -156,10 +156,12 @@ internal sealed partial class TenantVersions(
         {
             stored = await store.AppendAsync(version, set.Blobs(), CancellationToken.None).ConfigureAwait(false);
         }
-        catch
+        catch (Exception exception) when (exception is not OperationCanceledException)
         {
             connectors.Dispose();
-            throw;
+            LogStoreFailed(exception, tenantId, number);
+            return new TenantChangeResult(TenantChangeStatus.StoreUnavailable, null, number, diagnostics,
+                $"The store did not confirm version {number} of tenant '{tenantId}'; it may or may not be stored (hosts follow the store either way). Read GET /api/tenants/{tenantId}/versions before retrying.");
         }
 
         if (!stored)
@@ -189,6 +191,9 @@ internal sealed partial class TenantVersions(
 
         return new TenantFileSet(version.Files.Select(f => new KeyValuePair<string, byte[]>(f.Path, blobs[f.Hash])));
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Storing tenant {TenantId} version {Version} failed")]
+    private partial void LogStoreFailed(Exception exception, string tenantId, long version);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Tenant {TenantId} version {Version} does not load on this host (its settings differ from the host that stored it); the version it serves stays live:\n{Errors}")]
     private partial void LogLoadFailed(string tenantId, long version, string errors);

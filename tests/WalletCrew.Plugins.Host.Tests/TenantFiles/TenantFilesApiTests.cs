@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using WalletCrew.Plugins.Host.Tenants;
 using WalletCrew.Plugins.Host.Tests.Support;
 using static WalletCrew.Plugins.Host.Tests.Support.TenantFilesClient;
 
@@ -115,6 +117,29 @@ public sealed class TenantFilesApiTests
         versions[1]!["setHash"]!.GetValue<string>().Should().NotBe(versions[2]!["setHash"]!.GetValue<string>());
         (await host.Client.GetStringAsync($"api/tenants/acme/files/{ScriptPath}?version=2")).Should().Be(MarkProvider("v2"));
         (await SendAsync(host.Client, new HttpRequestMessage(HttpMethod.Post, "api/tenants/acme/versions/9/restore"))).Status.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task AHostNeverGoesBackToAnOlderVersionThanTheOneItServes()
+    {
+        using var root = new TenantsRoot();
+        await using var host = await HostHarness.StartAsync(root);
+        (await PutFileAsync(host.Client, "acme", ScriptPath, MarkProvider("v1"))).Status.Should().Be(HttpStatusCode.Created);
+        (await PutFileAsync(host.Client, "acme", ScriptPath, MarkProvider("v2"))).Status.Should().Be(HttpStatusCode.Created);
+        var registry = host.Services.GetRequiredService<TenantRegistry>();
+        var setHash = (await host.GetJsonAsync("api/tenants/acme/versions")).AsArray().Single(v => v!["version"]!.GetValue<long>() == 1)!["setHash"]!.GetValue<string>();
+        var folderOfVersion1 = Path.Combine(root.DatabasePath + ".tenants", "acme", setHash, "acme");
+
+        var older = registry.Activate("acme", 1, registry.LoadStored(folderOfVersion1));
+        var same = registry.Activate("acme", 2, registry.LoadStored(folderOfVersion1));
+
+        older.Should().BeFalse();
+        same.Should().BeFalse();
+        (await MarkAsync(host.Client, "acme")).Should().Be("v2");
+
+        // Control: the same files under a newer number do go live.
+        registry.Activate("acme", 3, registry.LoadStored(folderOfVersion1)).Should().BeTrue();
+        (await MarkAsync(host.Client, "acme")).Should().Be("v1");
     }
 
     [Fact]
