@@ -33,6 +33,12 @@ internal sealed class TenantFileOptions
     [Range(1, 100_000)]
     public int MaxFiles { get; set; } = 2000;
 
+    /// <summary>
+    /// Gets or sets a value indicating whether every tenant folder the store has no version of is imported at start as its
+    /// version 1 (checked like any change; a folder with errors is not imported and stays a folder tenant). <c>wcp serve --import-tenants</c> sets it.
+    /// </summary>
+    public bool ImportFolders { get; set; }
+
     public string EffectiveDirectory(HostSettings host)
     {
         if (Directory is { Length: > 0 } configured)

@@ -8,7 +8,8 @@ using WalletCrew.Plugins.Host.Store;
 namespace WalletCrew.Plugins.Host.TenantFiles;
 
 /// <summary>
-/// Keeps this host on every tenant's newest stored version: loads them all before the host serves (start), then on each
+/// Keeps this host on every tenant's newest stored version: loads them all before the host serves (start; then imports
+/// the folder tenants the store lacks when <see cref="TenantFileOptions.ImportFolders"/> is set), then on each
 /// PostgreSQL notification of a stored version and on a poll (<see cref="TenantFileOptions.PollInterval"/>) in case a
 /// notification was lost while the listening connection was down. With SQLite (one host) the API activates a change
 /// itself and the poll only catches what another process wrote to the file.
@@ -22,6 +23,11 @@ internal sealed partial class TenantFileSync(TenantVersions versions, IServicePr
     {
         // Before anything is delivered: a host starts on the newest stored versions, never on a folder the store overrides.
         await versions.SyncAsync(cancellationToken).ConfigureAwait(false);
+        if (options.Value.ImportFolders)
+        {
+            await versions.ImportFoldersAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 

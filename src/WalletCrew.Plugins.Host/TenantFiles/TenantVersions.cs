@@ -88,6 +88,31 @@ internal sealed partial class TenantVersions(
         }
     }
 
+    /// <summary>The key id recorded on versions imported from the tenants folder.</summary>
+    public const string FolderImportKey = "tenants folder";
+
+    /// <summary>Imports each folder tenant the store has no version of as its version 1 (<see cref="TenantFileOptions.ImportFolders"/>).</summary>
+    public async Task ImportFoldersAsync(CancellationToken cancellationToken)
+    {
+        foreach (var tenantId in registry.FolderTenants())
+        {
+            var result = await ChangeAsync(tenantId, new TenantChange(FolderImportKey, "Imported from the tenants folder", DryRun: false, IfMatch: 0),
+                set => set.Files.Count == 0 ? new TenantChangeResult(TenantChangeStatus.NotFound, null, null, [], "no tenant files") : null,
+                set => set, cancellationToken).ConfigureAwait(false);
+            switch (result.Status)
+            {
+                case TenantChangeStatus.Stored:
+                    LogImported(tenantId, result.Version!.Version);
+                    break;
+                case TenantChangeStatus.Rejected:
+                    LogImportRefused(tenantId, string.Join(Environment.NewLine, result.Diagnostics.Where(d => d.IsError)));
+                    break;
+                default:
+                    break; // the store has it already (it wins), or the folder holds no tenant files
+            }
+        }
+    }
+
     /// <summary>Puts every stored tenant's newest version live on this host when it serves an older one (at start, and on a notification or poll).</summary>
     public async Task SyncAsync(CancellationToken cancellationToken)
     {
@@ -191,6 +216,12 @@ internal sealed partial class TenantVersions(
 
         return new TenantFileSet(version.Files.Select(f => new KeyValuePair<string, byte[]>(f.Path, blobs[f.Hash])));
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Imported tenant {TenantId} from the tenants folder as version {Version}; the store serves it from now on")]
+    private partial void LogImported(string tenantId, long version);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant {TenantId} was not imported from the tenants folder: it does not check; it stays served from its folder:\n{Errors}")]
+    private partial void LogImportRefused(string tenantId, string errors);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Storing tenant {TenantId} version {Version} failed")]
     private partial void LogStoreFailed(Exception exception, string tenantId, long version);

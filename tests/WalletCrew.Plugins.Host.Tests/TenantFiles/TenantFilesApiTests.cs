@@ -249,6 +249,32 @@ public sealed class TenantFilesApiTests
         }
     }
 
+    [Fact]
+    public async Task ImportFoldersStoresEachCheckedFolderTenantTheStoreLacksAndLeavesABrokenOneInItsFolder()
+    {
+        using var root = new TenantsRoot();
+        root.WriteScript("acme", MarkProvider("folder"));
+        root.WriteScript("broken", "var broken = ;");
+        var import = new Dictionary<string, string?> { ["WalletCrew:TenantFiles:ImportFolders"] = "true" };
+        await using (var host = await HostHarness.StartAsync(root, import))
+        {
+            var acme = (await host.GetJsonAsync("api/tenants/acme/versions")).AsArray().Single()!;
+            acme["version"]!.GetValue<long>().Should().Be(1);
+            acme["keyId"]!.GetValue<string>().Should().Be("tenants folder");
+            (await MarkAsync(host.Client, "acme")).Should().Be("folder");
+            (await SendAsync(host.Client, new HttpRequestMessage(HttpMethod.Get, "api/tenants/broken/versions"))).Status.Should().Be(HttpStatusCode.NotFound, "a folder that does not check is not imported");
+            (await host.GetJsonAsync("api/admin/connectors?tenantId=broken")).AsArray().Single()!["hasErrors"]!.GetValue<bool>().Should().BeTrue("it is still served from its folder");
+        }
+
+        // A second start with the folder changed: the store has the tenant, so nothing is imported over it.
+        root.WriteScript("acme", MarkProvider("folder, edited"));
+        await using (var host = await HostHarness.StartAsync(root, import))
+        {
+            (await host.GetJsonAsync("api/tenants/acme/versions")).AsArray().Should().ContainSingle();
+            (await MarkAsync(host.Client, "acme")).Should().Be("folder");
+        }
+    }
+
     [Theory]
     [InlineData(ScopedHost.AdminKey, HttpStatusCode.Created)]
     [InlineData(ScopedHost.PlatformKey, HttpStatusCode.Created)]
