@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Installs the machine packages the host and its tests use: bubblewrap (the sandbox of the tenants' workers).
-# Idempotent: does nothing when they are there. Needs root (or sudo) for apt-get.
+# Installs the machine packages the host and its tests use: bubblewrap (the sandbox of the tenants' workers) and
+# chromium (the headless browser of the console's browser tests, driven by Playwright; no browser is downloaded).
+# Idempotent: checks each one and installs only what is missing. Needs root (or sudo) for apt-get.
 set -euo pipefail
-if command -v bwrap >/dev/null 2>&1; then
+missing=()
+if ! command -v bwrap >/dev/null 2>&1; then missing+=(bubblewrap); fi
+if ! command -v chromium >/dev/null 2>&1; then missing+=(chromium); fi
+if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
 
@@ -10,5 +14,6 @@ sudo=""
 if [ "$(id -u)" != "0" ]; then sudo="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
-$sudo apt-get install -y -qq bubblewrap >/dev/null
-bwrap --version
+$sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+command -v bwrap >/dev/null && bwrap --version
+command -v chromium >/dev/null && chromium --version

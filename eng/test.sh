@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# bubblewrap, for the sandboxed workers' tests (installed with apt-get when missing).
+# bubblewrap (the sandboxed workers' tests) and chromium (the console's browser tests), installed with apt-get when missing.
 bash eng/install-prerequisites.sh
 
 results=$(mktemp -d)
@@ -16,6 +16,14 @@ WCP_TEST_POSTGRES=$(bash eng/postgres.sh start "$postgres")
 export WCP_TEST_POSTGRES
 
 dotnet build WalletCrew.Plugins.sln -c Release -nologo -clp:ErrorsOnly
+
+# The README's install path: pack the wcp tool here, with the build (ReadyToRun takes a few minutes on a clean checkout), and
+# ToolInstallTests installs it into a clean tool folder. If the pack fails the test packs again itself and fails with its output.
+tool_feed=$(mktemp -d)
+trap 'bash eng/postgres.sh stop "$postgres"; rm -rf "$results" "$postgres" "$tool_feed"' EXIT
+if dotnet pack src/WalletCrew.Plugins.Cli -c Release -o "$tool_feed" -nologo -clp:ErrorsOnly; then
+  export WCP_TEST_TOOL_FEED="$tool_feed"
+fi
 
 status=0
 dotnet test WalletCrew.Plugins.sln -c Release --no-build -nologo \

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using WalletCrew.Plugins.Host.Admin;
+using WalletCrew.Plugins.Host.Console;
 using WalletCrew.Plugins.Host.Delivery;
 using WalletCrew.Plugins.Host.Fill;
 using WalletCrew.Plugins.Host.Ingestion;
@@ -66,6 +67,7 @@ public static class WalletCrewHost
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddWalletCrewApi();
         builder.Services.AddWalletCrewAuthentication(builder.Configuration);
+        builder.Services.AddWalletCrewConsole(builder.Configuration);
         builder.Services.AddWalletCrewStore(settings, builder.Configuration);
         builder.Services.AddWalletCrewTenants(settings);
         builder.Services.AddWalletCrewTenantFiles();
@@ -85,6 +87,7 @@ public static class WalletCrewHost
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseConsoleHeaders();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
@@ -94,6 +97,7 @@ public static class WalletCrewHost
         app.MapFill();
         app.MapTenantFiles();
         app.MapAdmin();
+        app.MapConsole();
         return app;
     }
 }

@@ -1,13 +1,10 @@
 using System.CommandLine;
-using Microsoft.Extensions.Logging;
 
 namespace WalletCrew.Plugins.Cli.Commands;
 
 /// <summary><c>wcp new script &lt;name&gt;</c> and <c>wcp new plugin &lt;name&gt;</c>: scaffold a connector that passes <c>wcp check</c>.</summary>
 internal static class NewCommand
 {
-    private const string LoggingAssembly = "Microsoft.Extensions.Logging.Abstractions.dll";
-
     public static Command Create()
     {
         var name = new Argument<string>("name") { Description = "The connector's name: letters, digits, '-' or '_'." };
@@ -27,7 +24,8 @@ internal static class NewCommand
                 return ExitCodes.Usage;
             }
 
-            var path = Path.Combine(parse.GetValue(tenant)!.FullName, "server", "script", connector + ".csx");
+            var (file, content) = ConnectorTemplates.Render(ConnectorTemplates.Script, connector).Single();
+            var path = Path.Combine(parse.GetValue(tenant)!.FullName, file);
             if (File.Exists(path))
             {
                 error.WriteLine($"{path} already exists; choose another name or delete it.");
@@ -35,7 +33,7 @@ internal static class NewCommand
             }
 
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.WriteAllText(path, ScriptTemplate.Render(connector));
+            File.WriteAllText(path, content);
             parse.InvocationConfiguration.Output.WriteLine($"Created {path}. Check it with: wcp check {parse.GetValue(tenant)}");
             EditCommand.Report(parse.InvocationConfiguration.Output, EditorProject.Write(parse.GetValue(tenant)!.FullName));
             return ExitCodes.Success;
@@ -48,13 +46,9 @@ internal static class NewCommand
     {
         var name = new Argument<string>("name") { Description = "The plugin's name: its assembly, its folder under server/plugins and its namespace." };
         var output = new Option<DirectoryInfo?>("--output", "-o") { Description = "The project folder to create; ./<name> by default." };
-        var abstractions = new Option<FileInfo?>("--abstractions")
-        {
-            Description = $"The WalletCrew.Plugins.Abstractions.dll to compile against ({LoggingAssembly} beside it); the copy next to wcp by default.",
-        };
         var plugin = new Command("plugin", "Create a class library project whose build output, copied to <tenant>/server/plugins/<name>/, passes wcp check.")
         {
-            name, output, abstractions,
+            name, output,
         };
         plugin.SetAction(parse =>
         {
@@ -63,14 +57,6 @@ internal static class NewCommand
             if (pluginName.Length == 0 || !char.IsAsciiLetter(pluginName[0]) || !pluginName.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
             {
                 error.WriteLine($"'{pluginName}' is not a valid plugin name: start with a letter and use letters, digits or '_' (it names the assembly, its folder and its namespace).");
-                return ExitCodes.Usage;
-            }
-
-            var abstractionsPath = parse.GetValue(abstractions)?.FullName ?? typeof(IPassUpdater).Assembly.Location;
-            var loggingPath = parse.GetValue(abstractions) is null ? typeof(ILogger).Assembly.Location : Path.Combine(Path.GetDirectoryName(abstractionsPath)!, LoggingAssembly);
-            if (!File.Exists(abstractionsPath) || !File.Exists(loggingPath))
-            {
-                error.WriteLine($"WalletCrew.Plugins.Abstractions.dll and {LoggingAssembly} were not found (looked for '{abstractionsPath}' and '{loggingPath}'); pass --abstractions <path to WalletCrew.Plugins.Abstractions.dll>.");
                 return ExitCodes.Usage;
             }
 
@@ -83,13 +69,14 @@ internal static class NewCommand
             }
 
             Directory.CreateDirectory(directory);
-            foreach (var (file, content) in PluginTemplate.Render(pluginName, abstractionsPath, loggingPath))
+            foreach (var (file, content) in ConnectorTemplates.Render(ConnectorTemplates.Plugin, pluginName))
             {
                 File.WriteAllText(Path.Combine(directory, file), content);
             }
 
             var written = parse.InvocationConfiguration.Output;
-            written.WriteLine($"Created {project}. Build it, copy its output into a tenant and check it:");
+            written.WriteLine($"Created {project}; it references the WalletCrew.Plugins.Abstractions package {ConnectorTemplates.AbstractionsVersion}, compile-only, from your package feed.");
+            written.WriteLine("Build it, copy its output into a tenant and check it:");
             written.WriteLine($"  dotnet build {directory} -c Release");
             written.WriteLine($"  copy {Path.Combine(directory, "bin", "Release", "net10.0")}/* to <tenant>/server/plugins/{pluginName}/");
             written.WriteLine("  wcp check <tenant>");

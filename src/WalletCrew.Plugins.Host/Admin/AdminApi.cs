@@ -66,7 +66,7 @@ internal static class AdminApi
             return Problems.Problems.Invalid("limit", $"'limit' must be between 1 and {MaxLimit}.");
         }
 
-        var events = await store.ListAsync(new DeliveryQuery(ScopeClaims.VisibleTenant(user, tenantId), parsed, passId, limit ?? DefaultLimit), cancellationToken).ConfigureAwait(false);
+        var events = await store.ListAsync(new DeliveryQuery(ScopeClaims.VisibleTenant(user, tenantId), parsed is { } one ? [one] : null, passId, limit ?? DefaultLimit), cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(events.ToList());
     }
 

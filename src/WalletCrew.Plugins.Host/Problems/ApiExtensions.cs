@@ -11,6 +11,7 @@ internal static class ApiExtensions
     public static IServiceCollection AddWalletCrewApi(this IServiceCollection services)
     {
         services.AddProblemDetails();
+        services.AddExceptionHandler<StoreFailureHandler>();
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.ConfigureHttpJsonOptions(o =>
         {

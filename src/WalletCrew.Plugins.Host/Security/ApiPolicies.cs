@@ -20,12 +20,20 @@ internal static class ApiPolicies
     /// <summary>The admin API's read routes: an admin key, or a tenant key for its own tenant only.</summary>
     public const string TenantRead = "tenant-read";
 
+    /// <summary>The console's pages, signed in by cookie: an admin key, or a tenant key for its own tenant only.</summary>
+    public const string ConsoleRead = "console-read";
+
+    /// <summary>The console's actions (replay), signed in by cookie: admin keys only.</summary>
+    public const string ConsoleAdmin = "console-admin";
+
     public static AuthorizationBuilder AddApiPolicies(this AuthorizationBuilder builder) => builder
         .AddPolicy(Platform, Require(new ScopeRequirement(ApiScope.Platform)))
         .AddPolicy(PassRegistry, Require(new ScopeRequirement(ApiScope.Platform, ApiScope.Admin)))
         .AddPolicy(TenantFiles, Require(new ScopeRequirement(ApiScope.Platform, ApiScope.Admin)))
         .AddPolicy(Admin, Require(new ScopeRequirement(ApiScope.Admin)))
         .AddPolicy(TenantRead, Require(new TenantReadRequirement()))
+        .AddPolicy(ConsoleRead, Require(new TenantReadRequirement(), Console.ConsoleCookie.Scheme))
+        .AddPolicy(ConsoleAdmin, Require(new ScopeRequirement(ApiScope.Admin), Console.ConsoleCookie.Scheme))
         // A route mapped without a policy is an admin route: a new endpoint never opens to a narrower key by accident.
         .SetFallbackPolicy(Require(new ScopeRequirement(ApiScope.Admin)));
 
@@ -36,6 +44,6 @@ internal static class ApiPolicies
     public static TBuilder UseWalletAuthentication<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder => builder.AllowAnonymous();
 
-    private static AuthorizationPolicy Require(IAuthorizationRequirement requirement) =>
-        new AuthorizationPolicyBuilder(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser().AddRequirements(requirement).Build();
+    private static AuthorizationPolicy Require(IAuthorizationRequirement requirement, string scheme = ApiKeyAuthenticationHandler.SchemeName) =>
+        new AuthorizationPolicyBuilder(scheme).RequireAuthenticatedUser().AddRequirements(requirement).Build();
 }

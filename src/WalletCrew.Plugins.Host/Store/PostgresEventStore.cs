@@ -32,6 +32,11 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventSt
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        await using (var command = new NpgsqlCommand(ConsoleIndexes.Postgres, connection, tx))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -120,12 +125,8 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventSt
 
     public async Task<IReadOnlyList<StoredEvent>> ListAsync(DeliveryQuery query, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("""
-            SELECT * FROM wcp_events
-            WHERE (@t::text IS NULL OR tenant_id = @t) AND (@s::text IS NULL OR status = @s) AND (@p::text IS NULL OR pass_id = @p)
-            ORDER BY received_at DESC, seq DESC LIMIT @limit;
-            """);
-        command.Add("t", query.TenantId).Add("s", query.Status?.ToName()).Add("p", query.PassId).Add("limit", (long)query.Limit);
+        await using var command = dataSource.CreateCommand();
+        DeliveryListSql.List(command, "wcp_events", query);
         return await ReadAllAsync(command, ReadEvent, cancellationToken).ConfigureAwait(false);
     }
 
@@ -151,7 +152,7 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventSt
         var passes = new List<string>();
         await using (var command = new NpgsqlCommand(PostgresSchema.LockReplayRangePasses, connection, tx))
         {
-            command.Add("s", range.Status.ToName()).Add("from", ToMs(range.From)).Add("to", ToMs(range.To)).Add("t", range.TenantId);
+            command.Add("s", range.Status.ToName()).Add("from", ToMs(range.From)).Add("to", ToMs(range.To)).Add("t", range.TenantId).Add("p", range.PassId);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -162,7 +163,7 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventSt
 
         await using var batch = new NpgsqlBatch(connection, tx);
         batch.BatchCommands.Add(Statement(PostgresSchema.ReplayRange, ("now", ToMs(now)), ("s", range.Status.ToName()), ("from", ToMs(range.From)),
-            ("to", ToMs(range.To)), ("t", range.TenantId), ("ts", tenants.ToArray()), ("ps", passes.ToArray())));
+            ("to", ToMs(range.To)), ("t", range.TenantId), ("p", range.PassId), ("ts", tenants.ToArray()), ("ps", passes.ToArray())));
         batch.BatchCommands.Add(Statement(PostgresSchema.RefreshPassHeads, ("ts", tenants.ToArray()), ("ps", passes.ToArray())));
         await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);

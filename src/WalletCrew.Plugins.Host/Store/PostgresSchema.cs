@@ -212,7 +212,7 @@ internal static class PostgresSchema
         SELECT p.tenant_id, p.pass_id FROM wcp_passes p
         WHERE (p.tenant_id, p.pass_id) IN (
             SELECT tenant_id, pass_id FROM wcp_events
-            WHERE status = @s AND received_at >= @from AND received_at < @to AND (@t::text IS NULL OR tenant_id = @t))
+            WHERE status = @s AND received_at >= @from AND received_at < @to AND (@t::text IS NULL OR tenant_id = @t) AND (@p::text IS NULL OR pass_id = @p))
         ORDER BY p.tenant_id, p.pass_id
         FOR UPDATE OF p
         """;
@@ -247,7 +247,7 @@ internal static class PostgresSchema
     public const string ReplayRange = """
         UPDATE wcp_events SET status = 'pending', failures = 0, next_attempt_at = @now, is_replay = true, completed_at = NULL,
             lease_owner = NULL, lease_expires_at = NULL
-        WHERE status = @s AND received_at >= @from AND received_at < @to AND (@t::text IS NULL OR tenant_id = @t)
+        WHERE status = @s AND received_at >= @from AND received_at < @to AND (@t::text IS NULL OR tenant_id = @t) AND (@p::text IS NULL OR pass_id = @p)
           AND (tenant_id, pass_id) IN (SELECT * FROM unnest(@ts::text[], @ps::text[]));
         """;
 

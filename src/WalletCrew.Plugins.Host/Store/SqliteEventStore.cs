@@ -54,6 +54,7 @@ internal sealed class SqliteEventStore(SqliteStoreOptions options) : IEventStore
         }
 
         await ExecuteAsync(connection, SqliteSchema.IndexHeads, cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, ConsoleIndexes.Sqlite, cancellationToken).ConfigureAwait(false);
         await ReleaseAbandonedLeasesAsync(connection, cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, SqliteStoreSql.RefreshAllHeads, cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -114,12 +115,7 @@ internal sealed class SqliteEventStore(SqliteStoreOptions options) : IEventStore
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT * FROM events
-            WHERE ($t IS NULL OR tenant_id = $t) AND ($s IS NULL OR status = $s) AND ($p IS NULL OR pass_id = $p)
-            ORDER BY received_at DESC, seq DESC LIMIT $limit;
-            """;
-        command.Add("$t", query.TenantId).Add("$s", query.Status?.ToName()).Add("$p", query.PassId).Add("$limit", query.Limit);
+        DeliveryListSql.List(command, "events", query);
         return await ReadAllAsync(command, ReadEvent, cancellationToken).ConfigureAwait(false);
     }
 
@@ -137,7 +133,7 @@ internal sealed class SqliteEventStore(SqliteStoreOptions options) : IEventStore
 
     public async Task<int> ReplayAsync(ReplayRange range, DateTimeOffset now, CancellationToken cancellationToken) =>
         (await Writer.WriteAsync(statements => SqliteHeads.WriteAsync(statements, statements.Command(SqliteStoreSql.ReplayRange).Add("$now", ToMs(now))
-            .Add("$s", range.Status.ToName()).Add("$from", ToMs(range.From)).Add("$to", ToMs(range.To)).Add("$t", range.TenantId), _ => true), cancellationToken)
+            .Add("$s", range.Status.ToName()).Add("$from", ToMs(range.From)).Add("$to", ToMs(range.To)).Add("$t", range.TenantId).Add("$p", range.PassId), _ => true), cancellationToken)
             .ConfigureAwait(false)).Count;
 
     public Task AppendLogAsync(TenantLogRecord record, CancellationToken cancellationToken) =>
@@ -210,7 +206,7 @@ internal sealed class SqliteEventStore(SqliteStoreOptions options) : IEventStore
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Opens a pooled read connection (writes go through <see cref="Writer"/>).</summary>
+    /// <summary>Opens a pooled read connection (writes go through <see cref="Writer"/>); the console's reads use it too (<see cref="SqlDeliveryInsights"/>).</summary>
     internal async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);

@@ -14,6 +14,7 @@ internal static class SqliteStoreSql
         UPDATE events SET status = 'pending', failures = 0, next_attempt_at = $now, is_replay = 1, completed_at = NULL,
             lease_owner = NULL, lease_expires_at = NULL
         WHERE status = $s AND received_at >= $from AND received_at < $to AND ($t IS NULL OR tenant_id = $t)
+          AND ($p IS NULL OR pass_id = $p)
         RETURNING tenant_id, pass_id;
         """;
 

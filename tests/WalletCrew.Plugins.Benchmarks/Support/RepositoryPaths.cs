@@ -10,7 +10,7 @@ internal static class RepositoryPaths
     /// <summary>Gets wcp.dll as <c>dotnet build src/WalletCrew.Plugins.Cli -c Release</c> leaves it.</summary>
     public static string Wcp => Path.Combine(Root, "src", "WalletCrew.Plugins.Cli", "bin", "Release", "net10.0", "wcp.dll");
 
-    /// <summary>Gets wcp.dll as <c>dotnet publish … -p:PublishReadyToRun=true -o src/WalletCrew.Plugins.Cli/bin/r2r</c> leaves it (Roslyn precompiled).</summary>
+    /// <summary>Gets wcp.dll as <c>dotnet publish src/WalletCrew.Plugins.Cli -c Release -r linux-x64 -o src/WalletCrew.Plugins.Cli/bin/r2r</c> leaves it: the linux-x64 tool package's ReadyToRun files.</summary>
     public static string WcpReadyToRun => Path.Combine(Root, "src", "WalletCrew.Plugins.Cli", "bin", "r2r", "wcp.dll");
 
     private static string FindRoot()

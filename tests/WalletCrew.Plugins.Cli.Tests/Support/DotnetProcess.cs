@@ -2,15 +2,24 @@ using System.Diagnostics;
 
 namespace WalletCrew.Plugins.Cli.Tests.Support;
 
-/// <summary>Runs the real <c>dotnet</c> CLI, as an author would, with a time limit.</summary>
+/// <summary>Runs the real <c>dotnet</c> CLI (and the tools it installs), as an author would, with a time limit.</summary>
 internal static class DotnetProcess
 {
-    public static async Task<(int ExitCode, string Output)> RunAsync(TimeSpan timeout, params string[] args)
+    public static Task<(int ExitCode, string Output)> RunAsync(TimeSpan timeout, params string[] args) =>
+        RunInAsync(null, timeout, args);
+
+    /// <summary>Runs <c>dotnet</c> in <paramref name="workingDirectory"/> (the test's own when null), where its nuget.config applies.</summary>
+    public static Task<(int ExitCode, string Output)> RunInAsync(string? workingDirectory, TimeSpan timeout, params string[] args) =>
+        RunProgramAsync(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", workingDirectory, timeout, args);
+
+    /// <summary>Runs <paramref name="program"/>, e.g. a tool's command that <c>dotnet tool install</c> put in a tool folder.</summary>
+    public static async Task<(int ExitCode, string Output)> RunProgramAsync(string program, string? workingDirectory, TimeSpan timeout, params string[] args)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        var start = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            WorkingDirectory = workingDirectory ?? "",
         };
         foreach (var arg in args)
         {
@@ -34,7 +43,7 @@ internal static class DotnetProcess
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet {string.Join(' ', args)} did not finish within {timeout.TotalSeconds} s.");
+            throw new TimeoutException($"{Path.GetFileName(program)} {string.Join(' ', args)} did not finish within {timeout.TotalSeconds} s.");
         }
 
         return (process.ExitCode, await output + await error);

@@ -46,7 +46,7 @@ public sealed class RunawayTests
         // Negative control: in-process the invocation returns TimedOut, but the spinning call goes on and finishes later.
         var marker = Path.Combine(Directory.CreateTempSubdirectory("wcp-spin-").FullName, "finished");
         using var harness = new EngineHarness(isolation: IsolationMode.InProcess, invocationTimeout: Deadline, widenPolicy: HostileConnectors.PolicyOff);
-        using var tenant = harness.Load(HostileConnectors.Hook($"System.Threading.Thread.SpinWait(1_000_000_000); File.WriteAllText(@\"{marker}\", \"x\"); return \"spun\";"));
+        using var tenant = harness.Load(HostileConnectors.Hook($"System.Threading.Thread.SpinWait(500_000_000); File.WriteAllText(@\"{marker}\", \"x\"); return \"spun\";"));
 
         var result = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(), CancellationToken.None);
         var finishedAtReturn = File.Exists(marker);
@@ -54,7 +54,7 @@ public sealed class RunawayTests
         result.Status.Should().Be(InvocationStatus.TimedOut);
         finishedAtReturn.Should().BeFalse();
         var clock = Stopwatch.StartNew();
-        while (!File.Exists(marker) && clock.Elapsed < TimeSpan.FromSeconds(120))
+        while (!File.Exists(marker) && clock.Elapsed < TimeSpan.FromSeconds(240))
         {
             await Task.Delay(50);
         }

@@ -352,6 +352,71 @@ public abstract class EventStoreContractTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task KeysetPagesListEveryMatchingEventOnceInTheListingOrder()
+    {
+        // Three receive times, so several events share one: the event id breaks the tie and the cursor must carry it.
+        for (var i = 0; i < 9; i++)
+        {
+            await _store.IngestAsync(Command("t", $"P{i}", installed: true) with { ReceivedAt = s_now.AddMinutes(i % 3) }, CancellationToken.None);
+        }
+
+        var delivered = await ClaimAsync("owner-a", at: s_now.AddMinutes(5), max: 4, perTenant: 4);
+        foreach (var e in delivered)
+        {
+            await _store.CompleteAsync(new DeliveryOutcome(e.EventId, "owner-a", DeliveryStatus.Delivered, s_now.AddMinutes(5), null, null, true, null), CancellationToken.None);
+        }
+
+        await _store.IngestAsync(Command("u", "P0", installed: true), CancellationToken.None);
+
+        var all = await _store.ListAsync(new DeliveryQuery("t", null, null, 100), CancellationToken.None);
+        var paged = new List<StoredEvent>();
+        DeliveryCursor? after = null;
+        while (true)
+        {
+            var page = await _store.ListAsync(new DeliveryQuery("t", [DeliveryStatus.Pending, DeliveryStatus.Delivered], null, 2) { After = after }, CancellationToken.None);
+            paged.AddRange(page);
+            if (page.Count < 2)
+            {
+                break;
+            }
+
+            after = DeliveryCursor.Of(page[^1]);
+        }
+
+        all.Should().HaveCount(9).And.OnlyContain(e => e.TenantId == "t");
+        all.Select(e => (e.ReceivedAt, e.EventId)).Should().BeInDescendingOrder(Comparer<(DateTimeOffset, string)>.Create((a, b) =>
+            a.Item1 != b.Item1 ? a.Item1.CompareTo(b.Item1) : string.CompareOrdinal(a.Item2, b.Item2)));
+        paged.Select(e => e.EventId).Should().Equal(all.Select(e => e.EventId), "the pages together are the listing, each event once");
+        (await _store.ListAsync(new DeliveryQuery("t", [DeliveryStatus.Delivered], null, 100), CancellationToken.None))
+            .Select(e => e.EventId).Should().BeEquivalentTo(delivered.Select(e => e.EventId));
+        (await _store.ListAsync(new DeliveryQuery(null, [DeliveryStatus.Dead], null, 100), CancellationToken.None)).Should().BeEmpty();
+        (await _store.ListAsync(new DeliveryQuery("t", null, null, 100) { ReceivedFrom = s_now.AddMinutes(1), ReceivedBefore = s_now.AddMinutes(2) }, CancellationToken.None))
+            .Should().HaveCount(3).And.OnlyContain(e => e.ReceivedAt == s_now.AddMinutes(1));
+        (await _store.ListAsync(new DeliveryQuery(null, null, null, 100), CancellationToken.None)).Should().HaveCount(10);
+    }
+
+    [Fact]
+    public async Task AReplayRangeOfOnePassLeavesTheOtherPasses()
+    {
+        foreach (var pass in new[] { "P1", "P2" })
+        {
+            await IngestAsync("t", pass, installed: true);
+        }
+
+        foreach (var e in await ClaimAsync("owner-a"))
+        {
+            await _store.CompleteAsync(new DeliveryOutcome(e.EventId, "owner-a", DeliveryStatus.Dead, s_now, null, "gone", true, null), CancellationToken.None);
+        }
+
+        var replayed = await _store.ReplayAsync(new ReplayRange("t", s_now.AddHours(-1), s_now.AddHours(1), DeliveryStatus.Dead) { PassId = "P1" }, s_now, CancellationToken.None);
+
+        replayed.Should().Be(1);
+        var events = await _store.ListAsync(new DeliveryQuery("t", null, null, 10), CancellationToken.None);
+        events.Single(e => e.PassId == "P1").Status.Should().Be(DeliveryStatus.Pending);
+        events.Single(e => e.PassId == "P2").Status.Should().Be(DeliveryStatus.Dead, "the range named only P1");
+    }
+
     private async Task<string> IngestAsync(string tenantId, string passId, bool installed)
     {
         var command = Command(tenantId, passId, installed);

@@ -211,7 +211,7 @@ public sealed class TenantFilesApiTests
         using var root = new TenantsRoot();
         await using var host = await HostHarness.StartAsync(root, new Dictionary<string, string?> { ["WalletCrew:Tenants:acme:Secrets:MODE"] = "ok" });
         (await PutFileAsync(host.Client, "acme", ScriptPath, Scripts.RecordingHook)).Status.Should().Be(HttpStatusCode.Created);
-        await HostHarness.IngestUntilAcceptedAsync(host, "acme", "P1");
+        var first = (await HostHarness.IngestUntilAcceptedAsync(host, "acme", "P1"))["eventId"]!.GetValue<string>();
         await HostHarness.WaitUntilAsync(async () => (await host.GetJsonAsync("api/admin/tenants/acme/logs")).AsArray().Count > 0, TimeSpan.FromSeconds(30), "the event was delivered");
         (await PutFileAsync(host.Client, "acme", "tenant.json", "{}")).Status.Should().Be(HttpStatusCode.Created);
         await HostHarness.IngestUntilAcceptedAsync(host, "acme", "P2");
@@ -220,6 +220,10 @@ public sealed class TenantFilesApiTests
         var logs = (await host.GetJsonAsync("api/admin/tenants/acme/logs")).AsArray();
 
         logs.Select(l => l!["tenantVersion"]!.GetValue<long>()).Should().Equal(2, 1);
+        using var console = new ConsoleClient(host.BaseAddress);
+        (await console.SignInAsync(HostHarness.ApiKey)).StatusCode.Should().Be(HttpStatusCode.Redirect);
+        var (_, page) = await console.GetAsync($"console/deliveries/{first}");
+        page.Should().MatchRegex(@"<summary>Attempt 1 · .*· tenant version 1</summary>", "the console shows the version on the attempt");
     }
 
     [Fact]

@@ -86,6 +86,31 @@ public sealed class AppleWebServiceTests
     }
 
     [Fact]
+    public async Task ReadsWhilePostgresIsUnreachableAnswer503WithRetryAfterNot500()
+    {
+        await using var database = await PostgresDatabase.CreateAsync();
+        using var root = new TenantsRoot().WriteScript("acme", Scripts.RecordingHook);
+        await using var host = await HostHarness.StartAsync(root, s_ok, store: database.Store);
+        await PutPassAsync(host, "P1", "S1");
+        using (var before = await host.Client.GetAsync("api/tenants/acme/passes/P1"))
+        {
+            before.StatusCode.Should().Be(HttpStatusCode.OK, "control: the same read answers while the store is up");
+        }
+
+        await database.SetReachableAsync(false);
+        using var pass = await host.Client.GetAsync("api/tenants/acme/passes/P1");
+        using var deliveries = await host.Client.GetAsync("api/admin/deliveries?tenantId=acme");
+        await database.SetReachableAsync(true);
+
+        foreach (var response in new[] { pass, deliveries })
+        {
+            response.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable, $"{response.RequestMessage!.RequestUri} cannot reach the store");
+            response.Headers.RetryAfter!.Delta.Should().Be(TimeSpan.FromSeconds(1));
+            (await response.Content.ReadAsStringAsync()).Should().Contain("The event store is unavailable");
+        }
+    }
+
+    [Fact]
     public async Task TheRegistrationSourceIsWhatThePlatformPutOnThePassAndTheDevicesUserAgent()
     {
         using var root = new TenantsRoot().WriteScript("acme", Scripts.RecordingHook);
