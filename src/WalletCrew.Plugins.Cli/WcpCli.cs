@@ -15,6 +15,7 @@ internal static class WcpCli
         ServeCommand.Create(),
         NewCommand.Create(),
         EditCommand.Create(),
+        PushCommand.Create(),
     };
 
     public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)

@@ -10,6 +10,7 @@ using WalletCrew.Plugins.Host.Retention;
 using WalletCrew.Plugins.Host.Security;
 using WalletCrew.Plugins.Host.Store;
 using WalletCrew.Plugins.Host.Telemetry;
+using WalletCrew.Plugins.Host.TenantFiles;
 using WalletCrew.Plugins.Host.Tenants;
 using WalletCrew.Plugins.Host.Wallets;
 using WalletCrew.Plugins.Host.Wallets.Google;
@@ -69,6 +70,7 @@ public static class WalletCrewHost
         builder.Services.AddWalletCrewConsole(builder.Configuration);
         builder.Services.AddWalletCrewStore(settings, builder.Configuration);
         builder.Services.AddWalletCrewTenants(settings);
+        builder.Services.AddWalletCrewTenantFiles();
         builder.Services.AddWalletCrewIngestion();
         builder.Services.AddWalletCrewWallets();
         builder.Services.AddWalletCrewDelivery();
@@ -93,6 +95,7 @@ public static class WalletCrewHost
         app.MapIngestion();
         app.MapWallets();
         app.MapFill();
+        app.MapTenantFiles();
         app.MapAdmin();
         app.MapConsole();
         return app;

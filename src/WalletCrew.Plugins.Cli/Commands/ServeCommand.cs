@@ -19,10 +19,14 @@ internal static class ServeCommand
         var allowLoopback = CommonOptions.AllowLoopback();
         var cache = CommonOptions.Cache();
         var isolation = CommonOptions.Isolation();
+        var importTenants = new Option<bool>("--import-tenants")
+        {
+            Description = "At start, store every tenant folder the store has no version of as its version 1 (checked first); the store serves those tenants from then on.",
+        };
 
         var command = new Command("serve", "Run the host service: ingestion, delivery to the hooks, Fill and admin APIs, with hot reload.")
         {
-            tenants, urls, store, apiKeys, allowLoopback, cache, isolation,
+            tenants, urls, store, apiKeys, allowLoopback, cache, isolation, importTenants,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -43,7 +47,7 @@ internal static class ServeCommand
             };
             try
             {
-                await WalletCrewHost.RunAsync(settings, Configuration(parse.GetValue(apiKeys), CommonOptions.CacheDirectory(parse.GetValue(cache)), parse.GetValue(isolation)!), cancellationToken);
+                await WalletCrewHost.RunAsync(settings, Configuration(parse.GetValue(apiKeys), CommonOptions.CacheDirectory(parse.GetValue(cache)), parse.GetValue(isolation)!, parse.GetValue(importTenants)), cancellationToken);
                 return ExitCodes.Success;
             }
             catch (Exception exception) when (exception is OptionsValidationException or InvalidOperationException or ArgumentException or IOException)
@@ -56,9 +60,10 @@ internal static class ServeCommand
         return command;
     }
 
-    private static string[] Configuration(string[]? apiKeys, string? cacheDirectory, string isolation) =>
+    private static string[] Configuration(string[]? apiKeys, string? cacheDirectory, string isolation, bool importTenants) =>
     [
         $"--WalletCrew:Engine:Isolation={isolation}",
+        .. importTenants ? ["--WalletCrew:TenantFiles:ImportFolders=true"] : Array.Empty<string>(),
         .. (apiKeys ?? []).Select((key, index) => $"--WalletCrew:ApiKeys:{index}={key}"),
         .. cacheDirectory is null ? Array.Empty<string>() : [$"--WalletCrew:Engine:CompileCacheDirectory={cacheDirectory}"],
     ];

@@ -3,7 +3,7 @@ using WalletCrew.Plugins.Host.Store;
 
 namespace WalletCrew.Plugins.Host.Console;
 
-/// <summary>One delivery: the event, each attempt from the tenant log (status, duration, error, what the connector wrote), the next retry, and replay.</summary>
+/// <summary>One delivery: the event, each attempt from the tenant log (status, duration, error, the stored tenant version that handled it, what the connector wrote), the next retry, and replay.</summary>
 internal static class DeliveryPage
 {
     public static async Task<IResult> ShowAsync(string eventId, ConsolePage page, IEventStore store, IDeliveryInsights insights, CancellationToken cancellationToken)
@@ -63,7 +63,7 @@ internal static class DeliveryPage
             : Html.Of($"""<pre class="log">{string.Join("\n", a.Entries.Select(l => $"{l.Level}: {l.Message}"))}</pre>""");
         return Html.Of($"""
             <details class="attempt card"{(a.Status is "delivered" or "skipped" ? Html.Empty : Html.Of($" open"))}>
-              <summary>Attempt {a.Attempt?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "—"} · <span class="badge attempt-{a.Status}">{a.Status}</span> · {a.DurationMs} ms · {ConsoleTime.At(a.At)}</summary>
+              <summary>Attempt {a.Attempt?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "—"} · <span class="badge attempt-{a.Status}">{a.Status}</span> · {a.DurationMs} ms · {ConsoleTime.At(a.At)}{(a.TenantVersion is { } version ? Html.Of($" · tenant version {version}") : Html.Empty)}</summary>
               {Html.If(a.Error is not null, Html.Of($"""<p class="error-text">{a.Error}</p>"""))}
               <h3 class="visually-hidden">Tenant log</h3>
               {lines}

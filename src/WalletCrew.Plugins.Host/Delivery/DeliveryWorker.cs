@@ -235,7 +235,7 @@ internal sealed partial class DeliveryWorker : BackgroundService
         // A rejection ran nothing: no attempt, no tenant log entry, and its error is not the event's last error.
         var log = counts
             ? new TenantLogRecord(e.TenantId, now, "delivery", e.EventId, attempt, label, (long)elapsed.TotalMilliseconds, outcome.Error,
-                [.. outcome.Log.Select(l => new TenantLogLine(l.Level.ToString(), l.Message))])
+                [.. outcome.Log.Select(l => new TenantLogLine(l.Level.ToString(), l.Message))], outcome.TenantVersion)
             : null;
         _heartbeat.Drop(e.EventId);
         await _store.CompleteAsync(new DeliveryOutcome(e.EventId, Owner, status, now, retryAt, counts ? outcome.Error : null, counts, log), CancellationToken.None).ConfigureAwait(false);

@@ -71,7 +71,7 @@ internal static class FillApi
         if (outcome.Status is not (HookStatus.NotRegistered or HookStatus.UnknownTenant))
         {
             await store.AppendLogAsync(new TenantLogRecord(tenantId, time.GetUtcNow(), "fill", null, null, outcome.Status.ToString().ToLowerInvariant(),
-                (long)elapsed.TotalMilliseconds, outcome.Error, [.. outcome.Log.Select(l => new TenantLogLine(l.Level.ToString(), l.Message))]), CancellationToken.None).ConfigureAwait(false);
+                (long)elapsed.TotalMilliseconds, outcome.Error, [.. outcome.Log.Select(l => new TenantLogLine(l.Level.ToString(), l.Message))], outcome.TenantVersion), CancellationToken.None).ConfigureAwait(false);
         }
 
         return outcome.Status switch

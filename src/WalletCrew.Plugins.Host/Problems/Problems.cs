@@ -46,6 +46,25 @@ internal static class Problems
     public static ProblemHttpResult Conflict(string title, string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: title, detail: detail);
 
+    /// <summary>422: a tenant's new files do not check; every diagnostic, structured and in MSBuild form, and nothing changed.</summary>
+    public static ProblemHttpResult FilesRejected(string tenantId, IReadOnlyList<Admin.DiagnosticView> diagnostics, string? detail) => TypedResults.Problem(
+        statusCode: StatusCodes.Status422UnprocessableEntity,
+        title: "The tenant's files do not check",
+        detail: detail ?? $"Tenant '{tenantId}': {diagnostics.Count(d => d.Severity == "error")} error(s); nothing changed, the live version keeps serving.\n"
+            + string.Join("\n", diagnostics.Select(d => d.Text)),
+        extensions: new Dictionary<string, object?> { ["diagnostics"] = diagnostics });
+
+    /// <summary>412: the caller's <c>If-Match</c> names another version than the current one.</summary>
+    public static ProblemHttpResult VersionMismatch(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status412PreconditionFailed, title: "The tenant's files changed", detail: detail);
+
+    /// <summary>503 with <c>Retry-After</c>: the store did not confirm a write whose outcome the caller must read back.</summary>
+    public static ProblemHttpResult StoreUnconfirmed(HttpResponse response, string detail)
+    {
+        response.Headers.RetryAfter = "1";
+        return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The event store is unavailable", detail: detail);
+    }
+
     public static ProblemHttpResult StoreUnavailable() => TypedResults.Problem(
         statusCode: StatusCodes.Status503ServiceUnavailable,
         title: "The event store is unavailable",

@@ -11,6 +11,9 @@ internal static class ApiPolicies
     /// <summary>The pass registry's writes: the platform puts its passes, an operator may too.</summary>
     public const string PassRegistry = "pass-registry";
 
+    /// <summary>The tenant files API: the platform's configuration UI and partner CI push files, an operator may too.</summary>
+    public const string TenantFiles = "tenant-files";
+
     /// <summary>The admin API's actions and host-wide views.</summary>
     public const string Admin = "admin";
 
@@ -26,6 +29,7 @@ internal static class ApiPolicies
     public static AuthorizationBuilder AddApiPolicies(this AuthorizationBuilder builder) => builder
         .AddPolicy(Platform, Require(new ScopeRequirement(ApiScope.Platform)))
         .AddPolicy(PassRegistry, Require(new ScopeRequirement(ApiScope.Platform, ApiScope.Admin)))
+        .AddPolicy(TenantFiles, Require(new ScopeRequirement(ApiScope.Platform, ApiScope.Admin)))
         .AddPolicy(Admin, Require(new ScopeRequirement(ApiScope.Admin)))
         .AddPolicy(TenantRead, Require(new TenantReadRequirement()))
         .AddPolicy(ConsoleRead, Require(new TenantReadRequirement(), Console.ConsoleCookie.Scheme))

@@ -219,7 +219,7 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventSt
     private static NpgsqlBatchCommand LogStatement(TenantLogRecord record) => Statement(PostgresSchema.InsertLog,
         ("t", record.TenantId), ("at", ToMs(record.At)), ("k", record.Kind), ("e", record.EventId), ("a", record.Attempt),
         ("s", record.Status), ("d", record.DurationMs), ("err", record.Error),
-        ("entries", JsonSerializer.Serialize(record.Entries, StoreJson.Options)));
+        ("entries", JsonSerializer.Serialize(record.Entries, StoreJson.Options)), ("tv", record.TenantVersion));
 
     private static NpgsqlBatchCommand Statement(string sql, params (string Name, object? Value)[] parameters)
     {

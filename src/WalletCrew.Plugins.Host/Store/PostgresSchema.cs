@@ -12,7 +12,7 @@ namespace WalletCrew.Plugins.Host.Store;
 /// </remarks>
 internal static class PostgresSchema
 {
-    public const int Version = 3;
+    public const int Version = 4;
 
     /// <summary>The advisory lock key that serialises schema creation across hosts ("wcp-sche").</summary>
     public const long SchemaLock = 0x7763702D73636865;
@@ -128,7 +128,8 @@ internal static class PostgresSchema
     /// already at version 2 only checks that the columns and index exist. Hosts of version 1 do not keep the heads, so
     /// they must all be stopped before the first host of version 2 starts. Version 3 adds only new tables (the pass registry,
     /// Apple push tokens, wallet nonces, device logs), which <see cref="Create"/> adds to an older database; hosts of version 2
-    /// may keep running beside it, though they do not serve the wallet routes.
+    /// may keep running beside it, though they do not serve the wallet routes. Version 4 adds the tenant file tables and the
+    /// tenant log's <c>tenant_version</c> column; hosts of version 3 may keep running beside it (they write no version).
     /// </summary>
     public const string Upgrade = $"""
         ALTER TABLE wcp_passes ADD COLUMN IF NOT EXISTS head_seq bigint NULL;
@@ -137,7 +138,9 @@ internal static class PostgresSchema
         DROP INDEX IF EXISTS wcp_events_pending_due;
         {SetHeads}
         WHERE EXISTS (SELECT 1 FROM wcp_schema_info WHERE version < 2);
-        UPDATE wcp_schema_info SET version = 3 WHERE version < 3;
+        ALTER TABLE wcp_tenant_logs ADD COLUMN IF NOT EXISTS tenant_version bigint NULL;
+        {TenantFileSql.PostgresTables}
+        UPDATE wcp_schema_info SET version = 4 WHERE version < 4;
         """;
 
     /// <summary>
@@ -257,8 +260,8 @@ internal static class PostgresSchema
         """;
 
     public const string InsertLog = """
-        INSERT INTO wcp_tenant_logs(tenant_id, at, kind, event_id, attempt, status, duration_ms, error, entries)
-        VALUES(@t, @at, @k, @e, @a, @s, @d, @err, @entries);
+        INSERT INTO wcp_tenant_logs(tenant_id, at, kind, event_id, attempt, status, duration_ms, error, entries, tenant_version)
+        VALUES(@t, @at, @k, @e, @a, @s, @d, @err, @entries, @tv);
         """;
 
     public const string PruneEvents = """

@@ -46,6 +46,13 @@ internal sealed class SqliteEventStore(SqliteStoreOptions options) : IEventStore
             await ExecuteAsync(connection, SqliteSchema.AddHeads, cancellationToken).ConfigureAwait(false);
         }
 
+        await using var hasTenantVersion = connection.CreateCommand();
+        hasTenantVersion.CommandText = SqliteSchema.HasTenantVersion;
+        if ((long)(await hasTenantVersion.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! == 0)
+        {
+            await ExecuteAsync(connection, SqliteSchema.AddTenantVersion, cancellationToken).ConfigureAwait(false);
+        }
+
         await ExecuteAsync(connection, SqliteSchema.IndexHeads, cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, ConsoleIndexes.Sqlite, cancellationToken).ConfigureAwait(false);
         await ReleaseAbandonedLeasesAsync(connection, cancellationToken).ConfigureAwait(false);
@@ -171,7 +178,7 @@ internal sealed class SqliteEventStore(SqliteStoreOptions options) : IEventStore
         await statements.Command(SqliteStoreSql.InsertLog)
             .Add("$t", record.TenantId).Add("$at", ToMs(record.At)).Add("$k", record.Kind).Add("$e", record.EventId).Add("$a", record.Attempt)
             .Add("$s", record.Status).Add("$d", record.DurationMs).Add("$err", record.Error)
-            .Add("$entries", JsonSerializer.Serialize(record.Entries, StoreJson.Options))
+            .Add("$entries", JsonSerializer.Serialize(record.Entries, StoreJson.Options)).Add("$tv", record.TenantVersion)
             .ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
 
     // SQLite lives on one machine, so a lease whose process is gone (the host before a kill -9 and restart) can be

@@ -3,9 +3,9 @@ namespace WalletCrew.Plugins.Host.Store;
 /// <summary>The SQLite schema. Times are Unix milliseconds; statuses are lowercase words.</summary>
 internal static class SqliteSchema
 {
-    public const int Version = 3;
+    public const int Version = 4;
 
-    public const string Create = """
+    public const string Create = $"""
         CREATE TABLE IF NOT EXISTS schema_info(version INTEGER NOT NULL);
         CREATE TABLE IF NOT EXISTS passes(
             tenant_id TEXT NOT NULL,
@@ -107,6 +107,7 @@ internal static class SqliteSchema
         CREATE INDEX IF NOT EXISTS device_logs_tenant ON device_logs(tenant_id, id);
         CREATE INDEX IF NOT EXISTS device_logs_at ON device_logs(at);
         CREATE INDEX IF NOT EXISTS wallet_nonces_received ON wallet_nonces(received_at);
+        {TenantFileSql.SqliteTables}
         """;
 
     /// <summary>
@@ -122,13 +123,18 @@ internal static class SqliteSchema
         DROP INDEX IF EXISTS events_pending_due;
         """;
 
+    /// <summary>Version 4 records which tenant version handled each invocation in the tenant log (<see cref="TenantFileSql"/> has its new tables).</summary>
+    public const string HasTenantVersion = "SELECT COUNT(*) FROM pragma_table_info('tenant_logs') WHERE name = 'tenant_version';";
+
+    public const string AddTenantVersion = "ALTER TABLE tenant_logs ADD COLUMN tenant_version INTEGER NULL;";
+
     /// <summary>
     /// Ends every start: records the version. Version 3 adds the pass registry, the Apple push tokens, the wallet nonces and
     /// the device logs, all new tables that <see cref="Create"/> adds to an older file.
     /// </summary>
     public const string IndexHeads = """
         CREATE INDEX IF NOT EXISTS passes_ready ON passes(ready_at) WHERE ready_at IS NOT NULL;
-        UPDATE schema_info SET version = 3 WHERE version < 3;
+        UPDATE schema_info SET version = 4 WHERE version < 4;
         """;
 
     /// <summary>

@@ -41,8 +41,8 @@ internal static class SqliteStoreSql
         """;
 
     public const string InsertLog = """
-        INSERT INTO tenant_logs(tenant_id, at, kind, event_id, attempt, status, duration_ms, error, entries)
-        VALUES($t, $at, $k, $e, $a, $s, $d, $err, $entries);
+        INSERT INTO tenant_logs(tenant_id, at, kind, event_id, attempt, status, duration_ms, error, entries, tenant_version)
+        VALUES($t, $at, $k, $e, $a, $s, $d, $err, $entries, $tv);
         """;
 
     public const string Release = """

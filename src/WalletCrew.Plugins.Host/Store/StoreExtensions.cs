@@ -25,6 +25,7 @@ internal static class StoreExtensions
             services.TryAddSingleton<IEventStore>(sp => sp.GetRequiredService<SqliteEventStore>());
             services.TryAddSingleton<IWalletStore>(sp => new SqliteWalletStore(sp.GetRequiredService<SqliteEventStore>()));
             services.TryAddSingleton<IDeliveryInsights>(sp => SqlDeliveryInsights.Sqlite(sp.GetRequiredService<SqliteEventStore>()));
+            services.TryAddSingleton<ITenantFileStore>(sp => new SqliteTenantFileStore(sp.GetRequiredService<SqliteEventStore>()));
         }
         else if (store.StartsWith("postgres:", StringComparison.Ordinal))
         {
@@ -35,6 +36,7 @@ internal static class StoreExtensions
             services.TryAddSingleton<IEventStore>(sp => new PostgresEventStore(sp.GetRequiredService<NpgsqlDataSource>()));
             services.TryAddSingleton<IWalletStore>(sp => new PostgresWalletStore(sp.GetRequiredService<NpgsqlDataSource>()));
             services.TryAddSingleton<IDeliveryInsights>(sp => SqlDeliveryInsights.Postgres(sp.GetRequiredService<NpgsqlDataSource>()));
+            services.TryAddSingleton<ITenantFileStore>(sp => new PostgresTenantFileStore(sp.GetRequiredService<NpgsqlDataSource>()));
         }
         else
         {

@@ -51,7 +51,8 @@ internal static class StoreRows
         Status: r.GetString(r.GetOrdinal("status")),
         DurationMs: r.GetInt64(r.GetOrdinal("duration_ms")),
         Error: r.IsDBNull(r.GetOrdinal("error")) ? null : r.GetString(r.GetOrdinal("error")),
-        Entries: JsonSerializer.Deserialize<List<TenantLogLine>>(r.GetString(r.GetOrdinal("entries")), StoreJson.Options) ?? []);
+        Entries: JsonSerializer.Deserialize<List<TenantLogLine>>(r.GetString(r.GetOrdinal("entries")), StoreJson.Options) ?? [],
+        TenantVersion: r.IsDBNull(r.GetOrdinal("tenant_version")) ? null : r.GetInt64(r.GetOrdinal("tenant_version")));
 
     /// <summary>Maps a row of the queue-statistics query: tenant, pending count, dead count, oldest pending receipt.</summary>
     public static TenantQueueStats ReadQueueStats(DbDataReader r) =>

@@ -1,6 +1,6 @@
 namespace WalletCrew.Plugins.Host.Store;
 
-/// <summary>One invocation's entry in the tenant log: what ran, how it ended, and what the connector wrote.</summary>
+/// <summary>One invocation's entry in the tenant log: what ran, how it ended, what the connector wrote, and which stored tenant version ran it (null for a tenant served from its folder).</summary>
 internal sealed record TenantLogRecord(
     string TenantId,
     DateTimeOffset At,
@@ -10,4 +10,5 @@ internal sealed record TenantLogRecord(
     string Status,
     long DurationMs,
     string? Error,
-    IReadOnlyList<TenantLogLine> Entries);
+    IReadOnlyList<TenantLogLine> Entries,
+    long? TenantVersion = null);

@@ -10,13 +10,15 @@ namespace WalletCrew.Plugins.Host.Tenants;
 /// <summary>
 /// Loads every tenant folder under the tenants root with the real engine and routes calls to it. The engine reloads
 /// a tenant's saved files itself (keeping a working version over a broken save); this registry adds and removes
-/// whole tenants when their folders appear or disappear.
+/// whole tenants when their folders appear or disappear. Tenants whose files are in the store are activated here by
+/// version (<see cref="Activate"/>): a stored tenant wins over a folder of the same id, and its version only goes forward.
 /// </summary>
 internal sealed partial class TenantRegistry : ITenantRuntime, IHostedService, IDisposable
 {
-    private readonly ConcurrentDictionary<string, TenantConnectors> _tenants = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, LiveTenant> _tenants = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly ConnectorEngine _engine;
+    private readonly ConnectorEngine _storedEngine;
     private readonly string _root;
     private readonly EngineSettings _settings;
     private readonly ILogger<TenantRegistry> _logger;
@@ -27,25 +29,55 @@ internal sealed partial class TenantRegistry : ITenantRuntime, IHostedService, I
         _root = Path.GetFullPath(host.TenantsRoot);
         _settings = settings.Value;
         _logger = loggerFactory.CreateLogger<TenantRegistry>();
-        _engine = new ConnectorEngine(new ConnectorEngineOptions
-        {
-            Secrets = secrets,
-            AllowLoopback = _settings.AllowLoopback || host.AllowLoopback,
-            PrivateNetworks = _settings.ParsedPrivateNetworks(),
-            InvocationTimeout = _settings.InvocationTimeout,
-            LoadTimeout = _settings.LoadTimeout,
-            CompileTimeout = _settings.CompileTimeout,
-            CompileMemoryLimitBytes = _settings.CompileMemoryLimitMiB * 1024L * 1024,
-            LoggerFactory = loggerFactory,
-            HotReload = _settings.HotReload,
-            CompileCacheDirectory = _settings.EffectiveCompileCacheDirectory(),
-            Isolation = _settings.EffectiveIsolation(),
-            Sandbox = _settings.SandboxOptions(),
-        });
+        _engine = new ConnectorEngine(Options(host, secrets, loggerFactory, _settings.HotReload));
+        // Stored tenants load from folders materialised from the store, which nobody edits: no watching.
+        _storedEngine = new ConnectorEngine(Options(host, secrets, loggerFactory, hotReload: false));
         _watcher = new TenantWatcher(_root, Refresh, _logger);
     }
 
     public bool Contains(string tenantId) => _tenants.ContainsKey(tenantId);
+
+    /// <summary>Returns the stored version a tenant serves now, or null when it is not loaded from the store.</summary>
+    public long? LiveVersion(string tenantId) => _tenants.TryGetValue(tenantId, out var live) ? live.Version : null;
+
+    /// <summary>Returns whether the tenant is served from its folder under the tenants root.</summary>
+    public bool IsFolderTenant(string tenantId) => _tenants.TryGetValue(tenantId, out var live) && live.Version is null;
+
+    /// <summary>Lists the tenants served from their folder, in order.</summary>
+    public IReadOnlyList<string> FolderTenants() => [.. _tenants.Where(t => t.Value.Version is null).Select(t => t.Key).Order(StringComparer.Ordinal)];
+
+    /// <summary>Gets the tenants root (folder tenants, and the one-time import of a tenant's files into the store).</summary>
+    public string Root => _root;
+
+    /// <summary>
+    /// Loads a materialised tenant folder with the host's settings, not live: what a change is checked with, and what
+    /// <see cref="Activate"/> then puts live unchanged. The caller disposes it when it does not activate it.
+    /// </summary>
+    public TenantConnectors LoadStored(string tenantDirectory) => _storedEngine.LoadTenant(tenantDirectory);
+
+    /// <summary>
+    /// Puts a stored version live: calls in flight finish on the version they started on, new calls go to this one. Returns
+    /// false (and disposes <paramref name="connectors"/>) when the tenant already serves this version or a newer one, so a
+    /// host never goes back to an older version than one it has served.
+    /// </summary>
+    public bool Activate(string tenantId, long version, TenantConnectors connectors)
+    {
+        LiveTenant? previous;
+        lock (_gate)
+        {
+            if (_tenants.TryGetValue(tenantId, out previous) && previous.Version >= version)
+            {
+                connectors.Dispose();
+                return false;
+            }
+
+            _tenants[tenantId] = new LiveTenant(connectors, version);
+        }
+
+        previous?.Retire();
+        LogActivated(tenantId, version, connectors.PassUpdaterCount, connectors.CustomerProviders.Count);
+        return true;
+    }
 
     public IsolationMode Isolation => _engine.Isolation;
 
@@ -53,39 +85,55 @@ internal sealed partial class TenantRegistry : ITenantRuntime, IHostedService, I
 
     public int RunningWorkers => _engine.RunningWorkers;
 
-    public IReadOnlyList<TenantSnapshot> Describe() => [.. _tenants.Values.Select(TenantSnapshot.Of).OrderBy(s => s.TenantId, StringComparer.Ordinal)];
+    public IReadOnlyList<TenantSnapshot> Describe() => [.. _tenants.Values.Select(t => TenantSnapshot.Of(t.Connectors, t.Version)).OrderBy(s => s.TenantId, StringComparer.Ordinal)];
 
     public IReadOnlyList<ZombieConnector> Zombies() => _engine.GetZombies();
 
     public async Task<HookOutcome> DeliverAsync(PassInstallationEvent e, CancellationToken cancellationToken)
     {
-        if (!_tenants.TryGetValue(e.TenantId, out var tenant))
+        if (Enter(e.TenantId) is not { } live)
         {
             return HookOutcome.UnknownTenant(e.TenantId);
         }
 
-        if (tenant.PassUpdaterCount == 0)
+        try
         {
-            // A tenant whose connectors do not compile must not have its events skipped: retry until it is fixed.
-            return tenant.HasErrors
-                ? new HookOutcome(HookStatus.Failed, NotLoading(tenant), [])
-                : new HookOutcome(HookStatus.NotRegistered, $"Tenant '{e.TenantId}' registers no pass updater ({RegistrationKeys.PassUpdater}).", []);
-        }
+            var tenant = live.Connectors;
+            if (tenant.PassUpdaterCount == 0)
+            {
+                // A tenant whose connectors do not compile must not have its events skipped: retry until it is fixed.
+                return tenant.HasErrors
+                    ? new HookOutcome(HookStatus.Failed, NotLoading(tenant), [], TenantVersion: live.Version)
+                    : new HookOutcome(HookStatus.NotRegistered, $"Tenant '{e.TenantId}' registers no pass updater ({RegistrationKeys.PassUpdater}).", [], TenantVersion: live.Version);
+            }
 
-        var result = await tenant.InvokePassUpdatersAsync(e, cancellationToken).ConfigureAwait(false);
-        return new HookOutcome(Map(result.Status), result.Error, result.Log, RetryAfter: result.RetryAfter);
+            var result = await tenant.InvokePassUpdatersAsync(e, cancellationToken).ConfigureAwait(false);
+            return new HookOutcome(Map(result.Status), result.Error, result.Log, RetryAfter: result.RetryAfter, TenantVersion: live.Version);
+        }
+        finally
+        {
+            live.Exit();
+        }
     }
 
     public async Task<HookOutcome> FillAsync(string tenantId, string providerName, FillRequest request, CancellationToken cancellationToken)
     {
-        if (!_tenants.TryGetValue(tenantId, out var tenant))
+        if (Enter(tenantId) is not { } live)
         {
             return HookOutcome.UnknownTenant(tenantId);
         }
 
-        var result = await tenant.FillAsync(providerName, request, cancellationToken).ConfigureAwait(false);
-        var error = result.Status == InvocationStatus.NotFound && tenant.HasErrors ? $"{result.Error} {NotLoading(tenant)}" : result.Error;
-        return new HookOutcome(Map(result.Status), error, result.Log, result.Data);
+        try
+        {
+            var tenant = live.Connectors;
+            var result = await tenant.FillAsync(providerName, request, cancellationToken).ConfigureAwait(false);
+            var error = result.Status == InvocationStatus.NotFound && tenant.HasErrors ? $"{result.Error} {NotLoading(tenant)}" : result.Error;
+            return new HookOutcome(Map(result.Status), error, result.Log, result.Data, TenantVersion: live.Version);
+        }
+        finally
+        {
+            live.Exit();
+        }
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -116,14 +164,15 @@ internal sealed partial class TenantRegistry : ITenantRuntime, IHostedService, I
         _watcher.Dispose();
         foreach (var tenant in _tenants.Values)
         {
-            tenant.Dispose();
+            tenant.Connectors.Dispose();
         }
 
         _tenants.Clear();
         _engine.Dispose();
+        _storedEngine.Dispose();
     }
 
-    /// <summary>Loads tenant folders that appeared and unloads those whose folder is gone.</summary>
+    /// <summary>Loads tenant folders that appeared and unloads those whose folder is gone; stored tenants are left alone (the store wins).</summary>
     internal void Refresh()
     {
         lock (_gate)
@@ -142,16 +191,46 @@ internal sealed partial class TenantRegistry : ITenantRuntime, IHostedService, I
                 Load(tenantId);
             }
 
-            foreach (var tenantId in _tenants.Keys.Except(present, StringComparer.Ordinal).ToList())
+            foreach (var tenantId in _tenants.Where(t => t.Value.Version is null).Select(t => t.Key).Except(present, StringComparer.Ordinal).ToList())
             {
                 if (_tenants.TryRemove(tenantId, out var removed))
                 {
-                    removed.Dispose();
+                    removed.Retire();
                     LogRemoved(tenantId);
                 }
             }
         }
     }
+
+    private LiveTenant? Enter(string tenantId)
+    {
+        // A swap between the read and the enter retires what was read: take the live one again.
+        while (_tenants.TryGetValue(tenantId, out var live))
+        {
+            if (live.TryEnter())
+            {
+                return live;
+            }
+        }
+
+        return null;
+    }
+
+    private ConnectorEngineOptions Options(HostSettings host, Engine.ISecretSource secrets, ILoggerFactory loggerFactory, bool hotReload) => new()
+    {
+        Secrets = secrets,
+        AllowLoopback = _settings.AllowLoopback || host.AllowLoopback,
+        PrivateNetworks = _settings.ParsedPrivateNetworks(),
+        InvocationTimeout = _settings.InvocationTimeout,
+        LoadTimeout = _settings.LoadTimeout,
+        CompileTimeout = _settings.CompileTimeout,
+        CompileMemoryLimitBytes = _settings.CompileMemoryLimitMiB * 1024L * 1024,
+        LoggerFactory = loggerFactory,
+        HotReload = hotReload,
+        CompileCacheDirectory = _settings.EffectiveCompileCacheDirectory(),
+        Isolation = _settings.EffectiveIsolation(),
+        Sandbox = _settings.SandboxOptions(),
+    };
 
     private void Load(string tenantId)
     {
@@ -163,7 +242,7 @@ internal sealed partial class TenantRegistry : ITenantRuntime, IHostedService, I
         }
 
         tenant.Reloaded += (_, e) => LogReloaded(tenantId, e.Generation, e.Diagnostics.Count(d => d.IsError));
-        _tenants[tenantId] = tenant;
+        _tenants[tenantId] = new LiveTenant(tenant, null);
         LogLoaded(tenantId, tenant.PassUpdaterCount, tenant.CustomerProviders.Count, tenant.Diagnostics.Count(d => d.IsError),
             Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
@@ -185,6 +264,9 @@ internal sealed partial class TenantRegistry : ITenantRuntime, IHostedService, I
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Tenant {TenantId} generation {Generation} is live ({Errors} error(s))")]
     private partial void LogReloaded(string tenantId, long generation, int errors);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Tenant {TenantId} version {Version} is live: {PassUpdaters} pass updater(s), {Providers} customer provider(s)")]
+    private partial void LogActivated(string tenantId, long version, int passUpdaters, int providers);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {Count} tenant(s) from {Root}")]
     private partial void LogLoadedAll(int count, string root);

@@ -2,7 +2,7 @@ using WalletCrew.Plugins.Engine;
 
 namespace WalletCrew.Plugins.Host.Tenants;
 
-/// <summary>What a loaded tenant offers now: its generation, each connector's version, every diagnostic (failed saves included) and its sandboxed worker's state.</summary>
+/// <summary>What a loaded tenant offers now: its generation, each connector's version, every diagnostic (failed saves included), its sandboxed worker's state, and the stored tenant version it serves (null for a folder tenant).</summary>
 internal sealed record TenantSnapshot(
     string TenantId,
     long Generation,
@@ -10,16 +10,18 @@ internal sealed record TenantSnapshot(
     IReadOnlyList<string> CustomerProviders,
     IReadOnlyList<ConnectorInfo> Connectors,
     IReadOnlyList<ConnectorDiagnostic> Diagnostics,
-    WorkerStatus? Worker)
+    WorkerStatus? Worker,
+    long? TenantVersion = null)
 {
     public bool HasErrors => Diagnostics.Any(d => d.IsError);
 
-    public static TenantSnapshot Of(TenantConnectors tenant) => new(
+    public static TenantSnapshot Of(TenantConnectors tenant, long? tenantVersion = null) => new(
         tenant.TenantId,
         tenant.Generation,
         tenant.PassUpdaterCount,
         [.. tenant.CustomerProviders.Order(StringComparer.Ordinal)],
         tenant.Connectors,
         tenant.Diagnostics,
-        tenant.Worker);
+        tenant.Worker,
+        tenantVersion);
 }

@@ -148,7 +148,7 @@ public abstract class WalletStoreContractTests : IAsyncLifetime
 
         await Events.InitializeAsync(CancellationToken.None);
 
-        Convert.ToInt32(await ExecuteAsync("SELECT version FROM {0}schema_info;"), System.Globalization.CultureInfo.InvariantCulture).Should().Be(3);
+        Convert.ToInt32(await ExecuteAsync("SELECT version FROM {0}schema_info;"), System.Globalization.CultureInfo.InvariantCulture).Should().Be(PostgresSchema.Version, "the newest version");
         (await Wallets.PutPassAsync(Pass("P1", "S1"), CancellationToken.None)).Should().Be(PutPassResult.Created, "the dropped table is back, empty");
         await Wallets.AppendDeviceLogsAsync("t", s_now, ["a"], CancellationToken.None);
         (await Events.IngestAsync(Google("t", "P1", installed: true, "n"), CancellationToken.None)).Created.Should().BeTrue();

@@ -1,0 +1,53 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace WalletCrew.Plugins.Host.TenantFiles;
+
+/// <summary>The tenant files API and how hosts follow the stored versions: section <c>WalletCrew:TenantFiles</c>.</summary>
+internal sealed class TenantFileOptions
+{
+    public const string Section = "WalletCrew:TenantFiles";
+
+    /// <summary>
+    /// Gets or sets the host-local folder stored versions are materialised into (<c>&lt;folder&gt;/&lt;tenantId&gt;/&lt;setHash&gt;/&lt;tenantId&gt;/</c>).
+    /// Null: beside the SQLite file (<c>&lt;file&gt;.tenants</c>), or <c>wcp-tenant-files</c> in the temp folder with PostgreSQL.
+    /// </summary>
+    public string? Directory { get; set; }
+
+    /// <summary>Gets or sets how often a host compares its live versions with the store (the fallback when a notification is lost).</summary>
+    /// <value>The default is one second.</value>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Gets or sets the largest single file (a script, <c>tenant.json</c>, a template, one entry of a plugin package).</summary>
+    /// <value>The default is 4 MiB.</value>
+    [Range(1, 64 * 1024 * 1024)]
+    public int MaxFileBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Gets or sets the largest upload (a plugin package or a whole tenant folder, zipped) and the most its entries may expand to.</summary>
+    /// <value>The default is 16 MiB, the host's request body limit.</value>
+    [Range(1024, 16 * 1024 * 1024)]
+    public int MaxUploadBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>Gets or sets the most files one tenant version may hold.</summary>
+    /// <value>The default is 2000.</value>
+    [Range(1, 100_000)]
+    public int MaxFiles { get; set; } = 2000;
+
+    /// <summary>
+    /// Gets or sets a value indicating whether every tenant folder the store has no version of is imported at start as its
+    /// version 1 (checked like any change; a folder with errors is not imported and stays a folder tenant). <c>wcp serve --import-tenants</c> sets it.
+    /// </summary>
+    public bool ImportFolders { get; set; }
+
+    public string EffectiveDirectory(HostSettings host)
+    {
+        if (Directory is { Length: > 0 } configured)
+        {
+            return Path.GetFullPath(configured);
+        }
+
+        return host.Store.StartsWith("sqlite:", StringComparison.Ordinal)
+            ? Path.GetFullPath(host.Store["sqlite:".Length..] + ".tenants")
+            : Path.Combine(Path.GetTempPath(), "wcp-tenant-files");
+    }
+}

@@ -1,0 +1,123 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using WalletCrew.Plugins.Host.Store;
+
+namespace WalletCrew.Plugins.Host.TenantFiles;
+
+/// <summary>
+/// Keeps this host on every tenant's newest stored version: loads them all before the host serves (start; then imports
+/// the folder tenants the store lacks when <see cref="TenantFileOptions.ImportFolders"/> is set), then on each
+/// PostgreSQL notification of a stored version and on a poll (<see cref="TenantFileOptions.PollInterval"/>) in case a
+/// notification was lost while the listening connection was down. With SQLite (one host) the API activates a change
+/// itself and the poll only catches what another process wrote to the file.
+/// </summary>
+internal sealed partial class TenantFileSync(TenantVersions versions, IServiceProvider services, IOptions<TenantFileOptions> options, ILogger<TenantFileSync> logger)
+    : BackgroundService
+{
+    private readonly SemaphoreSlim _wake = new(0, 1);
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Before anything is delivered: a host starts on the newest stored versions, never on a folder the store overrides.
+        await versions.SyncAsync(cancellationToken).ConfigureAwait(false);
+        if (options.Value.ImportFolders)
+        {
+            await versions.ImportFoldersAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public override void Dispose()
+    {
+        _wake.Dispose();
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var listener = services.GetService<NpgsqlDataSource>() is { } dataSource ? ListenAsync(dataSource, stoppingToken) : Task.CompletedTask;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await _wake.WaitAsync(options.Value.PollInterval, stoppingToken).ConfigureAwait(false);
+                await versions.SyncAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception exception)
+            {
+                LogSyncFailed(exception);
+            }
+        }
+
+        await listener.ConfigureAwait(false);
+    }
+
+    private async Task ListenAsync(NpgsqlDataSource dataSource, CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = await dataSource.OpenConnectionAsync(stoppingToken).ConfigureAwait(false);
+                connection.Notification += (_, _) => Wake();
+                await using (var listen = new NpgsqlCommand($"LISTEN {TenantFileSql.Channel}", connection))
+                {
+                    await listen.ExecuteNonQueryAsync(stoppingToken).ConfigureAwait(false);
+                }
+
+                // Whatever was stored while not listening.
+                Wake();
+                while (!stoppingToken.IsCancellationRequested)
+                {
+                    await connection.WaitAsync(stoppingToken).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception)
+            {
+                LogListenFailed(exception);
+                try
+                {
+                    await Task.Delay(options.Value.PollInterval, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void Wake()
+    {
+        try
+        {
+            _wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already woken.
+        }
+        catch (ObjectDisposedException)
+        {
+            // Stopping.
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Comparing this host's tenant versions with the store failed; retrying on the next poll")]
+    private partial void LogSyncFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Listening for stored tenant versions failed; polling until the connection is back")]
+    private partial void LogListenFailed(Exception exception);
+}

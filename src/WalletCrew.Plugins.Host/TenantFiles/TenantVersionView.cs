@@ -1,0 +1,10 @@
+using WalletCrew.Plugins.Host.Store;
+
+namespace WalletCrew.Plugins.Host.TenantFiles;
+
+/// <summary>One tenant version on the wire: number, time, key, message, set hash, what it restores, and its files with their hashes.</summary>
+internal sealed record TenantVersionView(
+    string TenantId, long Version, DateTimeOffset CreatedAt, string KeyId, string? Message, string SetHash, long? RestoredFrom, IReadOnlyList<TenantFileEntry> Files)
+{
+    public static TenantVersionView From(TenantVersion v) => new(v.TenantId, v.Version, v.CreatedAt, v.KeyId, v.Message, v.SetHash, v.RestoredFrom, v.Files);
+}
