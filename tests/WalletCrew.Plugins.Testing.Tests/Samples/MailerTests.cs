@@ -39,6 +39,7 @@ public sealed class MailerTests : IDisposable
         Assert.True(result.Succeeded, result.Error);
         using var body = JsonDocument.Parse(Assert.Single(result.Requests).Body);
         Assert.Equal("Bienvenue chez Acme Rewards, Ada !", body.RootElement.GetProperty("subject").GetString());
+        Assert.Contains("Sent 'Bienvenue chez Acme Rewards, Ada !' to ada@example.com: 202", result.Log);
     }
 
     public void Dispose() => _host.Dispose();
