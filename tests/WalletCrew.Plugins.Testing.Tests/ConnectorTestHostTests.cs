@@ -108,7 +108,8 @@ public sealed class ConnectorTestHostTests
         var result = await host.FillAsync("customProvider", "pass-1", Customer);
 
         Assert.Equal(InvocationStatus.Failed, result.Status);
-        Assert.Contains("10.0.0.1", result.Error, StringComparison.Ordinal);
+        Assert.Contains("Egress to 10.0.0.1:80 is denied", result.Error, StringComparison.Ordinal);
+        Assert.Single(result.Requests); // recorded before the guard refused the connection
     }
 
     [Fact]
