@@ -27,7 +27,7 @@ public sealed class ConnectorEngine : IDisposable
     public ConnectorEngine(ConnectorEngineOptions? options = null)
     {
         _options = options ?? new ConnectorEngineOptions();
-        _fetch = new FetchClient(new FetchClientOptions { AllowLoopback = _options.AllowLoopback, Handler = _options.HttpHandler });
+        _fetch = new FetchClient(new FetchClientOptions { AllowLoopback = _options.AllowLoopback, Handler = _options.HttpHandler, Wrapper = _options.HttpHandlerWrapper });
         _tenantClients = new TenantFetchClients(_options);
         (Isolation, IsolationWarning) = ResolveIsolation(_options);
         var directory = _options.CompileCacheDirectory;

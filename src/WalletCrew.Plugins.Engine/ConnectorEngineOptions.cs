@@ -105,6 +105,10 @@ public sealed class ConnectorEngineOptions
     /// <summary>Gets the handler that sends connectors' HTTP requests; tests may replace it.</summary>
     internal HttpMessageHandler? HttpHandler { get; init; }
 
+    /// <summary>Gets what wraps each of the engine's own guarded handlers (the testing package records and answers requests there);
+    /// ignored when <see cref="HttpHandler"/> is set.</summary>
+    internal Func<HttpMessageHandler, HttpMessageHandler>? HttpHandlerWrapper { get; init; }
+
     /// <summary>Gets a value indicating whether an <see cref="OutOfMemoryException"/> from tenant code leaves the invoker (a sandboxed worker, whose heap is capped, ends itself on it) instead of becoming a Failed result.</summary>
     internal bool OutOfMemoryEndsTheProcess { get; init; }
 }

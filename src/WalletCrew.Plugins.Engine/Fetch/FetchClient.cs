@@ -16,7 +16,7 @@ internal sealed class FetchClient : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         Validate(options);
         _options = options;
-        _handler = options.Handler ?? CreateHandler(new EgressGuard(options.EffectiveEgress, options.Resolver));
+        _handler = options.Handler ?? Wrap(CreateHandler(new EgressGuard(options.EffectiveEgress, options.Resolver)), options.Wrapper);
         _ownsHandler = options.Handler is null;
         _client = new HttpClient(new InvocationScopeHandler(_handler), disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
     }
@@ -65,6 +65,9 @@ internal sealed class FetchClient : IDisposable
             _handler.Dispose();
         }
     }
+
+    private static HttpMessageHandler Wrap(HttpMessageHandler handler, Func<HttpMessageHandler, HttpMessageHandler>? wrapper) =>
+        wrapper is null ? handler : wrapper(handler);
 
     private static SocketsHttpHandler CreateHandler(EgressGuard guard) => new()
     {

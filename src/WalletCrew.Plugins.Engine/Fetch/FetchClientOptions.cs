@@ -29,6 +29,10 @@ internal sealed class FetchClientOptions
     /// <value>The default is <see langword="null"/>: the engine's handler, with the egress guard. A given handler has no guard.</value>
     public HttpMessageHandler? Handler { get; init; }
 
+    /// <summary>Gets what wraps the engine's own handler, egress guard included (the testing package); ignored when <see cref="Handler"/> is set.</summary>
+    /// <value>The default is <see langword="null"/>: the engine's handler as is.</value>
+    public Func<HttpMessageHandler, HttpMessageHandler>? Wrapper { get; init; }
+
     /// <summary>Gets the name resolver (tests: a name whose answers change between lookups).</summary>
     /// <value>The default is <see langword="null"/>: <see cref="System.Net.Dns.GetHostAddressesAsync(string, CancellationToken)"/>.</value>
     internal Func<string, CancellationToken, Task<System.Net.IPAddress[]>>? Resolver { get; init; }

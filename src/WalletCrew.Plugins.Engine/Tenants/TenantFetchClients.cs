@@ -19,6 +19,7 @@ internal sealed class TenantFetchClients(ConnectorEngineOptions options) : IDisp
         {
             AllowLoopback = options.AllowLoopback,
             Handler = options.HttpHandler,
+            Wrapper = options.HttpHandlerWrapper,
             TimeProvider = options.TimeProvider,
             Egress = (EgressPolicy.PublicOnly with { AllowedPrivateNetworks = [.. options.PrivateNetworks] }).WithAllowedPrivateHosts(allow),
             MaxRequestBodyBytes = maxRequestBodyBytes,
