@@ -7,9 +7,9 @@ namespace WalletCrew.Plugins.Engine.Email;
 internal sealed class EmailTemplateFiles(string tenantDirectory)
 {
     /// <summary>The templates' folder, relative to the tenant folder.</summary>
-    public const string Folder = "server/email";
+    public const string Folder = TenantLayout.EmailTemplates;
 
-    public const string Extension = ".liquid";
+    public const string Extension = TenantLayout.EmailTemplateExtension;
 
     /// <summary>Returns the first template file that exists, as (display path, full path).</summary>
     /// <exception cref="EmailTemplateException">The name or a culture is malformed, or no candidate exists (the message lists them).</exception>
@@ -21,7 +21,7 @@ internal sealed class EmailTemplateFiles(string tenantDirectory)
         }
 
         var candidates = Candidates(templateName, cultures);
-        var folder = Path.Combine(tenantDirectory, "server", "email");
+        var folder = TenantLayout.PathOf(tenantDirectory, TenantLayout.EmailTemplates);
         var files = ListFiles(folder);
         foreach (var candidate in candidates)
         {

@@ -5,7 +5,7 @@ internal static class PluginFolders
 {
     public static IEnumerable<string> Find(string tenantDirectory)
     {
-        var plugins = Path.Combine(tenantDirectory, "server", "plugins");
+        var plugins = TenantLayout.PathOf(tenantDirectory, TenantLayout.Plugins);
         return Directory.Exists(plugins)
             ? Directory.EnumerateDirectories(plugins).Order(StringComparer.Ordinal)
             : [];

@@ -13,7 +13,7 @@ internal sealed record ConnectorSource(string DisplayPath, string FullPath, bool
     /// <summary>Finds a tenant's scripts (<c>server/script/**/*.csx</c>), then its plugin folders, in a stable order.</summary>
     public static IReadOnlyList<ConnectorSource> Find(string tenantDirectory)
     {
-        var scripts = Path.Combine(tenantDirectory, "server", "script");
+        var scripts = TenantLayout.PathOf(tenantDirectory, TenantLayout.Scripts);
         var scriptSources = Directory.Exists(scripts)
             ? Directory.EnumerateFiles(scripts, "*.csx", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Select(path => Create(tenantDirectory, path, false))
             : [];

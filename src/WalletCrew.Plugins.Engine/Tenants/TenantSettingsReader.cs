@@ -11,7 +11,7 @@ namespace WalletCrew.Plugins.Engine.Tenants;
 /// </summary>
 internal static partial class TenantSettingsReader
 {
-    public const string FileName = "tenant.json";
+    public const string FileName = TenantLayout.Settings;
 
     public static readonly string[] TopLevelFields = ["limits", "egress"];
 

@@ -1,18 +1,20 @@
+using WalletCrew.Plugins.Engine;
+
 namespace WalletCrew.Plugins.Host.TenantFiles;
 
 /// <summary>The one definition of which paths a tenant's stored files may have, relative to the tenant folder.</summary>
 internal static class TenantFilePaths
 {
-    public const string Settings = "tenant.json";
+    public const string Settings = TenantLayout.Settings;
 
-    public const string Scripts = "server/script/";
+    public const string Scripts = TenantLayout.Scripts + "/";
 
-    public const string Templates = "server/templates/";
+    public const string Templates = TenantLayout.EmailTemplates + "/";
 
-    public const string Plugins = "server/plugins/";
+    public const string Plugins = TenantLayout.Plugins + "/";
 
     /// <summary>What the API accepts, for error messages.</summary>
-    public const string Accepted = "tenant.json, server/script/**/*.csx, server/templates/** (email templates), or server/plugins/<Name> (a zip of the plugin folder)";
+    public const string Accepted = "tenant.json, server/script/**/*.csx, server/email/*.liquid (email templates), or server/plugins/<Name> (a zip of the plugin folder)";
 
     /// <summary>Returns why a file path is not acceptable, or null when it is.</summary>
     public static string? Problem(string path)
@@ -35,7 +37,7 @@ internal static class TenantFilePaths
 
         var accepted = path == Settings
             || (path.StartsWith(Scripts, StringComparison.Ordinal) && path.EndsWith(".csx", StringComparison.Ordinal))
-            || (path.StartsWith(Templates, StringComparison.Ordinal) && segments.Length > 2)
+            || (path.StartsWith(Templates, StringComparison.Ordinal) && segments.Length == 3 && path.EndsWith(TenantLayout.EmailTemplateExtension, StringComparison.Ordinal))
             || (path.StartsWith(Plugins, StringComparison.Ordinal) && segments.Length > 3);
         return accepted ? null : $"'{path}' is not a tenant file; use {Accepted}.";
     }

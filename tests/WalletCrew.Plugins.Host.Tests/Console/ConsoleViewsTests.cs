@@ -44,13 +44,13 @@ public sealed class ConsoleViewsTests
         }
 
         using var console = new ConsoleClient(host.BaseAddress);
-        await console.SignInAsync(HostHarness.ApiKey);
-        var (status, pass) = await console.GetAsync("console/tenants/acme/passes/P1");
+        (await console.SignInAsync(HostHarness.ApiKey)).StatusCode.Should().Be(HttpStatusCode.Redirect);
+        var (response, pass) = await console.GetAsync("console/tenants/acme/passes/P1");
         var (_, unregistered) = await console.GetAsync("console/tenants/acme/passes/P2");
         var eventId = (await host.GetJsonAsync("api/admin/deliveries?tenantId=acme&passId=P1")).AsArray().Single()!["eventId"]!.GetValue<string>();
         var (_, delivery) = await console.GetAsync($"console/deliveries/{eventId}");
 
-        status.Should().Be(HttpStatusCode.OK);
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
         pass.Should().Contain("<code>iphone-1</code>").And.Contain("1 active registration(s), 1 ever").And.Contain(eventId);
         unregistered.Should().Contain("No wallet has registered this pass.", "control: another pass of the same tenant shows none");
         delivery.Should().Contain("href=\"/console/tenants/acme/passes/P1\"");

@@ -206,6 +206,25 @@ public sealed class TenantFilesApiTests
     }
 
     [Fact]
+    public async Task EmailTemplatesAreKeptWhereTheEngineReadsThemAndNowhereElse()
+    {
+        using var root = new TenantsRoot();
+        await using var host = await HostHarness.StartAsync(root);
+        (await PutFileAsync(host.Client, "acme", ScriptPath, Scripts.RecordingHook)).Status.Should().Be(HttpStatusCode.Created);
+
+        var (template, _) = await PutFileAsync(host.Client, "acme", "server/email/welcome.fr.liquid", "Bienvenue {{ name }}\nBonjour");
+        var (otherFolder, otherBody) = await PutFileAsync(host.Client, "acme", "server/templates/welcome.liquid", "x");
+        var (nested, _) = await PutFileAsync(host.Client, "acme", "server/email/drafts/welcome.liquid", "x");
+        var (notLiquid, _) = await PutFileAsync(host.Client, "acme", "server/email/welcome.txt", "x");
+
+        template.Should().Be(HttpStatusCode.Created, "server/email/<template>[.<culture>].liquid is where SendEmail's templates are read");
+        otherFolder.Should().Be(HttpStatusCode.BadRequest);
+        otherBody["detail"]!.GetValue<string>().Should().Contain("server/email/*.liquid");
+        nested.Should().Be(HttpStatusCode.BadRequest, "the engine reads templates from the folder itself, not below it");
+        notLiquid.Should().Be(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
     public async Task EachDeliveryAttemptRecordsTheVersionThatHandledIt()
     {
         using var root = new TenantsRoot();
