@@ -77,12 +77,23 @@ internal sealed class ConnectorInvoker(ConnectorEngineOptions options, Func<Invo
         };
     }
 
-    public async Task<InvocationResult> FillAsync(BoundCustomerProvider provider, FillRequest request, CancellationToken cancellationToken)
+    public Task<InvocationResult> FillAsync(BoundCustomerProvider provider, FillRequest request, CancellationToken cancellationToken) =>
+        InvokeOneAsync(request.TenantId, token => new PendingFill(provider.Fill, request, token, provider.RunsInline), call => call.Result, cancellationToken);
+
+    public Task<InvocationResult> SendEmailAsync(BoundEmailSender sender, EmailRequest request, CancellationToken cancellationToken) =>
+        InvokeOneAsync(request.TenantId, token => new PendingCall<EmailRequest>(sender.Send, request, token, sender.RunsInline), _ => null, cancellationToken);
+
+    /// <summary>
+    /// One call under the tenant's limits (Fill, SendEmail). <paramref name="start"/> builds the call with the invocation's
+    /// token; it is dropped at once, so neither it nor its closure (which holds the connector) outlives the call.
+    /// </summary>
+    private async Task<InvocationResult> InvokeOneAsync<TCall>(string tenantId, Func<CancellationToken, TCall> start, Func<TCall, JsonObject?> data, CancellationToken cancellationToken)
+        where TCall : IPendingCall
     {
         var limits = _limits();
         if (!TryEnter(limits))
         {
-            return Rejected(request.TenantId, limits);
+            return Rejected(tenantId, limits);
         }
 
         try
@@ -94,45 +105,18 @@ internal sealed class ConnectorInvoker(ConnectorEngineOptions options, Func<Invo
             var budget = new ExecutionBudget(limits.InvocationTimeout, cancellationToken);
             ConnectorCheckpoint.Budget = budget;
 
-            var call = new PendingFill(provider.Fill, request, linked.Token, provider.RunsInline);
-            provider = null!;
-            var (outcome, error, _) = await RunAsync(call, budget, limits, timeout, cancellationToken).ConfigureAwait(false);
-            budget.End();
-            return new InvocationResult(outcome, scope.Log, error is null ? null : scope.Redact(error), outcome == InvocationStatus.Succeeded ? call.Result : null);
-        }
-        finally
-        {
-            provider = null!;
-            Interlocked.Decrement(ref _running);
-        }
-    }
-
-    public async Task<InvocationResult> SendEmailAsync(BoundEmailSender sender, EmailRequest request, CancellationToken cancellationToken)
-    {
-        var limits = _limits();
-        if (!TryEnter(limits))
-        {
-            return Rejected(request.TenantId, limits);
-        }
-
-        try
-        {
-            using var timeout = new CancellationTokenSource(limits.InvocationTimeout, options.TimeProvider);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-            var scope = new InvocationScope(linked.Token, limits);
-            InvocationScope.Current = scope;
-            var budget = new ExecutionBudget(limits.InvocationTimeout, cancellationToken);
-            ConnectorCheckpoint.Budget = budget;
-
-            var call = new PendingCall<EmailRequest>(sender.Send, request, linked.Token, sender.RunsInline);
-            sender = null!;
+            var call = start(linked.Token);
+            start = null!;
             var (outcome, error, retryAfter) = await RunAsync(call, budget, limits, timeout, cancellationToken).ConfigureAwait(false);
             budget.End();
-            return new InvocationResult(outcome, scope.Log, error is null ? null : scope.Redact(error), null) { RetryAfter = retryAfter };
+            return new InvocationResult(outcome, scope.Log, error is null ? null : scope.Redact(error), outcome == InvocationStatus.Succeeded ? data(call) : null)
+            {
+                RetryAfter = retryAfter,
+            };
         }
         finally
         {
-            sender = null!;
+            start = null!;
             Interlocked.Decrement(ref _running);
         }
     }
