@@ -19,44 +19,19 @@ internal static class EmailCommand
             run.TenantDirectory, recipient, template, data, cultures,
         };
         run.AddOptionsTo(command);
-        command.SetAction(async (parse, cancellationToken) =>
-        {
-            var output = parse.InvocationConfiguration.Output;
-            var error = parse.InvocationConfiguration.Error;
-            if (!CommonOptions.TryParseJsonPairs(parse.GetValue(data), "--data", error, out var templateData))
-            {
-                return ExitCodes.Usage;
-            }
-
-            var (loaded, exitCode) = run.Load(parse);
-            if (loaded is null)
-            {
-                return exitCode;
-            }
-
-            using var _ = loaded;
-            var tenant = loaded.Tenant;
-            var request = new EmailRequest(
-                tenant.TenantId,
-                "cli-" + Guid.NewGuid().ToString("N"),
-                parse.GetValue(recipient)!,
-                parse.GetValue(template)!,
-                templateData,
-                parse.GetValue(cultures) ?? []);
-            var result = await tenant.SendEmailAsync(request, cancellationToken);
-            foreach (var line in tenant.LoadLog.Concat(result.Log))
-            {
-                output.WriteLine(line.ToString());
-            }
-
-            if (!result.Succeeded)
-            {
-                error.WriteLine($"{result.Status}: {result.Error}");
-                return ExitCodes.Failure;
-            }
-
-            return ExitCodes.Success;
-        });
+        command.SetAction((parse, cancellationToken) => run.RunOnceAsync(
+            parse,
+            data,
+            (loaded, templateData) => loaded.Tenant.SendEmailAsync(
+                new EmailRequest(
+                    loaded.Tenant.TenantId,
+                    "cli-" + Guid.NewGuid().ToString("N"),
+                    parse.GetValue(recipient)!,
+                    parse.GetValue(template)!,
+                    templateData,
+                    parse.GetValue(cultures) ?? []),
+                cancellationToken),
+            log: parse.InvocationConfiguration.Output));
         return command;
     }
 }

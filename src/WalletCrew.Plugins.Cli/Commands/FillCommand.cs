@@ -22,39 +22,15 @@ internal static class FillCommand
             run.TenantDirectory, provider, passId, passType, data,
         };
         run.AddOptionsTo(command);
-        command.SetAction(async (parse, cancellationToken) =>
-        {
-            var output = parse.InvocationConfiguration.Output;
-            var error = parse.InvocationConfiguration.Error;
-            if (!CommonOptions.TryParseJsonPairs(parse.GetValue(data), "--data", error, out var passData))
-            {
-                return ExitCodes.Usage;
-            }
-
-            var (loaded, exitCode) = run.Load(parse);
-            if (loaded is null)
-            {
-                return exitCode;
-            }
-
-            using var _ = loaded;
-            var tenant = loaded.Tenant;
-            var request = new FillRequest(tenant.TenantId, parse.GetValue(passId)!, parse.GetValue(passType)!, loaded.Identifiers, passData);
-            var result = await tenant.FillAsync(parse.GetValue(provider)!, request, cancellationToken);
-            foreach (var line in tenant.LoadLog.Concat(result.Log))
-            {
-                error.WriteLine(line.ToString());
-            }
-
-            if (!result.Succeeded)
-            {
-                error.WriteLine($"{result.Status}: {result.Error}");
-                return ExitCodes.Failure;
-            }
-
-            output.WriteLine(result.Data!.ToJsonString(Indented));
-            return ExitCodes.Success;
-        });
+        command.SetAction((parse, cancellationToken) => run.RunOnceAsync(
+            parse,
+            data,
+            (loaded, passData) => loaded.Tenant.FillAsync(
+                parse.GetValue(provider)!,
+                new FillRequest(loaded.Tenant.TenantId, parse.GetValue(passId)!, parse.GetValue(passType)!, loaded.Identifiers, passData),
+                cancellationToken),
+            log: parse.InvocationConfiguration.Error,
+            succeeded: result => parse.InvocationConfiguration.Output.WriteLine(result.Data!.ToJsonString(Indented))));
         return command;
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using WalletCrew.Plugins.Engine;
 
 namespace WalletCrew.Plugins.Cli.Commands;
@@ -74,6 +75,46 @@ internal sealed class TenantRunOptions(bool withIdentifiers = true)
         }
 
         return (run, ExitCodes.Success);
+    }
+
+    /// <summary>
+    /// Runs one call of the commands that take <c>--data</c> (<c>fill</c>, <c>email</c>): parses the data, loads the tenant,
+    /// runs <paramref name="call"/>, writes the tenant log to <paramref name="log"/>, and reports a failure with exit 1.
+    /// </summary>
+    public async Task<int> RunOnceAsync(
+        ParseResult parse,
+        Option<string[]> data,
+        Func<TenantRun, Dictionary<string, JsonElement>, Task<InvocationResult>> call,
+        TextWriter log,
+        Action<InvocationResult>? succeeded = null)
+    {
+        var error = parse.InvocationConfiguration.Error;
+        if (!CommonOptions.TryParseJsonPairs(parse.GetValue(data), data.Name, error, out var values))
+        {
+            return ExitCodes.Usage;
+        }
+
+        var (loaded, exitCode) = Load(parse);
+        if (loaded is null)
+        {
+            return exitCode;
+        }
+
+        using var _ = loaded;
+        var result = await call(loaded, values).ConfigureAwait(false);
+        foreach (var line in loaded.Tenant.LoadLog.Concat(result.Log))
+        {
+            log.WriteLine(line.ToString());
+        }
+
+        if (!result.Succeeded)
+        {
+            error.WriteLine($"{result.Status}: {result.Error}");
+            return ExitCodes.Failure;
+        }
+
+        succeeded?.Invoke(result);
+        return ExitCodes.Success;
     }
 }
 
