@@ -190,8 +190,8 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventSt
         await using var batch = dataSource.CreateBatch();
         batch.BatchCommands.Add(Statement(PostgresSchema.PruneEvents, ("before", ToMs(before)), ("n", (long)batchSize)));
         batch.BatchCommands.Add(Statement(PostgresSchema.PruneLogs, ("before", ToMs(before)), ("n", (long)batchSize)));
-        batch.BatchCommands.Add(Statement(WalletSql.For(WalletSql.PruneDeviceLogs, "wcp_"), ("before", ToMs(before)), ("n", (long)batchSize)));
-        batch.BatchCommands.Add(Statement(WalletSql.For(WalletSql.PruneNonces, "wcp_"), ("before", ToMs(before)), ("n", (long)batchSize)));
+        batch.BatchCommands.Add(Statement(PrefixedSql.Postgres(WalletSql.PruneDeviceLogs), ("before", ToMs(before)), ("n", (long)batchSize)));
+        batch.BatchCommands.Add(Statement(PrefixedSql.Postgres(WalletSql.PruneNonces), ("before", ToMs(before)), ("n", (long)batchSize)));
         await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return new PruneResult(batch.BatchCommands[0].RecordsAffected, batch.BatchCommands[1].RecordsAffected,
             batch.BatchCommands[2].RecordsAffected + batch.BatchCommands[3].RecordsAffected);

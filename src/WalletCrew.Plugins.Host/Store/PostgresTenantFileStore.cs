@@ -10,8 +10,6 @@ namespace WalletCrew.Plugins.Host.Store;
 /// </summary>
 internal sealed class PostgresTenantFileStore(NpgsqlDataSource dataSource) : ITenantFileStore
 {
-    private const string Prefix = "wcp_";
-
     public async Task<TenantVersion?> GetCurrentAsync(string tenantId, CancellationToken cancellationToken) =>
         (await ReadAsync(TenantFileSql.Current, TenantFileSql.ReadVersion, cancellationToken, ("t", tenantId)).ConfigureAwait(false)).FirstOrDefault();
 
@@ -35,7 +33,7 @@ internal sealed class PostgresTenantFileStore(NpgsqlDataSource dataSource) : ITe
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
-        await using (var insert = Command(TenantFileSql.InsertVersion, connection, tx, TenantFileSql.VersionParameters(version)))
+        await using (var insert = PrefixedSql.PostgresCommand(TenantFileSql.InsertVersion, connection, tx, TenantFileSql.VersionParameters(version)))
         {
             if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
             {
@@ -45,11 +43,11 @@ internal sealed class PostgresTenantFileStore(NpgsqlDataSource dataSource) : ITe
 
         foreach (var (hash, content) in blobs)
         {
-            await using var blob = Command(TenantFileSql.InsertBlob, connection, tx, [("h", hash), ("c", content)]);
+            await using var blob = PrefixedSql.PostgresCommand(TenantFileSql.InsertBlob, connection, tx, [("h", hash), ("c", content)]);
             await blob.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await using (var notify = Command("SELECT pg_notify(@channel, @payload)", connection, tx,
+        await using (var notify = PrefixedSql.PostgresCommand("SELECT pg_notify(@channel, @payload)", connection, tx,
             [("channel", TenantFileSql.Channel), ("payload", $"{version.TenantId}:{version.Version}")]))
         {
             await notify.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -59,21 +57,6 @@ internal sealed class PostgresTenantFileStore(NpgsqlDataSource dataSource) : ITe
         return true;
     }
 
-    private static NpgsqlCommand Command(string sql, NpgsqlConnection connection, NpgsqlTransaction? tx, IEnumerable<(string Name, object? Value)> parameters)
-    {
-        var command = new NpgsqlCommand(TenantFileSql.For(sql, Prefix), connection, tx);
-        foreach (var (name, value) in parameters)
-        {
-            command.Add(name, value);
-        }
-
-        return command;
-    }
-
-    private async Task<IReadOnlyList<T>> ReadAsync<T>(string sql, Func<System.Data.Common.DbDataReader, T> map, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(sql, connection, null, parameters);
-        return await ReadAllAsync(command, map, cancellationToken).ConfigureAwait(false);
-    }
+    private Task<IReadOnlyList<T>> ReadAsync<T>(string sql, Func<System.Data.Common.DbDataReader, T> map, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
+        PrefixedSql.ReadAsync(dataSource, sql, map, cancellationToken, parameters);
 }

@@ -7,14 +7,12 @@ namespace WalletCrew.Plugins.Host.Store;
 /// <summary>The pass registry and device logs in the PostgreSQL database the hosts share.</summary>
 internal sealed class PostgresWalletStore(NpgsqlDataSource dataSource) : IWalletStore
 {
-    private const string Prefix = "wcp_";
-
     public async Task<PutPassResult> PutPassAsync(WalletPass pass, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
         long conflicts, existing;
-        await using (var check = Command(WalletSql.Check, connection, tx, WalletRows.PassParameters(pass)))
+        await using (var check = PrefixedSql.PostgresCommand(WalletSql.Check, connection, tx, WalletRows.PassParameters(pass)))
         await using (var reader = await check.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
@@ -28,7 +26,7 @@ internal sealed class PostgresWalletStore(NpgsqlDataSource dataSource) : IWallet
 
         try
         {
-            await using var upsert = Command(WalletSql.Upsert, connection, tx, WalletRows.PassParameters(pass));
+            await using var upsert = PrefixedSql.PostgresCommand(WalletSql.Upsert, connection, tx, WalletRows.PassParameters(pass));
             await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -54,7 +52,7 @@ internal sealed class PostgresWalletStore(NpgsqlDataSource dataSource) : IWallet
     public async Task<bool> DeletePassAsync(string tenantId, string passId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(WalletSql.Delete, connection, null, [("t", tenantId), ("p", passId)]);
+        await using var command = PrefixedSql.PostgresCommand(WalletSql.Delete, connection, null, [("t", tenantId), ("p", passId)]);
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
@@ -74,7 +72,7 @@ internal sealed class PostgresWalletStore(NpgsqlDataSource dataSource) : IWallet
         await using var batch = dataSource.CreateBatch();
         foreach (var message in messages)
         {
-            var statement = new NpgsqlBatchCommand(WalletSql.For(WalletSql.InsertDeviceLog, Prefix));
+            var statement = new NpgsqlBatchCommand(PrefixedSql.Postgres(WalletSql.InsertDeviceLog));
             statement.Parameters.AddWithValue("t", tenantId);
             statement.Parameters.AddWithValue("at", ToMs(at));
             statement.Parameters.AddWithValue("m", message);
@@ -87,21 +85,6 @@ internal sealed class PostgresWalletStore(NpgsqlDataSource dataSource) : IWallet
     public Task<IReadOnlyList<DeviceLogEntry>> ReadDeviceLogsAsync(string tenantId, int limit, CancellationToken cancellationToken) =>
         ReadAsync(WalletSql.DeviceLogs, WalletRows.ReadDeviceLog, cancellationToken, ("t", tenantId), ("limit", (long)limit));
 
-    private static NpgsqlCommand Command(string sql, NpgsqlConnection connection, NpgsqlTransaction? tx, IEnumerable<(string Name, object? Value)> parameters)
-    {
-        var command = new NpgsqlCommand(WalletSql.For(sql, Prefix), connection, tx);
-        foreach (var (name, value) in parameters)
-        {
-            command.Add(name, value);
-        }
-
-        return command;
-    }
-
-    private async Task<IReadOnlyList<T>> ReadAsync<T>(string sql, Func<System.Data.Common.DbDataReader, T> map, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(sql, connection, null, parameters);
-        return await ReadAllAsync(command, map, cancellationToken).ConfigureAwait(false);
-    }
+    private Task<IReadOnlyList<T>> ReadAsync<T>(string sql, Func<System.Data.Common.DbDataReader, T> map, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
+        PrefixedSql.ReadAsync(dataSource, sql, map, cancellationToken, parameters);
 }

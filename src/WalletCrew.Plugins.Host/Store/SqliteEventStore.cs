@@ -157,7 +157,7 @@ internal sealed class SqliteEventStore(SqliteStoreOptions options) : IEventStore
         var wallet = 0;
         foreach (var sql in new[] { WalletSql.PruneDeviceLogs, WalletSql.PruneNonces })
         {
-            wallet += await statements.Command(WalletSql.For(sql, "")).Add("@before", ToMs(before)).Add("@n", batchSize)
+            wallet += await statements.Command(PrefixedSql.Sqlite(sql)).Add("@before", ToMs(before)).Add("@n", batchSize)
                 .ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
         }
 

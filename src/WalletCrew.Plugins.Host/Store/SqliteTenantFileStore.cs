@@ -36,7 +36,7 @@ internal sealed class SqliteTenantFileStore(SqliteEventStore events) : ITenantFi
     public Task<bool> AppendAsync(TenantVersion version, IReadOnlyDictionary<string, byte[]> blobs, CancellationToken cancellationToken) =>
         events.Writer.WriteAsync(async statements =>
         {
-            var inserted = await Parameters(statements.Command(Sql(TenantFileSql.InsertVersion)), TenantFileSql.VersionParameters(version))
+            var inserted = await statements.Command(PrefixedSql.Sqlite(TenantFileSql.InsertVersion)).WithParameters(TenantFileSql.VersionParameters(version))
                 .ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
             if (inserted == 0)
             {
@@ -45,29 +45,15 @@ internal sealed class SqliteTenantFileStore(SqliteEventStore events) : ITenantFi
 
             foreach (var (hash, content) in blobs)
             {
-                await Parameters(statements.Command(Sql(TenantFileSql.InsertBlob)), [("h", hash), ("c", content)]).ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+                await statements.Command(PrefixedSql.Sqlite(TenantFileSql.InsertBlob)).WithParameters([("h", hash), ("c", content)]).ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
             }
 
             return true;
         }, cancellationToken);
 
-    private static string Sql(string sql) => TenantFileSql.For(sql, "");
-
-    private static SqliteCommand Parameters(SqliteCommand command, IEnumerable<(string Name, object? Value)> parameters)
-    {
-        foreach (var (name, value) in parameters)
-        {
-            command.Add("@" + name, value);
-        }
-
-        return command;
-    }
-
     private async Task<IReadOnlyList<T>> ReadAsync<T>(string sql, Func<System.Data.Common.DbDataReader, T> map, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
         await using var connection = await events.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = Sql(sql);
-        return await ReadAllAsync(Parameters(command, parameters), map, cancellationToken).ConfigureAwait(false);
+        return await PrefixedSql.ReadAsync(connection, sql, map, cancellationToken, parameters).ConfigureAwait(false);
     }
 }

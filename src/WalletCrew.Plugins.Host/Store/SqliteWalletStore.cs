@@ -9,7 +9,7 @@ internal sealed class SqliteWalletStore(SqliteEventStore events) : IWalletStore
     public Task<PutPassResult> PutPassAsync(WalletPass pass, CancellationToken cancellationToken) => events.Writer.WriteAsync(async statements =>
     {
         long conflicts, existing;
-        await using (var reader = await Parameters(statements.Command(Sql(WalletSql.Check)), WalletRows.PassParameters(pass))
+        await using (var reader = await statements.Command(PrefixedSql.Sqlite(WalletSql.Check)).WithParameters(WalletRows.PassParameters(pass))
             .ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false))
         {
             await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false);
@@ -21,7 +21,7 @@ internal sealed class SqliteWalletStore(SqliteEventStore events) : IWalletStore
             return PutPassResult.Conflict;
         }
 
-        await Parameters(statements.Command(Sql(WalletSql.Upsert)), WalletRows.PassParameters(pass)).ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+        await statements.Command(PrefixedSql.Sqlite(WalletSql.Upsert)).WithParameters(WalletRows.PassParameters(pass)).ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
         return existing > 0 ? PutPassResult.Updated : PutPassResult.Created;
     }, cancellationToken);
 
@@ -36,7 +36,7 @@ internal sealed class SqliteWalletStore(SqliteEventStore events) : IWalletStore
         (await ReadAsync(WalletSql.FindGoogle, WalletRows.ReadPass, cancellationToken, ("t", tenantId), ("goi", objectId)).ConfigureAwait(false)).FirstOrDefault();
 
     public Task<bool> DeletePassAsync(string tenantId, string passId, CancellationToken cancellationToken) => events.Writer.WriteAsync(async statements =>
-        await Parameters(statements.Command(Sql(WalletSql.Delete)), [("t", tenantId), ("p", passId)])
+        await statements.Command(PrefixedSql.Sqlite(WalletSql.Delete)).WithParameters([("t", tenantId), ("p", passId)])
             .ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false) == 1, cancellationToken);
 
     public async Task<UpdatedSerials?> ListUpdatedSerialsAsync(string tenantId, string deviceId, string passTypeIdentifier, DateTimeOffset? since, CancellationToken cancellationToken)
@@ -54,7 +54,7 @@ internal sealed class SqliteWalletStore(SqliteEventStore events) : IWalletStore
         {
             foreach (var message in messages)
             {
-                await Parameters(statements.Command(Sql(WalletSql.InsertDeviceLog)), [("t", tenantId), ("at", ToMs(at)), ("m", message)])
+                await statements.Command(PrefixedSql.Sqlite(WalletSql.InsertDeviceLog)).WithParameters([("t", tenantId), ("at", ToMs(at)), ("m", message)])
                     .ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
             }
 
@@ -64,23 +64,9 @@ internal sealed class SqliteWalletStore(SqliteEventStore events) : IWalletStore
     public Task<IReadOnlyList<DeviceLogEntry>> ReadDeviceLogsAsync(string tenantId, int limit, CancellationToken cancellationToken) =>
         ReadAsync(WalletSql.DeviceLogs, WalletRows.ReadDeviceLog, cancellationToken, ("t", tenantId), ("limit", (long)limit));
 
-    private static string Sql(string sql) => WalletSql.For(sql, "");
-
-    private static SqliteCommand Parameters(SqliteCommand command, IEnumerable<(string Name, object? Value)> parameters)
-    {
-        foreach (var (name, value) in parameters)
-        {
-            command.Add("@" + name, value);
-        }
-
-        return command;
-    }
-
     private async Task<IReadOnlyList<T>> ReadAsync<T>(string sql, Func<System.Data.Common.DbDataReader, T> map, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
         await using var connection = await events.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = Sql(sql);
-        return await ReadAllAsync(Parameters(command, parameters), map, cancellationToken).ConfigureAwait(false);
+        return await PrefixedSql.ReadAsync(connection, sql, map, cancellationToken, parameters).ConfigureAwait(false);
     }
 }

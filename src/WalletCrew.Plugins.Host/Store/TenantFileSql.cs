@@ -64,8 +64,6 @@ internal static class TenantFileSql
         ON CONFLICT DO NOTHING
         """;
 
-    public static string For(string sql, string prefix) => string.Format(System.Globalization.CultureInfo.InvariantCulture, sql, prefix);
-
     public static IEnumerable<(string Name, object? Value)> VersionParameters(TenantVersion v) =>
     [
         ("t", v.TenantId), ("v", v.Version), ("at", StoreRows.ToMs(v.CreatedAt)), ("k", v.KeyId), ("m", v.Message), ("sh", v.SetHash),

@@ -79,6 +79,4 @@ internal static class WalletSql
         DELETE FROM {0}wallet_nonces WHERE (tenant_id, nonce) IN (
             SELECT tenant_id, nonce FROM {0}wallet_nonces WHERE received_at < @before LIMIT @n)
         """;
-
-    public static string For(string sql, string prefix) => string.Format(System.Globalization.CultureInfo.InvariantCulture, sql, prefix);
 }
