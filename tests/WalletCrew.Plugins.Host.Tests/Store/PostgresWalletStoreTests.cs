@@ -32,7 +32,7 @@ public sealed class PostgresWalletStoreTests : WalletStoreContractTests
 
     private protected override async Task<object?> ExecuteAsync(string sql)
     {
-        await using var command = _dataSource!.CreateCommand(WalletSql.For(sql, "wcp_"));
+        await using var command = _dataSource!.CreateCommand(PrefixedSql.Postgres(sql));
         return await command.ExecuteScalarAsync();
     }
 }

@@ -34,7 +34,7 @@ public sealed class SqliteWalletStoreTests : WalletStoreContractTests, IDisposab
     {
         await using var connection = await _store!.OpenAsync(CancellationToken.None);
         await using var command = connection.CreateCommand();
-        command.CommandText = WalletSql.For(sql, "");
+        command.CommandText = PrefixedSql.Sqlite(sql);
         return await command.ExecuteScalarAsync();
     }
 }

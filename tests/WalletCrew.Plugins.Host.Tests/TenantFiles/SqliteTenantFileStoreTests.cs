@@ -34,7 +34,7 @@ public sealed class SqliteTenantFileStoreTests : TenantFileStoreContractTests, I
     {
         await using var connection = await _store!.OpenAsync(CancellationToken.None);
         await using var command = connection.CreateCommand();
-        command.CommandText = TenantFileSql.For(sql, "");
+        command.CommandText = PrefixedSql.Sqlite(sql);
         return await command.ExecuteScalarAsync();
     }
 }
