@@ -61,7 +61,13 @@ public sealed class ConnectorEngine : IDisposable
     /// <summary>Compiles and loads every connector of one tenant folder; problems come back as diagnostics, never as exceptions.</summary>
     /// <param name="tenantDirectory">The tenant's folder, named by its id.</param>
     /// <returns>The tenant's live connectors with their diagnostics; they watch the folder when <see cref="ConnectorEngineOptions.HotReload"/> is set.</returns>
-    public TenantConnectors LoadTenant(string tenantDirectory)
+    public TenantConnectors LoadTenant(string tenantDirectory) => LoadTenant(tenantDirectory, _options.HotReload);
+
+    /// <summary>Compiles and loads every connector of one tenant folder; problems come back as diagnostics, never as exceptions.</summary>
+    /// <param name="tenantDirectory">The tenant's folder, named by its id.</param>
+    /// <param name="watch">Whether the connectors follow saves to the folder (hot reload); a folder nobody edits needs no watcher.</param>
+    /// <returns>The tenant's live connectors with their diagnostics.</returns>
+    public TenantConnectors LoadTenant(string tenantDirectory, bool watch)
     {
         ArgumentException.ThrowIfNullOrEmpty(tenantDirectory);
         var directory = Path.GetFullPath(tenantDirectory).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar);
@@ -77,7 +83,7 @@ public sealed class ConnectorEngine : IDisposable
         if (_workers is not null)
         {
             var sandboxed = new TenantConnectors(tenantId, directory, new SandboxedTenant(tenantId, directory, _cache!, _compiler, settings, _workers, _options), []);
-            if (_options.HotReload)
+            if (watch)
             {
                 sandboxed.Watch(_options);
             }
@@ -88,7 +94,7 @@ public sealed class ConnectorEngine : IDisposable
         var builder = new TenantBuilder(
             tenantId, directory, _compiler, new ScriptConnectorLoader(_fetch, _options, settings), new PluginConnectorLoader(_fetch, _options, settings), _zombies, _options.TimeProvider, settings);
         var tenant = new TenantConnectors(tenantId, directory, new InProcessTenant(tenantId, directory, builder, new ConnectorInvoker(_options, () => settings.Limits)), []);
-        if (_options.HotReload)
+        if (watch)
         {
             tenant.Watch(_options);
         }

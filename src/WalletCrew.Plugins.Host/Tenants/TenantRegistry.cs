@@ -18,7 +18,6 @@ internal sealed partial class TenantRegistry : ITenantRuntime, IHostedService, I
     private readonly ConcurrentDictionary<string, LiveTenant> _tenants = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly ConnectorEngine _engine;
-    private readonly ConnectorEngine _storedEngine;
     private readonly string _root;
     private readonly EngineSettings _settings;
     private readonly ILogger<TenantRegistry> _logger;
@@ -29,9 +28,7 @@ internal sealed partial class TenantRegistry : ITenantRuntime, IHostedService, I
         _root = Path.GetFullPath(host.TenantsRoot);
         _settings = settings.Value;
         _logger = loggerFactory.CreateLogger<TenantRegistry>();
-        _engine = new ConnectorEngine(Options(host, secrets, loggerFactory, _settings.HotReload));
-        // Stored tenants load from folders materialised from the store, which nobody edits: no watching.
-        _storedEngine = new ConnectorEngine(Options(host, secrets, loggerFactory, hotReload: false));
+        _engine = new ConnectorEngine(Options(host, secrets, loggerFactory));
         _watcher = new TenantWatcher(_root, Refresh, _logger);
     }
 
@@ -53,7 +50,9 @@ internal sealed partial class TenantRegistry : ITenantRuntime, IHostedService, I
     /// Loads a materialised tenant folder with the host's settings, not live: what a change is checked with, and what
     /// <see cref="Activate"/> then puts live unchanged. The caller disposes it when it does not activate it.
     /// </summary>
-    public TenantConnectors LoadStored(string tenantDirectory) => _storedEngine.LoadTenant(tenantDirectory);
+    /// <remarks>Same engine as the folder tenants (one worker pool, one compile cache, one zombie list); a materialised
+    /// folder is never edited, so it is not watched.</remarks>
+    public TenantConnectors LoadStored(string tenantDirectory) => _engine.LoadTenant(tenantDirectory, watch: false);
 
     /// <summary>
     /// Puts a stored version live: calls in flight finish on the version they started on, new calls go to this one. Returns
@@ -169,7 +168,6 @@ internal sealed partial class TenantRegistry : ITenantRuntime, IHostedService, I
 
         _tenants.Clear();
         _engine.Dispose();
-        _storedEngine.Dispose();
     }
 
     /// <summary>Loads tenant folders that appeared and unloads those whose folder is gone; stored tenants are left alone (the store wins).</summary>
@@ -216,7 +214,7 @@ internal sealed partial class TenantRegistry : ITenantRuntime, IHostedService, I
         return null;
     }
 
-    private ConnectorEngineOptions Options(HostSettings host, Engine.ISecretSource secrets, ILoggerFactory loggerFactory, bool hotReload) => new()
+    private ConnectorEngineOptions Options(HostSettings host, Engine.ISecretSource secrets, ILoggerFactory loggerFactory) => new()
     {
         Secrets = secrets,
         AllowLoopback = _settings.AllowLoopback || host.AllowLoopback,
@@ -226,7 +224,7 @@ internal sealed partial class TenantRegistry : ITenantRuntime, IHostedService, I
         CompileTimeout = _settings.CompileTimeout,
         CompileMemoryLimitBytes = _settings.CompileMemoryLimitMiB * 1024L * 1024,
         LoggerFactory = loggerFactory,
-        HotReload = hotReload,
+        HotReload = _settings.HotReload,
         CompileCacheDirectory = _settings.EffectiveCompileCacheDirectory(),
         Isolation = _settings.EffectiveIsolation(),
         Sandbox = _settings.SandboxOptions(),

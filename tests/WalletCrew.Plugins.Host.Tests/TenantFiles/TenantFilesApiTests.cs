@@ -206,6 +206,26 @@ public sealed class TenantFilesApiTests
     }
 
     [Fact]
+    public async Task AStoredTenantsSandboxedWorkerIsOneOfTheHostsWorkers()
+    {
+        using var root = new TenantsRoot();
+        await using var host = await HostHarness.StartAsync(root, new Dictionary<string, string?>
+        {
+            ["WalletCrew:Engine:Isolation"] = "sandbox",
+            ["WalletCrew:Tenants:acme:Secrets:MODE"] = "ok",
+        });
+        var before = (await host.GetJsonAsync("health/ready"))["workers"]!.GetValue<int>();
+        (await PutFileAsync(host.Client, "acme", ScriptPath, Scripts.RecordingHook)).Status.Should().Be(HttpStatusCode.Created);
+
+        await HostHarness.IngestUntilAcceptedAsync(host, "acme", "P1");
+        await HostHarness.WaitUntilAsync(async () => (await host.GetJsonAsync("api/admin/tenants/acme/logs")).AsArray().Count > 0, TimeSpan.FromSeconds(60), "the stored tenant delivered in its worker");
+        var after = (await host.GetJsonAsync("health/ready"))["workers"]!.GetValue<int>();
+
+        before.Should().Be(0, "control: no tenant, no worker");
+        after.Should().Be(1, "the stored tenant's worker is one of the host's workers (one pool, one MaxWorkers, counted in readiness)");
+    }
+
+    [Fact]
     public async Task EmailTemplatesAreKeptWhereTheEngineReadsThemAndNowhereElse()
     {
         using var root = new TenantsRoot();
