@@ -18,6 +18,14 @@ internal sealed class TenantFileOptions
     [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Gets or sets a value indicating whether hosts on PostgreSQL listen for stored versions (<c>LISTEN/NOTIFY</c>). Turn it
+    /// off where the connection cannot listen (a pooler in transaction mode, such as PgBouncer's): hosts then follow the
+    /// store by <see cref="PollInterval"/> alone.
+    /// </summary>
+    /// <value>The default is <see langword="true"/>.</value>
+    public bool Notifications { get; set; } = true;
+
     /// <summary>Gets or sets the largest single file (a script, <c>tenant.json</c>, a template, one entry of a plugin package).</summary>
     /// <value>The default is 4 MiB.</value>
     [Range(1, 64 * 1024 * 1024)]

@@ -10,8 +10,8 @@ namespace WalletCrew.Plugins.Host.TenantFiles;
 /// <summary>
 /// Keeps this host on every tenant's newest stored version: loads them all before the host serves (start; then imports
 /// the folder tenants the store lacks when <see cref="TenantFileOptions.ImportFolders"/> is set), then on each
-/// PostgreSQL notification of a stored version and on a poll (<see cref="TenantFileOptions.PollInterval"/>) in case a
-/// notification was lost while the listening connection was down. With SQLite (one host) the API activates a change
+/// PostgreSQL notification of a stored version (unless <see cref="TenantFileOptions.Notifications"/> is off) and on a poll
+/// (<see cref="TenantFileOptions.PollInterval"/>) in case a notification was lost while the listening connection was down. With SQLite (one host) the API activates a change
 /// itself and the poll only catches what another process wrote to the file.
 /// </summary>
 internal sealed partial class TenantFileSync(TenantVersions versions, IServiceProvider services, IOptions<TenantFileOptions> options, ILogger<TenantFileSync> logger)
@@ -39,7 +39,7 @@ internal sealed partial class TenantFileSync(TenantVersions versions, IServicePr
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var listener = services.GetService<NpgsqlDataSource>() is { } dataSource ? ListenAsync(dataSource, stoppingToken) : Task.CompletedTask;
+        var listener = options.Value.Notifications && services.GetService<NpgsqlDataSource>() is { } dataSource ? ListenAsync(dataSource, stoppingToken) : Task.CompletedTask;
         while (!stoppingToken.IsCancellationRequested)
         {
             try

@@ -105,6 +105,30 @@ public sealed class TenantFilesTwoHostsTests
         handled.Select(h => h.Version).Distinct().Should().BeEquivalentTo([1L, 2L], "the change happened while events were delivered (else this test proves nothing)");
     }
 
+    [Theory]
+    [InlineData("00:00:00.250", true)]
+    [InlineData("00:01:00", false)] // the control: without notifications and with a slow poll, B must not follow (else the case above proves nothing)
+    public async Task WithoutNotificationsHostBFollowsByThePollAlone(string pollInterval, bool follows)
+    {
+        await using var database = await PostgresDatabase.CreateAsync();
+        using var shared = new TenantsRoot();
+        var deaf = new Dictionary<string, string?> { ["WalletCrew:TenantFiles:Notifications"] = "false", ["WalletCrew:TenantFiles:PollInterval"] = pollInterval };
+        await using var hosts = await Hosts.StartAsync(database, shared, hostB: deaf);
+        (await PutFileAsync(hosts.B.Client, "acme", ScriptPath, MarkProvider("v1"))).Status.Should().Be(HttpStatusCode.Created);
+
+        (await PutFileAsync(hosts.A.Client, "acme", ScriptPath, MarkProvider("v2"))).Status.Should().Be(HttpStatusCode.Created);
+
+        if (follows)
+        {
+            await HostHarness.WaitUntilAsync(async () => await MarkAsync(hosts.B.Client, "acme") == "v2", s_propagation, "host B polled version 2");
+        }
+        else
+        {
+            await Task.Delay(s_propagation + TimeSpan.FromSeconds(1));
+            (await MarkAsync(hosts.B.Client, "acme")).Should().Be("v1", "nothing told host B, and its poll is a minute away");
+        }
+    }
+
     private static (string EventId, long Version) Handled(RecordedRequest request) =>
         (JsonNode.Parse(request.Body)!["eventId"]!.GetValue<string>(), long.Parse(request.Path.TrimStart('/', 'v'), System.Globalization.CultureInfo.InvariantCulture));
 
@@ -120,12 +144,18 @@ public sealed class TenantFilesTwoHostsTests
 
         public HostHarness B { get; }
 
-        public static async Task<Hosts> StartAsync(PostgresDatabase database, TenantsRoot shared)
+        public static async Task<Hosts> StartAsync(PostgresDatabase database, TenantsRoot shared, IReadOnlyDictionary<string, string?>? hostB = null)
         {
             var rootA = new TenantsRoot();
             var rootB = new TenantsRoot();
             var a = await HostHarness.StartAsync(rootA, Configuration(rootA, shared), store: database.Store);
-            var b = await HostHarness.StartAsync(rootB, Configuration(rootB, shared), store: database.Store);
+            var configurationB = Configuration(rootB, shared);
+            foreach (var (key, value) in hostB ?? new Dictionary<string, string?>())
+            {
+                configurationB[key] = value;
+            }
+
+            var b = await HostHarness.StartAsync(rootB, configurationB, store: database.Store);
             return new Hosts(rootA, rootB, a, b);
         }
 
