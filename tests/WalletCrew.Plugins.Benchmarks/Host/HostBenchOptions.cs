@@ -10,9 +10,12 @@ internal sealed record HostBenchOptions(int Events, int Concurrency, bool Postgr
 {
     public const string Usage =
         "usage: host [events] [concurrency] [--store sqlite|postgres] [--hosts 1|2] [--postgres \"<Npgsql connection string>\"] " +
-        "[--host-process [--attach-wait <seconds>]] [--WalletCrew:<key>=<value>]...";
+        "[--in-process | --host-process [--attach-wait <seconds>]] [--WalletCrew:<key>=<value>]...";
 
-    /// <summary>Gets a value indicating whether each host runs in a child process of its own (<see cref="HostProcess"/>).</summary>
+    /// <summary>
+    /// Gets a value indicating whether each host runs in a child process of its own (<see cref="HostProcess"/>, the default), so the
+    /// host's CPU and allocations are its own; <c>--in-process</c> runs the hosts in the benchmark's process, as the first tables did.
+    /// </summary>
     public bool HostProcess { get; init; }
 
     /// <summary>Gets how long to wait, with the host processes' PIDs printed, before and after measuring, for a profiler to attach and stop.</summary>
@@ -24,7 +27,7 @@ internal sealed record HostBenchOptions(int Events, int Concurrency, bool Postgr
         var positional = new List<int>();
         string store = "sqlite", hosts = "1";
         string? server = null;
-        var hostProcess = false;
+        var hostProcess = true;
         var attachWait = 0;
         var extra = new List<string>();
         for (var i = 1; i < args.Length; i++)
@@ -34,9 +37,9 @@ internal sealed record HostBenchOptions(int Events, int Concurrency, bool Postgr
             {
                 extra.Add(arg);
             }
-            else if (arg == "--host-process")
+            else if (arg is "--host-process" or "--in-process")
             {
-                hostProcess = true;
+                hostProcess = arg == "--host-process";
             }
             else if (arg == "--attach-wait" && i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out attachWait))
             {
@@ -81,7 +84,7 @@ internal sealed record HostBenchOptions(int Events, int Concurrency, bool Postgr
             (_, not ("1" or "2")) => $"--hosts is '{hosts}'; use 1 (the default) or 2.",
             ("sqlite", "2") => "--hosts 2 needs a database both hosts share; add --store postgres.",
             ("sqlite", _) when server is not null => "--postgres is only read with --store postgres; add --store postgres or drop --postgres.",
-            _ when attachWait > 0 && !hostProcess => "--attach-wait is only read with --host-process; add --host-process.",
+            _ when attachWait > 0 && !hostProcess => "--attach-wait is only read when the hosts run in child processes; drop --in-process.",
             _ => string.Empty,
         };
         return error.Length > 0

@@ -50,7 +50,7 @@ internal static class HostThroughputReport
             var settings = Enumerable.Range(0, options.Hosts)
                 .Select(_ => new HostSettings { TenantsRoot = tenantsRoot, Urls = $"http://127.0.0.1:{LoopbackPorts.Free()}", Store = store, AllowLoopback = true })
                 .ToArray();
-            return await RunHostsAsync(options, settings, tenants, stub, database).ConfigureAwait(false);
+            return await RunHostsAsync(options, settings, tenants, stub, stubPort, database).ConfigureAwait(false);
         }
         finally
         {
@@ -64,7 +64,7 @@ internal static class HostThroughputReport
         }
     }
 
-    private static async Task<int> RunHostsAsync(HostBenchOptions options, HostSettings[] settings, string[] tenants, PartnerStub stub, PostgresBenchDatabase? database)
+    private static async Task<int> RunHostsAsync(HostBenchOptions options, HostSettings[] settings, string[] tenants, PartnerStub stub, int stubPort, PostgresBenchDatabase? database)
     {
         var activity = database is null ? null : await PostgresActivity.StartAsync(database).ConfigureAwait(false);
         var hostArgs = new List<string>
@@ -89,7 +89,7 @@ internal static class HostThroughputReport
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key);
         using var sampling = new CancellationTokenSource();
         var sampler = Task.CompletedTask;
-        string loadBefore, measured, separate = string.Empty;
+        string loadBefore, measured, separate = string.Empty, bound;
         try
         {
             await WarmUpAsync(http, urls, hosts, stub, tenants).ConfigureAwait(false);
@@ -98,7 +98,9 @@ internal static class HostThroughputReport
             sampler = activity?.SampleAsync(sampling.Token) ?? Task.CompletedTask;
             var marks = await Task.WhenAll(children.Select(c => c.MarkAsync())).ConfigureAwait(false);
             var deliveredBefore = stub.Count;
+            var deliveredAt = Stopwatch.GetTimestamp();
             measured = await LoadGenerator.MeasureAsync(http, urls, stub, tenants, options.Events, options.Concurrency).ConfigureAwait(false);
+            var delivered = (stub.Count - deliveredBefore) / Stopwatch.GetElapsedTime(deliveredAt, stub.LastTimestamp).TotalSeconds;
             if (children.Length > 0)
             {
                 var ends = await Task.WhenAll(children.Select(c => c.MarkAsync())).ConfigureAwait(false);
@@ -110,7 +112,12 @@ internal static class HostThroughputReport
                     $"host process(es) alone (PID {string.Join(", ", children.Select(c => c.Id))}): CPU per event {cpu:N0} µs, allocated per event {allocated:N1} KB; the table's CPU and allocated columns are this process's: the load generator and the stub");
                 await AttachWaitAsync(options, children, "measured; stopping the hosts").ConfigureAwait(false);
             }
-        }
+
+            // The same senders against the stub alone, right after, in the same run: what two loopback exchanges per event allow.
+            var exchanges = await LoadGenerator.MeasureBareExchangesAsync(http, new Uri($"http://127.0.0.1:{stubPort}"), 2 * options.Events, options.Concurrency).ConfigureAwait(false);
+            bound = string.Create(
+                CultureInfo.InvariantCulture,
+                $"physical bound (same senders, the stub alone, no host): {exchanges:N0} bare loopback exchanges/s = {exchanges / 2:N0} events/s at two exchanges per event; delivered {delivered:N0} events/s = {delivered / (exchanges / 2):P0} of it");        }
         finally
         {
             await sampling.CancelAsync().ConfigureAwait(false);
@@ -143,6 +150,8 @@ internal static class HostThroughputReport
         {
             Console.WriteLine(separate);
         }
+
+        Console.WriteLine(bound);
 
         Console.WriteLine();
         Console.WriteLine(LoadGenerator.TableHeader);

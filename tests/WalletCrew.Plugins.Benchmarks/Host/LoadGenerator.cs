@@ -82,6 +82,40 @@ internal static class LoadGenerator
             $"| {created:N0} | {concurrency} | {requests / ingestSeconds:N0} | {Percentile(sorted, 0.50):0.0} | {Percentile(sorted, 0.99):0.0} | {sorted[^1]:0.0} | {(stub.Count - deliveredBefore) / endToEnd:N0} | {endToEnd:0.00} | {cpu.TotalMicroseconds / created:N0} | {allocated / 1024.0 / created:N1} |");
     }
 
+    /// <summary>
+    /// The physical bound under the same load: <paramref name="requests"/> bare POSTs from <paramref name="concurrency"/> senders
+    /// straight to the stub (no host), as exchanges per second. An event costs two such exchanges (ingest, then the hook's call).
+    /// </summary>
+    public static async Task<double> MeasureBareExchangesAsync(HttpClient http, Uri stub, int requests, int concurrency)
+    {
+        var sent = 0;
+        var failures = 0;
+        var target = new Uri(stub, "/wallet/installation");
+        var start = Stopwatch.GetTimestamp();
+
+        async Task SenderAsync()
+        {
+            while (Interlocked.Increment(ref sent) <= requests)
+            {
+                using var content = new StringContent("customerId=C-P0001&installed=true", Encoding.UTF8, "application/x-www-form-urlencoded");
+                using var response = await http.PostAsync(target, content).ConfigureAwait(false);
+                if (!response.IsSuccessStatusCode)
+                {
+                    Interlocked.Increment(ref failures);
+                }
+            }
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(SenderAsync))).ConfigureAwait(false);
+        var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        if (failures > 0)
+        {
+            Console.Error.WriteLine($"warning: {failures} bare exchanges failed");
+        }
+
+        return requests / seconds;
+    }
+
     /// <summary>POSTs one install or uninstall of <paramref name="pass"/>; null status when the host could not be reached.</summary>
     public static async Task<(HttpStatusCode? Status, bool Created)> TryIngestAsync(HttpClient http, Uri host, string tenant, string pass, bool installed)
     {
