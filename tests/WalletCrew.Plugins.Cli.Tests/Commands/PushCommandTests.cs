@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using WalletCrew.Plugins.Cli.Tests.Support;
 using WalletCrew.Plugins.Engine.Tests.Support;
+using static WalletCrew.Plugins.Cli.Tests.Support.ServeProcess;
 
 namespace WalletCrew.Plugins.Cli.Tests.Commands;
 
@@ -75,45 +75,5 @@ public sealed class PushCommandTests
         using var response = await http.PostAsJsonAsync("/api/tenants/acme/customer-providers/points/fill",
             new { passId = "P1", passType = "loyalty", identifiers = new Dictionary<string, string> { ["customerId"] = "C1" }, data = new { } });
         return response.IsSuccessStatusCode ? JsonNode.Parse(await response.Content.ReadAsStringAsync())!["data"]!["mark"]!.GetValue<string>() : null;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static async Task<HttpStatusCode?> TryGet(HttpClient http, string path)
-    {
-        try
-        {
-            return (await http.GetAsync(path)).StatusCode;
-        }
-        catch (HttpRequestException)
-        {
-            return null;
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, Task<CliRun> serve)
-    {
-        for (var attempt = 0; attempt < 600; attempt++)
-        {
-            if (serve.IsCompleted)
-            {
-                var run = await serve;
-                throw new InvalidOperationException($"wcp serve exited early with {run.ExitCode}: {run.Error}");
-            }
-
-            if (await condition())
-            {
-                return;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException("wcp serve did not reach the expected state within 60 s.");
     }
 }

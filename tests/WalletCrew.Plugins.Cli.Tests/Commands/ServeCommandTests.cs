@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text;
 using WalletCrew.Plugins.Cli.Tests.Support;
 using WalletCrew.Plugins.Engine.Tests.Support;
 using WalletCrew.Plugins.Host.Tests.Support;
+using static WalletCrew.Plugins.Cli.Tests.Support.ServeProcess;
 
 namespace WalletCrew.Plugins.Cli.Tests.Commands;
 
@@ -76,45 +76,5 @@ public sealed class ServeCommandTests
 
         run.ExitCode.Should().Be(2);
         run.Error.Trim().Should().Be("--tenants: '/no/such/folder' does not exist; point it at a folder holding one folder per tenant id.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static async Task<HttpStatusCode?> TryGet(HttpClient http, string path)
-    {
-        try
-        {
-            return (await http.GetAsync(path)).StatusCode;
-        }
-        catch (HttpRequestException)
-        {
-            return null;
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, Task<CliRun> serve)
-    {
-        for (var attempt = 0; attempt < 600; attempt++)
-        {
-            if (serve.IsCompleted)
-            {
-                var run = await serve;
-                throw new InvalidOperationException($"wcp serve exited early with {run.ExitCode}: {run.Error}");
-            }
-
-            if (await condition())
-            {
-                return;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException("wcp serve did not reach the expected state within 60 s.");
     }
 }
