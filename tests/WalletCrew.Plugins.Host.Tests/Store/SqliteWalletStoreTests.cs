@@ -1,40 +1,17 @@
-using Microsoft.Data.Sqlite;
 using WalletCrew.Plugins.Host.Store;
 using WalletCrew.Plugins.Host.Tests.Support;
 
 namespace WalletCrew.Plugins.Host.Tests.Store;
 
 /// <summary>The wallet store contract on a real SQLite file.</summary>
-public sealed class SqliteWalletStoreTests : WalletStoreContractTests, IDisposable
+public sealed class SqliteWalletStoreTests : WalletStoreContractTests
 {
-    private readonly TenantsRoot _root = new();
-    private SqliteEventStore? _store;
+    private readonly SqliteTestStore _sqlite = new();
 
-    public override async Task DisposeAsync()
-    {
-        if (_store is not null)
-        {
-            await _store.DisposeAsync();
-        }
-    }
+    public override Task DisposeAsync() => _sqlite.DisposeAsync().AsTask();
 
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        _root.Dispose();
-    }
+    private protected override Task<(IEventStore Events, IWalletStore Wallets)> CreateStoresAsync() =>
+        Task.FromResult<(IEventStore, IWalletStore)>((_sqlite.Events, new SqliteWalletStore(_sqlite.Events)));
 
-    private protected override Task<(IEventStore Events, IWalletStore Wallets)> CreateStoresAsync()
-    {
-        _store = new SqliteEventStore(new SqliteStoreOptions(_root.DatabasePath, "FULL"));
-        return Task.FromResult<(IEventStore, IWalletStore)>((_store, new SqliteWalletStore(_store)));
-    }
-
-    private protected override async Task<object?> ExecuteAsync(string sql)
-    {
-        await using var connection = await _store!.OpenAsync(CancellationToken.None);
-        await using var command = connection.CreateCommand();
-        command.CommandText = PrefixedSql.Sqlite(sql);
-        return await command.ExecuteScalarAsync();
-    }
+    private protected override Task<object?> ExecuteAsync(string sql) => _sqlite.ExecuteAsync(sql);
 }
