@@ -10,13 +10,16 @@ internal sealed record HostBenchOptions(int Events, int Concurrency, bool Postgr
 {
     public const string Usage =
         "usage: host [events] [concurrency] [--store sqlite|postgres] [--hosts 1|2] [--postgres \"<Npgsql connection string>\"] " +
-        "[--in-process | --host-process [--attach-wait <seconds>]] [--WalletCrew:<key>=<value>]...";
+        "[--warm-up <events>] [--in-process | --host-process [--attach-wait <seconds>]] [--WalletCrew:<key>=<value>]...";
 
     /// <summary>
     /// Gets a value indicating whether each host runs in a child process of its own (<see cref="HostProcess"/>, the default), so the
     /// host's CPU and allocations are its own; <c>--in-process</c> runs the hosts in the benchmark's process, as the first tables did.
     /// </summary>
     public bool HostProcess { get; init; }
+
+    /// <summary>Gets how many events to send and deliver, unmeasured, before measuring (the default is none), so the JIT's tiers settle first.</summary>
+    public int WarmUpEvents { get; init; }
 
     /// <summary>Gets how long to wait, with the host processes' PIDs printed, before and after measuring, for a profiler to attach and stop.</summary>
     public int AttachWaitSeconds { get; init; }
@@ -29,6 +32,7 @@ internal sealed record HostBenchOptions(int Events, int Concurrency, bool Postgr
         string? server = null;
         var hostProcess = true;
         var attachWait = 0;
+        var warmUp = 0;
         var extra = new List<string>();
         for (var i = 1; i < args.Length; i++)
         {
@@ -40,6 +44,10 @@ internal sealed record HostBenchOptions(int Events, int Concurrency, bool Postgr
             else if (arg is "--host-process" or "--in-process")
             {
                 hostProcess = arg == "--host-process";
+            }
+            else if (arg == "--warm-up" && i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out warmUp))
+            {
+                i++;
             }
             else if (arg == "--attach-wait" && i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out attachWait))
             {
@@ -95,7 +103,7 @@ internal sealed record HostBenchOptions(int Events, int Concurrency, bool Postgr
                 store == "postgres",
                 hosts == "2" ? 2 : 1,
                 server,
-                [.. extra]) { HostProcess = hostProcess, AttachWaitSeconds = attachWait };
+                [.. extra]) { HostProcess = hostProcess, AttachWaitSeconds = attachWait, WarmUpEvents = warmUp };
     }
 
     /// <summary>Gets a short name of the configuration for the summary line, such as <c>PostgreSQL, 2 hosts</c>.</summary>
