@@ -66,7 +66,7 @@ internal static class HostThroughputReport
 
     private static async Task<int> RunHostsAsync(HostBenchOptions options, HostSettings[] settings, string[] tenants, PartnerStub stub, int stubPort, PostgresBenchDatabase? database)
     {
-        var activity = database is null ? null : await PostgresActivity.StartAsync(database).ConfigureAwait(false);
+        PostgresActivity? activity = null;
         var hostArgs = new List<string>
         {
             "--WalletCrew:ApiKeys:0:Key=" + Key,
@@ -101,6 +101,8 @@ internal static class HostThroughputReport
 
             await AttachWaitAsync(options, children, "warmed up; measuring").ConfigureAwait(false);
             loadBefore = await LoadAverageAsync().ConfigureAwait(false);
+            // The server's counters from here on: the measured events only, not the hosts' start nor the warm-up.
+            activity = database is null ? null : await PostgresActivity.StartAsync(database).ConfigureAwait(false);
             sampler = activity?.SampleAsync(sampling.Token) ?? Task.CompletedTask;
             var marks = await Task.WhenAll(children.Select(c => c.MarkAsync())).ConfigureAwait(false);
             var deliveredBefore = stub.Count;

@@ -34,7 +34,7 @@ internal sealed class PostgresActivity
         cpuBefore = PostgresServerCpu.Read(dataDirectory);
     }
 
-    /// <summary>Reads the counters; call before the hosts start, so that every later commit of the database is counted.</summary>
+    /// <summary>Reads the counters; call right before measuring, so that every later commit of the database is counted and nothing earlier.</summary>
     public static async Task<PostgresActivity> StartAsync(PostgresBenchDatabase database)
     {
         await using var connection = await OpenAsync(database).ConfigureAwait(false);
@@ -111,7 +111,7 @@ internal sealed class PostgresActivity
         double PerEvent(int i) => (after[i] - before[i]) / (double)events;
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"PostgreSQL per event (warm-up included): {cpuText}{PerEvent(0):0.00} commits, {PerEvent(1):0.00} rollbacks, {PerEvent(2):0.0} WAL records, " +
+            $"PostgreSQL per measured event: {cpuText}{PerEvent(0):0.00} commits, {PerEvent(1):0.00} rollbacks, {PerEvent(2):0.0} WAL records, " +
             $"{PerEvent(3):0.00} WAL writes, {PerEvent(4):0.00} WAL syncs; the database's client backends on average over {samples} samples " +
             $"(backend-time per event): {Describe(states, states.Count, events)}{Environment.NewLine}" +
             $"by statement (the one running, or the last one when idle in transaction): {Describe(statements, 10, events)}");
