@@ -8,7 +8,7 @@ namespace WalletCrew.Plugins.Host.Delivery;
 /// Renews the worker's leases while its hooks run, every third of <c>LeaseDuration</c> in one store call, so a slow but
 /// live delivery is never claimed twice while a dead host's leases run out within <c>LeaseDuration</c>.
 /// </summary>
-internal sealed partial class LeaseHeartbeat(IEventStore store, string owner, TimeSpan lease, TimeProvider time, ILogger logger)
+internal sealed partial class LeaseHeartbeat(ILeaseStore store, string owner, TimeSpan lease, TimeProvider time, ILogger logger)
 {
     private readonly ConcurrentDictionary<string, byte> _held = new(StringComparer.Ordinal);
 
