@@ -15,7 +15,7 @@ internal sealed partial class LeaseHeartbeat(ILeaseStore store, string owner, Ti
     /// <summary>Gets how often the leases are renewed.</summary>
     public TimeSpan Interval => lease / 3;
 
-    /// <summary>Renews the event's lease from the next beat on (it was just claimed).</summary>
+    /// <summary>Renews the lease of the event or email from the next beat on (it was just claimed).</summary>
     public void Hold(string eventId) => _held[eventId] = 0;
 
     /// <summary>Stops renewing the event's lease, before its outcome is written or it is released.</summary>
@@ -62,8 +62,8 @@ internal sealed partial class LeaseHeartbeat(ILeaseStore store, string owner, Ti
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} lease(s) were taken over before renewal (for example {EventIds}); those events will run again with the same EventId")]
-    private partial void LogLost(int count, string eventIds);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} lease(s) were taken over before renewal (for example {Ids}); those events or emails will run again with the same EventId or EmailId")]
+    private partial void LogLost(int count, string ids);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Renewing {Count} lease(s) failed; trying again at the next beat")]
     private partial void LogRenewFailed(Exception exception, int count);

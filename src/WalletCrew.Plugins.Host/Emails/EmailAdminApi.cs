@@ -14,9 +14,6 @@ namespace WalletCrew.Plugins.Host.Emails;
 /// </summary>
 internal static class EmailAdminApi
 {
-    private const int DefaultLimit = 100;
-    private const int MaxLimit = 1000;
-
     public static IEndpointRouteBuilder MapEmailAdmin(this IEndpointRouteBuilder routes)
     {
         var admin = routes.MapGroup("/api/admin/emails");
@@ -46,9 +43,9 @@ internal static class EmailAdminApi
             }
         }
 
-        if (limit is < 1 or > MaxLimit)
+        if (limit is < 1 or > AdminApi.MaxLimit)
         {
-            errors["limit"] = [$"'limit' must be between 1 and {MaxLimit}."];
+            errors["limit"] = [$"'limit' must be between 1 and {AdminApi.MaxLimit}."];
         }
 
         if (errors.Count > 0)
@@ -56,7 +53,7 @@ internal static class EmailAdminApi
             return Problems.Problems.Invalid(errors);
         }
 
-        return TypedResults.Ok(await store.ListAsync(ScopeClaims.VisibleTenant(user, tenantId), parsed, limit ?? DefaultLimit, cancellationToken).ConfigureAwait(false));
+        return TypedResults.Ok(await store.ListAsync(ScopeClaims.VisibleTenant(user, tenantId), parsed, limit ?? AdminApi.DefaultLimit, cancellationToken).ConfigureAwait(false));
     }
 
     private static async Task<Results<Ok<StoredEmail>, ProblemHttpResult>> GetAsync(string emailId, IEmailStore store, CancellationToken cancellationToken) =>
