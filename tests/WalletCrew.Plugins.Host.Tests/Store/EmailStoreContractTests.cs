@@ -22,6 +22,25 @@ public abstract class EmailStoreContractTests : IAsyncLifetime
     /// <summary>Creates the store on a fresh, initialized database (its event store creates the table).</summary>
     private protected abstract Task<IEmailStore> CreateStoreAsync();
 
+    /// <summary>Runs the event store's start again, as a restarted host would.</summary>
+    private protected abstract Task InitializeEventStoreAsync();
+
+    /// <summary>Runs one statement on the database (<c>{0}</c> is the table prefix) and returns its scalar.</summary>
+    private protected abstract Task<object?> ExecuteAsync(string sql);
+
+    [Fact]
+    public async Task AVersion4DatabaseGetsTheEmailTableOnStart()
+    {
+        await ExecuteAsync("DROP TABLE {0}emails;");
+        await ExecuteAsync("UPDATE {0}schema_info SET version = 4;");
+
+        await InitializeEventStoreAsync();
+
+        Convert.ToInt32(await ExecuteAsync("SELECT version FROM {0}schema_info;"), System.Globalization.CultureInfo.InvariantCulture).Should().Be(5);
+        var emailId = await AddAsync("t");
+        (await ClaimAsync("owner")).Select(e => e.EmailId).Should().Equal(emailId);
+    }
+
     [Fact]
     public async Task TwoOwnersNeverLeaseTheSameEmail()
     {

@@ -30,4 +30,12 @@ public sealed class PostgresEmailStoreTests : EmailStoreContractTests
         await new PostgresEventStore(_dataSource).InitializeAsync(CancellationToken.None);
         return new PostgresEmailStore(_dataSource);
     }
+
+    private protected override Task InitializeEventStoreAsync() => new PostgresEventStore(_dataSource!).InitializeAsync(CancellationToken.None);
+
+    private protected override async Task<object?> ExecuteAsync(string sql)
+    {
+        await using var command = _dataSource!.CreateCommand(PrefixedSql.Postgres(sql));
+        return await command.ExecuteScalarAsync();
+    }
 }

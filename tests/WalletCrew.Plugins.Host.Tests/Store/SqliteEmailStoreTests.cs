@@ -29,4 +29,14 @@ public sealed class SqliteEmailStoreTests : EmailStoreContractTests, IDisposable
         await _events.InitializeAsync(CancellationToken.None);
         return new SqliteEmailStore(_events);
     }
+
+    private protected override Task InitializeEventStoreAsync() => _events!.InitializeAsync(CancellationToken.None);
+
+    private protected override async Task<object?> ExecuteAsync(string sql)
+    {
+        await using var connection = await _events!.OpenAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = PrefixedSql.Sqlite(sql);
+        return await command.ExecuteScalarAsync();
+    }
 }
