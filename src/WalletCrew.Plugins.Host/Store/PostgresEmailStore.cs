@@ -24,7 +24,7 @@ internal sealed class PostgresEmailStore(NpgsqlDataSource dataSource) : IEmailSt
         }
 
         await using var find = PrefixedSql.PostgresCommand(EmailSql.FindByKey, connection, null, [("t", email.TenantId), ("key", email.IdempotencyKey)]);
-        return new EmailAdded((string)(await find.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!, false);
+        return new EmailAdded(await find.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string ?? throw EmailKeyGone(email), false);
     }
 
     public async Task<IReadOnlyList<StoredEmail>> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken)

@@ -21,7 +21,7 @@ internal sealed class SqliteEmailStore(SqliteEventStore events) : IEmailStore
 
         var existing = await statements.Command(PrefixedSql.Sqlite(EmailSql.FindByKey)).WithParameters([("t", email.TenantId), ("key", email.IdempotencyKey)])
             .ExecuteScalarAsync(CancellationToken.None).ConfigureAwait(false);
-        return new EmailAdded((string)existing!, false);
+        return new EmailAdded(existing as string ?? throw EmailKeyGone(email), false);
     }, cancellationToken);
 
     public Task<IReadOnlyList<StoredEmail>> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken) => events.Writer.WriteAsync(statements =>

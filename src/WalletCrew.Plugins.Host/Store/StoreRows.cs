@@ -68,6 +68,10 @@ internal static class StoreRows
         ("key", email.IdempotencyKey), ("now", ToMs(email.ReceivedAt)), ("tp", email.TraceParent),
     ];
 
+    /// <summary>The email holding the key was pruned between the insert and the read: the route answers 503 and the caller's retry stores it.</summary>
+    public static InvalidOperationException EmailKeyGone(StoredEmail email) =>
+        new($"The email of tenant '{email.TenantId}' with idempotency key '{email.IdempotencyKey}' was deleted while this request read it; retry.");
+
     /// <summary>The parameters of <see cref="EmailSql.Complete"/> (and of the events' completion): how a leased attempt ended.</summary>
     public static (string Name, object? Value)[] OutcomeParameters(DeliveryOutcome o)
     {
