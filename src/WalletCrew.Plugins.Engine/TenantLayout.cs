@@ -21,6 +21,16 @@ public static class TenantLayout
     /// <summary>The file name extension of an email template.</summary>
     public const string EmailTemplateExtension = ".liquid";
 
+    /// <summary>Returns whether <paramref name="name"/> can name an email template: letters, digits, '-', '_' or '.', starting with a letter or digit, at most 128 characters.</summary>
+    public static bool IsValidEmailTemplateName(string name) =>
+        name.Length is > 0 and <= 128 && char.IsAsciiLetterOrDigit(name[0]) && !name.Contains("..", StringComparison.Ordinal)
+        && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+
+    /// <summary>Returns whether <paramref name="culture"/> has the shape of a culture name in a template file name (such as <c>fr</c> or <c>fr-CA</c>).</summary>
+    public static bool IsValidCulture(string culture) =>
+        culture.Length is > 0 and <= 35 && char.IsAsciiLetter(culture[0]) && culture.All(c => char.IsAsciiLetterOrDigit(c) || c == '-')
+        && !culture.EndsWith('-') && !culture.Contains("--", StringComparison.Ordinal);
+
     /// <summary>Returns the full path of one of the folders above inside <paramref name="tenantDirectory"/>.</summary>
     public static string PathOf(string tenantDirectory, string relativeFolder) =>
         Path.Combine([tenantDirectory, .. relativeFolder.Split('/')]);

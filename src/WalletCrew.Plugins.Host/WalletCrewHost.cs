@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using WalletCrew.Plugins.Host.Admin;
 using WalletCrew.Plugins.Host.Console;
 using WalletCrew.Plugins.Host.Delivery;
+using WalletCrew.Plugins.Host.Emails;
 using WalletCrew.Plugins.Host.Fill;
 using WalletCrew.Plugins.Host.Ingestion;
 using WalletCrew.Plugins.Host.Problems;
@@ -95,6 +96,7 @@ public static class WalletCrewHost
         app.MapIngestion();
         app.MapWallets();
         app.MapFill();
+        app.MapEmails();
         app.MapTenantFiles();
         app.MapAdmin();
         app.MapConsole();

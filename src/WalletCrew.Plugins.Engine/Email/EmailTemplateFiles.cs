@@ -61,13 +61,9 @@ internal sealed class EmailTemplateFiles(string tenantDirectory)
         return names;
     }
 
-    public static bool IsValidTemplateName(string name) =>
-        name.Length is > 0 and <= 128 && char.IsAsciiLetterOrDigit(name[0]) && !name.Contains("..", StringComparison.Ordinal)
-        && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+    public static bool IsValidTemplateName(string name) => TenantLayout.IsValidEmailTemplateName(name);
 
-    public static bool IsValidCulture(string culture) =>
-        culture.Length is > 0 and <= 35 && char.IsAsciiLetter(culture[0]) && culture.All(c => char.IsAsciiLetterOrDigit(c) || c == '-')
-        && !culture.EndsWith('-') && !culture.Contains("--", StringComparison.Ordinal);
+    public static bool IsValidCulture(string culture) => TenantLayout.IsValidCulture(culture);
 
     private static string Parent(string culture)
     {

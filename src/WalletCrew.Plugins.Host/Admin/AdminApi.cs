@@ -18,8 +18,8 @@ namespace WalletCrew.Plugins.Host.Admin;
 /// </summary>
 internal static class AdminApi
 {
-    private const int DefaultLimit = 100;
-    private const int MaxLimit = 1000;
+    internal const int DefaultLimit = 100;
+    internal const int MaxLimit = 1000;
 
     public static IEndpointRouteBuilder MapAdmin(this IEndpointRouteBuilder routes)
     {

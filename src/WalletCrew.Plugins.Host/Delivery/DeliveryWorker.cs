@@ -10,14 +10,19 @@ using WalletCrew.Plugins.Host.Tenants;
 namespace WalletCrew.Plugins.Host.Delivery;
 
 /// <summary>
-/// Claims due events (leases, renewed by a <see cref="LeaseHeartbeat"/> while their hooks run), invokes the hooks with
-/// bounded concurrency per host and per tenant, and writes the outcome back. On stop it claims nothing more, lets
-/// in-flight deliveries finish until the host's shutdown timeout, then cancels and releases what is left: nothing is
-/// lost, at worst delivered twice with the same EventId.
+/// Claims due events and emails (leases, renewed by a <see cref="LeaseHeartbeat"/> per queue while their connectors run),
+/// invokes the hooks or the email sender with bounded concurrency per host and per tenant (both kinds share the slots, and
+/// which is claimed first alternates), and writes the outcome back. On stop it claims nothing more, lets in-flight
+/// deliveries finish until the host's shutdown timeout, then cancels and releases what is left: nothing is lost, at worst
+/// delivered twice with the same EventId or EmailId.
 /// </summary>
 internal sealed partial class DeliveryWorker : BackgroundService
 {
+    private static readonly bool[] s_emailsThenEvents = [true, false];
+    private static readonly bool[] s_eventsThenEmails = [false, true];
+
     private readonly IEventStore _store;
+    private readonly IEmailStore _emails;
     private readonly ITenantRuntime _runtime;
     private readonly DeliverySignal _signal;
     private readonly ConnectorCircuits _circuits;
@@ -31,11 +36,14 @@ internal sealed partial class DeliveryWorker : BackgroundService
     private readonly Dictionary<string, Task> _inFlight = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _perTenant = new(StringComparer.Ordinal);
     private readonly LeaseHeartbeat _heartbeat;
+    private readonly LeaseHeartbeat _emailHeartbeat;
+    private bool _emailsFirst;
 
-    public DeliveryWorker(IEventStore store, ITenantRuntime runtime, DeliverySignal signal, ConnectorCircuits circuits,
+    public DeliveryWorker(IEventStore store, IEmailStore emails, ITenantRuntime runtime, DeliverySignal signal, ConnectorCircuits circuits,
         IOptions<DeliveryOptions> options, TimeProvider time, HostMetrics metrics, ILogger<DeliveryWorker> logger)
     {
         _store = store;
+        _emails = emails;
         _runtime = runtime;
         _signal = signal;
         _circuits = circuits;
@@ -46,6 +54,7 @@ internal sealed partial class DeliveryWorker : BackgroundService
         _decision = new DeliveryDecision(new RetryLadder(_options.EffectiveRetrySchedule, _options.JitterRatio, Random.Shared), _options.MaxRetryAfter);
         Owner = LeaseOwners.Create();
         _heartbeat = new LeaseHeartbeat(store, Owner, _options.LeaseDuration, time, logger);
+        _emailHeartbeat = new LeaseHeartbeat(emails, Owner, _options.LeaseDuration, time, logger);
     }
 
     /// <summary>Gets this worker's lease owner id.</summary>
@@ -83,7 +92,7 @@ internal sealed partial class DeliveryWorker : BackgroundService
         LogStarted(Owner);
         // The heartbeat outlives the claim loop: deliveries still draining after the stop keep their leases.
         using var beating = new CancellationTokenSource();
-        var heartbeat = _options.RenewLeases ? _heartbeat.RunAsync(beating.Token) : Task.CompletedTask;
+        var heartbeat = _options.RenewLeases ? Task.WhenAll(_heartbeat.RunAsync(beating.Token), _emailHeartbeat.RunAsync(beating.Token)) : Task.CompletedTask;
         while (!stoppingToken.IsCancellationRequested)
         {
             var claimed = 0;
@@ -125,11 +134,9 @@ internal sealed partial class DeliveryWorker : BackgroundService
     private async Task<(int Claimed, int Free)> ClaimAndStartAsync(CancellationToken stoppingToken)
     {
         int free;
-        List<string> excluded;
         lock (_gate)
         {
             free = _options.Concurrency - _inFlight.Count;
-            excluded = [.. _perTenant.Where(t => t.Value >= _options.PerTenantConcurrency).Select(t => t.Key)];
         }
 
         if (free <= 0)
@@ -137,30 +144,65 @@ internal sealed partial class DeliveryWorker : BackgroundService
             return (0, 0);
         }
 
-        excluded.AddRange(_circuits.States().Where(s => s.Value is CircuitState.Open or CircuitState.Isolated).Select(s => s.Key));
-        var request = new ClaimRequest(Owner, _time.GetUtcNow(), _options.LeaseDuration, free, _options.PerTenantConcurrency, excluded);
-        var events = await _store.ClaimAsync(request, stoppingToken).ConfigureAwait(false);
-        foreach (var e in events)
+        var open = _circuits.States().Where(s => s.Value is CircuitState.Open or CircuitState.Isolated).Select(s => s.Key).ToList();
+        var claimed = 0;
+        // Events and emails share the slots and the per-tenant limit; the kind claimed first alternates so neither starves the other.
+        _emailsFirst = !_emailsFirst;
+        foreach (var emails in _emailsFirst ? s_emailsThenEvents : s_eventsThenEmails)
         {
-            lock (_gate)
+            var left = free - claimed;
+            if (left <= 0)
             {
-                _perTenant[e.TenantId] = _perTenant.GetValueOrDefault(e.TenantId) + 1;
-                _inFlight[e.EventId] = Task.CompletedTask;
+                break;
             }
 
-            _heartbeat.Hold(e.EventId);
-
-            var task = Task.Run(() => DeliverAsync(e), CancellationToken.None);
-            lock (_gate)
+            var request = new ClaimRequest(Owner, _time.GetUtcNow(), _options.LeaseDuration, left, _options.PerTenantConcurrency, [.. Busy(), .. open]);
+            var items = emails
+                ? (await _emails.ClaimAsync(request, stoppingToken).ConfigureAwait(false)).Select(ToItem).ToList()
+                : (await _store.ClaimAsync(request, stoppingToken).ConfigureAwait(false)).Select(ToItem).ToList();
+            foreach (var item in items)
             {
-                if (_inFlight.ContainsKey(e.EventId))
-                {
-                    _inFlight[e.EventId] = task;
-                }
+                Start(item);
             }
+
+            claimed += items.Count;
         }
 
-        return (events.Count, free);
+        return (claimed, free);
+    }
+
+    // Tenants with every slot of theirs in flight: not claimed for now.
+    private List<string> Busy()
+    {
+        lock (_gate)
+        {
+            return [.. _perTenant.Where(t => t.Value >= _options.PerTenantConcurrency).Select(t => t.Key)];
+        }
+    }
+
+    private DeliveryItem ToItem(StoredEvent e) => new(e.EventId, e.TenantId, e.Attempts, e.Failures, e.TraceParent, "event", "delivery", $"pass {e.PassId}",
+        _store, _heartbeat, (attempt, token) => _runtime.DeliverAsync(e.ToHookEvent(attempt), token));
+
+    private DeliveryItem ToItem(StoredEmail e) => new(e.EmailId, e.TenantId, e.Attempts, e.Failures, e.TraceParent, "email", "email", $"template {e.EmailTemplate}",
+        _emails, _emailHeartbeat, (_, token) => _runtime.SendEmailAsync(e.ToRequest(), token));
+
+    private void Start(DeliveryItem item)
+    {
+        lock (_gate)
+        {
+            _perTenant[item.TenantId] = _perTenant.GetValueOrDefault(item.TenantId) + 1;
+            _inFlight[item.Id] = Task.CompletedTask;
+        }
+
+        item.Heartbeat.Hold(item.Id);
+        var task = Task.Run(() => DeliverAsync(item), CancellationToken.None);
+        lock (_gate)
+        {
+            if (_inFlight.ContainsKey(item.Id))
+            {
+                _inFlight[item.Id] = task;
+            }
+        }
     }
 
     private async Task WaitForWorkAsync(CancellationToken stoppingToken)
@@ -172,26 +214,26 @@ internal sealed partial class DeliveryWorker : BackgroundService
         await wait.CancelAsync().ConfigureAwait(false);
     }
 
-    private async Task DeliverAsync(StoredEvent e)
+    private async Task DeliverAsync(DeliveryItem item)
     {
         try
         {
-            await DeliverCoreAsync(e).ConfigureAwait(false);
+            await DeliverCoreAsync(item).ConfigureAwait(false);
         }
         catch (Exception exception)
         {
-            // The lease expires and another claim retries the event: at-least-once holds even here.
-            LogDeliveryCrashed(exception, e.EventId, e.TenantId);
+            // The lease expires and another claim retries the item: at-least-once holds even here.
+            LogDeliveryCrashed(exception, item.Kind, item.Id, item.TenantId);
         }
         finally
         {
-            _heartbeat.Drop(e.EventId);
+            item.Heartbeat.Drop(item.Id);
             lock (_gate)
             {
-                _inFlight.Remove(e.EventId);
-                if (--_perTenant[e.TenantId] == 0)
+                _inFlight.Remove(item.Id);
+                if (--_perTenant[item.TenantId] == 0)
                 {
-                    _perTenant.Remove(e.TenantId);
+                    _perTenant.Remove(item.TenantId);
                 }
             }
 
@@ -199,49 +241,49 @@ internal sealed partial class DeliveryWorker : BackgroundService
         }
     }
 
-    private async Task DeliverCoreAsync(StoredEvent e)
+    private async Task DeliverCoreAsync(DeliveryItem item)
     {
-        var attempt = e.Attempts + 1;
-        ActivityContext.TryParse(e.TraceParent, null, out var parent);
-        using var activity = HostTelemetry.Source.StartActivity("wcp.deliver", ActivityKind.Consumer, parent);
-        activity?.SetTag("wcp.tenant_id", e.TenantId).SetTag("wcp.event_id", e.EventId).SetTag("wcp.pass_id", e.PassId).SetTag("wcp.attempt", attempt);
+        var attempt = item.Attempts + 1;
+        ActivityContext.TryParse(item.TraceParent, null, out var parent);
+        using var activity = HostTelemetry.Source.StartActivity(item.Kind == "email" ? "wcp.email" : "wcp.deliver", ActivityKind.Consumer, parent);
+        activity?.SetTag("wcp.tenant_id", item.TenantId).SetTag($"wcp.{item.Kind}_id", item.Id).SetTag("wcp.attempt", attempt);
         var started = Stopwatch.GetTimestamp();
         HookOutcome outcome;
         try
         {
-            outcome = await _circuits.ExecuteAsync(e.TenantId, token => _runtime.DeliverAsync(e.ToHookEvent(attempt), token), _hardStop.Token).ConfigureAwait(false);
+            outcome = await _circuits.ExecuteAsync(item.TenantId, token => item.Invoke(attempt, token), _hardStop.Token).ConfigureAwait(false);
         }
         catch (BrokenCircuitException broken)
         {
             var deferredTo = _time.GetUtcNow() + (broken.RetryAfter ?? _options.CircuitBreakDuration);
-            _heartbeat.Drop(e.EventId);
-            await _store.CompleteAsync(new DeliveryOutcome(e.EventId, Owner, DeliveryStatus.Pending, _time.GetUtcNow(), deferredTo, null, false, null), CancellationToken.None).ConfigureAwait(false);
-            _metrics.Delivery(e.TenantId, "deferred");
-            LogDeferred(e.EventId, e.TenantId, deferredTo);
+            item.Heartbeat.Drop(item.Id);
+            await item.Queue.CompleteAsync(new DeliveryOutcome(item.Id, Owner, DeliveryStatus.Pending, _time.GetUtcNow(), deferredTo, null, false, null), CancellationToken.None).ConfigureAwait(false);
+            _metrics.Delivery(item.TenantId, "deferred", item.Kind);
+            LogDeferred(item.Kind, item.Id, item.TenantId, deferredTo);
             return;
         }
         catch (OperationCanceledException) when (_hardStop.IsCancellationRequested)
         {
-            _heartbeat.Drop(e.EventId);
-            await _store.ReleaseAsync(Owner, [e.EventId], CancellationToken.None).ConfigureAwait(false);
-            LogReleased(e.EventId, e.TenantId);
+            item.Heartbeat.Drop(item.Id);
+            await item.Queue.ReleaseAsync(Owner, [item.Id], CancellationToken.None).ConfigureAwait(false);
+            LogReleased(item.Kind, item.Id, item.TenantId);
             return;
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);
-        _metrics.Invocation("hook", e.TenantId, elapsed);
+        _metrics.Invocation(item.Kind == "email" ? "email" : "hook", item.TenantId, elapsed);
         var now = _time.GetUtcNow();
-        var (status, retryAt, label, counts) = _decision.Decide(e.Failures, outcome, now);
-        // A rejection ran nothing: no attempt, no tenant log entry, and its error is not the event's last error.
+        var (status, retryAt, label, counts) = _decision.Decide(item.Failures, outcome, now);
+        // A rejection ran nothing: no attempt, no tenant log entry, and its error is not the item's last error.
         var log = counts
-            ? new TenantLogRecord(e.TenantId, now, "delivery", e.EventId, attempt, label, (long)elapsed.TotalMilliseconds, outcome.Error,
+            ? new TenantLogRecord(item.TenantId, now, item.LogKind, item.Id, attempt, label, (long)elapsed.TotalMilliseconds, outcome.Error,
                 [.. outcome.Log.Select(l => new TenantLogLine(l.Level.ToString(), l.Message))], outcome.TenantVersion)
             : null;
-        _heartbeat.Drop(e.EventId);
-        await _store.CompleteAsync(new DeliveryOutcome(e.EventId, Owner, status, now, retryAt, counts ? outcome.Error : null, counts, log), CancellationToken.None).ConfigureAwait(false);
-        _metrics.Delivery(e.TenantId, label);
+        item.Heartbeat.Drop(item.Id);
+        await item.Queue.CompleteAsync(new DeliveryOutcome(item.Id, Owner, status, now, retryAt, counts ? outcome.Error : null, counts, log), CancellationToken.None).ConfigureAwait(false);
+        _metrics.Delivery(item.TenantId, label, item.Kind);
         activity?.SetTag("wcp.outcome", label);
-        LogDelivered(e.EventId, e.TenantId, e.PassId, attempt, label, elapsed.TotalMilliseconds, outcome.Error);
+        LogDelivered(item.Kind, item.Id, item.TenantId, item.Subject, attempt, label, elapsed.TotalMilliseconds, outcome.Error);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Delivery worker {Owner} started")]
@@ -256,18 +298,18 @@ internal sealed partial class DeliveryWorker : BackgroundService
     [LoggerMessage(Level = LogLevel.Information, Message = "Stopping: waiting for {Count} in-flight deliveries")]
     private partial void LogDraining(int count);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Claiming events failed; retrying at the next poll")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Claiming events or emails failed; retrying at the next poll")]
     private partial void LogClaimFailed(Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Delivering event {EventId} of tenant {TenantId} failed in the host; its lease will expire and it is retried")]
-    private partial void LogDeliveryCrashed(Exception exception, string eventId, string tenantId);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Delivering {Kind} {Id} of tenant {TenantId} failed in the host; its lease will expire and it is retried")]
+    private partial void LogDeliveryCrashed(Exception exception, string kind, string id, string tenantId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Event {EventId}: tenant {TenantId}'s circuit is open; deferred to {RetryAt:o}")]
-    private partial void LogDeferred(string eventId, string tenantId, DateTimeOffset retryAt);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Kind} {Id}: tenant {TenantId}'s circuit is open; deferred to {RetryAt:o}")]
+    private partial void LogDeferred(string kind, string id, string tenantId, DateTimeOffset retryAt);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Event {EventId}: released on shutdown (tenant {TenantId})")]
-    private partial void LogReleased(string eventId, string tenantId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Kind} {Id}: released on shutdown (tenant {TenantId})")]
+    private partial void LogReleased(string kind, string id, string tenantId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Event {EventId} of tenant {TenantId} pass {PassId}, attempt {Attempt}: {Outcome} after {ElapsedMs:0} ms {Error}")]
-    private partial void LogDelivered(string eventId, string tenantId, string passId, int attempt, string outcome, double elapsedMs, string? error);
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Kind} {Id} of tenant {TenantId} {Subject}, attempt {Attempt}: {Outcome} after {ElapsedMs:0} ms {Error}")]
+    private partial void LogDelivered(string kind, string id, string tenantId, string subject, int attempt, string outcome, double elapsedMs, string? error);
 }

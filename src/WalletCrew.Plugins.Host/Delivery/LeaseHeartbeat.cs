@@ -8,14 +8,14 @@ namespace WalletCrew.Plugins.Host.Delivery;
 /// Renews the worker's leases while its hooks run, every third of <c>LeaseDuration</c> in one store call, so a slow but
 /// live delivery is never claimed twice while a dead host's leases run out within <c>LeaseDuration</c>.
 /// </summary>
-internal sealed partial class LeaseHeartbeat(IEventStore store, string owner, TimeSpan lease, TimeProvider time, ILogger logger)
+internal sealed partial class LeaseHeartbeat(ILeaseStore store, string owner, TimeSpan lease, TimeProvider time, ILogger logger)
 {
     private readonly ConcurrentDictionary<string, byte> _held = new(StringComparer.Ordinal);
 
     /// <summary>Gets how often the leases are renewed.</summary>
     public TimeSpan Interval => lease / 3;
 
-    /// <summary>Renews the event's lease from the next beat on (it was just claimed).</summary>
+    /// <summary>Renews the lease of the event or email from the next beat on (it was just claimed).</summary>
     public void Hold(string eventId) => _held[eventId] = 0;
 
     /// <summary>Stops renewing the event's lease, before its outcome is written or it is released.</summary>
@@ -62,8 +62,8 @@ internal sealed partial class LeaseHeartbeat(IEventStore store, string owner, Ti
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} lease(s) were taken over before renewal (for example {EventIds}); those events will run again with the same EventId")]
-    private partial void LogLost(int count, string eventIds);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} lease(s) were taken over before renewal (for example {Ids}); those events or emails will run again with the same EventId or EmailId")]
+    private partial void LogLost(int count, string ids);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Renewing {Count} lease(s) failed; trying again at the next beat")]
     private partial void LogRenewFailed(Exception exception, int count);

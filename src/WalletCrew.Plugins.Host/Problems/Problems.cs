@@ -54,6 +54,12 @@ internal static class Problems
             + string.Join("\n", diagnostics.Select(d => d.Text)),
         extensions: new Dictionary<string, object?> { ["diagnostics"] = diagnostics });
 
+    /// <summary>422: the tenant is loaded but registers no email sender, so an email to it could never be sent; nothing was stored.</summary>
+    public static ProblemHttpResult NoEmailSender(string tenantId) => TypedResults.Problem(
+        statusCode: StatusCodes.Status422UnprocessableEntity,
+        title: "The tenant has no email sender",
+        detail: $"Tenant '{tenantId}' registers no email sender ({RegistrationKeys.EmailEngine}), or its connectors do not load (GET /api/admin/connectors lists their errors); nothing was stored.");
+
     /// <summary>412: the caller's <c>If-Match</c> names another version than the current one.</summary>
     public static ProblemHttpResult VersionMismatch(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status412PreconditionFailed, title: "The tenant's files changed", detail: detail);

@@ -6,12 +6,12 @@ using WalletCrew.Plugins.Host.Store;
 namespace WalletCrew.Plugins.Host.Retention;
 
 /// <summary>
-/// Deletes delivered and skipped events, tenant log entries, Apple device log messages and Google nonces older than
-/// <see cref="RetentionOptions.KeepFor"/>, in small batches, every <see cref="RetentionOptions.Interval"/>. Pending events,
-/// dead letters and registrations (which the registration counts are made of) are never deleted. Several hosts may prune
+/// Deletes delivered and skipped events, delivered emails, tenant log entries, Apple device log messages and Google nonces older than
+/// <see cref="RetentionOptions.KeepFor"/>, in small batches, every <see cref="RetentionOptions.Interval"/>. Pending events and
+/// emails, dead letters and registrations (which the registration counts are made of) are never deleted. Several hosts may prune
 /// one database at once.
 /// </summary>
-internal sealed partial class StorePruner(IEventStore store, IOptions<RetentionOptions> options, TimeProvider time, ILogger<StorePruner> logger)
+internal sealed partial class StorePruner(IEventStore store, IEmailStore emailStore, IOptions<RetentionOptions> options, TimeProvider time, ILogger<StorePruner> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -51,25 +51,28 @@ internal sealed partial class StorePruner(IEventStore store, IOptions<RetentionO
     private async Task PruneAsync(RetentionOptions settings, CancellationToken stoppingToken)
     {
         var before = time.GetUtcNow() - settings.KeepFor;
-        int events = 0, logEntries = 0, walletEntries = 0;
+        int events = 0, emails = 0, logEntries = 0, walletEntries = 0;
         PruneResult batch;
+        int emailBatch;
         do
         {
             batch = await store.PruneAsync(before, settings.BatchSize, stoppingToken).ConfigureAwait(false);
+            emailBatch = await emailStore.PruneAsync(before, settings.BatchSize, stoppingToken).ConfigureAwait(false);
             events += batch.Events;
+            emails += emailBatch;
             logEntries += batch.LogEntries;
             walletEntries += batch.WalletEntries;
         }
-        while (batch.Events == settings.BatchSize || batch.LogEntries == settings.BatchSize || batch.WalletEntries >= settings.BatchSize);
+        while (batch.Events == settings.BatchSize || emailBatch == settings.BatchSize || batch.LogEntries == settings.BatchSize || batch.WalletEntries >= settings.BatchSize);
 
-        if (events + logEntries + walletEntries > 0)
+        if (events + emails + logEntries + walletEntries > 0)
         {
-            LogPruned(events, logEntries, walletEntries, before);
+            LogPruned(events, emails, logEntries, walletEntries, before);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Events} delivered events, {LogEntries} tenant log entries and {WalletEntries} device log messages and wallet nonces older than {Before}")]
-    private partial void LogPruned(int events, int logEntries, int walletEntries, DateTimeOffset before);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Events} delivered events, {Emails} delivered emails, {LogEntries} tenant log entries and {WalletEntries} device log messages and wallet nonces older than {Before}")]
+    private partial void LogPruned(int events, int emails, int logEntries, int walletEntries, DateTimeOffset before);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Deleting old events and logs failed; retrying at the next interval")]
     private partial void LogPruneFailed(Exception exception);

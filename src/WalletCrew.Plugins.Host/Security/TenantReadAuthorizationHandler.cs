@@ -5,13 +5,14 @@ namespace WalletCrew.Plugins.Host.Security;
 
 /// <summary>
 /// Grants a <see cref="TenantReadRequirement"/> to an admin key, or to a tenant key when the request is about its own tenant:
-/// the <c>{tenantId}</c> route value, else the <c>tenantId</c> query filter, else the tenant of the <c>{eventId}</c> route value.
+/// the <c>{tenantId}</c> route value, else the <c>tenantId</c> query filter, else the tenant of the <c>{eventId}</c> or <c>{emailId}</c> route value.
 /// A request naming no tenant is granted; its handler then shows only the key's tenant (<see cref="ScopeClaims.VisibleTenant"/>).
 /// </summary>
-internal sealed class TenantReadAuthorizationHandler(IEventStore store) : AuthorizationHandler<TenantReadRequirement>
+internal sealed class TenantReadAuthorizationHandler(IEventStore store, IEmailStore emails) : AuthorizationHandler<TenantReadRequirement>
 {
     public const string TenantIdName = "tenantId";
     public const string EventIdName = "eventId";
+    public const string EmailIdName = "emailId";
 
     protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, TenantReadRequirement requirement)
     {
@@ -44,7 +45,12 @@ internal sealed class TenantReadAuthorizationHandler(IEventStore store) : Author
             return query.ToString();
         }
 
-        // An unknown event names no tenant: the handler answers 404 as it would to anyone.
+        // An unknown event or email names no tenant: the handler answers 404 as it would to anyone.
+        if (http.Request.RouteValues.TryGetValue(EmailIdName, out var email) && email is string emailId)
+        {
+            return (await emails.GetAsync(emailId, http.RequestAborted).ConfigureAwait(false))?.TenantId;
+        }
+
         return http.Request.RouteValues.TryGetValue(EventIdName, out var id) && id is string eventId
             ? (await store.GetAsync(eventId, http.RequestAborted).ConfigureAwait(false))?.TenantId
             : null;

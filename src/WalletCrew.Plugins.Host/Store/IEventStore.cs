@@ -4,7 +4,7 @@ namespace WalletCrew.Plugins.Host.Store;
 /// The durable event store and delivery queue. Implementations must let several hosts share one database:
 /// claims are leases (owner and expiry) taken atomically, and every write by a worker is conditional on its lease.
 /// </summary>
-internal interface IEventStore
+internal interface IEventStore : ILeaseStore
 {
     /// <summary>
     /// Creates or upgrades the schema. A store that only one machine uses (SQLite) also gives back at once the leases of
@@ -20,18 +20,6 @@ internal interface IEventStore
 
     /// <summary>Leases due events: only the lowest pending sequence of each pass, a few per tenant at a time.</summary>
     Task<IReadOnlyList<StoredEvent>> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken);
-
-    /// <summary>Writes how a leased delivery ended and releases the lease; ignored when the caller no longer holds it.</summary>
-    Task<bool> CompleteAsync(DeliveryOutcome outcome, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// Extends the owner's leases of these events to <paramref name="until"/> (the worker's heartbeat while hooks run) and
-    /// returns the ids it still held; an event whose lease another owner took is not renewed and not returned.
-    /// </summary>
-    Task<IReadOnlyList<string>> RenewAsync(string owner, IReadOnlyCollection<string> eventIds, DateTimeOffset until, CancellationToken cancellationToken);
-
-    /// <summary>Gives leased events back untouched (used on shutdown).</summary>
-    Task ReleaseAsync(string owner, IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken);
 
     /// <summary>Returns one event, or null.</summary>
     Task<StoredEvent?> GetAsync(string eventId, CancellationToken cancellationToken);

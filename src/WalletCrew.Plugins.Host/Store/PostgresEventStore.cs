@@ -71,11 +71,7 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventSt
     public async Task<bool> CompleteAsync(DeliveryOutcome o, CancellationToken cancellationToken)
     {
         // One round trip: the pass's lock, the status, the pass's head and the tenant log entry in one implicit transaction.
-        var failed = o.CountsAsAttempt && o.Status is DeliveryStatus.Pending or DeliveryStatus.Dead;
-        await using var batch = HeadWrite([o.EventId], Statement(PostgresSchema.Complete,
-            ("s", o.Status.ToName()), ("inc", o.CountsAsAttempt ? 1 : 0), ("finc", failed ? 1 : 0),
-            ("next", o.RetryAt is { } next ? ToMs(next) : null), ("err", o.Error),
-            ("done", o.Status == DeliveryStatus.Pending ? null : ToMs(o.At)), ("e", o.EventId), ("owner", o.Owner)));
+        await using var batch = HeadWrite([o.EventId], Statement(PostgresSchema.Complete, OutcomeParameters(o)));
         if (o.Log is not null)
         {
             batch.BatchCommands.Add(LogStatement(o.Log));
@@ -216,12 +212,13 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventSt
         return batch;
     }
 
-    private static NpgsqlBatchCommand LogStatement(TenantLogRecord record) => Statement(PostgresSchema.InsertLog,
+    /// <summary>The statement appending a tenant log entry (the email store's completions use it too).</summary>
+    internal static NpgsqlBatchCommand LogStatement(TenantLogRecord record) => Statement(PostgresSchema.InsertLog,
         ("t", record.TenantId), ("at", ToMs(record.At)), ("k", record.Kind), ("e", record.EventId), ("a", record.Attempt),
         ("s", record.Status), ("d", record.DurationMs), ("err", record.Error),
         ("entries", JsonSerializer.Serialize(record.Entries, StoreJson.Options)), ("tv", record.TenantVersion));
 
-    private static NpgsqlBatchCommand Statement(string sql, params (string Name, object? Value)[] parameters)
+    internal static NpgsqlBatchCommand Statement(string sql, params (string Name, object? Value)[] parameters)
     {
         var statement = new NpgsqlBatchCommand(sql.TrimEnd().TrimEnd(';'));
         foreach (var (name, value) in parameters)

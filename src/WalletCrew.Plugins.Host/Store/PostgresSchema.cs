@@ -12,7 +12,7 @@ namespace WalletCrew.Plugins.Host.Store;
 /// </remarks>
 internal static class PostgresSchema
 {
-    public const int Version = 4;
+    public const int Version = 5;
 
     /// <summary>The advisory lock key that serialises schema creation across hosts ("wcp-sche").</summary>
     public const long SchemaLock = 0x7763702D73636865;
@@ -130,6 +130,8 @@ internal static class PostgresSchema
     /// Apple push tokens, wallet nonces, device logs), which <see cref="Create"/> adds to an older database; hosts of version 2
     /// may keep running beside it, though they do not serve the wallet routes. Version 4 adds the tenant file tables and the
     /// tenant log's <c>tenant_version</c> column; hosts of version 3 may keep running beside it (they write no version).
+    /// Version 5 adds the email queue (<see cref="EmailSql"/>), a new table; hosts of version 4 may keep running beside it
+    /// (they neither accept nor deliver emails).
     /// </summary>
     public const string Upgrade = $"""
         ALTER TABLE wcp_passes ADD COLUMN IF NOT EXISTS head_seq bigint NULL;
@@ -140,7 +142,8 @@ internal static class PostgresSchema
         WHERE EXISTS (SELECT 1 FROM wcp_schema_info WHERE version < 2);
         ALTER TABLE wcp_tenant_logs ADD COLUMN IF NOT EXISTS tenant_version bigint NULL;
         {TenantFileSql.PostgresTables}
-        UPDATE wcp_schema_info SET version = 4 WHERE version < 4;
+        {EmailSql.PostgresTables}
+        UPDATE wcp_schema_info SET version = 5 WHERE version < 5;
         """;
 
     /// <summary>

@@ -174,7 +174,8 @@ internal sealed class SqliteEventStore(SqliteStoreOptions options) : IEventStore
 
     public ValueTask DisposeAsync() => Writer.DisposeAsync();
 
-    private static async Task<int> InsertLogAsync(SqliteStatements statements, TenantLogRecord record) =>
+    /// <summary>Appends a tenant log entry in the writer's current transaction (the email store's completions use it too).</summary>
+    internal static async Task<int> InsertLogAsync(SqliteStatements statements, TenantLogRecord record) =>
         await statements.Command(SqliteStoreSql.InsertLog)
             .Add("$t", record.TenantId).Add("$at", ToMs(record.At)).Add("$k", record.Kind).Add("$e", record.EventId).Add("$a", record.Attempt)
             .Add("$s", record.Status).Add("$d", record.DurationMs).Add("$err", record.Error)
@@ -182,11 +183,17 @@ internal sealed class SqliteEventStore(SqliteStoreOptions options) : IEventStore
             .ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
 
     // SQLite lives on one machine, so a lease whose process is gone (the host before a kill -9 and restart) can be
-    // given back at once instead of after LeaseDuration; leases of processes still running are left alone.
+    // given back at once instead of after LeaseDuration; leases of processes still running are left alone. Emails too.
     private static async Task ReleaseAbandonedLeasesAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
+        await ReleaseGoneAsync(connection, "SELECT DISTINCT lease_owner FROM events WHERE status = 'pending' AND lease_owner IS NOT NULL;", SqliteStoreSql.ReleaseOwners, cancellationToken).ConfigureAwait(false);
+        await ReleaseGoneAsync(connection, EmailSql.SqliteLeaseOwners, EmailSql.SqliteReleaseOwners, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task ReleaseGoneAsync(SqliteConnection connection, string ownersSql, string releaseSql, CancellationToken cancellationToken)
+    {
         await using var owners = connection.CreateCommand();
-        owners.CommandText = "SELECT DISTINCT lease_owner FROM events WHERE status = 'pending' AND lease_owner IS NOT NULL;";
+        owners.CommandText = ownersSql;
         var gone = (await ReadAllAsync(owners, r => r.GetString(0), cancellationToken).ConfigureAwait(false)).Where(LeaseOwners.IsGone).ToList();
         if (gone.Count == 0)
         {
@@ -194,7 +201,7 @@ internal sealed class SqliteEventStore(SqliteStoreOptions options) : IEventStore
         }
 
         await using var release = connection.CreateCommand();
-        release.CommandText = SqliteStoreSql.ReleaseOwners;
+        release.CommandText = releaseSql;
         release.Add("$owners", JsonSerializer.Serialize(gone));
         await release.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }

@@ -3,7 +3,7 @@ namespace WalletCrew.Plugins.Host.Store;
 /// <summary>The SQLite schema. Times are Unix milliseconds; statuses are lowercase words.</summary>
 internal static class SqliteSchema
 {
-    public const int Version = 4;
+    public const int Version = 5;
 
     public const string Create = $"""
         CREATE TABLE IF NOT EXISTS schema_info(version INTEGER NOT NULL);
@@ -108,6 +108,7 @@ internal static class SqliteSchema
         CREATE INDEX IF NOT EXISTS device_logs_at ON device_logs(at);
         CREATE INDEX IF NOT EXISTS wallet_nonces_received ON wallet_nonces(received_at);
         {TenantFileSql.SqliteTables}
+        {EmailSql.SqliteTables}
         """;
 
     /// <summary>
@@ -130,11 +131,11 @@ internal static class SqliteSchema
 
     /// <summary>
     /// Ends every start: records the version. Version 3 adds the pass registry, the Apple push tokens, the wallet nonces and
-    /// the device logs, all new tables that <see cref="Create"/> adds to an older file.
+    /// the device logs, and version 5 the email queue (<see cref="EmailSql"/>): new tables that <see cref="Create"/> adds to an older file.
     /// </summary>
     public const string IndexHeads = """
         CREATE INDEX IF NOT EXISTS passes_ready ON passes(ready_at) WHERE ready_at IS NOT NULL;
-        UPDATE schema_info SET version = 4 WHERE version < 4;
+        UPDATE schema_info SET version = 5 WHERE version < 5;
         """;
 
     /// <summary>

@@ -26,6 +26,7 @@ internal static class StoreExtensions
             services.TryAddSingleton<IWalletStore>(sp => new SqliteWalletStore(sp.GetRequiredService<SqliteEventStore>()));
             services.TryAddSingleton<IDeliveryInsights>(sp => SqlDeliveryInsights.Sqlite(sp.GetRequiredService<SqliteEventStore>()));
             services.TryAddSingleton<ITenantFileStore>(sp => new SqliteTenantFileStore(sp.GetRequiredService<SqliteEventStore>()));
+            services.TryAddSingleton<IEmailStore>(sp => new SqliteEmailStore(sp.GetRequiredService<SqliteEventStore>()));
         }
         else if (store.StartsWith("postgres:", StringComparison.Ordinal))
         {
@@ -37,6 +38,7 @@ internal static class StoreExtensions
             services.TryAddSingleton<IWalletStore>(sp => new PostgresWalletStore(sp.GetRequiredService<NpgsqlDataSource>()));
             services.TryAddSingleton<IDeliveryInsights>(sp => SqlDeliveryInsights.Postgres(sp.GetRequiredService<NpgsqlDataSource>()));
             services.TryAddSingleton<ITenantFileStore>(sp => new PostgresTenantFileStore(sp.GetRequiredService<NpgsqlDataSource>()));
+            services.TryAddSingleton<IEmailStore>(sp => new PostgresEmailStore(sp.GetRequiredService<NpgsqlDataSource>()));
         }
         else
         {

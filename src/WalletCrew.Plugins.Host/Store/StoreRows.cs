@@ -42,6 +42,48 @@ internal static class StoreRows
             TraceParent: r.IsDBNull(r.GetOrdinal("trace_parent")) ? null : r.GetString(r.GetOrdinal("trace_parent")));
     }
 
+    public static StoredEmail ReadEmail(DbDataReader r) => new(
+        EmailId: r.GetString(r.GetOrdinal("email_id")),
+        TenantId: r.GetString(r.GetOrdinal("tenant_id")),
+        Recipient: r.GetString(r.GetOrdinal("recipient")),
+        EmailTemplate: r.GetString(r.GetOrdinal("email_template")),
+        Data: JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(r.GetString(r.GetOrdinal("data")), StoreJson.Options) ?? [],
+        Cultures: JsonSerializer.Deserialize<List<string>>(r.GetString(r.GetOrdinal("cultures")), StoreJson.Options) ?? [],
+        IdempotencyKey: r.IsDBNull(r.GetOrdinal("idempotency_key")) ? null : r.GetString(r.GetOrdinal("idempotency_key")),
+        ReceivedAt: FromMs(r.GetInt64(r.GetOrdinal("received_at"))),
+        Status: DeliveryStatusNames.Parse(r.GetString(r.GetOrdinal("status"))),
+        Attempts: r.GetInt32(r.GetOrdinal("attempts")),
+        Failures: r.GetInt32(r.GetOrdinal("failures")),
+        NextAttemptAt: FromMs(r.GetInt64(r.GetOrdinal("next_attempt_at"))),
+        LastError: r.IsDBNull(r.GetOrdinal("last_error")) ? null : r.GetString(r.GetOrdinal("last_error")),
+        CompletedAt: r.IsDBNull(r.GetOrdinal("completed_at")) ? null : FromMs(r.GetInt64(r.GetOrdinal("completed_at"))),
+        IsReplay: ReadFlag(r, "is_replay"),
+        TraceParent: r.IsDBNull(r.GetOrdinal("trace_parent")) ? null : r.GetString(r.GetOrdinal("trace_parent")));
+
+    /// <summary>The parameters of <see cref="EmailSql.Insert"/> for <paramref name="email"/>.</summary>
+    public static (string Name, object? Value)[] EmailParameters(StoredEmail email) =>
+    [
+        ("id", email.EmailId), ("t", email.TenantId), ("r", email.Recipient), ("tpl", email.EmailTemplate),
+        ("data", JsonSerializer.Serialize(email.Data, StoreJson.Options)), ("cultures", JsonSerializer.Serialize(email.Cultures, StoreJson.Options)),
+        ("key", email.IdempotencyKey), ("now", ToMs(email.ReceivedAt)), ("tp", email.TraceParent),
+    ];
+
+    /// <summary>The email holding the key was pruned between the insert and the read: the route answers 503 and the caller's retry stores it.</summary>
+    public static InvalidOperationException EmailKeyGone(StoredEmail email) =>
+        new($"The email of tenant '{email.TenantId}' with idempotency key '{email.IdempotencyKey}' was deleted while this request read it; retry.");
+
+    /// <summary>The parameters of <see cref="EmailSql.Complete"/> (and of the events' completion): how a leased attempt ended.</summary>
+    public static (string Name, object? Value)[] OutcomeParameters(DeliveryOutcome o)
+    {
+        var failed = o.CountsAsAttempt && o.Status is DeliveryStatus.Pending or DeliveryStatus.Dead;
+        return
+        [
+            ("s", o.Status.ToName()), ("inc", o.CountsAsAttempt ? 1 : 0), ("finc", failed ? 1 : 0),
+            ("next", o.RetryAt is { } next ? ToMs(next) : null), ("err", o.Error),
+            ("done", o.Status == DeliveryStatus.Pending ? null : ToMs(o.At)), ("e", o.EventId), ("owner", o.Owner),
+        ];
+    }
+
     public static TenantLogRecord ReadLog(DbDataReader r) => new(
         TenantId: r.GetString(r.GetOrdinal("tenant_id")),
         At: FromMs(r.GetInt64(r.GetOrdinal("at"))),

@@ -19,8 +19,8 @@ internal sealed class HostMetrics
     {
         var meter = meters.Create(HostTelemetry.Name);
         _ingested = meter.CreateCounter<long>("wcp.events.ingested", description: "Installation events committed by ingest (state transitions only).");
-        _deliveries = meter.CreateCounter<long>("wcp.deliveries", description: "Delivery attempts by outcome: delivered, retry, dead, skipped, deferred.");
-        _invocation = meter.CreateHistogram<double>("wcp.invocation.duration", unit: "ms", description: "Wall time of one hook or Fill invocation.");
+        _deliveries = meter.CreateCounter<long>("wcp.deliveries", description: "Delivery attempts of events and emails by outcome: delivered, retry, dead, skipped, deferred.");
+        _invocation = meter.CreateHistogram<double>("wcp.invocation.duration", unit: "ms", description: "Wall time of one hook, Fill or SendEmail invocation.");
         meter.CreateObservableGauge("wcp.queue.pending", () => _snapshot.Stats.Select(s => Measure(s.Pending, s.TenantId)), description: "Pending events per tenant.");
         meter.CreateObservableGauge("wcp.queue.oldest_age", () => _snapshot.Stats.Where(s => s.OldestPendingReceivedAt is not null)
             .Select(s => Measure((_snapshot.At - s.OldestPendingReceivedAt!.Value).TotalSeconds, s.TenantId)), unit: "s", description: "Age of the oldest pending event per tenant.");
@@ -32,8 +32,9 @@ internal sealed class HostMetrics
 
     public void EventIngested(string tenantId) => _ingested.Add(1, new KeyValuePair<string, object?>("tenant", tenantId));
 
-    public void Delivery(string tenantId, string outcome) =>
-        _deliveries.Add(1, new KeyValuePair<string, object?>("tenant", tenantId), new KeyValuePair<string, object?>("outcome", outcome));
+    /// <param name="kind">What was delivered: <c>event</c> or <c>email</c>.</param>
+    public void Delivery(string tenantId, string outcome, string kind = "event") =>
+        _deliveries.Add(1, new KeyValuePair<string, object?>("tenant", tenantId), new KeyValuePair<string, object?>("outcome", outcome), new KeyValuePair<string, object?>("kind", kind));
 
     public void Invocation(string kind, string tenantId, TimeSpan elapsed) =>
         _invocation.Record(elapsed.TotalMilliseconds, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("tenant", tenantId));

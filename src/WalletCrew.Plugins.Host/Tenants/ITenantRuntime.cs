@@ -21,6 +21,15 @@ internal interface ITenantRuntime
     /// <summary>Invokes one of the tenant's customer providers.</summary>
     Task<HookOutcome> FillAsync(string tenantId, string providerName, FillRequest request, CancellationToken cancellationToken);
 
+    /// <summary>Returns whether the tenant is loaded and registers an email sender (<c>runtime.scriptable.emailEngine</c>).</summary>
+    bool HasEmailSender(string tenantId);
+
+    /// <summary>
+    /// Invokes the tenant's email sender. An email must not be dropped: a tenant without a sender (any more) fails, so the
+    /// email is retried and ends a dead letter an operator can replay once the sender is back.
+    /// </summary>
+    Task<HookOutcome> SendEmailAsync(EmailRequest request, CancellationToken cancellationToken);
+
     /// <summary>Describes every loaded tenant.</summary>
     IReadOnlyList<TenantSnapshot> Describe();
 

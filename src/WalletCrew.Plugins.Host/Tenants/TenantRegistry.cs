@@ -135,6 +135,29 @@ internal sealed partial class TenantRegistry : ITenantRuntime, IHostedService, I
         }
     }
 
+    public bool HasEmailSender(string tenantId) => _tenants.TryGetValue(tenantId, out var live) && live.Connectors.HasEmailSender;
+
+    public async Task<HookOutcome> SendEmailAsync(EmailRequest request, CancellationToken cancellationToken)
+    {
+        if (Enter(request.TenantId) is not { } live)
+        {
+            return HookOutcome.UnknownTenant(request.TenantId);
+        }
+
+        try
+        {
+            var tenant = live.Connectors;
+            var result = await tenant.SendEmailAsync(request, cancellationToken).ConfigureAwait(false);
+            var error = result.Status == InvocationStatus.NotFound && tenant.HasErrors ? $"{result.Error} {NotLoading(tenant)}" : result.Error;
+            var status = result.Status == InvocationStatus.NotFound ? HookStatus.Failed : Map(result.Status);
+            return new HookOutcome(status, error, result.Log, RetryAfter: result.RetryAfter, TenantVersion: live.Version);
+        }
+        finally
+        {
+            live.Exit();
+        }
+    }
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         if (!Directory.Exists(_root))

@@ -17,7 +17,7 @@ public sealed class RetentionTests
         var eventId = await DeliverOneAsync(host, time);
 
         await time.AdvanceToAsync(time.GetUtcNow() + TimeSpan.FromHours(1) + TimeSpan.FromMinutes(1),
-            async () => await StatusOfAsync(host, eventId) == HttpStatusCode.NotFound, s_poll, "the delivered event was pruned");
+            async () => await StatusOfAsync(host, $"api/admin/deliveries/{eventId}") == HttpStatusCode.NotFound, s_poll, "the delivered event was pruned");
 
         (await host.GetJsonAsync("api/admin/tenants/acme/logs")).AsArray().Should().BeEmpty();
     }
@@ -36,8 +36,38 @@ public sealed class RetentionTests
             await Task.Delay(25);
         }
 
-        (await StatusOfAsync(host, eventId)).Should().Be(HttpStatusCode.OK);
+        (await StatusOfAsync(host, $"api/admin/deliveries/{eventId}")).Should().Be(HttpStatusCode.OK);
         (await host.DeliveredAsync("acme")).Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task ADeliveredEmailIsDeletedOnceOlderThanKeepForWhileADeadOneStays()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero));
+        await using var partner = await Engine.Tests.Support.PartnerStub.StartAsync();
+        string? failing = null;
+        partner.Handler = context =>
+        {
+            // The first email the partner sees fails on every attempt; the others go through.
+            var key = context.Request.Headers["Idempotency-Key"].ToString();
+            context.Response.StatusCode = (Interlocked.CompareExchange(ref failing, key, null) ?? key) == key ? 500 : 200;
+            return Task.CompletedTask;
+        };
+        using var root = Emails.EmailDeliveryTests.MailerTenant(partner);
+        var config = Config(enabled: true);
+        config["WalletCrew:Delivery:RetrySchedule:0"] = "00:00:01";
+        await using var host = await HostHarness.StartAsync(root, config, time);
+        var dead = (await host.PostRawAsync("api/tenants/mailer/emails", """{"recipient":"bad@example.com","emailTemplate":"welcome"}""")).Body["emailId"]!.GetValue<string>();
+        await time.AdvanceToAsync(time.GetUtcNow(), () => Task.FromResult(Volatile.Read(ref failing) == dead), s_poll, "the first email reached the partner");
+        var delivered = (await host.PostRawAsync("api/tenants/mailer/emails", """{"recipient":"ada@example.com","emailTemplate":"welcome"}""")).Body["emailId"]!.GetValue<string>();
+        await time.AdvanceToAsync(time.GetUtcNow() + TimeSpan.FromSeconds(5), async () =>
+            (await host.GetJsonAsync($"api/admin/emails/{dead}"))["status"]!.GetValue<string>() == "dead"
+            && (await host.GetJsonAsync($"api/admin/emails/{delivered}"))["status"]!.GetValue<string>() == "delivered", s_poll, "one email is dead, the other delivered");
+
+        await time.AdvanceToAsync(time.GetUtcNow() + TimeSpan.FromHours(1) + TimeSpan.FromMinutes(1),
+            async () => await StatusOfAsync(host, $"api/admin/emails/{delivered}") == HttpStatusCode.NotFound, s_poll, "the delivered email was pruned");
+
+        (await StatusOfAsync(host, $"api/admin/emails/{dead}")).Should().Be(HttpStatusCode.OK, "a dead letter is never pruned (control)");
     }
 
     private static async Task<string> DeliverOneAsync(HostHarness host, FakeTimeProvider time)
@@ -48,9 +78,9 @@ public sealed class RetentionTests
         return body["eventId"]!.GetValue<string>();
     }
 
-    private static async Task<HttpStatusCode> StatusOfAsync(HostHarness host, string eventId)
+    private static async Task<HttpStatusCode> StatusOfAsync(HostHarness host, string path)
     {
-        using var response = await host.Client.GetAsync($"api/admin/deliveries/{eventId}");
+        using var response = await host.Client.GetAsync(path);
         return response.StatusCode;
     }
 

@@ -11,19 +11,23 @@ public sealed class ScopedKeyTests(ScopedHost shared) : IClassFixture<ScopedHost
     /// One request per admin route, about the tenant given (its event, its logs, or a <c>tenantId</c> filter), and whether that
     /// tenant's own key may call it. A route the host maps but this table lacks fails <see cref="EveryAdminRouteHasACase"/>.
     /// </summary>
-    private static readonly Dictionary<string, (bool TenantMayCall, Func<string, string, HttpRequestMessage> Request)> AdminCases = new()
+    private static readonly Dictionary<string, (bool TenantMayCall, Func<string, string, string, HttpRequestMessage> Request)> AdminCases = new()
     {
-        ["GET /api/admin/connectors"] = (true, (tenant, _) => Get($"api/admin/connectors?tenantId={tenant}")),
-        ["GET /api/admin/deliveries"] = (true, (tenant, _) => Get($"api/admin/deliveries?tenantId={tenant}")),
-        ["GET /api/admin/dead-letters"] = (true, (tenant, _) => Get($"api/admin/dead-letters?tenantId={tenant}")),
-        ["GET /api/admin/deliveries/{eventId}"] = (true, (_, eventId) => Get($"api/admin/deliveries/{eventId}")),
-        ["GET /api/admin/queues"] = (true, (tenant, _) => Get($"api/admin/queues?tenantId={tenant}")),
-        ["GET /api/admin/tenants/{tenantId}/logs"] = (true, (tenant, _) => Get($"api/admin/tenants/{tenant}/logs")),
-        ["GET /api/admin/tenants/{tenantId}/passes/{passId}/registrations"] = (true, (tenant, _) => Get($"api/admin/tenants/{tenant}/passes/P-{tenant}/registrations")),
-        ["GET /api/admin/tenants/{tenantId}/device-logs"] = (true, (tenant, _) => Get($"api/admin/tenants/{tenant}/device-logs")),
-        ["GET /api/admin/zombies"] = (false, (tenant, _) => Get($"api/admin/zombies?tenantId={tenant}")),
-        ["POST /api/admin/deliveries/{eventId}/replay"] = (false, (_, eventId) => Post($"api/admin/deliveries/{eventId}/replay", new { })),
-        ["POST /api/admin/replay"] = (false, (tenant, _) => Post("api/admin/replay", new { from = "2000-01-01T00:00:00Z", tenantId = tenant })),
+        ["GET /api/admin/connectors"] = (true, (tenant, _, _) => Get($"api/admin/connectors?tenantId={tenant}")),
+        ["GET /api/admin/deliveries"] = (true, (tenant, _, _) => Get($"api/admin/deliveries?tenantId={tenant}")),
+        ["GET /api/admin/dead-letters"] = (true, (tenant, _, _) => Get($"api/admin/dead-letters?tenantId={tenant}")),
+        ["GET /api/admin/deliveries/{eventId}"] = (true, (_, eventId, _) => Get($"api/admin/deliveries/{eventId}")),
+        ["GET /api/admin/queues"] = (true, (tenant, _, _) => Get($"api/admin/queues?tenantId={tenant}")),
+        ["GET /api/admin/tenants/{tenantId}/logs"] = (true, (tenant, _, _) => Get($"api/admin/tenants/{tenant}/logs")),
+        ["GET /api/admin/tenants/{tenantId}/passes/{passId}/registrations"] = (true, (tenant, _, _) => Get($"api/admin/tenants/{tenant}/passes/P-{tenant}/registrations")),
+        ["GET /api/admin/tenants/{tenantId}/device-logs"] = (true, (tenant, _, _) => Get($"api/admin/tenants/{tenant}/device-logs")),
+        ["GET /api/admin/zombies"] = (false, (tenant, _, _) => Get($"api/admin/zombies?tenantId={tenant}")),
+        ["POST /api/admin/deliveries/{eventId}/replay"] = (false, (_, eventId, _) => Post($"api/admin/deliveries/{eventId}/replay", new { })),
+        ["POST /api/admin/replay"] = (false, (tenant, _, _) => Post("api/admin/replay", new { from = "2000-01-01T00:00:00Z", tenantId = tenant })),
+        ["GET /api/admin/emails"] = (true, (tenant, _, _) => Get($"api/admin/emails?tenantId={tenant}")),
+        ["GET /api/admin/emails/{emailId}"] = (true, (_, _, emailId) => Get($"api/admin/emails/{emailId}")),
+        ["POST /api/admin/emails/{emailId}/replay"] = (false, (_, _, emailId) => Post($"api/admin/emails/{emailId}/replay", new { })),
+        ["POST /api/admin/emails/replay"] = (false, (tenant, _, _) => Post($"api/admin/emails/replay?tenantId={tenant}", new { })),
     };
 
     [Fact]
@@ -81,7 +85,7 @@ public sealed class ScopedKeyTests(ScopedHost shared) : IClassFixture<ScopedHost
     public async Task NoRouteThatChangesStateAcceptsATenantKey()
     {
         using var acme = shared.ClientWith(ScopedHost.AcmeKey);
-        var values = new Dictionary<string, string> { ["tenantId"] = "acme", ["passId"] = "P-acme", ["name"] = "points", ["eventId"] = shared.EventIds["acme"] };
+        var values = new Dictionary<string, string> { ["tenantId"] = "acme", ["passId"] = "P-acme", ["name"] = "points", ["eventId"] = shared.EventIds["acme"], ["emailId"] = shared.EmailIds["acme"] };
         var writes = AppRoutes.Of(shared.Host.Services).Where(r => r.Method is not ("GET" or "HEAD") && !r.Anonymous).ToList();
         writes.Select(r => r.ToString()).Should().Contain(["POST /api/tenants/{tenantId}/passes/{passId}/installations", "POST /api/admin/replay", "POST /console/replay"]);
         var before = await shared.Host.GetJsonAsync("api/admin/deliveries?tenantId=acme");
@@ -125,6 +129,28 @@ public sealed class ScopedKeyTests(ScopedHost shared) : IClassFixture<ScopedHost
 
         ingest.StatusCode.Should().Be(HttpStatusCode.Forbidden);
         fill.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task OnlyAPlatformKeyMaySendAnEmail()
+    {
+        using var acme = shared.ClientWith(ScopedHost.AcmeKey);
+        using var admin = shared.ClientWith(ScopedHost.AdminKey);
+        using var platform = shared.ClientWith(ScopedHost.PlatformKey);
+        using var anonymous = new HttpClient { BaseAddress = shared.Host.BaseAddress };
+
+        using var byTenant = await acme.PostAsJsonAsync("api/tenants/acme/emails", new { recipient = "ada@example.com", emailTemplate = "welcome" });
+        using var byAdmin = await admin.PostAsJsonAsync("api/tenants/acme/emails", new { recipient = "ada@example.com", emailTemplate = "welcome" });
+        using var byNobody = await anonymous.PostAsJsonAsync("api/tenants/acme/emails", new { recipient = "ada@example.com", emailTemplate = "welcome" });
+        // Control: the platform key gets past authorization (to validation, so nothing is stored).
+        using var byPlatform = await platform.PostAsJsonAsync("api/tenants/acme/emails", new { recipient = "not an address", emailTemplate = "welcome" });
+
+        byTenant.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        JsonNode.Parse(await byTenant.Content.ReadAsStringAsync())!["detail"]!.GetValue<string>().Should().Be(
+            "POST /api/tenants/acme/emails needs a key with the scope 'platform'; this key has 'tenant:acme'.");
+        byAdmin.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        byNobody.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        byPlatform.StatusCode.Should().Be(HttpStatusCode.BadRequest);
     }
 
     [Fact]
@@ -175,7 +201,7 @@ public sealed class ScopedKeyTests(ScopedHost shared) : IClassFixture<ScopedHost
         var answers = new List<(string, HttpStatusCode)>();
         foreach (var route in routes)
         {
-            using var response = await client.SendAsync(AdminCases[route].Request(tenant, shared.EventIds[tenant]));
+            using var response = await client.SendAsync(AdminCases[route].Request(tenant, shared.EventIds[tenant], shared.EmailIds[tenant]));
             answers.Add((route, response.StatusCode));
         }
 

@@ -4,7 +4,8 @@ using System.Net.Http.Headers;
 namespace WalletCrew.Plugins.Host.Tests.Support;
 
 /// <summary>
-/// One host with a key per scope (admin, platform, tenant:acme, tenant:globex) and two tenants, each with one delivered event;
+/// One host with a key per scope (admin, platform, tenant:acme, tenant:globex) and two tenants, each with one delivered event
+/// and one delivered email;
 /// shared by the scope tests, which only read or are refused (the one admin replay leaves the others' answers unchanged).
 /// </summary>
 public sealed class ScopedHost : IAsyncLifetime
@@ -21,9 +22,17 @@ public sealed class ScopedHost : IAsyncLifetime
     /// <summary>Gets each tenant's delivered event id.</summary>
     internal Dictionary<string, string> EventIds { get; } = [];
 
+    /// <summary>Gets each tenant's delivered email id.</summary>
+    internal Dictionary<string, string> EmailIds { get; } = [];
+
     public async Task InitializeAsync()
     {
         _root = new TenantsRoot().WriteScript("acme", Scripts.RecordingHook).WriteScript("globex", Scripts.RecordingHook);
+        foreach (var tenant in new[] { "acme", "globex" })
+        {
+            _root.WriteScript(tenant, Scripts.LoggingEmailSender, "mailer.csx").WriteFile(tenant, "server/email/welcome.liquid", "Welcome\n<p>Hello</p>");
+        }
+
         Host = await HostHarness.StartAsync(_root, new Dictionary<string, string?>
         {
             ["WalletCrew:ApiKeys:0"] = null,
@@ -44,6 +53,9 @@ public sealed class ScopedHost : IAsyncLifetime
             var (status, body) = await Host.IngestAsync(tenant, "P-" + tenant);
             status.Should().Be(HttpStatusCode.Accepted);
             EventIds[tenant] = body["eventId"]!.GetValue<string>();
+            (status, body) = await Host.PostRawAsync($"api/tenants/{tenant}/emails", """{"recipient":"ada@example.com","emailTemplate":"welcome"}""");
+            status.Should().Be(HttpStatusCode.Accepted);
+            EmailIds[tenant] = body["emailId"]!.GetValue<string>();
         }
 
         Host.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
@@ -52,6 +64,13 @@ public sealed class ScopedHost : IAsyncLifetime
             await HostHarness.WaitUntilAsync(
                 async () => (await Host.GetJsonAsync($"api/admin/deliveries/{eventId}"))["status"]!.GetValue<string>() == "delivered",
                 TimeSpan.FromSeconds(30), $"{tenant}'s event was delivered");
+        }
+
+        foreach (var (tenant, emailId) in EmailIds)
+        {
+            await HostHarness.WaitUntilAsync(
+                async () => (await Host.GetJsonAsync($"api/admin/emails/{emailId}"))["status"]!.GetValue<string>() == "delivered",
+                TimeSpan.FromSeconds(30), $"{tenant}'s email was delivered");
         }
     }
 

@@ -70,6 +70,43 @@ internal static class Scripts
         }
         """;
 
+    /// <summary>
+    /// A typed email sender rendering the request's template and posting <c>{emailId, to, subject, html}</c> to <c>{url}</c>
+    /// with the EmailId as <c>Idempotency-Key</c>; a partner error fails the attempt.
+    /// </summary>
+    public static string PostingEmailSender(string url) => $$"""
+        Context.Register(RegistrationKeys.EmailEngine, new Mailer(Context));
+
+        sealed class Mailer(IConnectorContext context) : IEmailSender
+        {
+            public async Task SendEmailAsync(EmailRequest request, CancellationToken cancellationToken)
+            {
+                var email = await request.BuildEmailAsync(request.EmailTemplate, cancellationToken);
+                await context.FetchAsync("{{url}}", new FetchOptions
+                {
+                    Method = "POST",
+                    Headers = new Dictionary<string, string> { ["Idempotency-Key"] = request.EmailId },
+                    Body = new { emailId = request.EmailId, to = request.Recipient, subject = email.Subject, html = email.Body },
+                }, cancellationToken);
+                context.Log.LogInformation("Sent {EmailId} to {Recipient}", request.EmailId, request.Recipient);
+            }
+        }
+        """;
+
+    /// <summary>A typed email sender that renders the request's template and logs <c>sent {emailId} {subject}</c>; it calls no partner.</summary>
+    public const string LoggingEmailSender = """
+        Context.Register(RegistrationKeys.EmailEngine, new Mailer(Context));
+
+        sealed class Mailer(IConnectorContext context) : IEmailSender
+        {
+            public async Task SendEmailAsync(EmailRequest request, CancellationToken cancellationToken)
+            {
+                var email = await request.BuildEmailAsync(request.EmailTemplate, cancellationToken);
+                context.Log.LogInformation("sent {EmailId} {Subject}", request.EmailId, email.Subject);
+            }
+        }
+        """;
+
     /// <summary>The documentation's JavaScript-style hook: logs and posts to <c>{url}</c>.</summary>
     public static string JavaScriptStyleHook(string url) => $$"""
         async Task onPassInstalled(string passId, string passType, IReadOnlyDictionary<string, string> identifiers, string device) {

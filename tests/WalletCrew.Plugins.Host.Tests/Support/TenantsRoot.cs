@@ -28,6 +28,15 @@ internal sealed class TenantsRoot : IDisposable
         return this;
     }
 
+    /// <summary>Writes <c>{tenantId}/{relativePath}</c> (such as <c>server/email/welcome.liquid</c>).</summary>
+    public TenantsRoot WriteFile(string tenantId, string relativePath, string text)
+    {
+        var full = Path.Combine([Directory, tenantId, .. relativePath.Split('/')]);
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        File.WriteAllText(full, text);
+        return this;
+    }
+
     /// <summary>Writes <c>{tenantId}/tenant.json</c> (the tenant's own limits, such as <c>limits.concurrentInvocations</c>).</summary>
     public TenantsRoot WriteSettings(string tenantId, string json)
     {

@@ -1,0 +1,171 @@
+namespace WalletCrew.Plugins.Host.Store;
+
+/// <summary>
+/// The email queue's tables (schema version 5) and statements, written once for both stores where they agree: <c>{0}</c> is
+/// the table prefix (none on SQLite, <c>wcp_</c> on PostgreSQL), parameters are <c>@name</c>. Columns follow the events'
+/// (times in Unix milliseconds, statuses lowercase words); data and cultures are JSON text.
+/// </summary>
+internal static class EmailSql
+{
+    public const string SqliteTables = """
+        CREATE TABLE IF NOT EXISTS emails(
+            email_id TEXT NOT NULL PRIMARY KEY,
+            tenant_id TEXT NOT NULL,
+            recipient TEXT NOT NULL,
+            email_template TEXT NOT NULL,
+            data TEXT NOT NULL,
+            cultures TEXT NOT NULL,
+            idempotency_key TEXT NULL,
+            received_at INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            failures INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at INTEGER NOT NULL,
+            lease_owner TEXT NULL,
+            lease_expires_at INTEGER NULL,
+            last_error TEXT NULL,
+            completed_at INTEGER NULL,
+            is_replay INTEGER NOT NULL DEFAULT 0,
+            trace_parent TEXT NULL);
+        CREATE UNIQUE INDEX IF NOT EXISTS emails_idempotency ON emails(tenant_id, idempotency_key);
+        CREATE INDEX IF NOT EXISTS emails_pending_due ON emails(next_attempt_at) WHERE status = 'pending';
+        CREATE INDEX IF NOT EXISTS emails_tenant_received ON emails(tenant_id, received_at);
+        CREATE INDEX IF NOT EXISTS emails_completed ON emails(completed_at) WHERE status = 'delivered';
+        """;
+
+    public const string PostgresTables = """
+        CREATE TABLE IF NOT EXISTS wcp_emails(
+            email_id text NOT NULL PRIMARY KEY,
+            tenant_id text NOT NULL,
+            recipient text NOT NULL,
+            email_template text NOT NULL,
+            data text NOT NULL,
+            cultures text NOT NULL,
+            idempotency_key text NULL,
+            received_at bigint NOT NULL,
+            status text NOT NULL,
+            attempts integer NOT NULL DEFAULT 0,
+            failures integer NOT NULL DEFAULT 0,
+            next_attempt_at bigint NOT NULL,
+            lease_owner text NULL,
+            lease_expires_at bigint NULL,
+            last_error text NULL,
+            completed_at bigint NULL,
+            is_replay boolean NOT NULL DEFAULT false,
+            trace_parent text NULL);
+        CREATE UNIQUE INDEX IF NOT EXISTS wcp_emails_idempotency ON wcp_emails(tenant_id, idempotency_key);
+        CREATE INDEX IF NOT EXISTS wcp_emails_pending_due ON wcp_emails(next_attempt_at) WHERE status = 'pending';
+        CREATE INDEX IF NOT EXISTS wcp_emails_tenant_received ON wcp_emails(tenant_id, received_at);
+        CREATE INDEX IF NOT EXISTS wcp_emails_completed ON wcp_emails(completed_at) WHERE status = 'delivered';
+        """;
+
+    /// <summary>Inserts a pending email due now; returns its id, or no row when the tenant already has one with this idempotency key (NULL keys never collide).</summary>
+    public const string Insert = """
+        INSERT INTO {0}emails(email_id, tenant_id, recipient, email_template, data, cultures, idempotency_key, received_at, status, next_attempt_at, trace_parent)
+        VALUES(@id, @t, @r, @tpl, @data, @cultures, @key, @now, 'pending', @now, @tp)
+        ON CONFLICT(tenant_id, idempotency_key) DO NOTHING
+        RETURNING email_id
+        """;
+
+    public const string FindByKey = "SELECT email_id FROM {0}emails WHERE tenant_id = @t AND idempotency_key = @key";
+
+    public const string Get = "SELECT * FROM {0}emails WHERE email_id = @e";
+
+    public const string List = """
+        SELECT * FROM {0}emails WHERE (CAST(@t AS text) IS NULL OR tenant_id = @t) AND (CAST(@s AS text) IS NULL OR status = @s)
+        ORDER BY received_at DESC, email_id DESC LIMIT @n
+        """;
+
+    public const string Complete = """
+        UPDATE {0}emails SET status = @s, attempts = attempts + @inc, failures = failures + @finc,
+            next_attempt_at = COALESCE(@next, next_attempt_at), last_error = COALESCE(@err, last_error),
+            completed_at = @done, lease_owner = NULL, lease_expires_at = NULL
+        WHERE email_id = @e AND lease_owner = @owner AND status = 'pending'
+        """;
+
+    public const string ReplayOne = """
+        UPDATE {0}emails SET status = 'pending', failures = 0, next_attempt_at = @now, is_replay = @yes, completed_at = NULL,
+            lease_owner = NULL, lease_expires_at = NULL
+        WHERE email_id = @e AND status <> 'pending'
+        """;
+
+    public const string ReplayDead = """
+        UPDATE {0}emails SET status = 'pending', failures = 0, next_attempt_at = @now, is_replay = @yes, completed_at = NULL,
+            lease_owner = NULL, lease_expires_at = NULL
+        WHERE status = 'dead' AND (CAST(@t AS text) IS NULL OR tenant_id = @t)
+        """;
+
+    public const string Prune = """
+        DELETE FROM {0}emails WHERE email_id IN (
+            SELECT email_id FROM {0}emails WHERE status = 'delivered' AND completed_at < @before LIMIT @n)
+        """;
+
+    /// <summary>
+    /// SQLite: leases due emails ranked per tenant so tenants take turns (oldest due first within a tenant), in one
+    /// <c>UPDATE … RETURNING</c> through the store's one writer.
+    /// </summary>
+    public const string SqliteClaim = """
+        UPDATE emails SET lease_owner = @owner, lease_expires_at = @until
+        WHERE email_id IN (
+            SELECT email_id FROM (
+                SELECT email_id, next_attempt_at,
+                       ROW_NUMBER() OVER (PARTITION BY tenant_id ORDER BY next_attempt_at, received_at) AS rn
+                FROM emails
+                WHERE status = 'pending' AND next_attempt_at <= @now AND (lease_expires_at IS NULL OR lease_expires_at <= @now)
+                  AND tenant_id NOT IN (SELECT value FROM json_each(@excluded)))
+            WHERE rn <= @perTenant
+            ORDER BY rn, next_attempt_at
+            LIMIT @max)
+        RETURNING *
+        """;
+
+    /// <summary>
+    /// PostgreSQL: ranks due emails per tenant, locks the chosen rows with <c>SKIP LOCKED</c> (a row another host is claiming
+    /// is passed over, never waited for; its conditions are re-checked on the latest version) and leases them, in one statement.
+    /// </summary>
+    public const string PostgresClaim = """
+        WITH ranked AS (
+            SELECT email_id, next_attempt_at,
+                   ROW_NUMBER() OVER (PARTITION BY tenant_id ORDER BY next_attempt_at, received_at) AS rn
+            FROM wcp_emails
+            WHERE status = 'pending' AND next_attempt_at <= @now AND (lease_expires_at IS NULL OR lease_expires_at <= @now)
+              AND NOT (tenant_id = ANY(@excluded))),
+        locked AS (
+            SELECT e.email_id FROM wcp_emails e JOIN ranked r ON r.email_id = e.email_id
+            WHERE r.rn <= @perTenant
+              AND e.status = 'pending' AND e.next_attempt_at <= @now AND (e.lease_expires_at IS NULL OR e.lease_expires_at <= @now)
+            ORDER BY r.rn, r.next_attempt_at
+            LIMIT @max
+            FOR UPDATE OF e SKIP LOCKED)
+        UPDATE wcp_emails e SET lease_owner = @owner, lease_expires_at = @until
+        FROM locked l WHERE e.email_id = l.email_id
+        RETURNING e.*
+        """;
+
+    public const string SqliteRenew = """
+        UPDATE emails SET lease_expires_at = @until
+        WHERE lease_owner = @owner AND status = 'pending' AND email_id IN (SELECT value FROM json_each(@ids))
+        RETURNING email_id
+        """;
+
+    public const string PostgresRenew = """
+        UPDATE wcp_emails SET lease_expires_at = @until
+        WHERE lease_owner = @owner AND status = 'pending' AND email_id = ANY(@ids)
+        RETURNING email_id
+        """;
+
+    public const string SqliteRelease = """
+        UPDATE emails SET lease_owner = NULL, lease_expires_at = NULL
+        WHERE lease_owner = @owner AND email_id IN (SELECT value FROM json_each(@ids))
+        """;
+
+    public const string PostgresRelease = "UPDATE wcp_emails SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = @owner AND email_id = ANY(@ids)";
+
+    /// <summary>The lease owners holding pending emails (SQLite's start gives back those whose process is gone).</summary>
+    public const string SqliteLeaseOwners = "SELECT DISTINCT lease_owner FROM emails WHERE status = 'pending' AND lease_owner IS NOT NULL";
+
+    public const string SqliteReleaseOwners = """
+        UPDATE emails SET lease_owner = NULL, lease_expires_at = NULL
+        WHERE status = 'pending' AND lease_owner IN (SELECT value FROM json_each($owners))
+        """;
+}

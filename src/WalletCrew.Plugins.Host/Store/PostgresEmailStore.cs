@@ -1,0 +1,94 @@
+using Npgsql;
+using static WalletCrew.Plugins.Host.Store.StoreRows;
+
+namespace WalletCrew.Plugins.Host.Store;
+
+/// <summary>
+/// The email queue in PostgreSQL (<c>wcp_emails</c>), shared by every host on the database. Emails have no per-pass order,
+/// so a claim locks only the rows it leases (<c>SKIP LOCKED</c>) and every worker write is conditional on its lease, as for
+/// events; a dead host's leases expire. The event store's start creates the table.
+/// </summary>
+internal sealed class PostgresEmailStore(NpgsqlDataSource dataSource) : IEmailStore
+{
+    public async Task<EmailAdded> AddAsync(StoredEmail email, CancellationToken cancellationToken)
+    {
+        // Two statements, each with its own snapshot: a key inserted by a concurrent request that committed while the insert
+        // waited on it is seen by the second.
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var insert = PrefixedSql.PostgresCommand(EmailSql.Insert, connection, null, EmailParameters(email)))
+        {
+            if (await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string id)
+            {
+                return new EmailAdded(id, true);
+            }
+        }
+
+        await using var find = PrefixedSql.PostgresCommand(EmailSql.FindByKey, connection, null, [("t", email.TenantId), ("key", email.IdempotencyKey)]);
+        return new EmailAdded(await find.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string ?? throw EmailKeyGone(email), false);
+    }
+
+    public async Task<IReadOnlyList<StoredEmail>> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(EmailSql.PostgresClaim);
+        command.Add("owner", request.Owner).Add("until", ToMs(request.Now + request.LeaseDuration)).Add("now", ToMs(request.Now))
+            .Add("excluded", request.ExcludedTenants.ToArray()).Add("perTenant", (long)request.MaxPerTenant).Add("max", (long)request.MaxEvents);
+        return await ReadAllAsync(command, ReadEmail, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> CompleteAsync(DeliveryOutcome outcome, CancellationToken cancellationToken)
+    {
+        // One round trip, one implicit transaction: the status and the tenant log entry.
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(PostgresEventStore.Statement(PrefixedSql.Postgres(EmailSql.Complete), OutcomeParameters(outcome)));
+        if (outcome.Log is not null)
+        {
+            batch.BatchCommands.Add(PostgresEventStore.LogStatement(outcome.Log));
+        }
+
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return batch.BatchCommands[0].RecordsAffected == 1;
+    }
+
+    public async Task<IReadOnlyList<string>> RenewAsync(string owner, IReadOnlyCollection<string> ids, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(EmailSql.PostgresRenew);
+        command.Add("owner", owner).Add("until", ToMs(until)).Add("ids", ids.ToArray());
+        return await ReadAllAsync(command, r => r.GetString(0), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task ReleaseAsync(string owner, IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(EmailSql.PostgresRelease);
+        command.Add("owner", owner).Add("ids", ids.ToArray());
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<StoredEmail?> GetAsync(string emailId, CancellationToken cancellationToken) =>
+        (await PrefixedSql.ReadAsync(dataSource, EmailSql.Get, ReadEmail, cancellationToken, [("e", emailId)]).ConfigureAwait(false)).FirstOrDefault();
+
+    public Task<IReadOnlyList<StoredEmail>> ListAsync(string? tenantId, DeliveryStatus? status, int limit, CancellationToken cancellationToken) =>
+        PrefixedSql.ReadAsync(dataSource, EmailSql.List, ReadEmail, cancellationToken, [("t", tenantId), ("s", status?.ToName()), ("n", (long)limit)]);
+
+    public async Task<ReplayResult> ReplayAsync(string emailId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (await ExecuteAsync(EmailSql.ReplayOne, cancellationToken, ("e", emailId), ("now", ToMs(now)), ("yes", true)).ConfigureAwait(false) == 1)
+        {
+            return ReplayResult.Replayed;
+        }
+
+        return await GetAsync(emailId, cancellationToken).ConfigureAwait(false) is null ? ReplayResult.NotFound : ReplayResult.AlreadyPending;
+    }
+
+    public Task<int> ReplayDeadAsync(string? tenantId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ExecuteAsync(EmailSql.ReplayDead, cancellationToken, ("t", tenantId), ("now", ToMs(now)), ("yes", true));
+
+    public Task<int> PruneAsync(DateTimeOffset before, int batchSize, CancellationToken cancellationToken) =>
+        ExecuteAsync(EmailSql.Prune, cancellationToken, ("before", ToMs(before)), ("n", (long)batchSize));
+
+    private async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = PrefixedSql.PostgresCommand(sql, connection, null, parameters);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

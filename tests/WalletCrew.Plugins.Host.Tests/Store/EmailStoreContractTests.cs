@@ -1,0 +1,162 @@
+using System.Text.Json;
+using WalletCrew.Plugins.Host.Store;
+
+namespace WalletCrew.Plugins.Host.Tests.Store;
+
+/// <summary>
+/// What every email store promises the delivery worker, run against each store: leases that never overlap, conditional
+/// writes, claims that take turns across tenants, and one email per idempotency key. The clock comes from each request.
+/// </summary>
+public abstract class EmailStoreContractTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset s_now = new(2026, 11, 23, 8, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan s_lease = TimeSpan.FromMinutes(2);
+
+    private IEmailStore _store = null!;
+    private int _ids;
+
+    public async Task InitializeAsync() => _store = await CreateStoreAsync();
+
+    public abstract Task DisposeAsync();
+
+    /// <summary>Creates the store on a fresh, initialized database (its event store creates the table).</summary>
+    private protected abstract Task<IEmailStore> CreateStoreAsync();
+
+    /// <summary>Runs the event store's start again, as a restarted host would.</summary>
+    private protected abstract Task InitializeEventStoreAsync();
+
+    /// <summary>Runs one statement on the database (<c>{0}</c> is the table prefix) and returns its scalar.</summary>
+    private protected abstract Task<object?> ExecuteAsync(string sql);
+
+    [Fact]
+    public async Task AVersion4DatabaseGetsTheEmailTableOnStart()
+    {
+        await ExecuteAsync("DROP TABLE {0}emails;");
+        await ExecuteAsync("UPDATE {0}schema_info SET version = 4;");
+
+        await InitializeEventStoreAsync();
+
+        Convert.ToInt32(await ExecuteAsync("SELECT version FROM {0}schema_info;"), System.Globalization.CultureInfo.InvariantCulture).Should().Be(5);
+        var emailId = await AddAsync("t");
+        (await ClaimAsync("owner")).Select(e => e.EmailId).Should().Equal(emailId);
+    }
+
+    [Fact]
+    public async Task TwoOwnersNeverLeaseTheSameEmail()
+    {
+        for (var i = 0; i < 60; i++)
+        {
+            await AddAsync($"t{i % 3}");
+        }
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(o => Task.Run(() => ClaimAsync($"owner-{o}", max: 20, perTenant: 20))));
+
+        var ids = results.SelectMany(r => r).Select(e => e.EmailId).ToList();
+        ids.Should().OnlyHaveUniqueItems();
+        ids.Should().HaveCount(60);
+    }
+
+    [Fact]
+    public async Task AnExpiredLeaseIsClaimedAgainAndTheOldOwnerCannotCompleteIt()
+    {
+        var emailId = await AddAsync("t");
+        (await ClaimAsync("crashed-owner")).Select(e => e.EmailId).Should().Equal(emailId);
+        (await ClaimAsync("other-owner")).Should().BeEmpty("the lease holds");
+
+        var taken = await ClaimAsync("new-owner", at: s_now + s_lease + TimeSpan.FromSeconds(1));
+        var lateWrite = await _store.CompleteAsync(new DeliveryOutcome(emailId, "crashed-owner", DeliveryStatus.Delivered, s_now, null, null, true, null), CancellationToken.None);
+        var ownWrite = await _store.CompleteAsync(new DeliveryOutcome(emailId, "new-owner", DeliveryStatus.Delivered, s_now, null, null, true, null), CancellationToken.None);
+
+        taken.Select(e => e.EmailId).Should().Equal(emailId);
+        lateWrite.Should().BeFalse("the crashed owner no longer holds the lease");
+        ownWrite.Should().BeTrue("the lease holder writes (control)");
+        var stored = await _store.GetAsync(emailId, CancellationToken.None);
+        stored!.Status.Should().Be(DeliveryStatus.Delivered);
+        stored.Attempts.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task ClaimsTakeTurnsAcrossTenantsAndTakeAtMostThePerTenantLimit()
+    {
+        for (var i = 0; i < 10; i++)
+        {
+            await AddAsync("busy");
+        }
+
+        var quiet = await AddAsync("quiet");
+
+        var claimed = await ClaimAsync("owner", max: 4, perTenant: 2);
+
+        claimed.Select(e => e.EmailId).Should().Contain(quiet, "a tenant with one email is not starved by a backlog");
+        claimed.Count(e => e.TenantId == "busy").Should().Be(2);
+    }
+
+    [Fact]
+    public async Task ARetryWaitsForItsTimeAndReplayMakesADeadEmailPendingWithTheSameId()
+    {
+        var emailId = await AddAsync("t");
+        await ClaimAsync("owner");
+        await _store.CompleteAsync(new DeliveryOutcome(emailId, "owner", DeliveryStatus.Pending, s_now, s_now + TimeSpan.FromMinutes(5), "boom", true, null), CancellationToken.None);
+        (await ClaimAsync("owner", at: s_now + TimeSpan.FromMinutes(4))).Should().BeEmpty("the retry is not due yet");
+        (await ClaimAsync("owner", at: s_now + TimeSpan.FromMinutes(5))).Select(e => e.EmailId).Should().Equal(emailId);
+        await _store.CompleteAsync(new DeliveryOutcome(emailId, "owner", DeliveryStatus.Dead, s_now, null, "gave up", true, null), CancellationToken.None);
+
+        (await _store.ReplayAsync(emailId, s_now, CancellationToken.None)).Should().Be(ReplayResult.Replayed);
+        (await _store.ReplayAsync(emailId, s_now, CancellationToken.None)).Should().Be(ReplayResult.AlreadyPending);
+        (await _store.ReplayAsync("eml_unknown", s_now, CancellationToken.None)).Should().Be(ReplayResult.NotFound);
+        var replayed = (await ClaimAsync("owner")).Single();
+        replayed.EmailId.Should().Be(emailId);
+        replayed.IsReplay.Should().BeTrue();
+        replayed.Failures.Should().Be(0, "a replay starts a fresh ladder");
+        replayed.Attempts.Should().Be(2);
+        replayed.LastError.Should().Be("gave up");
+    }
+
+    [Fact]
+    public async Task OneIdempotencyKeyStoresOneEmailPerTenant()
+    {
+        var first = await _store.AddAsync(Email("t", "key-1"), CancellationToken.None);
+        var again = await _store.AddAsync(Email("t", "key-1"), CancellationToken.None);
+        var otherTenant = await _store.AddAsync(Email("u", "key-1"), CancellationToken.None);
+        var noKey = await _store.AddAsync(Email("t", null), CancellationToken.None);
+        var noKeyAgain = await _store.AddAsync(Email("t", null), CancellationToken.None);
+
+        first.Created.Should().BeTrue();
+        again.Should().Be(new EmailAdded(first.EmailId, false));
+        otherTenant.Created.Should().BeTrue("a key belongs to one tenant");
+        noKey.Created.Should().BeTrue();
+        noKeyAgain.Created.Should().BeTrue("without a key every request is a new email (control)");
+        (await _store.ListAsync("t", null, 10, CancellationToken.None)).Should().HaveCount(3);
+    }
+
+    [Fact]
+    public async Task AnEmailReadsBackAsStored()
+    {
+        var email = Email("t", "k") with { Cultures = ["fr-CA", "en"] };
+
+        await _store.AddAsync(email, CancellationToken.None);
+
+        var stored = await _store.GetAsync(email.EmailId, CancellationToken.None);
+        stored!.Recipient.Should().Be("ada@example.com");
+        stored.EmailTemplate.Should().Be("welcome");
+        stored.Cultures.Should().Equal("fr-CA", "en");
+        stored.Data["points"].GetInt32().Should().Be(120);
+        stored.Status.Should().Be(DeliveryStatus.Pending);
+        stored.ToRequest().EmailId.Should().Be(email.EmailId);
+    }
+
+    private async Task<string> AddAsync(string tenantId)
+    {
+        var added = await _store.AddAsync(Email(tenantId, null), CancellationToken.None);
+        added.Created.Should().BeTrue();
+        return added.EmailId;
+    }
+
+    private StoredEmail Email(string tenantId, string? key) => new(
+        $"eml_{Interlocked.Increment(ref _ids):D4}", tenantId, "ada@example.com", "welcome",
+        new Dictionary<string, JsonElement> { ["points"] = JsonSerializer.SerializeToElement(120) }, [], key,
+        s_now, DeliveryStatus.Pending, 0, 0, s_now, null, null, false);
+
+    private Task<IReadOnlyList<StoredEmail>> ClaimAsync(string owner, int max = 16, int perTenant = 4, DateTimeOffset? at = null) =>
+        _store.ClaimAsync(new ClaimRequest(owner, at ?? s_now, s_lease, max, perTenant, []), CancellationToken.None);
+}
