@@ -12,7 +12,10 @@ namespace WalletCrew.Plugins.Host.Delivery;
 /// <summary>
 /// Claims due events and emails (leases, renewed by a <see cref="LeaseHeartbeat"/> per queue while their connectors run),
 /// invokes the hooks or the email sender with bounded concurrency per host and per tenant (both kinds share the slots, and
-/// which is claimed first alternates), and writes the outcome back. On stop it claims nothing more, lets in-flight
+/// which is claimed first alternates), and writes the outcome back. A delivery gives its slot back as soon as its outcome
+/// is queued for the store, not when it is durable: the next claim then shares the outcome's commit (SQLite's one writer
+/// runs them in order), and until the outcome commits the item stays leased (and an event's pass head with it), so per-pass
+/// order holds. On stop it claims nothing more, lets in-flight
 /// deliveries finish until the host's shutdown timeout, then cancels and releases what is left: nothing is lost, at worst
 /// delivered twice with the same EventId or EmailId.
 /// </summary>
@@ -35,6 +38,7 @@ internal sealed partial class DeliveryWorker : BackgroundService
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Task> _inFlight = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _perTenant = new(StringComparer.Ordinal);
+    private int _busySlots;
     private readonly LeaseHeartbeat _heartbeat;
     private readonly LeaseHeartbeat _emailHeartbeat;
     private bool _emailsFirst;
@@ -136,7 +140,7 @@ internal sealed partial class DeliveryWorker : BackgroundService
         int free;
         lock (_gate)
         {
-            free = _options.Concurrency - _inFlight.Count;
+            free = _options.Concurrency - _busySlots;
         }
 
         if (free <= 0)
@@ -191,6 +195,7 @@ internal sealed partial class DeliveryWorker : BackgroundService
         lock (_gate)
         {
             _perTenant[item.TenantId] = _perTenant.GetValueOrDefault(item.TenantId) + 1;
+            _busySlots++;
             _inFlight[item.Id] = Task.CompletedTask;
         }
 
@@ -216,9 +221,10 @@ internal sealed partial class DeliveryWorker : BackgroundService
 
     private async Task DeliverAsync(DeliveryItem item)
     {
+        var slot = new DeliverySlot(() => ReleaseSlot(item.TenantId));
         try
         {
-            await DeliverCoreAsync(item).ConfigureAwait(false);
+            await DeliverCoreAsync(item, slot).ConfigureAwait(false);
         }
         catch (Exception exception)
         {
@@ -228,20 +234,30 @@ internal sealed partial class DeliveryWorker : BackgroundService
         finally
         {
             item.Heartbeat.Drop(item.Id);
+            slot.Release();
             lock (_gate)
             {
+                // Tracked until its outcome is durable: a graceful stop waits for it.
                 _inFlight.Remove(item.Id);
-                if (--_perTenant[item.TenantId] == 0)
-                {
-                    _perTenant.Remove(item.TenantId);
-                }
             }
-
-            _signal.Notify();
         }
     }
 
-    private async Task DeliverCoreAsync(DeliveryItem item)
+    private void ReleaseSlot(string tenantId)
+    {
+        lock (_gate)
+        {
+            _busySlots--;
+            if (--_perTenant[tenantId] == 0)
+            {
+                _perTenant.Remove(tenantId);
+            }
+        }
+
+        _signal.Notify();
+    }
+
+    private async Task DeliverCoreAsync(DeliveryItem item, DeliverySlot slot)
     {
         var attempt = item.Attempts + 1;
         ActivityContext.TryParse(item.TraceParent, null, out var parent);
@@ -257,7 +273,9 @@ internal sealed partial class DeliveryWorker : BackgroundService
         {
             var deferredTo = _time.GetUtcNow() + (broken.RetryAfter ?? _options.CircuitBreakDuration);
             item.Heartbeat.Drop(item.Id);
-            await item.Queue.CompleteAsync(new DeliveryOutcome(item.Id, Owner, DeliveryStatus.Pending, _time.GetUtcNow(), deferredTo, null, false, null), CancellationToken.None).ConfigureAwait(false);
+            var deferring = item.Queue.CompleteAsync(new DeliveryOutcome(item.Id, Owner, DeliveryStatus.Pending, _time.GetUtcNow(), deferredTo, null, false, null), CancellationToken.None);
+            slot.Release();
+            await deferring.ConfigureAwait(false);
             _metrics.Delivery(item.TenantId, "deferred", item.Kind);
             LogDeferred(item.Kind, item.Id, item.TenantId, deferredTo);
             return;
@@ -280,7 +298,9 @@ internal sealed partial class DeliveryWorker : BackgroundService
                 [.. outcome.Log.Select(l => new TenantLogLine(l.Level.ToString(), l.Message))], outcome.TenantVersion)
             : null;
         item.Heartbeat.Drop(item.Id);
-        await item.Queue.CompleteAsync(new DeliveryOutcome(item.Id, Owner, status, now, retryAt, counts ? outcome.Error : null, counts, log), CancellationToken.None).ConfigureAwait(false);
+        var completing = item.Queue.CompleteAsync(new DeliveryOutcome(item.Id, Owner, status, now, retryAt, counts ? outcome.Error : null, counts, log), CancellationToken.None);
+        slot.Release();
+        await completing.ConfigureAwait(false);
         _metrics.Delivery(item.TenantId, label, item.Kind);
         activity?.SetTag("wcp.outcome", label);
         LogDelivered(item.Kind, item.Id, item.TenantId, item.Subject, attempt, label, elapsed.TotalMilliseconds, outcome.Error);
