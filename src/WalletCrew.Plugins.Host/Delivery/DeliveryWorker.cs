@@ -164,12 +164,14 @@ internal sealed partial class DeliveryWorker : BackgroundService
             var items = emails
                 ? (await _emails.ClaimAsync(request, stoppingToken).ConfigureAwait(false)).Select(ToItem).ToList()
                 : (await _store.ClaimAsync(request, stoppingToken).ConfigureAwait(false)).Select(ToItem).ToList();
-            foreach (var item in items)
+            // A claim caps each tenant at PerTenantConcurrency items, whatever it already runs: what would pass the cap goes back at once.
+            var surplus = items.Where(item => !TryStart(item)).ToList();
+            if (surplus.Count > 0)
             {
-                Start(item);
+                await surplus[0].Queue.ReleaseAsync(Owner, [.. surplus.Select(item => item.Id)], CancellationToken.None).ConfigureAwait(false);
             }
 
-            claimed += items.Count;
+            claimed += items.Count - surplus.Count;
         }
 
         return (claimed, free);
@@ -190,11 +192,17 @@ internal sealed partial class DeliveryWorker : BackgroundService
     private DeliveryItem ToItem(StoredEmail e) => new(e.EmailId, e.TenantId, e.Attempts, e.Failures, e.TraceParent, "email", "email", $"template {e.EmailTemplate}",
         _emails, _emailHeartbeat, (_, token) => _runtime.SendEmailAsync(e.ToRequest(), token));
 
-    private void Start(DeliveryItem item)
+    private bool TryStart(DeliveryItem item)
     {
         lock (_gate)
         {
-            _perTenant[item.TenantId] = _perTenant.GetValueOrDefault(item.TenantId) + 1;
+            var running = _perTenant.GetValueOrDefault(item.TenantId);
+            if (running >= _options.PerTenantConcurrency)
+            {
+                return false;
+            }
+
+            _perTenant[item.TenantId] = running + 1;
             _busySlots++;
             _inFlight[item.Id] = Task.CompletedTask;
         }
@@ -208,6 +216,8 @@ internal sealed partial class DeliveryWorker : BackgroundService
                 _inFlight[item.Id] = task;
             }
         }
+
+        return true;
     }
 
     private async Task WaitForWorkAsync(CancellationToken stoppingToken)

@@ -24,6 +24,50 @@ public sealed class FairnessTests
         latencies[0].Should().BeGreaterThan(TimeSpan.FromSeconds(3));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task ATenantNeverRunsMoreHooksAtOnceThanItsCapEvenWhenAClaimFindsItPartlyBusy(int perTenantConcurrency)
+    {
+        await using var partner = await PartnerStub.StartAsync();
+        var running = 0;
+        var most = 0;
+        partner.Handler = async context =>
+        {
+            var now = Interlocked.Increment(ref running);
+            InterlockedMax(ref most, now);
+            await Task.Delay(TimeSpan.FromMilliseconds(700));
+            Interlocked.Decrement(ref running);
+            context.Response.StatusCode = 200;
+        };
+        using var root = new TenantsRoot().WriteScript("acme", Scripts.PostingHook(partner.BaseAddress + "/hook"));
+        await using var host = await HostHarness.StartAsync(root, new Dictionary<string, string?>
+        {
+            ["WalletCrew:Delivery:Concurrency"] = "8",
+            ["WalletCrew:Delivery:PerTenantConcurrency"] = perTenantConcurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+
+        // One hook running, then a burst: each claim finds the tenant below its cap but not idle.
+        await host.IngestAsync("acme", "P0");
+        await HostHarness.WaitUntilAsync(() => Volatile.Read(ref running) == 1, TimeSpan.FromSeconds(30), "the first hook runs");
+        for (var i = 1; i <= 6; i++)
+        {
+            await host.IngestAsync("acme", $"P{i}");
+        }
+
+        await HostHarness.WaitUntilAsync(() => partner.Requests.Count >= 7, TimeSpan.FromSeconds(60), "every event was delivered");
+        Volatile.Read(ref most).Should().Be(perTenantConcurrency, "the cap is reached (else this proves nothing) and never passed");
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        var seen = Volatile.Read(ref target);
+        while (value > seen && Interlocked.CompareExchange(ref target, value, seen) is var previous && previous != seen)
+        {
+            seen = previous;
+        }
+    }
+
     private static async Task<List<TimeSpan>> MeasureTenantBAsync(int perTenantConcurrency)
     {
         await using var slowPartner = await PartnerStub.StartAsync();
