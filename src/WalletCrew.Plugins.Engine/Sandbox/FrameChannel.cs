@@ -171,18 +171,24 @@ internal sealed class FrameChannel(Stream input, Stream output, int maxFrameByte
                 }
             }
 
-            // Room for the rest of the frame begun: back to the start of the buffer, or a larger one (bounded by the frame
-            // limit checked above); a buffer grown for one large frame is dropped once it is empty.
-            if (needed > _readBuffer.Length || (pending == 0 && _readBuffer.Length > ReadBufferBytes))
+            // Room for the rest of the frame begun: a buffer grown for a large frame is dropped once it is empty; what is left
+            // moves to the start; a full buffer is swapped for one twice as large, up to the frame's size (so it grows with
+            // the bytes that came, not with what a header announces, and never past the frame limit checked above).
+            if (pending == 0 && _readBuffer.Length > ReadBufferBytes)
             {
-                var other = new byte[Math.Max(needed, ReadBufferBytes)];
-                _readBuffer.AsSpan(_start, pending).CopyTo(other);
-                (_readBuffer, _start, _end) = (other, 0, pending);
+                (_readBuffer, _start, _end) = (new byte[ReadBufferBytes], 0, 0);
             }
             else if (_start > 0 && (pending == 0 || _start + needed > _readBuffer.Length))
             {
                 _readBuffer.AsSpan(_start, pending).CopyTo(_readBuffer);
                 (_start, _end) = (0, pending);
+            }
+
+            if (_end == _readBuffer.Length)
+            {
+                var larger = new byte[(int)Math.Min(needed, 2L * _readBuffer.Length)];
+                _readBuffer.AsSpan(0, _end).CopyTo(larger);
+                _readBuffer = larger;
             }
 
             var read = input.Read(_readBuffer, _end, _readBuffer.Length - _end);
