@@ -4,9 +4,9 @@ using WalletCrew.Plugins.Engine.Compilation;
 using WalletCrew.Plugins.Engine.Sandbox;
 
 // The worker's whole program: one loop over its channel (stdin in, stdout out) until the host closes it.
-// The channel's ends are the pipes the host made: opened as pipes, their reads and writes are asynchronous (epoll) and hold
-// no pool thread; the console streams would block one per pending read. They are not disposed: disposing the reading end
-// after the host closed it hangs (.NET 10), and the process ends right after anyway.
+// The channel's ends are the pipes the host made, opened as pipes: the channel reads them with blocking reads on pool threads
+// taking turns (one thread at a time waits in a read) and writes them asynchronously. They are not disposed: disposing the
+// reading end after the host closed it hangs (.NET 10), and the process ends right after anyway.
 var input = new AnonymousPipeClientStream(PipeDirection.In, new SafePipeHandle(0, ownsHandle: false));
 var output = new AnonymousPipeClientStream(PipeDirection.Out, new SafePipeHandle(1, ownsHandle: false));
 

@@ -4,7 +4,7 @@ using WalletCrew.Plugins.Benchmarks.Memory;
 using WalletCrew.Plugins.Benchmarks.Reload;
 using WalletCrew.Plugins.Benchmarks.Startup;
 
-// `-- memory [count] [--precompiled]`, `-- reload [saves]`, `-- cache [count]`, `-- sandbox [starts] [calls]`, `-- worker-phases [starts]` and `-- host [events] [concurrency] [--store sqlite|postgres]
+// `-- memory [count] [--precompiled]`, `-- reload [saves]`, `-- cache [count]`, `-- sandbox [starts] [calls]`, `-- sandbox-calls [rounds] [calls]`, `-- worker-phases [starts]` and `-- host [events] [concurrency] [--store sqlite|postgres]
 // [--hosts 1|2]` are plain programs (RSS is process-wide; a reload spans threads and the file system; the host is a server); anything
 // else goes to BenchmarkDotNet.
 switch (args.FirstOrDefault())
@@ -21,6 +21,8 @@ switch (args.FirstOrDefault())
         return HostProcess.Serve(args);
     case "sandbox":
         return WalletCrew.Plugins.Benchmarks.Sandbox.SandboxReport.Run(args);
+    case "sandbox-calls":
+        return WalletCrew.Plugins.Benchmarks.Sandbox.SandboxCallsReport.Run(args);
     case "worker-phases":
         return WalletCrew.Plugins.Benchmarks.Sandbox.WorkerPhasesReport.Run(args);
     case "trace-summary":

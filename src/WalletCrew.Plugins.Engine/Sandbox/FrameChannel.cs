@@ -11,25 +11,228 @@ namespace WalletCrew.Plugins.Engine.Sandbox;
 /// UTF-8 JSON. Reads are bounded: a frame over <c>maxFrameBytes</c> or one that does not parse ends the channel with
 /// <see cref="InvalidDataException"/>, so a hostile peer can never make its reader allocate without bound.
 /// </summary>
-internal sealed class FrameChannel(Stream input, Stream output, int maxFrameBytes)
+/// <remarks>
+/// Reads run on a thread of the channel's own, in blocking reads: a frame's arrival wakes that thread and nothing else,
+/// where an asynchronous read wakes the runtime's I/O thread, which then wakes a pool thread to run the read's
+/// continuation (two wake-ups per frame instead of one, on each side of every crossing; benchmarks.md §6).
+/// </remarks>
+internal sealed class FrameChannel(Stream input, Stream output, int maxFrameBytes, bool poolReads = false)
 {
-    private readonly PipeReader _reader = PipeReader.Create(input, new StreamPipeReaderOptions(bufferSize: 64 * 1024));
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private const int ReadBufferBytes = 64 * 1024;
 
-    /// <summary>Reads frames until the peer closes its end, handing each to <paramref name="onMessage"/> on the reading thread.</summary>
+    /// <summary>A serializing buffer that grew past this is dropped after its frame instead of kept for the next.</summary>
+    private const int KeptWriteBufferBytes = 256 * 1024;
+
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private ArrayBufferWriter<byte> _frame = new(1024);
+    private Utf8JsonWriter? _json;
+    private byte[] _readBuffer = new byte[ReadBufferBytes];
+    private int _start;
+    private int _end;
+
+    /// <summary>Reads frames until the peer closes its end, handing each to <paramref name="onMessage"/> on the channel's reading thread.</summary>
+    /// <remarks><paramref name="cancellationToken"/> is looked at between frames; a read in progress ends when the peer closes its end.</remarks>
     /// <exception cref="InvalidDataException">A frame is oversized, truncated or not a message.</exception>
-    public async Task ReadAllAsync(Action<WorkerMessage> onMessage, CancellationToken cancellationToken)
+    public Task ReadAllAsync(Action<WorkerMessage> onMessage, CancellationToken cancellationToken)
+    {
+        if (poolReads)
+        {
+            return ReadAllPooledAsync(onMessage, cancellationToken);
+        }
+
+        var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                while (ReadFrame() is { } message)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    onMessage(message);
+                }
+
+                ended.TrySetResult();
+            }
+            catch (Exception exception)
+            {
+                ended.TrySetException(exception);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "wcp channel reader",
+        };
+        thread.UnsafeStart();
+        return ended.Task;
+    }
+
+    /// <summary>
+    /// Reads frames until the peer closes its end with pool threads taking turns: the thread a frame wakes hands the reading
+    /// on to another pool thread, then runs <paramref name="onMessage"/> itself, so a request or an answer goes on with the
+    /// thread that received it (one wake-up per frame) and never holds up the next frame.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A frame is oversized, truncated or not a message.</exception>
+    public Task ReadAllHandingOnAsync(Action<WorkerMessage> onMessage)
+    {
+        var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        ThreadPool.UnsafeQueueUserWorkItem(ReadInTurn, (Channel: this, OnMessage: onMessage, Ended: ended), preferLocal: false);
+        return ended.Task;
+    }
+
+    private static void ReadInTurn((FrameChannel Channel, Action<WorkerMessage> OnMessage, TaskCompletionSource Ended) turn)
+    {
+        WorkerMessage? message;
+        try
+        {
+            message = turn.Channel.ReadFrame();
+        }
+        catch (Exception exception)
+        {
+            turn.Ended.TrySetException(exception);
+            return;
+        }
+
+        if (message is null)
+        {
+            turn.Ended.TrySetResult();
+            return;
+        }
+
+        ThreadPool.UnsafeQueueUserWorkItem(ReadInTurn, turn, preferLocal: false);
+        turn.OnMessage(message);
+    }
+
+    /// <summary>Writes one frame, header and payload in one write; concurrent writers take turns.</summary>
+    public async Task WriteAsync(WorkerMessage message, CancellationToken cancellationToken = default)
+    {
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // One buffer and one JSON writer per channel, reused under the gate: a frame allocates nothing of its own.
+            var frame = _frame;
+            frame.ResetWrittenCount();
+            frame.GetSpan(4);
+            frame.Advance(4);
+            if (_json is null)
+            {
+                _json = new Utf8JsonWriter(frame);
+            }
+            else
+            {
+                _json.Reset(frame);
+            }
+
+            JsonSerializer.Serialize(_json, message, WorkerJson.Default.WorkerMessage);
+            _json.Flush();
+            var length = frame.WrittenCount - 4;
+            if (length > maxFrameBytes)
+            {
+                throw new InvalidDataException($"A {message.GetType().Name} of {length} bytes is over the channel's frame limit of {maxFrameBytes} bytes.");
+            }
+
+            BinaryPrimitives.WriteInt32LittleEndian(MemoryMarshal.AsMemory(frame.WrittenMemory).Span, length);
+            await output.WriteAsync(frame.WrittenMemory, cancellationToken).ConfigureAwait(false);
+            output.Flush();
+        }
+        finally
+        {
+            if (_frame.Capacity > KeptWriteBufferBytes)
+            {
+                _frame = new ArrayBufferWriter<byte>(1024);
+                _json = null;
+            }
+
+            _writeGate.Release();
+        }
+    }
+
+    /// <summary>Blocks until the next whole frame is in and returns its message; <see langword="null"/> when the peer closed
+    /// its end between frames. One reader at a time.</summary>
+    private WorkerMessage? ReadFrame()
     {
         while (true)
         {
-            var result = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var pending = _end - _start;
+            var needed = 4;
+            if (pending >= 4)
+            {
+                var length = BinaryPrimitives.ReadInt32LittleEndian(_readBuffer.AsSpan(_start, 4));
+                if (length <= 0 || length > maxFrameBytes)
+                {
+                    throw new InvalidDataException($"A frame announced {length} bytes; frames are 1 to {maxFrameBytes} bytes.");
+                }
+
+                needed = 4 + length;
+                if (pending >= needed)
+                {
+                    var message = Parse(_readBuffer.AsSpan(_start + 4, length));
+                    _start += needed;
+                    return message;
+                }
+            }
+
+            // Room for the rest of the frame begun: a buffer grown for a large frame is dropped once it is empty; what is left
+            // moves to the start; a full buffer is swapped for one twice as large, up to the frame's size (so it grows with
+            // the bytes that came, not with what a header announces, and never past the frame limit checked above).
+            if (pending == 0 && _readBuffer.Length > ReadBufferBytes)
+            {
+                (_readBuffer, _start, _end) = (new byte[ReadBufferBytes], 0, 0);
+            }
+            else if (_start > 0 && (pending == 0 || _start + needed > _readBuffer.Length))
+            {
+                _readBuffer.AsSpan(_start, pending).CopyTo(_readBuffer);
+                (_start, _end) = (0, pending);
+            }
+
+            if (_end == _readBuffer.Length)
+            {
+                var larger = new byte[(int)Math.Min(needed, 2L * _readBuffer.Length)];
+                _readBuffer.AsSpan(0, _end).CopyTo(larger);
+                _readBuffer = larger;
+            }
+
+            var read = input.Read(_readBuffer, _end, _readBuffer.Length - _end);
+            if (read == 0)
+            {
+                if (pending > 0)
+                {
+                    throw new InvalidDataException($"The channel closed in the middle of a frame ({pending} byte(s) left).");
+                }
+
+                return null;
+            }
+
+            _end += read;
+        }
+    }
+
+    private static WorkerMessage Parse(ReadOnlySpan<byte> payload)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(payload, WorkerJson.Default.WorkerMessage)
+                ?? throw new InvalidDataException("A frame held JSON null instead of a message.");
+        }
+        catch (Exception exception) when (exception is JsonException or NotSupportedException or ArgumentException or InvalidOperationException)
+        {
+            throw new InvalidDataException($"A frame is not a valid message: {exception.Message}", exception);
+        }
+    }
+
+    // The earlier reads, asynchronous on the thread pool: kept only to measure against (SandboxOptions.PoolChannelReads).
+    private async Task ReadAllPooledAsync(Action<WorkerMessage> onMessage, CancellationToken cancellationToken)
+    {
+        var reader = PipeReader.Create(input, new StreamPipeReaderOptions(bufferSize: ReadBufferBytes));
+        while (true)
+        {
+            var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             var buffer = result.Buffer;
             while (TryReadFrame(ref buffer, out var message))
             {
                 onMessage(message);
             }
 
-            _reader.AdvanceTo(buffer.Start, buffer.End);
+            reader.AdvanceTo(buffer.Start, buffer.End);
             if (result.IsCompleted)
             {
                 if (!buffer.IsEmpty)
@@ -39,36 +242,6 @@ internal sealed class FrameChannel(Stream input, Stream output, int maxFrameByte
 
                 return;
             }
-        }
-    }
-
-    /// <summary>Writes one frame, header and payload in one write; concurrent writers take turns.</summary>
-    public async Task WriteAsync(WorkerMessage message, CancellationToken cancellationToken = default)
-    {
-        var frame = new ArrayBufferWriter<byte>(256);
-        frame.Advance(4);
-        using (var json = new Utf8JsonWriter(frame))
-        {
-            JsonSerializer.Serialize(json, message, WorkerJson.Default.WorkerMessage);
-        }
-
-        var length = frame.WrittenCount - 4;
-        if (length > maxFrameBytes)
-        {
-            throw new InvalidDataException($"A {message.GetType().Name} of {length} bytes is over the channel's frame limit of {maxFrameBytes} bytes.");
-        }
-
-        var bytes = MemoryMarshal.AsMemory(frame.WrittenMemory);
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.Span, length);
-        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await output.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
-            await output.FlushAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _writeGate.Release();
         }
     }
 
@@ -94,9 +267,9 @@ internal sealed class FrameChannel(Stream input, Stream output, int maxFrameByte
         }
 
         var payload = buffer.Slice(4, length);
+        var reader = new Utf8JsonReader(payload);
         try
         {
-            var reader = new Utf8JsonReader(payload);
             message = JsonSerializer.Deserialize(ref reader, WorkerJson.Default.WorkerMessage)
                 ?? throw new InvalidDataException("A frame held JSON null instead of a message.");
         }

@@ -11,7 +11,9 @@ namespace WalletCrew.Plugins.Benchmarks.Sandbox;
 /// <c>-- worker-phases [starts] [NAME=value ...]</c>: where a worker's cold start goes. Starts the worker program over its channel, directly
 /// (<c>dotnet exec</c>) and inside bubblewrap, and times each step: the process up to its answer to the load (runtime start,
 /// engine, the tenant's images from the compile cache, its top-level code), then the first and a later call, and the
-/// resident memory after a second idle. <c>NAME=value</c> pairs are added to the direct run's environment (runtime knobs to try). Prints Markdown.
+/// resident memory after a second idle. Each further argument, <c>NAME=value[,NAME=value…]</c>, adds a direct row with those settings
+/// in its environment (runtime knobs to try). The rows take turns, one start each, so a shared machine's changing load falls
+/// on every row alike. Prints Markdown.
 /// </summary>
 internal static class WorkerPhasesReport
 {
@@ -45,10 +47,29 @@ internal static class WorkerPhasesReport
             Console.WriteLine("\n| how | to load answered | first call | later call (median of 200) | total to first answer | RSS after 1 s idle |\n| --- | ---: | ---: | ---: | ---: | ---: |");
             var options = new SandboxOptions();
             var program = WorkerLauncher.ProgramPath(options);
-            Measure("dotnet exec (no sandbox)", starts, () => Direct(program, args.Skip(2)), new WorkerSettings(directory, cache, buildKey, true, 10_000, 10_000, 20, 32, 1000, 16 * 1024, new LimitMaxima()));
+            var direct = new WorkerSettings(directory, cache, buildKey, true, 10_000, 10_000, 20, 32, 1000, 16 * 1024, new LimitMaxima());
             var launcher = new WorkerLauncher(options);
-            Measure("bubblewrap", starts, () => launcher.Start("phases", directory, Path.Combine(cache, "phases"), options.WorkerHeapLimitBytes),
-                new WorkerSettings($"{WorkerLauncher.TenantsMount}/phases", WorkerLauncher.CacheMount, buildKey, true, 10_000, 10_000, 20, 32, 1000, 16 * 1024, new LimitMaxima()));
+            List<Row> rows =
+            [
+                new("dotnet exec (no sandbox)", () => Direct(program, []), direct),
+                new("bubblewrap", () => launcher.Start("phases", directory, Path.Combine(cache, "phases"), options.WorkerHeapLimitBytes),
+                    new WorkerSettings($"{WorkerLauncher.TenantsMount}/phases", WorkerLauncher.CacheMount, buildKey, true, 10_000, 10_000, 20, 32, 1000, 16 * 1024, new LimitMaxima())),
+                .. args.Skip(2).Select(knobs => new Row($"dotnet exec, {knobs.Replace(",", ", ", StringComparison.Ordinal)}", () => Direct(program, knobs.Split(',')), direct)),
+            ];
+            for (var i = 0; i < starts; i++)
+            {
+                foreach (var row in rows)
+                {
+                    Measure(row);
+                }
+            }
+
+            foreach (var row in rows)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {row.How} | {Median(row.Loads):N1} ms | {Median(row.Firsts):N2} ms | {Median(row.Laters) * 1000:N0} µs | {Median(row.Loads) + Median(row.Firsts):N1} ms | {Median(row.Resident):N1} MiB |"));
+            }
+
             return 0;
         }
         finally
@@ -83,13 +104,9 @@ internal static class WorkerPhasesReport
         return Process.Start(start)!;
     }
 
-    private static void Measure(string how, int starts, Func<Process> launch, WorkerSettings settings)
+    private static void Measure(Row row)
     {
-        var loads = new List<double>();
-        var firsts = new List<double>();
-        var laters = new List<double>();
-        var resident = new List<double>();
-        for (var i = 0; i < starts; i++)
+        var (loads, firsts, laters, resident, launch, settings) = (row.Loads, row.Firsts, row.Laters, row.Resident, row.Launch, row.Settings);
         {
             var clock = Stopwatch.StartNew();
             using var process = launch();
@@ -126,14 +143,22 @@ internal static class WorkerPhasesReport
                 process.Kill(entireProcessTree: true);
             }
         }
-
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {how} | {Median(loads):N1} ms | {Median(firsts):N2} ms | {Median(laters) * 1000:N0} µs | {Median(loads) + Median(firsts):N1} ms | {Median(resident):N1} MiB |"));
     }
 
     private static double Median(List<double> values)
     {
         var sorted = values.Order().ToList();
         return sorted[sorted.Count / 2];
+    }
+
+    private sealed record Row(string How, Func<Process> Launch, WorkerSettings Settings)
+    {
+        public List<double> Loads { get; } = [];
+
+        public List<double> Firsts { get; } = [];
+
+        public List<double> Laters { get; } = [];
+
+        public List<double> Resident { get; } = [];
     }
 }
