@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.IO.Pipelines;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 
@@ -16,7 +15,7 @@ namespace WalletCrew.Plugins.Engine.Sandbox;
 /// where an asynchronous read wakes the runtime's I/O thread, which then wakes a pool thread to run the read's
 /// continuation (two wake-ups per frame instead of one, on each side of every crossing; benchmarks.md §6).
 /// </remarks>
-internal sealed class FrameChannel(Stream input, Stream output, int maxFrameBytes, bool poolReads = false)
+internal sealed class FrameChannel(Stream input, Stream output, int maxFrameBytes)
 {
     private const int ReadBufferBytes = 64 * 1024;
 
@@ -35,11 +34,6 @@ internal sealed class FrameChannel(Stream input, Stream output, int maxFrameByte
     /// <exception cref="InvalidDataException">A frame is oversized, truncated or not a message.</exception>
     public Task ReadAllAsync(Action<WorkerMessage> onMessage, CancellationToken cancellationToken)
     {
-        if (poolReads)
-        {
-            return ReadAllPooledAsync(onMessage, cancellationToken);
-        }
-
         var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
         {
@@ -217,68 +211,5 @@ internal sealed class FrameChannel(Stream input, Stream output, int maxFrameByte
         {
             throw new InvalidDataException($"A frame is not a valid message: {exception.Message}", exception);
         }
-    }
-
-    // The earlier reads, asynchronous on the thread pool: kept only to measure against (SandboxOptions.PoolChannelReads).
-    private async Task ReadAllPooledAsync(Action<WorkerMessage> onMessage, CancellationToken cancellationToken)
-    {
-        var reader = PipeReader.Create(input, new StreamPipeReaderOptions(bufferSize: ReadBufferBytes));
-        while (true)
-        {
-            var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            var buffer = result.Buffer;
-            while (TryReadFrame(ref buffer, out var message))
-            {
-                onMessage(message);
-            }
-
-            reader.AdvanceTo(buffer.Start, buffer.End);
-            if (result.IsCompleted)
-            {
-                if (!buffer.IsEmpty)
-                {
-                    throw new InvalidDataException($"The channel closed in the middle of a frame ({buffer.Length} byte(s) left).");
-                }
-
-                return;
-            }
-        }
-    }
-
-    private bool TryReadFrame(ref ReadOnlySequence<byte> buffer, out WorkerMessage message)
-    {
-        message = null!;
-        if (buffer.Length < 4)
-        {
-            return false;
-        }
-
-        Span<byte> header = stackalloc byte[4];
-        buffer.Slice(0, 4).CopyTo(header);
-        var length = BinaryPrimitives.ReadInt32LittleEndian(header);
-        if (length <= 0 || length > maxFrameBytes)
-        {
-            throw new InvalidDataException($"A frame announced {length} bytes; frames are 1 to {maxFrameBytes} bytes.");
-        }
-
-        if (buffer.Length < 4L + length)
-        {
-            return false;
-        }
-
-        var payload = buffer.Slice(4, length);
-        var reader = new Utf8JsonReader(payload);
-        try
-        {
-            message = JsonSerializer.Deserialize(ref reader, WorkerJson.Default.WorkerMessage)
-                ?? throw new InvalidDataException("A frame held JSON null instead of a message.");
-        }
-        catch (Exception exception) when (exception is JsonException or NotSupportedException or ArgumentException or InvalidOperationException)
-        {
-            throw new InvalidDataException($"A frame is not a valid message: {exception.Message}", exception);
-        }
-
-        buffer = buffer.Slice(payload.End);
-        return true;
     }
 }

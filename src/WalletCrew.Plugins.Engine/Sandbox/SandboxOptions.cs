@@ -26,8 +26,4 @@ public sealed class SandboxOptions
     /// <summary>Gets the folder holding the worker program (<c>WalletCrew.Plugins.Worker.dll</c>).</summary>
     /// <value>The default is the <c>worker</c> folder next to the application.</value>
     public string? WorkerDirectory { get; init; }
-
-    /// <summary>Gets whether the channel to each worker reads asynchronously on the thread pool (the earlier reads) instead of
-    /// on a thread of its own; only for measuring the two against each other.</summary>
-    internal bool PoolChannelReads { get; init; }
 }

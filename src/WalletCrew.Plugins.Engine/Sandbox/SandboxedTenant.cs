@@ -294,7 +294,7 @@ internal sealed class SandboxedTenant : TenantRuntime
         // The tenant's own heap limit (tenant.json limits.workerHeapMiB, within the host maximum) or the host's.
         _workerHeapBytes = _settings.Limits.WorkerHeapBytes;
         var process = _pool.Launcher.Start(_tenantId, _directory, _cacheDirectory, _workerHeapBytes);
-        var worker = new WorkerProcess(process, AnswerAsync, _workerHeapBytes + EngineDefaults.WorkerRssOverheadBytes, _options.TimeProvider, _options.Sandbox.PoolChannelReads);
+        var worker = new WorkerProcess(process, AnswerAsync, _workerHeapBytes + EngineDefaults.WorkerRssOverheadBytes, _options.TimeProvider);
         _workerStartedAt = _options.TimeProvider.GetUtcNow();
         Volatile.Write(ref _worker, worker);
         _ = worker.Exited.ContinueWith(

@@ -101,7 +101,6 @@ internal sealed class WorkerLauncher
             "--clearenv",
             "--setenv", "HOME", "/tmp", "--setenv", "TMPDIR", "/tmp",
             .. RuntimeSettings(heapLimitBytes).SelectMany(setting => new[] { "--setenv", setting.Name, setting.Value }),
-            .. _options.PoolChannelReads ? new[] { "--setenv", WorkerLoop.PoolReadsVariable, "1" } : [],
             "--chdir", "/tmp",
             Path.Combine(_dotnetRoot, "dotnet"), "exec", $"{WorkerMount}/{WorkerProgram}",
         ];

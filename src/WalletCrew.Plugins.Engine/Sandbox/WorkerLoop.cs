@@ -14,9 +14,6 @@ internal sealed class WorkerLoop
     /// <summary>The largest frame either side accepts: a 10 MiB body (the highest response limit) encoded, plus headers.</summary>
     public const int MaxFrameBytes = 16 * 1024 * 1024;
 
-    /// <summary>Set (to anything) in a worker's environment, its channel reads on the thread pool; only for measuring (<see cref="SandboxOptions.PoolChannelReads"/>).</summary>
-    public const string PoolReadsVariable = "WCP_CHANNEL_POOL_READS";
-
     private readonly FrameChannel _channel;
     private readonly ConcurrentDictionary<long, TaskCompletionSource<WorkerMessage>> _calls = new();
     private readonly ConcurrentDictionary<long, CancellationTokenSource> _invocations = new();
@@ -24,13 +21,7 @@ internal sealed class WorkerLoop
     private ConnectorEngine? _engine;
     private TenantConnectors? _tenant;
 
-    private readonly bool _poolReads;
-
-    private WorkerLoop(Stream input, Stream output)
-    {
-        _poolReads = Environment.GetEnvironmentVariable(PoolReadsVariable) is not null;
-        _channel = new FrameChannel(input, output, MaxFrameBytes, _poolReads);
-    }
+    private WorkerLoop(Stream input, Stream output) => _channel = new FrameChannel(input, output, MaxFrameBytes);
 
     /// <summary>Runs the worker until the host closes the channel; returns the process exit code.</summary>
     public static async Task<int> RunAsync(Stream input, Stream output)
@@ -39,7 +30,7 @@ internal sealed class WorkerLoop
         WorkerWarmUp.Start();
         try
         {
-            await (loop._poolReads ? loop._channel.ReadAllAsync(loop.OnMessage, CancellationToken.None) : loop._channel.ReadAllHandingOnAsync(loop.OnMessage)).ConfigureAwait(false);
+            await loop._channel.ReadAllHandingOnAsync(loop.OnMessage).ConfigureAwait(false);
             return WorkerExitCodes.Closed;
         }
         catch (InvalidDataException exception)
@@ -55,7 +46,7 @@ internal sealed class WorkerLoop
     {
         var id = Interlocked.Increment(ref _nextCallId);
         // The answer goes on with the thread that read it, which has handed the channel's reading on (FrameChannel.ReadAllHandingOnAsync).
-        var answer = new TaskCompletionSource<WorkerMessage>(_poolReads ? TaskCreationOptions.RunContinuationsAsynchronously : TaskCreationOptions.None);
+        var answer = new TaskCompletionSource<WorkerMessage>();
         _calls[id] = answer;
         try
         {
@@ -87,14 +78,8 @@ internal sealed class WorkerLoop
 
                 break;
             default:
-                if (!_poolReads)
-                {
-                    // This thread has handed the reading on: it runs the request itself (a hook may block it, not the channel).
-                    _ = HandleAsync(message);
-                    break;
-                }
-
-                ThreadPool.UnsafeQueueUserWorkItem(static state => _ = state.Loop.HandleAsync(state.Message), (Loop: this, Message: message), preferLocal: true);
+                // This thread has handed the reading on: it runs the request itself (a hook may block it, not the channel).
+                _ = HandleAsync(message);
                 break;
         }
     }

@@ -25,12 +25,12 @@ internal sealed class WorkerProcess : IDisposable
     private long _nextId;
     private int _inFlight;
 
-    public WorkerProcess(Process process, Func<WorkerMessage, Task<WorkerMessage>> answerCall, long residentLimitBytes, TimeProvider time, bool poolReads = false)
+    public WorkerProcess(Process process, Func<WorkerMessage, Task<WorkerMessage>> answerCall, long residentLimitBytes, TimeProvider time)
     {
         _process = process;
         _answerCall = answerCall;
         _residentLimitBytes = residentLimitBytes;
-        _channel = new FrameChannel(process.StandardOutput.BaseStream, process.StandardInput.BaseStream, WorkerLoop.MaxFrameBytes, poolReads);
+        _channel = new FrameChannel(process.StandardOutput.BaseStream, process.StandardInput.BaseStream, WorkerLoop.MaxFrameBytes);
         _ = Task.Run(ReadAsync);
         _stderr = new StderrTail(process.StandardError, StderrLinesKept);
         _memoryWatch = time.CreateTimer(_ => WatchMemory(), null, TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(250));

@@ -24,8 +24,6 @@ public class SandboxCall
     private ConnectorEngine? _sandbox;
     private TenantConnectors? _inProcessTenant;
     private TenantConnectors? _sandboxTenant;
-    private ConnectorEngine? _poolReads;
-    private TenantConnectors? _poolReadsTenant;
     private string? _directory;
 
     [GlobalSetup]
@@ -40,15 +38,9 @@ public class SandboxCall
         {
             Secrets = secrets, AllowLoopback = true, HttpHandler = _handler, CompileCacheDirectory = _cache, Isolation = IsolationMode.Sandbox,
         });
-        _poolReads = new ConnectorEngine(new ConnectorEngineOptions
-        {
-            Secrets = secrets, AllowLoopback = true, HttpHandler = _handler, CompileCacheDirectory = _cache, Isolation = IsolationMode.Sandbox,
-            Sandbox = new SandboxOptions { PoolChannelReads = true },
-        });
         _inProcessTenant = _inProcess.LoadTenant(_directory);
         _sandboxTenant = _sandbox.LoadTenant(_directory);
-        _poolReadsTenant = _poolReads.LoadTenant(_directory);
-        SameRequestCheck.Run(_handler, _inProcessTenant, _event, ("sandbox", () => Sandboxed()), ("pool reads", () => SandboxedPoolReads()));
+        SameRequestCheck.Run(_handler, _inProcessTenant, _event, ("sandbox", () => Sandboxed()));
     }
 
     [Benchmark(Baseline = true, Description = "seed hook, in-process")]
@@ -56,9 +48,6 @@ public class SandboxCall
 
     [Benchmark(Description = "seed hook, sandboxed worker")]
     public Task<InvocationResult> Sandboxed() => _sandboxTenant!.InvokePassUpdatersAsync(_event, CancellationToken.None);
-
-    [Benchmark(Description = "seed hook, sandboxed worker, channel reads on the pool (before)")]
-    public Task<InvocationResult> SandboxedPoolReads() => _poolReadsTenant!.InvokePassUpdatersAsync(_event, CancellationToken.None);
 
     [Benchmark(Description = "tenant load from its saved state (no worker starts)")]
     public int LoadFromSavedState()
@@ -74,8 +63,6 @@ public class SandboxCall
         _sandboxTenant?.Dispose();
         _inProcess?.Dispose();
         _sandbox?.Dispose();
-        _poolReadsTenant?.Dispose();
-        _poolReads?.Dispose();
         _folders?.Dispose();
         Directory.Delete(_cache!, recursive: true);
     }

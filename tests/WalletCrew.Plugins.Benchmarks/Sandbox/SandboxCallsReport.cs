@@ -7,7 +7,7 @@ using WalletCrew.Plugins.Engine;
 namespace WalletCrew.Plugins.Benchmarks.Sandbox;
 
 /// <summary>
-/// <c>-- sandbox-calls [rounds] [calls]</c>: the seed hook's call in-process and in sandboxed workers whose channels differ,
+/// <c>-- sandbox-calls [rounds] [calls]</c>: the seed hook's call in-process and in a sandboxed worker,
 /// taken in turns (a round of calls each, again and again), so a shared machine's changing load falls on every row alike;
 /// the same rows as <see cref="SandboxCall"/>, as medians and tails of single calls. Prints Markdown.
 /// </summary>
@@ -34,8 +34,7 @@ internal static class SandboxCallsReport
             (string Name, ConnectorEngine Engine)[] rows =
             [
                 ("in-process", Engine(IsolationMode.InProcess, new SandboxOptions())),
-                ("sandboxed, channel reads on a thread of their own", Engine(IsolationMode.Sandbox, new SandboxOptions())),
-                ("sandboxed, channel reads on the pool (before)", Engine(IsolationMode.Sandbox, new SandboxOptions { PoolChannelReads = true })),
+                ("sandboxed", Engine(IsolationMode.Sandbox, new SandboxOptions())),
             ];
             var tenants = rows.Select(row => row.Engine.LoadTenant(directory)).ToArray();
             var times = rows.Select(_ => new List<double>(rounds * calls)).ToArray();
