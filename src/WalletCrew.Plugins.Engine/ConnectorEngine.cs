@@ -163,7 +163,7 @@ public sealed class ConnectorEngine : IDisposable
         var program = WorkerLauncher.ProgramPath(_options.Sandbox);
         if (_options.Policy is null && File.Exists(program))
         {
-            var bounded = new BoundedCompiler(program, _options.CompileTimeout, _options.CompileMemoryLimitBytes, _options.AdditionalReferences, _options.Checkpoints);
+            var bounded = new BoundedCompiler(program, _options.CompileTimeout, _options.CompileMemoryLimitBytes, _options.AdditionalReferences, _options.Checkpoints, _options.CompilerWarmUp);
             return bounded.Compile;
         }
 

@@ -79,6 +79,15 @@ public sealed class ConnectorEngineOptions
     /// <value>The default is 1 GiB.</value>
     public long CompileMemoryLimitBytes { get; init; } = EngineDefaults.CompileMemoryLimitBytes;
 
+    /// <summary>
+    /// Gets whether a compiler process compiles a small script of its own before it takes the first real one, so that the
+    /// <see cref="CompileTimeout"/> bound starts with a loaded compiler (a busy machine's slow start is not taken for a compile bomb).
+    /// A one-shot command that compiles one tenant and exits (<c>wcp check</c>) turns it off: the warm-up would cost it a second
+    /// compile, and its first compile's bound then includes the compiler's start. The compiled result is the same either way.
+    /// </summary>
+    /// <value>The default is <see langword="true"/>.</value>
+    internal bool CompilerWarmUp { get; init; } = true;
+
     /// <summary>Gets where tenant code runs: in a sandboxed worker process per tenant, or in this process.</summary>
     /// <value>The default is <see cref="IsolationMode.InProcess"/> for the library; the host and the <c>wcp</c> command default to <see cref="IsolationMode.Auto"/>.</value>
     public IsolationMode Isolation { get; init; } = IsolationMode.InProcess;

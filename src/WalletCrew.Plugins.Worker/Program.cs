@@ -10,10 +10,10 @@ using WalletCrew.Plugins.Engine.Sandbox;
 var input = new AnonymousPipeClientStream(PipeDirection.In, new SafePipeHandle(0, ownsHandle: false));
 var output = new AnonymousPipeClientStream(PipeDirection.Out, new SafePipeHandle(1, ownsHandle: false));
 
-// `compile`: the host's bounded compiler (no tenant code runs in it); the host kills it past its time bound.
-if (args is ["compile"])
+// `compile [--no-warm-up]`: the host's bounded compiler (no tenant code runs in it); the host kills it past its time bound.
+if (args is [CompilerLoop.Mode, ..])
 {
-    return await CompilerLoop.RunAsync(input, output, CompilerProcess.IdleExit).ConfigureAwait(false);
+    return await CompilerLoop.RunAsync(input, output, CompilerProcess.IdleExit, warmUp: args is not [_, CompilerLoop.NoWarmUp]).ConfigureAwait(false);
 }
 
 // Tenant code that blocks a pool thread must not starve the channel either, so the pool starts with more threads than

@@ -35,7 +35,11 @@ internal static class CheckCommand
         {
             var directory = parse.GetValue(tenantDirectory)!;
             var output = parse.InvocationConfiguration.Output;
-            using var engine = new ConnectorEngine(new ConnectorEngineOptions { CompileCacheDirectory = CommonOptions.CacheDirectory(parse.GetValue(cache)) });
+            using var engine = new ConnectorEngine(new ConnectorEngineOptions
+            {
+                CompileCacheDirectory = CommonOptions.CacheDirectory(parse.GetValue(cache)),
+                CompilerWarmUp = false, // one tenant, then exit: a warm-up compile would be a second compile on every run
+            });
             using var tenant = engine.LoadTenant(directory.FullName);
             if (parse.GetValue(format) == "json")
             {

@@ -137,6 +137,9 @@ internal static class CommonOptions
             PrivateNetworks = privateNetworks ?? [],
             CompileCacheDirectory = cacheDirectory,
             Isolation = isolation,
+
+            // One tenant compiled, then the command exits: a warm-up compile before it would be a second compile, paid each run.
+            CompilerWarmUp = false,
         });
     }
 

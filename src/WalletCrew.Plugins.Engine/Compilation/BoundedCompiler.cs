@@ -10,12 +10,12 @@ namespace WalletCrew.Plugins.Engine.Compilation;
 /// bound and its setting; the host, and every other tenant's compiles and reloads, go on.
 /// </summary>
 /// <remarks>Each compile has a process to itself; idle processes are kept warm for the next compile (any engine of this
-/// process), up to <see cref="MaxIdle"/> per program and memory limit, and end by themselves after <see cref="CompilerProcess.IdleExit"/>.</remarks>
-internal sealed class BoundedCompiler(string programPath, TimeSpan timeout, long memoryLimitBytes, IReadOnlyList<string> additionalReferences, bool checkpoints)
+/// process), up to <see cref="MaxIdle"/> per program, memory limit and warm-up, and end by themselves after <see cref="CompilerProcess.IdleExit"/>.</remarks>
+internal sealed class BoundedCompiler(string programPath, TimeSpan timeout, long memoryLimitBytes, IReadOnlyList<string> additionalReferences, bool checkpoints, bool warmUp = true)
 {
     private const int MaxIdle = 2;
 
-    private static readonly ConcurrentDictionary<(string Program, long Memory), ConcurrentStack<CompilerProcess>> Idle = new();
+    private static readonly ConcurrentDictionary<(string Program, long Memory, bool WarmUp), ConcurrentStack<CompilerProcess>> Idle = new();
 
     public CompiledScript Compile(ScriptSource source)
     {
@@ -55,7 +55,7 @@ internal sealed class BoundedCompiler(string programPath, TimeSpan timeout, long
 
     private CompilerProcess Rent()
     {
-        var idle = Idle.GetOrAdd((programPath, memoryLimitBytes), _ => new ConcurrentStack<CompilerProcess>());
+        var idle = Idle.GetOrAdd((programPath, memoryLimitBytes, warmUp), _ => new ConcurrentStack<CompilerProcess>());
         while (idle.TryPop(out var process))
         {
             if (!process.HasEnded)
@@ -66,12 +66,12 @@ internal sealed class BoundedCompiler(string programPath, TimeSpan timeout, long
             process.Dispose();
         }
 
-        return CompilerProcess.Start(programPath, memoryLimitBytes);
+        return CompilerProcess.Start(programPath, memoryLimitBytes, warmUp);
     }
 
     private void Return(CompilerProcess process)
     {
-        var idle = Idle.GetOrAdd((programPath, memoryLimitBytes), _ => new ConcurrentStack<CompilerProcess>());
+        var idle = Idle.GetOrAdd((programPath, memoryLimitBytes, warmUp), _ => new ConcurrentStack<CompilerProcess>());
         if (idle.Count < MaxIdle)
         {
             idle.Push(process);

@@ -18,19 +18,29 @@ internal static class CompilerLoop
     /// <summary>How long a compiler process may take to load and warm up before the host gives up on it.</summary>
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(2);
 
+    /// <summary>The worker program's argument that runs this loop.</summary>
+    public const string Mode = "compile";
+
+    /// <summary>The argument after <see cref="Mode"/> that skips the warm-up compile (<see cref="ConnectorEngineOptions.CompilerWarmUp"/>).</summary>
+    public const string NoWarmUp = "--no-warm-up";
+
     private const string WarmUpScript = """
         Task onPassInstalled(string passId) { Log.LogInformation("{PassId}", passId); return Task.CompletedTask; }
         context.register("runtime.wallet.passUpdater", new { OnPassInstalled = onPassInstalled });
         """;
 
-    public static async Task<int> RunAsync(Stream input, Stream output, TimeSpan idleExit)
+    public static async Task<int> RunAsync(Stream input, Stream output, TimeSpan idleExit, bool warmUp = true)
     {
         var channel = new FrameChannel(input, output, WorkerLoop.MaxFrameBytes);
         var compilers = new Dictionary<(string References, bool Checkpoints), ScriptCompiler>();
 
         // Warm up first (load the compiler, compile its paths), then say so: the host starts a script's time bound only
-        // after this, so a busy machine's slow start is never taken for a compile bomb.
-        Compile(new CompileMessage(0, "warm-up", "warm-up.csx", WarmUpScript, [], true, (long)StartTimeout.TotalMilliseconds), compilers);
+        // after this, so a busy machine's slow start is never taken for a compile bomb. A one-shot command skips it.
+        if (warmUp)
+        {
+            Compile(new CompileMessage(0, "warm-up", "warm-up.csx", WarmUpScript, [], true, (long)StartTimeout.TotalMilliseconds), compilers);
+        }
+
         await channel.WriteAsync(new CompilerReady(0)).ConfigureAwait(false);
         using var idle = new Timer(_ => Environment.Exit(WorkerExitCodes.Idle), null, idleExit, Timeout.InfiniteTimeSpan);
         try

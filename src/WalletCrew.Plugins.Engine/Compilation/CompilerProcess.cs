@@ -36,7 +36,10 @@ internal sealed class CompilerProcess : IDisposable
     public bool HasEnded => _ended.Task.IsCompleted;
 
     /// <summary>Starts a compiler process with an environment of its own: nothing of the host's settings or secrets.</summary>
-    public static CompilerProcess Start(string programPath, long memoryLimitBytes)
+    /// <param name="programPath">The worker program.</param>
+    /// <param name="memoryLimitBytes">Its GC heap limit.</param>
+    /// <param name="warmUp">Whether it compiles its warm-up script before it says it is ready (<see cref="ConnectorEngineOptions.CompilerWarmUp"/>).</param>
+    public static CompilerProcess Start(string programPath, long memoryLimitBytes, bool warmUp = true)
     {
         var start = new ProcessStartInfo(Path.Combine(WorkerLauncher.DotnetRoot, "dotnet"))
         {
@@ -48,7 +51,12 @@ internal sealed class CompilerProcess : IDisposable
         };
         start.ArgumentList.Add("exec");
         start.ArgumentList.Add(programPath);
-        start.ArgumentList.Add("compile");
+        start.ArgumentList.Add(CompilerLoop.Mode);
+        if (!warmUp)
+        {
+            start.ArgumentList.Add(CompilerLoop.NoWarmUp);
+        }
+
         var inherited = start.Environment.Where(e => e.Key is "LANG" or "LC_ALL" or "LC_MESSAGES" or "DOTNET_SYSTEM_GLOBALIZATION_INVARIANT").ToList();
         start.Environment.Clear();
         foreach (var (name, value) in inherited)
@@ -69,7 +77,8 @@ internal sealed class CompilerProcess : IDisposable
     /// <summary>Compiles one script; past <paramref name="timeout"/> the process is killed.</summary>
     public CompileOutcome Compile(CompileMessage request, TimeSpan timeout)
     {
-        // The bound is the script's: it starts once the process has loaded and warmed up its compiler.
+        // The bound is the script's: it starts once the process has loaded and warmed up its compiler (unless it was started
+        // without the warm-up: then its first compile's bound includes the compiler's start).
         if (Task.WaitAny([_ready.Task, _ended.Task], CompilerLoop.StartTimeout) != 0)
         {
             if (!_ended.Task.IsCompleted)

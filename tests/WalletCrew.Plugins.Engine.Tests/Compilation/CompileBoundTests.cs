@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text;
+using WalletCrew.Plugins.Engine.Compilation;
+using WalletCrew.Plugins.Engine.Sandbox;
 using WalletCrew.Plugins.Engine.Tests.Support;
 
 namespace WalletCrew.Plugins.Engine.Tests.Compilation;
@@ -87,6 +89,53 @@ public sealed class CompileBoundTests
         harness.Engine.CompileStatistics.Compiled.Should().Be(compiled + 1, "the same text is answered from memory; the fixed one compiles");
         fixedTenant.Diagnostics.Should().BeEmpty();
         fixedTenant.PassUpdaterCount.Should().Be(1);
+    }
+
+    /// <summary>
+    /// Without the warm-up compile (<c>wcp check</c> and the other one-shot commands) the bound still holds: it then starts
+    /// with the compiler process, so the bomb is stopped at the same setting.
+    /// </summary>
+    [Fact]
+    public void WithoutTheWarmUpACompileBombIsStillStoppedAtItsTimeBound()
+    {
+        using var folder = new TenantFolder();
+        using var engine = new ConnectorEngine(new ConnectorEngineOptions
+        {
+            CompileTimeout = TimeSpan.FromSeconds(8),
+            CompileMemoryLimitBytes = 302L * 1024 * 1024,
+            CompilerWarmUp = false,
+        });
+        folder.WriteScript("bomb.csx", NestedLambdas(24));
+
+        using var tenant = engine.LoadTenant(folder.Directory);
+
+        tenant.Diagnostics.Select(d => d.Code).Should().Equal("WCP0504");
+    }
+
+    /// <summary>
+    /// Skipping the warm-up changes when the compiler gets ready, never what it produces: the same script compiles to the
+    /// same image, byte for byte, with the same diagnostics, in a process that warmed up and in one that did not.
+    /// </summary>
+    [Fact]
+    public void WithAndWithoutTheWarmUpAScriptCompilesToTheSameImage()
+    {
+        var program = WorkerLauncher.ProgramPath(new SandboxOptions());
+        var source = new ScriptSource("same-tenant", "server/script/crm.csx", Logging("same") + "\nvar unused = 1;\n");
+        CompiledScript Compile(bool warmUp, long memory) =>
+            new BoundedCompiler(program, TimeSpan.FromSeconds(60), memory, [], checkpoints: true, warmUp).Compile(source);
+
+        var warmed = Compile(warmUp: true, 303L * 1024 * 1024);
+        var cold = Compile(warmUp: false, 304L * 1024 * 1024);
+        var other = new BoundedCompiler(program, TimeSpan.FromSeconds(60), 304L * 1024 * 1024, [], checkpoints: true, warmUp: false)
+            .Compile(source with { Text = Logging("other") });
+
+        warmed.Image.Should().NotBeNull();
+        cold.Image.Should().Equal(warmed.Image);
+        cold.Diagnostics.Select(d => d.ToString()).Should().Equal(warmed.Diagnostics.Select(d => d.ToString()))
+            .And.ContainSingle(d => d.Contains("CS0219", StringComparison.Ordinal), "the comparison covers a warning too");
+
+        // The negative control: a different text gives a different image, so the equality above is not vacuous.
+        other.Image.Should().NotEqual(warmed.Image);
     }
 
     /// <summary>The negative controls: the same shapes, shallow, compile and load under the same bounds, so the diagnostics above come from the bombs' size.</summary>
