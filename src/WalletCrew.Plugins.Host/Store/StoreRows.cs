@@ -16,49 +16,49 @@ internal static class StoreRows
 
     public static StoredEvent ReadEvent(DbDataReader r)
     {
-        var source = r.IsDBNull(r.GetOrdinal("source")) ? null : JsonSerializer.Deserialize<RegistrationSourceData>(r.GetString(r.GetOrdinal("source")), StoreJson.Options);
+        var source = OptionalText(r, "source") is { } json ? JsonSerializer.Deserialize<RegistrationSourceData>(json, StoreJson.Options) : null;
         return new StoredEvent(
-            EventId: r.GetString(r.GetOrdinal("event_id")),
-            TenantId: r.GetString(r.GetOrdinal("tenant_id")),
-            PassId: r.GetString(r.GetOrdinal("pass_id")),
+            EventId: Text(r, "event_id"),
+            TenantId: Text(r, "tenant_id"),
+            PassId: Text(r, "pass_id"),
             Seq: r.GetInt64(r.GetOrdinal("seq")),
-            PassType: r.GetString(r.GetOrdinal("pass_type")),
-            Device: ParseDevice(r.GetString(r.GetOrdinal("device"))),
-            DeviceId: r.GetString(r.GetOrdinal("device_id")),
+            PassType: Text(r, "pass_type"),
+            Device: ParseDevice(Text(r, "device")),
+            DeviceId: Text(r, "device_id"),
             Installed: ReadFlag(r, "installed"),
-            Identifiers: JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(r.GetOrdinal("identifiers")), StoreJson.Options) ?? [],
+            Identifiers: JsonSerializer.Deserialize<Dictionary<string, string>>(Text(r, "identifiers"), StoreJson.Options) ?? [],
             Source: source,
             ActiveRegistrationCount: r.GetInt32(r.GetOrdinal("active_count")),
             TotalRegistrationCount: r.GetInt32(r.GetOrdinal("total_count")),
-            OccurredAt: FromMs(r.GetInt64(r.GetOrdinal("occurred_at"))),
-            ReceivedAt: FromMs(r.GetInt64(r.GetOrdinal("received_at"))),
-            Status: DeliveryStatusNames.Parse(r.GetString(r.GetOrdinal("status"))),
+            OccurredAt: Time(r, "occurred_at"),
+            ReceivedAt: Time(r, "received_at"),
+            Status: DeliveryStatusNames.Parse(Text(r, "status")),
             Attempts: r.GetInt32(r.GetOrdinal("attempts")),
             Failures: r.GetInt32(r.GetOrdinal("failures")),
-            NextAttemptAt: FromMs(r.GetInt64(r.GetOrdinal("next_attempt_at"))),
-            LastError: r.IsDBNull(r.GetOrdinal("last_error")) ? null : r.GetString(r.GetOrdinal("last_error")),
-            CompletedAt: r.IsDBNull(r.GetOrdinal("completed_at")) ? null : FromMs(r.GetInt64(r.GetOrdinal("completed_at"))),
+            NextAttemptAt: Time(r, "next_attempt_at"),
+            LastError: OptionalText(r, "last_error"),
+            CompletedAt: OptionalTime(r, "completed_at"),
             IsReplay: ReadFlag(r, "is_replay"),
-            TraceParent: r.IsDBNull(r.GetOrdinal("trace_parent")) ? null : r.GetString(r.GetOrdinal("trace_parent")));
+            TraceParent: OptionalText(r, "trace_parent"));
     }
 
     public static StoredEmail ReadEmail(DbDataReader r) => new(
-        EmailId: r.GetString(r.GetOrdinal("email_id")),
-        TenantId: r.GetString(r.GetOrdinal("tenant_id")),
-        Recipient: r.GetString(r.GetOrdinal("recipient")),
-        EmailTemplate: r.GetString(r.GetOrdinal("email_template")),
-        Data: JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(r.GetString(r.GetOrdinal("data")), StoreJson.Options) ?? [],
-        Cultures: JsonSerializer.Deserialize<List<string>>(r.GetString(r.GetOrdinal("cultures")), StoreJson.Options) ?? [],
-        IdempotencyKey: r.IsDBNull(r.GetOrdinal("idempotency_key")) ? null : r.GetString(r.GetOrdinal("idempotency_key")),
-        ReceivedAt: FromMs(r.GetInt64(r.GetOrdinal("received_at"))),
-        Status: DeliveryStatusNames.Parse(r.GetString(r.GetOrdinal("status"))),
+        EmailId: Text(r, "email_id"),
+        TenantId: Text(r, "tenant_id"),
+        Recipient: Text(r, "recipient"),
+        EmailTemplate: Text(r, "email_template"),
+        Data: JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(Text(r, "data"), StoreJson.Options) ?? [],
+        Cultures: JsonSerializer.Deserialize<List<string>>(Text(r, "cultures"), StoreJson.Options) ?? [],
+        IdempotencyKey: OptionalText(r, "idempotency_key"),
+        ReceivedAt: Time(r, "received_at"),
+        Status: DeliveryStatusNames.Parse(Text(r, "status")),
         Attempts: r.GetInt32(r.GetOrdinal("attempts")),
         Failures: r.GetInt32(r.GetOrdinal("failures")),
-        NextAttemptAt: FromMs(r.GetInt64(r.GetOrdinal("next_attempt_at"))),
-        LastError: r.IsDBNull(r.GetOrdinal("last_error")) ? null : r.GetString(r.GetOrdinal("last_error")),
-        CompletedAt: r.IsDBNull(r.GetOrdinal("completed_at")) ? null : FromMs(r.GetInt64(r.GetOrdinal("completed_at"))),
+        NextAttemptAt: Time(r, "next_attempt_at"),
+        LastError: OptionalText(r, "last_error"),
+        CompletedAt: OptionalTime(r, "completed_at"),
         IsReplay: ReadFlag(r, "is_replay"),
-        TraceParent: r.IsDBNull(r.GetOrdinal("trace_parent")) ? null : r.GetString(r.GetOrdinal("trace_parent")));
+        TraceParent: OptionalText(r, "trace_parent"));
 
     /// <summary>The parameters of <see cref="EmailSql.Insert"/> for <paramref name="email"/>.</summary>
     public static (string Name, object? Value)[] EmailParameters(StoredEmail email) =>
@@ -85,15 +85,15 @@ internal static class StoreRows
     }
 
     public static TenantLogRecord ReadLog(DbDataReader r) => new(
-        TenantId: r.GetString(r.GetOrdinal("tenant_id")),
-        At: FromMs(r.GetInt64(r.GetOrdinal("at"))),
-        Kind: r.GetString(r.GetOrdinal("kind")),
-        EventId: r.IsDBNull(r.GetOrdinal("event_id")) ? null : r.GetString(r.GetOrdinal("event_id")),
+        TenantId: Text(r, "tenant_id"),
+        At: Time(r, "at"),
+        Kind: Text(r, "kind"),
+        EventId: OptionalText(r, "event_id"),
         Attempt: r.IsDBNull(r.GetOrdinal("attempt")) ? null : r.GetInt32(r.GetOrdinal("attempt")),
-        Status: r.GetString(r.GetOrdinal("status")),
+        Status: Text(r, "status"),
         DurationMs: r.GetInt64(r.GetOrdinal("duration_ms")),
-        Error: r.IsDBNull(r.GetOrdinal("error")) ? null : r.GetString(r.GetOrdinal("error")),
-        Entries: JsonSerializer.Deserialize<List<TenantLogLine>>(r.GetString(r.GetOrdinal("entries")), StoreJson.Options) ?? [],
+        Error: OptionalText(r, "error"),
+        Entries: JsonSerializer.Deserialize<List<TenantLogLine>>(Text(r, "entries"), StoreJson.Options) ?? [],
         TenantVersion: r.IsDBNull(r.GetOrdinal("tenant_version")) ? null : r.GetInt64(r.GetOrdinal("tenant_version")));
 
     /// <summary>Maps a row of the queue-statistics query: tenant, pending count, dead count, oldest pending receipt.</summary>
@@ -117,6 +117,22 @@ internal static class StoreRows
         }
 
         return rows;
+    }
+
+    private static string Text(DbDataReader r, string column) => r.GetString(r.GetOrdinal(column));
+
+    private static string? OptionalText(DbDataReader r, string column)
+    {
+        var ordinal = r.GetOrdinal(column);
+        return r.IsDBNull(ordinal) ? null : r.GetString(ordinal);
+    }
+
+    private static DateTimeOffset Time(DbDataReader r, string column) => FromMs(r.GetInt64(r.GetOrdinal(column)));
+
+    private static DateTimeOffset? OptionalTime(DbDataReader r, string column)
+    {
+        var ordinal = r.GetOrdinal(column);
+        return r.IsDBNull(ordinal) ? null : FromMs(r.GetInt64(ordinal));
     }
 
     // SQLite stores flags as integers, PostgreSQL as booleans.
