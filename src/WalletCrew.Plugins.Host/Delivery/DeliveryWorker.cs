@@ -160,29 +160,27 @@ internal sealed partial class DeliveryWorker : BackgroundService
                 break;
             }
 
-            var request = new ClaimRequest(Owner, _time.GetUtcNow(), _options.LeaseDuration, left, _options.PerTenantConcurrency, [.. Busy(), .. open]);
+            var request = new ClaimRequest(Owner, _time.GetUtcNow(), _options.LeaseDuration, left, _options.PerTenantConcurrency, open, Running());
             var items = emails
                 ? (await _emails.ClaimAsync(request, stoppingToken).ConfigureAwait(false)).Select(ToItem).ToList()
                 : (await _store.ClaimAsync(request, stoppingToken).ConfigureAwait(false)).Select(ToItem).ToList();
-            // A claim caps each tenant at PerTenantConcurrency items, whatever it already runs: what would pass the cap goes back at once.
-            var surplus = items.Where(item => !TryStart(item)).ToList();
-            if (surplus.Count > 0)
+            foreach (var item in items)
             {
-                await surplus[0].Queue.ReleaseAsync(Owner, [.. surplus.Select(item => item.Id)], CancellationToken.None).ConfigureAwait(false);
+                Start(item);
             }
 
-            claimed += items.Count - surplus.Count;
+            claimed += items.Count;
         }
 
         return (claimed, free);
     }
 
-    // Tenants with every slot of theirs in flight: not claimed for now.
-    private List<string> Busy()
+    // What each tenant runs now: a claim gives it at most the rest of its PerTenantConcurrency.
+    private Dictionary<string, int> Running()
     {
         lock (_gate)
         {
-            return [.. _perTenant.Where(t => t.Value >= _options.PerTenantConcurrency).Select(t => t.Key)];
+            return new Dictionary<string, int>(_perTenant, StringComparer.Ordinal);
         }
     }
 
@@ -192,17 +190,11 @@ internal sealed partial class DeliveryWorker : BackgroundService
     private DeliveryItem ToItem(StoredEmail e) => new(e.EmailId, e.TenantId, e.Attempts, e.Failures, e.TraceParent, "email", "email", $"template {e.EmailTemplate}",
         _emails, _emailHeartbeat, (_, token) => _runtime.SendEmailAsync(e.ToRequest(), token));
 
-    private bool TryStart(DeliveryItem item)
+    private void Start(DeliveryItem item)
     {
         lock (_gate)
         {
-            var running = _perTenant.GetValueOrDefault(item.TenantId);
-            if (running >= _options.PerTenantConcurrency)
-            {
-                return false;
-            }
-
-            _perTenant[item.TenantId] = running + 1;
+            _perTenant[item.TenantId] = _perTenant.GetValueOrDefault(item.TenantId) + 1;
             _busySlots++;
             _inFlight[item.Id] = Task.CompletedTask;
         }
@@ -216,8 +208,6 @@ internal sealed partial class DeliveryWorker : BackgroundService
                 _inFlight[item.Id] = task;
             }
         }
-
-        return true;
     }
 
     private async Task WaitForWorkAsync(CancellationToken stoppingToken)

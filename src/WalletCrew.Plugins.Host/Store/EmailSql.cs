@@ -108,12 +108,12 @@ internal static class EmailSql
         UPDATE emails SET lease_owner = @owner, lease_expires_at = @until
         WHERE email_id IN (
             SELECT email_id FROM (
-                SELECT email_id, next_attempt_at,
+                SELECT email_id, tenant_id, next_attempt_at,
                        ROW_NUMBER() OVER (PARTITION BY tenant_id ORDER BY next_attempt_at, received_at) AS rn
                 FROM emails
                 WHERE status = 'pending' AND next_attempt_at <= @now AND (lease_expires_at IS NULL OR lease_expires_at <= @now)
                   AND tenant_id NOT IN (SELECT value FROM json_each(@excluded)))
-            WHERE rn <= @perTenant
+            WHERE rn <= @perTenant - COALESCE((SELECT value FROM json_each(@running) WHERE key = tenant_id), 0)
             ORDER BY rn, next_attempt_at
             LIMIT @max)
         RETURNING *
@@ -125,14 +125,14 @@ internal static class EmailSql
     /// </summary>
     public const string PostgresClaim = """
         WITH ranked AS (
-            SELECT email_id, next_attempt_at,
+            SELECT email_id, tenant_id, next_attempt_at,
                    ROW_NUMBER() OVER (PARTITION BY tenant_id ORDER BY next_attempt_at, received_at) AS rn
             FROM wcp_emails
             WHERE status = 'pending' AND next_attempt_at <= @now AND (lease_expires_at IS NULL OR lease_expires_at <= @now)
               AND NOT (tenant_id = ANY(@excluded))),
         locked AS (
             SELECT e.email_id FROM wcp_emails e JOIN ranked r ON r.email_id = e.email_id
-            WHERE r.rn <= @perTenant
+            WHERE r.rn <= @perTenant - COALESCE((@running::jsonb ->> r.tenant_id)::int, 0)
               AND e.status = 'pending' AND e.next_attempt_at <= @now AND (e.lease_expires_at IS NULL OR e.lease_expires_at <= @now)
             ORDER BY r.rn, r.next_attempt_at
             LIMIT @max

@@ -31,7 +31,8 @@ internal sealed class PostgresEmailStore(NpgsqlDataSource dataSource) : IEmailSt
     {
         await using var command = dataSource.CreateCommand(EmailSql.PostgresClaim);
         command.Add("owner", request.Owner).Add("until", ToMs(request.Now + request.LeaseDuration)).Add("now", ToMs(request.Now))
-            .Add("excluded", request.ExcludedTenants.ToArray()).Add("perTenant", (long)request.MaxPerTenant).Add("max", (long)request.MaxEvents);
+            .Add("excluded", request.ExcludedTenants.ToArray()).Add("perTenant", (long)request.MaxPerTenant)
+            .Add("running", request.RunningJson).Add("max", (long)request.MaxEvents);
         return await ReadAllAsync(command, ReadEmail, cancellationToken).ConfigureAwait(false);
     }
 

@@ -64,7 +64,8 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventSt
         // One statement, one implicit transaction: no lock shared between hosts, only the rows of the passes it takes.
         await using var command = dataSource.CreateCommand(PostgresSchema.Claim);
         command.Add("owner", request.Owner).Add("until", ToMs(request.Now + request.LeaseDuration)).Add("now", ToMs(request.Now))
-            .Add("excluded", request.ExcludedTenants.ToArray()).Add("perTenant", (long)request.MaxPerTenant).Add("max", (long)request.MaxEvents);
+            .Add("excluded", request.ExcludedTenants.ToArray()).Add("perTenant", (long)request.MaxPerTenant)
+            .Add("running", request.RunningJson).Add("max", (long)request.MaxEvents);
         return await ReadAllAsync(command, ReadEvent, cancellationToken).ConfigureAwait(false);
     }
 

@@ -151,7 +151,8 @@ internal static class PostgresSchema
     /// ready passes without locks; passes are then locked in rank order with <c>SKIP LOCKED</c>, so a pass that another host
     /// is claiming (or any writer holds) is passed over, never waited for, and the claim goes on down the ranks. Each lock is
     /// re-checked on the row's latest version (<c>ready_at</c> moved by a claim that committed meanwhile drops it), and at
-    /// most <c>@perTenant</c> of the locked passes of a tenant are leased: without contention that is every locked pass, as
+    /// most <c>@perTenant</c>, less what the tenant already runs on the claiming worker (<c>@running</c>), of the locked passes
+    /// of a tenant are leased: without contention that is every locked pass, as
     /// the lock count stops at <c>@perTenant</c> times the tenants present. The event's own conditions are re-checked too, so
     /// a late write by an expired owner is never overwritten by a lease; the leased passes' <c>ready_at</c> becomes the
     /// lease's end.
@@ -177,7 +178,7 @@ internal static class PostgresSchema
         chosen AS (
             SELECT tenant_id, pass_id, head_seq FROM (
                 SELECT l.*, ROW_NUMBER() OVER (PARTITION BY l.tenant_id ORDER BY l.rn) AS turn FROM locked l) turns
-            WHERE turn <= @perTenant),
+            WHERE turn <= @perTenant - COALESCE((@running::jsonb ->> tenant_id)::int, 0)),
         leased AS (
             UPDATE wcp_events e SET lease_owner = @owner, lease_expires_at = @until
             FROM chosen c

@@ -27,7 +27,8 @@ internal sealed class SqliteEmailStore(SqliteEventStore events) : IEmailStore
     public Task<IReadOnlyList<StoredEmail>> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken) => events.Writer.WriteAsync(statements =>
         ReadAllAsync(statements.Command(EmailSql.SqliteClaim).WithParameters([
             ("owner", request.Owner), ("until", ToMs(request.Now + request.LeaseDuration)), ("now", ToMs(request.Now)),
-            ("excluded", JsonSerializer.Serialize(request.ExcludedTenants)), ("perTenant", request.MaxPerTenant), ("max", request.MaxEvents)]),
+            ("excluded", JsonSerializer.Serialize(request.ExcludedTenants)), ("perTenant", request.MaxPerTenant),
+            ("running", request.RunningJson), ("max", request.MaxEvents)]),
             ReadEmail, CancellationToken.None), cancellationToken);
 
     public Task<bool> CompleteAsync(DeliveryOutcome outcome, CancellationToken cancellationToken) => events.Writer.WriteAsync(async statements =>

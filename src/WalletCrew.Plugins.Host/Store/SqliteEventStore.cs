@@ -74,7 +74,7 @@ internal sealed class SqliteEventStore(SqliteStoreOptions options) : IEventStore
         var claimed = await ReadAllAsync(statements.Command(SqliteSchema.Claim).Add("$owner", request.Owner)
             .Add("$until", ToMs(request.Now + request.LeaseDuration)).Add("$now", ToMs(request.Now))
             .Add("$excluded", JsonSerializer.Serialize(request.ExcludedTenants)).Add("$perTenant", request.MaxPerTenant)
-            .Add("$max", request.MaxEvents), ReadEvent, CancellationToken.None).ConfigureAwait(false);
+            .Add("$running", request.RunningJson).Add("$max", request.MaxEvents), ReadEvent, CancellationToken.None).ConfigureAwait(false);
         await SqliteHeads.RefreshAsync(statements, claimed.Select(e => (e.TenantId, e.PassId))).ConfigureAwait(false);
         return claimed;
     }, cancellationToken);

@@ -139,7 +139,8 @@ internal static class SqliteSchema
         """;
 
     /// <summary>
-    /// Leases the head of each ready pass (its <c>ready_at</c> has come), ranked per tenant so tenants take turns. The cost
+    /// Leases the head of each ready pass (its <c>ready_at</c> has come), ranked per tenant so tenants take turns, each tenant
+    /// up to <c>$perTenant</c> less what it already runs on the claiming worker (<c>$running</c>). The cost
     /// follows the number of ready passes, not the backlog of events behind their heads: <c>CROSS JOIN</c> makes SQLite
     /// start from <c>passes_ready</c> and look each head up by its key.
     /// </summary>
@@ -147,7 +148,7 @@ internal static class SqliteSchema
         UPDATE events SET lease_owner = $owner, lease_expires_at = $until
         WHERE event_id IN (
             SELECT event_id FROM (
-                SELECT e.event_id, e.next_attempt_at,
+                SELECT e.event_id, e.tenant_id, e.next_attempt_at,
                        ROW_NUMBER() OVER (PARTITION BY e.tenant_id ORDER BY e.next_attempt_at, e.received_at, e.seq) AS rn
                 FROM passes p
                 CROSS JOIN events e ON e.tenant_id = p.tenant_id AND e.pass_id = p.pass_id AND e.seq = p.head_seq
@@ -156,7 +157,7 @@ internal static class SqliteSchema
                   AND e.status = 'pending'
                   AND e.next_attempt_at <= $now
                   AND (e.lease_expires_at IS NULL OR e.lease_expires_at <= $now))
-            WHERE rn <= $perTenant
+            WHERE rn <= $perTenant - COALESCE((SELECT value FROM json_each($running) WHERE key = tenant_id), 0)
             ORDER BY rn, next_attempt_at
             LIMIT $max)
         RETURNING *;

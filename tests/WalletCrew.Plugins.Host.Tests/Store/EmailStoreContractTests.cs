@@ -76,6 +76,24 @@ public abstract class EmailStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ATenantGetsOnlyTheRestOfItsShareBesideWhatItAlreadyRuns()
+    {
+        for (var i = 0; i < 6; i++)
+        {
+            await AddAsync("partly-busy");
+            await AddAsync("full");
+            await AddAsync("idle");
+        }
+
+        var running = new Dictionary<string, int> { ["partly-busy"] = 2, ["full"] = 3 };
+        var claimed = await _store.ClaimAsync(new ClaimRequest("owner", s_now, s_lease, 20, 3, [], running), CancellationToken.None);
+
+        claimed.Count(e => e.TenantId == "partly-busy").Should().Be(1, "3 per tenant, 2 already running");
+        claimed.Count(e => e.TenantId == "full").Should().Be(0);
+        claimed.Count(e => e.TenantId == "idle").Should().Be(3, "the control: a tenant running nothing gets its whole share");
+    }
+
+    [Fact]
     public async Task ClaimsTakeTurnsAcrossTenantsAndTakeAtMostThePerTenantLimit()
     {
         for (var i = 0; i < 10; i++)

@@ -130,6 +130,24 @@ public abstract class EventStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ATenantGetsOnlyTheRestOfItsShareBesideWhatItAlreadyRuns()
+    {
+        for (var p = 0; p < 6; p++)
+        {
+            await IngestAsync("partly-busy", $"P{p}", installed: true);
+            await IngestAsync("full", $"P{p}", installed: true);
+            await IngestAsync("idle", $"P{p}", installed: true);
+        }
+
+        var running = new Dictionary<string, int> { ["partly-busy"] = 2, ["full"] = 3 };
+        var claimed = await _store.ClaimAsync(new ClaimRequest("owner", s_now, s_lease, 20, 3, [], running), CancellationToken.None);
+
+        claimed.Count(e => e.TenantId == "partly-busy").Should().Be(1, "3 per tenant, 2 already running");
+        claimed.Count(e => e.TenantId == "full").Should().Be(0);
+        claimed.Count(e => e.TenantId == "idle").Should().Be(3, "the control: a tenant running nothing gets its whole share");
+    }
+
+    [Fact]
     public async Task ExcludedTenantsAreNotClaimed()
     {
         await IngestAsync("open", "P1", installed: true);

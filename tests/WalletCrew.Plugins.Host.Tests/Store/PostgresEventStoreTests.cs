@@ -64,7 +64,7 @@ public sealed class PostgresEventStoreTests : EventStoreContractTests
         await using var open = await hostA.BeginTransactionAsync();
         await using var claimA = new NpgsqlCommand(PostgresSchema.Claim, hostA, open);
         claimA.Add("owner", "host-a").Add("until", StoreRows.ToMs(s_now + s_lease)).Add("now", StoreRows.ToMs(s_now))
-            .Add("excluded", Array.Empty<string>()).Add("perTenant", 10L).Add("max", 2L);
+            .Add("excluded", Array.Empty<string>()).Add("perTenant", 10L).Add("running", "{}").Add("max", 2L);
         var heldByA = await StoreRows.ReadAllAsync(claimA, StoreRows.ReadEvent, CancellationToken.None);
         heldByA.Should().HaveCount(2);
 

@@ -32,7 +32,7 @@ public sealed class SqlitePassHeadTests : IDisposable
         await connection.OpenAsync();
         await using var explain = connection.CreateCommand();
         explain.CommandText = "EXPLAIN QUERY PLAN " + SqliteSchema.Claim;
-        explain.Add("$owner", "o").Add("$until", 1).Add("$now", 1).Add("$excluded", "[]").Add("$perTenant", 4).Add("$max", 16);
+        explain.Add("$owner", "o").Add("$until", 1).Add("$now", 1).Add("$excluded", "[]").Add("$perTenant", 4).Add("$running", "{}").Add("$max", 16);
         var plan = await StoreRows.ReadAllAsync(explain, r => r.GetString(3), CancellationToken.None);
 
         plan.Should().Contain(line => line.StartsWith("SEARCH p USING INDEX passes_ready", StringComparison.Ordinal));
