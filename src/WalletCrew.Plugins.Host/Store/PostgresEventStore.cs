@@ -19,6 +19,12 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventSt
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await LockAsync(connection, tx, PostgresSchema.SchemaLock, cancellationToken).ConfigureAwait(false);
+        if (await IsCurrentAsync(connection, tx, cancellationToken).ConfigureAwait(false))
+        {
+            // A host joining a running database runs no DDL: its table locks could deadlock with the other hosts' writes.
+            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
 
         // Once per start, so two round trips of several statements each (a batch statement holds one SQL statement).
         await using (var command = new NpgsqlCommand(PostgresSchema.Create, connection, tx))
@@ -38,6 +44,20 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventSt
         }
 
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<bool> IsCurrentAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken cancellationToken)
+    {
+        await using (var exists = new NpgsqlCommand("SELECT to_regclass('wcp_schema_info') IS NOT NULL", connection, tx))
+        {
+            if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
+            {
+                return false;
+            }
+        }
+
+        await using var version = new NpgsqlCommand("SELECT max(version) FROM wcp_schema_info", connection, tx);
+        return await version.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is int current && current >= PostgresSchema.Version;
     }
 
     public async Task PingAsync(CancellationToken cancellationToken)

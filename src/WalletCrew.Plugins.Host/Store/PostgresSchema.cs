@@ -12,6 +12,7 @@ namespace WalletCrew.Plugins.Host.Store;
 /// </remarks>
 internal static class PostgresSchema
 {
+    /// <summary>The schema's version: raise it with every DDL change, since a host that finds the database at this version runs no DDL.</summary>
     public const int Version = 5;
 
     /// <summary>The advisory lock key that serialises schema creation across hosts ("wcp-sche").</summary>
