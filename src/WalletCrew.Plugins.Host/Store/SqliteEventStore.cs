@@ -23,6 +23,9 @@ internal sealed class SqliteEventStore(SqliteStoreOptions options) : IEventStore
     /// <summary>The store's one writer; internal so tests can count its commits and break one.</summary>
     internal SqliteWriter Writer { get; } = new(options.Path, options.Synchronous);
 
+    // Only the writer's loop runs claims, one at a time.
+    private readonly SqliteClaim _claim = new();
+
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(options.Path));
@@ -69,15 +72,8 @@ internal sealed class SqliteEventStore(SqliteStoreOptions options) : IEventStore
     public Task<IngestOutcome> IngestAsync(IngestCommand command, CancellationToken cancellationToken) =>
         Writer.WriteAsync(statements => new SqliteIngest(statements).RunAsync(command, CancellationToken.None), cancellationToken);
 
-    public Task<IReadOnlyList<StoredEvent>> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken) => Writer.WriteAsync(async statements =>
-    {
-        var claimed = await ReadAllAsync(statements.Command(SqliteSchema.Claim).Add("$owner", request.Owner)
-            .Add("$until", ToMs(request.Now + request.LeaseDuration)).Add("$now", ToMs(request.Now))
-            .Add("$excluded", JsonSerializer.Serialize(request.ExcludedTenants)).Add("$perTenant", request.MaxPerTenant)
-            .Add("$running", request.RunningJson).Add("$max", request.MaxEvents), ReadEvent, CancellationToken.None).ConfigureAwait(false);
-        await SqliteHeads.RefreshAsync(statements, claimed.Select(e => (e.TenantId, e.PassId))).ConfigureAwait(false);
-        return claimed;
-    }, cancellationToken);
+    public Task<IReadOnlyList<StoredEvent>> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken) =>
+        Writer.WriteAsync(statements => _claim.RunAsync(statements, request), cancellationToken);
 
     public Task<bool> CompleteAsync(DeliveryOutcome o, CancellationToken cancellationToken) => Writer.WriteAsync(async statements =>
     {

@@ -132,34 +132,11 @@ internal static class SqliteSchema
     /// <summary>
     /// Ends every start: records the version. Version 3 adds the pass registry, the Apple push tokens, the wallet nonces and
     /// the device logs, and version 5 the email queue (<see cref="EmailSql"/>): new tables that <see cref="Create"/> adds to an older file.
+    /// The claim's index replaces the one on <c>ready_at</c> alone that an earlier claim read (<see cref="SqliteClaim"/>).
     /// </summary>
-    public const string IndexHeads = """
-        CREATE INDEX IF NOT EXISTS passes_ready ON passes(ready_at) WHERE ready_at IS NOT NULL;
+    public const string IndexHeads = $"""
+        DROP INDEX IF EXISTS passes_ready;
+        {SqliteClaim.Index}
         UPDATE schema_info SET version = 5 WHERE version < 5;
-        """;
-
-    /// <summary>
-    /// Leases the head of each ready pass (its <c>ready_at</c> has come), ranked per tenant so tenants take turns, each tenant
-    /// up to <c>$perTenant</c> less what it already runs on the claiming worker (<c>$running</c>). The cost
-    /// follows the number of ready passes, not the backlog of events behind their heads: <c>CROSS JOIN</c> makes SQLite
-    /// start from <c>passes_ready</c> and look each head up by its key.
-    /// </summary>
-    public const string Claim = """
-        UPDATE events SET lease_owner = $owner, lease_expires_at = $until
-        WHERE event_id IN (
-            SELECT event_id FROM (
-                SELECT e.event_id, e.tenant_id, e.next_attempt_at,
-                       ROW_NUMBER() OVER (PARTITION BY e.tenant_id ORDER BY e.next_attempt_at, e.received_at, e.seq) AS rn
-                FROM passes p
-                CROSS JOIN events e ON e.tenant_id = p.tenant_id AND e.pass_id = p.pass_id AND e.seq = p.head_seq
-                WHERE p.ready_at <= $now
-                  AND p.tenant_id NOT IN (SELECT value FROM json_each($excluded))
-                  AND e.status = 'pending'
-                  AND e.next_attempt_at <= $now
-                  AND (e.lease_expires_at IS NULL OR e.lease_expires_at <= $now))
-            WHERE rn <= $perTenant - COALESCE((SELECT value FROM json_each($running) WHERE key = tenant_id), 0)
-            ORDER BY rn, next_attempt_at
-            LIMIT $max)
-        RETURNING *;
         """;
 }
