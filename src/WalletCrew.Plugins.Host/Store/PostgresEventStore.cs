@@ -14,6 +14,9 @@ namespace WalletCrew.Plugins.Host.Store;
 /// </summary>
 internal sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStore
 {
+    // Where this host's last claim ended: tenants take turns across claims (one worker claims at a time).
+    private string _claimedUpTo = "";
+
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -85,8 +88,15 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventSt
         await using var command = dataSource.CreateCommand(PostgresSchema.Claim);
         command.Add("owner", request.Owner).Add("until", ToMs(request.Now + request.LeaseDuration)).Add("now", ToMs(request.Now))
             .Add("excluded", request.ExcludedTenants.ToArray()).Add("perTenant", (long)request.MaxPerTenant)
-            .Add("running", request.RunningJson).Add("max", (long)request.MaxEvents);
-        return await ReadAllAsync(command, ReadEvent, cancellationToken).ConfigureAwait(false);
+            .Add("running", request.RunningJson).Add("max", (long)request.MaxEvents).Add("after", _claimedUpTo);
+        var claimed = await ReadAllAsync(command, ReadEvent, cancellationToken).ConfigureAwait(false);
+        if (claimed.Count > 0)
+        {
+            // The next claim starts after the last tenant this one served (the rows come in the claim's tenant order).
+            _claimedUpTo = claimed[^1].TenantId;
+        }
+
+        return claimed;
     }
 
     public async Task<bool> CompleteAsync(DeliveryOutcome o, CancellationToken cancellationToken)

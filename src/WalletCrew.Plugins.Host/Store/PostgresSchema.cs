@@ -13,7 +13,7 @@ namespace WalletCrew.Plugins.Host.Store;
 internal static class PostgresSchema
 {
     /// <summary>The schema's version: raise it with every DDL change, since a host that finds the database at this version runs no DDL.</summary>
-    public const int Version = 5;
+    public const int Version = 6;
 
     /// <summary>The advisory lock key that serialises schema creation across hosts ("wcp-sche").</summary>
     public const long SchemaLock = 0x7763702D73636865;
@@ -132,63 +132,66 @@ internal static class PostgresSchema
     /// may keep running beside it, though they do not serve the wallet routes. Version 4 adds the tenant file tables and the
     /// tenant log's <c>tenant_version</c> column; hosts of version 3 may keep running beside it (they write no version).
     /// Version 5 adds the email queue (<see cref="EmailSql"/>), a new table; hosts of version 4 may keep running beside it
-    /// (they neither accept nor deliver emails).
+    /// (they neither accept nor deliver emails). Version 6 replaces the claim's index on <c>ready_at</c> by one on
+    /// <c>(tenant_id, ready_at)</c> (<see cref="Claim"/>); hosts of version 5 may keep running beside it (their claim reads
+    /// the ready passes without an index, slower but correct).
     /// </summary>
     public const string Upgrade = $"""
         ALTER TABLE wcp_passes ADD COLUMN IF NOT EXISTS head_seq bigint NULL;
         ALTER TABLE wcp_passes ADD COLUMN IF NOT EXISTS ready_at bigint NULL;
-        CREATE INDEX IF NOT EXISTS wcp_passes_ready ON wcp_passes(ready_at) WHERE ready_at IS NOT NULL;
+        DROP INDEX IF EXISTS wcp_passes_ready;
+        CREATE INDEX IF NOT EXISTS wcp_passes_tenant_ready ON wcp_passes(tenant_id, ready_at) WHERE ready_at IS NOT NULL;
         DROP INDEX IF EXISTS wcp_events_pending_due;
         {SetHeads}
         WHERE EXISTS (SELECT 1 FROM wcp_schema_info WHERE version < 2);
         ALTER TABLE wcp_tenant_logs ADD COLUMN IF NOT EXISTS tenant_version bigint NULL;
         {TenantFileSql.PostgresTables}
         {EmailSql.PostgresTables}
-        UPDATE wcp_schema_info SET version = 5 WHERE version < 5;
+        UPDATE wcp_schema_info SET version = 6 WHERE version < 6;
         """;
 
     /// <summary>
-    /// Leases the head of each ready pass, ranked per tenant so tenants take turns, in one statement. The ranking reads the
-    /// ready passes without locks; passes are then locked in rank order with <c>SKIP LOCKED</c>, so a pass that another host
-    /// is claiming (or any writer holds) is passed over, never waited for, and the claim goes on down the ranks. Each lock is
-    /// re-checked on the row's latest version (<c>ready_at</c> moved by a claim that committed meanwhile drops it), and at
-    /// most <c>@perTenant</c>, less what the tenant already runs on the claiming worker (<c>@running</c>), of the locked passes
-    /// of a tenant are leased: without contention that is every locked pass, as
-    /// the lock count stops at <c>@perTenant</c> times the tenants present. The event's own conditions are re-checked too, so
-    /// a late write by an expired owner is never overwritten by a lease; the leased passes' <c>ready_at</c> becomes the
-    /// lease's end.
+    /// Leases pass heads, tenants taking turns, in one statement whose cost follows the tenants with ready passes and the
+    /// events it hands out, never the number of ready passes: <c>tenants</c> walks the tenants that have a pending head, one
+    /// index seek each; for each, <c>heads</c> locks its earliest-ready heads from <c>wcp_passes_tenant_ready</c>, at most the
+    /// rest of its share (<c>@perTenant</c> less what it runs on the claiming worker, <c>@running</c>) and at most
+    /// <c>@max</c>. The lock is <c>SKIP LOCKED</c>: a pass that another host is claiming (or any writer holds) is passed over,
+    /// never waited for, and does not count against the share, so hosts claiming at once take different heads of one tenant;
+    /// each lock re-checks the row's latest <c>ready_at</c>. Of the locked heads, <c>chosen</c> keeps <c>@max</c> rank by rank
+    /// (every tenant's first head, then the second…), the tenants after <c>@after</c> (where the claiming host's previous claim
+    /// ended) first, so tenants also take turns across claims; the others are released when the statement ends. The lease
+    /// re-checks the event, so a late write by an expired owner is never overwritten, and the leased passes'
+    /// <c>ready_at</c> becomes the lease's end. The rows come in the claim's tenant order, so the last one's tenant is the
+    /// next <c>@after</c>.
     /// </summary>
     public const string Claim = """
-        WITH candidates AS (
-            SELECT p.tenant_id, p.pass_id, e.next_attempt_at,
-                   ROW_NUMBER() OVER (PARTITION BY p.tenant_id ORDER BY e.next_attempt_at, e.received_at, e.seq) AS rn
-            FROM wcp_passes p
-            JOIN wcp_events e ON e.tenant_id = p.tenant_id AND e.pass_id = p.pass_id AND e.seq = p.head_seq
-            WHERE p.ready_at <= @now
-              AND NOT (p.tenant_id = ANY(@excluded))
-              AND e.status = 'pending'
-              AND e.next_attempt_at <= @now
-              AND (e.lease_expires_at IS NULL OR e.lease_expires_at <= @now)),
-        locked AS (
-            SELECT p.tenant_id, p.pass_id, p.head_seq, c.rn
-            FROM wcp_passes p JOIN candidates c ON c.tenant_id = p.tenant_id AND c.pass_id = p.pass_id
-            WHERE p.ready_at <= @now
-            ORDER BY c.rn, c.next_attempt_at
-            LIMIT LEAST(@max, @perTenant * (SELECT COUNT(DISTINCT tenant_id) FROM candidates))
-            FOR UPDATE OF p SKIP LOCKED),
+        WITH RECURSIVE tenants(tenant_id) AS (
+            (SELECT tenant_id FROM wcp_passes WHERE ready_at IS NOT NULL ORDER BY tenant_id LIMIT 1)
+            UNION ALL
+            SELECT (SELECT p.tenant_id FROM wcp_passes p WHERE p.ready_at IS NOT NULL AND p.tenant_id > t.tenant_id ORDER BY p.tenant_id LIMIT 1)
+            FROM tenants t WHERE t.tenant_id IS NOT NULL),
+        heads AS (
+            SELECT h.tenant_id, h.pass_id, h.head_seq, h.tenant_id <= @after AS later,
+                   ROW_NUMBER() OVER (PARTITION BY h.tenant_id ORDER BY h.ready_at) AS turn
+            FROM tenants t
+            CROSS JOIN LATERAL (
+                SELECT p.tenant_id, p.pass_id, p.head_seq, p.ready_at FROM wcp_passes p
+                WHERE p.tenant_id = t.tenant_id AND p.ready_at <= @now
+                ORDER BY p.ready_at
+                LIMIT GREATEST(0, LEAST(@max, @perTenant - COALESCE((@running::jsonb ->> t.tenant_id)::int, 0)))
+                FOR UPDATE OF p SKIP LOCKED) h
+            WHERE t.tenant_id IS NOT NULL AND NOT (t.tenant_id = ANY(@excluded))),
         chosen AS (
-            SELECT tenant_id, pass_id, head_seq FROM (
-                SELECT l.*, ROW_NUMBER() OVER (PARTITION BY l.tenant_id ORDER BY l.rn) AS turn FROM locked l) turns
-            WHERE turn <= @perTenant - COALESCE((@running::jsonb ->> tenant_id)::int, 0)),
+            SELECT tenant_id, pass_id, head_seq FROM heads ORDER BY turn, later, tenant_id LIMIT @max),
         leased AS (
             UPDATE wcp_events e SET lease_owner = @owner, lease_expires_at = @until
             FROM chosen c
             WHERE e.tenant_id = c.tenant_id AND e.pass_id = c.pass_id AND e.seq = c.head_seq
               AND e.status = 'pending' AND e.next_attempt_at <= @now AND (e.lease_expires_at IS NULL OR e.lease_expires_at <= @now)
             RETURNING e.*),
-        heads AS (
+        moved AS (
             UPDATE wcp_passes p SET ready_at = @until FROM leased l WHERE p.tenant_id = l.tenant_id AND p.pass_id = l.pass_id)
-        SELECT * FROM leased;
+        SELECT * FROM leased ORDER BY tenant_id <= @after, tenant_id;
         """;
 
     /// <summary>

@@ -3,7 +3,7 @@ namespace WalletCrew.Plugins.Host.Store;
 /// <summary>The SQLite schema. Times are Unix milliseconds; statuses are lowercase words.</summary>
 internal static class SqliteSchema
 {
-    public const int Version = 5;
+    public const int Version = 6;
 
     public const string Create = $"""
         CREATE TABLE IF NOT EXISTS schema_info(version INTEGER NOT NULL);
@@ -132,11 +132,11 @@ internal static class SqliteSchema
     /// <summary>
     /// Ends every start: records the version. Version 3 adds the pass registry, the Apple push tokens, the wallet nonces and
     /// the device logs, and version 5 the email queue (<see cref="EmailSql"/>): new tables that <see cref="Create"/> adds to an older file.
-    /// The claim's index replaces the one on <c>ready_at</c> alone that an earlier claim read (<see cref="SqliteClaim"/>).
+    /// Version 6 replaces the claim's index on <c>ready_at</c> alone by one on <c>(tenant_id, ready_at)</c> (<see cref="SqliteClaim"/>).
     /// </summary>
     public const string IndexHeads = $"""
         DROP INDEX IF EXISTS passes_ready;
         {SqliteClaim.Index}
-        UPDATE schema_info SET version = 5 WHERE version < 5;
+        UPDATE schema_info SET version = 6 WHERE version < 6;
         """;
 }

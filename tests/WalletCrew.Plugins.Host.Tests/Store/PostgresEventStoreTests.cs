@@ -64,7 +64,7 @@ public sealed class PostgresEventStoreTests : EventStoreContractTests
         await using var open = await hostA.BeginTransactionAsync();
         await using var claimA = new NpgsqlCommand(PostgresSchema.Claim, hostA, open);
         claimA.Add("owner", "host-a").Add("until", StoreRows.ToMs(s_now + s_lease)).Add("now", StoreRows.ToMs(s_now))
-            .Add("excluded", Array.Empty<string>()).Add("perTenant", 10L).Add("running", "{}").Add("max", 2L);
+            .Add("excluded", Array.Empty<string>()).Add("perTenant", 10L).Add("running", "{}").Add("max", 2L).Add("after", "");
         var heldByA = await StoreRows.ReadAllAsync(claimA, StoreRows.ReadEvent, CancellationToken.None);
         heldByA.Should().HaveCount(2);
 
@@ -105,6 +105,73 @@ public sealed class PostgresEventStoreTests : EventStoreContractTests
             .Should().Equal("P1");
     }
 
+    // The claim of schema version 5, as the control: it ranked every ready pass of every tenant on each claim.
+    private const string RankEveryReadyPass = """
+        SELECT tenant_id, pass_id FROM (
+            SELECT p.tenant_id, p.pass_id, e.next_attempt_at,
+                   ROW_NUMBER() OVER (PARTITION BY p.tenant_id ORDER BY e.next_attempt_at, e.received_at, e.seq) AS rn
+            FROM wcp_passes p
+            JOIN wcp_events e ON e.tenant_id = p.tenant_id AND e.pass_id = p.pass_id AND e.seq = p.head_seq
+            WHERE p.ready_at <= @now AND e.status = 'pending' AND e.next_attempt_at <= @now) ranked
+        WHERE rn <= @perTenant ORDER BY rn, next_attempt_at LIMIT @max
+        """;
+
+    [Fact]
+    public async Task AClaimsWorkFollowsWhatItHandsOutNotHowManyPassesAreReady()
+    {
+        // The rows PostgreSQL's executor handles (EXPLAIN ANALYZE, every plan node's rows times its loops): a measure of
+        // work that no load on the machine can skew.
+        var store = new PostgresEventStore(_dataSource!);
+        await IngestAcrossTenantsAsync(store, 0, 40);
+        var few = await MeasureAsync();
+        await IngestAcrossTenantsAsync(store, 40, 2_000);
+        var many = await MeasureAsync();
+
+        few.Claimed.Should().Be(4);
+        many.Claimed.Should().Be(4);
+        ((double)many.ClaimRows / few.ClaimRows).Should().BeLessThan(1.5, "a claim of 4 looks at 4 tenants' first heads, however many passes wait");
+        ((double)many.ControlRows / few.ControlRows).Should().BeGreaterThan(20, "the control ranks every ready pass, so the test can tell the two apart");
+
+        async Task<(int Claimed, long ClaimRows, long ControlRows)> MeasureAsync()
+        {
+            await using (var analyze = _dataSource!.CreateCommand("ANALYZE wcp_passes; ANALYZE wcp_events"))
+            {
+                await analyze.ExecuteNonQueryAsync();
+            }
+
+            await using var connection = await _dataSource.OpenConnectionAsync();
+            await using var transaction = await connection.BeginTransactionAsync();
+            var claim = await ExplainAsync(connection, transaction, PostgresSchema.Claim, c => c.Add("owner", "host").Add("until", StoreRows.ToMs(s_now + s_lease))
+                .Add("excluded", Array.Empty<string>()).Add("running", "{}").Add("after", ""));
+            var control = await ExplainAsync(connection, transaction, RankEveryReadyPass, _ => { });
+            await transaction.RollbackAsync();
+            return ((int)claim.Rows, claim.Work, control.Work);
+        }
+    }
+
+    private static async Task<(long Rows, long Work)> ExplainAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string statement, Action<NpgsqlCommand> add)
+    {
+        await using var command = new NpgsqlCommand("EXPLAIN (ANALYZE, FORMAT JSON) " + statement, connection, transaction);
+        command.Add("now", StoreRows.ToMs(s_now)).Add("perTenant", 1L).Add("max", 4L);
+        add(command);
+        using var plan = System.Text.Json.JsonDocument.Parse((string)(await command.ExecuteScalarAsync())!);
+        var root = plan.RootElement[0].GetProperty("Plan");
+        return (root.GetProperty("Actual Rows").GetInt64(), Work(root));
+
+        static long Work(System.Text.Json.JsonElement node) =>
+            (node.GetProperty("Actual Rows").GetInt64() * node.GetProperty("Actual Loops").GetInt64())
+            + (node.TryGetProperty("Plans", out var children) ? children.EnumerateArray().Sum(Work) : 0);
+    }
+
+    private static async Task IngestAcrossTenantsAsync(IEventStore store, int from, int to)
+    {
+        for (var p = from; p < to; p += 50)
+        {
+            await Task.WhenAll(Enumerable.Range(p, Math.Min(50, to - p)).Select(i => store.IngestAsync(new IngestCommand($"evt_{i}", $"t{i % 4}", $"P{i}",
+                "loyalty", Device.Apple, "apple", true, new Dictionary<string, string>(), null, s_now, s_now), CancellationToken.None)));
+        }
+    }
+
     [Fact]
     public async Task ADatabaseWithoutPassHeadsIsUpgradedOnStartAndItsPendingEventsAreClaimedInPassOrder()
     {
@@ -118,7 +185,7 @@ public sealed class PostgresEventStoreTests : EventStoreContractTests
 
         // What version 1 left: no head columns, no index on them, the old due index.
         await using (var downgrade = _dataSource!.CreateCommand("""
-            DROP INDEX wcp_passes_ready; ALTER TABLE wcp_passes DROP COLUMN head_seq; ALTER TABLE wcp_passes DROP COLUMN ready_at;
+            DROP INDEX wcp_passes_tenant_ready; ALTER TABLE wcp_passes DROP COLUMN head_seq; ALTER TABLE wcp_passes DROP COLUMN ready_at;
             CREATE INDEX wcp_events_pending_due ON wcp_events(next_attempt_at) WHERE status = 'pending'; UPDATE wcp_schema_info SET version = 1;
             """))
         {
