@@ -13,7 +13,7 @@ namespace WalletCrew.Plugins.Host.Store;
 internal static class PostgresSchema
 {
     /// <summary>The schema's version: raise it with every DDL change, since a host that finds the database at this version runs no DDL.</summary>
-    public const int Version = 5;
+    public const int Version = 6;
 
     /// <summary>The advisory lock key that serialises schema creation across hosts ("wcp-sche").</summary>
     public const long SchemaLock = 0x7763702D73636865;
@@ -132,7 +132,8 @@ internal static class PostgresSchema
     /// may keep running beside it, though they do not serve the wallet routes. Version 4 adds the tenant file tables and the
     /// tenant log's <c>tenant_version</c> column; hosts of version 3 may keep running beside it (they write no version).
     /// Version 5 adds the email queue (<see cref="EmailSql"/>), a new table; hosts of version 4 may keep running beside it
-    /// (they neither accept nor deliver emails).
+    /// (they neither accept nor deliver emails). Version 6 adds the tenant versions' <c>origin</c> column (the tenants folder a
+    /// version was made from); hosts of version 5 may keep running beside it (they store versions without an origin).
     /// </summary>
     public const string Upgrade = $"""
         ALTER TABLE wcp_passes ADD COLUMN IF NOT EXISTS head_seq bigint NULL;
@@ -143,8 +144,9 @@ internal static class PostgresSchema
         WHERE EXISTS (SELECT 1 FROM wcp_schema_info WHERE version < 2);
         ALTER TABLE wcp_tenant_logs ADD COLUMN IF NOT EXISTS tenant_version bigint NULL;
         {TenantFileSql.PostgresTables}
+        ALTER TABLE wcp_tenant_versions ADD COLUMN IF NOT EXISTS origin text NULL;
         {EmailSql.PostgresTables}
-        UPDATE wcp_schema_info SET version = 5 WHERE version < 5;
+        UPDATE wcp_schema_info SET version = 6 WHERE version < 6;
         """;
 
     /// <summary>
