@@ -49,7 +49,7 @@ internal static class ServeCommand
             try
             {
                 await WalletCrewHost.RunAsync(settings, Configuration(parse.GetValue(apiKeys), CommonOptions.CacheDirectory(parse.GetValue(cache)), parse.GetValue(isolation)!,
-                    parse.GetResult(importTenants) is null ? null : parse.GetValue(importTenants)), cancellationToken);
+                    parse.GetResult(importTenants) is { Implicit: false } ? parse.GetValue(importTenants) : null), cancellationToken);
                 return ExitCodes.Success;
             }
             catch (Exception exception) when (exception is OptionsValidationException or InvalidOperationException or ArgumentException or IOException)
