@@ -31,12 +31,14 @@ internal sealed partial class TenantFileSync(
         await versions.SyncAsync(cancellationToken).ConfigureAwait(false);
         if (options.Value.ImportFolders)
         {
-            await versions.ImportFoldersAsync(cancellationToken).ConfigureAwait(false);
+            // Watching first: a save made while the folders are imported is not missed (changes of one tenant queue up).
             if (engine.Value.HotReload)
             {
                 _folders = new TenantWatcher(registry.Root, files: true, SaveFoldersAsync, logger);
                 _folders.Start();
             }
+
+            await versions.ImportFoldersAsync(cancellationToken).ConfigureAwait(false);
         }
 
         await base.StartAsync(cancellationToken).ConfigureAwait(false);

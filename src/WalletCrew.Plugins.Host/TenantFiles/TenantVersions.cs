@@ -131,9 +131,11 @@ internal sealed partial class TenantVersions(
     {
         var folder = TenantFolderOrigin.Here(Path.Combine(registry.Root, tenantId));
         var files = TenantFolders.ReadFolder(folder.Folder);
-        if (registry.LiveVersion(tenantId) is null || files.Files.Count == 0 || (_refusedSaves.TryGetValue(tenantId, out var refused) && refused == files.SetHash))
+        if (registry.LiveVersion(tenantId) is null || files.Files.Count == 0 || (_refusedSaves.TryGetValue(tenantId, out var refused) && refused == files.SetHash)
+            || (await store.GetCurrentAsync(tenantId, cancellationToken).ConfigureAwait(false))?.SetHash == files.SetHash)
         {
-            // A folder tenant, an empty folder, or the same files as a save already refused (touched, not changed).
+            // A folder tenant, an empty folder, the same files as a save already refused, or as the current version (touched,
+            // or only files the store does not keep changed, such as an editor's build output under .wcp/).
             return;
         }
 
