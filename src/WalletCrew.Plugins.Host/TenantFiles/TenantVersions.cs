@@ -101,7 +101,7 @@ internal sealed partial class TenantVersions(
     /// </summary>
     public async Task ImportFoldersAsync(CancellationToken cancellationToken)
     {
-        foreach (var tenantId in registry.TenantFolders())
+        foreach (var tenantId in registry.FolderIds())
         {
             var folder = TenantFolderOrigin.Here(Path.Combine(registry.Root, tenantId));
             var files = TenantFolders.ReadFolder(folder.Folder);

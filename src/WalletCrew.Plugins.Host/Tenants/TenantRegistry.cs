@@ -44,11 +44,8 @@ internal sealed partial class TenantRegistry : ITenantRuntime, IHostedService, I
     /// <summary>Returns whether the tenant is served from its folder under the tenants root.</summary>
     public bool IsFolderTenant(string tenantId) => _tenants.TryGetValue(tenantId, out var live) && live.Version is null;
 
-    /// <summary>Lists the tenants served from their folder, in order.</summary>
-    public IReadOnlyList<string> FolderTenants() => [.. _tenants.Where(t => t.Value.Version is null).Select(t => t.Key).Order(StringComparer.Ordinal)];
-
     /// <summary>Lists the tenant ids that have a folder under the tenants root, served from it or from the store, in order.</summary>
-    public IReadOnlyList<string> TenantFolders() => [.. FolderNames().Where(TenantIds.IsValid)];
+    public IReadOnlyList<string> FolderIds() => [.. FolderNames().Where(TenantIds.IsValid)];
 
     /// <summary>Gets the tenants root (folder tenants, and the folders that feed the store).</summary>
     public string Root => _root;
