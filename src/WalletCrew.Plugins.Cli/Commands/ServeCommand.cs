@@ -21,7 +21,8 @@ internal static class ServeCommand
         var isolation = CommonOptions.Isolation();
         var importTenants = new Option<bool>("--import-tenants")
         {
-            Description = "At start, store every tenant folder the store has no version of as its version 1 (checked first); the store serves those tenants from then on.",
+            Description = "Whether the tenants folder feeds the store (the default: this flag is accepted for older command lines). At start every tenant folder the store has no version of "
+                + "is stored (checked first), and a save in a stored tenant's folder becomes its next version. '--import-tenants false' keeps folder tenants out of the store.",
         };
 
         var command = new Command("serve", "Run the host service: ingestion, delivery to the hooks, Fill and admin APIs, with hot reload.")
@@ -47,7 +48,8 @@ internal static class ServeCommand
             };
             try
             {
-                await WalletCrewHost.RunAsync(settings, Configuration(parse.GetValue(apiKeys), CommonOptions.CacheDirectory(parse.GetValue(cache)), parse.GetValue(isolation)!, parse.GetValue(importTenants)), cancellationToken);
+                await WalletCrewHost.RunAsync(settings, Configuration(parse.GetValue(apiKeys), CommonOptions.CacheDirectory(parse.GetValue(cache)), parse.GetValue(isolation)!,
+                    parse.GetResult(importTenants) is { Implicit: false } ? parse.GetValue(importTenants) : null), cancellationToken);
                 return ExitCodes.Success;
             }
             catch (Exception exception) when (exception is OptionsValidationException or InvalidOperationException or ArgumentException or IOException)
@@ -60,10 +62,10 @@ internal static class ServeCommand
         return command;
     }
 
-    private static string[] Configuration(string[]? apiKeys, string? cacheDirectory, string isolation, bool importTenants) =>
+    private static string[] Configuration(string[]? apiKeys, string? cacheDirectory, string isolation, bool? importTenants) =>
     [
         $"--WalletCrew:Engine:Isolation={isolation}",
-        .. importTenants ? ["--WalletCrew:TenantFiles:ImportFolders=true"] : Array.Empty<string>(),
+        .. importTenants is { } import ? [$"--WalletCrew:TenantFiles:ImportFolders={(import ? "true" : "false")}"] : Array.Empty<string>(),
         .. (apiKeys ?? []).Select((key, index) => $"--WalletCrew:ApiKeys:{index}={key}"),
         .. cacheDirectory is null ? Array.Empty<string>() : [$"--WalletCrew:Engine:CompileCacheDirectory={cacheDirectory}"],
     ];

@@ -13,7 +13,7 @@ namespace WalletCrew.Plugins.Host.Store;
 internal static class PostgresSchema
 {
     /// <summary>The schema's version: raise it with every DDL change, since a host that finds the database at this version runs no DDL.</summary>
-    public const int Version = 6;
+    public const int Version = 7;
 
     /// <summary>The advisory lock key that serialises schema creation across hosts ("wcp-sche").</summary>
     public const long SchemaLock = 0x7763702D73636865;
@@ -134,7 +134,9 @@ internal static class PostgresSchema
     /// Version 5 adds the email queue (<see cref="EmailSql"/>), a new table; hosts of version 4 may keep running beside it
     /// (they neither accept nor deliver emails). Version 6 replaces the claim's index on <c>ready_at</c> by one on
     /// <c>(tenant_id, ready_at)</c> (<see cref="Claim"/>); hosts of version 5 may keep running beside it (their claim reads
-    /// the ready passes without an index, slower but correct).
+    /// the ready passes without an index, slower but correct). Version 7 adds the tenant versions' <c>origin</c> column (the
+    /// tenants folder a version was made from); hosts of version 6 may keep running beside it (they store versions without
+    /// an origin).
     /// </summary>
     public const string Upgrade = $"""
         ALTER TABLE wcp_passes ADD COLUMN IF NOT EXISTS head_seq bigint NULL;
@@ -146,8 +148,9 @@ internal static class PostgresSchema
         WHERE EXISTS (SELECT 1 FROM wcp_schema_info WHERE version < 2);
         ALTER TABLE wcp_tenant_logs ADD COLUMN IF NOT EXISTS tenant_version bigint NULL;
         {TenantFileSql.PostgresTables}
+        ALTER TABLE wcp_tenant_versions ADD COLUMN IF NOT EXISTS origin text NULL;
         {EmailSql.PostgresTables}
-        UPDATE wcp_schema_info SET version = 6 WHERE version < 6;
+        UPDATE wcp_schema_info SET version = 7 WHERE version < 7;
         """;
 
     /// <summary>

@@ -42,20 +42,9 @@ internal sealed class SqliteEventStore(SqliteStoreOptions options) : IEventStore
         version.CommandText = "INSERT INTO schema_info(version) SELECT $v WHERE NOT EXISTS (SELECT 1 FROM schema_info);";
         version.Add("$v", SqliteSchema.Version);
         await version.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        await using var hasHeads = connection.CreateCommand();
-        hasHeads.CommandText = SqliteSchema.HasHeads;
-        if ((long)(await hasHeads.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! == 0)
-        {
-            await ExecuteAsync(connection, SqliteSchema.AddHeads, cancellationToken).ConfigureAwait(false);
-        }
-
-        await using var hasTenantVersion = connection.CreateCommand();
-        hasTenantVersion.CommandText = SqliteSchema.HasTenantVersion;
-        if ((long)(await hasTenantVersion.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! == 0)
-        {
-            await ExecuteAsync(connection, SqliteSchema.AddTenantVersion, cancellationToken).ConfigureAwait(false);
-        }
-
+        await UpgradeUnlessAsync(connection, SqliteSchema.HasHeads, SqliteSchema.AddHeads, cancellationToken).ConfigureAwait(false);
+        await UpgradeUnlessAsync(connection, SqliteSchema.HasTenantVersion, SqliteSchema.AddTenantVersion, cancellationToken).ConfigureAwait(false);
+        await UpgradeUnlessAsync(connection, SqliteSchema.HasTenantOrigin, SqliteSchema.AddTenantOrigin, cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, SqliteSchema.IndexHeads, cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, ConsoleIndexes.Sqlite, cancellationToken).ConfigureAwait(false);
         await ReleaseAbandonedLeasesAsync(connection, cancellationToken).ConfigureAwait(false);
@@ -200,6 +189,17 @@ internal sealed class SqliteEventStore(SqliteStoreOptions options) : IEventStore
         release.CommandText = releaseSql;
         release.Add("$owners", JsonSerializer.Serialize(gone));
         await release.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs <paramref name="upgrade"/> when <paramref name="present"/> counts none of what it adds (an older file).</summary>
+    private static async Task UpgradeUnlessAsync(SqliteConnection connection, string present, string upgrade, CancellationToken cancellationToken)
+    {
+        await using var check = connection.CreateCommand();
+        check.CommandText = present;
+        if ((long)(await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! == 0)
+        {
+            await ExecuteAsync(connection, upgrade, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)

@@ -3,7 +3,7 @@ namespace WalletCrew.Plugins.Host.Store;
 /// <summary>The SQLite schema. Times are Unix milliseconds; statuses are lowercase words.</summary>
 internal static class SqliteSchema
 {
-    public const int Version = 6;
+    public const int Version = 7;
 
     public const string Create = $"""
         CREATE TABLE IF NOT EXISTS schema_info(version INTEGER NOT NULL);
@@ -129,14 +129,20 @@ internal static class SqliteSchema
 
     public const string AddTenantVersion = "ALTER TABLE tenant_logs ADD COLUMN tenant_version INTEGER NULL;";
 
+    /// <summary>Version 7 records the tenants folder a tenant version was made from (<see cref="TenantFolderOrigin"/>).</summary>
+    public const string HasTenantOrigin = "SELECT COUNT(*) FROM pragma_table_info('tenant_versions') WHERE name = 'origin';";
+
+    public const string AddTenantOrigin = "ALTER TABLE tenant_versions ADD COLUMN origin TEXT NULL;";
+
     /// <summary>
     /// Ends every start: records the version. Version 3 adds the pass registry, the Apple push tokens, the wallet nonces and
     /// the device logs, and version 5 the email queue (<see cref="EmailSql"/>): new tables that <see cref="Create"/> adds to an older file.
-    /// Version 6 replaces the claim's index on <c>ready_at</c> alone by one on <c>(tenant_id, ready_at)</c> (<see cref="SqliteClaim"/>).
+    /// Version 6 replaces the claim's index on <c>ready_at</c> alone by one on <c>(tenant_id, ready_at)</c> (<see cref="SqliteClaim"/>),
+    /// and version 7 the tenant versions' <c>origin</c> column (<see cref="AddTenantOrigin"/>).
     /// </summary>
     public const string IndexHeads = $"""
         DROP INDEX IF EXISTS passes_ready;
         {SqliteClaim.Index}
-        UPDATE schema_info SET version = 6 WHERE version < 6;
+        UPDATE schema_info SET version = 7 WHERE version < 7;
         """;
 }

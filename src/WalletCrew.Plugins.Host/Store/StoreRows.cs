@@ -119,13 +119,13 @@ internal static class StoreRows
         return rows;
     }
 
-    private static string Text(DbDataReader r, string column) => r.GetString(r.GetOrdinal(column));
-
-    private static string? OptionalText(DbDataReader r, string column)
+    public static string? OptionalText(DbDataReader r, string column)
     {
         var ordinal = r.GetOrdinal(column);
         return r.IsDBNull(ordinal) ? null : r.GetString(ordinal);
     }
+
+    private static string Text(DbDataReader r, string column) => r.GetString(r.GetOrdinal(column));
 
     private static DateTimeOffset Time(DbDataReader r, string column) => FromMs(r.GetInt64(r.GetOrdinal(column)));
 

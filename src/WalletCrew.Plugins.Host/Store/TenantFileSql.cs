@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace WalletCrew.Plugins.Host.Store;
 
 /// <summary>
-/// The tenant file store's tables (schema version 4) and statements, written once for both stores where they agree:
+/// The tenant file store's tables (schema version 4; version 7 adds <c>origin</c>) and statements, written once for both stores where they agree:
 /// <c>{0}</c> is the table prefix (none on SQLite, <c>wcp_</c> on PostgreSQL), parameters are <c>@name</c>.
 /// </summary>
 internal static class TenantFileSql
@@ -25,6 +25,7 @@ internal static class TenantFileSql
             set_hash TEXT NOT NULL,
             files TEXT NOT NULL,
             restored_from INTEGER NULL,
+            origin TEXT NULL,
             PRIMARY KEY(tenant_id, version)) WITHOUT ROWID;
         """;
 
@@ -41,6 +42,7 @@ internal static class TenantFileSql
             set_hash text NOT NULL,
             files text NOT NULL,
             restored_from bigint NULL,
+            origin text NULL,
             PRIMARY KEY(tenant_id, version));
         """;
 
@@ -58,8 +60,8 @@ internal static class TenantFileSql
 
     /// <summary>Appends the version only when it is the tenant's newest plus one (the primary key refuses a race).</summary>
     public const string InsertVersion = """
-        INSERT INTO {0}tenant_versions(tenant_id, version, created_at, key_id, message, set_hash, files, restored_from)
-        SELECT @t, @v, @at, @k, @m, @sh, @f, @r
+        INSERT INTO {0}tenant_versions(tenant_id, version, created_at, key_id, message, set_hash, files, restored_from, origin)
+        SELECT @t, @v, @at, @k, @m, @sh, @f, @r, @o
         WHERE COALESCE((SELECT MAX(version) FROM {0}tenant_versions WHERE tenant_id = @t), 0) = @v - 1
         ON CONFLICT DO NOTHING
         """;
@@ -67,7 +69,7 @@ internal static class TenantFileSql
     public static IEnumerable<(string Name, object? Value)> VersionParameters(TenantVersion v) =>
     [
         ("t", v.TenantId), ("v", v.Version), ("at", StoreRows.ToMs(v.CreatedAt)), ("k", v.KeyId), ("m", v.Message), ("sh", v.SetHash),
-        ("f", JsonSerializer.Serialize(v.Files, StoreJson.Options)), ("r", v.RestoredFrom),
+        ("f", JsonSerializer.Serialize(v.Files, StoreJson.Options)), ("r", v.RestoredFrom), ("o", v.Origin?.ToString()),
     ];
 
     public static TenantVersion ReadVersion(DbDataReader r) => new(
@@ -75,10 +77,11 @@ internal static class TenantFileSql
         Version: r.GetInt64(r.GetOrdinal("version")),
         CreatedAt: StoreRows.FromMs(r.GetInt64(r.GetOrdinal("created_at"))),
         KeyId: r.GetString(r.GetOrdinal("key_id")),
-        Message: r.IsDBNull(r.GetOrdinal("message")) ? null : r.GetString(r.GetOrdinal("message")),
+        Message: StoreRows.OptionalText(r, "message"),
         SetHash: r.GetString(r.GetOrdinal("set_hash")),
         Files: JsonSerializer.Deserialize<List<TenantFileEntry>>(r.GetString(r.GetOrdinal("files")), StoreJson.Options) ?? [],
-        RestoredFrom: r.IsDBNull(r.GetOrdinal("restored_from")) ? null : r.GetInt64(r.GetOrdinal("restored_from")));
+        RestoredFrom: r.IsDBNull(r.GetOrdinal("restored_from")) ? null : r.GetInt64(r.GetOrdinal("restored_from")),
+        Origin: TenantFolderOrigin.Parse(StoreRows.OptionalText(r, "origin")));
 
     public static TenantHead ReadHead(DbDataReader r) => new(r.GetString(0), r.GetInt64(1));
 }

@@ -9,6 +9,7 @@ namespace WalletCrew.Plugins.Host.Store;
 /// <param name="SetHash">The hash of the whole file set (paths and content hashes); equal sets have equal hashes.</param>
 /// <param name="Files">Every file, ordered by path.</param>
 /// <param name="RestoredFrom">The version this one restores, or null.</param>
+/// <param name="Origin">The tenants folder it was made from, or null when it was made through the API (<paramref name="KeyId"/> names the key).</param>
 internal sealed record TenantVersion(
     string TenantId,
     long Version,
@@ -17,4 +18,5 @@ internal sealed record TenantVersion(
     string? Message,
     string SetHash,
     IReadOnlyList<TenantFileEntry> Files,
-    long? RestoredFrom);
+    long? RestoredFrom,
+    TenantFolderOrigin? Origin = null);

@@ -42,10 +42,15 @@ internal sealed class TenantFileOptions
     public int MaxFiles { get; set; } = 2000;
 
     /// <summary>
-    /// Gets or sets a value indicating whether every tenant folder the store has no version of is imported at start as its
-    /// version 1 (checked like any change; a folder with errors is not imported and stays a folder tenant). <c>wcp serve --import-tenants</c> sets it.
+    /// Gets or sets a value indicating whether the tenants folder feeds the store. At start each tenant folder the store has no
+    /// version of is stored as its version 1 (checked like any change; a folder with errors is not stored and stays a folder
+    /// tenant), and a stored tenant whose folder differs is stored again when its current version was made from this very
+    /// folder (else the store wins, with a warning). While the host runs (with <c>WalletCrew:Engine:HotReload</c>), a save in
+    /// a stored tenant's folder is checked and stored as its next version. False: folder tenants stay out of the store, and
+    /// a stored tenant's folder is never read.
     /// </summary>
-    public bool ImportFolders { get; set; }
+    /// <value>The default is <see langword="true"/>; <c>wcp serve --import-tenants false</c> turns it off.</value>
+    public bool ImportFolders { get; set; } = true;
 
     public string EffectiveDirectory(HostSettings host)
     {

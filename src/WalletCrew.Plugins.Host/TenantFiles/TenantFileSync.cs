@@ -3,21 +3,27 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using WalletCrew.Plugins.Engine;
 using WalletCrew.Plugins.Host.Store;
+using WalletCrew.Plugins.Host.Tenants;
 
 namespace WalletCrew.Plugins.Host.TenantFiles;
 
 /// <summary>
-/// Keeps this host on every tenant's newest stored version: loads them all before the host serves (start; then imports
-/// the folder tenants the store lacks when <see cref="TenantFileOptions.ImportFolders"/> is set), then on each
-/// PostgreSQL notification of a stored version (unless <see cref="TenantFileOptions.Notifications"/> is off) and on a poll
+/// Keeps this host on every tenant's newest stored version: loads them all before the host serves (start; then, with
+/// <see cref="TenantFileOptions.ImportFolders"/>, stores the tenants folder's new and changed tenants, <see cref="TenantVersions.ImportFoldersAsync"/>),
+/// then on each PostgreSQL notification of a stored version (unless <see cref="TenantFileOptions.Notifications"/> is off) and on a poll
 /// (<see cref="TenantFileOptions.PollInterval"/>) in case a notification was lost while the listening connection was down. With SQLite (one host) the API activates a change
-/// itself and the poll only catches what another process wrote to the file.
+/// itself and the poll only catches what another process wrote to the file. With <see cref="TenantFileOptions.ImportFolders"/> and hot reload on, it also
+/// watches the tenants root and stores each save in a stored tenant's folder (<see cref="TenantVersions.SaveFolderAsync"/>).
 /// </summary>
-internal sealed partial class TenantFileSync(TenantVersions versions, IServiceProvider services, IOptions<TenantFileOptions> options, ILogger<TenantFileSync> logger)
+internal sealed partial class TenantFileSync(
+    TenantVersions versions, TenantRegistry registry, IServiceProvider services, IOptions<TenantFileOptions> options, IOptions<EngineSettings> engine, ILogger<TenantFileSync> logger)
     : BackgroundService
 {
     private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly CancellationTokenSource _stopping = new();
+    private TenantWatcher? _folders;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -25,16 +31,40 @@ internal sealed partial class TenantFileSync(TenantVersions versions, IServicePr
         await versions.SyncAsync(cancellationToken).ConfigureAwait(false);
         if (options.Value.ImportFolders)
         {
+            // Watching first: a save made while the folders are imported is not missed (changes of one tenant queue up).
+            if (engine.Value.HotReload)
+            {
+                _folders = new TenantWatcher(registry.Root, files: true, SaveFoldersAsync, logger);
+                _folders.Start();
+            }
+
             await versions.ImportFoldersAsync(cancellationToken).ConfigureAwait(false);
         }
 
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _folders?.Dispose();
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     public override void Dispose()
     {
+        _folders?.Dispose();
+        _stopping.Dispose();
         _wake.Dispose();
         base.Dispose();
+    }
+
+    private async Task SaveFoldersAsync(IReadOnlySet<string> tenantIds)
+    {
+        foreach (var tenantId in tenantIds.Where(TenantIds.IsValid))
+        {
+            await versions.SaveFolderAsync(tenantId, _stopping.Token).ConfigureAwait(false);
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

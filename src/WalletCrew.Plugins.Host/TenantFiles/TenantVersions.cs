@@ -19,6 +19,7 @@ internal sealed partial class TenantVersions(
 {
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _failed = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _refusedSaves = new(StringComparer.Ordinal);
     private readonly TenantFolders _folders = new(options.Value.EffectiveDirectory(host));
 
     /// <summary>Applies <paramref name="edit"/> to the tenant's current files (from the store; a folder tenant's folder on its first change) and checks, stores and activates the result.</summary>
@@ -88,29 +89,57 @@ internal sealed partial class TenantVersions(
         }
     }
 
-    /// <summary>The key id recorded on versions imported from the tenants folder.</summary>
+    /// <summary>The key id recorded on versions made from the tenants folder (their <see cref="TenantVersion.Origin"/> says which).</summary>
     public const string FolderImportKey = "tenants folder";
 
-    /// <summary>Imports each folder tenant the store has no version of as its version 1 (<see cref="TenantFileOptions.ImportFolders"/>).</summary>
+    /// <summary>
+    /// At start (<see cref="TenantFileOptions.ImportFolders"/>), for each tenant folder under the tenants root: stores it as
+    /// version 1 when the store has no version of the tenant; stores it as the next version when it differs from the current
+    /// version and that version was made from this very folder (edited while the host was stopped, such as by a <c>git
+    /// pull</c>); otherwise, when it differs, leaves the store's version live and says so (the store wins: a folder never
+    /// replaces a version made elsewhere).
+    /// </summary>
     public async Task ImportFoldersAsync(CancellationToken cancellationToken)
     {
-        foreach (var tenantId in registry.FolderTenants())
+        foreach (var tenantId in registry.FolderIds())
         {
-            var result = await ChangeAsync(tenantId, new TenantChange(FolderImportKey, "Imported from the tenants folder", DryRun: false, IfMatch: 0),
-                set => set.Files.Count == 0 ? new TenantChangeResult(TenantChangeStatus.NotFound, null, null, [], "no tenant files") : null,
-                set => set, cancellationToken).ConfigureAwait(false);
-            switch (result.Status)
+            var folder = TenantFolderOrigin.Here(Path.Combine(registry.Root, tenantId));
+            var files = TenantFolders.ReadFolder(folder.Folder);
+            var current = await store.GetCurrentAsync(tenantId, cancellationToken).ConfigureAwait(false);
+            if (files.Files.Count == 0 || files.SetHash == current?.SetHash)
             {
-                case TenantChangeStatus.Stored:
-                    LogImported(tenantId, result.Version!.Version);
-                    break;
-                case TenantChangeStatus.Rejected:
-                    LogImportRefused(tenantId, string.Join(Environment.NewLine, result.Diagnostics.Where(d => d.IsError)));
-                    break;
-                default:
-                    break; // the store has it already (it wins), or the folder holds no tenant files
+                continue;
             }
+
+            if (current is not null && current.Origin != folder)
+            {
+                LogStoreWins(tenantId, folder.Folder, current.Version, Describe(current));
+                continue;
+            }
+
+            var message = current is null ? "Imported from the tenants folder" : "Changed in the tenants folder while the host was stopped";
+            await StoreFolderAsync(tenantId, folder, files, message, current?.Version ?? 0, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// A save in the folder of a tenant this host serves from the store, while it runs: the folder's files are checked like a
+    /// PUT and stored as the next version, live on every host; with errors nothing changes and the errors are logged and
+    /// listed among the tenant's diagnostics. A folder tenant is left to the engine (it reloads its folder itself).
+    /// </summary>
+    public async Task SaveFolderAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        var folder = TenantFolderOrigin.Here(Path.Combine(registry.Root, tenantId));
+        var files = TenantFolders.ReadFolder(folder.Folder);
+        if (registry.LiveVersion(tenantId) is null || files.Files.Count == 0 || (_refusedSaves.TryGetValue(tenantId, out var refused) && refused == files.SetHash)
+            || (await store.GetCurrentAsync(tenantId, cancellationToken).ConfigureAwait(false))?.SetHash == files.SetHash)
+        {
+            // A folder tenant, an empty folder, the same files as a save already refused, or as the current version (touched,
+            // or only files the store does not keep changed, such as an editor's build output under .wcp/).
+            return;
+        }
+
+        await StoreFolderAsync(tenantId, folder, files, "Saved in the tenants folder", null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Puts every stored tenant's newest version live on this host when it serves an older one (at start, and on a notification or poll).</summary>
@@ -126,6 +155,41 @@ internal sealed partial class TenantVersions(
             await SyncTenantAsync(head.TenantId, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private async Task StoreFolderAsync(string tenantId, TenantFolderOrigin folder, TenantFileSet files, string message, long? ifMatch, CancellationToken cancellationToken)
+    {
+        var result = await ChangeAsync(tenantId, new TenantChange(FolderImportKey, message, DryRun: false, ifMatch, folder), _ => null, _ => files, cancellationToken)
+            .ConfigureAwait(false);
+        var errors = string.Join(Environment.NewLine, result.Diagnostics.Where(d => d.IsError).Select(d => d.ToString()).Append(result.Detail).OfType<string>());
+        switch (result.Status)
+        {
+            case TenantChangeStatus.Stored:
+                _refusedSaves.TryRemove(tenantId, out _);
+                LogStoredFromFolder(tenantId, result.Version!.Version, folder.Folder);
+                break;
+            case TenantChangeStatus.Rejected when registry.LiveVersion(tenantId) is { } live:
+                _refusedSaves[tenantId] = files.SetHash;
+                registry.RecordFailedSave(tenantId, live, result.Diagnostics);
+                LogSaveRefused(tenantId, folder.Folder, live, errors);
+                break;
+            case TenantChangeStatus.Rejected:
+                LogImportRefused(tenantId, errors);
+                break;
+            case TenantChangeStatus.PreconditionFailed:
+                // Another host stored a version since this one read the current one: that version wins.
+                LogStoreWins(tenantId, folder.Folder, result.Version?.Version ?? 0, result.Version is null ? "" : Describe(result.Version));
+                break;
+            case TenantChangeStatus.Unchanged:
+                break;
+            default:
+                LogFolderNotStored(tenantId, folder.Folder, result.Status, errors);
+                break;
+        }
+    }
+
+    private static string Describe(TenantVersion version) => version.Origin is { } origin
+        ? $"made from the tenants folder {origin.Folder} on {origin.Machine}"
+        : $"made through the API with {version.KeyId}{(version.RestoredFrom is { } from ? $" (a restore of version {from})" : "")}";
 
     private async Task SyncTenantAsync(string tenantId, CancellationToken cancellationToken)
     {
@@ -175,7 +239,7 @@ internal sealed partial class TenantVersions(
             return new TenantChangeResult(hasErrors ? TenantChangeStatus.Rejected : TenantChangeStatus.Checked, null, number, diagnostics);
         }
 
-        var version = new TenantVersion(tenantId, number, time.GetUtcNow(), change.KeyId, change.Message, set.SetHash, set.Entries, restoredFrom);
+        var version = new TenantVersion(tenantId, number, time.GetUtcNow(), change.KeyId, change.Message, set.SetHash, set.Entries, restoredFrom, change.Origin);
         bool stored;
         try
         {
@@ -217,11 +281,20 @@ internal sealed partial class TenantVersions(
         return new TenantFileSet(version.Files.Select(f => new KeyValuePair<string, byte[]>(f.Path, blobs[f.Hash])));
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Imported tenant {TenantId} from the tenants folder as version {Version}; the store serves it from now on")]
-    private partial void LogImported(string tenantId, long version);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stored tenant {TenantId} version {Version} from its folder {Folder}; it is live on every host")]
+    private partial void LogStoredFromFolder(string tenantId, long version, string folder);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant {TenantId} was not imported from the tenants folder: it does not check; it stays served from its folder:\n{Errors}")]
     private partial void LogImportRefused(string tenantId, string errors);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant {TenantId}: the files saved in {Folder} do not check; version {Version} stays live:\n{Errors}")]
+    private partial void LogSaveRefused(string tenantId, string folder, long version, string errors);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant {TenantId}: its folder {Folder} differs from stored version {Version}, {Origin}; the store wins and the folder was not imported. To make the folder the next version, push it: wcp push {Folder} --host <url> --api-key <key>")]
+    private partial void LogStoreWins(string tenantId, string folder, long version, string origin);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant {TenantId}: the files in {Folder} were not stored ({Status}); a later save or start tries again: {Detail}")]
+    private partial void LogFolderNotStored(string tenantId, string folder, TenantChangeStatus status, string detail);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Storing tenant {TenantId} version {Version} failed")]
     private partial void LogStoreFailed(Exception exception, string tenantId, long version);

@@ -18,6 +18,9 @@ internal sealed class LiveTenant(TenantConnectors connectors, long? version)
     /// <summary>Gets the stored tenant version these connectors were built from, or null for a folder tenant.</summary>
     public long? Version { get; } = version;
 
+    /// <summary>Gets or sets the diagnostics of the last save in the tenant's folder that did not check (a stored tenant), or empty.</summary>
+    public IReadOnlyList<ConnectorDiagnostic> FailedSave { get; set; } = [];
+
     /// <summary>Enters for one call; fails once retired.</summary>
     public bool TryEnter()
     {

@@ -29,7 +29,11 @@ internal sealed partial class TenantRegistry : ITenantRuntime, IHostedService, I
         _settings = settings.Value;
         _logger = loggerFactory.CreateLogger<TenantRegistry>();
         _engine = new ConnectorEngine(Options(host, secrets, loggerFactory));
-        _watcher = new TenantWatcher(_root, Refresh, _logger);
+        _watcher = new TenantWatcher(_root, files: false, _ =>
+        {
+            Refresh();
+            return Task.CompletedTask;
+        }, _logger);
     }
 
     public bool Contains(string tenantId) => _tenants.ContainsKey(tenantId);
@@ -40,11 +44,23 @@ internal sealed partial class TenantRegistry : ITenantRuntime, IHostedService, I
     /// <summary>Returns whether the tenant is served from its folder under the tenants root.</summary>
     public bool IsFolderTenant(string tenantId) => _tenants.TryGetValue(tenantId, out var live) && live.Version is null;
 
-    /// <summary>Lists the tenants served from their folder, in order.</summary>
-    public IReadOnlyList<string> FolderTenants() => [.. _tenants.Where(t => t.Value.Version is null).Select(t => t.Key).Order(StringComparer.Ordinal)];
+    /// <summary>Lists the tenant ids that have a folder under the tenants root, served from it or from the store, in order.</summary>
+    public IReadOnlyList<string> FolderIds() => [.. FolderNames().Where(TenantIds.IsValid)];
 
-    /// <summary>Gets the tenants root (folder tenants, and the one-time import of a tenant's files into the store).</summary>
+    /// <summary>Gets the tenants root (folder tenants, and the folders that feed the store).</summary>
     public string Root => _root;
+
+    /// <summary>
+    /// Records the diagnostics of a save in a stored tenant's folder that did not check, on the version it serves (as a folder
+    /// tenant's failed save is kept among its diagnostics), until another version goes live.
+    /// </summary>
+    public void RecordFailedSave(string tenantId, long version, IReadOnlyList<ConnectorDiagnostic> diagnostics)
+    {
+        if (_tenants.TryGetValue(tenantId, out var live) && live.Version == version)
+        {
+            live.FailedSave = diagnostics;
+        }
+    }
 
     /// <summary>
     /// Loads a materialised tenant folder with the host's settings, not live: what a change is checked with, and what
@@ -84,7 +100,8 @@ internal sealed partial class TenantRegistry : ITenantRuntime, IHostedService, I
 
     public int RunningWorkers => _engine.RunningWorkers;
 
-    public IReadOnlyList<TenantSnapshot> Describe() => [.. _tenants.Values.Select(t => TenantSnapshot.Of(t.Connectors, t.Version)).OrderBy(s => s.TenantId, StringComparer.Ordinal)];
+    public IReadOnlyList<TenantSnapshot> Describe() =>
+        [.. _tenants.Values.Select(t => TenantSnapshot.Of(t.Connectors, t.Version, t.FailedSave)).OrderBy(s => s.TenantId, StringComparer.Ordinal)];
 
     public IReadOnlyList<ZombieConnector> Zombies() => _engine.GetZombies();
 
@@ -198,9 +215,7 @@ internal sealed partial class TenantRegistry : ITenantRuntime, IHostedService, I
     {
         lock (_gate)
         {
-            var present = Directory.Exists(_root)
-                ? Directory.EnumerateDirectories(_root).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList()
-                : [];
+            var present = FolderNames();
             foreach (var tenantId in present.Where(id => !_tenants.ContainsKey(id)))
             {
                 if (!TenantIds.IsValid(tenantId))
@@ -222,6 +237,10 @@ internal sealed partial class TenantRegistry : ITenantRuntime, IHostedService, I
             }
         }
     }
+
+    private List<string> FolderNames() => Directory.Exists(_root)
+        ? [.. Directory.EnumerateDirectories(_root).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal)]
+        : [];
 
     private LiveTenant? Enter(string tenantId)
     {

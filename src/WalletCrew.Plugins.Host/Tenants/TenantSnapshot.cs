@@ -15,13 +15,13 @@ internal sealed record TenantSnapshot(
 {
     public bool HasErrors => Diagnostics.Any(d => d.IsError);
 
-    public static TenantSnapshot Of(TenantConnectors tenant, long? tenantVersion = null) => new(
+    public static TenantSnapshot Of(TenantConnectors tenant, long? tenantVersion = null, IReadOnlyList<ConnectorDiagnostic>? failedSave = null) => new(
         tenant.TenantId,
         tenant.Generation,
         tenant.PassUpdaterCount,
         [.. tenant.CustomerProviders.Order(StringComparer.Ordinal)],
         tenant.Connectors,
-        tenant.Diagnostics,
+        [.. tenant.Diagnostics, .. failedSave ?? []],
         tenant.Worker,
         tenantVersion);
 }

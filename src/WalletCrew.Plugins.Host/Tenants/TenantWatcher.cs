@@ -3,8 +3,13 @@ using Microsoft.Extensions.Logging;
 
 namespace WalletCrew.Plugins.Host.Tenants;
 
-/// <summary>Watches the tenants root (not the tenants' files: the engine does that) and refreshes the tenant list once it has been quiet for a moment.</summary>
-internal sealed partial class TenantWatcher(string root, Action refresh, ILogger logger) : IDisposable
+/// <summary>
+/// Watches the tenants root and, once it has been quiet for a moment, reports which tenant folders changed (the first
+/// segment of each changed path). Without <paramref name="files"/> it sees only folders appearing, disappearing or being
+/// renamed right under the root (the tenant list; the engine watches a folder tenant's own files); with it, every file
+/// saved anywhere under the root too (saves in stored tenants' folders).
+/// </summary>
+internal sealed partial class TenantWatcher(string root, bool files, Func<IReadOnlySet<string>, Task> changed, ILogger logger) : IDisposable
 {
     private static readonly TimeSpan s_quiet = TimeSpan.FromMilliseconds(300);
 
@@ -15,10 +20,19 @@ internal sealed partial class TenantWatcher(string root, Action refresh, ILogger
 
     public void Start()
     {
-        _watcher = new FileSystemWatcher(root) { IncludeSubdirectories = false, NotifyFilter = NotifyFilters.DirectoryName };
+        _watcher = new FileSystemWatcher(root)
+        {
+            IncludeSubdirectories = files,
+            NotifyFilter = files ? NotifyFilters.DirectoryName | NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size : NotifyFilters.DirectoryName,
+        };
         _watcher.Created += OnChange;
         _watcher.Deleted += OnChange;
         _watcher.Renamed += OnChange;
+        if (files)
+        {
+            _watcher.Changed += OnChange;
+        }
+
         _watcher.EnableRaisingEvents = true;
         _loop = Task.Run(() => RunAsync(_stop.Token));
     }
@@ -52,10 +66,12 @@ internal sealed partial class TenantWatcher(string root, Action refresh, ILogger
         while (await _changes.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
         {
             // Debounce: collect changes until the folder has been quiet for a moment.
+            var tenants = new HashSet<string>(StringComparer.Ordinal);
             do
             {
-                while (_changes.Reader.TryRead(out _))
+                while (_changes.Reader.TryRead(out var name))
                 {
+                    tenants.Add(name.Split('/', '\\')[0]);
                 }
 
                 await Task.Delay(s_quiet, cancellationToken).ConfigureAwait(false);
@@ -64,7 +80,7 @@ internal sealed partial class TenantWatcher(string root, Action refresh, ILogger
 
             try
             {
-                refresh();
+                await changed(tenants).ConfigureAwait(false);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
@@ -73,6 +89,6 @@ internal sealed partial class TenantWatcher(string root, Action refresh, ILogger
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Refreshing the tenants under {Root} failed; the loaded tenants stay live")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Handling the changes under the tenants root {Root} failed; the loaded tenants stay live")]
     private partial void LogRefreshFailed(Exception exception, string root);
 }

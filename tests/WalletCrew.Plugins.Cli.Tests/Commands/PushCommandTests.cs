@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using WalletCrew.Plugins.Cli.Tests.Support;
 using WalletCrew.Plugins.Engine.Tests.Support;
+using static WalletCrew.Plugins.Cli.Tests.Support.MarkProvider;
 using static WalletCrew.Plugins.Cli.Tests.Support.ServeProcess;
 
 namespace WalletCrew.Plugins.Cli.Tests.Commands;
@@ -12,11 +12,6 @@ namespace WalletCrew.Plugins.Cli.Tests.Commands;
 public sealed class PushCommandTests
 {
     private const string Key = "push-key-0123456789abcdef";
-
-    private static string Provider(string mark) => $$"""
-        object points(string passId) => new { mark = "{{mark}}" };
-        context.register("runtime.scriptable.customerProvider.points", new { Fill = points });
-        """;
 
     [Fact]
     public async Task PushStoresAFolderAsAVersionDryRunStoresNothingAndErrorsArePrintedLikeCheckWithExitOne()
@@ -68,12 +63,5 @@ public sealed class PushCommandTests
 
         await stop.CancelAsync();
         (await serve).ExitCode.Should().Be(0);
-    }
-
-    private static async Task<string?> MarkAsync(HttpClient http)
-    {
-        using var response = await http.PostAsJsonAsync("/api/tenants/acme/customer-providers/points/fill",
-            new { passId = "P1", passType = "loyalty", identifiers = new Dictionary<string, string> { ["customerId"] = "C1" }, data = new { } });
-        return response.IsSuccessStatusCode ? JsonNode.Parse(await response.Content.ReadAsStringAsync())!["data"]!["mark"]!.GetValue<string>() : null;
     }
 }

@@ -42,10 +42,22 @@ internal sealed class HostHarness : IAsyncDisposable
             ["WalletCrew:Engine:HotReload"] = "false",
             ["WalletCrew:Engine:Isolation"] = "in-process",
             ["WalletCrew:Engine:CompileCacheDirectory"] = Path.Combine(root.Base, "cache"),
+
+            // Tests of delivery, Fill and the like serve their tenants from the folder they write; the tests of the folder
+            // feeding the store ask for the host's default by setting this key to null (below).
+            ["WalletCrew:TenantFiles:ImportFolders"] = "false",
         };
         foreach (var (key, value) in configuration ?? new Dictionary<string, string?>())
         {
-            config[key] = value;
+            // A null value drops the harness's setting of that key: the host's own default applies.
+            if (value is null)
+            {
+                config.Remove(key);
+            }
+            else
+            {
+                config[key] = value;
+            }
         }
 
         builder.Configuration.AddInMemoryCollection(config);

@@ -27,7 +27,8 @@ internal sealed partial class HostProcess : IDisposable
         File.Exists(server).Should().BeTrue($"the test server is built next to the tests ({server})");
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in new[] { server, root.Directory, store, "http://127.0.0.1:0" }
-            .Concat([$"--WalletCrew:ApiKeys:0={HostHarness.ApiKey}", $"--WalletCrew:Engine:CompileCacheDirectory={Path.Combine(root.Base, "cache")}", "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information", "--WalletCrew:Engine:Isolation=in-process"])
+            .Concat([$"--WalletCrew:ApiKeys:0={HostHarness.ApiKey}", $"--WalletCrew:Engine:CompileCacheDirectory={Path.Combine(root.Base, "cache")}", "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information", "--WalletCrew:Engine:Isolation=in-process",
+                "--WalletCrew:TenantFiles:ImportFolders=false"]) // as in HostHarness: these tests serve their tenants from their folder
             .Concat(configuration))
         {
             info.ArgumentList.Add(argument);

@@ -5,8 +5,8 @@ namespace WalletCrew.Plugins.Host.Tests.TenantFiles;
 
 /// <summary>
 /// What the tenant files API relies on from each store: versions appended only as the newest plus one (a second change of
-/// the same version stores nothing), content kept by hash, and a version 3 database given the version 4 tables and the
-/// tenant log's version column on start.
+/// the same version stores nothing), content kept by hash, each version's origin, a version 3 database given the version 4
+/// tables and the tenant log's version column on start, and a version 5 database given the origin column.
 /// </summary>
 public abstract class TenantFileStoreContractTests : IAsyncLifetime
 {
@@ -66,6 +66,23 @@ public abstract class TenantFileStoreContractTests : IAsyncLifetime
         (await Files.AppendAsync(Version("acme", 1, "a").Version, Version("acme", 1, "a").Blobs, CancellationToken.None)).Should().BeTrue();
         await Events.AppendLogAsync(new TenantLogRecord("acme", s_now, "fill", null, null, "succeeded", 1, null, [], TenantVersion: 7), CancellationToken.None);
         (await Events.ReadLogAsync("acme", 10, CancellationToken.None)).Single().TenantVersion.Should().Be(7);
+    }
+
+    [Fact]
+    public async Task AVersion5DatabaseGetsTheOriginColumnOnStartAndAVersionsOriginIsReadBack()
+    {
+        await ExecuteAsync("ALTER TABLE {0}tenant_versions DROP COLUMN origin;");
+        await ExecuteAsync("UPDATE {0}schema_info SET version = 5;");
+
+        await Events.InitializeAsync(CancellationToken.None);
+
+        Convert.ToInt32(await ExecuteAsync("SELECT version FROM {0}schema_info;"), System.Globalization.CultureInfo.InvariantCulture).Should().Be(PostgresSchema.Version, "the newest version");
+        var (fromFolder, blobs) = Version("acme", 1, "a");
+        fromFolder = fromFolder with { Origin = new TenantFolderOrigin("build-01", "/srv/tenants/acme") };
+        (await Files.AppendAsync(fromFolder, blobs, CancellationToken.None)).Should().BeTrue();
+        (await Files.AppendAsync(Version("acme", 2, "b").Version, Version("acme", 2, "b").Blobs, CancellationToken.None)).Should().BeTrue();
+        (await Files.GetVersionAsync("acme", 1, CancellationToken.None))!.Origin.Should().Be(new TenantFolderOrigin("build-01", "/srv/tenants/acme"));
+        (await Files.GetCurrentAsync("acme", CancellationToken.None))!.Origin.Should().BeNull("made through the API");
     }
 
     private static (TenantVersion Version, IReadOnlyDictionary<string, byte[]> Blobs) Version(string tenantId, long number, string content)

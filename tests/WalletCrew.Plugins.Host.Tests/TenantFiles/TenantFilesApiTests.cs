@@ -266,8 +266,9 @@ public sealed class TenantFilesApiTests
     }
 
     [Fact]
-    public async Task AFolderTenantEntersTheStoreWithItsFirstChangeAndTheStoreWinsAfterARestart()
+    public async Task WithoutTheImportAFolderTenantEntersTheStoreWithItsFirstChangeAndTheStoreWinsOverAnEditedFolderAfterARestart()
     {
+        // The harness turns the import off: the tenant stays a folder tenant until its first change through the API.
         using var root = new TenantsRoot();
         root.WriteSettings("acme", "{}");
         root.WriteScript("acme", MarkProvider("folder"));
@@ -283,38 +284,14 @@ public sealed class TenantFilesApiTests
                 .Should().Equal("server/script/connector.csx", "server/script/extra.csx", "tenant.json");
         }
 
-        // The folder changes later (an older copy, or someone editing it): the stored version still wins.
+        // The folder changes later (an older copy, or someone editing it), and the import is on (the default): the current
+        // version was made through the API, not from this folder, so the stored version still wins (TenantFolderVersionsTests
+        // has the control: an edit of the folder the current version came from is taken).
         root.WriteScript("acme", MarkProvider("stale folder"));
-        await using (var host = await HostHarness.StartAsync(root))
+        await using (var host = await HostHarness.StartAsync(root, new Dictionary<string, string?> { ["WalletCrew:TenantFiles:ImportFolders"] = null }))
         {
             (await MarkAsync(host.Client, "acme")).Should().Be("folder");
             (await host.GetJsonAsync("api/admin/connectors?tenantId=acme")).AsArray().Single()!["tenantVersion"]!.GetValue<long>().Should().Be(1);
-        }
-    }
-
-    [Fact]
-    public async Task ImportFoldersStoresEachCheckedFolderTenantTheStoreLacksAndLeavesABrokenOneInItsFolder()
-    {
-        using var root = new TenantsRoot();
-        root.WriteScript("acme", MarkProvider("folder"));
-        root.WriteScript("broken", "var broken = ;");
-        var import = new Dictionary<string, string?> { ["WalletCrew:TenantFiles:ImportFolders"] = "true" };
-        await using (var host = await HostHarness.StartAsync(root, import))
-        {
-            var acme = (await host.GetJsonAsync("api/tenants/acme/versions")).AsArray().Single()!;
-            acme["version"]!.GetValue<long>().Should().Be(1);
-            acme["keyId"]!.GetValue<string>().Should().Be("tenants folder");
-            (await MarkAsync(host.Client, "acme")).Should().Be("folder");
-            (await SendAsync(host.Client, new HttpRequestMessage(HttpMethod.Get, "api/tenants/broken/versions"))).Status.Should().Be(HttpStatusCode.NotFound, "a folder that does not check is not imported");
-            (await host.GetJsonAsync("api/admin/connectors?tenantId=broken")).AsArray().Single()!["hasErrors"]!.GetValue<bool>().Should().BeTrue("it is still served from its folder");
-        }
-
-        // A second start with the folder changed: the store has the tenant, so nothing is imported over it.
-        root.WriteScript("acme", MarkProvider("folder, edited"));
-        await using (var host = await HostHarness.StartAsync(root, import))
-        {
-            (await host.GetJsonAsync("api/tenants/acme/versions")).AsArray().Should().ContainSingle();
-            (await MarkAsync(host.Client, "acme")).Should().Be("folder");
         }
     }
 

@@ -129,6 +129,22 @@ public sealed class TenantFilesTwoHostsTests
         }
     }
 
+    [Fact]
+    public async Task ASaveInHostAsTenantsFolderIsServedByHostBWithinTwoSeconds()
+    {
+        await using var database = await PostgresDatabase.CreateAsync();
+        using var shared = new TenantsRoot();
+        var watching = new Dictionary<string, string?> { ["WalletCrew:TenantFiles:ImportFolders"] = null, ["WalletCrew:Engine:HotReload"] = "true" };
+        await using var hosts = await Hosts.StartAsync(database, shared, hostA: watching, folderA: root => root.WriteScript("acme", MarkProvider("seeded")));
+        await HostHarness.WaitUntilAsync(async () => await MarkAsync(hosts.B.Client, "acme") == "seeded", s_propagation, "host B serves the seeded version 1");
+
+        hosts.RootA.WriteScript("acme", MarkProvider("saved"));
+
+        await HostHarness.WaitUntilAsync(async () => await MarkAsync(hosts.A.Client, "acme") == "saved", TimeSpan.FromSeconds(30), "host A stored and serves the save");
+        await HostHarness.WaitUntilAsync(async () => await MarkAsync(hosts.B.Client, "acme") == "saved", s_propagation, "host B serves the saved version 2");
+        (await hosts.B.GetJsonAsync("api/admin/connectors?tenantId=acme")).AsArray().Single()!["tenantVersion"]!.GetValue<long>().Should().Be(2);
+    }
+
     private static (string EventId, long Version) Handled(RecordedRequest request) =>
         (JsonNode.Parse(request.Body)!["eventId"]!.GetValue<string>(), long.Parse(request.Path.TrimStart('/', 'v'), System.Globalization.CultureInfo.InvariantCulture));
 
@@ -140,22 +156,22 @@ public sealed class TenantFilesTwoHostsTests
 
         private Hosts(TenantsRoot rootA, TenantsRoot rootB, HostHarness a, HostHarness b) => (_rootA, _rootB, A, B) = (rootA, rootB, a, b);
 
+        /// <summary>Gets host A's tenants root.</summary>
+        public TenantsRoot RootA => _rootA;
+
         public HostHarness A { get; }
 
         public HostHarness B { get; }
 
-        public static async Task<Hosts> StartAsync(PostgresDatabase database, TenantsRoot shared, IReadOnlyDictionary<string, string?>? hostB = null)
+        public static async Task<Hosts> StartAsync(
+            PostgresDatabase database, TenantsRoot shared, IReadOnlyDictionary<string, string?>? hostB = null, IReadOnlyDictionary<string, string?>? hostA = null,
+            Action<TenantsRoot>? folderA = null)
         {
             var rootA = new TenantsRoot();
             var rootB = new TenantsRoot();
-            var a = await HostHarness.StartAsync(rootA, Configuration(rootA, shared), store: database.Store);
-            var configurationB = Configuration(rootB, shared);
-            foreach (var (key, value) in hostB ?? new Dictionary<string, string?>())
-            {
-                configurationB[key] = value;
-            }
-
-            var b = await HostHarness.StartAsync(rootB, configurationB, store: database.Store);
+            folderA?.Invoke(rootA);
+            var a = await HostHarness.StartAsync(rootA, Configuration(rootA, shared, hostA), store: database.Store);
+            var b = await HostHarness.StartAsync(rootB, Configuration(rootB, shared, hostB), store: database.Store);
             return new Hosts(rootA, rootB, a, b);
         }
 
@@ -168,11 +184,20 @@ public sealed class TenantFilesTwoHostsTests
         }
 
         // The poll is slowed down so that only the notification can meet the bound.
-        private static Dictionary<string, string?> Configuration(TenantsRoot root, TenantsRoot shared) => new()
+        private static Dictionary<string, string?> Configuration(TenantsRoot root, TenantsRoot shared, IReadOnlyDictionary<string, string?>? overrides)
         {
-            ["WalletCrew:TenantFiles:Directory"] = Path.Combine(root.Base, "files"),
-            ["WalletCrew:TenantFiles:PollInterval"] = "00:01:00",
-            ["WalletCrew:Engine:CompileCacheDirectory"] = Path.Combine(shared.Base, "cache"),
-        };
+            var configuration = new Dictionary<string, string?>
+            {
+                ["WalletCrew:TenantFiles:Directory"] = Path.Combine(root.Base, "files"),
+                ["WalletCrew:TenantFiles:PollInterval"] = "00:01:00",
+                ["WalletCrew:Engine:CompileCacheDirectory"] = Path.Combine(shared.Base, "cache"),
+            };
+            foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+            {
+                configuration[key] = value;
+            }
+
+            return configuration;
+        }
     }
 }
