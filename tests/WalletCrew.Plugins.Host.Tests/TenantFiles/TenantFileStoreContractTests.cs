@@ -69,10 +69,10 @@ public abstract class TenantFileStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AVersion5DatabaseGetsTheOriginColumnOnStartAndAVersionsOriginIsReadBack()
+    public async Task AVersion6DatabaseGetsTheOriginColumnOnStartAndAVersionsOriginIsReadBack()
     {
         await ExecuteAsync("ALTER TABLE {0}tenant_versions DROP COLUMN origin;");
-        await ExecuteAsync("UPDATE {0}schema_info SET version = 5;");
+        await ExecuteAsync("UPDATE {0}schema_info SET version = 6;");
 
         await Events.InitializeAsync(CancellationToken.None);
 
