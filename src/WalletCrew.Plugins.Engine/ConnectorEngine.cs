@@ -41,7 +41,7 @@ public sealed class ConnectorEngine : IDisposable
         _compiler = new CachedScriptCompiler(CompileFunction(), _cache, _options.CompileOnCacheMiss);
         if (Isolation == IsolationMode.Sandbox)
         {
-            _workers = new WorkerPool(_options.Sandbox, _options.TimeProvider);
+            _workers = new WorkerPool(_options.Sandbox, _options.TimeProvider, _options.LoggerFactory.CreateLogger("WalletCrew.Plugins.Engine.Sandbox"));
         }
         else if (IsolationWarning is not null)
         {
@@ -54,6 +54,9 @@ public sealed class ConnectorEngine : IDisposable
 
     /// <summary>Gets why tenant code runs in-process although <see cref="IsolationMode.Auto"/> asked for the sandbox, or <see langword="null"/>.</summary>
     public string? IsolationWarning { get; }
+
+    /// <summary>Gets the sandboxed workers' pool, or <see langword="null"/> in-process (tests and the benchmarks).</summary>
+    internal WorkerPool? Workers => _workers;
 
     /// <summary>Gets how many sandboxed workers are running now.</summary>
     public int RunningWorkers => _workers?.Running ?? 0;

@@ -59,6 +59,9 @@ internal static class EngineDefaults
     /// <summary>Sandboxed workers: how many may run at once before the least recently used idle one is stopped.</summary>
     public const int MaxWorkers = 64;
 
+    /// <summary>Sandboxed workers: how many spares are kept started for the next tenant whose worker starts.</summary>
+    public const int SpareWorkers = 1;
+
     /// <summary>Sandboxed workers: how long a worker with nothing to do stays warm.</summary>
     public static readonly TimeSpan WorkerIdleTimeout = TimeSpan.FromMinutes(5);
 

@@ -138,8 +138,10 @@ internal static class CommonOptions
             CompileCacheDirectory = cacheDirectory,
             Isolation = isolation,
 
-            // One tenant compiled, then the command exits: a warm-up compile before it would be a second compile, paid each run.
+            // One tenant compiled, then the command exits: a warm-up compile before it would be a second compile, paid each run,
+            // and a spare worker would start only to be stopped.
             CompilerWarmUp = false,
+            Sandbox = new SandboxOptions { SpareWorkers = 0 },
         });
     }
 

@@ -44,6 +44,13 @@ internal static class SandboxMessages
 
     public const string TenantUnloaded = "the tenant was unloaded";
 
+    public const string SpareFailed = "A spare sandboxed worker could not be started; tenants' workers start afresh when needed (WalletCrew:Engine:SpareWorkers).";
+
+    public static string SpareDied(string reason) =>
+        $"A spare sandboxed worker ended before a tenant claimed it ({reason}); that tenant's worker started afresh, and a new spare was started. Logged once per engine.";
+
+    public const string SpareFillFailed = "its folders could not be filled with the tenant's files";
+
     public const string MalformedFrame = "it sent a malformed or oversized frame on its channel";
 
     public const string UnexpectedMessage = "it sent a message only the host may send";

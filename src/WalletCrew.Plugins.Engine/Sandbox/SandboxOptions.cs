@@ -7,6 +7,11 @@ public sealed class SandboxOptions
     /// <value>The default is 64.</value>
     public int MaxWorkers { get; init; } = EngineDefaults.MaxWorkers;
 
+    /// <summary>Gets how many spare workers are kept started for no tenant yet, so a tenant's worker start is only its load and
+    /// first call; a spare is claimed by one tenant and becomes its worker. 0 turns spares off. Not counted in <see cref="MaxWorkers"/>.</summary>
+    /// <value>The default is 1.</value>
+    public int SpareWorkers { get; init; } = EngineDefaults.SpareWorkers;
+
     /// <summary>Gets how long a worker with nothing to do stays warm before it is stopped.</summary>
     /// <value>The default is 5 minutes.</value>
     public TimeSpan WorkerIdleTimeout { get; init; } = EngineDefaults.WorkerIdleTimeout;

@@ -36,7 +36,6 @@ internal sealed class SandboxedTenant : TenantRuntime
     private readonly ConcurrentDictionary<long, SandboxInvocation> _invocations = new();
     private readonly ConcurrentDictionary<string, bool> _secretNames = new(StringComparer.Ordinal);
     private WorkerProcess? _worker;
-    private DateTimeOffset? _workerStartedAt;
     private (string Reason, DateTimeOffset At)? _lastStop;
     private TenantState _state;
     private string _fingerprint;
@@ -110,10 +109,13 @@ internal sealed class SandboxedTenant : TenantRuntime
             var worker = Volatile.Read(ref _worker);
             var last = _lastStop;
             return worker is { HasExited: false }
-                ? new WorkerStatus(WorkerState.Running, worker.ProcessId, _workerStartedAt, worker.InFlight, last?.Reason, last?.At)
+                ? new WorkerStatus(WorkerState.Running, worker.ProcessId, worker.StartedAt, worker.InFlight, last?.Reason, last?.At)
                 : new WorkerStatus(last is null ? WorkerState.NotStarted : WorkerState.Stopped, null, null, 0, last?.Reason, last?.At);
         }
     }
+
+    /// <summary>Gets whether the running worker was a spare this tenant claimed (tests).</summary>
+    internal bool WorkerWasSpare => Volatile.Read(ref _worker) is { HasExited: false, Slot: not null };
 
     /// <summary>Gets the running worker's outermost process id (tests and the admin view), or <see langword="null"/>.</summary>
     internal int? WorkerProcessId => Volatile.Read(ref _worker) is { HasExited: false } worker ? worker.ProcessId : null;
@@ -133,7 +135,7 @@ internal sealed class SandboxedTenant : TenantRuntime
     public override Task<InvocationResult> SendEmailAsync(EmailRequest request, CancellationToken cancellationToken)
     {
         var wire = WireConversions.ToWire(request);
-        return RunAsync(secrets => id => new EmailMessage(id, wire, secrets), cancellationToken);
+        return RunAsync(secrets => id => new EmailMessage(id, wire, secrets), cancellationToken, TenantLayout.EmailTemplates);
     }
 
     public override async Task<bool> ReloadAsync(CancellationToken cancellationToken)
@@ -147,6 +149,7 @@ internal sealed class SandboxedTenant : TenantRuntime
         try
         {
             var fingerprint = Prepare();
+            FillSlot();
             if (_disposed || fingerprint == _fingerprint)
             {
                 return false;
@@ -201,7 +204,8 @@ internal sealed class SandboxedTenant : TenantRuntime
         StopWorker(SandboxMessages.TenantUnloaded);
     }
 
-    private async Task<InvocationResult> RunAsync(Func<IReadOnlyDictionary<string, string?>?, Func<long, WorkerMessage>> request, CancellationToken cancellationToken)
+    /// <param name="readsFolder">A folder of the tenant's the call reads as it runs (the email templates): a claimed spare's copy of it is brought up to date first.</param>
+    private async Task<InvocationResult> RunAsync(Func<IReadOnlyDictionary<string, string?>?, Func<long, WorkerMessage>> request, CancellationToken cancellationToken, string? readsFolder = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var limits = _settings.Limits;
@@ -214,6 +218,19 @@ internal sealed class SandboxedTenant : TenantRuntime
         catch (WorkerExitedException exception)
         {
             return new InvocationResult(InvocationStatus.Failed, [], SandboxMessages.Stopped(_tenantId, exception.Message), null);
+        }
+
+        if (readsFolder is not null && worker.Slot is { } slot)
+        {
+            try
+            {
+                slot.FillFolder(_tenantId, _directory, readsFolder);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                Retire(worker, SandboxMessages.SpareFillFailed);
+                return new InvocationResult(InvocationStatus.Failed, [], SandboxMessages.Stopped(_tenantId, SandboxMessages.SpareFillFailed), null);
+            }
         }
 
         var grace = _pool.Options.KillGrace;
@@ -293,9 +310,11 @@ internal sealed class SandboxedTenant : TenantRuntime
         Interlocked.Exchange(ref _worker, null)?.Stop(SandboxMessages.Replaced);
         // The tenant's own heap limit (tenant.json limits.workerHeapMiB, within the host maximum) or the host's.
         _workerHeapBytes = _settings.Limits.WorkerHeapBytes;
-        var process = _pool.Launcher.Start(_tenantId, _directory, _cacheDirectory, _workerHeapBytes);
-        var worker = new WorkerProcess(process, AnswerAsync, _workerHeapBytes + EngineDefaults.WorkerRssOverheadBytes, _options.TimeProvider);
-        _workerStartedAt = _options.TimeProvider.GetUtcNow();
+        var worker = await ClaimSpareAsync().ConfigureAwait(false) ?? new WorkerProcess(
+            _pool.Launcher.Start(_tenantId, _directory, _cacheDirectory, _workerHeapBytes), AnswerAsync, _workerHeapBytes + EngineDefaults.WorkerRssOverheadBytes, _options.TimeProvider)
+        {
+            StartedAt = _options.TimeProvider.GetUtcNow(),
+        };
         Volatile.Write(ref _worker, worker);
         _ = worker.Exited.ContinueWith(
             ended => _lastStop = (ended.Result, _options.TimeProvider.GetUtcNow()),
@@ -304,6 +323,51 @@ internal sealed class SandboxedTenant : TenantRuntime
         _state = reply.State;
         TenantStateFile.Write(_cacheDirectory, _fingerprint, _state);
         return worker;
+    }
+
+    /// <summary>Takes a spare worker started before this tenant needed one, and fills its folders with this tenant's files
+    /// and compiled images; <see langword="null"/> when there is none (or its folders could not be filled).</summary>
+    private async Task<WorkerProcess?> ClaimSpareAsync()
+    {
+        if (await _pool.ClaimSpareAsync(_workerHeapBytes).ConfigureAwait(false) is not { } spare)
+        {
+            return null;
+        }
+
+        try
+        {
+            spare.Slot!.Fill(_tenantId, _directory, _cacheDirectory);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // It may have seen part of this tenant's files: it is never offered to anyone else.
+            spare.Kill(SandboxMessages.SpareFillFailed);
+            spare.Dispose();
+            return null;
+        }
+
+        spare.Claim(AnswerAsync);
+        return spare;
+    }
+
+    /// <summary>
+    /// Brings a claimed spare's copy of the tenant's files up to date before a reload, so it sees saved files (the email
+    /// templates included, which need no reload) as a worker with the tenant's folder bound does; a copy that fails ends
+    /// the worker, and the next call starts a fresh one.
+    /// </summary>
+    private void FillSlot()
+    {
+        if (Volatile.Read(ref _worker) is { HasExited: false, Slot: { } slot } worker)
+        {
+            try
+            {
+                slot.Fill(_tenantId, _directory, _cacheDirectory);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                Retire(worker, SandboxMessages.SpareFillFailed);
+            }
+        }
     }
 
     // Loading runs the connectors' top-level code, which may fetch: its calls count under invocation id 0.

@@ -56,7 +56,21 @@ internal sealed class WorkerLauncher
     ];
 
     /// <summary>Starts the worker of <paramref name="tenantId"/>; its channel is the process's stdin and stdout.</summary>
-    public Process Start(string tenantId, string tenantDirectory, string tenantCacheDirectory, long heapLimitBytes)
+    public Process Start(string tenantId, string tenantDirectory, string tenantCacheDirectory, long heapLimitBytes) =>
+        Start(Arguments(tenantId, tenantDirectory, tenantCacheDirectory, heapLimitBytes));
+
+    /// <summary>Starts a spare worker, for no tenant yet: its mounts are the slot's two empty folders (<see cref="SpareSlot"/>).</summary>
+    public Process StartSpare(SpareSlot slot, long heapLimitBytes) => Start(SpareArguments(slot, heapLimitBytes));
+
+    /// <summary>The whole bubblewrap command line after the executable (public for the docs' example and its test).</summary>
+    public IReadOnlyList<string> Arguments(string tenantId, string tenantDirectory, string tenantCacheDirectory, long heapLimitBytes) =>
+        Arguments(tenantDirectory, $"{TenantsMount}/{tenantId}", tenantCacheDirectory, $"{CacheMount}/{tenantId}", heapLimitBytes);
+
+    /// <summary>A spare's command line: the same sandbox, with the slot's folders bound where a tenant's worker finds its tenant's.</summary>
+    public IReadOnlyList<string> SpareArguments(SpareSlot slot, long heapLimitBytes) =>
+        Arguments(slot.Tenants, TenantsMount, slot.Cache, CacheMount, heapLimitBytes);
+
+    private Process Start(IReadOnlyList<string> arguments)
     {
         var start = new ProcessStartInfo(_bwrap)
         {
@@ -65,7 +79,7 @@ internal sealed class WorkerLauncher
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in Arguments(tenantId, tenantDirectory, tenantCacheDirectory, heapLimitBytes))
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
@@ -73,8 +87,7 @@ internal sealed class WorkerLauncher
         return ProcessStarter.Start(start);
     }
 
-    /// <summary>The whole bubblewrap command line after the executable (public for the docs' example and its test).</summary>
-    public IReadOnlyList<string> Arguments(string tenantId, string tenantDirectory, string tenantCacheDirectory, long heapLimitBytes)
+    private List<string> Arguments(string tenantSource, string tenantTarget, string cacheSource, string cacheTarget, long heapLimitBytes)
     {
         var uid = NobodyId.ToString(CultureInfo.InvariantCulture);
         List<string> arguments =
@@ -89,9 +102,9 @@ internal sealed class WorkerLauncher
             .. _dotnetRoot.StartsWith("/usr/", StringComparison.Ordinal) ? Array.Empty<string>() : ["--ro-bind", _dotnetRoot, _dotnetRoot],
             "--ro-bind", _workerDirectory, WorkerMount,
 
-            // This tenant only: its files and its compiled images, read-only.
-            "--ro-bind", tenantDirectory, $"{TenantsMount}/{tenantId}",
-            "--ro-bind", tenantCacheDirectory, $"{CacheMount}/{tenantId}",
+            // This tenant only: its files and its compiled images, read-only (a spare: two empty folders the host fills at the claim).
+            "--ro-bind", tenantSource, tenantTarget,
+            "--ro-bind", cacheSource, cacheTarget,
 
             // Private, empty, size-capped scratch space; a minimal /dev and a /proc of the new PID namespace.
             "--size", (64 * 1024 * 1024).ToString(CultureInfo.InvariantCulture), "--tmpfs", "/tmp",

@@ -15,7 +15,7 @@ internal sealed class WorkerProcess : IDisposable
 
     private readonly Process _process;
     private readonly FrameChannel _channel;
-    private readonly Func<WorkerMessage, Task<WorkerMessage>> _answerCall;
+    private Func<WorkerMessage, Task<WorkerMessage>> _answerCall;
     private readonly ConcurrentDictionary<long, TaskCompletionSource<WorkerMessage>> _pending = new();
     private readonly StderrTail _stderr;
     private readonly TaskCompletionSource<string> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -25,9 +25,11 @@ internal sealed class WorkerProcess : IDisposable
     private long _nextId;
     private int _inFlight;
 
-    public WorkerProcess(Process process, Func<WorkerMessage, Task<WorkerMessage>> answerCall, long residentLimitBytes, TimeProvider time)
+    public WorkerProcess(Process process, Func<WorkerMessage, Task<WorkerMessage>> answerCall, long residentLimitBytes, TimeProvider time, SpareSlot? slot = null)
     {
         _process = process;
+        ProcessId = process.Id;
+        Slot = slot;
         _answerCall = answerCall;
         _residentLimitBytes = residentLimitBytes;
         _channel = new FrameChannel(process.StandardOutput.BaseStream, process.StandardInput.BaseStream, WorkerLoop.MaxFrameBytes);
@@ -36,8 +38,18 @@ internal sealed class WorkerProcess : IDisposable
         _memoryWatch = time.CreateTimer(_ => WatchMemory(), null, TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(250));
     }
 
+    /// <summary>Gets the folders a spare worker was started with (filled by the tenant that claimed it), or <see langword="null"/>
+    /// for a worker started for its tenant (whose folders are bound directly).</summary>
+    public SpareSlot? Slot { get; }
+
+    /// <summary>Gets when the worker's process was started.</summary>
+    public DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>Hands a spare to the tenant that claimed it: from now on its calls back are that tenant's.</summary>
+    public void Claim(Func<WorkerMessage, Task<WorkerMessage>> answerCall) => Volatile.Write(ref _answerCall, answerCall);
+
     /// <summary>Gets the sandbox's outermost process id (bubblewrap's).</summary>
-    public int ProcessId => _process.Id;
+    public int ProcessId { get; }
 
     /// <summary>Gets a task that completes, with the reason, when the worker has ended.</summary>
     public Task<string> Exited => _exited.Task;
@@ -154,6 +166,7 @@ internal sealed class WorkerProcess : IDisposable
         }
 
         await _process.WaitForExitAsync().ConfigureAwait(false);
+        Slot?.Delete();
         var reason = _killReason ?? DescribeExit();
         _exited.TrySetResult(reason);
         foreach (var waiting in _pending.Values)
@@ -188,7 +201,7 @@ internal sealed class WorkerProcess : IDisposable
     {
         try
         {
-            await NotifyAsync(await _answerCall(call).ConfigureAwait(false)).ConfigureAwait(false);
+            await NotifyAsync(await Volatile.Read(ref _answerCall)(call).ConfigureAwait(false)).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {

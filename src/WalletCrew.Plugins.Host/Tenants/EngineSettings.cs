@@ -55,6 +55,11 @@ internal sealed class EngineSettings : IValidatableObject
     [Range(1, 10_000)]
     public int MaxWorkers { get; set; } = new SandboxOptions().MaxWorkers;
 
+    /// <summary>Gets or sets how many spare sandboxed workers are kept started for the next tenant whose worker starts (0: none).</summary>
+    /// <value>The default is 1.</value>
+    [Range(0, 64)]
+    public int SpareWorkers { get; set; } = new SandboxOptions().SpareWorkers;
+
     /// <summary>Gets or sets how long a sandboxed worker with nothing to do stays warm.</summary>
     /// <value>The default is 5 minutes.</value>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
@@ -77,6 +82,7 @@ internal sealed class EngineSettings : IValidatableObject
     public SandboxOptions SandboxOptions() => new()
     {
         MaxWorkers = MaxWorkers,
+        SpareWorkers = SpareWorkers,
         WorkerIdleTimeout = WorkerIdleTimeout,
         WorkerHeapLimitBytes = WorkerHeapLimitMiB * 1024L * 1024,
         KillGrace = WorkerKillGrace,

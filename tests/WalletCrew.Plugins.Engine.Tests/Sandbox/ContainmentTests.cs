@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using WalletCrew.Plugins.Engine.Sandbox;
 using WalletCrew.Plugins.Engine.Tests.Support;
 
 namespace WalletCrew.Plugins.Engine.Tests.Sandbox;
@@ -127,6 +128,12 @@ public sealed class ContainmentTests : IDisposable
         arrange?.Invoke(harness);
         using var tenant = harness.Load(HostileConnectors.Hook(body));
         tenant.Diagnostics.Where(d => d.IsError).Should().BeEmpty();
+        if (isolation == IsolationMode.Sandbox)
+        {
+            // The engine's spare worker, started at the tenant's load and filled with its files at the claim (SpareWorkerTests).
+            ((SandboxedTenant)tenant.Runtime).WorkerWasSpare.Should().BeTrue();
+        }
+
         var result = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(), CancellationToken.None);
         result.Status.Should().Be(InvocationStatus.Succeeded, result.Error);
         return result.Log.Single().Message;
