@@ -18,7 +18,8 @@ public sealed class SandboxedStoredTenantTests
         (await MarkAsync(host.Client, "acme")).Should().Be("v1");
         var first = await WorkerViewAsync(host, "acme");
         first["state"]!.GetValue<string>().Should().Be("running", "the stored version's Fill ran in a worker");
-        SandboxOf(first["processId"]!.GetValue<int>()).Should().Contain("\0/tenants/acme\0", "the worker is the tenant's bubblewrap sandbox");
+        SandboxOf(first["processId"]!.GetValue<int>()).Should().Contain("\0--ro-bind\0");
+        TenantsSeenBy(first["processId"]!.GetValue<int>()).Should().Equal(["acme"], "the worker is the tenant's bubblewrap sandbox (a spare it claimed, or one started for it)");
 
         (await PutFileAsync(host.Client, "acme", ScriptPath, MarkProvider("v2"))).Status.Should().Be(HttpStatusCode.Created);
         (await MarkAsync(host.Client, "acme")).Should().Be("v2");
@@ -50,6 +51,18 @@ public sealed class SandboxedStoredTenantTests
     {
         var connectors = (await host.GetJsonAsync("api/admin/connectors")).AsArray();
         return connectors.Single(c => c!["tenantId"]!.GetValue<string>() == tenantId)!["worker"]!.AsObject();
+    }
+
+    /// <summary>The tenant folders the sandbox shows its worker, listed from inside through the innermost process's root.</summary>
+    private static List<string> TenantsSeenBy(int processId)
+    {
+        var innermost = processId;
+        while (File.ReadAllText($"/proc/{innermost}/task/{innermost}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var child, ..])
+        {
+            innermost = int.Parse(child, System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return [.. Directory.EnumerateFileSystemEntries($"/proc/{innermost}/root/tenants").Select(Path.GetFileName).OfType<string>()];
     }
 
     /// <summary>The command line of the worker's outermost process, which is bubblewrap's.</summary>
