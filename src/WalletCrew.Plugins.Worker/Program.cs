@@ -20,4 +20,4 @@ if (args is [CompilerLoop.Mode, ..])
 // the two a small machine would give it.
 ThreadPool.GetMinThreads(out var workers, out var completions);
 ThreadPool.SetMinThreads(Math.Max(workers, 16), completions);
-return await WorkerLoop.RunAsync(input, output).ConfigureAwait(false);
+return await WorkerLoop.RunAsync(input, output, spare: args is [WorkerWarmUp.SpareMode]).ConfigureAwait(false);

@@ -64,11 +64,11 @@ internal sealed class WorkerLauncher
 
     /// <summary>The whole bubblewrap command line after the executable (public for the docs' example and its test).</summary>
     public IReadOnlyList<string> Arguments(string tenantId, string tenantDirectory, string tenantCacheDirectory, long heapLimitBytes) =>
-        Arguments(tenantDirectory, $"{TenantsMount}/{tenantId}", tenantCacheDirectory, $"{CacheMount}/{tenantId}", heapLimitBytes);
+        Arguments(tenantDirectory, $"{TenantsMount}/{tenantId}", tenantCacheDirectory, $"{CacheMount}/{tenantId}", heapLimitBytes, spare: false);
 
     /// <summary>A spare's command line: the same sandbox, with the slot's folders bound where a tenant's worker finds its tenant's.</summary>
     public IReadOnlyList<string> SpareArguments(SpareSlot slot, long heapLimitBytes) =>
-        Arguments(slot.Tenants, TenantsMount, slot.Cache, CacheMount, heapLimitBytes);
+        Arguments(slot.Tenants, TenantsMount, slot.Cache, CacheMount, heapLimitBytes, spare: true);
 
     private Process Start(IReadOnlyList<string> arguments)
     {
@@ -87,7 +87,7 @@ internal sealed class WorkerLauncher
         return ProcessStarter.Start(start);
     }
 
-    private List<string> Arguments(string tenantSource, string tenantTarget, string cacheSource, string cacheTarget, long heapLimitBytes)
+    private List<string> Arguments(string tenantSource, string tenantTarget, string cacheSource, string cacheTarget, long heapLimitBytes, bool spare)
     {
         var uid = NobodyId.ToString(CultureInfo.InvariantCulture);
         List<string> arguments =
@@ -116,6 +116,7 @@ internal sealed class WorkerLauncher
             .. RuntimeSettings(heapLimitBytes).SelectMany(setting => new[] { "--setenv", setting.Name, setting.Value }),
             "--chdir", "/tmp",
             Path.Combine(_dotnetRoot, "dotnet"), "exec", $"{WorkerMount}/{WorkerProgram}",
+            .. spare ? [WorkerWarmUp.SpareMode] : Array.Empty<string>(),
         ];
         return arguments;
     }

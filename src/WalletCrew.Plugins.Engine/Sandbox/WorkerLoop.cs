@@ -24,10 +24,11 @@ internal sealed class WorkerLoop
     private WorkerLoop(Stream input, Stream output) => _channel = new FrameChannel(input, output, MaxFrameBytes);
 
     /// <summary>Runs the worker until the host closes the channel; returns the process exit code.</summary>
-    public static async Task<int> RunAsync(Stream input, Stream output)
+    /// <param name="spare">Whether the worker was started as a spare (it practises a load while no tenant has claimed it).</param>
+    public static async Task<int> RunAsync(Stream input, Stream output, bool spare = false)
     {
         var loop = new WorkerLoop(input, output);
-        WorkerWarmUp.Start();
+        WorkerWarmUp.Start(spare);
         try
         {
             await loop._channel.ReadAllHandingOnAsync(loop.OnMessage).ConfigureAwait(false);
