@@ -28,7 +28,8 @@ internal static class EmailSql
             is_replay INTEGER NOT NULL DEFAULT 0,
             trace_parent TEXT NULL);
         CREATE UNIQUE INDEX IF NOT EXISTS emails_idempotency ON emails(tenant_id, idempotency_key);
-        CREATE INDEX IF NOT EXISTS emails_pending_due ON emails(next_attempt_at) WHERE status = 'pending';
+        DROP INDEX IF EXISTS emails_pending_due;
+        CREATE INDEX IF NOT EXISTS emails_tenant_pending ON emails(tenant_id, next_attempt_at, received_at) WHERE status = 'pending';
         CREATE INDEX IF NOT EXISTS emails_tenant_received ON emails(tenant_id, received_at);
         CREATE INDEX IF NOT EXISTS emails_completed ON emails(completed_at) WHERE status = 'delivered';
         """;
@@ -54,7 +55,8 @@ internal static class EmailSql
             is_replay boolean NOT NULL DEFAULT false,
             trace_parent text NULL);
         CREATE UNIQUE INDEX IF NOT EXISTS wcp_emails_idempotency ON wcp_emails(tenant_id, idempotency_key);
-        CREATE INDEX IF NOT EXISTS wcp_emails_pending_due ON wcp_emails(next_attempt_at) WHERE status = 'pending';
+        DROP INDEX IF EXISTS wcp_emails_pending_due;
+        CREATE INDEX IF NOT EXISTS wcp_emails_tenant_pending ON wcp_emails(tenant_id, next_attempt_at, received_at) WHERE status = 'pending';
         CREATE INDEX IF NOT EXISTS wcp_emails_tenant_received ON wcp_emails(tenant_id, received_at);
         CREATE INDEX IF NOT EXISTS wcp_emails_completed ON wcp_emails(completed_at) WHERE status = 'delivered';
         """;
@@ -101,44 +103,66 @@ internal static class EmailSql
         """;
 
     /// <summary>
-    /// SQLite: leases due emails ranked per tenant so tenants take turns (oldest due first within a tenant), in one
-    /// <c>UPDATE … RETURNING</c> through the store's one writer.
+    /// SQLite: leases due emails, tenants taking turns (oldest due first within a tenant), in one <c>UPDATE … RETURNING</c>
+    /// through the store's one writer. Its cost follows the tenants with pending emails and what it hands out, never the
+    /// number of emails waiting: <c>tenants</c> walks the tenants with a pending email one index seek each, and <c>due</c>
+    /// reads at most <c>MIN(@max, @perTenant)</c> of each one's earliest due emails from <c>emails_tenant_pending</c>; each
+    /// tenant then gets the rest of its share (<c>@perTenant</c> less what it runs on the claiming worker), rank by rank.
     /// </summary>
     public const string SqliteClaim = """
         UPDATE emails SET lease_owner = @owner, lease_expires_at = @until
         WHERE email_id IN (
-            SELECT email_id FROM (
-                SELECT email_id, tenant_id, next_attempt_at,
-                       ROW_NUMBER() OVER (PARTITION BY tenant_id ORDER BY next_attempt_at, received_at) AS rn
-                FROM emails
-                WHERE status = 'pending' AND next_attempt_at <= @now AND (lease_expires_at IS NULL OR lease_expires_at <= @now)
-                  AND tenant_id NOT IN (SELECT value FROM json_each(@excluded)))
-            WHERE rn <= @perTenant - COALESCE((SELECT value FROM json_each(@running) WHERE key = tenant_id), 0)
-            ORDER BY rn, next_attempt_at
+            WITH RECURSIVE tenants(tenant_id) AS (
+                SELECT MIN(tenant_id) FROM emails WHERE status = 'pending'
+                UNION ALL
+                SELECT (SELECT MIN(e.tenant_id) FROM emails e WHERE e.status = 'pending' AND e.tenant_id > t.tenant_id)
+                FROM tenants t WHERE t.tenant_id IS NOT NULL),
+            due AS (
+                SELECT e.email_id, e.tenant_id, e.next_attempt_at,
+                       ROW_NUMBER() OVER (PARTITION BY e.tenant_id ORDER BY e.next_attempt_at, e.received_at) AS turn
+                FROM tenants t JOIN emails e ON e.email_id IN (
+                    SELECT d.email_id FROM emails d
+                    WHERE d.tenant_id = t.tenant_id AND d.status = 'pending' AND d.next_attempt_at <= @now
+                      AND (d.lease_expires_at IS NULL OR d.lease_expires_at <= @now)
+                    ORDER BY d.next_attempt_at, d.received_at
+                    LIMIT MIN(@max, @perTenant))
+                WHERE t.tenant_id IS NOT NULL AND t.tenant_id NOT IN (SELECT value FROM json_each(@excluded)))
+            SELECT email_id FROM due
+            WHERE turn <= @perTenant - COALESCE((SELECT value FROM json_each(@running) WHERE key = due.tenant_id), 0)
+            ORDER BY turn, next_attempt_at
             LIMIT @max)
         RETURNING *
         """;
 
     /// <summary>
-    /// PostgreSQL: ranks due emails per tenant, locks the chosen rows with <c>SKIP LOCKED</c> (a row another host is claiming
-    /// is passed over, never waited for; its conditions are re-checked on the latest version) and leases them, in one statement.
+    /// PostgreSQL: leases due emails, tenants taking turns, in one statement whose cost follows the tenants with pending
+    /// emails and what it hands out: <c>tenants</c> walks the tenants with a pending email one index seek each; for each,
+    /// <c>due</c> locks its earliest due emails from <c>wcp_emails_tenant_pending</c>, at most the rest of its share, with
+    /// <c>SKIP LOCKED</c> (a row another host is claiming is passed over, never waited for, and does not use up the share;
+    /// each lock re-checks the row's latest version); <c>chosen</c> keeps <c>@max</c> of them rank by rank.
     /// </summary>
     public const string PostgresClaim = """
-        WITH ranked AS (
-            SELECT email_id, tenant_id, next_attempt_at,
-                   ROW_NUMBER() OVER (PARTITION BY tenant_id ORDER BY next_attempt_at, received_at) AS rn
-            FROM wcp_emails
-            WHERE status = 'pending' AND next_attempt_at <= @now AND (lease_expires_at IS NULL OR lease_expires_at <= @now)
-              AND NOT (tenant_id = ANY(@excluded))),
-        locked AS (
-            SELECT e.email_id FROM wcp_emails e JOIN ranked r ON r.email_id = e.email_id
-            WHERE r.rn <= @perTenant - COALESCE((@running::jsonb ->> r.tenant_id)::int, 0)
-              AND e.status = 'pending' AND e.next_attempt_at <= @now AND (e.lease_expires_at IS NULL OR e.lease_expires_at <= @now)
-            ORDER BY r.rn, r.next_attempt_at
-            LIMIT @max
-            FOR UPDATE OF e SKIP LOCKED)
+        WITH RECURSIVE tenants(tenant_id) AS (
+            (SELECT tenant_id FROM wcp_emails WHERE status = 'pending' ORDER BY tenant_id LIMIT 1)
+            UNION ALL
+            SELECT (SELECT e.tenant_id FROM wcp_emails e WHERE e.status = 'pending' AND e.tenant_id > t.tenant_id ORDER BY e.tenant_id LIMIT 1)
+            FROM tenants t WHERE t.tenant_id IS NOT NULL),
+        due AS (
+            SELECT d.email_id, d.tenant_id, d.next_attempt_at,
+                   ROW_NUMBER() OVER (PARTITION BY d.tenant_id ORDER BY d.next_attempt_at, d.received_at) AS turn
+            FROM tenants t
+            CROSS JOIN LATERAL (
+                SELECT e.email_id, e.tenant_id, e.next_attempt_at, e.received_at FROM wcp_emails e
+                WHERE e.tenant_id = t.tenant_id AND e.status = 'pending' AND e.next_attempt_at <= @now
+                  AND (e.lease_expires_at IS NULL OR e.lease_expires_at <= @now)
+                ORDER BY e.next_attempt_at, e.received_at
+                LIMIT GREATEST(0, LEAST(@max, @perTenant - COALESCE((@running::jsonb ->> t.tenant_id)::int, 0)))
+                FOR UPDATE OF e SKIP LOCKED) d
+            WHERE t.tenant_id IS NOT NULL AND NOT (t.tenant_id = ANY(@excluded))),
+        chosen AS (
+            SELECT email_id FROM due ORDER BY turn, next_attempt_at LIMIT @max)
         UPDATE wcp_emails e SET lease_owner = @owner, lease_expires_at = @until
-        FROM locked l WHERE e.email_id = l.email_id
+        FROM chosen c WHERE e.email_id = c.email_id
         RETURNING e.*
         """;
 

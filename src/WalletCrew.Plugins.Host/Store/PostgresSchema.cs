@@ -13,7 +13,7 @@ namespace WalletCrew.Plugins.Host.Store;
 internal static class PostgresSchema
 {
     /// <summary>The schema's version: raise it with every DDL change, since a host that finds the database at this version runs no DDL.</summary>
-    public const int Version = 7;
+    public const int Version = 8;
 
     /// <summary>The advisory lock key that serialises schema creation across hosts ("wcp-sche").</summary>
     public const long SchemaLock = 0x7763702D73636865;
@@ -136,7 +136,9 @@ internal static class PostgresSchema
     /// <c>(tenant_id, ready_at)</c> (<see cref="Claim"/>); hosts of version 5 may keep running beside it (their claim reads
     /// the ready passes without an index, slower but correct). Version 7 adds the tenant versions' <c>origin</c> column (the
     /// tenants folder a version was made from); hosts of version 6 may keep running beside it (they store versions without
-    /// an origin).
+    /// an origin). Version 8 replaces the email claim's index on <c>next_attempt_at</c> by one on
+    /// <c>(tenant_id, next_attempt_at, received_at)</c> (<see cref="EmailSql.PostgresClaim"/>); hosts of version 7 may keep
+    /// running beside it (their email claims rank the pending emails without an index, slower but correct).
     /// </summary>
     public const string Upgrade = $"""
         ALTER TABLE wcp_passes ADD COLUMN IF NOT EXISTS head_seq bigint NULL;
@@ -150,7 +152,7 @@ internal static class PostgresSchema
         {TenantFileSql.PostgresTables}
         ALTER TABLE wcp_tenant_versions ADD COLUMN IF NOT EXISTS origin text NULL;
         {EmailSql.PostgresTables}
-        UPDATE wcp_schema_info SET version = 7 WHERE version < 7;
+        UPDATE wcp_schema_info SET version = 8 WHERE version < 8;
         """;
 
     /// <summary>

@@ -3,7 +3,7 @@ namespace WalletCrew.Plugins.Host.Store;
 /// <summary>The SQLite schema. Times are Unix milliseconds; statuses are lowercase words.</summary>
 internal static class SqliteSchema
 {
-    public const int Version = 7;
+    public const int Version = 8;
 
     public const string Create = $"""
         CREATE TABLE IF NOT EXISTS schema_info(version INTEGER NOT NULL);
@@ -138,11 +138,12 @@ internal static class SqliteSchema
     /// Ends every start: records the version. Version 3 adds the pass registry, the Apple push tokens, the wallet nonces and
     /// the device logs, and version 5 the email queue (<see cref="EmailSql"/>): new tables that <see cref="Create"/> adds to an older file.
     /// Version 6 replaces the claim's index on <c>ready_at</c> alone by one on <c>(tenant_id, ready_at)</c> (<see cref="SqliteClaim"/>),
-    /// and version 7 the tenant versions' <c>origin</c> column (<see cref="AddTenantOrigin"/>).
+    /// version 7 the tenant versions' <c>origin</c> column (<see cref="AddTenantOrigin"/>), and version 8 replaces the email
+    /// claim's index on <c>next_attempt_at</c> by one on <c>(tenant_id, next_attempt_at, received_at)</c> (<see cref="EmailSql.SqliteClaim"/>).
     /// </summary>
     public const string IndexHeads = $"""
         DROP INDEX IF EXISTS passes_ready;
         {SqliteClaim.Index}
-        UPDATE schema_info SET version = 7 WHERE version < 7;
+        UPDATE schema_info SET version = 8 WHERE version < 8;
         """;
 }

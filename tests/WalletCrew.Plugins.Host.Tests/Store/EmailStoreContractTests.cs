@@ -28,6 +28,36 @@ public abstract class EmailStoreContractTests : IAsyncLifetime
     /// <summary>Runs one statement on the database (<c>{0}</c> is the table prefix) and returns its scalar.</summary>
     private protected abstract Task<object?> ExecuteAsync(string sql);
 
+    /// <summary>
+    /// Runs the store's claim (owner "measure", <paramref name="max"/> emails, <paramref name="perTenant"/> each, at
+    /// <paramref name="now"/>) and then <paramref name="control"/> in a transaction it rolls back, and returns how many the
+    /// claim leased and the work each statement did, as the database counts it.
+    /// </summary>
+    private protected abstract Task<(int Claimed, long ClaimWork, long ControlWork)> MeasureClaimAsync(string control, DateTimeOffset now, int max, int perTenant);
+
+    /// <summary>What an earlier claim did, as the control: rank every due email of every tenant.</summary>
+    private protected const string RankEveryDueEmail = """
+        SELECT email_id FROM (
+            SELECT email_id, next_attempt_at, ROW_NUMBER() OVER (PARTITION BY tenant_id ORDER BY next_attempt_at, received_at) AS rn
+            FROM {0}emails
+            WHERE status = 'pending' AND next_attempt_at <= @now AND (lease_expires_at IS NULL OR lease_expires_at <= @now)) ranked
+        WHERE rn <= @perTenant ORDER BY rn, next_attempt_at LIMIT @max
+        """;
+
+    [Fact]
+    public async Task AClaimsWorkFollowsWhatItHandsOutNotHowManyEmailsWait()
+    {
+        await AddManyAsync(40);
+        var few = await MeasureClaimAsync(RankEveryDueEmail, s_now, max: 4, perTenant: 1);
+        await AddManyAsync(1_960);
+        var many = await MeasureClaimAsync(RankEveryDueEmail, s_now, max: 4, perTenant: 1);
+
+        few.Claimed.Should().Be(4);
+        many.Claimed.Should().Be(4);
+        ((double)many.ClaimWork / few.ClaimWork).Should().BeLessThan(1.5, "a claim of 4 looks at 4 tenants' first emails, however many wait");
+        ((double)many.ControlWork / few.ControlWork).Should().BeGreaterThan(20, "the control ranks every due email, so the test can tell the two apart");
+    }
+
     [Fact]
     public async Task AVersion4DatabaseGetsTheEmailTableOnStart()
     {
@@ -161,6 +191,14 @@ public abstract class EmailStoreContractTests : IAsyncLifetime
         stored.Data["points"].GetInt32().Should().Be(120);
         stored.Status.Should().Be(DeliveryStatus.Pending);
         stored.ToRequest().EmailId.Should().Be(email.EmailId);
+    }
+
+    private async Task AddManyAsync(int count)
+    {
+        for (var i = 0; i < count; i += 50)
+        {
+            await Task.WhenAll(Enumerable.Range(i, Math.Min(50, count - i)).Select(n => _store.AddAsync(Email($"t{n % 4}", null), CancellationToken.None)));
+        }
     }
 
     private async Task<string> AddAsync(string tenantId)

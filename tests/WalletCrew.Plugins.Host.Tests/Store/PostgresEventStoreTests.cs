@@ -119,8 +119,6 @@ public sealed class PostgresEventStoreTests : EventStoreContractTests
     [Fact]
     public async Task AClaimsWorkFollowsWhatItHandsOutNotHowManyPassesAreReady()
     {
-        // The rows PostgreSQL's executor handles (EXPLAIN ANALYZE, every plan node's rows times its loops): a measure of
-        // work that no load on the machine can skew.
         var store = new PostgresEventStore(_dataSource!);
         await IngestAcrossTenantsAsync(store, 0, 40);
         var few = await MeasureAsync();
@@ -149,19 +147,12 @@ public sealed class PostgresEventStoreTests : EventStoreContractTests
         }
     }
 
-    private static async Task<(long Rows, long Work)> ExplainAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string statement, Action<NpgsqlCommand> add)
-    {
-        await using var command = new NpgsqlCommand("EXPLAIN (ANALYZE, FORMAT JSON) " + statement, connection, transaction);
-        command.Add("now", StoreRows.ToMs(s_now)).Add("perTenant", 1L).Add("max", 4L);
-        add(command);
-        using var plan = System.Text.Json.JsonDocument.Parse((string)(await command.ExecuteScalarAsync())!);
-        var root = plan.RootElement[0].GetProperty("Plan");
-        return (root.GetProperty("Actual Rows").GetInt64(), Work(root));
-
-        static long Work(System.Text.Json.JsonElement node) =>
-            (node.GetProperty("Actual Rows").GetInt64() * node.GetProperty("Actual Loops").GetInt64())
-            + (node.TryGetProperty("Plans", out var children) ? children.EnumerateArray().Sum(Work) : 0);
-    }
+    private static Task<(long Rows, long Work)> ExplainAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string statement, Action<NpgsqlCommand> add) =>
+        PostgresExplain.RunAsync(connection, transaction, statement, command =>
+        {
+            command.Add("now", StoreRows.ToMs(s_now)).Add("perTenant", 1L).Add("max", 4L);
+            add(command);
+        });
 
     private static async Task IngestAcrossTenantsAsync(IEventStore store, int from, int to)
     {

@@ -12,6 +12,9 @@ internal sealed class SqliteTestStore : IAsyncDisposable
 
     public SqliteEventStore Events { get; }
 
+    /// <summary>Gets the database file's path.</summary>
+    public string DatabasePath => _root.DatabasePath;
+
     /// <summary>Runs one statement written with the store's table names (<see cref="PrefixedSql"/>) and returns its scalar.</summary>
     public async Task<object?> ExecuteAsync(string sql)
     {
