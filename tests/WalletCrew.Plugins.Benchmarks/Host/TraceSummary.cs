@@ -50,6 +50,7 @@ internal static partial class TraceSummary
         using var log = new TraceLog(TraceLog.CreateFromEventPipeDataFile(args[1]));
         var onCpu = new Dictionary<string, (int Managed, int Native)>();
         var leaves = new Dictionary<string, int>();
+        var lockTakers = new Dictionary<string, int>();
         var waiting = 0;
         var byType = new Dictionary<string, long>();
         var allocByComponent = new Dictionary<string, long>();
@@ -74,9 +75,15 @@ internal static partial class TraceSummary
                     continue;
                 }
 
-                var component = frames.Count > 0 && frames[0].Contains("Monitor.Enter_Slowpath", StringComparison.Ordinal)
-                    ? "lock contention: Monitor.Enter (spinning or waiting)"
-                    : Classify(frames);
+                var contended = frames.Count > 0 && frames[0].Contains("Monitor.Enter_Slowpath", StringComparison.Ordinal);
+                var component = contended ? "lock contention: Monitor.Enter (spinning or waiting)" : Classify(frames);
+                if (contended)
+                {
+                    // Who takes the lock: the first frame outside System.Threading.
+                    var taker = frames.Skip(1).FirstOrDefault(f => !f.StartsWith("System.Threading.", StringComparison.Ordinal)) ?? "?";
+                    lockTakers[taker] = lockTakers.GetValueOrDefault(taker) + 1;
+                }
+
                 var counts = onCpu.GetValueOrDefault(component);
                 onCpu[component] = kind == ClrThreadSampleType.Managed ? (counts.Managed + 1, counts.Native) : (counts.Managed, counts.Native + 1);
                 if (kind == ClrThreadSampleType.Managed && frames.Count > 0)
@@ -127,6 +134,18 @@ internal static partial class TraceSummary
         foreach (var (component, bytes) in allocByComponent.OrderByDescending(p => p.Value))
         {
             output.WriteLine(FormattableString.Invariant($"| {component} | {bytes / sampled:P1} | {bytes / sampled * kbPerEvent:N1} |"));
+        }
+
+        double contendedSamples = lockTakers.Values.Sum();
+        if (contendedSamples > 0)
+        {
+            output.WriteLine();
+            output.WriteLine("| contended lock taken by (first frame outside System.Threading) | share of Monitor.Enter samples |");
+            output.WriteLine("|---|---:|");
+            foreach (var (taker, count) in lockTakers.OrderByDescending(p => p.Value).Take(10))
+            {
+                output.WriteLine(FormattableString.Invariant($"| `{taker}` | {count / contendedSamples:P1} |"));
+            }
         }
 
         output.WriteLine();
