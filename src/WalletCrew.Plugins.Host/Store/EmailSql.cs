@@ -135,35 +135,46 @@ internal static class EmailSql
         """;
 
     /// <summary>
-    /// PostgreSQL: leases due emails, tenants taking turns, in one statement whose cost follows the tenants with pending
-    /// emails and what it hands out: <c>tenants</c> walks the tenants with a pending email one index seek each; for each,
-    /// <c>due</c> locks its earliest due emails from <c>wcp_emails_tenant_pending</c>, at most the rest of its share, with
-    /// <c>SKIP LOCKED</c> (a row another host is claiming is passed over, never waited for, and does not use up the share;
-    /// each lock re-checks the row's latest version); <c>chosen</c> keeps <c>@max</c> of them rank by rank.
+    /// PostgreSQL: leases due emails, tenants taking turns, in one statement that locks only what it hands out and whose cost
+    /// follows the tenants it visits and what it hands out, not the backlog: <c>tenants</c> walks the tenants with a pending
+    /// email one index seek each, starting after <c>@after</c> (where the claiming host's previous email claim ended) and
+    /// wrapping around; for each, <c>locked</c> locks its earliest due emails from <c>wcp_emails_tenant_pending</c>, at most
+    /// the rest of its share, with <c>SKIP LOCKED</c> (a row another host is claiming is passed over, never waited for, and
+    /// does not use up the share; each lock re-checks the row's latest version). The walk is lazy and stops at <c>@max</c>.
+    /// The rows come in the walk's order, so the last one's tenant is the next <c>@after</c>.
     /// </summary>
     public const string PostgresClaim = """
-        WITH RECURSIVE tenants(tenant_id) AS (
+        WITH RECURSIVE later(tenant_id) AS (
+            (SELECT tenant_id FROM wcp_emails WHERE status = 'pending' AND tenant_id > @after ORDER BY tenant_id LIMIT 1)
+            UNION ALL
+            SELECT (SELECT e.tenant_id FROM wcp_emails e WHERE e.status = 'pending' AND e.tenant_id > t.tenant_id ORDER BY e.tenant_id LIMIT 1)
+            FROM later t WHERE t.tenant_id IS NOT NULL),
+        earlier(tenant_id) AS (
             (SELECT tenant_id FROM wcp_emails WHERE status = 'pending' ORDER BY tenant_id LIMIT 1)
             UNION ALL
             SELECT (SELECT e.tenant_id FROM wcp_emails e WHERE e.status = 'pending' AND e.tenant_id > t.tenant_id ORDER BY e.tenant_id LIMIT 1)
-            FROM tenants t WHERE t.tenant_id IS NOT NULL),
-        due AS (
-            SELECT d.email_id, d.tenant_id, d.next_attempt_at,
-                   ROW_NUMBER() OVER (PARTITION BY d.tenant_id ORDER BY d.next_attempt_at, d.received_at) AS turn
+            FROM earlier t WHERE t.tenant_id IS NOT NULL AND t.tenant_id <= @after),
+        tenants AS (
+            SELECT tenant_id FROM later WHERE tenant_id IS NOT NULL
+            UNION ALL
+            SELECT tenant_id FROM earlier WHERE tenant_id IS NOT NULL AND tenant_id <= @after),
+        locked AS (
+            SELECT d.email_id, d.tenant_id
             FROM tenants t
             CROSS JOIN LATERAL (
-                SELECT e.email_id, e.tenant_id, e.next_attempt_at, e.received_at FROM wcp_emails e
+                SELECT e.email_id, e.tenant_id FROM wcp_emails e
                 WHERE e.tenant_id = t.tenant_id AND e.status = 'pending' AND e.next_attempt_at <= @now
                   AND (e.lease_expires_at IS NULL OR e.lease_expires_at <= @now)
                 ORDER BY e.next_attempt_at, e.received_at
                 LIMIT GREATEST(0, LEAST(@max, @perTenant - COALESCE((@running::jsonb ->> t.tenant_id)::int, 0)))
                 FOR UPDATE OF e SKIP LOCKED) d
-            WHERE t.tenant_id IS NOT NULL AND NOT (t.tenant_id = ANY(@excluded))),
-        chosen AS (
-            SELECT email_id FROM due ORDER BY turn, next_attempt_at LIMIT @max)
-        UPDATE wcp_emails e SET lease_owner = @owner, lease_expires_at = @until
-        FROM chosen c WHERE e.email_id = c.email_id
-        RETURNING e.*
+            WHERE NOT (t.tenant_id = ANY(@excluded))
+            LIMIT @max),
+        leased AS (
+            UPDATE wcp_emails e SET lease_owner = @owner, lease_expires_at = @until
+            FROM locked l WHERE e.email_id = l.email_id
+            RETURNING e.*)
+        SELECT * FROM leased ORDER BY tenant_id <= @after, tenant_id
         """;
 
     public const string SqliteRenew = """

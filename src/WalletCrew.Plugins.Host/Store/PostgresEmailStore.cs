@@ -10,6 +10,9 @@ namespace WalletCrew.Plugins.Host.Store;
 /// </summary>
 internal sealed class PostgresEmailStore(NpgsqlDataSource dataSource) : IEmailStore
 {
+    // Where this host's last email claim ended: tenants take turns across claims (one worker claims at a time).
+    private string _claimedUpTo = "";
+
     public async Task<EmailAdded> AddAsync(StoredEmail email, CancellationToken cancellationToken)
     {
         // Two statements, each with its own snapshot: a key inserted by a concurrent request that committed while the insert
@@ -32,8 +35,15 @@ internal sealed class PostgresEmailStore(NpgsqlDataSource dataSource) : IEmailSt
         await using var command = dataSource.CreateCommand(EmailSql.PostgresClaim);
         command.Add("owner", request.Owner).Add("until", ToMs(request.Now + request.LeaseDuration)).Add("now", ToMs(request.Now))
             .Add("excluded", request.ExcludedTenants.ToArray()).Add("perTenant", (long)request.MaxPerTenant)
-            .Add("running", request.RunningJson).Add("max", (long)request.MaxEvents);
-        return await ReadAllAsync(command, ReadEmail, cancellationToken).ConfigureAwait(false);
+            .Add("running", request.RunningJson).Add("max", (long)request.MaxEvents).Add("after", _claimedUpTo);
+        var claimed = await ReadAllAsync(command, ReadEmail, cancellationToken).ConfigureAwait(false);
+        if (claimed.Count > 0)
+        {
+            // The next claim starts after the last tenant this one served (the rows come in the claim's tenant order).
+            _claimedUpTo = claimed[^1].TenantId;
+        }
+
+        return claimed;
     }
 
     public async Task<bool> CompleteAsync(DeliveryOutcome outcome, CancellationToken cancellationToken)

@@ -156,41 +156,47 @@ internal static class PostgresSchema
         """;
 
     /// <summary>
-    /// Leases pass heads, tenants taking turns, in one statement whose cost follows the tenants with ready passes and the
-    /// events it hands out, never the number of ready passes: <c>tenants</c> walks the tenants that have a pending head, one
-    /// index seek each; for each, <c>heads</c> locks its earliest-ready heads from <c>wcp_passes_tenant_ready</c>, at most the
-    /// rest of its share (<c>@perTenant</c> less what it runs on the claiming worker, <c>@running</c>) and at most
-    /// <c>@max</c>. The lock is <c>SKIP LOCKED</c>: a pass that another host is claiming (or any writer holds) is passed over,
-    /// never waited for, and does not count against the share, so hosts claiming at once take different heads of one tenant;
-    /// each lock re-checks the row's latest <c>ready_at</c>. Of the locked heads, <c>chosen</c> keeps <c>@max</c> rank by rank
-    /// (every tenant's first head, then the second…), the tenants after <c>@after</c> (where the claiming host's previous claim
-    /// ended) first, so tenants also take turns across claims; the others are released when the statement ends. The lease
-    /// re-checks the event, so a late write by an expired owner is never overwritten, and the leased passes'
-    /// <c>ready_at</c> becomes the lease's end. The rows come in the claim's tenant order, so the last one's tenant is the
-    /// next <c>@after</c>.
+    /// Leases pass heads, tenants taking turns, in one statement that locks only what it hands out and whose cost follows
+    /// the tenants it visits and the events it hands out, never the number of ready passes. <c>tenants</c> walks the tenants
+    /// that have a pending head, one index seek each, starting after <c>@after</c> (the tenant where the claiming host's
+    /// previous claim ended) and wrapping around, so tenants take turns across claims. For each tenant in that order,
+    /// <c>locked</c> locks its earliest-ready heads from <c>wcp_passes_tenant_ready</c>, at most the rest of its share
+    /// (<c>@perTenant</c> less what it runs on the claiming worker, <c>@running</c>), with <c>SKIP LOCKED</c>: a pass another
+    /// host is claiming (or any writer holds) is passed over, never waited for, and does not use up the share, so hosts
+    /// claiming together take different heads. The walk is lazy and stops at <c>@max</c> locked heads, so no head is locked
+    /// that this claim does not lease. Each lock re-checks the row's latest <c>ready_at</c> and the lease re-checks the
+    /// event, so a late write by an expired owner is never overwritten; the leased passes' <c>ready_at</c> becomes the
+    /// lease's end. The rows come in the walk's order, so the last one's tenant is the next <c>@after</c>.
     /// </summary>
     public const string Claim = """
-        WITH RECURSIVE tenants(tenant_id) AS (
+        WITH RECURSIVE later(tenant_id) AS (
+            (SELECT tenant_id FROM wcp_passes WHERE ready_at IS NOT NULL AND tenant_id > @after ORDER BY tenant_id LIMIT 1)
+            UNION ALL
+            SELECT (SELECT p.tenant_id FROM wcp_passes p WHERE p.ready_at IS NOT NULL AND p.tenant_id > t.tenant_id ORDER BY p.tenant_id LIMIT 1)
+            FROM later t WHERE t.tenant_id IS NOT NULL),
+        earlier(tenant_id) AS (
             (SELECT tenant_id FROM wcp_passes WHERE ready_at IS NOT NULL ORDER BY tenant_id LIMIT 1)
             UNION ALL
             SELECT (SELECT p.tenant_id FROM wcp_passes p WHERE p.ready_at IS NOT NULL AND p.tenant_id > t.tenant_id ORDER BY p.tenant_id LIMIT 1)
-            FROM tenants t WHERE t.tenant_id IS NOT NULL),
-        heads AS (
-            SELECT h.tenant_id, h.pass_id, h.head_seq, h.tenant_id <= @after AS later,
-                   ROW_NUMBER() OVER (PARTITION BY h.tenant_id ORDER BY h.ready_at) AS turn
+            FROM earlier t WHERE t.tenant_id IS NOT NULL AND t.tenant_id <= @after),
+        tenants AS (
+            SELECT tenant_id FROM later WHERE tenant_id IS NOT NULL
+            UNION ALL
+            SELECT tenant_id FROM earlier WHERE tenant_id IS NOT NULL AND tenant_id <= @after),
+        locked AS (
+            SELECT h.tenant_id, h.pass_id, h.head_seq
             FROM tenants t
             CROSS JOIN LATERAL (
-                SELECT p.tenant_id, p.pass_id, p.head_seq, p.ready_at FROM wcp_passes p
+                SELECT p.tenant_id, p.pass_id, p.head_seq FROM wcp_passes p
                 WHERE p.tenant_id = t.tenant_id AND p.ready_at <= @now
                 ORDER BY p.ready_at
                 LIMIT GREATEST(0, LEAST(@max, @perTenant - COALESCE((@running::jsonb ->> t.tenant_id)::int, 0)))
                 FOR UPDATE OF p SKIP LOCKED) h
-            WHERE t.tenant_id IS NOT NULL AND NOT (t.tenant_id = ANY(@excluded))),
-        chosen AS (
-            SELECT tenant_id, pass_id, head_seq FROM heads ORDER BY turn, later, tenant_id LIMIT @max),
+            WHERE NOT (t.tenant_id = ANY(@excluded))
+            LIMIT @max),
         leased AS (
             UPDATE wcp_events e SET lease_owner = @owner, lease_expires_at = @until
-            FROM chosen c
+            FROM locked c
             WHERE e.tenant_id = c.tenant_id AND e.pass_id = c.pass_id AND e.seq = c.head_seq
               AND e.status = 'pending' AND e.next_attempt_at <= @now AND (e.lease_expires_at IS NULL OR e.lease_expires_at <= @now)
             RETURNING e.*),

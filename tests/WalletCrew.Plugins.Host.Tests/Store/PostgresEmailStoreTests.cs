@@ -33,7 +33,7 @@ public sealed class PostgresEmailStoreTests : EmailStoreContractTests
         await using var connection = await _postgres!.DataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         var claim = await PostgresExplain.RunAsync(connection, transaction, EmailSql.PostgresClaim, command => Parameters(command)
-            .Add("owner", "measure").Add("until", StoreRows.ToMs(now.AddMinutes(2))).Add("excluded", Array.Empty<string>()).Add("running", "{}"));
+            .Add("owner", "measure").Add("until", StoreRows.ToMs(now.AddMinutes(2))).Add("excluded", Array.Empty<string>()).Add("running", "{}").Add("after", ""));
         var ranked = await PostgresExplain.RunAsync(connection, transaction, PrefixedSql.Postgres(control), command => Parameters(command));
         await transaction.RollbackAsync();
         return ((int)claim.Rows, claim.Work, ranked.Work);
