@@ -8,7 +8,10 @@ namespace WalletCrew.Plugins.Engine.Tests.Reload;
 [Collection(UnloadCollection.Name)]
 public sealed class ScriptUnloadTests
 {
-    private const long HeapGrowthAllowance = 4 * 1024 * 1024;
+    // A version that stays loaded is caught by the contexts and assemblies counted above; the heap bound catches what 50
+    // versions leave outside their contexts (over 320 KB each). Roslyn's object pools and the other test projects running
+    // beside this one on a small CI machine move the whole process's heap by up to ~8 MB between two readings.
+    private const long HeapGrowthAllowance = 16 * 1024 * 1024;
 
     public static TheoryData<string> Styles => ["js", "typed", "json", "refit"];
 
