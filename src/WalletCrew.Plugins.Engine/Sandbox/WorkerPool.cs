@@ -223,6 +223,11 @@ internal sealed class WorkerPool : IDisposable
         WorkerProcess? spare = null;
         try
         {
+            if (Volatile.Read(ref _disposed))
+            {
+                return; // the engine was disposed before this start ran: start nothing (the finally still counts it done)
+            }
+
             var slot = SpareSlot.Create();
             try
             {
