@@ -143,21 +143,8 @@ internal static class EmailSql
     /// does not use up the share; each lock re-checks the row's latest version). The walk is lazy and stops at <c>@max</c>.
     /// The rows come in the walk's order, so the last one's tenant is the next <c>@after</c>.
     /// </summary>
-    public const string PostgresClaim = """
-        WITH RECURSIVE later(tenant_id) AS (
-            (SELECT tenant_id FROM wcp_emails WHERE status = 'pending' AND tenant_id > @after ORDER BY tenant_id LIMIT 1)
-            UNION ALL
-            SELECT (SELECT e.tenant_id FROM wcp_emails e WHERE e.status = 'pending' AND e.tenant_id > t.tenant_id ORDER BY e.tenant_id LIMIT 1)
-            FROM later t WHERE t.tenant_id IS NOT NULL),
-        earlier(tenant_id) AS (
-            (SELECT tenant_id FROM wcp_emails WHERE status = 'pending' ORDER BY tenant_id LIMIT 1)
-            UNION ALL
-            SELECT (SELECT e.tenant_id FROM wcp_emails e WHERE e.status = 'pending' AND e.tenant_id > t.tenant_id ORDER BY e.tenant_id LIMIT 1)
-            FROM earlier t WHERE t.tenant_id IS NOT NULL AND t.tenant_id <= @after),
-        tenants AS (
-            SELECT tenant_id FROM later WHERE tenant_id IS NOT NULL
-            UNION ALL
-            SELECT tenant_id FROM earlier WHERE tenant_id IS NOT NULL AND tenant_id <= @after),
+    public static readonly string PostgresClaim = $"""
+        WITH RECURSIVE {PostgresTenantWalk.Over("wcp_emails", "status = 'pending'")}
         locked AS (
             SELECT d.email_id, d.tenant_id
             FROM tenants t

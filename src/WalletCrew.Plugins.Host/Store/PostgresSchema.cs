@@ -168,21 +168,8 @@ internal static class PostgresSchema
     /// event, so a late write by an expired owner is never overwritten; the leased passes' <c>ready_at</c> becomes the
     /// lease's end. The rows come in the walk's order, so the last one's tenant is the next <c>@after</c>.
     /// </summary>
-    public const string Claim = """
-        WITH RECURSIVE later(tenant_id) AS (
-            (SELECT tenant_id FROM wcp_passes WHERE ready_at IS NOT NULL AND tenant_id > @after ORDER BY tenant_id LIMIT 1)
-            UNION ALL
-            SELECT (SELECT p.tenant_id FROM wcp_passes p WHERE p.ready_at IS NOT NULL AND p.tenant_id > t.tenant_id ORDER BY p.tenant_id LIMIT 1)
-            FROM later t WHERE t.tenant_id IS NOT NULL),
-        earlier(tenant_id) AS (
-            (SELECT tenant_id FROM wcp_passes WHERE ready_at IS NOT NULL ORDER BY tenant_id LIMIT 1)
-            UNION ALL
-            SELECT (SELECT p.tenant_id FROM wcp_passes p WHERE p.ready_at IS NOT NULL AND p.tenant_id > t.tenant_id ORDER BY p.tenant_id LIMIT 1)
-            FROM earlier t WHERE t.tenant_id IS NOT NULL AND t.tenant_id <= @after),
-        tenants AS (
-            SELECT tenant_id FROM later WHERE tenant_id IS NOT NULL
-            UNION ALL
-            SELECT tenant_id FROM earlier WHERE tenant_id IS NOT NULL AND tenant_id <= @after),
+    public static readonly string Claim = $"""
+        WITH RECURSIVE {PostgresTenantWalk.Over("wcp_passes", "ready_at IS NOT NULL")}
         locked AS (
             SELECT h.tenant_id, h.pass_id, h.head_seq
             FROM tenants t

@@ -36,7 +36,7 @@ public sealed class SpareWorkerTests : IDisposable
         var beforeLoad = DateTimeOffset.UtcNow;
 
         var second = LoadTenant(harness, "second-tenant", Hook);
-        await CallAsync(second);
+        await SandboxSteps.CallAsync(second);
 
         second.Worker!.ProcessId.Should().Be(spare.ProcessId, "the tenant claimed the spare");
         second.Worker.StartedAt.Should().BeBefore(beforeLoad, "the spare was started before the tenant was loaded");
@@ -54,7 +54,7 @@ public sealed class SpareWorkerTests : IDisposable
         var beforeLoad = DateTimeOffset.UtcNow;
 
         var second = LoadTenant(harness, "second-tenant", Hook);
-        await CallAsync(second);
+        await SandboxSteps.CallAsync(second);
 
         harness.Engine.Workers!.Spares.Should().BeEmpty();
         second.Worker!.StartedAt.Should().BeOnOrAfter(beforeLoad);
@@ -67,12 +67,12 @@ public sealed class SpareWorkerTests : IDisposable
         Own(harness.Load(Hook));
         var spare = await SpareAsync(harness);
         var slot = spare.Slot!;
-        await WaitUntilAsync(() => ProcessTree.SelfAndDescendants(spare.ProcessId).Count() >= 3); // bwrap, its init, dotnet
+        await SandboxSteps.WaitUntilAsync(() => ProcessTree.SelfAndDescendants(spare.ProcessId).Count() >= 3, Patience); // bwrap, its init, dotnet
         var inside = $"/proc/{ProcessTree.SelfAndDescendants(spare.ProcessId).Last()}/root";
 
         var beforeClaim = (Host: Listing(slot.Tenants, slot.Cache), Inside: Listing($"{inside}/tenants", $"{inside}/cache"));
         var second = LoadTenant(harness, "second-tenant", Hook);
-        await CallAsync(second);
+        await SandboxSteps.CallAsync(second);
         var afterClaim = (Host: Listing(slot.Tenants, slot.Cache), Inside: Listing($"{inside}/tenants", $"{inside}/cache"));
 
         second.Worker!.ProcessId.Should().Be(spare.ProcessId);
@@ -89,12 +89,12 @@ public sealed class SpareWorkerTests : IDisposable
         Own(harness.Load(Hook));
         var spare = await SpareAsync(harness);
         var second = LoadTenant(harness, "second-tenant", Hook);
-        await CallAsync(second);
+        await SandboxSteps.CallAsync(second);
         Directory.Exists(spare.Slot!.Directory).Should().BeTrue();
 
         second.Dispose();
 
-        await WaitUntilAsync(() => !Directory.Exists(spare.Slot.Directory));
+        await SandboxSteps.WaitUntilAsync(() => !Directory.Exists(spare.Slot.Directory), Patience);
         (await RunawayTests.ProcessTreeGoneAsync(spare.ProcessId, Patience)).Should().BeTrue("the claimed spare is stopped with its tenant");
     }
 
@@ -141,7 +141,7 @@ public sealed class SpareWorkerTests : IDisposable
         folder.WriteScript("hook.csx", Hook);
 
         var second = Own(harness.Engine.LoadTenant(folder.Directory));
-        await CallAsync(second);
+        await SandboxSteps.CallAsync(second);
 
         second.Worker!.ProcessId.Should().NotBe(spare.ProcessId);
         harness.Engine.Workers!.Spares.Select(s => s.ProcessId).Should().Contain(spare.ProcessId);
@@ -155,10 +155,10 @@ public sealed class SpareWorkerTests : IDisposable
         Own(harness.Load(Hook));
         var spare = await SpareAsync(harness);
         Process.GetProcessById(spare.ProcessId).Kill(entireProcessTree: true);
-        await WaitUntilAsync(() => spare.HasExited);
+        await SandboxSteps.WaitUntilAsync(() => spare.HasExited, Patience);
 
         var second = LoadTenant(harness, "second-tenant", Hook);
-        await CallAsync(second);
+        await SandboxSteps.CallAsync(second);
 
         second.Worker!.ProcessId.Should().NotBe(spare.ProcessId);
         log.Lines.Where(l => l.Contains("ended before a tenant claimed it", StringComparison.Ordinal)).Should().ContainSingle();
@@ -181,7 +181,7 @@ public sealed class SpareWorkerTests : IDisposable
     /// <summary>Waits until the pool has a spare whose runtime has had a second to start.</summary>
     private static async Task<WorkerProcess> SpareAsync(EngineHarness harness)
     {
-        await WaitUntilAsync(() => harness.Engine.Workers!.Spares.Count > 0);
+        await SandboxSteps.WaitUntilAsync(() => harness.Engine.Workers!.Spares.Count > 0, Patience);
         var spare = harness.Engine.Workers!.Spares[0];
         await Task.Delay(TimeSpan.FromSeconds(1));
         spare.HasExited.Should().BeFalse(spare.HasExited ? spare.Exited.Result : "");
@@ -190,21 +190,6 @@ public sealed class SpareWorkerTests : IDisposable
 
     private static List<string> Listing(params string[] folders) =>
         [.. folders.SelectMany(f => Directory.EnumerateFileSystemEntries(f).Select(e => $"{Path.GetFileName(f)}/{Path.GetFileName(e)}")).Order(StringComparer.Ordinal)];
-
-    private static async Task CallAsync(TenantConnectors tenant)
-    {
-        var result = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(), CancellationToken.None);
-        result.Status.Should().Be(InvocationStatus.Succeeded, result.Error);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(Patience);
-        while (!condition())
-        {
-            await Task.Delay(50, timeout.Token);
-        }
-    }
 
     private sealed class Deleting(string directory) : IDisposable
     {

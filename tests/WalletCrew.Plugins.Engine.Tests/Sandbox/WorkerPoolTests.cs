@@ -20,12 +20,12 @@ public sealed class WorkerPoolTests
     {
         using var harness = new EngineHarness(isolation: IsolationMode.Sandbox, sandbox: new SandboxOptions { WorkerIdleTimeout = TimeSpan.FromSeconds(1) });
         using var tenant = harness.Load(Hook);
-        await CallAsync(tenant);
+        await SandboxSteps.CallAsync(tenant);
         var first = tenant.Worker!;
 
-        await WaitUntilAsync(() => tenant.Worker!.State == WorkerState.Stopped);
+        await SandboxSteps.WaitUntilAsync(() => tenant.Worker!.State == WorkerState.Stopped, Patience);
         var stopped = tenant.Worker!;
-        await CallAsync(tenant);
+        await SandboxSteps.CallAsync(tenant);
 
         first.State.Should().Be(WorkerState.Running);
         stopped.LastStop.Should().Contain("without a call").And.Contain("WalletCrew:Engine:WorkerIdleTimeout");
@@ -39,7 +39,7 @@ public sealed class WorkerPoolTests
     {
         using var harness = new EngineHarness(isolation: IsolationMode.Sandbox);
         using var tenant = harness.Load(Hook);
-        await CallAsync(tenant);
+        await SandboxSteps.CallAsync(tenant);
         var first = tenant.Worker!;
 
         await Task.Delay(TimeSpan.FromSeconds(3));
@@ -64,30 +64,15 @@ public sealed class WorkerPoolTests
         using var a = harness.Engine.LoadTenant(first.Directory);
         using var b = harness.Engine.LoadTenant(second.Directory);
         using var c = harness.Engine.LoadTenant(third.Directory);
-        await CallAsync(a);
-        await CallAsync(b);
-        await CallAsync(a); // b is now the least recently used
-        await CallAsync(c);
+        await SandboxSteps.CallAsync(a);
+        await SandboxSteps.CallAsync(b);
+        await SandboxSteps.CallAsync(a); // b is now the least recently used
+        await SandboxSteps.CallAsync(c);
 
         b.Worker!.State.Should().Be(WorkerState.Stopped);
         b.Worker.LastStop.Should().Contain("make room").And.Contain("WalletCrew:Engine:MaxWorkers");
         a.Worker!.State.Should().Be(WorkerState.Running, "the most recently used worker stays");
         c.Worker!.State.Should().Be(WorkerState.Running);
         harness.Engine.RunningWorkers.Should().Be(2);
-    }
-
-    private static async Task CallAsync(TenantConnectors tenant)
-    {
-        var result = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(), CancellationToken.None);
-        result.Status.Should().Be(InvocationStatus.Succeeded, result.Error);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(Patience);
-        while (!condition())
-        {
-            await Task.Delay(50, timeout.Token);
-        }
     }
 }
