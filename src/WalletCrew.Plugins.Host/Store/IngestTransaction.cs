@@ -24,18 +24,28 @@ internal abstract class IngestTransaction
             await SavePushTokenAsync(command, cancellationToken).ConfigureAwait(false);
         }
 
-        if (command.Installed == (current?.Active ?? false))
+        if (TransitionGeneration(command, current) is not { } generation)
         {
-            // Not a state transition: acknowledge with the event that made the current state.
             var (active, total) = await CountAsync(command, cancellationToken).ConfigureAwait(false);
-            return new IngestOutcome(command.Installed ? current?.InstallEventId : current?.UninstallEventId, false, active, total);
+            return Repeat(command, current, active, total);
         }
 
-        // An install opens a new generation of the device's registration; an uninstall closes the current one.
-        var generation = command.Installed ? (current?.Generation ?? 0) + 1 : current!.Generation;
         var counts = await WriteTransitionAsync(command, generation, cancellationToken).ConfigureAwait(false);
         return new IngestOutcome(command.NewEventId, true, counts.Active, counts.Total);
     }
+
+    /// <summary>
+    /// Null when <paramref name="command"/> is no state transition of the device's <paramref name="current"/> registration;
+    /// otherwise the generation it writes: an install opens a new one, an uninstall closes the current one.
+    /// </summary>
+    internal static long? TransitionGeneration(IngestCommand command, CurrentRegistration? current) =>
+        command.Installed == (current?.Active ?? false) ? null
+        : command.Installed ? (current?.Generation ?? 0) + 1
+        : current!.Generation;
+
+    /// <summary>The answer to a command that is no state transition: the event that made the current state.</summary>
+    internal static IngestOutcome Repeat(IngestCommand command, CurrentRegistration? current, int active, int total) =>
+        new(command.Installed ? current?.InstallEventId : current?.UninstallEventId, false, active, total);
 
     /// <summary>
     /// Serialises ingests of the pass where the store does not already serialise whole transactions, and returns the

@@ -12,8 +12,11 @@ namespace WalletCrew.Plugins.Host.Store;
 /// never wait on each other, and two hosts never lease one event. Every worker write is conditional on its lease, as in the
 /// SQLite store. Several machines share it, so a dead host's leases are never taken back early: they expire.
 /// </summary>
-internal sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStore
+internal sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStore, IAsyncDisposable
 {
+    private readonly PostgresGroupCommit<IngestCommand, IngestOutcome> _ingests = new(dataSource, "wcp.store.ingest", PostgresIngest.RunAsync);
+    private readonly PostgresGroupCommit<DeliveryOutcome, bool> _completions = new(dataSource, "wcp.store.complete", CompleteAllAsync);
+
     // Where this host's last claim ended: tenants take turns across claims (one worker claims at a time).
     private string _claimedUpTo = "";
 
@@ -69,18 +72,8 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventSt
         await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<IngestOutcome> IngestAsync(IngestCommand command, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var tx = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
-        var outcome = await new PostgresIngest(connection, tx).RunAsync(command, cancellationToken).ConfigureAwait(false);
-        if (outcome.Created || (command.WritesAlways && !outcome.RepeatedNonce))
-        {
-            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        return outcome;
-    }
+    /// <summary>Group commit: ingests waiting together share two round trips and one commit (<see cref="PostgresIngest"/>).</summary>
+    public Task<IngestOutcome> IngestAsync(IngestCommand command, CancellationToken cancellationToken) => _ingests.RunAsync(command, cancellationToken);
 
     public async Task<IReadOnlyList<StoredEvent>> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken)
     {
@@ -99,17 +92,38 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventSt
         return claimed;
     }
 
-    public async Task<bool> CompleteAsync(DeliveryOutcome o, CancellationToken cancellationToken)
+    /// <summary>Group commit: completions waiting together share one round trip and one commit.</summary>
+    public Task<bool> CompleteAsync(DeliveryOutcome o, CancellationToken cancellationToken) => _completions.RunAsync(o, cancellationToken);
+
+    public async ValueTask DisposeAsync()
     {
-        // One round trip: the pass's lock, the status, the pass's head and the tenant log entry in one implicit transaction.
-        await using var batch = HeadWrite([o.EventId], Statement(PostgresSchema.Complete, OutcomeParameters(o)));
-        if (o.Log is not null)
+        await _ingests.DisposeAsync().ConfigureAwait(false);
+        await _completions.DisposeAsync().ConfigureAwait(false);
+    }
+
+    // One round trip, one implicit transaction: the passes' locks (in key order), each outcome's status, the passes' heads and
+    // the tenant log entries. Each outcome's result is whether its own update applied (its lease was still held).
+    private static async Task<bool[]> CompleteAllAsync(NpgsqlConnection connection, IReadOnlyList<DeliveryOutcome> outcomes)
+    {
+        var ids = outcomes.Select(o => o.EventId).ToArray();
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(Statement(PostgresSchema.LockPasses, ("ids", ids)));
+        foreach (var o in outcomes)
         {
-            batch.BatchCommands.Add(LogStatement(o.Log));
+            batch.BatchCommands.Add(Statement(PostgresSchema.Complete, OutcomeParameters(o)));
         }
 
-        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        return batch.BatchCommands[1].RecordsAffected == 1;
+        batch.BatchCommands.Add(Statement(PostgresSchema.RefreshHeads, ("ids", ids)));
+        foreach (var o in outcomes)
+        {
+            if (o.Log is not null)
+            {
+                batch.BatchCommands.Add(LogStatement(o.Log));
+            }
+        }
+
+        await batch.ExecuteNonQueryAsync().ConfigureAwait(false);
+        return [.. outcomes.Select((_, i) => batch.BatchCommands[1 + i].RecordsAffected == 1)];
     }
 
     public async Task<IReadOnlyList<string>> RenewAsync(string owner, IReadOnlyCollection<string> eventIds, DateTimeOffset until, CancellationToken cancellationToken)
