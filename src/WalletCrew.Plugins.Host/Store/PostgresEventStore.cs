@@ -17,6 +17,9 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventSt
     private readonly PostgresGroupCommit<IngestCommand, IngestOutcome> _ingests = new(dataSource, "wcp.store.ingest", PostgresIngest.RunAsync);
     private readonly PostgresGroupCommit<DeliveryOutcome, bool> _completions = new(dataSource, "wcp.store.complete", CompleteAllAsync);
 
+    /// <summary>The ingests' group commit (tests hold its batches).</summary>
+    internal PostgresGroupCommit<IngestCommand, IngestOutcome> Ingests => _ingests;
+
     // Where this host's last claim ended: tenants take turns across claims (one worker claims at a time).
     private string _claimedUpTo = "";
 

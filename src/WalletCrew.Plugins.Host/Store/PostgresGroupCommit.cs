@@ -36,13 +36,20 @@ internal sealed class PostgresGroupCommit<TRequest, TResult> : IAsyncDisposable
     /// <param name="dataSource">Where batches take their connections.</param>
     /// <param name="spanName">The name of each batch's span.</param>
     /// <param name="run">Runs and commits one batch.</param>
-    public PostgresGroupCommit(NpgsqlDataSource dataSource, string spanName, Batch run)
+    /// <param name="loops">Batches in flight at once (tests use one, to know which requests share a batch).</param>
+    public PostgresGroupCommit(NpgsqlDataSource dataSource, string spanName, Batch run, int loops = Loops)
     {
         _dataSource = dataSource;
         _spanName = spanName;
         _run = run;
-        _loops = [.. Enumerable.Range(0, Loops).Select(_ => Task.Run(LoopAsync))];
+        _loops = [.. Enumerable.Range(0, loops).Select(_ => Task.Run(LoopAsync))];
     }
+
+    /// <summary>Requests queued and not yet taken into a batch.</summary>
+    internal int Waiting => _queue.Reader.Count;
+
+    /// <summary>Test hook, run by a loop just before it runs a batch, with the batch's size.</summary>
+    internal Action<int>? BeforeBatch { get; set; }
 
     /// <summary>Runs <paramref name="requests"/> on <paramref name="connection"/> and commits them; returns one result per request, in order.</summary>
     public delegate Task<TResult[]> Batch(NpgsqlConnection connection, IReadOnlyList<TRequest> requests);
@@ -95,6 +102,7 @@ internal sealed class PostgresGroupCommit<TRequest, TResult> : IAsyncDisposable
         using var span = StartSpan(batch);
         try
         {
+            BeforeBatch?.Invoke(batch.Count);
             var results = await RunOnceAsync([.. batch.Select(p => p.Request)]).ConfigureAwait(false);
             for (var i = 0; i < batch.Count; i++)
             {
