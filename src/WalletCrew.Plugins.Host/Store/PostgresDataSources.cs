@@ -39,6 +39,13 @@ internal static class PostgresDataSources
             settings.MaxAutoPrepare = DefaultMaxAutoPrepare;
         }
 
+        // The store keeps no session state on a connection it gives back (its advisory locks are transaction-scoped, its
+        // LISTEN connection unlistens first), so the reset Npgsql would send on reuse (four statements) is work for nothing.
+        if (!Names(connectionString, "No Reset On Close", "NoResetOnClose"))
+        {
+            settings.NoResetOnClose = true;
+        }
+
         return settings;
     }
 

@@ -1,5 +1,6 @@
 using System.Data;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using static WalletCrew.Plugins.Host.Store.StoreRows;
 
@@ -12,10 +13,14 @@ namespace WalletCrew.Plugins.Host.Store;
 /// never wait on each other, and two hosts never lease one event. Every worker write is conditional on its lease, as in the
 /// SQLite store. Several machines share it, so a dead host's leases are never taken back early: they expire.
 /// </summary>
-internal sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStore, IAsyncDisposable
+internal sealed class PostgresEventStore(NpgsqlDataSource dataSource, ILogger<PostgresEventStore>? logger = null) : IEventStore, IAsyncDisposable
 {
+    private readonly PostgresHeadsVacuum _vacuum = new(dataSource, logger);
     private readonly PostgresGroupCommit<IngestCommand, IngestOutcome> _ingests = new(dataSource, "wcp.store.ingest", PostgresIngest.RunAsync);
     private readonly PostgresGroupCommit<DeliveryOutcome, bool> _completions = new(dataSource, "wcp.store.complete", CompleteAllAsync);
+
+    /// <summary>The vacuum of the pass heads (tests count its runs).</summary>
+    internal PostgresHeadsVacuum Vacuum => _vacuum;
 
     /// <summary>The ingests' group commit (tests hold its batches).</summary>
     internal PostgresGroupCommit<IngestCommand, IngestOutcome> Ingests => _ingests;
@@ -76,7 +81,12 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventSt
     }
 
     /// <summary>Group commit: ingests waiting together share two round trips and one commit (<see cref="PostgresIngest"/>).</summary>
-    public Task<IngestOutcome> IngestAsync(IngestCommand command, CancellationToken cancellationToken) => _ingests.RunAsync(command, cancellationToken);
+    public async Task<IngestOutcome> IngestAsync(IngestCommand command, CancellationToken cancellationToken)
+    {
+        var outcome = await _ingests.RunAsync(command, cancellationToken).ConfigureAwait(false);
+        _vacuum.Note(outcome.Created ? 1 : 0);
+        return outcome;
+    }
 
     public async Task<IReadOnlyList<StoredEvent>> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken)
     {
@@ -86,6 +96,7 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventSt
             .Add("excluded", request.ExcludedTenants.ToArray()).Add("perTenant", (long)request.MaxPerTenant)
             .Add("running", request.RunningJson).Add("max", (long)request.MaxEvents).Add("after", _claimedUpTo);
         var claimed = await ReadAllAsync(command, ReadEvent, cancellationToken).ConfigureAwait(false);
+        _vacuum.Note(claimed.Count);
         if (claimed.Count > 0)
         {
             // The next claim starts after the last tenant this one served (the rows come in the claim's tenant order).
@@ -96,7 +107,12 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventSt
     }
 
     /// <summary>Group commit: completions waiting together share one round trip and one commit.</summary>
-    public Task<bool> CompleteAsync(DeliveryOutcome o, CancellationToken cancellationToken) => _completions.RunAsync(o, cancellationToken);
+    public async Task<bool> CompleteAsync(DeliveryOutcome o, CancellationToken cancellationToken)
+    {
+        var completed = await _completions.RunAsync(o, cancellationToken).ConfigureAwait(false);
+        _vacuum.Note(1);
+        return completed;
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -143,6 +159,8 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventSt
         {
             renewed.Add(reader.GetString(0));
         }
+
+        _vacuum.Note(ids.Length);
 
         while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
         {

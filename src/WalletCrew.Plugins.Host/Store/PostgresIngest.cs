@@ -10,9 +10,10 @@ namespace WalletCrew.Plugins.Host.Store;
 /// The ingest transaction on PostgreSQL, for a batch of commands at once (group commit, <see cref="PostgresGroupCommit{TRequest, TResult}"/>):
 /// two round trips and one commit for the whole batch. The first round trip locks every pass of the batch in key order (one
 /// upsert, the order <see cref="PostgresSchema.LockPasses"/> uses, so batches of several hosts never wait on each other in a
-/// cycle), reads each device's registration and claims each nonce; <see cref="IngestTransaction"/> decides each command; the
-/// second round trip writes the transitions and counts the rest. Read committed: each statement sees the ones before it and
-/// what the previous lock holders committed. Commands of one pass run in arrival order, one per round.
+/// cycle), reads the passes' sequence numbers and each device's registration, and claims each nonce;
+/// <see cref="IngestTransaction"/> decides each command; the second round trip writes the transitions and counts the rest.
+/// Read committed: each statement sees the ones before it and what the previous lock holders committed. Commands of one pass
+/// run in arrival order, one per round.
 /// </summary>
 internal static class PostgresIngest
 {
@@ -21,12 +22,19 @@ internal static class PostgresIngest
         FROM wcp_registrations WHERE tenant_id = @t AND pass_id = @p
         """;
 
-    // Creates the passes not seen before and locks all of them, in key order; returns each pass's last sequence number.
+    // Creates the passes not seen before and locks all of them, in key order. An existing pass is locked, not updated
+    // (DO UPDATE … WHERE false locks the row without writing a new version of it, so a pass's row is not bloated by its ingests).
     private const string LockPasses = """
         INSERT INTO wcp_passes(tenant_id, pass_id, last_seq)
         SELECT t, p, 0 FROM unnest(@ts::text[], @ps::text[]) AS k(t, p) ORDER BY t, p
-        ON CONFLICT(tenant_id, pass_id) DO UPDATE SET last_seq = wcp_passes.last_seq
-        RETURNING tenant_id, pass_id, last_seq
+        ON CONFLICT(tenant_id, pass_id) DO UPDATE SET last_seq = wcp_passes.last_seq WHERE false
+        RETURNING 1
+        """;
+
+    // The locked passes' last sequence numbers (a new snapshot: it sees what the previous lock holders committed).
+    private const string ReadPasses = """
+        SELECT tenant_id, pass_id, last_seq FROM wcp_passes
+        WHERE (tenant_id, pass_id) IN (SELECT * FROM unnest(@ts::text[], @ps::text[]))
         """;
 
     private const string ReadRegistration = """
@@ -112,7 +120,9 @@ internal static class PostgresIngest
     private static async Task<Read[]> LockAndReadAsync(NpgsqlConnection connection, NpgsqlTransaction tx, List<IngestCommand> round)
     {
         await using var batch = new NpgsqlBatch(connection, tx);
-        batch.BatchCommands.Add(Statement(LockPasses, ("ts", round.Select(c => c.TenantId).ToArray()), ("ps", round.Select(c => c.PassId).ToArray())));
+        (string, object?)[] passes = [("ts", round.Select(c => c.TenantId).ToArray()), ("ps", round.Select(c => c.PassId).ToArray())];
+        batch.BatchCommands.Add(Statement(LockPasses, passes));
+        batch.BatchCommands.Add(Statement(ReadPasses, passes));
         foreach (var c in round)
         {
             batch.BatchCommands.Add(Statement(ReadRegistration, Key(c)));
@@ -124,6 +134,7 @@ internal static class PostgresIngest
 
         // Every statement of this batch returns a result set, so they are read one after the other.
         await using var reader = await batch.ExecuteReaderAsync().ConfigureAwait(false);
+        await reader.NextResultAsync().ConfigureAwait(false);
         var lastSeq = new Dictionary<(string, string), long>();
         while (await reader.ReadAsync().ConfigureAwait(false))
         {

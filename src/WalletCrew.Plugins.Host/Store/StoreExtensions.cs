@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace WalletCrew.Plugins.Host.Store;
@@ -34,7 +35,7 @@ internal static class StoreExtensions
             // (closing the pooled connections) when the host stops.
             var postgres = PostgresDataSources.Parse(store["postgres:".Length..]);
             services.TryAddSingleton(_ => PostgresDataSources.Build(postgres));
-            services.TryAddSingleton<IEventStore>(sp => new PostgresEventStore(sp.GetRequiredService<NpgsqlDataSource>()));
+            services.TryAddSingleton<IEventStore>(sp => new PostgresEventStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetService<ILogger<PostgresEventStore>>()));
             services.TryAddSingleton<IWalletStore>(sp => new PostgresWalletStore(sp.GetRequiredService<NpgsqlDataSource>()));
             services.TryAddSingleton<IDeliveryInsights>(sp => SqlDeliveryInsights.Postgres(sp.GetRequiredService<NpgsqlDataSource>()));
             services.TryAddSingleton<ITenantFileStore>(sp => new PostgresTenantFileStore(sp.GetRequiredService<NpgsqlDataSource>()));

@@ -90,6 +90,25 @@ internal sealed partial class TenantFileSync(
         await listener.ConfigureAwait(false);
     }
 
+    // The pool does not reset connections (PostgresDataSources): a healthy one goes back to it listening to nothing.
+    private static async Task UnlistenAsync(NpgsqlConnection connection)
+    {
+        if (connection.FullState != System.Data.ConnectionState.Open)
+        {
+            return;
+        }
+
+        try
+        {
+            await using var unlisten = new NpgsqlCommand("UNLISTEN *", connection);
+            await unlisten.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (NpgsqlException)
+        {
+            // A broken connection is not given back to the pool.
+        }
+    }
+
     private async Task ListenAsync(NpgsqlDataSource dataSource, CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -105,9 +124,16 @@ internal sealed partial class TenantFileSync(
 
                 // Whatever was stored while not listening.
                 Wake();
-                while (!stoppingToken.IsCancellationRequested)
+                try
                 {
-                    await connection.WaitAsync(stoppingToken).ConfigureAwait(false);
+                    while (!stoppingToken.IsCancellationRequested)
+                    {
+                        await connection.WaitAsync(stoppingToken).ConfigureAwait(false);
+                    }
+                }
+                finally
+                {
+                    await UnlistenAsync(connection).ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

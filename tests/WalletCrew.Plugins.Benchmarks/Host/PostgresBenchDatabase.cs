@@ -68,6 +68,9 @@ internal sealed class PostgresBenchDatabase : IAsyncDisposable
         }
     }
 
+    /// <summary>Set to <c>1</c> to keep the run's database (on a given server) for inspection, e.g. its plans and table bloat.</summary>
+    public const string KeepVariable = "WCP_BENCH_KEEP_DATABASE";
+
     public async ValueTask DisposeAsync()
     {
         try
@@ -75,6 +78,12 @@ internal sealed class PostgresBenchDatabase : IAsyncDisposable
             NpgsqlConnection.ClearAllPools();
             await using var connection = new NpgsqlConnection(Server);
             await connection.OpenAsync().ConfigureAwait(false);
+            if (Environment.GetEnvironmentVariable(KeepVariable) == "1")
+            {
+                Console.WriteLine($"{KeepVariable}=1: database {Name} kept for inspection (drop it when done)");
+                return;
+            }
+
             // FORCE: the hosts' own connection pools may still hold connections to it.
             await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Name} WITH (FORCE);", connection);
             await drop.ExecuteNonQueryAsync().ConfigureAwait(false);
