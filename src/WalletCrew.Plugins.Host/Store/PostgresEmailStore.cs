@@ -8,8 +8,10 @@ namespace WalletCrew.Plugins.Host.Store;
 /// so a claim locks only the rows it leases (<c>SKIP LOCKED</c>) and every worker write is conditional on its lease, as for
 /// events; a dead host's leases expire. The event store's start creates the table.
 /// </summary>
-internal sealed class PostgresEmailStore(NpgsqlDataSource dataSource) : IEmailStore
+internal sealed class PostgresEmailStore(NpgsqlDataSource dataSource) : IEmailStore, IAsyncDisposable
 {
+    private readonly PostgresGroupCommit<DeliveryOutcome, bool> _completions = new(dataSource, "wcp.store.complete_email", CompleteAllAsync);
+
     // Where this host's last email claim ended: tenants take turns across claims (one worker claims at a time).
     private string _claimedUpTo = "";
 
@@ -46,18 +48,31 @@ internal sealed class PostgresEmailStore(NpgsqlDataSource dataSource) : IEmailSt
         return claimed;
     }
 
-    public async Task<bool> CompleteAsync(DeliveryOutcome outcome, CancellationToken cancellationToken)
+    /// <summary>Group commit: completions waiting together share one round trip and one commit.</summary>
+    public Task<bool> CompleteAsync(DeliveryOutcome outcome, CancellationToken cancellationToken) => _completions.RunAsync(outcome, cancellationToken);
+
+    public ValueTask DisposeAsync() => _completions.DisposeAsync();
+
+    // One round trip, one implicit transaction: each outcome's status, then the tenant log entries. Each outcome's result is
+    // whether its own update applied (its lease was still held).
+    private static async Task<bool[]> CompleteAllAsync(NpgsqlConnection connection, IReadOnlyList<DeliveryOutcome> outcomes)
     {
-        // One round trip, one implicit transaction: the status and the tenant log entry.
-        await using var batch = dataSource.CreateBatch();
-        batch.BatchCommands.Add(PostgresEventStore.Statement(PrefixedSql.Postgres(EmailSql.Complete), OutcomeParameters(outcome)));
-        if (outcome.Log is not null)
+        await using var batch = new NpgsqlBatch(connection);
+        foreach (var outcome in outcomes)
         {
-            batch.BatchCommands.Add(PostgresEventStore.LogStatement(outcome.Log));
+            batch.BatchCommands.Add(PostgresEventStore.Statement(PrefixedSql.Postgres(EmailSql.Complete), OutcomeParameters(outcome)));
         }
 
-        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        return batch.BatchCommands[0].RecordsAffected == 1;
+        foreach (var outcome in outcomes)
+        {
+            if (outcome.Log is not null)
+            {
+                batch.BatchCommands.Add(PostgresEventStore.LogStatement(outcome.Log));
+            }
+        }
+
+        await batch.ExecuteNonQueryAsync().ConfigureAwait(false);
+        return [.. outcomes.Select((_, i) => batch.BatchCommands[i].RecordsAffected == 1)];
     }
 
     public async Task<IReadOnlyList<string>> RenewAsync(string owner, IReadOnlyCollection<string> ids, DateTimeOffset until, CancellationToken cancellationToken)
