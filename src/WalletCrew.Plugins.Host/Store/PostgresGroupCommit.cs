@@ -58,13 +58,13 @@ internal sealed class PostgresGroupCommit<TRequest, TResult> : IAsyncDisposable
     public async Task<TResult> RunAsync(TRequest request, CancellationToken cancellationToken)
     {
         var pending = new Pending(request, Activity.Current?.Context ?? default);
-        await using var registration = cancellationToken.Register(() => pending.TryCancel(cancellationToken)).ConfigureAwait(false);
+        await using var registration = cancellationToken.Register(() => pending.Answer.TryCancel(cancellationToken)).ConfigureAwait(false);
         if (!_queue.Writer.TryWrite(pending))
         {
             throw new ObjectDisposedException(nameof(PostgresGroupCommit<TRequest, TResult>), "The PostgreSQL store is stopping and takes no more writes.");
         }
 
-        return await pending.Answer.ConfigureAwait(false);
+        return await pending.Answer.Task.ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
@@ -81,7 +81,7 @@ internal sealed class PostgresGroupCommit<TRequest, TResult> : IAsyncDisposable
         {
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending))
             {
-                if (pending.TryStart())
+                if (pending.Answer.TryStart())
                 {
                     batch.Add(pending);
                 }
@@ -104,7 +104,7 @@ internal sealed class PostgresGroupCommit<TRequest, TResult> : IAsyncDisposable
             var results = await RunOnceAsync([.. batch.Select(p => p.Request)]).ConfigureAwait(false);
             for (var i = 0; i < batch.Count; i++)
             {
-                batch[i].Succeed(results[i]);
+                batch[i].Answer.Succeed(results[i]);
             }
         }
         catch (PostgresException) when (batch.Count > 1)
@@ -114,11 +114,11 @@ internal sealed class PostgresGroupCommit<TRequest, TResult> : IAsyncDisposable
             {
                 try
                 {
-                    pending.Succeed((await RunOnceAsync([pending.Request]).ConfigureAwait(false))[0]);
+                    pending.Answer.Succeed((await RunOnceAsync([pending.Request]).ConfigureAwait(false))[0]);
                 }
                 catch (Exception exception)
                 {
-                    pending.Fail(exception);
+                    pending.Answer.Fail(exception);
                 }
             }
         }
@@ -126,7 +126,7 @@ internal sealed class PostgresGroupCommit<TRequest, TResult> : IAsyncDisposable
         {
             foreach (var pending in batch)
             {
-                pending.Fail(exception);
+                pending.Answer.Fail(exception);
             }
         }
     }
@@ -144,36 +144,14 @@ internal sealed class PostgresGroupCommit<TRequest, TResult> : IAsyncDisposable
         return await _run(connection, requests).ConfigureAwait(false);
     }
 
-    /// <summary>A queued request and its caller's answer.</summary>
+    /// <summary>A queued request, its caller's span and its caller's answer.</summary>
     private sealed class Pending(TRequest request, ActivityContext caller)
     {
-        private const int Queued = 0;
-        private const int Started = 1;
-        private const int Cancelled = 2;
-
-        private readonly TaskCompletionSource<TResult> _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private int _state;
-
         public TRequest Request { get; } = request;
 
         /// <summary>The caller's span when it queued the request, or default when it had none.</summary>
         public ActivityContext Caller { get; } = caller;
 
-        public Task<TResult> Answer => _answer.Task;
-
-        /// <summary>Takes the request into a batch; false when its caller gave up while it waited.</summary>
-        public bool TryStart() => Interlocked.CompareExchange(ref _state, Started, Queued) == Queued;
-
-        public void TryCancel(CancellationToken cancellationToken)
-        {
-            if (Interlocked.CompareExchange(ref _state, Cancelled, Queued) == Queued)
-            {
-                _answer.TrySetCanceled(cancellationToken);
-            }
-        }
-
-        public void Succeed(TResult result) => _answer.TrySetResult(result);
-
-        public void Fail(Exception exception) => _answer.TrySetException(exception);
+        public QueuedAnswer<TResult> Answer { get; } = new();
     }
 }
