@@ -28,6 +28,11 @@ public sealed class SandboxOptions
     /// <value>The default is <c>bwrap</c> found on <c>PATH</c>.</value>
     public string? BubblewrapPath { get; init; }
 
+    /// <summary>Gets a value indicating whether workers run under the seccomp filter (<c>SeccompFilter</c>: system calls a worker
+    /// never needs fail with <c>EPERM</c>). Only tests turn it off, to show what the filter stops.</summary>
+    /// <value>The default is <see langword="true"/>.</value>
+    public bool Seccomp { get; init; } = true;
+
     /// <summary>Gets the folder holding the worker program (<c>WalletCrew.Plugins.Worker.dll</c>).</summary>
     /// <value>The default is the <c>worker</c> folder next to the application.</value>
     public string? WorkerDirectory { get; init; }

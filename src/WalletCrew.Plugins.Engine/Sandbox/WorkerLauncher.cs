@@ -7,9 +7,10 @@ namespace WalletCrew.Plugins.Engine.Sandbox;
 /// <summary>
 /// Starts a tenant's worker inside bubblewrap. The argument list below is the sandbox, top to bottom: every namespace new,
 /// no capabilities, an unprivileged uid, read-only system libraries, runtime and worker program, that tenant's files and
-/// compiled images only, a private /tmp, and an environment that holds nothing of the host's.
+/// compiled images only, a private /tmp, and an environment that holds nothing of the host's; and a seccomp filter
+/// (<see cref="SeccompFilter"/>) under all of it.
 /// </summary>
-internal sealed class WorkerLauncher
+internal sealed class WorkerLauncher : IDisposable
 {
     /// <summary>Where the tenant's folder and its compiled images appear inside the sandbox.</summary>
     public const string TenantsMount = "/tenants";
@@ -25,6 +26,10 @@ internal sealed class WorkerLauncher
     private readonly string _dotnetRoot;
     private readonly SandboxOptions _options;
 
+    // The seccomp filter's BPF program, written once in a folder of this launcher's own (mode 0700), or null without one.
+    private readonly string? _seccompFolder;
+    private readonly string? _seccomp;
+
     public WorkerLauncher(SandboxOptions options)
     {
         _options = options;
@@ -37,6 +42,24 @@ internal sealed class WorkerLauncher
         }
 
         _dotnetRoot = DotnetRoot;
+        if (options.Seccomp)
+        {
+            _seccompFolder = Directory.CreateTempSubdirectory("wcp-seccomp-").FullName;
+            var filter = Path.Combine(_seccompFolder, "filter.bpf");
+            SeccompProblem = SeccompFilter.TryWrite(filter);
+            _seccomp = SeccompProblem is null ? filter : null;
+        }
+    }
+
+    /// <summary>Gets why workers run without the seccomp filter though it is on (libseccomp missing), or null.</summary>
+    public string? SeccompProblem { get; }
+
+    public void Dispose()
+    {
+        if (_seccompFolder is not null && Directory.Exists(_seccompFolder))
+        {
+            Directory.Delete(_seccompFolder, recursive: true);
+        }
     }
 
     /// <summary>Gets the folder of the .NET installation this process runs on (<c>…/dotnet/shared/Microsoft.NETCore.App/&lt;version&gt;/</c> → <c>…/dotnet</c>).</summary>
@@ -72,14 +95,19 @@ internal sealed class WorkerLauncher
 
     private Process Start(IReadOnlyList<string> arguments)
     {
-        var start = new ProcessStartInfo(_bwrap)
+        // bubblewrap reads the seccomp program from a file descriptor, and a .NET child inherits none but the standard three:
+        // a shell opens the filter as descriptor 3, then becomes bubblewrap (exec: the same process, nothing left running).
+        IEnumerable<string> command = _seccomp is null
+            ? [_bwrap, .. arguments]
+            : ["/bin/sh", "-c", "exec 3<\"$1\" || exit 126; shift; exec \"$@\"", "wcp-worker", _seccomp, _bwrap, "--seccomp", "3", .. arguments];
+        var start = new ProcessStartInfo(command.First())
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in arguments)
+        foreach (var argument in command.Skip(1))
         {
             start.ArgumentList.Add(argument);
         }

@@ -37,6 +37,11 @@ internal sealed class WorkerPool : IDisposable
         _time = time;
         _log = log;
         Launcher = new WorkerLauncher(options);
+        if (Launcher.SeccompProblem is { } problem)
+        {
+            _log.LogWarning("Workers run without their seccomp filter: {Problem}", problem);
+        }
+
         var period = options.WorkerIdleTimeout / 4 < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : options.WorkerIdleTimeout / 4;
         _sweep = time.CreateTimer(_ => StopIdle(), null, period, period);
     }
@@ -149,6 +154,8 @@ internal sealed class WorkerPool : IDisposable
         {
             spare.Dispose();
         }
+
+        Launcher.Dispose();
     }
 
     /// <summary>Takes the first live spare; dead ones met on the way are dropped (and the first death logged).</summary>

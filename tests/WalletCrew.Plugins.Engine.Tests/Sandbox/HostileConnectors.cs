@@ -18,7 +18,9 @@ internal static class HostileConnectors
         .Types("System.Threading", "Thread", "ManualResetEventSlim", "Timeout")
         .Types("System.Text.RegularExpressions", "Regex", "RegexOptions")
         .Types("System.Reflection", "FieldInfo", "BindingFlags", "MemberInfo", "MethodInfo")
+        .Types("System.Runtime.InteropServices", "NativeLibrary", "Marshal", "UnmanagedFunctionPointerAttribute", "CallingConvention")
         .Type("WalletCrew.Plugins.Engine.ISecretSource")
+        .Type("System.IntPtr")
         .Type("System.Environment")
         .Type("System.Type")
         .Type("System.Object");
