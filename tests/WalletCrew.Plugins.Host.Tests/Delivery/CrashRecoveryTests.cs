@@ -55,10 +55,10 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         Volatile.Write(ref baseAddress, restarted.BaseAddress);
         await ingest;
 
-        await load.VerifyDeliveredAsync(partner, TimeSpan.FromSeconds(120));
+        await restarted.WatchAsync(() => load.VerifyDeliveredAsync(partner, TimeSpan.FromSeconds(120)));
         deliveredBeforeKill.Should().BeGreaterThan(0, "the kill hit while deliveries were flowing");
         deliveredBeforeKill.Should().BeLessThan(answeredBeforeKill, "acknowledged events were still waiting for delivery at the kill");
-        await HostHarness.WaitUntilAsync(() => partner.Requests.Count(r => r.Path == "/held") > 1, TimeSpan.FromSeconds(120), "tenant held's event ran again");
+        await restarted.WatchAsync(() => HostHarness.WaitUntilAsync(() => partner.Requests.Count(r => r.Path == "/held") > 1, TimeSpan.FromSeconds(120), "tenant held's event ran again"));
 
         // A stalled pass resumes when the restarted host starts an attempt of one of its waiting events (per-pass order
         // makes that its head), as the tenant log records it: the lease question, whatever the attempt's own outcome.
@@ -108,10 +108,10 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         await ingest;
 
         // The killed host's leases run out (5 s) and the survivor takes its events over, with no restart.
-        await load.VerifyDeliveredAsync(partner, TimeSpan.FromSeconds(120));
+        await restarted.WatchAsync(() => load.VerifyDeliveredAsync(partner, TimeSpan.FromSeconds(120)));
         deliveredBeforeKill.Should().BeGreaterThan(0, "the kill hit while deliveries were flowing");
         deliveredBeforeKill.Should().BeLessThan(answeredBeforeKill, "acknowledged events were still waiting for delivery at the kill");
-        await HostHarness.WaitUntilAsync(() => partner.Requests.Count(r => r.Path == "/held") > 1, TimeSpan.FromSeconds(120), "tenant held's event ran again");
+        await restarted.WatchAsync(() => HostHarness.WaitUntilAsync(() => partner.Requests.Count(r => r.Path == "/held") > 1, TimeSpan.FromSeconds(120), "tenant held's event ran again"));
 
         var resumedAfter = StalledPasses.FirstAttempts(connection, "wcp_", stalled, killedAt).ToDictionary(p => p.Key, p => p.Value - killedAt);
         var slowest = resumedAfter.MaxBy(p => p.Value);

@@ -71,18 +71,18 @@ public sealed class EmailCrashTests(ITestOutputHelper output)
 
         using var restarted = await HostProcess.StartAsync(root, config);
 
-        await HostHarness.WaitUntilAsync(() => owed.IsSubsetOf(SentIds(partner)), TimeSpan.FromSeconds(180), "every acknowledged email reached the partner");
+        await restarted.WatchAsync(() => HostHarness.WaitUntilAsync(() => owed.IsSubsetOf(SentIds(partner)), TimeSpan.FromSeconds(180), "every acknowledged email reached the partner"));
         output.WriteLine($"{isolation}: {owed.Count} acknowledged, {sentBeforeKill} sent before the kill");
         sentBeforeKill.Should().BeLessThan(owed.Count, "acknowledged emails were still waiting at the kill (control)");
         await HostHarness.WaitUntilAsync(() => partner.Requests.Count(r => r.Path == "/held") > 1, TimeSpan.FromSeconds(60),
             "tenant held's email, leased by the dead host for two minutes, ran again soon after the restart");
         partner.Requests.Where(r => r.Path == "/held").Select(r => r.Headers["Idempotency-Key"]).Should().AllBe(heldId, "a retry carries the same EmailId");
         using var client = Client(restarted.BaseAddress);
-        await HostHarness.WaitUntilAsync(async () =>
+        await restarted.WatchAsync(() => HostHarness.WaitUntilAsync(async () =>
         {
             var delivered = JsonNode.Parse(await client.GetStringAsync("api/admin/emails?status=delivered&tenantId=mailer&limit=1000"))!.AsArray();
             return owed.IsSubsetOf(delivered.Select(e => e!["emailId"]!.GetValue<string>()));
-        }, TimeSpan.FromSeconds(60), "every acknowledged email is marked delivered");
+        }, TimeSpan.FromSeconds(60), "every acknowledged email is marked delivered"));
     }
 
     private static HashSet<string> SentIds(PartnerStub partner) => [.. partner.Requests.Where(r => r.Path == "/mail").Select(r => r.Headers["Idempotency-Key"])];

@@ -61,6 +61,19 @@ internal sealed partial class HostProcess : IDisposable
         }
     }
 
+    /// <summary>Awaits <paramref name="wait"/>; a timeout in it is thrown again with this host's last output lines, which say why.</summary>
+    public async Task WatchAsync(Func<Task> wait)
+    {
+        try
+        {
+            await wait();
+        }
+        catch (TimeoutException timeout)
+        {
+            throw new TimeoutException($"{timeout.Message}\nThe host's last output lines:\n{Output}", timeout);
+        }
+    }
+
     /// <summary>Kills the process with SIGKILL: no shutdown code runs.</summary>
     public void Kill()
     {
