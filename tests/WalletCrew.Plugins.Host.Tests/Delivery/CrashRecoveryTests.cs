@@ -108,10 +108,10 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         await ingest;
 
         // The killed host's leases run out (5 s) and the survivor takes its events over, with no restart.
-        await restarted.WatchAsync(() => load.VerifyDeliveredAsync(partner, TimeSpan.FromSeconds(120)));
+        await survivor.WatchAsync(() => load.VerifyDeliveredAsync(partner, TimeSpan.FromSeconds(120)));
         deliveredBeforeKill.Should().BeGreaterThan(0, "the kill hit while deliveries were flowing");
         deliveredBeforeKill.Should().BeLessThan(answeredBeforeKill, "acknowledged events were still waiting for delivery at the kill");
-        await restarted.WatchAsync(() => HostHarness.WaitUntilAsync(() => partner.Requests.Count(r => r.Path == "/held") > 1, TimeSpan.FromSeconds(120), "tenant held's event ran again"));
+        await survivor.WatchAsync(() => HostHarness.WaitUntilAsync(() => partner.Requests.Count(r => r.Path == "/held") > 1, TimeSpan.FromSeconds(120), "tenant held's event ran again"));
 
         var resumedAfter = StalledPasses.FirstAttempts(connection, "wcp_", stalled, killedAt).ToDictionary(p => p.Key, p => p.Value - killedAt);
         var slowest = resumedAfter.MaxBy(p => p.Value);
