@@ -10,6 +10,9 @@ namespace WalletCrew.Plugins.Host.Store;
 /// </summary>
 internal sealed class PostgresEmailStore(NpgsqlDataSource dataSource) : IEmailStore, IAsyncDisposable
 {
+    // Formatted once: every completion batch runs it once per email.
+    private static readonly string Complete = PrefixedSql.Postgres(EmailSql.Complete);
+
     private readonly PostgresGroupCommit<DeliveryOutcome, bool> _completions = new(dataSource, "wcp.store.complete_email", CompleteAllAsync);
 
     // Where this host's last email claim ended: tenants take turns across claims (one worker claims at a time).
@@ -60,7 +63,7 @@ internal sealed class PostgresEmailStore(NpgsqlDataSource dataSource) : IEmailSt
         await using var batch = new NpgsqlBatch(connection);
         foreach (var outcome in outcomes)
         {
-            batch.BatchCommands.Add(PostgresEventStore.Statement(PrefixedSql.Postgres(EmailSql.Complete), OutcomeParameters(outcome)));
+            batch.BatchCommands.Add(PostgresEventStore.Statement(Complete, OutcomeParameters(outcome)));
         }
 
         foreach (var outcome in outcomes)
