@@ -44,6 +44,8 @@ internal static class SandboxMessages
 
     public const string TenantUnloaded = "the tenant was unloaded";
 
+    public const string LoadFailed = "it did not load the tenant's connectors";
+
     public const string SpareFailed = "A spare sandboxed worker could not be started; tenants' workers start afresh when needed (WalletCrew:Engine:SpareWorkers).";
 
     public static string SpareDied(string reason) =>

@@ -315,13 +315,33 @@ internal sealed class SandboxedTenant : TenantRuntime
         {
             StartedAt = _options.TimeProvider.GetUtcNow(),
         };
-        Volatile.Write(ref _worker, worker);
         _ = worker.Exited.ContinueWith(
             ended => _lastStop = (ended.Result, _options.TimeProvider.GetUtcNow()),
             CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        var reply = await LoadingAsync(worker, id => new LoadMessage(id, WorkerSettings())).ConfigureAwait(false);
+        TenantStateReply reply;
+        try
+        {
+            reply = await LoadingAsync(worker, id => new LoadMessage(id, WorkerSettings())).ConfigureAwait(false);
+        }
+        catch
+        {
+            worker.Stop(SandboxMessages.LoadFailed); // not published yet, so nothing else would stop it
+            throw;
+        }
+
         _state = reply.State;
         TenantStateFile.Write(_cacheDirectory, _fingerprint, _state);
+
+        // Published only now: a call that finds the worker (EnsureWorkerAsync reads it without the gate) must find it loaded,
+        // or its request would reach the worker before the load. Exchange, not a plain write: it fences against Dispose, so
+        // either Dispose stops this worker or the check below sees the tenant disposed.
+        Interlocked.Exchange(ref _worker, worker);
+        if (_disposed)
+        {
+            StopWorker(SandboxMessages.TenantUnloaded);
+            throw new ObjectDisposedException(nameof(SandboxedTenant));
+        }
+
         return worker;
     }
 

@@ -17,4 +17,7 @@ internal static class WorkerExitCodes
 
     /// <summary>A compiler process passed its compile-time limit with no host there to kill it.</summary>
     public const int CompileTimedOut = 6;
+
+    /// <summary>The worker could not answer a request of the host's (it wrote why on its standard error).</summary>
+    public const int RequestFailed = 7;
 }

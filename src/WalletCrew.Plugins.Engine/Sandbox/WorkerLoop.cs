@@ -87,16 +87,16 @@ internal sealed class WorkerLoop
 
     private async Task HandleAsync(WorkerMessage message)
     {
-        WorkerMessage reply;
+        WorkerMessage? reply;
         try
         {
             reply = message switch
             {
                 LoadMessage load => Load(load),
-                ReloadMessage reload => new TenantStateReply(reload.Id, await _tenant!.ReloadAsync().ConfigureAwait(false), State()),
-                InvokeMessage invoke => await InvokeAsync(invoke.Id, invoke.Secrets, (tenant, token) => tenant.InvokePassUpdatersAsync(WireConversions.FromWire(invoke.Event), token)).ConfigureAwait(false),
-                EmailMessage email => await InvokeAsync(email.Id, email.Secrets, (tenant, token) => tenant.SendEmailAsync(WireConversions.FromWire(email.Request), token)).ConfigureAwait(false),
-                FillMessage fill => await InvokeAsync(fill.Id, fill.Secrets, (tenant, token) => tenant.FillAsync(fill.Provider, WireConversions.FromWire(fill.Request), token)).ConfigureAwait(false),
+                ReloadMessage reload => new TenantStateReply(reload.Id, await Tenant(reload).ReloadAsync().ConfigureAwait(false), State()),
+                InvokeMessage invoke => await InvokeAsync(invoke, invoke.Secrets, (tenant, token) => tenant.InvokePassUpdatersAsync(WireConversions.FromWire(invoke.Event), token)).ConfigureAwait(false),
+                EmailMessage email => await InvokeAsync(email, email.Secrets, (tenant, token) => tenant.SendEmailAsync(WireConversions.FromWire(email.Request), token)).ConfigureAwait(false),
+                FillMessage fill => await InvokeAsync(fill, fill.Secrets, (tenant, token) => tenant.FillAsync(fill.Provider, WireConversions.FromWire(fill.Request), token)).ConfigureAwait(false),
                 _ => throw new InvalidDataException($"The worker does not take {message.GetType().Name} requests."),
             };
         }
@@ -107,8 +107,19 @@ internal sealed class WorkerLoop
             Environment.Exit(WorkerExitCodes.OutOfMemory);
             return;
         }
+        catch (Exception exception)
+        {
+            // A request the worker cannot answer (one sent before the load, an engine fault) ends the worker, saying why: the
+            // host then fails every request waiting on it at once, instead of each at its deadline, and starts a fresh one.
+            await Console.Error.WriteLineAsync($"wcp worker: {message.GetType().Name} {message.Id} failed: {exception.GetType().Name}: {exception.Message}").ConfigureAwait(false);
+            Environment.Exit(WorkerExitCodes.RequestFailed);
+            return;
+        }
 
-        await _channel.WriteAsync(reply).ConfigureAwait(false);
+        if (reply is not null)
+        {
+            await _channel.WriteAsync(reply).ConfigureAwait(false);
+        }
     }
 
     private TenantStateReply Load(LoadMessage load)
@@ -135,15 +146,21 @@ internal sealed class WorkerLoop
         return new TenantStateReply(load.Id, true, State());
     }
 
-    private async Task<InvocationReply> InvokeAsync(long id, IReadOnlyDictionary<string, string?>? secrets, Func<TenantConnectors, CancellationToken, Task<InvocationResult>> invoke)
+    /// <returns>The reply, or <see langword="null"/> when the host cancelled the invocation (it waits for no answer).</returns>
+    private async Task<InvocationReply?> InvokeAsync(WorkerMessage message, IReadOnlyDictionary<string, string?>? secrets, Func<TenantConnectors, CancellationToken, Task<InvocationResult>> invoke)
     {
+        var id = message.Id;
         using var cancellation = new CancellationTokenSource();
         _invocations[id] = cancellation;
         WorkerInvocation.Enter(id, secrets);
         try
         {
-            var result = await invoke(_tenant!, cancellation.Token).ConfigureAwait(false);
+            var result = await invoke(Tenant(message), cancellation.Token).ConfigureAwait(false);
             return new InvocationReply(id, result.Status, result.Error, result.Log, result.Data?.ToJsonString(), (long?)result.RetryAfter?.TotalMilliseconds);
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            return null;
         }
         finally
         {
@@ -151,6 +168,9 @@ internal sealed class WorkerLoop
             _invocations.TryRemove(id, out _);
         }
     }
+
+    private TenantConnectors Tenant(WorkerMessage request) =>
+        _tenant ?? throw new InvalidOperationException($"The host sent a {request.GetType().Name} before a LoadMessage: the worker has no tenant loaded.");
 
     private TenantState State()
     {

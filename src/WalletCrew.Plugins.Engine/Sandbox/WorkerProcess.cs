@@ -227,6 +227,7 @@ internal sealed class WorkerProcess : IDisposable
         {
             WorkerExitCodes.Closed => "it exited",
             WorkerExitCodes.ProtocolError => "it could not read the host's frames",
+            WorkerExitCodes.RequestFailed => $"it could not answer a request{Tail(text)}",
             _ => $"it crashed ({ChildExits.Name(code)}){Tail(text)}",
         };
     }

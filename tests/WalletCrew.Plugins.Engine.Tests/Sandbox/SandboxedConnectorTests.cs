@@ -92,6 +92,46 @@ public sealed class SandboxedConnectorTests
     }
 
     [Fact]
+    public async Task CallsArrivingWhileTheFirstCallsWorkerLoadsWaitForTheLoad()
+    {
+        // After a restart the worker starts on the first call; calls that come while it loads the connectors must run once it
+        // has, never reach it before the load (a worker with no tenant loaded cannot answer them: they would hang to their deadline).
+        await using var partner = await PartnerStub.StartAsync();
+        var answer = PartnerStub.Respond(200, "{}");
+        partner.Handler = async context =>
+        {
+            await Task.Delay(300); // the connectors' load waits for this answer: a window for calls to arrive in
+            await answer(context);
+        };
+        var cache = Directory.CreateTempSubdirectory("wcp-state-").FullName;
+        using var folder = new TenantFolder();
+        folder.WriteScript("connector.csx", $"await fetch(\"{partner.BaseAddress}/settings\");\n" + Logging.Replace("VERSION", "v1", StringComparison.Ordinal));
+        // The same limits in both engines: they are part of what a restart compares before it reuses the saved state.
+        using (var first = new EngineHarness(isolation: IsolationMode.Sandbox, compileCache: cache, invocationTimeout: TimeSpan.FromSeconds(3)))
+        using (var loaded = first.Engine.LoadTenant(folder.Directory))
+        {
+            loaded.Diagnostics.Should().BeEmpty();
+        }
+
+        using var restarted = new EngineHarness(isolation: IsolationMode.Sandbox, compileCache: cache, invocationTimeout: TimeSpan.FromSeconds(3));
+        using var tenant = restarted.Engine.LoadTenant(folder.Directory);
+        var calls = new List<Task<InvocationResult>>();
+        do
+        {
+            // Spaced until the first call is done, so that some of them arrive while the worker is loading, whatever the machine's speed.
+            calls.Add(tenant.InvokePassUpdatersAsync(TestEvents.Installation(passId: $"P{calls.Count}"), CancellationToken.None));
+            await Task.Delay(5);
+        }
+        while (calls.Count < 400 && !calls[0].IsCompleted);
+
+        var results = await Task.WhenAll(calls);
+
+        results.Length.Should().BeGreaterThan(10, "calls came while the worker loaded");
+        results.Should().AllSatisfy(r => r.Status.Should().Be(InvocationStatus.Succeeded, r.Error));
+        Directory.Delete(cache, recursive: true);
+    }
+
+    [Fact]
     public async Task TheCompilerNeverLoadsInAWorker()
     {
         using var harness = new EngineHarness(isolation: IsolationMode.Sandbox);

@@ -15,7 +15,8 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
     // beyond it: on SQLite a held lease has more than 80 s left at the restart, on PostgreSQL it never ends.
     private static readonly TimeSpan s_resumeBound = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan s_lease = TimeSpan.FromSeconds(5);
-    private static readonly string[] s_config = [$"--WalletCrew:Delivery:LeaseDuration={s_lease}"];
+    // Tenant "held"'s call waits for the kill, however long the load before it takes on a busy machine: its invocation must not time out first.
+    private static readonly string[] s_config = [$"--WalletCrew:Delivery:LeaseDuration={s_lease}", "--WalletCrew:Engine:InvocationTimeout=00:03:00"];
 
     // Two minutes' lease, renewed every 40 s: a pass the dead host held can resume within the bound only because the restart gives it back.
     private static readonly string[] s_sqliteConfig = ["--WalletCrew:Delivery:LeaseDuration=00:02:00"];

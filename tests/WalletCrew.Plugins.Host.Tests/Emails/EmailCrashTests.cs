@@ -69,7 +69,8 @@ public sealed class EmailCrashTests(ITestOutputHelper output)
         var sentBeforeKill = SentIds(partner).Count;
         host.Dispose();
 
-        using var restarted = await HostProcess.StartAsync(root, config);
+        // The restarted host logs each delivery attempt, so a timeout below shows what the attempts did (HostProcess.WatchAsync).
+        using var restarted = await HostProcess.StartAsync(root, [.. config, "--Logging:LogLevel:WalletCrew.Plugins.Host.Delivery=Information"]);
 
         await restarted.WatchAsync(() => HostHarness.WaitUntilAsync(() => owed.IsSubsetOf(SentIds(partner)), TimeSpan.FromSeconds(180), "every acknowledged email reached the partner"));
         output.WriteLine($"{isolation}: {owed.Count} acknowledged, {sentBeforeKill} sent before the kill");
