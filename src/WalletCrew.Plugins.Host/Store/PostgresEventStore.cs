@@ -124,15 +124,8 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource, ILogger<Po
     // the tenant log entries. Each outcome's result is whether its own update applied (its lease was still held).
     private static async Task<bool[]> CompleteAllAsync(NpgsqlConnection connection, IReadOnlyList<DeliveryOutcome> outcomes)
     {
-        var ids = outcomes.Select(o => o.EventId).ToArray();
-        await using var batch = new NpgsqlBatch(connection);
-        batch.BatchCommands.Add(Statement(PostgresSchema.LockPasses, ("ids", ids)));
-        foreach (var o in outcomes)
-        {
-            batch.BatchCommands.Add(Statement(PostgresSchema.Complete, OutcomeParameters(o)));
-        }
-
-        batch.BatchCommands.Add(Statement(PostgresSchema.RefreshHeads, ("ids", ids)));
+        await using var batch = HeadWrite(new NpgsqlBatch(connection), [.. outcomes.Select(o => o.EventId)],
+            outcomes.Select(o => Statement(PostgresSchema.Complete, OutcomeParameters(o))));
         foreach (var o in outcomes)
         {
             if (o.Log is not null)
@@ -149,7 +142,7 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource, ILogger<Po
     {
         // The head's ready_at follows the lease, so claims do not lock a pass whose head is still leased.
         var ids = eventIds.ToArray();
-        await using var batch = HeadWrite(ids, Statement(
+        await using var batch = NotedHeadWrite(ids, Statement(
             "UPDATE wcp_events SET lease_expires_at = @until WHERE lease_owner = @owner AND status = 'pending' AND event_id = ANY(@ids) RETURNING event_id",
             ("owner", owner), ("until", ToMs(until)), ("ids", ids)));
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -159,8 +152,6 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource, ILogger<Po
         {
             renewed.Add(reader.GetString(0));
         }
-
-        _vacuum.Note(ids.Length);
 
         while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -172,7 +163,7 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource, ILogger<Po
     public async Task ReleaseAsync(string owner, IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken)
     {
         var ids = eventIds.ToArray();
-        await using var batch = HeadWrite(ids, Statement(
+        await using var batch = NotedHeadWrite(ids, Statement(
             "UPDATE wcp_events SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = @owner AND event_id = ANY(@ids)",
             ("owner", owner), ("ids", ids)));
         await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -194,7 +185,7 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource, ILogger<Po
 
     public async Task<ReplayResult> ReplayAsync(string eventId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var batch = HeadWrite([eventId], Statement(PostgresSchema.ReplayOne, ("e", eventId), ("now", ToMs(now))));
+        await using var batch = NotedHeadWrite([eventId], Statement(PostgresSchema.ReplayOne, ("e", eventId), ("now", ToMs(now))));
         await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         if (batch.BatchCommands[1].RecordsAffected == 1)
         {
@@ -266,16 +257,27 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource, ILogger<Po
     }
 
     /// <summary>
-    /// A batch (one implicit transaction) that locks the passes of <paramref name="eventIds"/>, runs <paramref name="write"/>
-    /// (its second statement) and refreshes those passes' heads; callers may add statements after it.
+    /// Fills <paramref name="batch"/> (one implicit transaction): it locks the passes of <paramref name="eventIds"/>, runs
+    /// <paramref name="writes"/> (from its second statement on) and refreshes those passes' heads; callers may add statements
+    /// after it. Every write that changes a pending event goes through here, so none can skip the lock or leave a stale head.
     /// </summary>
-    private NpgsqlBatch HeadWrite(string[] eventIds, NpgsqlBatchCommand write)
+    private static NpgsqlBatch HeadWrite(NpgsqlBatch batch, string[] eventIds, params IEnumerable<NpgsqlBatchCommand> writes)
     {
-        var batch = dataSource.CreateBatch();
         batch.BatchCommands.Add(Statement(PostgresSchema.LockPasses, ("ids", eventIds)));
-        batch.BatchCommands.Add(write);
+        foreach (var write in writes)
+        {
+            batch.BatchCommands.Add(write);
+        }
+
         batch.BatchCommands.Add(Statement(PostgresSchema.RefreshHeads, ("ids", eventIds)));
         return batch;
+    }
+
+    /// <summary>A <see cref="HeadWrite"/> on a connection of its own, counted towards the pass heads' next vacuum.</summary>
+    private NpgsqlBatch NotedHeadWrite(string[] eventIds, NpgsqlBatchCommand write)
+    {
+        _vacuum.Note(eventIds.Length);
+        return HeadWrite(dataSource.CreateBatch(), eventIds, write);
     }
 
     /// <summary>The statement appending a tenant log entry (the email store's completions use it too).</summary>
