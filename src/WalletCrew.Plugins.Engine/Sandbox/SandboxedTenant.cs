@@ -272,7 +272,8 @@ internal sealed class SandboxedTenant : TenantRuntime
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            await worker.NotifyAsync(new CancelMessage(requestId)).ConfigureAwait(false);
+            // Not awaited: a worker that stops reading would hold the caller's cancellation up on a full pipe.
+            _ = worker.NotifyAsync(new CancelMessage(requestId));
             throw;
         }
         catch (WorkerExitedException exception)

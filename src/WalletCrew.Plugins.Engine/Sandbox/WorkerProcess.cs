@@ -62,7 +62,7 @@ internal sealed class WorkerProcess : IDisposable
     /// <summary>Gets when the worker last answered or was sent a request.</summary>
     public long LastUsedTimestamp { get; private set; } = Stopwatch.GetTimestamp();
 
-    /// <summary>Sends a request and waits for its answer.</summary>
+    /// <summary>Sends a request and waits for its answer; <paramref name="cancellationToken"/> ends the wait for either.</summary>
     /// <exception cref="WorkerExitedException">The worker ended first.</exception>
     public async Task<TReply> RequestAsync<TReply>(Func<long, WorkerMessage> create, CancellationToken cancellationToken)
         where TReply : WorkerMessage
@@ -81,7 +81,10 @@ internal sealed class WorkerProcess : IDisposable
 
             try
             {
-                await _channel.WriteAsync(create(id), CancellationToken.None).ConfigureAwait(false);
+                // The write itself is never cancelled (a frame cut short would break the channel), but waiting for it is: a
+                // worker that stops reading fills its pipe, and the deadline must end the request all the same (the caller
+                // then kills the worker, which ends the write).
+                await _channel.WriteAsync(create(id), CancellationToken.None).WaitAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (IOException)
             {
@@ -105,7 +108,7 @@ internal sealed class WorkerProcess : IDisposable
         {
             await _channel.WriteAsync(message).ConfigureAwait(false);
         }
-        catch (IOException)
+        catch (Exception exception) when (exception is IOException or ObjectDisposedException)
         {
         }
     }

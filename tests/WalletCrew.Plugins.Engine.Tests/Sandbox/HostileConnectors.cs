@@ -15,7 +15,7 @@ internal static class HostileConnectors
         .Types("System.Net.Sockets", "TcpClient", "Socket", "SocketException", "NetworkStream")
         .Types("System.Net", "IPAddress", "IPEndPoint", "Dns", "IPHostEntry")
         .Types("System.Net.Http", "HttpClient", "HttpClientHandler", "SocketsHttpHandler", "HttpResponseMessage", "HttpContent")
-        .Types("System.Threading", "Thread", "ManualResetEventSlim", "Timeout")
+        .Types("System.Threading", "Thread", "ThreadStart", "ManualResetEventSlim", "Timeout")
         .Types("System.Text.RegularExpressions", "Regex", "RegexOptions")
         .Types("System.Reflection", "FieldInfo", "BindingFlags", "MemberInfo", "MethodInfo")
         .Types("System.Runtime.InteropServices", "NativeLibrary", "Marshal", "UnmanagedFunctionPointerAttribute", "CallingConvention")

@@ -52,6 +52,43 @@ public sealed class WorkerCrashTests
         sandboxed.WorkerProcessId.Should().NotBe(first);
     }
 
+    [Theory]
+    [InlineData(512 * 1024)]
+    [InlineData(100)]
+    public async Task AWorkerThatStopsReadingItsChannelStillEndsTheNextCallAtItsDeadline(int customerIdLength)
+    {
+        // A hostile connector (policy off) stops its own worker with SIGSTOP after answering: the host's next request finds a
+        // worker that reads nothing. A request larger than the pipe's buffer then blocks in the write itself, which the
+        // deadline must still end (the small request is the control: its write completes and only its answer is waited for).
+        using var harness = new EngineHarness(isolation: IsolationMode.Sandbox, invocationTimeout: TimeSpan.FromSeconds(2), widenPolicy: HostileConnectors.PolicyOff);
+        using var tenant = harness.Load(HostileConnectors.Hook("""
+            var libc = System.Runtime.InteropServices.NativeLibrary.Load("libc.so.6");
+            var call = System.Runtime.InteropServices.Marshal.GetDelegateForFunctionPointer<Syscall>(System.Runtime.InteropServices.NativeLibrary.GetExport(libc, "syscall"));
+            var stopper = new System.Threading.Thread(() => { System.Threading.Thread.Sleep(300); call(62, call(39, 0, 0, 0), 19, 0); }); // kill(getpid(), SIGSTOP), x86-64
+            stopper.Start();
+            return "stopping";
+            }
+            [System.Runtime.InteropServices.UnmanagedFunctionPointer(System.Runtime.InteropServices.CallingConvention.Cdecl)]
+            delegate long Syscall(long number, long a, long b, long c);
+            async Task<string> Unused()
+            {
+                await Task.Yield();
+                return "";
+            """));
+        tenant.Diagnostics.Where(d => d.IsError).Should().BeEmpty();
+
+        var stopping = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(passId: "stop"), CancellationToken.None);
+        await Task.Delay(1000);
+        var stuck = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(passId: "big", customerId: new string('c', customerIdLength)), CancellationToken.None)
+            .WaitAsync(TimeSpan.FromSeconds(60));
+        var next = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(passId: "next"), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
+
+        stopping.Log.Single().Message.Should().Be("ESCAPED:stopping");
+        stuck.Status.Should().Be(InvocationStatus.TimedOut, stuck.Error);
+        stuck.Error.Should().Contain("its worker was killed");
+        next.Log.Should().ContainSingle().Which.Message.Should().Be("ESCAPED:stopping", "a fresh worker served the next call");
+    }
+
     [Fact]
     public async Task AnotherTenantKeepsServingWhileOneCrashesAgainAndAgain()
     {
