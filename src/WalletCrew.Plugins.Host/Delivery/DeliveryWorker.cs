@@ -10,14 +10,16 @@ using WalletCrew.Plugins.Host.Tenants;
 namespace WalletCrew.Plugins.Host.Delivery;
 
 /// <summary>
-/// Claims due events and emails (leases, renewed by a <see cref="LeaseHeartbeat"/> per queue while their connectors run),
-/// invokes the hooks or the email sender with bounded concurrency per host and per tenant (both kinds share the slots, and
-/// which is claimed first alternates), and writes the outcome back. A delivery gives its slot back as soon as its outcome
-/// is queued for the store, not when it is durable: the next claim then shares the outcome's commit (SQLite's one writer
-/// runs them in order), and until the outcome commits the item stays leased (and an event's pass head with it), so per-pass
-/// order holds. On stop it claims nothing more, lets in-flight
-/// deliveries finish until the host's shutdown timeout, then cancels and releases what is left: nothing is lost, at worst
-/// delivered twice with the same EventId or EmailId.
+/// Claims due events and emails (leases, renewed by a <see cref="LeaseHeartbeat"/> per queue while they are held), invokes
+/// the hooks or the email sender with bounded concurrency per host and per tenant (both kinds share the slots, and which is
+/// claimed first alternates), and writes the outcome back. It claims ahead: besides the items running in its slots it holds
+/// up to as many again already leased (a tenant at most its own share again), so a slot that frees starts the next item
+/// at once instead of waiting for a claim's commit; the claim that refills the look-ahead runs meanwhile. A delivery gives
+/// its slot back as soon as its outcome is queued for the store, not when it is durable: the next claim then shares the
+/// outcome's commit (SQLite's one writer runs them in order), and until the outcome commits the item stays leased (and an
+/// event's pass head with it), so per-pass order holds. On stop it claims and starts nothing more, releases what it holds
+/// unstarted, lets in-flight deliveries finish until the host's shutdown timeout, then cancels and releases what is left:
+/// nothing is lost, at worst delivered twice with the same EventId or EmailId.
 /// </summary>
 internal sealed partial class DeliveryWorker : BackgroundService
 {
@@ -38,7 +40,9 @@ internal sealed partial class DeliveryWorker : BackgroundService
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Task> _inFlight = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _perTenant = new(StringComparer.Ordinal);
+    private readonly List<DeliveryItem> _ahead = [];
     private int _busySlots;
+    private bool _stopping;
     private readonly LeaseHeartbeat _heartbeat;
     private readonly LeaseHeartbeat _emailHeartbeat;
     private bool _emailsFirst;
@@ -100,10 +104,10 @@ internal sealed partial class DeliveryWorker : BackgroundService
         while (!stoppingToken.IsCancellationRequested)
         {
             var claimed = 0;
-            var free = 0;
+            var room = 0;
             try
             {
-                (claimed, free) = await ClaimAndStartAsync(stoppingToken).ConfigureAwait(false);
+                (claimed, room) = await ClaimAndStartAsync(stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -114,7 +118,7 @@ internal sealed partial class DeliveryWorker : BackgroundService
                 LogClaimFailed(exception);
             }
 
-            if (claimed > 0 && claimed == free)
+            if (claimed > 0 && claimed == room)
             {
                 continue;
             }
@@ -123,11 +127,16 @@ internal sealed partial class DeliveryWorker : BackgroundService
         }
 
         Task[] remaining;
+        List<DeliveryItem> unstarted;
         lock (_gate)
         {
+            _stopping = true;
+            unstarted = [.. _ahead];
+            _ahead.Clear();
             remaining = [.. _inFlight.Values];
         }
 
+        await ReleaseUnstartedAsync(unstarted).ConfigureAwait(false);
         LogDraining(remaining.Length);
         await Task.WhenAll(remaining).ConfigureAwait(false);
         await beating.CancelAsync().ConfigureAwait(false);
@@ -135,15 +144,15 @@ internal sealed partial class DeliveryWorker : BackgroundService
         LogStopped(Owner);
     }
 
-    private async Task<(int Claimed, int Free)> ClaimAndStartAsync(CancellationToken stoppingToken)
+    private async Task<(int Claimed, int Room)> ClaimAndStartAsync(CancellationToken stoppingToken)
     {
-        int free;
+        int room;
         lock (_gate)
         {
-            free = _options.Concurrency - _busySlots;
+            room = LookAhead(_options.Concurrency) - _busySlots - _ahead.Count;
         }
 
-        if (free <= 0)
+        if (room <= 0)
         {
             return (0, 0);
         }
@@ -154,33 +163,48 @@ internal sealed partial class DeliveryWorker : BackgroundService
         _emailsFirst = !_emailsFirst;
         foreach (var emails in _emailsFirst ? s_emailsThenEvents : s_eventsThenEmails)
         {
-            var left = free - claimed;
+            var left = room - claimed;
             if (left <= 0)
             {
                 break;
             }
 
-            var request = new ClaimRequest(Owner, _time.GetUtcNow(), _options.LeaseDuration, left, _options.PerTenantConcurrency, open, Running());
+            var request = new ClaimRequest(Owner, _time.GetUtcNow(), _options.LeaseDuration, left, LookAhead(_options.PerTenantConcurrency), open, Held());
             var items = emails
                 ? (await _emails.ClaimAsync(request, stoppingToken).ConfigureAwait(false)).Select(ToItem).ToList()
                 : (await _store.ClaimAsync(request, stoppingToken).ConfigureAwait(false)).Select(ToItem).ToList();
             foreach (var item in items)
             {
-                Start(item);
+                item.Heartbeat.Hold(item.Id);
             }
 
+            lock (_gate)
+            {
+                _ahead.AddRange(items);
+            }
+
+            StartAhead();
             claimed += items.Count;
         }
 
-        return (claimed, free);
+        return (claimed, room);
     }
 
-    // What each tenant runs now: a claim gives it at most the rest of its PerTenantConcurrency.
-    private Dictionary<string, int> Running()
+    // Items held (running or claimed ahead) at most: the slots, and as many again waiting for one.
+    private static int LookAhead(int slots) => 2 * slots;
+
+    // What each tenant holds now (running or claimed ahead): a claim gives it at most the rest of twice its PerTenantConcurrency.
+    private Dictionary<string, int> Held()
     {
         lock (_gate)
         {
-            return new Dictionary<string, int>(_perTenant, StringComparer.Ordinal);
+            var held = new Dictionary<string, int>(_perTenant, StringComparer.Ordinal);
+            foreach (var item in _ahead)
+            {
+                held[item.TenantId] = held.GetValueOrDefault(item.TenantId) + 1;
+            }
+
+            return held;
         }
     }
 
@@ -190,22 +214,60 @@ internal sealed partial class DeliveryWorker : BackgroundService
     private DeliveryItem ToItem(StoredEmail e) => new(e.EmailId, e.TenantId, e.Attempts, e.Failures, e.TraceParent, "email", "email", $"template {e.EmailTemplate}",
         _emails, _emailHeartbeat, (_, token) => _runtime.SendEmailAsync(e.ToRequest(), token));
 
-    private void Start(DeliveryItem item)
+    /// <summary>Starts the items claimed ahead, in claim order, while a slot is free and their tenant is below its cap.</summary>
+    private void StartAhead()
     {
+        List<DeliveryItem>? starting = null;
         lock (_gate)
         {
-            _perTenant[item.TenantId] = _perTenant.GetValueOrDefault(item.TenantId) + 1;
-            _busySlots++;
-            _inFlight[item.Id] = Task.CompletedTask;
+            for (var i = 0; i < _ahead.Count && _busySlots < _options.Concurrency && !_stopping;)
+            {
+                var item = _ahead[i];
+                if (_perTenant.GetValueOrDefault(item.TenantId) >= _options.PerTenantConcurrency)
+                {
+                    i++;
+                    continue;
+                }
+
+                _ahead.RemoveAt(i);
+                _perTenant[item.TenantId] = _perTenant.GetValueOrDefault(item.TenantId) + 1;
+                _busySlots++;
+                _inFlight[item.Id] = Task.CompletedTask;
+                (starting ??= []).Add(item);
+            }
         }
 
-        item.Heartbeat.Hold(item.Id);
-        var task = Task.Run(() => DeliverAsync(item), CancellationToken.None);
-        lock (_gate)
+        foreach (var item in starting ?? [])
         {
-            if (_inFlight.ContainsKey(item.Id))
+            var task = Task.Run(() => DeliverAsync(item), CancellationToken.None);
+            lock (_gate)
             {
-                _inFlight[item.Id] = task;
+                if (_inFlight.ContainsKey(item.Id))
+                {
+                    _inFlight[item.Id] = task;
+                }
+            }
+        }
+    }
+
+    // Stopping: what was claimed ahead and never started goes back to its queue now, not when its lease ends.
+    private async Task ReleaseUnstartedAsync(List<DeliveryItem> unstarted)
+    {
+        foreach (var queue in unstarted.GroupBy(item => item.Queue))
+        {
+            var ids = queue.Select(item => item.Id).ToList();
+            foreach (var item in queue)
+            {
+                item.Heartbeat.Drop(item.Id);
+            }
+
+            try
+            {
+                await queue.Key.ReleaseAsync(Owner, ids, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception exception)
+            {
+                LogReleaseFailed(exception, ids.Count);
             }
         }
     }
@@ -254,6 +316,7 @@ internal sealed partial class DeliveryWorker : BackgroundService
             }
         }
 
+        StartAhead();
         _signal.Notify();
     }
 
@@ -314,6 +377,9 @@ internal sealed partial class DeliveryWorker : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping: cancelled deliveries did not release their leases within 5 s; they expire after LeaseDuration")]
     private partial void LogReleaseTimedOut();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping: releasing {Count} item(s) claimed ahead failed; they are claimable again after LeaseDuration")]
+    private partial void LogReleaseFailed(Exception exception, int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stopping: waiting for {Count} in-flight deliveries")]
     private partial void LogDraining(int count);
