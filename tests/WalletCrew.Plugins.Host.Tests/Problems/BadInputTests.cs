@@ -63,6 +63,47 @@ public sealed class BadInputTests(SharedHost shared) : IClassFixture<SharedHost>
     }
 
     [Fact]
+    public async Task WrongTypeInsideAnObjectNamesTheWholePath()
+    {
+        var (status, problem) = await shared.Host.PostRawAsync("api/tenants/acme/passes/P1/installations", Valid.Replace("\"C1\"", "5", StringComparison.Ordinal));
+
+        status.Should().Be(HttpStatusCode.BadRequest);
+        problem["errors"]!["identifiers.customerId"]![0]!.GetValue<string>().Should().StartWith("Field 'identifiers.customerId' has a value of the wrong type");
+    }
+
+    [Fact]
+    public async Task WrongTypeInsideAnArrayNamesTheElement()
+    {
+        var (status, problem) = await shared.Host.PostRawAsync("api/tenants/acme/passes/P1/installations",
+            Valid.Replace("}}", """}, "registrationSource": {"tags": ["a", 2]}}""", StringComparison.Ordinal));
+
+        status.Should().Be(HttpStatusCode.BadRequest);
+        problem["errors"]!["registrationSource.tags[1]"]![0]!.GetValue<string>().Should().StartWith("Field 'registrationSource.tags[1]' has a value of the wrong type");
+    }
+
+    [Fact]
+    public async Task UnknownFieldInsideAnObjectNamesTheWholePath()
+    {
+        var (status, problem) = await shared.Host.PostRawAsync("api/tenants/acme/passes/P1/installations",
+            Valid.Replace("}}", """}, "registrationSource": {"chanel": "store"}}""", StringComparison.Ordinal));
+
+        status.Should().Be(HttpStatusCode.BadRequest);
+        problem["errors"]!["registrationSource.chanel"]![0]!.GetValue<string>().Should().StartWith("Unknown field 'registrationSource.chanel'");
+    }
+
+    [Theory]
+    [InlineData("[1, 2]", "an array")]
+    [InlineData("\"apple\"", "a string")]
+    [InlineData("42", "a number")]
+    public async Task ABodyThatIsNotAnObjectSaysWhatItIs(string body, string what)
+    {
+        var (status, problem) = await shared.Host.PostRawAsync("api/tenants/acme/passes/P1/installations", body);
+
+        status.Should().Be(HttpStatusCode.BadRequest);
+        problem["detail"]!.GetValue<string>().Should().Be($"The body is {what}; send a JSON object.");
+    }
+
+    [Fact]
     public async Task BadTenantIdNamesTheTenantId()
     {
         var (status, problem) = await shared.Host.PostRawAsync("api/tenants/Acme_Corp/passes/P1/installations", Valid);
