@@ -24,9 +24,6 @@ internal sealed class TypeRule
     /// <summary>Gets the rule that allows every member.</summary>
     public static TypeRule AllMembers { get; } = new(null, [], []);
 
-    /// <summary>Gets a value indicating whether every member of the type may be used.</summary>
-    public bool AllowsEveryMember => _only is null && _except.Count == 0 && _exceptWhenOverloadUnknown.Count == 0;
-
     /// <summary>Decides whether a member known by any of <paramref name="names"/> may be used.</summary>
     /// <param name="names">The member's names, e.g. <c>get_Item</c> and <c>Item</c> for an indexer read.</param>
     /// <param name="implicitUse">The compiler calls it for a language construct (<c>await</c>, <c>foreach</c>), the author did not write it.</param>

@@ -35,8 +35,6 @@ internal sealed class TenantGeneration
 
     public IReadOnlyList<ConnectorDiagnostic> Diagnostics { get; }
 
-    public int InFlight => Volatile.Read(ref _inFlight);
-
     /// <summary>Enters the generation for one call; fails once it has been replaced.</summary>
     public bool TryEnter()
     {

@@ -28,8 +28,4 @@ public sealed class InMemorySecretSource : ISecretSource
         var value = _secrets.TryGetValue(tenantId, out var tenant) && tenant.TryGetValue(name, out var found) ? found : null;
         return ValueTask.FromResult(value);
     }
-
-    /// <summary>Returns every value of a tenant's secrets, for redaction.</summary>
-    internal IEnumerable<string> ValuesOf(string tenantId) =>
-        _secrets.TryGetValue(tenantId, out var tenant) ? tenant.Values : [];
 }

@@ -14,10 +14,6 @@ internal sealed class ConnectorCircuits(IOptions<DeliveryOptions> options, TimeP
 {
     private readonly ConcurrentDictionary<string, Circuit> _circuits = new(StringComparer.Ordinal);
 
-    /// <summary>Returns whether the tenant's circuit is open now (its events should not be claimed).</summary>
-    public bool IsOpen(string tenantId) =>
-        _circuits.TryGetValue(tenantId, out var circuit) && circuit.State.CircuitState is CircuitState.Open or CircuitState.Isolated;
-
     /// <summary>Returns the state of every circuit that has seen a call.</summary>
     public IReadOnlyDictionary<string, CircuitState> States() => _circuits.ToDictionary(c => c.Key, c => c.Value.State.CircuitState, StringComparer.Ordinal);
 
