@@ -6,8 +6,9 @@ namespace WalletCrew.Plugins.Host.Store;
 /// <summary>
 /// The one writer of a SQLite store (group commit): a loop that takes every write waiting in its queue, runs them in one
 /// <c>BEGIN IMMEDIATE</c> transaction on its own connection with reused prepared statements, commits once (one fsync with
-/// <c>synchronous=FULL</c>), and only then answers each caller. A write that throws is rolled back to its savepoint and
-/// answered with its exception alone; a batch whose commit fails answers every write in it with the failure and keeps none.
+/// <c>synchronous=FULL</c>), and only then answers each caller. A write that throws is undone alone and answered with its
+/// exception (the batch then runs again with a savepoint per write); a batch whose commit fails answers every write in it
+/// with the failure and keeps none.
 /// </summary>
 internal sealed class SqliteWriter : IAsyncDisposable
 {
@@ -79,7 +80,19 @@ internal sealed class SqliteWriter : IAsyncDisposable
         }
     }
 
+    // Most batches have no write that throws, so they run without a savepoint per write (two more statements, and a copy
+    // of every page the write changes kept in case it is undone). When a write throws there, the whole batch is rolled
+    // back unanswered and runs again with a savepoint per write, so only that write is undone.
     private async Task CommitAsync(List<SqliteWrite> batch)
+    {
+        if (!await TryCommitAsync(batch, savepoints: false).ConfigureAwait(false))
+        {
+            await TryCommitAsync(batch, savepoints: true).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Runs and commits the batch, answering every write; false, with nothing answered, when a write threw and there was no savepoint to undo it alone.</summary>
+    private async Task<bool> TryCommitAsync(List<SqliteWrite> batch, bool savepoints)
     {
         var done = new List<SqliteWrite>(batch.Count);
         try
@@ -88,21 +101,33 @@ internal sealed class SqliteWriter : IAsyncDisposable
             statements.Command("BEGIN IMMEDIATE;").ExecuteNonQuery();
             foreach (var write in batch)
             {
-                statements.Command("SAVEPOINT w;").ExecuteNonQuery();
+                if (savepoints)
+                {
+                    statements.Command("SAVEPOINT w;").ExecuteNonQuery();
+                }
+
                 try
                 {
                     await write.RunAsync(statements).ConfigureAwait(false);
                     done.Add(write);
                 }
-                catch (Exception exception)
+                catch (Exception exception) when (savepoints)
                 {
                     // Only this write is undone. When SQLite has already rolled the whole transaction back (a full disk, an
                     // I/O error), there is no savepoint left and this throws: the batch fails below.
                     statements.Command("ROLLBACK TO w;").ExecuteNonQuery();
                     write.Fail(exception);
                 }
+                catch (Exception)
+                {
+                    statements.Command("ROLLBACK;").ExecuteNonQuery();
+                    return false;
+                }
 
-                statements.Command("RELEASE w;").ExecuteNonQuery();
+                if (savepoints)
+                {
+                    statements.Command("RELEASE w;").ExecuteNonQuery();
+                }
             }
 
             BeforeCommit?.Invoke(batch.Count);
@@ -119,13 +144,15 @@ internal sealed class SqliteWriter : IAsyncDisposable
                 write.Fail(exception);
             }
 
-            return;
+            return true;
         }
 
         foreach (var write in done)
         {
             write.Succeed();
         }
+
+        return true;
     }
 
     private SqliteStatements Open()
