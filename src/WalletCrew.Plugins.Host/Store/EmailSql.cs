@@ -103,6 +103,12 @@ internal static class EmailSql
         """;
 
     /// <summary>
+    /// SQLite: whether any email is pending (one seek in <c>emails_tenant_pending</c>). The claim below runs only then: its
+    /// sorts and window cost a few hundred microseconds on the store's one writer even when there is nothing to claim.
+    /// </summary>
+    public const string SqliteAnyPending = "SELECT 1 FROM emails WHERE status = 'pending' LIMIT 1;";
+
+    /// <summary>
     /// SQLite: leases due emails, tenants taking turns (oldest due first within a tenant), in one <c>UPDATE … RETURNING</c>
     /// through the store's one writer. Its cost follows the tenants with pending emails and what it hands out, never the
     /// number of emails waiting: <c>tenants</c> walks the tenants with a pending email one index seek each, and <c>due</c>

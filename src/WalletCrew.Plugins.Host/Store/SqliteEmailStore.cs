@@ -24,12 +24,14 @@ internal sealed class SqliteEmailStore(SqliteEventStore events) : IEmailStore
         return new EmailAdded(existing as string ?? throw EmailKeyGone(email), false);
     }, cancellationToken);
 
-    public Task<IReadOnlyList<StoredEmail>> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken) => events.Writer.WriteAsync(statements =>
-        ReadAllAsync(statements.Command(EmailSql.SqliteClaim).WithParameters([
-            ("owner", request.Owner), ("until", ToMs(request.Now + request.LeaseDuration)), ("now", ToMs(request.Now)),
-            ("excluded", JsonSerializer.Serialize(request.ExcludedTenants)), ("perTenant", request.MaxPerTenant),
-            ("running", request.RunningJson), ("max", request.MaxEvents)]),
-            ReadEmail, CancellationToken.None), cancellationToken);
+    public Task<IReadOnlyList<StoredEmail>> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken) => events.Writer.WriteAsync(async statements =>
+        await statements.Command(EmailSql.SqliteAnyPending).ExecuteScalarAsync(CancellationToken.None).ConfigureAwait(false) is null
+            ? []
+            : await ReadAllAsync(statements.Command(EmailSql.SqliteClaim).WithParameters([
+                ("owner", request.Owner), ("until", ToMs(request.Now + request.LeaseDuration)), ("now", ToMs(request.Now)),
+                ("excluded", JsonSerializer.Serialize(request.ExcludedTenants)), ("perTenant", request.MaxPerTenant),
+                ("running", request.RunningJson), ("max", request.MaxEvents)]),
+                ReadEmail, CancellationToken.None).ConfigureAwait(false), cancellationToken);
 
     public Task<bool> CompleteAsync(DeliveryOutcome outcome, CancellationToken cancellationToken) => events.Writer.WriteAsync(async statements =>
     {
