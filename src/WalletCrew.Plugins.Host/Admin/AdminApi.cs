@@ -55,7 +55,7 @@ internal static class AdminApi
         {
             if (!DeliveryStatusNames.TryParse(status, out var s))
             {
-                return Problems.Problems.Invalid("status", $"'{status}' is not a delivery status: use pending, delivered, dead or skipped.");
+                return ApiProblems.Invalid("status", $"'{status}' is not a delivery status: use pending, delivered, dead or skipped.");
             }
 
             parsed = s;
@@ -63,7 +63,7 @@ internal static class AdminApi
 
         if (limit is < 1 or > MaxLimit)
         {
-            return Problems.Problems.Invalid("limit", $"'limit' must be between 1 and {MaxLimit}.");
+            return ApiProblems.Invalid("limit", $"'limit' must be between 1 and {MaxLimit}.");
         }
 
         var events = await store.ListAsync(new DeliveryQuery(ScopeClaims.VisibleTenant(user, tenantId), parsed is { } one ? [one] : null, passId, limit ?? DefaultLimit), cancellationToken).ConfigureAwait(false);
@@ -73,7 +73,7 @@ internal static class AdminApi
     private static async Task<Results<Ok<StoredEvent>, ProblemHttpResult>> GetAsync(string eventId, IEventStore store, CancellationToken cancellationToken) =>
         await store.GetAsync(eventId, cancellationToken).ConfigureAwait(false) is { } e
             ? TypedResults.Ok(e)
-            : Problems.Problems.NotFound("Unknown event", $"No event '{eventId}'.");
+            : ApiProblems.NotFound("Unknown event", $"No event '{eventId}'.");
 
     private static async Task<Results<Accepted<StoredEvent>, ProblemHttpResult>> ReplayOneAsync(
         string eventId, IEventStore store, DeliverySignal signal, TimeProvider time, CancellationToken cancellationToken)
@@ -81,9 +81,9 @@ internal static class AdminApi
         switch (await store.ReplayAsync(eventId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
         {
             case ReplayResult.NotFound:
-                return Problems.Problems.NotFound("Unknown event", $"No event '{eventId}'.");
+                return ApiProblems.NotFound("Unknown event", $"No event '{eventId}'.");
             case ReplayResult.AlreadyPending:
-                return Problems.Problems.Conflict("Event is pending", $"Event '{eventId}' is still pending delivery; only delivered, dead or skipped events can be replayed.");
+                return ApiProblems.Conflict("Event is pending", $"Event '{eventId}' is still pending delivery; only delivered, dead or skipped events can be replayed.");
             default:
                 signal.Notify();
                 var replayed = await store.GetAsync(eventId, cancellationToken).ConfigureAwait(false);
@@ -125,7 +125,7 @@ internal static class AdminApi
 
         if (errors.Count > 0)
         {
-            return Problems.Problems.Invalid(errors);
+            return ApiProblems.Invalid(errors);
         }
 
         var count = await store.ReplayAsync(new ReplayRange(body.TenantId, body.From!.Value, to, status), now, cancellationToken).ConfigureAwait(false);
@@ -154,7 +154,7 @@ internal static class AdminApi
 
         if (errors.Count > 0)
         {
-            return Problems.Problems.Invalid(errors);
+            return ApiProblems.Invalid(errors);
         }
 
         return TypedResults.Ok(await store.ReadLogAsync(tenantId, limit ?? DefaultLimit, cancellationToken).ConfigureAwait(false));

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using WalletCrew.Plugins.Host.Admin;
 using WalletCrew.Plugins.Host.Delivery;
 using WalletCrew.Plugins.Host.Ingestion;
+using WalletCrew.Plugins.Host.Problems;
 using WalletCrew.Plugins.Host.Security;
 using WalletCrew.Plugins.Host.Store;
 
@@ -50,7 +51,7 @@ internal static class EmailAdminApi
 
         if (errors.Count > 0)
         {
-            return Problems.Problems.Invalid(errors);
+            return ApiProblems.Invalid(errors);
         }
 
         return TypedResults.Ok(await store.ListAsync(ScopeClaims.VisibleTenant(user, tenantId), parsed, limit ?? AdminApi.DefaultLimit, cancellationToken).ConfigureAwait(false));
@@ -59,7 +60,7 @@ internal static class EmailAdminApi
     private static async Task<Results<Ok<StoredEmail>, ProblemHttpResult>> GetAsync(string emailId, IEmailStore store, CancellationToken cancellationToken) =>
         await store.GetAsync(emailId, cancellationToken).ConfigureAwait(false) is { } email
             ? TypedResults.Ok(email)
-            : Problems.Problems.NotFound("Unknown email", $"No email '{emailId}'.");
+            : ApiProblems.NotFound("Unknown email", $"No email '{emailId}'.");
 
     private static async Task<Results<Accepted<StoredEmail>, ProblemHttpResult>> ReplayOneAsync(
         string emailId, IEmailStore store, DeliverySignal signal, TimeProvider time, CancellationToken cancellationToken)
@@ -67,9 +68,9 @@ internal static class EmailAdminApi
         switch (await store.ReplayAsync(emailId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
         {
             case ReplayResult.NotFound:
-                return Problems.Problems.NotFound("Unknown email", $"No email '{emailId}'.");
+                return ApiProblems.NotFound("Unknown email", $"No email '{emailId}'.");
             case ReplayResult.AlreadyPending:
-                return Problems.Problems.Conflict("Email is pending", $"Email '{emailId}' is still pending delivery; only delivered or dead emails can be replayed.");
+                return ApiProblems.Conflict("Email is pending", $"Email '{emailId}' is still pending delivery; only delivered or dead emails can be replayed.");
             default:
                 signal.Notify();
                 return TypedResults.Accepted($"/api/admin/emails/{emailId}", await store.GetAsync(emailId, cancellationToken).ConfigureAwait(false));
@@ -87,7 +88,7 @@ internal static class EmailAdminApi
 
         if (errors.Count > 0)
         {
-            return Problems.Problems.Invalid(errors);
+            return ApiProblems.Invalid(errors);
         }
 
         var count = await store.ReplayDeadAsync(tenantId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);

@@ -41,7 +41,7 @@ internal static partial class EmailApi
         RouteValues.CheckTenantId(tenantId, errors);
         if (errors.Count > 0)
         {
-            return Problems.Problems.Invalid(errors);
+            return ApiProblems.Invalid(errors);
         }
 
         var (body, problem) = await JsonBodyReader.ReadAsync<EmailRequestBody>(request, api.Value.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
@@ -54,17 +54,17 @@ internal static partial class EmailApi
         EmailValidation.Check(body!, key, errors);
         if (errors.Count > 0)
         {
-            return Problems.Problems.Invalid(errors);
+            return ApiProblems.Invalid(errors);
         }
 
         if (!tenants.Contains(tenantId))
         {
-            return Problems.Problems.NotFound("Unknown tenant", $"No tenant '{tenantId}' is loaded: its folder must exist under the tenants root.");
+            return ApiProblems.NotFound("Unknown tenant", $"No tenant '{tenantId}' is loaded: its folder must exist under the tenants root.");
         }
 
         if (!tenants.HasEmailSender(tenantId))
         {
-            return Problems.Problems.NoEmailSender(tenantId);
+            return ApiProblems.NoEmailSender(tenantId);
         }
 
         using var activity = HostTelemetry.Source.StartActivity("wcp.email.accept");
@@ -82,7 +82,7 @@ internal static partial class EmailApi
         {
             LogStoreFailed(loggers.CreateLogger(typeof(EmailApi).FullName!), exception, tenantId);
             request.HttpContext.Response.Headers.RetryAfter = "1";
-            return Problems.Problems.StoreUnavailable();
+            return ApiProblems.StoreUnavailable();
         }
 
         if (added.Created)

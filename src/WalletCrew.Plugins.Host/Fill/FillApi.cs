@@ -39,7 +39,7 @@ internal static class FillApi
         RouteValues.CheckId("name", name, errors);
         if (errors.Count > 0)
         {
-            return Problems.Problems.Invalid(errors);
+            return ApiProblems.Invalid(errors);
         }
 
         var (body, problem) = await JsonBodyReader.ReadAsync<FillRequestBody>(request, api.Value.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
@@ -52,12 +52,12 @@ internal static class FillApi
         RouteValues.CheckId("passType", body.PassType, errors, required: false);
         if (errors.Count > 0)
         {
-            return Problems.Problems.Invalid(errors);
+            return ApiProblems.Invalid(errors);
         }
 
         if (!tenants.Contains(tenantId))
         {
-            return Problems.Problems.NotFound("Unknown tenant", $"No tenant '{tenantId}' is loaded: its folder must exist under the tenants root.");
+            return ApiProblems.NotFound("Unknown tenant", $"No tenant '{tenantId}' is loaded: its folder must exist under the tenants root.");
         }
 
         using var activity = HostTelemetry.Source.StartActivity("wcp.fill");
@@ -77,13 +77,13 @@ internal static class FillApi
         return outcome.Status switch
         {
             HookStatus.Succeeded => TypedResults.Ok(new FillResponse(outcome.Data ?? [])),
-            HookStatus.UnknownTenant => Problems.Problems.NotFound("Unknown tenant", outcome.Error ?? ""),
-            HookStatus.NotRegistered => Problems.Problems.NotFound("Unknown customer provider", outcome.Error ?? $"Tenant '{tenantId}' has no customer provider named '{name}'."),
-            HookStatus.TimedOut => Problems.Problems.Timeout(
+            HookStatus.UnknownTenant => ApiProblems.NotFound("Unknown tenant", outcome.Error ?? ""),
+            HookStatus.NotRegistered => ApiProblems.NotFound("Unknown customer provider", outcome.Error ?? $"Tenant '{tenantId}' has no customer provider named '{name}'."),
+            HookStatus.TimedOut => ApiProblems.Timeout(
                 $"Customer provider '{name}' of tenant '{tenantId}' did not finish within {engine.Value.InvocationTimeout.TotalSeconds:0.###} s ({EngineSettings.Section}:InvocationTimeout)."),
-            HookStatus.Rejected => Problems.Problems.TenantBusy(request.HttpContext.Response,
+            HookStatus.Rejected => ApiProblems.TenantBusy(request.HttpContext.Response,
                 $"Tenant '{tenantId}' is at its limit of concurrent invocations; customer provider '{name}' did not run (limits.concurrentInvocations in tenant.json). Retry after the Retry-After delay."),
-            _ => Problems.Problems.ConnectorFailed(
+            _ => ApiProblems.ConnectorFailed(
                 $"Customer provider '{name}' of tenant '{tenantId}' failed. The error is in the tenant log: GET /api/admin/tenants/{tenantId}/logs."),
         };
     }

@@ -34,7 +34,7 @@ internal static class IngestionApi
         RouteValues.CheckId("passId", passId, errors);
         if (errors.Count > 0)
         {
-            return Problems.Problems.Invalid(errors);
+            return ApiProblems.Invalid(errors);
         }
 
         var (body, problem) = await JsonBodyReader.ReadAsync<InstallationRequest>(request, api.Value.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
@@ -46,17 +46,17 @@ internal static class IngestionApi
         var command = Validate(tenantId, passId, body!, time.GetUtcNow(), errors);
         if (command is null)
         {
-            return Problems.Problems.Invalid(errors);
+            return ApiProblems.Invalid(errors);
         }
 
         if (!tenants.Contains(tenantId))
         {
-            return Problems.Problems.NotFound("Unknown tenant", $"No tenant '{tenantId}' is loaded: its folder must exist under the tenants root.");
+            return ApiProblems.NotFound("Unknown tenant", $"No tenant '{tenantId}' is loaded: its folder must exist under the tenants root.");
         }
 
         if (await recorder.RecordAsync(command, request.HttpContext.Response, cancellationToken).ConfigureAwait(false) is not { } outcome)
         {
-            return Problems.Problems.StoreUnavailable();
+            return ApiProblems.StoreUnavailable();
         }
 
         var response = new IngestResponse(outcome.EventId, outcome.Created, outcome.ActiveRegistrationCount, outcome.TotalRegistrationCount);

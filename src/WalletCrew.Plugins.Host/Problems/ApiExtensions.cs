@@ -44,7 +44,7 @@ internal static class ApiExtensions
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            return Problems.StoreNotReady();
+            return ApiProblems.StoreNotReady();
         }
     }
 }

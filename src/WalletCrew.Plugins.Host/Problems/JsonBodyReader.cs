@@ -42,7 +42,7 @@ internal static class JsonBodyReader
         {
             var value = JsonSerializer.Deserialize<T>(body, allowUnknownFields ? s_lenient : s_options);
             return value is null
-                ? (null, Problems.MalformedJson("$", "The request body is 'null'; send a JSON object."))
+                ? (null, ApiProblems.MalformedJson("$", "The request body is 'null'; send a JSON object."))
                 : (value, null);
         }
         catch (JsonException exception)
@@ -56,13 +56,13 @@ internal static class JsonBodyReader
     {
         if (request.ContentLength > limit)
         {
-            return ([], Problems.TooLarge(request.ContentLength, limit));
+            return ([], ApiProblems.TooLarge(request.ContentLength, limit));
         }
 
         if (request.ContentType is { } contentType
             && (!MediaTypeHeaderValue.TryParse(contentType, out var media) || !(media.MediaType.Value ?? "").Contains("json", StringComparison.OrdinalIgnoreCase)))
         {
-            return ([], Problems.UnsupportedMediaType(contentType));
+            return ([], ApiProblems.UnsupportedMediaType(contentType));
         }
 
         byte[] body;
@@ -72,15 +72,15 @@ internal static class JsonBodyReader
         }
         catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return ([], Problems.TooLarge(null, limit));
+            return ([], ApiProblems.TooLarge(null, limit));
         }
 
         if (body.Length > limit)
         {
-            return ([], Problems.TooLarge(null, limit));
+            return ([], ApiProblems.TooLarge(null, limit));
         }
 
-        return body.Length == 0 ? ([], Problems.MalformedJson("$", "The request body is empty; send a JSON object.")) : (body, null);
+        return body.Length == 0 ? ([], ApiProblems.MalformedJson("$", "The request body is empty; send a JSON object.")) : (body, null);
     }
 
     // What failed is told from the body and the target type's metadata, never from the exception's wording: a body that
@@ -95,17 +95,17 @@ internal static class JsonBodyReader
         {
             // Keep the parser's first sentence, which says what it found.
             var first = syntax.Message.Split(" Path:", 2)[0].Split(" LineNumber:", 2)[0].Trim();
-            return Problems.MalformedJson(path, $"The body is not valid JSON{where}: {first}");
+            return ApiProblems.MalformedJson(path, $"The body is not valid JSON{where}: {first}");
         }
 
         if (path == "$")
         {
-            return Problems.MalformedJson(path, $"The body is {Describe(root)}; send a JSON object.");
+            return ApiProblems.MalformedJson(path, $"The body is {Describe(root)}; send a JSON object.");
         }
 
         return HasMember(s_options.GetTypeInfo(target), exception.Path ?? "$")
-            ? Problems.MalformedJson(path, $"Field '{path}' has a value of the wrong type{where}.")
-            : Problems.MalformedJson(path, $"Unknown field '{path}'{where}; check its spelling.");
+            ? ApiProblems.MalformedJson(path, $"Field '{path}' has a value of the wrong type{where}.")
+            : ApiProblems.MalformedJson(path, $"Unknown field '{path}'{where}; check its spelling.");
     }
 
     private static (JsonValueKind Root, JsonException? Syntax) Parse(byte[] body)

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
+using WalletCrew.Plugins.Host.Problems;
 
 namespace WalletCrew.Plugins.Host.Security;
 
@@ -18,7 +19,7 @@ internal sealed class ScopeForbiddenResultHandler : IAuthorizationMiddlewareResu
             }
 
             var held = context.User.FindAll(ApiScope.ClaimType).Select(c => c.Value).ToList();
-            return Problems.Problems.MissingScope($"{context.Request.Method} {context.Request.Path}", reason.AnyOf, held).ExecuteAsync(context);
+            return ApiProblems.MissingScope($"{context.Request.Method} {context.Request.Path}", reason.AnyOf, held).ExecuteAsync(context);
         }
 
         return _default.HandleAsync(next, context, policy, authorizeResult);

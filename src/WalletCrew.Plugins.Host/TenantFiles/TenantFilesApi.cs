@@ -62,13 +62,13 @@ internal static class TenantFilesApi
             : await store.GetCurrentAsync(tenantId, cancellationToken).ConfigureAwait(false);
         if (stored is null)
         {
-            return version is null ? NoStoredFiles(tenantId, registry) : Problems.Problems.NotFound("Unknown version", $"Tenant '{tenantId}' has no stored version {version}.");
+            return version is null ? NoStoredFiles(tenantId, registry) : ApiProblems.NotFound("Unknown version", $"Tenant '{tenantId}' has no stored version {version}.");
         }
 
         var entry = stored.Files.FirstOrDefault(f => f.Path == path);
         if (entry is null)
         {
-            return Problems.Problems.NotFound("Unknown file", $"Version {stored.Version} of tenant '{tenantId}' has no file '{path}'.");
+            return ApiProblems.NotFound("Unknown file", $"Version {stored.Version} of tenant '{tenantId}' has no file '{path}'.");
         }
 
         var blobs = await store.ReadBlobsAsync([entry.Hash], cancellationToken).ConfigureAwait(false);
@@ -90,7 +90,7 @@ internal static class TenantFilesApi
         var plugin = TenantFilePaths.PluginFolder(path);
         if (plugin is null && TenantFilePaths.Problem(path) is { } pathProblem)
         {
-            return Problems.Problems.Invalid("path", pathProblem);
+            return ApiProblems.Invalid("path", pathProblem);
         }
 
         var (body, tooLarge) = await ReadBodyAsync(request, plugin is null ? limits.MaxFileBytes : limits.MaxUploadBytes, cancellationToken).ConfigureAwait(false);
@@ -105,7 +105,7 @@ internal static class TenantFilesApi
             var (files, error) = TenantFileArchive.Read(body!, $"Plugin package '{path}'", limits);
             if (error is not null)
             {
-                return Problems.Problems.Invalid("body", error);
+                return ApiProblems.Invalid("body", error);
             }
 
             edit = set => set.WithFolder(path, files!);
@@ -139,7 +139,7 @@ internal static class TenantFilesApi
         error ??= files!.Keys.Select(TenantFilePaths.Problem).FirstOrDefault(p => p is not null);
         if (error is not null)
         {
-            return Problems.Problems.Invalid("body", error);
+            return ApiProblems.Invalid("body", error);
         }
 
         var (change, badHeader) = Change(request, user, dryRun, message);
@@ -200,11 +200,11 @@ internal static class TenantFilesApi
             TenantChangeStatus.Stored => TypedResults.Created($"/api/tenants/{tenantId}/versions", new TenantChangeView(tenantId, "stored", result.Version!.Version, stored, diagnostics)),
             TenantChangeStatus.Unchanged => TypedResults.Ok(new TenantChangeView(tenantId, "unchanged", result.Version!.Version, stored, diagnostics)),
             TenantChangeStatus.Checked => TypedResults.Ok(new TenantChangeView(tenantId, "checked", result.NextVersion ?? 0, null, diagnostics)),
-            TenantChangeStatus.Rejected => Problems.Problems.FilesRejected(tenantId, diagnostics, result.Detail),
-            TenantChangeStatus.Conflict => Problems.Problems.Conflict("The tenant's files changed", result.Detail ?? ""),
-            TenantChangeStatus.PreconditionFailed => Problems.Problems.VersionMismatch(result.Detail ?? ""),
-            TenantChangeStatus.StoreUnavailable => Problems.Problems.StoreUnconfirmed(response, result.Detail ?? ""),
-            _ => Problems.Problems.NotFound("Not found", result.Detail ?? ""),
+            TenantChangeStatus.Rejected => ApiProblems.FilesRejected(tenantId, diagnostics, result.Detail),
+            TenantChangeStatus.Conflict => ApiProblems.Conflict("The tenant's files changed", result.Detail ?? ""),
+            TenantChangeStatus.PreconditionFailed => ApiProblems.VersionMismatch(result.Detail ?? ""),
+            TenantChangeStatus.StoreUnavailable => ApiProblems.StoreUnconfirmed(response, result.Detail ?? ""),
+            _ => ApiProblems.NotFound("Not found", result.Detail ?? ""),
         };
     }
 
@@ -216,7 +216,7 @@ internal static class TenantFilesApi
             var value = request.Headers.IfMatch.ToString().Trim().Trim('"');
             if (!long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed))
             {
-                return (null, Problems.Problems.Invalid("If-Match", $"If-Match '{request.Headers.IfMatch}' is not a version number such as \"3\" (0 for a tenant with no stored version)."));
+                return (null, ApiProblems.Invalid("If-Match", $"If-Match '{request.Headers.IfMatch}' is not a version number such as \"3\" (0 for a tenant with no stored version)."));
             }
 
             ifMatch = parsed;
@@ -224,7 +224,7 @@ internal static class TenantFilesApi
 
         if (message is { Length: > 1000 })
         {
-            return (null, Problems.Problems.Invalid("message", "'message' must be at most 1000 characters."));
+            return (null, ApiProblems.Invalid("message", "'message' must be at most 1000 characters."));
         }
 
         return (new TenantChange(user.Identity?.Name ?? "unknown", message, dryRun == true, ifMatch), null);
@@ -234,7 +234,7 @@ internal static class TenantFilesApi
     {
         if (request.ContentLength > limit)
         {
-            return (null, Problems.Problems.TooLarge(request.ContentLength, limit));
+            return (null, ApiProblems.TooLarge(request.ContentLength, limit));
         }
 
         using var buffer = new MemoryStream();
@@ -245,7 +245,7 @@ internal static class TenantFilesApi
             buffer.Write(chunk, 0, read);
             if (buffer.Length > limit)
             {
-                return (null, Problems.Problems.TooLarge(null, limit));
+                return (null, ApiProblems.TooLarge(null, limit));
             }
         }
 
@@ -256,10 +256,10 @@ internal static class TenantFilesApi
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         RouteValues.CheckTenantId(tenantId, errors);
-        return errors.Count > 0 ? Problems.Problems.Invalid(errors) : null;
+        return errors.Count > 0 ? ApiProblems.Invalid(errors) : null;
     }
 
-    private static ProblemHttpResult NoStoredFiles(string tenantId, TenantRegistry registry) => Problems.Problems.NotFound("No stored files",
+    private static ProblemHttpResult NoStoredFiles(string tenantId, TenantRegistry registry) => ApiProblems.NotFound("No stored files",
         registry.IsFolderTenant(tenantId)
             ? $"Tenant '{tenantId}' is served from its folder under the tenants root; its files enter the store with its first change through this API."
             : $"Tenant '{tenantId}' has no stored files; its first PUT creates it.");

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using WalletCrew.Plugins.Host.Ingestion;
+using WalletCrew.Plugins.Host.Problems;
 using WalletCrew.Plugins.Host.Store;
 
 namespace WalletCrew.Plugins.Host.Wallets;
@@ -23,7 +24,7 @@ internal static class WalletAdminApi
         RouteValues.CheckTenantId(tenantId, errors);
         RouteValues.CheckId("passId", passId, errors);
         return errors.Count > 0
-            ? Problems.Problems.Invalid(errors)
+            ? ApiProblems.Invalid(errors)
             : TypedResults.Ok(await wallets.ListRegistrationsAsync(tenantId, passId, cancellationToken).ConfigureAwait(false));
     }
 
@@ -37,7 +38,7 @@ internal static class WalletAdminApi
         }
 
         return errors.Count > 0
-            ? Problems.Problems.Invalid(errors)
+            ? ApiProblems.Invalid(errors)
             : TypedResults.Ok(await wallets.ReadDeviceLogsAsync(tenantId, limit ?? DefaultLimit, cancellationToken).ConfigureAwait(false));
     }
 }

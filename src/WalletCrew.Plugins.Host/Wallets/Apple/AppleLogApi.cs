@@ -18,7 +18,7 @@ internal static class AppleLogApi
         RouteValues.CheckTenantId(tenantId, errors);
         if (errors.Count > 0)
         {
-            return Problems.Problems.Invalid(errors);
+            return ApiProblems.Invalid(errors);
         }
 
         var (body, problem) = await JsonBodyReader.ReadAsync<AppleLogRequest>(request, api.Value.MaxRequestBodyBytes, cancellationToken, allowUnknownFields: true).ConfigureAwait(false);
@@ -31,22 +31,22 @@ internal static class AppleLogApi
         var logs = body!.Logs;
         if (logs is null || logs.Count == 0)
         {
-            return Problems.Problems.Invalid("logs", "'logs' is required: a non-empty array of messages, as in {\"logs\":[\"…\"]}.");
+            return ApiProblems.Invalid("logs", "'logs' is required: a non-empty array of messages, as in {\"logs\":[\"…\"]}.");
         }
 
         if (logs.Count > limits.MaxLogMessages)
         {
-            return Problems.Problems.Invalid("logs", $"'logs' has {logs.Count} messages; at most {limits.MaxLogMessages} are accepted per request.");
+            return ApiProblems.Invalid("logs", $"'logs' has {logs.Count} messages; at most {limits.MaxLogMessages} are accepted per request.");
         }
 
         if (logs.Any(string.IsNullOrWhiteSpace))
         {
-            return Problems.Problems.Invalid("logs", "Every entry of 'logs' must be a non-empty string.");
+            return ApiProblems.Invalid("logs", "Every entry of 'logs' must be a non-empty string.");
         }
 
         if (!tenants.Contains(tenantId))
         {
-            return Problems.Problems.NotFound("Unknown tenant", $"No tenant '{tenantId}' is loaded: its folder must exist under the tenants root.");
+            return ApiProblems.NotFound("Unknown tenant", $"No tenant '{tenantId}' is loaded: its folder must exist under the tenants root.");
         }
 
         var messages = logs.Select(m => m!.Length > limits.MaxLogMessageLength ? m[..limits.MaxLogMessageLength] : m!).ToList();

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using WalletCrew.Plugins.Host.Problems;
 using WalletCrew.Plugins.Host.Store;
 
 namespace WalletCrew.Plugins.Host.Wallets.Apple;
@@ -21,7 +22,7 @@ internal static class AppleUpdatesApi
         {
             if (!AppleUpdateTags.TryParse(passesUpdatedSince, out var parsed))
             {
-                return Problems.Problems.Invalid("passesUpdatedSince", $"'{passesUpdatedSince}' is not a tag this service gave: milliseconds (or, from older tags, seconds) since the Unix epoch.");
+                return ApiProblems.Invalid("passesUpdatedSince", $"'{passesUpdatedSince}' is not a tag this service gave: milliseconds (or, from older tags, seconds) since the Unix epoch.");
             }
 
             since = parsed;
@@ -58,7 +59,7 @@ internal static class AppleUpdatesApi
 
         if (pass.Pkpass is null)
         {
-            return Problems.Problems.NotFound("No pass file", $"The platform has not put a .pkpass for serial number '{serialNumber}' yet.");
+            return ApiProblems.NotFound("No pass file", $"The platform has not put a .pkpass for serial number '{serialNumber}' yet.");
         }
 
         var lastModified = AppleConditionalGet.ToHttpPrecision(pass.PkpassModifiedAt ?? pass.UpdatedAt);

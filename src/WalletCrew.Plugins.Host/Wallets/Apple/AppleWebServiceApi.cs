@@ -56,7 +56,7 @@ internal static class AppleWebServiceApi
         RouteValues.CheckId("pushToken", body!.PushToken, errors);
         if (errors.Count > 0)
         {
-            return Problems.Problems.Invalid(errors);
+            return ApiProblems.Invalid(errors);
         }
 
         return await RecordAsync(pass, deviceLibraryIdentifier, installed: true, new ApplePushToken(passTypeIdentifier, body.PushToken!), request, recorder, tenants, time, cancellationToken).ConfigureAwait(false);
@@ -88,7 +88,7 @@ internal static class AppleWebServiceApi
     {
         if (!tenants.Contains(pass.TenantId))
         {
-            return Problems.Problems.NotFound("Unknown tenant", $"No tenant '{pass.TenantId}' is loaded: its folder must exist under the tenants root.");
+            return ApiProblems.NotFound("Unknown tenant", $"No tenant '{pass.TenantId}' is loaded: its folder must exist under the tenants root.");
         }
 
         var now = time.GetUtcNow();
@@ -107,7 +107,7 @@ internal static class AppleWebServiceApi
             PushToken: pushToken);
         if (await recorder.RecordAsync(command, request.HttpContext.Response, cancellationToken).ConfigureAwait(false) is not { } outcome)
         {
-            return Problems.Problems.StoreUnavailable();
+            return ApiProblems.StoreUnavailable();
         }
 
         return installed && outcome.Created ? TypedResults.Created() : TypedResults.Ok();
@@ -129,13 +129,13 @@ internal static class AppleWebServiceApi
             RouteValues.CheckId("serialNumber", serialNumber, errors);
         }
 
-        return errors.Count > 0 ? Problems.Problems.Invalid(errors) : null;
+        return errors.Count > 0 ? ApiProblems.Invalid(errors) : null;
     }
 
     /// <summary>503 with <c>Retry-After: 1</c>: the store could not be read or written; the device retries.</summary>
     internal static ProblemHttpResult StoreUnavailable(HttpResponse response)
     {
         response.Headers.RetryAfter = "1";
-        return Problems.Problems.StoreUnavailable();
+        return ApiProblems.StoreUnavailable();
     }
 }

@@ -36,7 +36,7 @@ internal static partial class GoogleCallbackApi
         RouteValues.CheckTenantId(tenantId, errors);
         if (errors.Count > 0)
         {
-            return Problems.Problems.Invalid(errors);
+            return ApiProblems.Invalid(errors);
         }
 
         var (body, problem) = await JsonBodyReader.ReadBytesAsync(request, api.Value.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
@@ -66,17 +66,17 @@ internal static partial class GoogleCallbackApi
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             request.HttpContext.Response.Headers.RetryAfter = "1";
-            return Problems.Problems.StoreUnavailable();
+            return ApiProblems.StoreUnavailable();
         }
 
         if (pass is null)
         {
-            return Problems.Problems.NotFound("Unknown pass", $"Tenant '{tenantId}' has no pass with Google object id '{callback.ObjectId}' in the registry; put it first.");
+            return ApiProblems.NotFound("Unknown pass", $"Tenant '{tenantId}' has no pass with Google object id '{callback.ObjectId}' in the registry; put it first.");
         }
 
         if (!tenants.Contains(tenantId))
         {
-            return Problems.Problems.NotFound("Unknown tenant", $"No tenant '{tenantId}' is loaded: its folder must exist under the tenants root.");
+            return ApiProblems.NotFound("Unknown tenant", $"No tenant '{tenantId}' is loaded: its folder must exist under the tenants root.");
         }
 
         var now = time.GetUtcNow();
@@ -95,7 +95,7 @@ internal static partial class GoogleCallbackApi
             Nonce: callback.Nonce);
         if (await recorder.RecordAsync(command, request.HttpContext.Response, cancellationToken).ConfigureAwait(false) is not { } outcome)
         {
-            return Problems.Problems.StoreUnavailable();
+            return ApiProblems.StoreUnavailable();
         }
 
         return outcome.RepeatedNonce ? TypedResults.NoContent() : TypedResults.Ok();

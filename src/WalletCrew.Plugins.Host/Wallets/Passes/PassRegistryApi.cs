@@ -33,7 +33,7 @@ internal static class PassRegistryApi
         var errors = CheckRoute(tenantId, passId);
         if (errors.Count > 0)
         {
-            return Problems.Problems.Invalid(errors);
+            return ApiProblems.Invalid(errors);
         }
 
         var (body, problem) = await JsonBodyReader.ReadAsync<PassRequest>(request, options.Value.MaxPassRequestBytes, cancellationToken).ConfigureAwait(false);
@@ -46,12 +46,12 @@ internal static class PassRegistryApi
         var pass = Validate(tenantId, passId, body!, now, errors);
         if (pass is null)
         {
-            return Problems.Problems.Invalid(errors);
+            return ApiProblems.Invalid(errors);
         }
 
         if (!tenants.Contains(tenantId))
         {
-            return Problems.Problems.NotFound("Unknown tenant", $"No tenant '{tenantId}' is loaded: its folder must exist under the tenants root.");
+            return ApiProblems.NotFound("Unknown tenant", $"No tenant '{tenantId}' is loaded: its folder must exist under the tenants root.");
         }
 
         PutPassResult result;
@@ -62,12 +62,12 @@ internal static class PassRegistryApi
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             request.HttpContext.Response.Headers.RetryAfter = "1";
-            return Problems.Problems.StoreUnavailable();
+            return ApiProblems.StoreUnavailable();
         }
 
         if (result == PutPassResult.Conflict)
         {
-            return Problems.Problems.Conflict("Wallet ids in use", $"Another pass of tenant '{tenantId}' already has this Apple serial number and pass type identifier, or this Google object id.");
+            return ApiProblems.Conflict("Wallet ids in use", $"Another pass of tenant '{tenantId}' already has this Apple serial number and pass type identifier, or this Google object id.");
         }
 
         var stored = await store.GetPassAsync(tenantId, passId, cancellationToken).ConfigureAwait(false);
@@ -78,13 +78,13 @@ internal static class PassRegistryApi
     private static async Task<Results<Ok<PassView>, ProblemHttpResult>> GetAsync(string tenantId, string passId, IWalletStore store, CancellationToken cancellationToken) =>
         await store.GetPassAsync(tenantId, passId, cancellationToken).ConfigureAwait(false) is { } pass
             ? TypedResults.Ok(PassView.From(pass))
-            : Problems.Problems.NotFound("Unknown pass", $"Tenant '{tenantId}' has no pass '{passId}' in the registry.");
+            : ApiProblems.NotFound("Unknown pass", $"Tenant '{tenantId}' has no pass '{passId}' in the registry.");
 
     // The pass's registrations and events stay: they are history, and the counts of a pass put again go on from them.
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string tenantId, string passId, IWalletStore store, CancellationToken cancellationToken) =>
         await store.DeletePassAsync(tenantId, passId, cancellationToken).ConfigureAwait(false)
             ? TypedResults.NoContent()
-            : Problems.Problems.NotFound("Unknown pass", $"Tenant '{tenantId}' has no pass '{passId}' in the registry.");
+            : ApiProblems.NotFound("Unknown pass", $"Tenant '{tenantId}' has no pass '{passId}' in the registry.");
 
     private static Dictionary<string, string[]> CheckRoute(string tenantId, string passId)
     {

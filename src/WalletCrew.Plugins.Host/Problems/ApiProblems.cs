@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace WalletCrew.Plugins.Host.Problems;
 
 /// <summary>Every error the API answers, as ProblemDetails, in one place.</summary>
-internal static class Problems
+internal static class ApiProblems
 {
     public static ProblemHttpResult Invalid(string field, string message) => Invalid(new Dictionary<string, string[]> { [field] = [message] });
 
