@@ -100,7 +100,7 @@ internal static class JsonBodyReader
 
         if (path == "$")
         {
-            return ApiProblems.MalformedJson(path, $"The body is {Describe(root)}; send a JSON object.");
+            return ApiProblems.MalformedJson(path, $"The body is {Naming(root)}; send a JSON object.");
         }
 
         return HasMember(s_options.GetTypeInfo(target), exception.Path ?? "$")
@@ -121,7 +121,7 @@ internal static class JsonBodyReader
         }
     }
 
-    private static string Describe(JsonValueKind kind) => kind switch
+    private static string Naming(JsonValueKind kind) => kind switch
     {
         JsonValueKind.Array => "an array",
         JsonValueKind.String => "a string",

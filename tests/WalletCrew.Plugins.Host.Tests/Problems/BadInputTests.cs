@@ -62,33 +62,16 @@ public sealed class BadInputTests(SharedHost shared) : IClassFixture<SharedHost>
         problem["errors"]!["instaled"]![0]!.GetValue<string>().Should().StartWith("Unknown field 'instaled'");
     }
 
-    [Fact]
-    public async Task WrongTypeInsideAnObjectNamesTheWholePath()
+    [Theory]
+    [InlineData("\"C1\"", "5", "identifiers.customerId", "Field 'identifiers.customerId' has a value of the wrong type")]
+    [InlineData("}}", """}, "registrationSource": {"tags": ["a", 2]}}""", "registrationSource.tags[1]", "Field 'registrationSource.tags[1]' has a value of the wrong type")]
+    [InlineData("}}", """}, "registrationSource": {"chanel": "store"}}""", "registrationSource.chanel", "Unknown field 'registrationSource.chanel'")]
+    public async Task AFieldInsideAnObjectOrArrayIsNamedByItsWholePath(string replaced, string by, string field, string error)
     {
-        var (status, problem) = await shared.Host.PostRawAsync("api/tenants/acme/passes/P1/installations", Valid.Replace("\"C1\"", "5", StringComparison.Ordinal));
+        var (status, problem) = await shared.Host.PostRawAsync("api/tenants/acme/passes/P1/installations", Valid.Replace(replaced, by, StringComparison.Ordinal));
 
         status.Should().Be(HttpStatusCode.BadRequest);
-        problem["errors"]!["identifiers.customerId"]![0]!.GetValue<string>().Should().StartWith("Field 'identifiers.customerId' has a value of the wrong type");
-    }
-
-    [Fact]
-    public async Task WrongTypeInsideAnArrayNamesTheElement()
-    {
-        var (status, problem) = await shared.Host.PostRawAsync("api/tenants/acme/passes/P1/installations",
-            Valid.Replace("}}", """}, "registrationSource": {"tags": ["a", 2]}}""", StringComparison.Ordinal));
-
-        status.Should().Be(HttpStatusCode.BadRequest);
-        problem["errors"]!["registrationSource.tags[1]"]![0]!.GetValue<string>().Should().StartWith("Field 'registrationSource.tags[1]' has a value of the wrong type");
-    }
-
-    [Fact]
-    public async Task UnknownFieldInsideAnObjectNamesTheWholePath()
-    {
-        var (status, problem) = await shared.Host.PostRawAsync("api/tenants/acme/passes/P1/installations",
-            Valid.Replace("}}", """}, "registrationSource": {"chanel": "store"}}""", StringComparison.Ordinal));
-
-        status.Should().Be(HttpStatusCode.BadRequest);
-        problem["errors"]!["registrationSource.chanel"]![0]!.GetValue<string>().Should().StartWith("Unknown field 'registrationSource.chanel'");
+        problem["errors"]![field]![0]!.GetValue<string>().Should().StartWith(error);
     }
 
     [Theory]
