@@ -103,44 +103,6 @@ internal static class EmailSql
         """;
 
     /// <summary>
-    /// SQLite: whether any email is pending (one seek in <c>emails_tenant_pending</c>). The claim below runs only then: its
-    /// sorts and window cost a few hundred microseconds on the store's one writer even when there is nothing to claim.
-    /// </summary>
-    public const string SqliteAnyPending = "SELECT 1 FROM emails WHERE status = 'pending' LIMIT 1;";
-
-    /// <summary>
-    /// SQLite: leases due emails, tenants taking turns (oldest due first within a tenant), in one <c>UPDATE … RETURNING</c>
-    /// through the store's one writer. Its cost follows the tenants with pending emails and what it hands out, never the
-    /// number of emails waiting: <c>tenants</c> walks the tenants with a pending email one index seek each, and <c>due</c>
-    /// reads at most <c>MIN(@max, @perTenant)</c> of each one's earliest due emails from <c>emails_tenant_pending</c>; each
-    /// tenant then gets the rest of its share (<c>@perTenant</c> less what it runs on the claiming worker), rank by rank.
-    /// </summary>
-    public const string SqliteClaim = """
-        UPDATE emails SET lease_owner = @owner, lease_expires_at = @until
-        WHERE email_id IN (
-            WITH RECURSIVE tenants(tenant_id) AS (
-                SELECT MIN(tenant_id) FROM emails WHERE status = 'pending'
-                UNION ALL
-                SELECT (SELECT MIN(e.tenant_id) FROM emails e WHERE e.status = 'pending' AND e.tenant_id > t.tenant_id)
-                FROM tenants t WHERE t.tenant_id IS NOT NULL),
-            due AS (
-                SELECT e.email_id, e.tenant_id, e.next_attempt_at,
-                       ROW_NUMBER() OVER (PARTITION BY e.tenant_id ORDER BY e.next_attempt_at, e.received_at) AS turn
-                FROM tenants t JOIN emails e ON e.email_id IN (
-                    SELECT d.email_id FROM emails d
-                    WHERE d.tenant_id = t.tenant_id AND d.status = 'pending' AND d.next_attempt_at <= @now
-                      AND (d.lease_expires_at IS NULL OR d.lease_expires_at <= @now)
-                    ORDER BY d.next_attempt_at, d.received_at
-                    LIMIT MIN(@max, @perTenant))
-                WHERE t.tenant_id IS NOT NULL AND t.tenant_id NOT IN (SELECT value FROM json_each(@excluded)))
-            SELECT email_id FROM due
-            WHERE turn <= @perTenant - COALESCE((SELECT value FROM json_each(@running) WHERE key = due.tenant_id), 0)
-            ORDER BY turn, next_attempt_at
-            LIMIT @max)
-        RETURNING *
-        """;
-
-    /// <summary>
     /// PostgreSQL: leases due emails, tenants taking turns, in one statement that locks only what it hands out and whose cost
     /// follows the tenants it visits and what it hands out, not the backlog: <c>tenants</c> walks the tenants with a pending
     /// email one index seek each, starting after <c>@after</c> (where the claiming host's previous email claim ended) and

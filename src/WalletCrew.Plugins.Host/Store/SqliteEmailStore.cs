@@ -10,6 +10,8 @@ namespace WalletCrew.Plugins.Host.Store;
 /// </summary>
 internal sealed class SqliteEmailStore(SqliteEventStore events) : IEmailStore
 {
+    private readonly SqliteClaim<StoredEmail> _claim = new(SqliteQueues.Emails);
+
     public Task<EmailAdded> AddAsync(StoredEmail email, CancellationToken cancellationToken) => events.Writer.WriteAsync(async statements =>
     {
         var inserted = await statements.Command(PrefixedSql.Sqlite(EmailSql.Insert)).WithParameters(EmailParameters(email))
@@ -24,14 +26,8 @@ internal sealed class SqliteEmailStore(SqliteEventStore events) : IEmailStore
         return new EmailAdded(existing as string ?? throw EmailKeyGone(email), false);
     }, cancellationToken);
 
-    public Task<IReadOnlyList<StoredEmail>> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken) => events.Writer.WriteAsync(async statements =>
-        await statements.Command(EmailSql.SqliteAnyPending).ExecuteScalarAsync(CancellationToken.None).ConfigureAwait(false) is null
-            ? []
-            : await ReadAllAsync(statements.Command(EmailSql.SqliteClaim).WithParameters([
-                ("owner", request.Owner), ("until", ToMs(request.Now + request.LeaseDuration)), ("now", ToMs(request.Now)),
-                ("excluded", JsonSerializer.Serialize(request.ExcludedTenants)), ("perTenant", request.MaxPerTenant),
-                ("running", request.RunningJson), ("max", request.MaxEvents)]),
-                ReadEmail, CancellationToken.None).ConfigureAwait(false), cancellationToken);
+    public Task<IReadOnlyList<StoredEmail>> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken) =>
+        events.Writer.WriteAsync(statements => _claim.RunAsync(statements, request), cancellationToken);
 
     public Task<bool> CompleteAsync(DeliveryOutcome outcome, CancellationToken cancellationToken) => events.Writer.WriteAsync(async statements =>
     {

@@ -24,7 +24,7 @@ internal sealed class SqliteEventStore(SqliteStoreOptions options) : IEventStore
     internal SqliteWriter Writer { get; } = new(options.Path, options.Synchronous);
 
     // Only the writer's loop runs claims, one at a time.
-    private readonly SqliteClaim _claim = new();
+    private readonly SqliteClaim<StoredEvent> _claim = new(SqliteQueues.Events);
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {

@@ -21,7 +21,8 @@ public sealed class SqliteEmailStoreTests : EmailStoreContractTests
 
     private protected override Task<object?> ExecuteAsync(string sql) => _sqlite.ExecuteAsync(sql);
 
-    // SQLite's progress handler counts the virtual machine's instructions.
+    // SQLite's progress handler counts the virtual machine's instructions: the store's claim runs on a connection of the
+    // test's own, as the writer runs it, inside a transaction rolled back at the end.
     private protected override async Task<(int Claimed, long ClaimWork, long ControlWork)> MeasureClaimAsync(string control, DateTimeOffset now, int max, int perTenant)
     {
         await using var connection = new SqliteConnection($"Data Source={_sqlite.DatabasePath};Pooling=False");
@@ -30,34 +31,19 @@ public sealed class SqliteEmailStoreTests : EmailStoreContractTests
         SQLitePCL.raw.sqlite3_progress_handler(connection.Handle, 1, _ => { steps++; return 0; }, null);
         await using var transaction = connection.BeginTransaction();
 
-        var claimed = await RunAsync(EmailSql.SqliteClaim, ("owner", "measure"), ("until", StoreRows.ToMs(now.AddMinutes(2))), ("excluded", "[]"), ("running", "{}"));
+        using var statements = new SqliteStatements(connection);
+        var claimed = await new SqliteClaim<StoredEmail>(SqliteQueues.Emails).RunAsync(statements,
+            new ClaimRequest("measure", now, TimeSpan.FromMinutes(2), max, perTenant, []));
         var claimWork = steps;
         steps = 0;
-        await RunAsync(PrefixedSql.Sqlite(control));
-        var controlWork = steps;
-        return (claimed, claimWork, controlWork);
 
-        async Task<int> RunAsync(string sql, params (string Name, object Value)[] parameters)
-        {
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = sql;
-            command.Parameters.AddWithValue("@now", StoreRows.ToMs(now));
-            command.Parameters.AddWithValue("@max", max);
-            command.Parameters.AddWithValue("@perTenant", perTenant);
-            foreach (var (name, value) in parameters)
-            {
-                command.Parameters.AddWithValue("@" + name, value);
-            }
-
-            var rows = 0;
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                rows++;
-            }
-
-            return rows;
-        }
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = PrefixedSql.Sqlite(control);
+        command.Parameters.AddWithValue("@now", StoreRows.ToMs(now));
+        command.Parameters.AddWithValue("@max", max);
+        command.Parameters.AddWithValue("@perTenant", perTenant);
+        await StoreRows.ReadAllAsync(command, r => r.GetString(0), CancellationToken.None);
+        return (claimed.Count, claimWork, steps);
     }
 }

@@ -68,7 +68,7 @@ public sealed class SqlitePassHeadTests : IDisposable
         steps = 0;
         await using var transaction = connection.BeginTransaction();
         using var statements = new SqliteStatements(connection);
-        var claimed = await new SqliteClaim().RunAsync(statements, new ClaimRequest("owner", s_now, TimeSpan.FromMinutes(2), 4, 4, []));
+        var claimed = await new SqliteClaim<StoredEvent>(SqliteQueues.Events).RunAsync(statements, new ClaimRequest("owner", s_now, TimeSpan.FromMinutes(2), 4, 4, []));
         return (claimed.Count, steps, controlSteps);
     }
 
