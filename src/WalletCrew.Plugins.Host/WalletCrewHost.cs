@@ -5,6 +5,7 @@ using WalletCrew.Plugins.Host.Console;
 using WalletCrew.Plugins.Host.Delivery;
 using WalletCrew.Plugins.Host.Emails;
 using WalletCrew.Plugins.Host.Fill;
+using WalletCrew.Plugins.Host.Health;
 using WalletCrew.Plugins.Host.Ingestion;
 using WalletCrew.Plugins.Host.Problems;
 using WalletCrew.Plugins.Host.Retention;

@@ -23,10 +23,9 @@ internal static class AdminApi
 
     public static IEndpointRouteBuilder MapAdmin(this IEndpointRouteBuilder routes)
     {
-        var admin = routes.MapGroup("/api/admin");
+        var (read, operate) = Groups(routes, "/api/admin");
 
         // Read routes: an admin key sees every tenant; a tenant key only its own (another tenant's answers 403, lists are filtered).
-        var read = admin.MapGroup("").RequireAuthorization(ApiPolicies.TenantRead);
         read.MapGet("/connectors", (string? tenantId, ClaimsPrincipal user, ITenantRuntime tenants) =>
             TypedResults.Ok(tenants.Describe().Where(Visible(user, tenantId, (TenantSnapshot s) => s.TenantId)).Select(ConnectorView.From).ToList()));
         read.MapGet("/deliveries", ListAsync);
@@ -37,12 +36,19 @@ internal static class AdminApi
         read.MapWalletViews();
 
         // Actions and host-wide views: admin keys only.
-        var operate = admin.MapGroup("").RequireAuthorization(ApiPolicies.Admin);
         operate.MapPost("/deliveries/{eventId}/replay", ReplayOneAsync);
         operate.MapPost("/replay", ReplayRangeAsync);
         operate.MapGet("/zombies", (ITenantRuntime tenants) => TypedResults.Ok(tenants.Zombies()));
         return routes;
     }
+
+    /// <summary>
+    /// The two groups every operators' route belongs to, each with its policy: <c>Read</c> serves admin keys and a tenant
+    /// key for its own tenant (<see cref="ApiPolicies.TenantRead"/>); <c>Operate</c> admin keys only. There is no group
+    /// without a policy to add a route to by mistake.
+    /// </summary>
+    internal static (RouteGroupBuilder Read, RouteGroupBuilder Operate) Groups(IEndpointRouteBuilder routes, string prefix) =>
+        (routes.MapGroup(prefix).RequireAuthorization(ApiPolicies.TenantRead), routes.MapGroup(prefix).RequireAuthorization(ApiPolicies.Admin));
 
     private static Func<T, bool> Visible<T>(ClaimsPrincipal user, string? requested, Func<T, string> tenantOf) =>
         ScopeClaims.VisibleTenant(user, requested) is { } only ? item => tenantOf(item) == only : _ => true;

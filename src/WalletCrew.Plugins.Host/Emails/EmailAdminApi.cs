@@ -17,11 +17,9 @@ internal static class EmailAdminApi
 {
     public static IEndpointRouteBuilder MapEmailAdmin(this IEndpointRouteBuilder routes)
     {
-        var admin = routes.MapGroup("/api/admin/emails");
-        var read = admin.MapGroup("").RequireAuthorization(ApiPolicies.TenantRead);
+        var (read, operate) = AdminApi.Groups(routes, "/api/admin/emails");
         read.MapGet("", ListAsync);
         read.MapGet("/{emailId}", GetAsync);
-        var operate = admin.MapGroup("").RequireAuthorization(ApiPolicies.Admin);
         operate.MapPost("/{emailId}/replay", ReplayOneAsync);
         operate.MapPost("/replay", ReplayDeadAsync);
         return routes;

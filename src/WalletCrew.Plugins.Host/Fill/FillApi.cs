@@ -57,7 +57,7 @@ internal static class FillApi
 
         if (!tenants.Contains(tenantId))
         {
-            return ApiProblems.NotFound("Unknown tenant", $"No tenant '{tenantId}' is loaded: its folder must exist under the tenants root.");
+            return ApiProblems.UnknownTenant(tenantId);
         }
 
         using var activity = HostTelemetry.Source.StartActivity("wcp.fill");
@@ -77,7 +77,7 @@ internal static class FillApi
         return outcome.Status switch
         {
             HookStatus.Succeeded => TypedResults.Ok(new FillResponse(outcome.Data ?? [])),
-            HookStatus.UnknownTenant => ApiProblems.NotFound("Unknown tenant", outcome.Error ?? ""),
+            HookStatus.UnknownTenant => ApiProblems.UnknownTenant(tenantId),
             HookStatus.NotRegistered => ApiProblems.NotFound("Unknown customer provider", outcome.Error ?? $"Tenant '{tenantId}' has no customer provider named '{name}'."),
             HookStatus.TimedOut => ApiProblems.Timeout(
                 $"Customer provider '{name}' of tenant '{tenantId}' did not finish within {engine.Value.InvocationTimeout.TotalSeconds:0.###} s ({EngineSettings.Section}:InvocationTimeout)."),

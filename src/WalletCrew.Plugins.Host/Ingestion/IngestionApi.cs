@@ -51,7 +51,7 @@ internal static class IngestionApi
 
         if (!tenants.Contains(tenantId))
         {
-            return ApiProblems.NotFound("Unknown tenant", $"No tenant '{tenantId}' is loaded: its folder must exist under the tenants root.");
+            return ApiProblems.UnknownTenant(tenantId);
         }
 
         if (await recorder.RecordAsync(command, request.HttpContext.Response, cancellationToken).ConfigureAwait(false) is not { } outcome)

@@ -14,6 +14,9 @@ internal static class ApiProblems
         Detail = string.Join(" ", errors.SelectMany(e => e.Value)),
     });
 
+    /// <summary>404: no tenant of that id is loaded on this host.</summary>
+    public static ProblemHttpResult UnknownTenant(string tenantId) => NotFound("Unknown tenant", Tenants.HookOutcome.NotLoaded(tenantId));
+
     public static ProblemHttpResult MalformedJson(string field, string message) => TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
     {
         Status = StatusCodes.Status400BadRequest,

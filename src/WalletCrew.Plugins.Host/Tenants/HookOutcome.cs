@@ -9,6 +9,8 @@ namespace WalletCrew.Plugins.Host.Tenants;
 /// </summary>
 internal sealed record HookOutcome(HookStatus Status, string? Error, IReadOnlyList<TenantLogEntry> Log, JsonObject? Data = null, TimeSpan? RetryAfter = null, long? TenantVersion = null)
 {
-    public static HookOutcome UnknownTenant(string tenantId) =>
-        new(HookStatus.UnknownTenant, $"No tenant '{tenantId}' is loaded: its folder must exist under the tenants root.", []);
+    public static HookOutcome UnknownTenant(string tenantId) => new(HookStatus.UnknownTenant, NotLoaded(tenantId), []);
+
+    /// <summary>Why a tenant is unknown, for the API's 404 and the hooks' outcome alike.</summary>
+    public static string NotLoaded(string tenantId) => $"No tenant '{tenantId}' is loaded: its folder must exist under the tenants root.";
 }

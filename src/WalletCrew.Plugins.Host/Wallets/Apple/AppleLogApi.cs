@@ -46,7 +46,7 @@ internal static class AppleLogApi
 
         if (!tenants.Contains(tenantId))
         {
-            return ApiProblems.NotFound("Unknown tenant", $"No tenant '{tenantId}' is loaded: its folder must exist under the tenants root.");
+            return ApiProblems.UnknownTenant(tenantId);
         }
 
         var messages = logs.Select(m => m!.Length > limits.MaxLogMessageLength ? m[..limits.MaxLogMessageLength] : m!).ToList();

@@ -88,7 +88,7 @@ internal static class AppleWebServiceApi
     {
         if (!tenants.Contains(pass.TenantId))
         {
-            return ApiProblems.NotFound("Unknown tenant", $"No tenant '{pass.TenantId}' is loaded: its folder must exist under the tenants root.");
+            return ApiProblems.UnknownTenant(pass.TenantId);
         }
 
         var now = time.GetUtcNow();

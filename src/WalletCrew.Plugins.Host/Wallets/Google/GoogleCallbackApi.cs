@@ -76,7 +76,7 @@ internal static partial class GoogleCallbackApi
 
         if (!tenants.Contains(tenantId))
         {
-            return ApiProblems.NotFound("Unknown tenant", $"No tenant '{tenantId}' is loaded: its folder must exist under the tenants root.");
+            return ApiProblems.UnknownTenant(tenantId);
         }
 
         var now = time.GetUtcNow();

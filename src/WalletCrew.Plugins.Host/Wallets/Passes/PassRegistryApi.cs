@@ -51,7 +51,7 @@ internal static class PassRegistryApi
 
         if (!tenants.Contains(tenantId))
         {
-            return ApiProblems.NotFound("Unknown tenant", $"No tenant '{tenantId}' is loaded: its folder must exist under the tenants root.");
+            return ApiProblems.UnknownTenant(tenantId);
         }
 
         PutPassResult result;
