@@ -18,7 +18,8 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private readonly Channel<SqliteWrite> _queue = Channel.CreateUnbounded<SqliteWrite>();
     private readonly string _connectionString;
     private readonly string _synchronous;
-    private readonly Task _loop;
+    private readonly Thread _thread;
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private SqliteConnection? _connection;
     private SqliteStatements? _statements;
     private long _commits;
@@ -27,7 +28,10 @@ internal sealed class SqliteWriter : IAsyncDisposable
     {
         _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString();
         _synchronous = synchronous;
-        _loop = Task.Run(RunAsync);
+        // A thread of its own, not the pool's: the writer is what every ingest, claim and completion waits for, so it keeps
+        // its core's caches and never queues behind request work for a pool thread.
+        _thread = new Thread(Run) { IsBackground = true, Name = "wcp sqlite writer" };
+        _thread.Start();
     }
 
     /// <summary>Committed batches so far.</summary>
@@ -55,44 +59,53 @@ internal sealed class SqliteWriter : IAsyncDisposable
     {
         // Writes already queued are still committed and answered.
         _queue.Writer.TryComplete();
-        await _loop.ConfigureAwait(false);
+        await _stopped.Task.ConfigureAwait(false);
         Reset();
     }
 
-    private async Task RunAsync()
+    private void Run()
     {
-        var batch = new List<SqliteWrite>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        try
         {
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var write))
+            var batch = new List<SqliteWrite>(MaxBatch);
+            while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
             {
-                if (write.TryStart())
+                while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var write))
                 {
-                    batch.Add(write);
+                    if (write.TryStart())
+                    {
+                        batch.Add(write);
+                    }
+                }
+
+                if (batch.Count > 0)
+                {
+                    Commit(batch);
+                    batch.Clear();
                 }
             }
 
-            if (batch.Count > 0)
-            {
-                await CommitAsync(batch).ConfigureAwait(false);
-                batch.Clear();
-            }
+            _stopped.SetResult();
+        }
+        catch (Exception exception)
+        {
+            _stopped.SetException(exception);
         }
     }
 
     // Most batches have no write that throws, so they run without a savepoint per write (two more statements, and a copy
     // of every page the write changes kept in case it is undone). When a write throws there, the whole batch is rolled
     // back unanswered and runs again with a savepoint per write, so only that write is undone.
-    private async Task CommitAsync(List<SqliteWrite> batch)
+    private void Commit(List<SqliteWrite> batch)
     {
-        if (!await TryCommitAsync(batch, savepoints: false).ConfigureAwait(false))
+        if (!TryCommit(batch, savepoints: false))
         {
-            await TryCommitAsync(batch, savepoints: true).ConfigureAwait(false);
+            TryCommit(batch, savepoints: true);
         }
     }
 
     /// <summary>Runs and commits the batch, answering every write; false, with nothing answered, when a write threw and there was no savepoint to undo it alone.</summary>
-    private async Task<bool> TryCommitAsync(List<SqliteWrite> batch, bool savepoints)
+    private bool TryCommit(List<SqliteWrite> batch, bool savepoints)
     {
         var done = new List<SqliteWrite>(batch.Count);
         try
@@ -108,7 +121,9 @@ internal sealed class SqliteWriter : IAsyncDisposable
 
                 try
                 {
-                    await write.RunAsync(statements).ConfigureAwait(false);
+                    // SQLite's calls complete synchronously, so a write's task is done when it returns; were one to await
+                    // real I/O, the writer would wait for it here, as it must before committing.
+                    write.RunAsync(statements).GetAwaiter().GetResult();
                     done.Add(write);
                 }
                 catch (Exception exception) when (savepoints)
