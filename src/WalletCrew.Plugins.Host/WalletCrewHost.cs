@@ -48,7 +48,8 @@ public static class WalletCrewHost
         ArgumentNullException.ThrowIfNull(settings);
         // The engine sets the process's default Regex match timeout when it loads; it takes effect only before the first Regex.
         System.Runtime.CompilerServices.RuntimeHelpers.RunModuleConstructor(typeof(Engine.ConnectorEngine).Module.ModuleHandle);
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [ConfigurationFiles.NoFolderWatch, .. args] });
+        ConfigurationFiles.PollForChanges(builder);
         // Defaults below every other source (appsettings, environment, arguments override them): one line per request is noise.
         builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
         {
