@@ -8,26 +8,38 @@ namespace WalletCrew.Plugins.Host.Store;
 /// <c>BEGIN IMMEDIATE</c> transaction on its own connection with reused prepared statements, commits once (one fsync with
 /// <c>synchronous=FULL</c>), and only then answers each caller. A write that throws is undone alone and answered with its
 /// exception (the batch then runs again with a savepoint per write); a batch whose commit fails answers every write in it
-/// with the failure and keeps none.
+/// with the failure and keeps none. Copying the log into the file is a <see cref="SqliteCheckpointer"/>'s work, on a thread
+/// of its own; the writer checkpoints itself only when the log reaches <see cref="AutoCheckpointPages"/>.
 /// </summary>
 internal sealed class SqliteWriter : IAsyncDisposable
 {
     /// <summary>The most writes one transaction takes, so one batch's latency stays bounded under any backlog.</summary>
     public const int MaxBatch = 256;
 
+    /// <summary>The log's size, in pages, at which the writer checkpoints itself (<see cref="SqliteCheckpointer"/> usually has already).</summary>
+    public const int AutoCheckpointPages = 4000;
+
     private readonly Channel<SqliteWrite> _queue = Channel.CreateUnbounded<SqliteWrite>();
     private readonly string _connectionString;
     private readonly string _synchronous;
     private readonly Thread _thread;
+    private readonly SqliteCheckpointer? _checkpointer;
+    private readonly int _autoCheckpointPages;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private SqliteConnection? _connection;
     private SqliteStatements? _statements;
     private long _commits;
 
-    public SqliteWriter(string path, string synchronous)
+    /// <param name="path">The database file.</param>
+    /// <param name="synchronous">SQLite's <c>synchronous</c> setting.</param>
+    /// <param name="autoCheckpointPages">The log's size at which the writer checkpoints itself (0: never, tests only).</param>
+    /// <param name="backgroundCheckpoints">Whether a <see cref="SqliteCheckpointer"/> copies the log into the file meanwhile.</param>
+    public SqliteWriter(string path, string synchronous, int autoCheckpointPages = AutoCheckpointPages, bool backgroundCheckpoints = true)
     {
         _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString();
         _synchronous = synchronous;
+        _autoCheckpointPages = autoCheckpointPages;
+        _checkpointer = backgroundCheckpoints ? new SqliteCheckpointer(_connectionString) : null;
         // A thread of its own, not the pool's: the writer is what every ingest, claim and completion waits for, so it keeps
         // its core's caches and never queues behind request work for a pool thread.
         _thread = new Thread(Run) { IsBackground = true, Name = "wcp sqlite writer" };
@@ -36,6 +48,9 @@ internal sealed class SqliteWriter : IAsyncDisposable
 
     /// <summary>Committed batches so far.</summary>
     internal long Commits => Interlocked.Read(ref _commits);
+
+    /// <summary>The background checkpointer, if any.</summary>
+    internal SqliteCheckpointer? Checkpointer => _checkpointer;
 
     /// <summary>Writes queued and not yet taken into a batch.</summary>
     internal int Waiting => _queue.Reader.Count;
@@ -60,6 +75,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
         // Writes already queued are still committed and answered.
         _queue.Writer.TryComplete();
         await _stopped.Task.ConfigureAwait(false);
+        _checkpointer?.Dispose();
         Reset();
     }
 
@@ -148,6 +164,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
             BeforeCommit?.Invoke(batch.Count);
             statements.Command("COMMIT;").ExecuteNonQuery();
             Interlocked.Increment(ref _commits);
+            _checkpointer?.Committed();
         }
         catch (Exception exception)
         {
@@ -181,7 +198,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
         connection.Open();
         using (var pragmas = connection.CreateCommand())
         {
-            pragmas.CommandText = $"PRAGMA synchronous={_synchronous}; PRAGMA busy_timeout=30000;";
+            pragmas.CommandText = $"PRAGMA synchronous={_synchronous}; PRAGMA busy_timeout=30000; PRAGMA wal_autocheckpoint={_autoCheckpointPages};";
             pragmas.ExecuteNonQuery();
         }
 
