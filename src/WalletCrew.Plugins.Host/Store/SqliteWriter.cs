@@ -198,7 +198,9 @@ internal sealed class SqliteWriter : IAsyncDisposable
         connection.Open();
         using (var pragmas = connection.CreateCommand())
         {
-            pragmas.CommandText = $"PRAGMA synchronous={_synchronous}; PRAGMA busy_timeout=30000; PRAGMA wal_autocheckpoint={_autoCheckpointPages};";
+            // A page cache of 64 MiB (SQLite's default is 2 MiB): the pages the writes touch stay in it between batches
+            // instead of being read back from the file with a system call each.
+            pragmas.CommandText = $"PRAGMA synchronous={_synchronous}; PRAGMA busy_timeout=30000; PRAGMA wal_autocheckpoint={_autoCheckpointPages}; PRAGMA cache_size=-65536;";
             pragmas.ExecuteNonQuery();
         }
 
