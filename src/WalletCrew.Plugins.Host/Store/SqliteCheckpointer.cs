@@ -61,24 +61,21 @@ internal sealed class SqliteCheckpointer : IDisposable
 
     private void Run()
     {
-        using var connection = new SqliteConnection(_connectionString);
-        using var checkpoint = connection.CreateCommand();
-        checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
+        SqliteConnection? connection = null;
         while (true)
         {
             _committed.Wait();
             if (_stopping)
             {
+                connection?.Dispose();
                 return;
             }
 
             try
             {
-                if (connection.State != System.Data.ConnectionState.Open)
-                {
-                    connection.Open();
-                }
-
+                connection ??= Open();
+                using var checkpoint = connection.CreateCommand();
+                checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
                 // One row: busy, the log's size in pages, how many of them are in the file now.
                 using var result = checkpoint.ExecuteReader();
                 if (result.Read() && result.GetInt64(2) > 0)
@@ -86,12 +83,22 @@ internal sealed class SqliteCheckpointer : IDisposable
                     Interlocked.Increment(ref _copies);
                 }
             }
-            catch (SqliteException)
+            catch (Exception exception) when (exception is SqliteException or InvalidOperationException or IOException)
             {
-                // A busy or failing checkpoint is not a failed write: the writer's own checkpoint keeps the log bounded.
+                // A busy or failing checkpoint is not a failed write, and this thread must never take the host down: the
+                // writer's own checkpoint keeps the log bounded; the next attempt opens a fresh connection.
+                connection?.Dispose();
+                connection = null;
             }
 
             Thread.Sleep(Interval);
         }
+    }
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        return connection;
     }
 }
