@@ -37,6 +37,7 @@ internal sealed class SandboxedTenant : TenantRuntime
     private readonly ConcurrentDictionary<string, bool> _secretNames = new(StringComparer.Ordinal);
     private WorkerProcess? _worker;
     private (string Reason, DateTimeOffset At)? _lastStop;
+    private WorkerProcess? _starting;
     private TenantState _state;
     private string _fingerprint;
     private long _generation = 1;
@@ -106,10 +107,14 @@ internal sealed class SandboxedTenant : TenantRuntime
     {
         get
         {
-            var worker = Volatile.Read(ref _worker);
             var last = _lastStop;
-            return worker is { HasExited: false }
-                ? new WorkerStatus(WorkerState.Running, worker.ProcessId, worker.StartedAt, worker.InFlight, last?.Reason, last?.At)
+            if (Volatile.Read(ref _worker) is { HasExited: false } worker)
+            {
+                return new WorkerStatus(WorkerState.Running, worker.ProcessId, worker.StartedAt, worker.InFlight, last?.Reason, last?.At);
+            }
+
+            return Volatile.Read(ref _starting) is { HasExited: false } starting
+                ? new WorkerStatus(WorkerState.Starting, starting.ProcessId, starting.StartedAt, 0, last?.Reason, last?.At)
                 : new WorkerStatus(last is null ? WorkerState.NotStarted : WorkerState.Stopped, null, null, 0, last?.Reason, last?.At);
         }
     }
@@ -320,6 +325,7 @@ internal sealed class SandboxedTenant : TenantRuntime
             ended => _lastStop = (ended.Result, _options.TimeProvider.GetUtcNow()),
             CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         TenantStateReply reply;
+        Volatile.Write(ref _starting, worker);
         try
         {
             reply = await LoadingAsync(worker, id => new LoadMessage(id, WorkerSettings())).ConfigureAwait(false);
@@ -328,6 +334,10 @@ internal sealed class SandboxedTenant : TenantRuntime
         {
             worker.Stop(SandboxMessages.LoadFailed); // not published yet, so nothing else would stop it
             throw;
+        }
+        finally
+        {
+            Volatile.Write(ref _starting, null);
         }
 
         _state = reply.State;

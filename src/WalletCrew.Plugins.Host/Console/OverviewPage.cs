@@ -68,7 +68,12 @@ internal static class OverviewPage
         }
 
         var stop = worker.LastStop is null ? Html.Empty : Html.Of($""" <span class="muted">last stop: {worker.LastStop} {ConsoleTime.At(worker.LastStopAt)}</span>""");
-        var running = worker.State == "running" ? Html.Of($""" pid {worker.ProcessId}, {worker.InFlight} in flight""") : Html.Empty;
+        var running = worker.State switch
+        {
+            "running" => Html.Of($""" pid {worker.ProcessId}, {worker.InFlight} in flight"""),
+            "starting" => Html.Of($""" pid {worker.ProcessId}"""),
+            _ => Html.Empty,
+        };
         return Html.Of($"""<span class="badge worker-{worker.State}">{worker.State}</span>{running}{stop}""");
     }
 }

@@ -33,6 +33,30 @@ public sealed class WorkerPoolTests
         tenant.Worker.ProcessId.Should().NotBe(first.ProcessId);
     }
 
+    [Fact]
+    public async Task AWorkerThatIsLoadingShowsAsStartingWithItsProcessThenRunning()
+    {
+        // Registration takes two seconds, so the fresh worker's load can be watched.
+        const string SlowToLoad = """
+            var until = DateTime.UtcNow.AddSeconds(2);
+            while (DateTime.UtcNow < until) { }
+            context.register("runtime.wallet.passUpdater", new { OnPassInstalled = (Func<string, Task>)(passId => Task.CompletedTask) });
+            """;
+        using var harness = new EngineHarness(isolation: IsolationMode.Sandbox, sandbox: new SandboxOptions { WorkerIdleTimeout = TimeSpan.FromSeconds(1) });
+        using var tenant = harness.Load(SlowToLoad);
+        await SandboxSteps.WaitUntilAsync(() => tenant.Worker!.State == WorkerState.Stopped, Patience);
+
+        var call = SandboxSteps.CallAsync(tenant);
+        await SandboxSteps.WaitUntilAsync(() => tenant.Worker!.State != WorkerState.Stopped, Patience);
+        var loading = tenant.Worker!;
+        await call;
+
+        loading.State.Should().Be(WorkerState.Starting, "the call started a worker that is still loading");
+        loading.ProcessId.Should().NotBeNull();
+        tenant.Worker!.State.Should().Be(WorkerState.Running);
+        tenant.Worker.ProcessId.Should().Be(loading.ProcessId, "the worker that was starting is the one that runs");
+    }
+
     /// <summary>The negative control: with the default idle timeout the same wait leaves the worker running.</summary>
     [Fact]
     public async Task AWorkerInUseWithinItsIdleTimeoutKeepsRunning()
