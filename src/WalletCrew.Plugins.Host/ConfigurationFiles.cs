@@ -22,34 +22,43 @@ internal static class ConfigurationFiles
     public static void PollForChanges(WebApplicationBuilder builder)
     {
         var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(builder.Environment.ContentRootPath));
-        var files = new PhysicalFileProvider(root) { UsePollingFileWatcher = true, UseActivePolling = true };
         var sources = builder.Configuration.Sources;
         for (var i = 0; i < sources.Count; i++)
         {
             if (sources[i] is JsonConfigurationSource { ReloadOnChange: false, FileProvider: PhysicalFileProvider provider, Path: { } path } json
                 && Path.TrimEndingDirectorySeparator(provider.Root) == root)
             {
-                sources[i] = new JsonConfigurationSource
+                sources[i] = new PolledJsonSource
                 {
                     Path = path,
                     Optional = json.Optional,
                     ReloadOnChange = true,
                     ReloadDelay = json.ReloadDelay,
-                    FileProvider = files,
+                    FileProvider = new PhysicalFileProvider(root) { UsePollingFileWatcher = true, UseActivePolling = true },
                 };
             }
         }
-
-        // Resolved at start, made by a factory, so the container disposes it with the host: the polling timer stops then.
-        builder.Services.AddHostedService(_ => new Polling(files));
     }
 
-    private sealed class Polling(PhysicalFileProvider files) : IHostedService, IDisposable
+    /// <summary>A JSON file source whose provider disposes the polling file provider with itself (the configuration is disposed with the host).</summary>
+    private sealed class PolledJsonSource : JsonConfigurationSource
     {
-        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public override IConfigurationProvider Build(IConfigurationBuilder builder)
+        {
+            EnsureDefaults(builder);
+            return new Provider(this);
+        }
 
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public void Dispose() => files.Dispose();
+        private sealed class Provider(PolledJsonSource source) : JsonConfigurationProvider(source)
+        {
+            protected override void Dispose(bool disposing)
+            {
+                base.Dispose(disposing);
+                if (disposing)
+                {
+                    (source.FileProvider as IDisposable)?.Dispose();
+                }
+            }
+        }
     }
 }
