@@ -28,35 +28,41 @@ internal static class ConfigurationFiles
             if (sources[i] is JsonConfigurationSource { ReloadOnChange: false, FileProvider: PhysicalFileProvider provider, Path: { } path } json
                 && Path.TrimEndingDirectorySeparator(provider.Root) == root)
             {
-                sources[i] = new PolledJsonSource
+                sources[i] = new PolledJsonSource(root)
                 {
                     Path = path,
                     Optional = json.Optional,
                     ReloadOnChange = true,
                     ReloadDelay = json.ReloadDelay,
-                    FileProvider = new PhysicalFileProvider(root) { UsePollingFileWatcher = true, UseActivePolling = true },
                 };
             }
         }
     }
 
-    /// <summary>A JSON file source whose provider disposes the polling file provider with itself (the configuration is disposed with the host).</summary>
-    private sealed class PolledJsonSource : JsonConfigurationSource
+    /// <summary>
+    /// A JSON file under <paramref name="root"/>, polled. Each provider built from it gets a polling file provider of its own
+    /// and disposes it with itself: the configuration rebuilds its providers whenever a source changes and is disposed
+    /// with the host.
+    /// </summary>
+    private sealed class PolledJsonSource(string root) : JsonConfigurationSource
     {
-        public override IConfigurationProvider Build(IConfigurationBuilder builder)
+        public override IConfigurationProvider Build(IConfigurationBuilder builder) => new Provider(new JsonConfigurationSource
         {
-            EnsureDefaults(builder);
-            return new Provider(this);
-        }
+            Path = Path ?? throw new InvalidOperationException("A polled settings file needs a path."),
+            Optional = Optional,
+            ReloadOnChange = ReloadOnChange,
+            ReloadDelay = ReloadDelay,
+            FileProvider = new PhysicalFileProvider(root) { UsePollingFileWatcher = true, UseActivePolling = true },
+        });
 
-        private sealed class Provider(PolledJsonSource source) : JsonConfigurationProvider(source)
+        private sealed class Provider(JsonConfigurationSource owned) : JsonConfigurationProvider(owned)
         {
             protected override void Dispose(bool disposing)
             {
                 base.Dispose(disposing);
                 if (disposing)
                 {
-                    (source.FileProvider as IDisposable)?.Dispose();
+                    (Source.FileProvider as IDisposable)?.Dispose();
                 }
             }
         }
