@@ -13,7 +13,8 @@ internal sealed class SqliteCheckpointer : IDisposable
     /// <summary>The shortest time between two checkpoints: each one syncs the log and the file.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(50);
 
-    private readonly SemaphoreSlim _committed = new(0, 1);
+    // Set by every commit, reset by the wait that takes it: commits made while a checkpoint runs make one more, not many.
+    private readonly AutoResetEvent _committed = new(false);
     private readonly string _connectionString;
     private readonly Thread _thread;
     private volatile bool _stopping;
@@ -31,20 +32,7 @@ internal sealed class SqliteCheckpointer : IDisposable
     internal long Copies => Interlocked.Read(ref _copies);
 
     /// <summary>Tells the checkpointer a batch was committed; signals coalesce.</summary>
-    public void Committed()
-    {
-        if (_committed.CurrentCount == 0)
-        {
-            try
-            {
-                _committed.Release();
-            }
-            catch (SemaphoreFullException)
-            {
-                // Another commit signalled first: one checkpoint covers both.
-            }
-        }
-    }
+    public void Committed() => _committed.Set();
 
     public void Dispose()
     {
@@ -64,7 +52,7 @@ internal sealed class SqliteCheckpointer : IDisposable
         SqliteConnection? connection = null;
         while (true)
         {
-            _committed.Wait();
+            _committed.WaitOne();
             if (_stopping)
             {
                 connection?.Dispose();
