@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using WalletCrew.Plugins.Engine;
 using WalletCrew.Plugins.Host.Problems;
 using WalletCrew.Plugins.Host.Security;
 using WalletCrew.Plugins.Host.Store;
@@ -68,11 +69,11 @@ internal static class IngestionApi
         Device device = default;
         if (body.Device is null)
         {
-            errors["device"] = ["'device' is required: 'apple' or 'google'."];
+            errors["device"] = [$"'device' is required: '{DeviceNames.Apple}' or '{DeviceNames.Google}'."];
         }
         else if (!DeviceNames.TryParse(body.Device, out device))
         {
-            errors["device"] = [$"'{body.Device}' is not a device: use 'apple' or 'google'."];
+            errors["device"] = [$"'{body.Device}' is not a device: use '{DeviceNames.Apple}' or '{DeviceNames.Google}'."];
         }
 
         if (body.Installed is null)
@@ -104,7 +105,7 @@ internal static class IngestionApi
             PassId: passId,
             PassType: body.PassType!,
             Device: device,
-            DeviceId: body.DeviceId ?? DeviceNames.ToName(device),
+            DeviceId: body.DeviceId ?? DeviceNames.ToWire(device),
             Installed: body.Installed!.Value,
             Identifiers: body.Identifiers ?? [],
             Source: source,

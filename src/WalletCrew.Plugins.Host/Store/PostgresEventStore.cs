@@ -40,7 +40,7 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource, ILogger<Po
             return;
         }
 
-        // Once per start, so two round trips of several statements each (a batch statement holds one SQL statement).
+        // Once per start, so a round trip per script of several statements each (a batch statement holds one SQL statement).
         await using (var command = new NpgsqlCommand(PostgresSchema.Create, connection, tx))
         {
             command.Add("v", PostgresSchema.Version);
@@ -48,6 +48,11 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource, ILogger<Po
         }
 
         await using (var command = new NpgsqlCommand(PostgresSchema.Upgrade, connection, tx))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (var command = new NpgsqlCommand(PrefixedSql.Postgres(WalletSql.AppleDeviceIndex), connection, tx))
         {
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }

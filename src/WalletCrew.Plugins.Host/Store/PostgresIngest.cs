@@ -1,6 +1,7 @@
 using System.Data;
 using System.Text.Json;
 using Npgsql;
+using WalletCrew.Plugins.Engine;
 using static WalletCrew.Plugins.Host.Store.StoreRows;
 using CurrentRegistration = WalletCrew.Plugins.Host.Store.IngestTransaction.CurrentRegistration;
 
@@ -17,7 +18,7 @@ namespace WalletCrew.Plugins.Host.Store;
 /// </summary>
 internal static class PostgresIngest
 {
-    private const string CountsOfPass = """
+    internal const string CountsOfPass = """
         SELECT COUNT(*) FILTER (WHERE unregistered_at IS NULL)::int AS active, COUNT(*)::int AS total
         FROM wcp_registrations WHERE tenant_id = @t AND pass_id = @p
         """;
@@ -37,7 +38,7 @@ internal static class PostgresIngest
         WHERE (tenant_id, pass_id) IN (SELECT * FROM unnest(@ts::text[], @ps::text[]))
         """;
 
-    private const string ReadRegistration = """
+    internal const string ReadRegistration = """
         SELECT generation, unregistered_at, install_event_id, uninstall_event_id FROM wcp_registrations
         WHERE tenant_id = @t AND pass_id = @p AND device = @d AND device_id = @di ORDER BY generation DESC LIMIT 1
         """;
@@ -55,7 +56,7 @@ internal static class PostgresIngest
         VALUES(@t, @p, @d, @di, @g, @at, @e)
         """;
 
-    private const string CloseRegistration = """
+    internal const string CloseRegistration = """
         UPDATE wcp_registrations SET unregistered_at = @at, uninstall_event_id = @e
         WHERE tenant_id = @t AND pass_id = @p AND device = @d AND device_id = @di AND generation = @g
         """;
@@ -248,7 +249,7 @@ internal static class PostgresIngest
         }
     }
 
-    private static (string, object?)[] Key(IngestCommand c) => [("t", c.TenantId), ("p", c.PassId), ("d", DeviceName(c.Device)), ("di", c.DeviceId)];
+    private static (string, object?)[] Key(IngestCommand c) => [("t", c.TenantId), ("p", c.PassId), ("d", DeviceNames.ToWire(c.Device)), ("di", c.DeviceId)];
 
     private static NpgsqlBatchCommand Statement(string sql, params (string Name, object? Value)[] parameters) => PostgresEventStore.Statement(sql, parameters);
 

@@ -13,7 +13,7 @@ namespace WalletCrew.Plugins.Host.Store;
 internal static class PostgresSchema
 {
     /// <summary>The schema's version: raise it with every DDL change, since a host that finds the database at this version runs no DDL.</summary>
-    public const int Version = 8;
+    public const int Version = 9;
 
     /// <summary>The advisory lock key that serialises schema creation across hosts ("wcp-sche").</summary>
     public const long SchemaLock = 0x7763702D73636865;
@@ -81,7 +81,6 @@ internal static class PostgresSchema
         CREATE INDEX IF NOT EXISTS wcp_tenant_logs_tenant ON wcp_tenant_logs(tenant_id, id);
         CREATE INDEX IF NOT EXISTS wcp_events_completed ON wcp_events(completed_at) WHERE status IN ('delivered', 'skipped');
         CREATE INDEX IF NOT EXISTS wcp_tenant_logs_at ON wcp_tenant_logs(at);
-        CREATE INDEX IF NOT EXISTS wcp_registrations_device ON wcp_registrations(tenant_id, device, device_id);
         CREATE TABLE IF NOT EXISTS wcp_wallet_passes(
             tenant_id text NOT NULL,
             pass_id text NOT NULL,
@@ -138,7 +137,10 @@ internal static class PostgresSchema
     /// tenants folder a version was made from); hosts of version 6 may keep running beside it (they store versions without
     /// an origin). Version 8 replaces the email claim's index on <c>next_attempt_at</c> by one on
     /// <c>(tenant_id, next_attempt_at, received_at)</c> (<see cref="EmailSql.PostgresClaim"/>); hosts of version 7 may keep
-    /// running beside it (their email claims rank the pending emails without an index, slower but correct).
+    /// running beside it (their email claims rank the pending emails without an index, slower but correct). Version 9
+    /// replaces the registrations' index on <c>(tenant_id, device, device_id)</c> by <see cref="WalletSql.AppleDeviceIndex"/>;
+    /// hosts of version 8 may keep running beside it (their Apple device listing names the device as a parameter, so it
+    /// reads the tenant's registrations without that index, slower but correct).
     /// </summary>
     public const string Upgrade = $"""
         ALTER TABLE wcp_passes ADD COLUMN IF NOT EXISTS head_seq bigint NULL;
@@ -152,7 +154,7 @@ internal static class PostgresSchema
         {TenantFileSql.PostgresTables}
         ALTER TABLE wcp_tenant_versions ADD COLUMN IF NOT EXISTS origin text NULL;
         {EmailSql.PostgresTables}
-        UPDATE wcp_schema_info SET version = 8 WHERE version < 8;
+        UPDATE wcp_schema_info SET version = 9 WHERE version < 9;
         """;
 
     /// <summary>

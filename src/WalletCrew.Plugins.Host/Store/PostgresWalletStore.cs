@@ -1,5 +1,6 @@
 using System.Data;
 using Npgsql;
+using WalletCrew.Plugins.Engine;
 using static WalletCrew.Plugins.Host.Store.StoreRows;
 
 namespace WalletCrew.Plugins.Host.Store;
@@ -58,13 +59,13 @@ internal sealed class PostgresWalletStore(NpgsqlDataSource dataSource) : IWallet
 
     public async Task<UpdatedSerials?> ListUpdatedSerialsAsync(string tenantId, string deviceId, string passTypeIdentifier, DateTimeOffset? since, CancellationToken cancellationToken)
     {
-        var rows = await ReadAsync(WalletSql.UpdatedSerials, r => (Serial: r.GetString(0), UpdatedAt: r.GetInt64(1)), cancellationToken,
-            ("t", tenantId), ("di", deviceId), ("pti", passTypeIdentifier), ("since", since is { } s ? ToMs(s) : -1L), ("apple", DeviceName(Device.Apple))).ConfigureAwait(false);
+        var rows = await ReadAsync(WalletSql.PostgresUpdatedSerials, r => (Serial: r.GetString(0), UpdatedAt: r.GetInt64(1)), cancellationToken,
+            ("t", tenantId), ("di", deviceId), ("pti", passTypeIdentifier), ("since", since is { } s ? ToMs(s) : -1L)).ConfigureAwait(false);
         return rows.Count == 0 ? null : new UpdatedSerials([.. rows.Select(r => r.Serial)], FromMs(rows.Max(r => r.UpdatedAt)));
     }
 
     public Task<IReadOnlyList<PassRegistration>> ListRegistrationsAsync(string tenantId, string passId, CancellationToken cancellationToken) =>
-        ReadAsync(WalletSql.Registrations, WalletRows.ReadRegistration, cancellationToken, ("t", tenantId), ("p", passId), ("apple", DeviceName(Device.Apple)));
+        ReadAsync(WalletSql.Registrations, WalletRows.ReadRegistration, cancellationToken, ("t", tenantId), ("p", passId), ("apple", DeviceNames.ToWire(Device.Apple)));
 
     public async Task AppendDeviceLogsAsync(string tenantId, DateTimeOffset at, IReadOnlyList<string> messages, CancellationToken cancellationToken)
     {

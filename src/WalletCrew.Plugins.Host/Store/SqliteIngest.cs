@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using WalletCrew.Plugins.Engine;
 using static WalletCrew.Plugins.Host.Store.StoreRows;
 
 namespace WalletCrew.Plugins.Host.Store;
@@ -16,7 +17,7 @@ internal sealed class SqliteIngest(SqliteStatements statements) : IngestTransact
         var current = Command("""
             SELECT generation, unregistered_at, install_event_id, uninstall_event_id FROM registrations
             WHERE tenant_id = $t AND pass_id = $p AND device = $d AND device_id = $di ORDER BY generation DESC LIMIT 1;
-            """).Add("$t", c.TenantId).Add("$p", c.PassId).Add("$d", DeviceName(c.Device)).Add("$di", c.DeviceId);
+            """).Add("$t", c.TenantId).Add("$p", c.PassId).Add("$d", DeviceNames.ToWire(c.Device)).Add("$di", c.DeviceId);
         await using var reader = await current.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
             ? new CurrentRegistration(reader.GetInt64(0), reader.IsDBNull(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3))
@@ -47,7 +48,7 @@ internal sealed class SqliteIngest(SqliteStatements statements) : IngestTransact
         var insert = Command("""
             INSERT INTO registrations(tenant_id, pass_id, device, device_id, generation, registered_at, install_event_id)
             VALUES($t, $p, $d, $di, $g, $at, $e);
-            """).Add("$t", c.TenantId).Add("$p", c.PassId).Add("$d", DeviceName(c.Device)).Add("$di", c.DeviceId)
+            """).Add("$t", c.TenantId).Add("$p", c.PassId).Add("$d", DeviceNames.ToWire(c.Device)).Add("$di", c.DeviceId)
             .Add("$g", generation).Add("$at", ToMs(c.OccurredAt)).Add("$e", c.NewEventId);
         await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -57,7 +58,7 @@ internal sealed class SqliteIngest(SqliteStatements statements) : IngestTransact
         var update = Command("""
             UPDATE registrations SET unregistered_at = $at, uninstall_event_id = $e
             WHERE tenant_id = $t AND pass_id = $p AND device = $d AND device_id = $di AND generation = $g;
-            """).Add("$t", c.TenantId).Add("$p", c.PassId).Add("$d", DeviceName(c.Device)).Add("$di", c.DeviceId)
+            """).Add("$t", c.TenantId).Add("$p", c.PassId).Add("$d", DeviceNames.ToWire(c.Device)).Add("$di", c.DeviceId)
             .Add("$g", generation).Add("$at", ToMs(c.OccurredAt)).Add("$e", c.NewEventId);
         await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -89,7 +90,7 @@ internal sealed class SqliteIngest(SqliteStatements statements) : IngestTransact
                 active_count, total_count, occurred_at, received_at, status, next_attempt_at, trace_parent)
             VALUES($e, $t, $p, $seq, $pt, $d, $di, $i, $ids, $src, $ac, $tc, $oa, $ra, 'pending', $ra, $tp);
             """).Add("$e", c.NewEventId).Add("$t", c.TenantId).Add("$p", c.PassId).Add("$seq", seq).Add("$pt", c.PassType)
-            .Add("$d", DeviceName(c.Device)).Add("$di", c.DeviceId).Add("$i", c.Installed ? 1 : 0)
+            .Add("$d", DeviceNames.ToWire(c.Device)).Add("$di", c.DeviceId).Add("$i", c.Installed ? 1 : 0)
             .Add("$ids", JsonSerializer.Serialize(c.Identifiers, StoreJson.Options))
             .Add("$src", c.Source is null ? null : JsonSerializer.Serialize(c.Source, StoreJson.Options))
             .Add("$ac", activeCount).Add("$tc", totalCount).Add("$oa", ToMs(c.OccurredAt)).Add("$ra", ToMs(c.ReceivedAt)).Add("$tp", c.TraceParent);

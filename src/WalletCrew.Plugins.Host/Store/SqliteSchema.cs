@@ -3,7 +3,7 @@ namespace WalletCrew.Plugins.Host.Store;
 /// <summary>The SQLite schema. Times are Unix milliseconds; statuses are lowercase words.</summary>
 internal static class SqliteSchema
 {
-    public const int Version = 8;
+    public const int Version = 9;
 
     public const string Create = $"""
         CREATE TABLE IF NOT EXISTS schema_info(version INTEGER NOT NULL);
@@ -68,7 +68,6 @@ internal static class SqliteSchema
         CREATE INDEX IF NOT EXISTS tenant_logs_tenant ON tenant_logs(tenant_id, id);
         CREATE INDEX IF NOT EXISTS events_completed ON events(completed_at) WHERE status IN ('delivered', 'skipped');
         CREATE INDEX IF NOT EXISTS tenant_logs_at ON tenant_logs(at);
-        CREATE INDEX IF NOT EXISTS registrations_device ON registrations(tenant_id, device, device_id);
         CREATE TABLE IF NOT EXISTS wallet_passes(
             tenant_id TEXT NOT NULL,
             pass_id TEXT NOT NULL,
@@ -139,11 +138,12 @@ internal static class SqliteSchema
     /// the device logs, and version 5 the email queue (<see cref="EmailSql"/>): new tables that <see cref="Create"/> adds to an older file.
     /// Version 6 replaces the claim's index on <c>ready_at</c> alone by one on <c>(tenant_id, ready_at)</c> (<see cref="SqliteQueues.Events"/>),
     /// version 7 the tenant versions' <c>origin</c> column (<see cref="AddTenantOrigin"/>), and version 8 replaces the email
-    /// claim's index on <c>next_attempt_at</c> by one on <c>(tenant_id, next_attempt_at, received_at)</c> (<see cref="SqliteQueues.Emails"/>).
+    /// claim's index on <c>next_attempt_at</c> by one on <c>(tenant_id, next_attempt_at, received_at)</c> (<see cref="SqliteQueues.Emails"/>),
+    /// version 9 the registrations' index on <c>(tenant_id, device, device_id)</c> by <see cref="WalletSql.AppleDeviceIndex"/>.
     /// </summary>
     public const string IndexHeads = $"""
         DROP INDEX IF EXISTS passes_ready;
         {SqliteQueues.PassHeadsIndex}
-        UPDATE schema_info SET version = 8 WHERE version < 8;
+        UPDATE schema_info SET version = 9 WHERE version < 9;
         """;
 }

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Text.Json;
+using WalletCrew.Plugins.Engine;
 
 namespace WalletCrew.Plugins.Host.Store;
 
@@ -10,9 +11,7 @@ internal static class StoreRows
 
     public static DateTimeOffset FromMs(long value) => DateTimeOffset.FromUnixTimeMilliseconds(value);
 
-    public static string DeviceName(Device device) => device == Device.Apple ? "apple" : "google";
-
-    public static Device ParseDevice(string name) => name == "apple" ? Device.Apple : Device.Google;
+    public static Device ParseDevice(string name) => name == DeviceNames.Apple ? Device.Apple : Device.Google;
 
     public static StoredEvent ReadEvent(DbDataReader r)
     {

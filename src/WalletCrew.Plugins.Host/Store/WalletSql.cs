@@ -1,3 +1,6 @@
+using System.Globalization;
+using WalletCrew.Plugins.Engine;
+
 namespace WalletCrew.Plugins.Host.Store;
 
 /// <summary>
@@ -45,14 +48,39 @@ internal static class WalletSql
 
     public const string Delete = "DELETE FROM {0}wallet_passes WHERE tenant_id = @t AND pass_id = @p";
 
-    /// <summary>The device's active Apple registrations of passes of one pass type identifier, changed after <c>@since</c>.</summary>
-    public const string UpdatedSerials = """
-        SELECT w.serial_number, w.updated_at FROM {0}registrations r
+    /// <summary>
+    /// The index a device's Apple registrations are read by (<see cref="UpdatedSerials"/>), created on every start. It is
+    /// partial on the device's name, a constant: the ingest's registration statements, which take the device as a parameter,
+    /// cannot use it and take the primary key, whatever statistics a cached plan was made from. The index it replaces, on
+    /// <c>(tenant_id, device, device_id)</c>, was PostgreSQL's choice for them when the tables were small, and then made each
+    /// one read every registration of the tenant with the same device id: all of its Google passes (their device id is
+    /// <c>google</c>), or all passes ingested without a device id (docs/benchmarks.md §5).
+    /// </summary>
+    public const string AppleDeviceIndex = $$"""
+        DROP INDEX IF EXISTS {0}registrations_device;
+        CREATE INDEX IF NOT EXISTS {0}{{AppleDeviceIndexName}} ON {0}registrations(tenant_id, device_id) WHERE device = '{{DeviceNames.Apple}}';
+        """;
+
+    private const string AppleDeviceIndexName = "registrations_apple_device";
+
+    /// <summary>
+    /// The device's active Apple registrations of passes of one pass type identifier, changed after <c>@since</c>, read by
+    /// <see cref="AppleDeviceIndex"/>. <c>{1}</c> is where SQLite is told to: without statistics its planner reads every
+    /// registration of the tenant by primary key instead. PostgreSQL's planner finds the index itself.
+    /// </summary>
+    internal const string UpdatedSerials = $$"""
+        SELECT w.serial_number, w.updated_at FROM {0}registrations r {1}
         JOIN {0}wallet_passes w ON w.tenant_id = r.tenant_id AND w.pass_id = r.pass_id
-        WHERE r.tenant_id = @t AND r.device = @apple AND r.device_id = @di AND r.unregistered_at IS NULL
+        WHERE r.tenant_id = @t AND r.device = '{{DeviceNames.Apple}}' AND r.device_id = @di AND r.unregistered_at IS NULL
           AND w.pass_type_identifier = @pti AND w.updated_at > @since
         ORDER BY w.serial_number
         """;
+
+    /// <summary>Gets <see cref="UpdatedSerials"/> for SQLite's file.</summary>
+    public static string SqliteUpdatedSerials { get; } = string.Format(CultureInfo.InvariantCulture, UpdatedSerials, "", "INDEXED BY " + AppleDeviceIndexName);
+
+    /// <summary>Gets <see cref="UpdatedSerials"/> for a PostgreSQL database.</summary>
+    public static string PostgresUpdatedSerials { get; } = string.Format(CultureInfo.InvariantCulture, UpdatedSerials, PrefixedSql.PostgresPrefix, "");
 
     /// <summary>A pass's registrations, each Apple one with its device's push token for the pass's type identifier.</summary>
     public const string Registrations = """

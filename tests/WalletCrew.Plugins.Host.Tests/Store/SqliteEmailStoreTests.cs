@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using WalletCrew.Plugins.Host.Store;
 using WalletCrew.Plugins.Host.Tests.Support;
 
@@ -25,17 +24,14 @@ public sealed class SqliteEmailStoreTests : EmailStoreContractTests
     // test's own, as the writer runs it, inside a transaction rolled back at the end.
     private protected override async Task<(int Claimed, long ClaimWork, long ControlWork)> MeasureClaimAsync(string control, DateTimeOffset now, int max, int perTenant)
     {
-        await using var connection = new SqliteConnection($"Data Source={_sqlite.DatabasePath};Pooling=False");
-        await connection.OpenAsync();
-        long steps = 0;
-        SQLitePCL.raw.sqlite3_progress_handler(connection.Handle, 1, _ => { steps++; return 0; }, null);
+        await using var counter = await SqliteStepCounter.OpenAsync(_sqlite.DatabasePath);
+        var connection = counter.Connection;
         await using var transaction = connection.BeginTransaction();
 
         using var statements = new SqliteStatements(connection);
         var claimed = await new SqliteClaim<StoredEmail>(SqliteQueues.Emails).RunAsync(statements,
             new ClaimRequest("measure", now, TimeSpan.FromMinutes(2), max, perTenant, []));
-        var claimWork = steps;
-        steps = 0;
+        var claimWork = counter.Take();
 
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -44,6 +40,6 @@ public sealed class SqliteEmailStoreTests : EmailStoreContractTests
         command.Parameters.AddWithValue("@max", max);
         command.Parameters.AddWithValue("@perTenant", perTenant);
         await StoreRows.ReadAllAsync(command, r => r.GetString(0), CancellationToken.None);
-        return (claimed.Count, claimWork, steps);
+        return (claimed.Count, claimWork, counter.Take());
     }
 }

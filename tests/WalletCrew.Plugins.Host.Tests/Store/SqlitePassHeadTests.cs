@@ -54,22 +54,19 @@ public sealed class SqlitePassHeadTests : IDisposable
                 Device.Apple, "apple", true, new Dictionary<string, string>(), null, s_now, s_now), CancellationToken.None)));
         }
 
-        await using var connection = new SqliteConnection($"Data Source={root.DatabasePath};Pooling=False");
-        await connection.OpenAsync();
-        long steps = 0;
-        SQLitePCL.raw.sqlite3_progress_handler(connection.Handle, 1, _ => { steps++; return 0; }, null);
+        await using var counter = await SqliteStepCounter.OpenAsync(root.DatabasePath);
+        var connection = counter.Connection;
 
         await using var control = connection.CreateCommand();
         control.CommandText = RankEveryReadyPass;
         control.Add("$now", s_now.ToUnixTimeMilliseconds());
         await StoreRows.ReadAllAsync(control, r => r.GetString(0), CancellationToken.None);
-        var controlSteps = steps;
+        var controlSteps = counter.Take();
 
-        steps = 0;
         await using var transaction = connection.BeginTransaction();
         using var statements = new SqliteStatements(connection);
         var claimed = await new SqliteClaim<StoredEvent>(SqliteQueues.Events).RunAsync(statements, new ClaimRequest("owner", s_now, TimeSpan.FromMinutes(2), 4, 4, []));
-        return (claimed.Count, steps, controlSteps);
+        return (claimed.Count, counter.Take(), controlSteps);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using WalletCrew.Plugins.Engine;
 using WalletCrew.Plugins.Host.Ingestion;
 using WalletCrew.Plugins.Host.Problems;
 using WalletCrew.Plugins.Host.Security;
@@ -86,7 +87,7 @@ internal static partial class GoogleCallbackApi
             PassId: pass.PassId,
             PassType: pass.PassType,
             Device: Device.Google,
-            DeviceId: DeviceNames.ToName(Device.Google),
+            DeviceId: DeviceNames.ToWire(Device.Google),
             Installed: callback.EventType == "save",
             Identifiers: pass.Identifiers,
             Source: RegistrationSources.For(pass, userAgent: null),
