@@ -11,7 +11,8 @@ internal static class StoreRows
 
     public static DateTimeOffset FromMs(long value) => DateTimeOffset.FromUnixTimeMilliseconds(value);
 
-    public static Device ParseDevice(string name) => name == DeviceNames.Apple ? Device.Apple : Device.Google;
+    public static Device ParseDevice(string name) =>
+        DeviceNames.TryParse(name, out var device) ? device : throw new InvalidDataException($"A stored device is '{name}', neither {DeviceNames.Apple} nor {DeviceNames.Google}.");
 
     public static StoredEvent ReadEvent(DbDataReader r)
     {
