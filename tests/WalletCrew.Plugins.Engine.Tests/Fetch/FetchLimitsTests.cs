@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Time.Testing;
 using WalletCrew.Plugins.Engine.Fetch;
 using WalletCrew.Plugins.Engine.Limits;
 using WalletCrew.Plugins.Engine.Tests.Support;
@@ -7,7 +8,7 @@ namespace WalletCrew.Plugins.Engine.Tests.Fetch;
 
 public sealed class FetchLimitsTests : IAsyncLifetime
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
     private FetchClient _client = null!;
     private PartnerStub _stub = null!;
 
