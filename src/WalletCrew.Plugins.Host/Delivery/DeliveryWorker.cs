@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -31,11 +30,10 @@ internal sealed partial class DeliveryWorker : BackgroundService
     private readonly ITenantRuntime _runtime;
     private readonly DeliverySignal _signal;
     private readonly ConnectorCircuits _circuits;
+    private readonly DeliveryAttempt _attempt;
     private readonly DeliveryOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<DeliveryWorker> _logger;
-    private readonly HostMetrics _metrics;
-    private readonly DeliveryDecision _decision;
     private readonly CancellationTokenSource _hardStop = new();
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Task> _inFlight = new(StringComparer.Ordinal);
@@ -58,9 +56,8 @@ internal sealed partial class DeliveryWorker : BackgroundService
         _options = options.Value;
         _time = time;
         _logger = logger;
-        _metrics = metrics;
-        _decision = new DeliveryDecision(new RetryLadder(_options.EffectiveRetrySchedule, _options.JitterRatio, Random.Shared), _options.MaxRetryAfter);
         Owner = LeaseOwners.Create();
+        _attempt = new DeliveryAttempt(Owner, circuits, _options, time, metrics, logger);
         _heartbeat = new LeaseHeartbeat(store, Owner, _options.LeaseDuration, time, logger);
         _emailHeartbeat = new LeaseHeartbeat(emails, Owner, _options.LeaseDuration, time, logger);
     }
@@ -286,7 +283,7 @@ internal sealed partial class DeliveryWorker : BackgroundService
         var slot = new DeliverySlot(() => ReleaseSlot(item.TenantId));
         try
         {
-            await DeliverCoreAsync(item, slot).ConfigureAwait(false);
+            await _attempt.RunAsync(item, slot, _hardStop.Token).ConfigureAwait(false);
         }
         catch (Exception exception)
         {
@@ -320,55 +317,6 @@ internal sealed partial class DeliveryWorker : BackgroundService
         _signal.Notify();
     }
 
-    private async Task DeliverCoreAsync(DeliveryItem item, DeliverySlot slot)
-    {
-        var attempt = item.Attempts + 1;
-        ActivityContext.TryParse(item.TraceParent, null, out var parent);
-        using var activity = HostTelemetry.Source.StartActivity(item.Kind == "email" ? "wcp.email" : "wcp.deliver", ActivityKind.Consumer, parent);
-        activity?.SetTag("wcp.tenant_id", item.TenantId).SetTag($"wcp.{item.Kind}_id", item.Id).SetTag("wcp.attempt", attempt);
-        var started = Stopwatch.GetTimestamp();
-        HookOutcome outcome;
-        try
-        {
-            outcome = await _circuits.ExecuteAsync(item.TenantId, token => item.Invoke(attempt, token), _hardStop.Token).ConfigureAwait(false);
-        }
-        catch (BrokenCircuitException broken)
-        {
-            var deferredTo = _time.GetUtcNow() + (broken.RetryAfter ?? _options.CircuitBreakDuration);
-            item.Heartbeat.Drop(item.Id);
-            var deferring = item.Queue.CompleteAsync(new DeliveryOutcome(item.Id, Owner, DeliveryStatus.Pending, _time.GetUtcNow(), deferredTo, null, false, null), CancellationToken.None);
-            slot.Release();
-            await deferring.ConfigureAwait(false);
-            _metrics.Delivery(item.TenantId, "deferred", item.Kind);
-            LogDeferred(item.Kind, item.Id, item.TenantId, deferredTo);
-            return;
-        }
-        catch (OperationCanceledException) when (_hardStop.IsCancellationRequested)
-        {
-            item.Heartbeat.Drop(item.Id);
-            await item.Queue.ReleaseAsync(Owner, [item.Id], CancellationToken.None).ConfigureAwait(false);
-            LogReleased(item.Kind, item.Id, item.TenantId);
-            return;
-        }
-
-        var elapsed = Stopwatch.GetElapsedTime(started);
-        _metrics.Invocation(item.Kind == "email" ? "email" : "hook", item.TenantId, elapsed);
-        var now = _time.GetUtcNow();
-        var (status, retryAt, label, counts) = _decision.Decide(item.Failures, outcome, now);
-        // A rejection ran nothing: no attempt, no tenant log entry, and its error is not the item's last error.
-        var log = counts
-            ? new TenantLogRecord(item.TenantId, now, item.LogKind, item.Id, attempt, label, (long)elapsed.TotalMilliseconds, outcome.Error,
-                [.. outcome.Log.Select(l => new TenantLogLine(l.Level.ToString(), l.Message))], outcome.TenantVersion)
-            : null;
-        item.Heartbeat.Drop(item.Id);
-        var completing = item.Queue.CompleteAsync(new DeliveryOutcome(item.Id, Owner, status, now, retryAt, counts ? outcome.Error : null, counts, log), CancellationToken.None);
-        slot.Release();
-        await completing.ConfigureAwait(false);
-        _metrics.Delivery(item.TenantId, label, item.Kind);
-        activity?.SetTag("wcp.outcome", label);
-        LogDelivered(item.Kind, item.Id, item.TenantId, item.Subject, attempt, label, elapsed.TotalMilliseconds, outcome.Error);
-    }
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Delivery worker {Owner} started")]
     private partial void LogStarted(string owner);
 
@@ -390,12 +338,4 @@ internal sealed partial class DeliveryWorker : BackgroundService
     [LoggerMessage(Level = LogLevel.Error, Message = "Delivering {Kind} {Id} of tenant {TenantId} failed in the host; its lease will expire and it is retried")]
     private partial void LogDeliveryCrashed(Exception exception, string kind, string id, string tenantId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Kind} {Id}: tenant {TenantId}'s circuit is open; deferred to {RetryAt:o}")]
-    private partial void LogDeferred(string kind, string id, string tenantId, DateTimeOffset retryAt);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Kind} {Id}: released on shutdown (tenant {TenantId})")]
-    private partial void LogReleased(string kind, string id, string tenantId);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Kind} {Id} of tenant {TenantId} {Subject}, attempt {Attempt}: {Outcome} after {ElapsedMs:0} ms {Error}")]
-    private partial void LogDelivered(string kind, string id, string tenantId, string subject, int attempt, string outcome, double elapsedMs, string? error);
 }
