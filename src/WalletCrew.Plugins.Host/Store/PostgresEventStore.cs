@@ -52,7 +52,7 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource, ILogger<Po
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await using (var command = new NpgsqlCommand(PrefixedSql.Postgres(WalletSql.AppleDeviceIndex), connection, tx))
+        await using (var command = new NpgsqlCommand(WalletSql.PostgresAppleDeviceIndex, connection, tx))
         {
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }

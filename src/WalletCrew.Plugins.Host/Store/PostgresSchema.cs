@@ -138,7 +138,7 @@ internal static class PostgresSchema
     /// an origin). Version 8 replaces the email claim's index on <c>next_attempt_at</c> by one on
     /// <c>(tenant_id, next_attempt_at, received_at)</c> (<see cref="EmailSql.PostgresClaim"/>); hosts of version 7 may keep
     /// running beside it (their email claims rank the pending emails without an index, slower but correct). Version 9
-    /// replaces the registrations' index on <c>(tenant_id, device, device_id)</c> by <see cref="WalletSql.AppleDeviceIndex"/>;
+    /// replaces the registrations' index on <c>(tenant_id, device, device_id)</c> by <see cref="WalletSql.PostgresAppleDeviceIndex"/>;
     /// hosts of version 8 may keep running beside it (their Apple device listing names the device as a parameter, so it
     /// reads the tenant's registrations without that index, slower but correct).
     /// </summary>

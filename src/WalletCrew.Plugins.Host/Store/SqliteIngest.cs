@@ -11,13 +11,20 @@ namespace WalletCrew.Plugins.Host.Store;
 /// </summary>
 internal sealed class SqliteIngest(SqliteStatements statements) : IngestTransaction
 {
+    internal const string ReadRegistration = """
+        SELECT generation, unregistered_at, install_event_id, uninstall_event_id FROM registrations
+        WHERE tenant_id = $t AND pass_id = $p AND device = $d AND device_id = $di ORDER BY generation DESC LIMIT 1;
+        """;
+
+    internal const string CloseRegistration = """
+        UPDATE registrations SET unregistered_at = $at, uninstall_event_id = $e
+        WHERE tenant_id = $t AND pass_id = $p AND device = $d AND device_id = $di AND generation = $g;
+        """;
+
     // BEGIN IMMEDIATE already holds the database's write lock: reading is all there is to do.
     protected override async Task<CurrentRegistration?> LockPassAndReadRegistrationAsync(IngestCommand c, CancellationToken cancellationToken)
     {
-        var current = Command("""
-            SELECT generation, unregistered_at, install_event_id, uninstall_event_id FROM registrations
-            WHERE tenant_id = $t AND pass_id = $p AND device = $d AND device_id = $di ORDER BY generation DESC LIMIT 1;
-            """).Add("$t", c.TenantId).Add("$p", c.PassId).Add("$d", DeviceNames.ToWire(c.Device)).Add("$di", c.DeviceId);
+        var current = Command(ReadRegistration).Add("$t", c.TenantId).Add("$p", c.PassId).Add("$d", DeviceNames.ToWire(c.Device)).Add("$di", c.DeviceId);
         await using var reader = await current.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
             ? new CurrentRegistration(reader.GetInt64(0), reader.IsDBNull(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3))
@@ -55,10 +62,7 @@ internal sealed class SqliteIngest(SqliteStatements statements) : IngestTransact
 
     private async Task CloseRegistrationAsync(IngestCommand c, long generation, CancellationToken cancellationToken)
     {
-        var update = Command("""
-            UPDATE registrations SET unregistered_at = $at, uninstall_event_id = $e
-            WHERE tenant_id = $t AND pass_id = $p AND device = $d AND device_id = $di AND generation = $g;
-            """).Add("$t", c.TenantId).Add("$p", c.PassId).Add("$d", DeviceNames.ToWire(c.Device)).Add("$di", c.DeviceId)
+        var update = Command(CloseRegistration).Add("$t", c.TenantId).Add("$p", c.PassId).Add("$d", DeviceNames.ToWire(c.Device)).Add("$di", c.DeviceId)
             .Add("$g", generation).Add("$at", ToMs(c.OccurredAt)).Add("$e", c.NewEventId);
         await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }

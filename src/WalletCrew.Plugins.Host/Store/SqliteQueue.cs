@@ -25,13 +25,13 @@ internal static class SqliteQueues
     /// </summary>
     public static SqliteQueue<StoredEvent> Events { get; } = new(
         NextTenant: "SELECT MIN(tenant_id) FROM passes WHERE ready_at IS NOT NULL AND tenant_id > $after;",
-        Due: """
+        Due: $"""
             SELECT e.event_id FROM passes p
             CROSS JOIN events e ON e.tenant_id = p.tenant_id AND e.pass_id = p.pass_id AND e.seq = p.head_seq
             WHERE p.tenant_id = $t AND p.ready_at <= $now
               AND e.status = 'pending' AND e.next_attempt_at <= $now AND (e.lease_expires_at IS NULL OR e.lease_expires_at <= $now)
             ORDER BY p.ready_at
-            LIMIT $n;
+            {SqliteStatements.LimitN};
             """,
         Lease: """
             UPDATE events SET lease_owner = $owner, lease_expires_at = $until
@@ -48,12 +48,12 @@ internal static class SqliteQueues
     /// </summary>
     public static SqliteQueue<StoredEmail> Emails { get; } = new(
         NextTenant: "SELECT MIN(tenant_id) FROM emails WHERE status = 'pending' AND tenant_id > $after;",
-        Due: """
+        Due: $"""
             SELECT email_id FROM emails
             WHERE tenant_id = $t AND status = 'pending' AND next_attempt_at <= $now
               AND (lease_expires_at IS NULL OR lease_expires_at <= $now)
             ORDER BY next_attempt_at, received_at
-            LIMIT $n;
+            {SqliteStatements.LimitN};
             """,
         Lease: """
             UPDATE emails SET lease_owner = $owner, lease_expires_at = $until

@@ -139,7 +139,7 @@ internal static class SqliteSchema
     /// Version 6 replaces the claim's index on <c>ready_at</c> alone by one on <c>(tenant_id, ready_at)</c> (<see cref="SqliteQueues.Events"/>),
     /// version 7 the tenant versions' <c>origin</c> column (<see cref="AddTenantOrigin"/>), and version 8 replaces the email
     /// claim's index on <c>next_attempt_at</c> by one on <c>(tenant_id, next_attempt_at, received_at)</c> (<see cref="SqliteQueues.Emails"/>),
-    /// version 9 the registrations' index on <c>(tenant_id, device, device_id)</c> by <see cref="WalletSql.AppleDeviceIndex"/>.
+    /// version 9 only records PostgreSQL's new registrations index (SQLite keeps <see cref="WalletSql.SqliteDeviceIndex"/>).
     /// </summary>
     public const string IndexHeads = $"""
         DROP INDEX IF EXISTS passes_ready;

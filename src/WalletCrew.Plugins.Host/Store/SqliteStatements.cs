@@ -8,6 +8,12 @@ namespace WalletCrew.Plugins.Host.Store;
 /// </summary>
 internal sealed class SqliteStatements(SqliteConnection connection) : IDisposable
 {
+    /// <summary>
+    /// A <c>LIMIT</c> of <c>$n</c> that keeps a statement prepared: SQLite reads the value bound to a bare parameter there
+    /// to plan the limit, and then prepares the statement again whenever another value is bound; a cast it does not read.
+    /// </summary>
+    public const string LimitN = "LIMIT CAST($n AS INTEGER)";
+
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
 
     /// <summary>Returns the prepared command for <paramref name="sql"/>, its parameters cleared.</summary>

@@ -70,10 +70,10 @@ internal static class SqliteStoreSql
         FROM events WHERE status IN ('pending', 'dead') GROUP BY tenant_id ORDER BY tenant_id;
         """;
 
-    public const string PruneEvents = """
+    public const string PruneEvents = $"""
         DELETE FROM events WHERE event_id IN (
-            SELECT event_id FROM events WHERE status IN ('delivered', 'skipped') AND completed_at < $before LIMIT $n);
+            SELECT event_id FROM events WHERE status IN ('delivered', 'skipped') AND completed_at < $before {SqliteStatements.LimitN});
         """;
 
-    public const string PruneLogs = "DELETE FROM tenant_logs WHERE id IN (SELECT id FROM tenant_logs WHERE at < $before LIMIT $n);";
+    public const string PruneLogs = $"DELETE FROM tenant_logs WHERE id IN (SELECT id FROM tenant_logs WHERE at < $before {SqliteStatements.LimitN});";
 }

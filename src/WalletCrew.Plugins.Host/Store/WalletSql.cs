@@ -49,24 +49,35 @@ internal static class WalletSql
     public const string Delete = "DELETE FROM {0}wallet_passes WHERE tenant_id = @t AND pass_id = @p";
 
     /// <summary>
-    /// The index a device's Apple registrations are read by (<see cref="UpdatedSerials"/>), created on every start. It is
-    /// partial on the device's name, a constant: the ingest's registration statements, which take the device as a parameter,
-    /// cannot use it and take the primary key, whatever statistics a cached plan was made from. The index it replaces, on
-    /// <c>(tenant_id, device, device_id)</c>, was PostgreSQL's choice for them when the tables were small, and then made each
-    /// one read every registration of the tenant with the same device id: all of its Google passes (their device id is
-    /// <c>google</c>), or all passes ingested without a device id (docs/benchmarks.md §5).
+    /// PostgreSQL's index for a device's Apple registrations (<see cref="UpdatedSerials"/>), created with schema version 9.
+    /// It is partial on the device's name, a constant: the ingest's registration statements, which take the device as a
+    /// parameter, cannot use it and take the primary key, whatever statistics a cached generic plan was made from. The
+    /// index it replaces, on <c>(tenant_id, device, device_id)</c>, was PostgreSQL's choice for them when the tables were
+    /// small, and then made each one read every registration of the tenant with the same device id: all of its Google
+    /// passes (their device id is <c>google</c>), or all passes ingested without a device id (docs/benchmarks.md §5).
     /// </summary>
-    public const string AppleDeviceIndex = $$"""
-        DROP INDEX IF EXISTS {0}registrations_device;
-        CREATE INDEX IF NOT EXISTS {0}{{AppleDeviceIndexName}} ON {0}registrations(tenant_id, device_id) WHERE device = '{{DeviceNames.Apple}}';
+    public const string PostgresAppleDeviceIndex = $"""
+        DROP INDEX IF EXISTS wcp_registrations_device;
+        CREATE INDEX IF NOT EXISTS wcp_registrations_apple_device ON wcp_registrations(tenant_id, device_id) WHERE device = '{DeviceNames.Apple}';
         """;
 
-    private const string AppleDeviceIndexName = "registrations_apple_device";
+    /// <summary>
+    /// SQLite's index for a device's registrations, on the whole key (SQLite takes the primary key for the ingest's
+    /// statements by itself). It is not partial: SQLite decides whether a statement may use a partial index from the
+    /// values bound to it, so every statement naming the device as a parameter would be prepared again at each execution.
+    /// </summary>
+    public const string SqliteDeviceIndex = $"""
+        DROP INDEX IF EXISTS registrations_apple_device;
+        CREATE INDEX IF NOT EXISTS {SqliteDeviceIndexName} ON registrations(tenant_id, device, device_id);
+        """;
+
+    private const string SqliteDeviceIndexName = "registrations_device";
 
     /// <summary>
     /// The device's active Apple registrations of passes of one pass type identifier, changed after <c>@since</c>, read by
-    /// <see cref="AppleDeviceIndex"/>. <c>{1}</c> is where SQLite is told to: without statistics its planner reads every
-    /// registration of the tenant by primary key instead. PostgreSQL's planner finds the index itself.
+    /// the device index. <c>{1}</c> is where SQLite is told to use <see cref="SqliteDeviceIndex"/>: without statistics its
+    /// planner reads every registration of the tenant by primary key instead. PostgreSQL's planner finds
+    /// <see cref="PostgresAppleDeviceIndex"/> itself.
     /// </summary>
     internal const string UpdatedSerials = $$"""
         SELECT w.serial_number, w.updated_at FROM {0}registrations r {1}
@@ -77,7 +88,7 @@ internal static class WalletSql
         """;
 
     /// <summary>Gets <see cref="UpdatedSerials"/> for SQLite's file.</summary>
-    public static string SqliteUpdatedSerials { get; } = string.Format(CultureInfo.InvariantCulture, UpdatedSerials, "", "INDEXED BY " + AppleDeviceIndexName);
+    public static string SqliteUpdatedSerials { get; } = string.Format(CultureInfo.InvariantCulture, UpdatedSerials, "", "INDEXED BY " + SqliteDeviceIndexName);
 
     /// <summary>Gets <see cref="UpdatedSerials"/> for a PostgreSQL database.</summary>
     public static string PostgresUpdatedSerials { get; } = string.Format(CultureInfo.InvariantCulture, UpdatedSerials, PrefixedSql.PostgresPrefix, "");
