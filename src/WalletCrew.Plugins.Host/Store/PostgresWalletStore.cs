@@ -1,6 +1,5 @@
 using System.Data;
 using Npgsql;
-using WalletCrew.Plugins.Engine;
 using static WalletCrew.Plugins.Host.Store.StoreRows;
 
 namespace WalletCrew.Plugins.Host.Store;
@@ -65,7 +64,7 @@ internal sealed class PostgresWalletStore(NpgsqlDataSource dataSource) : IWallet
     }
 
     public Task<IReadOnlyList<PassRegistration>> ListRegistrationsAsync(string tenantId, string passId, CancellationToken cancellationToken) =>
-        ReadAsync(WalletSql.Registrations, WalletRows.ReadRegistration, cancellationToken, ("t", tenantId), ("p", passId), ("apple", DeviceNames.ToWire(Device.Apple)));
+        ReadAsync(WalletSql.Registrations, WalletRows.ReadRegistration, cancellationToken, ("t", tenantId), ("p", passId));
 
     public async Task AppendDeviceLogsAsync(string tenantId, DateTimeOffset at, IReadOnlyList<string> messages, CancellationToken cancellationToken)
     {

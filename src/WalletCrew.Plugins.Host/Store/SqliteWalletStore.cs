@@ -1,5 +1,4 @@
 using Microsoft.Data.Sqlite;
-using WalletCrew.Plugins.Engine;
 using static WalletCrew.Plugins.Host.Store.StoreRows;
 
 namespace WalletCrew.Plugins.Host.Store;
@@ -48,7 +47,7 @@ internal sealed class SqliteWalletStore(SqliteEventStore events) : IWalletStore
     }
 
     public Task<IReadOnlyList<PassRegistration>> ListRegistrationsAsync(string tenantId, string passId, CancellationToken cancellationToken) =>
-        ReadAsync(WalletSql.Registrations, WalletRows.ReadRegistration, cancellationToken, ("t", tenantId), ("p", passId), ("apple", DeviceNames.ToWire(Device.Apple)));
+        ReadAsync(WalletSql.Registrations, WalletRows.ReadRegistration, cancellationToken, ("t", tenantId), ("p", passId));
 
     public Task AppendDeviceLogsAsync(string tenantId, DateTimeOffset at, IReadOnlyList<string> messages, CancellationToken cancellationToken) =>
         events.Writer.WriteAsync(async statements =>

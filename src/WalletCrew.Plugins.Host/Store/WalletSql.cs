@@ -5,7 +5,8 @@ namespace WalletCrew.Plugins.Host.Store;
 
 /// <summary>
 /// The wallet store's statements, written once for both stores: <c>{0}</c> is the table prefix (none on SQLite,
-/// <c>wcp_</c> on PostgreSQL) and parameters are <c>@name</c>, which both drivers accept; <c>@apple</c> is the stored name of <see cref="Device.Apple"/>.
+/// <c>wcp_</c> on PostgreSQL) and parameters are <c>@name</c>, which both drivers accept; a device's stored name is a literal
+/// (<see cref="DeviceNames"/>).
 /// </summary>
 internal static class WalletSql
 {
@@ -94,11 +95,11 @@ internal static class WalletSql
     public static string PostgresUpdatedSerials { get; } = string.Format(CultureInfo.InvariantCulture, UpdatedSerials, PrefixedSql.PostgresPrefix, "");
 
     /// <summary>A pass's registrations, each Apple one with its device's push token for the pass's type identifier.</summary>
-    public const string Registrations = """
+    public const string Registrations = $$"""
         SELECT r.device, r.device_id, r.generation, r.registered_at, r.unregistered_at, r.install_event_id, r.uninstall_event_id, t.push_token
         FROM {0}registrations r
         LEFT JOIN {0}wallet_passes w ON w.tenant_id = r.tenant_id AND w.pass_id = r.pass_id
-        LEFT JOIN {0}apple_push_tokens t ON r.device = @apple AND t.tenant_id = r.tenant_id AND t.device_id = r.device_id
+        LEFT JOIN {0}apple_push_tokens t ON r.device = '{{DeviceNames.Apple}}' AND t.tenant_id = r.tenant_id AND t.device_id = r.device_id
             AND t.pass_type_identifier = w.pass_type_identifier
         WHERE r.tenant_id = @t AND r.pass_id = @p ORDER BY r.registered_at, r.device, r.device_id, r.generation
         """;
