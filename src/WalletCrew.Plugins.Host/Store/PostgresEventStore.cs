@@ -52,11 +52,6 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource, ILogger<Po
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await using (var command = new NpgsqlCommand(WalletSql.PostgresAppleDeviceIndex, connection, tx))
-        {
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
         await using (var command = new NpgsqlCommand(ConsoleIndexes.Postgres, connection, tx))
         {
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

@@ -154,6 +154,7 @@ internal static class PostgresSchema
         {TenantFileSql.PostgresTables}
         ALTER TABLE wcp_tenant_versions ADD COLUMN IF NOT EXISTS origin text NULL;
         {EmailSql.PostgresTables}
+        {WalletSql.PostgresAppleDeviceIndex}
         UPDATE wcp_schema_info SET version = 9 WHERE version < 9;
         """;
 

@@ -11,8 +11,9 @@ internal static class StoreRows
 
     public static DateTimeOffset FromMs(long value) => DateTimeOffset.FromUnixTimeMilliseconds(value);
 
-    public static Device ParseDevice(string name) =>
-        DeviceNames.TryParse(name, out var device) ? device : throw new InvalidDataException($"A stored device is '{name}', neither {DeviceNames.Apple} nor {DeviceNames.Google}.");
+    // The stores write only DeviceNames.ToWire's names. A row edited by hand to something else reads as Google rather than
+    // throwing: an exception here would fail every claim that leases the row, and so every tenant's deliveries with it.
+    public static Device ParseDevice(string name) => DeviceNames.TryParse(name, out var device) ? device : Device.Google;
 
     public static StoredEvent ReadEvent(DbDataReader r)
     {
