@@ -11,7 +11,7 @@ public sealed class TenantConnectors : IDisposable
 {
     private readonly TenantRuntime _runtime;
     private readonly IReadOnlyList<ConnectorDiagnostic> _fixedDiagnostics;
-    private TenantWatcher? _watcher;
+    private FolderWatcher? _watcher;
     private int _disposed;
 
     internal TenantConnectors(string tenantId, string directory, TenantRuntime runtime, IReadOnlyList<ConnectorDiagnostic> fixedDiagnostics)
@@ -118,7 +118,9 @@ public sealed class TenantConnectors : IDisposable
     /// <summary>Starts watching the tenant folder: saved files go live after a short quiet period.</summary>
     internal void Watch(ConnectorEngineOptions options)
     {
-        _watcher = new TenantWatcher(Directory, options, ct => ReloadAsync(ct));
+        // The reload compares content hashes, so which files changed does not matter.
+        _watcher = new FolderWatcher(Directory, FolderWatchScope.Files, options.ReloadDebounce, options.ReloadPollingInterval, (_, ct) => ReloadAsync(ct),
+            options.TimeProvider, options.LoggerFactory.CreateLogger("WalletCrew.Plugins.Engine.Reload"));
     }
 
     /// <summary>Stops watching and unloads the tenant's connectors once the calls in flight have finished.</summary>

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using WalletCrew.Plugins.Engine;
+using WalletCrew.Plugins.Engine.Reload;
 using WalletCrew.Plugins.Host.Store;
 using WalletCrew.Plugins.Host.Tenants;
 
@@ -22,8 +23,7 @@ internal sealed partial class TenantFileSync(
     : BackgroundService
 {
     private readonly SemaphoreSlim _wake = new(0, 1);
-    private readonly CancellationTokenSource _stopping = new();
-    private TenantWatcher? _folders;
+    private FolderWatcher? _folders;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -34,8 +34,7 @@ internal sealed partial class TenantFileSync(
             // Watching first: a save made while the folders are imported is not missed (changes of one tenant queue up).
             if (engine.Value.HotReload)
             {
-                _folders = new TenantWatcher(registry.Root, files: true, SaveFoldersAsync, logger);
-                _folders.Start();
+                _folders = new FolderWatcher(registry.Root, FolderWatchScope.Files, EngineDefaults.ReloadDebounce, polling: null, SaveFoldersAsync, TimeProvider.System, logger);
             }
 
             await versions.ImportFoldersAsync(cancellationToken).ConfigureAwait(false);
@@ -46,7 +45,6 @@ internal sealed partial class TenantFileSync(
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        await _stopping.CancelAsync().ConfigureAwait(false);
         _folders?.Dispose();
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -54,16 +52,16 @@ internal sealed partial class TenantFileSync(
     public override void Dispose()
     {
         _folders?.Dispose();
-        _stopping.Dispose();
         _wake.Dispose();
         base.Dispose();
     }
 
-    private async Task SaveFoldersAsync(IReadOnlySet<string> tenantIds)
+    /// <param name="tenantIds">The folders saved in; <see langword="null"/> when the watcher lost events: every folder.</param>
+    private async Task SaveFoldersAsync(IReadOnlySet<string>? tenantIds, CancellationToken cancellationToken)
     {
-        foreach (var tenantId in tenantIds.Where(TenantIds.IsValid))
+        foreach (var tenantId in tenantIds?.Where(TenantIds.IsValid) ?? registry.FolderIds())
         {
-            await versions.SaveFolderAsync(tenantId, _stopping.Token).ConfigureAwait(false);
+            await versions.SaveFolderAsync(tenantId, cancellationToken).ConfigureAwait(false);
         }
     }
 

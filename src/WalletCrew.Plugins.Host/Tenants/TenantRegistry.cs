@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WalletCrew.Plugins.Engine;
+using WalletCrew.Plugins.Engine.Reload;
 
 namespace WalletCrew.Plugins.Host.Tenants;
 
@@ -21,7 +22,7 @@ internal sealed partial class TenantRegistry : ITenantRuntime, IHostedService, I
     private readonly string _root;
     private readonly EngineSettings _settings;
     private readonly ILogger<TenantRegistry> _logger;
-    private readonly TenantWatcher _watcher;
+    private FolderWatcher? _watcher;
 
     public TenantRegistry(HostSettings host, IOptions<EngineSettings> settings, Engine.ISecretSource secrets, ILoggerFactory loggerFactory)
     {
@@ -29,11 +30,6 @@ internal sealed partial class TenantRegistry : ITenantRuntime, IHostedService, I
         _settings = settings.Value;
         _logger = loggerFactory.CreateLogger<TenantRegistry>();
         _engine = new ConnectorEngine(Options(host, secrets, loggerFactory));
-        _watcher = new TenantWatcher(_root, files: false, _ =>
-        {
-            Refresh();
-            return Task.CompletedTask;
-        }, _logger);
     }
 
     public bool Contains(string tenantId) => _tenants.ContainsKey(tenantId);
@@ -186,7 +182,12 @@ internal sealed partial class TenantRegistry : ITenantRuntime, IHostedService, I
         LogLoadedAll(_tenants.Count, _root);
         if (_settings.HotReload)
         {
-            _watcher.Start();
+            // The tenant list only: a folder tenant's engine watches its own files.
+            _watcher = new FolderWatcher(_root, FolderWatchScope.Entries, EngineDefaults.ReloadDebounce, polling: null, (_, _) =>
+            {
+                Refresh();
+                return Task.CompletedTask;
+            }, TimeProvider.System, _logger);
         }
 
         return Task.CompletedTask;
@@ -194,13 +195,13 @@ internal sealed partial class TenantRegistry : ITenantRuntime, IHostedService, I
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        _watcher.Dispose();
+        _watcher?.Dispose();
         return Task.CompletedTask;
     }
 
     public void Dispose()
     {
-        _watcher.Dispose();
+        _watcher?.Dispose();
         foreach (var tenant in _tenants.Values)
         {
             tenant.Connectors.Dispose();
