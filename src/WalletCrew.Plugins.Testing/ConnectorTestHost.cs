@@ -1,5 +1,6 @@
 using System.Text.Json;
 using WalletCrew.Plugins.Engine;
+using WalletCrew.Plugins.Engine.Sandbox;
 
 namespace WalletCrew.Plugins.Testing;
 
@@ -114,7 +115,7 @@ public sealed class ConnectorTestHost : IDisposable
         CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(providerName);
-        var request = new FillRequest(TenantId, passId, passType, Copy(identifiers), ToJsonObject(data, nameof(data)));
+        var request = ConnectorInputs.Fill(TenantId, passId, passType, Copy(identifiers), ToJsonObject(data, nameof(data)));
         return await RecordAsync(token => _tenant.FillAsync(providerName, request, token), cancellationToken).ConfigureAwait(false);
     }
 
@@ -128,7 +129,7 @@ public sealed class ConnectorTestHost : IDisposable
     public async Task<ConnectorTestResult> SendEmailAsync(
         string recipient, string emailTemplate, object? data = null, IReadOnlyList<string>? cultures = null, CancellationToken cancellationToken = default)
     {
-        var request = new EmailRequest(TenantId, "test-" + Guid.NewGuid().ToString("N"), recipient, emailTemplate, ToJsonObject(data, nameof(data)), cultures ?? []);
+        var request = ConnectorInputs.Email(TenantId, "test-" + Guid.NewGuid().ToString("N"), recipient, emailTemplate, ToJsonObject(data, nameof(data)), cultures ?? []);
         return await RecordAsync(token => _tenant.SendEmailAsync(request, token), cancellationToken).ConfigureAwait(false);
     }
 
@@ -143,17 +144,10 @@ public sealed class ConnectorTestHost : IDisposable
         bool installed, string passId, IReadOnlyDictionary<string, string>? identifiers, string passType, Device device, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(passId);
-        var e = new PassInstallationEvent(
-            eventId: "test-" + Guid.NewGuid().ToString("N"),
-            tenantId: TenantId,
-            passId: passId,
-            passType: passType,
-            identifiers: Copy(identifiers),
-            device: device,
-            installed: installed,
-            additionalInformation: new AdditionalPassInstallationInformation(new RegistrationInformation(1, 1), null),
-            occurredAt: TimeProvider.System.GetUtcNow(),
-            attempt: 1);
+        var e = ConnectorInputs.InstallationEvent(new EventData(
+            EventId: "test-" + Guid.NewGuid().ToString("N"), TenantId: TenantId, PassId: passId, PassType: passType, Identifiers: Copy(identifiers),
+            Device: device, Installed: installed, ActiveRegistrationCount: 1, TotalRegistrationCount: 1,
+            Tags: null, Medium: null, Origin: null, UserAgent: null, OccurredAt: TimeProvider.System.GetUtcNow(), Attempt: 1));
         return await RecordAsync(token => _tenant.InvokePassUpdatersAsync(e, token), cancellationToken).ConfigureAwait(false);
     }
 

@@ -23,7 +23,7 @@ internal static class EmailCommand
             parse,
             data,
             (loaded, templateData) => loaded.Tenant.SendEmailAsync(
-                new EmailRequest(
+                ConnectorInputs.Email(
                     loaded.Tenant.TenantId,
                     "cli-" + Guid.NewGuid().ToString("N"),
                     parse.GetValue(recipient)!,

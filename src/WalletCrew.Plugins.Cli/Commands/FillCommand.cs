@@ -27,7 +27,7 @@ internal static class FillCommand
             data,
             (loaded, passData) => loaded.Tenant.FillAsync(
                 parse.GetValue(provider)!,
-                new FillRequest(loaded.Tenant.TenantId, parse.GetValue(passId)!, parse.GetValue(passType)!, loaded.Identifiers, passData),
+                ConnectorInputs.Fill(loaded.Tenant.TenantId, parse.GetValue(passId)!, parse.GetValue(passType)!, loaded.Identifiers, passData),
                 cancellationToken),
             log: parse.InvocationConfiguration.Error,
             succeeded: result => parse.InvocationConfiguration.Output.WriteLine(result.Data!.ToJsonString(Indented))));

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using WalletCrew.Plugins.Engine;
+using WalletCrew.Plugins.Engine.Sandbox;
 
 namespace WalletCrew.Plugins.Cli.Commands;
 
@@ -34,17 +35,10 @@ internal static class InvokeCommand
             using var _ = loaded;
             var tenant = loaded.Tenant;
             DeviceNames.TryParse(parse.GetValue(device), out var wallet);
-            var e = new PassInstallationEvent(
-                eventId: "cli-" + Guid.NewGuid().ToString("N"),
-                tenantId: tenant.TenantId,
-                passId: parse.GetValue(passId)!,
-                passType: parse.GetValue(passType)!,
-                identifiers: loaded.Identifiers,
-                device: wallet,
-                installed: parse.GetValue(change) == "installed",
-                additionalInformation: new AdditionalPassInstallationInformation(new RegistrationInformation(1, 1), null),
-                occurredAt: TimeProvider.System.GetUtcNow(),
-                attempt: 1);
+            var e = ConnectorInputs.InstallationEvent(new EventData(
+                EventId: "cli-" + Guid.NewGuid().ToString("N"), TenantId: tenant.TenantId, PassId: parse.GetValue(passId)!, PassType: parse.GetValue(passType)!, Identifiers: loaded.Identifiers,
+                Device: wallet, Installed: parse.GetValue(change) == "installed", ActiveRegistrationCount: 1, TotalRegistrationCount: 1,
+                Tags: null, Medium: null, Origin: null, UserAgent: null, OccurredAt: TimeProvider.System.GetUtcNow(), Attempt: 1));
 
             var result = await tenant.InvokePassUpdatersAsync(e, cancellationToken);
             foreach (var line in tenant.LoadLog.Concat(result.Log))

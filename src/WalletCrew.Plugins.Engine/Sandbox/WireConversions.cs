@@ -14,12 +14,7 @@ internal static class WireConversions
             source?.Tags, source?.Medium, source?.Origin, source?.UserAgent, e.OccurredAt, e.Attempt);
     }
 
-    public static PassInstallationEvent FromWire(EventData e)
-    {
-        var source = e.Tags is null ? null : new RegistrationSource(e.Tags, e.Medium, e.Origin, e.UserAgent);
-        var information = new AdditionalPassInstallationInformation(new RegistrationInformation(e.ActiveRegistrationCount, e.TotalRegistrationCount), source);
-        return new PassInstallationEvent(e.EventId, e.TenantId, e.PassId, e.PassType, e.Identifiers, e.Device, e.Installed, information, e.OccurredAt, e.Attempt);
-    }
+    public static PassInstallationEvent FromWire(EventData e) => ConnectorInputs.InstallationEvent(e);
 
     public static FillData ToWire(FillRequest request) =>
         new(request.TenantId, request.PassId, request.PassType, request.Identifiers, JsonSerializer.Serialize(request.Data, WorkerJson.Default.IReadOnlyDictionaryStringJsonElement));
@@ -29,11 +24,11 @@ internal static class WireConversions
             JsonSerializer.Serialize(request.Data, WorkerJson.Default.IReadOnlyDictionaryStringJsonElement), request.Cultures);
 
     public static EmailRequest FromWire(EmailData request) =>
-        new(request.TenantId, request.EmailId, request.Recipient, request.EmailTemplate,
+        ConnectorInputs.Email(request.TenantId, request.EmailId, request.Recipient, request.EmailTemplate,
             JsonSerializer.Deserialize(request.Data, WorkerJson.Default.IReadOnlyDictionaryStringJsonElement) ?? new Dictionary<string, JsonElement>(),
             request.Cultures);
 
     public static FillRequest FromWire(FillData request) =>
-        new(request.TenantId, request.PassId, request.PassType, request.Identifiers,
+        ConnectorInputs.Fill(request.TenantId, request.PassId, request.PassType, request.Identifiers,
             JsonSerializer.Deserialize(request.Data, WorkerJson.Default.IReadOnlyDictionaryStringJsonElement) ?? new Dictionary<string, JsonElement>());
 }

@@ -111,7 +111,7 @@ internal sealed record WorkerSettings(
     int LogBytesPerInvocation,
     LimitMaxima Maxima);
 
-/// <summary>A <see cref="PassInstallationEvent"/> on the wire; <c>Tags</c> is <see langword="null"/> when the event has no registration source.</summary>
+/// <summary>A <see cref="PassInstallationEvent"/>'s data: on the wire to a worker, and what <see cref="ConnectorInputs"/> creates the event from; <c>Tags</c> is <see langword="null"/> when the event has no registration source.</summary>
 internal sealed record EventData(
     string EventId,
     string TenantId,

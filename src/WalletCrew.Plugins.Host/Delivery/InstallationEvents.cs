@@ -1,3 +1,5 @@
+using WalletCrew.Plugins.Engine;
+using WalletCrew.Plugins.Engine.Sandbox;
 using WalletCrew.Plugins.Host.Store;
 
 namespace WalletCrew.Plugins.Host.Delivery;
@@ -5,19 +7,8 @@ namespace WalletCrew.Plugins.Host.Delivery;
 /// <summary>Turns a stored event into the typed event the hooks receive.</summary>
 internal static class InstallationEvents
 {
-    public static PassInstallationEvent ToHookEvent(this StoredEvent e, int attempt)
-    {
-        var source = e.Source is null ? null : new RegistrationSource(e.Source.Tags, e.Source.Medium, e.Source.Origin, e.Source.UserAgent);
-        return new PassInstallationEvent(
-            e.EventId,
-            e.TenantId,
-            e.PassId,
-            e.PassType,
-            e.Identifiers,
-            e.Device,
-            e.Installed,
-            new AdditionalPassInstallationInformation(new RegistrationInformation(e.ActiveRegistrationCount, e.TotalRegistrationCount), source),
-            e.OccurredAt,
-            attempt);
-    }
+    public static PassInstallationEvent ToHookEvent(this StoredEvent e, int attempt) =>
+        ConnectorInputs.InstallationEvent(new EventData(
+            e.EventId, e.TenantId, e.PassId, e.PassType, e.Identifiers, e.Device, e.Installed, e.ActiveRegistrationCount, e.TotalRegistrationCount,
+            e.Source?.Tags, e.Source?.Medium, e.Source?.Origin, e.Source?.UserAgent, e.OccurredAt, attempt));
 }

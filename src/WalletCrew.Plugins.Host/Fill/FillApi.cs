@@ -7,6 +7,7 @@ using WalletCrew.Plugins.Host.Security;
 using WalletCrew.Plugins.Host.Store;
 using WalletCrew.Plugins.Host.Telemetry;
 using WalletCrew.Plugins.Host.Tenants;
+using WalletCrew.Plugins.Engine;
 
 namespace WalletCrew.Plugins.Host.Fill;
 
@@ -62,7 +63,7 @@ internal static class FillApi
 
         using var activity = HostTelemetry.Source.StartActivity("wcp.fill");
         activity?.SetTag("wcp.tenant_id", tenantId).SetTag("wcp.provider", name);
-        var fill = new FillRequest(tenantId, body.PassId!, body.PassType ?? "", body.Identifiers ?? [], body.Data ?? []);
+        var fill = ConnectorInputs.Fill(tenantId, body.PassId!, body.PassType ?? "", body.Identifiers ?? [], body.Data ?? []);
         var started = Stopwatch.GetTimestamp();
         var outcome = await tenants.FillAsync(tenantId, name, fill, cancellationToken).ConfigureAwait(false);
         var elapsed = Stopwatch.GetElapsedTime(started);

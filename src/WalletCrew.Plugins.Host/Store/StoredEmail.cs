@@ -1,4 +1,5 @@
 using System.Text.Json;
+using WalletCrew.Plugins.Engine;
 
 namespace WalletCrew.Plugins.Host.Store;
 
@@ -23,5 +24,5 @@ internal sealed record StoredEmail(
     string? TraceParent = null)
 {
     /// <summary>The request the tenant's sender receives: the same <see cref="EmailId"/> on every attempt.</summary>
-    public EmailRequest ToRequest() => new(TenantId, EmailId, Recipient, EmailTemplate, Data, Cultures);
+    public EmailRequest ToRequest() => ConnectorInputs.Email(TenantId, EmailId, Recipient, EmailTemplate, Data, Cultures);
 }

@@ -1,3 +1,6 @@
+using WalletCrew.Plugins.Engine;
+using WalletCrew.Plugins.Engine.Sandbox;
+
 namespace WalletCrew.Plugins.Benchmarks.Support;
 
 /// <summary>The one event every hook-invocation row receives (built once; events are immutable).</summary>
@@ -7,15 +10,8 @@ internal static class BenchmarkEvents
 
     public const string SecretValue = "bench-api-key-1234";
 
-    public static PassInstallationEvent Installed(string tenantId) => new(
-        eventId: "evt-1",
-        tenantId: tenantId,
-        passId: "P1",
-        passType: "loyalty",
-        identifiers: new Dictionary<string, string>(StringComparer.Ordinal) { ["customerId"] = "C42" },
-        device: Device.Apple,
-        installed: true,
-        additionalInformation: new AdditionalPassInstallationInformation(new RegistrationInformation(1, 1), null),
-        occurredAt: new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero),
-        attempt: 1);
+    public static PassInstallationEvent Installed(string tenantId) => ConnectorInputs.InstallationEvent(new EventData(
+        EventId: "evt-1", TenantId: tenantId, PassId: "P1", PassType: "loyalty", Identifiers: new Dictionary<string, string>(StringComparer.Ordinal) { ["customerId"] = "C42" },
+        Device: Device.Apple, Installed: true, ActiveRegistrationCount: 1, TotalRegistrationCount: 1,
+        Tags: null, Medium: null, Origin: null, UserAgent: null, OccurredAt: new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), Attempt: 1));
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using WalletCrew.Plugins.Engine.Tests.Support;
+using WalletCrew.Plugins.Engine.Sandbox;
 
 namespace WalletCrew.Plugins.Engine.Tests.Invocation;
 
@@ -94,7 +95,7 @@ public sealed class HookInputIsolationTests
         var identifiers = new Dictionary<string, string> { ["customerId"] = "C42" };
         var data = new Dictionary<string, JsonElement> { ["points"] = JsonSerializer.SerializeToElement(120) };
 
-        var result = await tenant.FillAsync("crm", new FillRequest("test-tenant", "P1", "loyalty", identifiers, data), CancellationToken.None);
+        var result = await tenant.FillAsync("crm", ConnectorInputs.Fill("test-tenant", "P1", "loyalty", identifiers, data), CancellationToken.None);
 
         identifiers.Should().ContainKey("customerId").WhoseValue.Should().Be("C42");
         data.Should().ContainKey("points");
@@ -117,8 +118,7 @@ public sealed class HookInputIsolationTests
         result.Log.Select(l => l.Message).Should().Equal("C42 1 web,qr");
     }
 
-    private static PassInstallationEvent Installation(Dictionary<string, string> identifiers, List<string>? tags) => new(
-        "evt-1", "test-tenant", "P1", "loyalty", identifiers, Device.Apple, installed: true,
-        new AdditionalPassInstallationInformation(new RegistrationInformation(1, 1), tags is null ? null : new RegistrationSource(tags, null, null, null)),
-        new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero), 1);
+    private static PassInstallationEvent Installation(Dictionary<string, string> identifiers, List<string>? tags) => ConnectorInputs.InstallationEvent(new EventData(
+        "evt-1", "test-tenant", "P1", "loyalty", identifiers, Device.Apple, Installed: true, ActiveRegistrationCount: 1, TotalRegistrationCount: 1,
+        tags, null, null, null, new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero), 1));
 }

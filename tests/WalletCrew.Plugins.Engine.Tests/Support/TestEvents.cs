@@ -1,5 +1,6 @@
 using System.Text.Json;
 using WalletCrew.Plugins;
+using WalletCrew.Plugins.Engine.Sandbox;
 
 namespace WalletCrew.Plugins.Engine.Tests.Support;
 
@@ -12,21 +13,14 @@ internal static class TestEvents
         Device device = Device.Apple,
         string tenantId = "test-tenant",
         string customerId = "C42") =>
-        new(
-            eventId: "evt-" + passId,
-            tenantId: tenantId,
-            passId: passId,
-            passType: "loyalty",
-            identifiers: new Dictionary<string, string> { ["customerId"] = customerId },
-            device: device,
-            installed: installed,
-            additionalInformation: new AdditionalPassInstallationInformation(new RegistrationInformation(1, 2), null),
-            occurredAt: new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero),
-            attempt: 1);
+        ConnectorInputs.InstallationEvent(new EventData(
+            EventId: "evt-" + passId, TenantId: tenantId, PassId: passId, PassType: "loyalty", Identifiers: new Dictionary<string, string> { ["customerId"] = customerId },
+            Device: device, Installed: installed, ActiveRegistrationCount: 1, TotalRegistrationCount: 2,
+            Tags: null, Medium: null, Origin: null, UserAgent: null, OccurredAt: new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero), Attempt: 1));
 
     /// <summary>An email request as the host would pass it; the engine binds the tenant's templates when it sends.</summary>
     public static EmailRequest Email(string template = "welcome", string recipient = "ada@example.com", string? dataJson = null, params string[] cultures) =>
-        new("test-tenant", "email-1", recipient, template,
+        ConnectorInputs.Email("test-tenant", "email-1", recipient, template,
             JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(dataJson ?? """{"firstName":"Ada","points":120}""")!, cultures);
 
     public static FillRequest Fill(string customerId = "C42", string tenantId = "test-tenant") =>
