@@ -24,11 +24,12 @@ internal sealed class PostgresGroupCommit<TRequest, TResult> : IAsyncDisposable
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>();
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _spanName;
+    private readonly string _database;
     private readonly Batch _run;
     private readonly Task _loop;
 
     /// <param name="dataSource">Where batches take their connections.</param>
-    /// <param name="spanName">The name of each batch's span.</param>
+    /// <param name="spanName">The name of each batch's span and its metric's <c>batch</c> tag.</param>
     /// <param name="run">Runs and commits one batch.</param>
     /// <remarks>
     /// One batch in flight: measured against two (one host, two alternating rounds), one loop delivered 14–23 % more events
@@ -39,6 +40,7 @@ internal sealed class PostgresGroupCommit<TRequest, TResult> : IAsyncDisposable
     {
         _dataSource = dataSource;
         _spanName = spanName;
+        _database = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).Database ?? "";
         _run = run;
         _loop = Task.Run(LoopAsync);
     }
@@ -102,6 +104,7 @@ internal sealed class PostgresGroupCommit<TRequest, TResult> : IAsyncDisposable
         {
             BeforeBatch?.Invoke(batch.Count);
             var results = await RunOnceAsync([.. batch.Select(p => p.Request)]).ConfigureAwait(false);
+            StoreMetrics.Committed(_spanName, _database, batch.Count);
             for (var i = 0; i < batch.Count; i++)
             {
                 batch[i].Answer.Succeed(results[i]);

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using WalletCrew.Plugins.Host.Telemetry;
 
 namespace WalletCrew.Plugins.Host.Store;
 
@@ -69,6 +70,7 @@ internal sealed class SqliteCheckpointer : IDisposable
                 if (result.Read() && result.GetInt64(2) > 0)
                 {
                     Interlocked.Increment(ref _copies);
+                    StoreMetrics.Checkpointed();
                 }
             }
             catch (Exception exception) when (exception is SqliteException or InvalidOperationException or IOException)

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
+using WalletCrew.Plugins.Host.Telemetry;
 
 namespace WalletCrew.Plugins.Host.Store;
 
@@ -20,6 +21,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
     public const int AutoCheckpointPages = 4000;
 
     private readonly Channel<SqliteWrite> _queue = Channel.CreateUnbounded<SqliteWrite>();
+    private readonly string _path;
     private readonly string _connectionString;
     private readonly string _synchronous;
     private readonly Thread _thread;
@@ -36,6 +38,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
     /// <param name="backgroundCheckpoints">Whether a <see cref="SqliteCheckpointer"/> copies the log into the file meanwhile.</param>
     public SqliteWriter(string path, string synchronous, int autoCheckpointPages = AutoCheckpointPages, bool backgroundCheckpoints = true)
     {
+        _path = path;
         _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString();
         _synchronous = synchronous;
         _autoCheckpointPages = autoCheckpointPages;
@@ -164,6 +167,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
             BeforeCommit?.Invoke(batch.Count);
             statements.Command("COMMIT;").ExecuteNonQuery();
             Interlocked.Increment(ref _commits);
+            StoreMetrics.Committed("wcp.store.sqlite", _path, done.Count);
             _checkpointer?.Committed();
         }
         catch (Exception exception)

@@ -1,7 +1,9 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Threading.Channels;
 using WalletCrew.Plugins.Host;
+using WalletCrew.Plugins.Host.Telemetry;
 
 namespace WalletCrew.Plugins.Benchmarks.Host;
 
@@ -56,13 +58,13 @@ internal sealed class HostProcess : IDisposable
         return new HostProcess(Process.Start(start)!);
     }
 
-    /// <summary>Gets the child's CPU time and allocated bytes so far.</summary>
-    public async Task<(TimeSpan Cpu, long Allocated)> MarkAsync()
+    /// <summary>Gets the child's CPU time, allocated bytes, and its store's commits and the writes they carried, so far.</summary>
+    public async Task<HostMark> MarkAsync()
     {
         await process.StandardInput.WriteLineAsync("mark").ConfigureAwait(false);
         await process.StandardInput.FlushAsync().ConfigureAwait(false);
-        var parts = (await marks.Reader.ReadAsync().ConfigureAwait(false)).Split(' ');
-        return (TimeSpan.FromTicks(long.Parse(parts[0], CultureInfo.InvariantCulture)), long.Parse(parts[1], CultureInfo.InvariantCulture));
+        var parts = (await marks.Reader.ReadAsync().ConfigureAwait(false)).Split(' ').Select(p => long.Parse(p, CultureInfo.InvariantCulture)).ToArray();
+        return new HostMark(TimeSpan.FromTicks(parts[0]), parts[1], parts[2], parts[3]);
     }
 
     /// <summary>Asks the child to stop (it drains as <c>wcp serve</c> does on Ctrl+C).</summary>
@@ -74,13 +76,14 @@ internal sealed class HostProcess : IDisposable
     public static int Serve(string[] args)
     {
         using var stop = new CancellationTokenSource();
+        using var commits = new StoreCommits();
         var host = WalletCrewHost.RunAsync(new HostSettings { TenantsRoot = args[1], Urls = args[2], Store = args[3], AllowLoopback = true }, args[4..], stop.Token);
         while (Console.ReadLine() is { } line)
         {
             if (line == "mark")
             {
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime.Ticks;
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{MarkReply}{cpu} {GC.GetTotalAllocatedBytes()}"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{MarkReply}{cpu} {GC.GetTotalAllocatedBytes()} {commits.Commits} {commits.Writes}"));
             }
         }
 
@@ -88,4 +91,38 @@ internal sealed class HostProcess : IDisposable
         host.GetAwaiter().GetResult();
         return 0;
     }
+}
+
+/// <summary>A host child's counters at one moment.</summary>
+internal sealed record HostMark(TimeSpan Cpu, long Allocated, long Commits, long Writes);
+
+/// <summary>Sums the host's group-commit measurements (<see cref="StoreMetrics.BatchWrites"/>) in its own process.</summary>
+internal sealed class StoreCommits : IDisposable
+{
+    private readonly MeterListener listener = new();
+    private long commits;
+    private long writes;
+
+    public StoreCommits()
+    {
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == HostTelemetry.Name && instrument.Name == StoreMetrics.BatchWrites)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<int>((_, value, _, _) =>
+        {
+            Interlocked.Increment(ref commits);
+            Interlocked.Add(ref writes, value);
+        });
+        listener.Start();
+    }
+
+    public long Commits => Interlocked.Read(ref commits);
+
+    public long Writes => Interlocked.Read(ref writes);
+
+    public void Dispose() => listener.Dispose();
 }

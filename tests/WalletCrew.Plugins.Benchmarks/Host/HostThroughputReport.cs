@@ -115,9 +115,12 @@ internal static class HostThroughputReport
                 var events = (double)(stub.Count - deliveredBefore);
                 var cpu = ends.Zip(marks).Sum(p => (p.First.Cpu - p.Second.Cpu).TotalMicroseconds) / events;
                 var allocated = ends.Zip(marks).Sum(p => p.First.Allocated - p.Second.Allocated) / 1024.0 / events;
+                var commits = ends.Zip(marks).Sum(p => p.First.Commits - p.Second.Commits);
+                var writes = ends.Zip(marks).Sum(p => p.First.Writes - p.Second.Writes);
                 separate = string.Create(
                     CultureInfo.InvariantCulture,
-                    $"host process(es) alone (PID {string.Join(", ", children.Select(c => c.Id))}): CPU per event {cpu:N0} µs, allocated per event {allocated:N1} KB; the table's CPU and allocated columns are this process's: the load generator and the stub");
+                    $"host process(es) alone (PID {string.Join(", ", children.Select(c => c.Id))}): CPU per event {cpu:N0} µs, allocated per event {allocated:N1} KB; "
+                    + $"group commit: {commits / events:N2} commits per event, {writes / Math.Max(commits, 1.0):N1} writes per commit; the table's CPU and allocated columns are this process's: the load generator and the stub");
                 await AttachWaitAsync(options, children, "measured; stopping the hosts").ConfigureAwait(false);
             }
 

@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using WalletCrew.Plugins.Host.Store;
+using WalletCrew.Plugins.Host.Telemetry;
 using WalletCrew.Plugins.Host.Tests.Support;
 
 namespace WalletCrew.Plugins.Host.Tests.Store;
@@ -50,6 +53,43 @@ public sealed class SqliteGroupCommitTests : IAsyncLifetime, IDisposable
         {
             (await _store.GetAsync(outcome.EventId!, CancellationToken.None))!.Status.Should().Be(DeliveryStatus.Delivered);
         }
+    }
+
+    [Fact]
+    public async Task EachCommitIsMeasuredWithTheWritesItCarried()
+    {
+        var batches = new ConcurrentQueue<int>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == "WalletCrew.Plugins.Host" && instrument.Name == StoreMetrics.BatchWrites)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<int>((_, writes, tags, _) =>
+        {
+            // Other tests' stores commit in this process too: this store's file only.
+            foreach (var tag in tags)
+            {
+                if (tag is { Key: "db.namespace", Value: string database } && database == _root.DatabasePath)
+                {
+                    batches.Enqueue(writes);
+                }
+            }
+        });
+        listener.Start();
+        var commitsBefore = _store.Writer.Commits;
+        _store.Writer.BeforeCommit = HoldFirstBatchUntilEveryCallerIsQueued();
+
+        await Task.WhenAll(Enumerable.Range(0, Callers).Select(i => Task.Run(() => IngestAsync(i))));
+        _store.Writer.BeforeCommit = null;
+
+        batches.Sum().Should().Be(Callers, "each write counts once, with the transaction that committed it");
+        batches.Should().HaveCount((int)(_store.Writer.Commits - commitsBefore), "one measurement per commit");
+        batches.Max().Should().BeGreaterThan(1, "the writes queued behind the first batch shared a transaction");
     }
 
     [Fact]
