@@ -158,6 +158,9 @@ internal sealed class FolderWatcher : IDisposable
 
     private async Task ReportAfterAsync(Task previous, IReadOnlySet<string>? entries)
     {
+        // Never on the thread that queued it: that thread holds the lock the file events need, and a report may take long
+        // (loading a tenant).
+        await Task.Yield();
         await previous.ConfigureAwait(false);
         if (_stopping.IsCancellationRequested)
         {

@@ -158,6 +158,33 @@ public sealed class FolderWatcherTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task AReportThatBlocksItsThreadHoldsUpNoChange()
+    {
+        using var release = new ManualResetEventSlim();
+        var calls = 0;
+        using var watcher = new FolderWatcher(_root.FullName, FolderWatchScope.Files, s_quiet, polling: null, (_, _) =>
+        {
+            // As the host's tenant list does: a synchronous refresh that may load tenants for a while.
+            if (Interlocked.Increment(ref calls) == 1)
+            {
+                release.Wait(TimeSpan.FromSeconds(30));
+            }
+
+            return Task.CompletedTask;
+        }, _time, NullLogger.Instance);
+
+        var first = Task.Run(() => Change(watcher));
+        (await Task.WhenAny(first, Task.Delay(TimeSpan.FromSeconds(10)))).Should().BeSameAs(first, "the report runs on a thread of its own");
+        await WaitUntilAsync(() => Volatile.Read(ref calls) == 1);
+        var second = Task.Run(() => Change(watcher));
+        (await Task.WhenAny(second, Task.Delay(TimeSpan.FromSeconds(10)))).Should().BeSameAs(second, "a change during a slow report is taken at once");
+        Volatile.Read(ref calls).Should().Be(1, "its report waits for the slow one");
+
+        release.Set();
+        await WaitUntilAsync(() => Volatile.Read(ref calls) == 2);
+    }
+
     private void Change(FolderWatcher watcher)
     {
         watcher.OnError(new InternalBufferOverflowException());
