@@ -174,7 +174,7 @@ public sealed class ConsoleBrowserTests(SeededConsole console) : IClassFixture<S
     /// <summary>A page on a second loopback origin with a form posting to <paramref name="target"/>, as a hostile site would.</summary>
     private static async Task<OtherOrigin> OtherOriginAsync(string target)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [Host.ConfigurationFiles.NoFolderWatch] });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         var app = builder.Build();

@@ -40,7 +40,9 @@ internal sealed class PartnerStub : IAsyncDisposable
 
     public static async Task<PartnerStub> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        // Not watching the test folder for configuration files (the host's ConfigurationFiles.NoFolderWatch): each watch
+        // takes one of the user's inotify instances, which the hot reload tests need.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         var app = builder.Build();
