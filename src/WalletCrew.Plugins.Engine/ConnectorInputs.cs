@@ -1,5 +1,4 @@
 using System.Text.Json;
-using WalletCrew.Plugins.Engine.Sandbox;
 
 namespace WalletCrew.Plugins.Engine;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using WalletCrew.Plugins.Engine;
-using WalletCrew.Plugins.Engine.Sandbox;
 
 namespace WalletCrew.Plugins.Testing;
 

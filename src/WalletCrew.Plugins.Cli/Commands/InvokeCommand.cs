@@ -1,6 +1,5 @@
 using System.CommandLine;
 using WalletCrew.Plugins.Engine;
-using WalletCrew.Plugins.Engine.Sandbox;
 
 namespace WalletCrew.Plugins.Cli.Commands;
 

@@ -111,24 +111,6 @@ internal sealed record WorkerSettings(
     int LogBytesPerInvocation,
     LimitMaxima Maxima);
 
-/// <summary>A <see cref="PassInstallationEvent"/>'s data: on the wire to a worker, and what <see cref="ConnectorInputs"/> creates the event from; <c>Tags</c> is <see langword="null"/> when the event has no registration source.</summary>
-internal sealed record EventData(
-    string EventId,
-    string TenantId,
-    string PassId,
-    string PassType,
-    IReadOnlyDictionary<string, string> Identifiers,
-    Device Device,
-    bool Installed,
-    int ActiveRegistrationCount,
-    int TotalRegistrationCount,
-    IReadOnlyList<string>? Tags,
-    string? Medium,
-    string? Origin,
-    string? UserAgent,
-    DateTimeOffset OccurredAt,
-    int Attempt);
-
 /// <summary>A <see cref="FillRequest"/> on the wire (data as a JSON object text).</summary>
 internal sealed record FillData(string TenantId, string PassId, string PassType, IReadOnlyDictionary<string, string> Identifiers, string Data);
 

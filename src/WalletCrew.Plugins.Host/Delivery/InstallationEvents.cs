@@ -1,5 +1,4 @@
 using WalletCrew.Plugins.Engine;
-using WalletCrew.Plugins.Engine.Sandbox;
 using WalletCrew.Plugins.Host.Store;
 
 namespace WalletCrew.Plugins.Host.Delivery;

@@ -1,5 +1,4 @@
 using WalletCrew.Plugins.Engine;
-using WalletCrew.Plugins.Engine.Sandbox;
 
 namespace WalletCrew.Plugins.Benchmarks.Support;
 

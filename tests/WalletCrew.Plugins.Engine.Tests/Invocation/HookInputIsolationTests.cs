@@ -1,6 +1,5 @@
 using System.Text.Json;
 using WalletCrew.Plugins.Engine.Tests.Support;
-using WalletCrew.Plugins.Engine.Sandbox;
 
 namespace WalletCrew.Plugins.Engine.Tests.Invocation;
 
