@@ -4,7 +4,9 @@ namespace WalletCrew.Plugins.Host.Telemetry;
 
 /// <summary>
 /// The stores' group commit, for sizing a host: each transaction the host commits for its writers, with how many writes it
-/// carried (<c>wcp.store.batch.writes</c>: its count is the commits, its sum the writes), and SQLite's checkpoints.
+/// carried (<c>wcp.store.batch.writes</c>: its count is the commits, its sum the writes), and SQLite's checkpoints. A static
+/// meter, unlike <see cref="HostMetrics"/>: the stores' writers are made below the service container, and the
+/// <c>db.namespace</c> tag tells apart the hosts of one process (tests).
 /// </summary>
 internal static class StoreMetrics
 {
