@@ -1,3 +1,5 @@
+using WalletCrew.Plugins.Engine.Fetch.Egress;
+
 namespace WalletCrew.Plugins.Engine.Fetch;
 
 /// <summary>The single way out of tenant code: sends a connector's <c>fetch</c> with the documented PascalCase options.</summary>

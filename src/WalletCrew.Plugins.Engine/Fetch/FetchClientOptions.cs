@@ -1,3 +1,5 @@
+using WalletCrew.Plugins.Engine.Fetch.Egress;
+
 namespace WalletCrew.Plugins.Engine.Fetch;
 
 /// <summary>Settings of the engine's one outbound HTTP client.</summary>

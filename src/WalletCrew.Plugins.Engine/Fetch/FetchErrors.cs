@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using WalletCrew.Plugins.Engine.Fetch.Egress;
 
 namespace WalletCrew.Plugins.Engine.Fetch;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using WalletCrew.Plugins.Engine.Fetch;
+using WalletCrew.Plugins.Engine.Fetch.Egress;
 using WalletCrew.Plugins.Engine.Limits;
 
 namespace WalletCrew.Plugins.Engine.Sandbox;

@@ -1,4 +1,5 @@
 using WalletCrew.Plugins.Engine.Fetch;
+using WalletCrew.Plugins.Engine.Fetch.Egress;
 using WalletCrew.Plugins.Engine.Limits;
 
 namespace WalletCrew.Plugins.Engine.Sandbox;

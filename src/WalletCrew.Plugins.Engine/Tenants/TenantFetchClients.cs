@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using WalletCrew.Plugins.Engine.Fetch;
+using WalletCrew.Plugins.Engine.Fetch.Egress;
 
 namespace WalletCrew.Plugins.Engine.Tenants;
 

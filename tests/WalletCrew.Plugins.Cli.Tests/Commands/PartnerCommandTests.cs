@@ -1,4 +1,5 @@
 using WalletCrew.Plugins.Cli.Tests.Support;
+using WalletCrew.Plugins.Engine.Fetch.Egress;
 using WalletCrew.Plugins.Engine.Tests.Support;
 
 namespace WalletCrew.Plugins.Cli.Tests.Commands;

@@ -1,4 +1,5 @@
 using WalletCrew.Plugins.Engine.Fetch;
+using WalletCrew.Plugins.Engine.Fetch.Egress;
 
 namespace WalletCrew.Plugins.Engine.Tests.Fetch;
 

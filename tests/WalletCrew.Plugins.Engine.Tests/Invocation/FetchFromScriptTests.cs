@@ -1,3 +1,4 @@
+using WalletCrew.Plugins.Engine.Fetch.Egress;
 using WalletCrew.Plugins.Engine.Tests.Support;
 
 namespace WalletCrew.Plugins.Engine.Tests.Invocation;

@@ -1,4 +1,4 @@
-namespace WalletCrew.Plugins.Engine.Fetch;
+namespace WalletCrew.Plugins.Engine.Fetch.Egress;
 
 /// <summary>What kind of destination an IP address is, for the egress guard.</summary>
 internal enum AddressCategory

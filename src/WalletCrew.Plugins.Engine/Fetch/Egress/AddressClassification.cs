@@ -1,4 +1,4 @@
-namespace WalletCrew.Plugins.Engine.Fetch;
+namespace WalletCrew.Plugins.Engine.Fetch.Egress;
 
 /// <summary>The verdict of <see cref="AddressClassifier"/> on one address.</summary>
 /// <param name="Category">What kind of destination it is.</param>

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Security.AntiSSRF;
 
-namespace WalletCrew.Plugins.Engine.Fetch;
+namespace WalletCrew.Plugins.Engine.Fetch.Egress;
 
 /// <summary>Sorts IP addresses into public and the non-public ranges of AntiSSRF's recommended deny list.</summary>
 /// <remarks>Ranges come from <see cref="IPAddressRanges"/> (Microsoft.Security.AntiSSRF), copied once; the longest prefix wins.

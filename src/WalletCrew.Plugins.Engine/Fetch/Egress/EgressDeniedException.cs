@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace WalletCrew.Plugins.Engine.Fetch;
+namespace WalletCrew.Plugins.Engine.Fetch.Egress;
 
 /// <summary>The egress guard refused a destination before connecting to it.</summary>
 internal sealed class EgressDeniedException : Exception

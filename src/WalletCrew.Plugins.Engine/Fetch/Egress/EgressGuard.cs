@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace WalletCrew.Plugins.Engine.Fetch;
+namespace WalletCrew.Plugins.Engine.Fetch.Egress;
 
 /// <summary>The egress check in <see cref="SocketsHttpHandler.ConnectCallback"/>: resolve once, vet every address, connect to a vetted one.</summary>
 /// <remarks>Connecting to the address that was vetted (no second lookup) defeats DNS rebinding. Every new connection comes

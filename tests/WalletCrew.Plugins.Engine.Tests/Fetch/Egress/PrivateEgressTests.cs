@@ -1,8 +1,9 @@
 using System.Net;
 using WalletCrew.Plugins.Engine.Fetch;
+using WalletCrew.Plugins.Engine.Fetch.Egress;
 using WalletCrew.Plugins.Engine.Tenants;
 
-namespace WalletCrew.Plugins.Engine.Tests.Fetch;
+namespace WalletCrew.Plugins.Engine.Tests.Fetch.Egress;
 
 /// <summary>
 /// Private destinations need two lists: the tenant's tenant.json names the host, the host operator's <c>PrivateNetworks</c>

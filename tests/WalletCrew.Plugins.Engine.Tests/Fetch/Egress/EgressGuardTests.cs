@@ -1,7 +1,8 @@
 using System.Net;
 using WalletCrew.Plugins.Engine.Fetch;
+using WalletCrew.Plugins.Engine.Fetch.Egress;
 
-namespace WalletCrew.Plugins.Engine.Tests.Fetch;
+namespace WalletCrew.Plugins.Engine.Tests.Fetch.Egress;
 
 public sealed class EgressGuardTests
 {

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace WalletCrew.Plugins.Engine.Fetch;
+namespace WalletCrew.Plugins.Engine.Fetch.Egress;
 
 /// <summary>Which non-public destinations the fetch client may reach; everything public is always allowed.</summary>
 /// <remarks>Cloud metadata endpoints (169.254.169.254, 168.63.129.16, fd00:ec2::254) are never reachable, whatever the policy.</remarks>

@@ -1,9 +1,10 @@
 using Microsoft.AspNetCore.Http;
 using System.Net;
 using WalletCrew.Plugins.Engine.Fetch;
+using WalletCrew.Plugins.Engine.Fetch.Egress;
 using WalletCrew.Plugins.Engine.Tests.Support;
 
-namespace WalletCrew.Plugins.Engine.Tests.Fetch;
+namespace WalletCrew.Plugins.Engine.Tests.Fetch.Egress;
 
 /// <summary>The guard end to end, through the real handler. Only loopback is ever connected to: every other address
 /// in these tables must be refused before a socket opens (a short <c>Timeout</c> bounds a regression).</summary>
