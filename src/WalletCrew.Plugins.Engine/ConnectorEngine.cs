@@ -3,6 +3,7 @@ using WalletCrew.Plugins.Engine.Fetch;
 using WalletCrew.Plugins.Engine.Invocation;
 using WalletCrew.Plugins.Engine.Loading;
 using Microsoft.Extensions.Logging;
+using WalletCrew.Plugins.Engine.Plugins;
 using WalletCrew.Plugins.Engine.Reload;
 using WalletCrew.Plugins.Engine.Sandbox;
 using WalletCrew.Plugins.Engine.Tenants;

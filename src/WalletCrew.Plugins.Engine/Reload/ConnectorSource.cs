@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using WalletCrew.Plugins.Engine.Loading;
+using WalletCrew.Plugins.Engine.Plugins;
 
 namespace WalletCrew.Plugins.Engine.Reload;
 

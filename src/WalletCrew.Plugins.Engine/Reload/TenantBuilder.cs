@@ -1,6 +1,7 @@
 using WalletCrew.Plugins.Engine.Binding;
 using WalletCrew.Plugins.Engine.Compilation;
 using WalletCrew.Plugins.Engine.Loading;
+using WalletCrew.Plugins.Engine.Plugins;
 using WalletCrew.Plugins.Engine.Tenants;
 
 namespace WalletCrew.Plugins.Engine.Reload;

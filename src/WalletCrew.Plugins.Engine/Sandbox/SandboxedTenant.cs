@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using WalletCrew.Plugins.Engine.Compilation;
 using WalletCrew.Plugins.Engine.Limits;
-using WalletCrew.Plugins.Engine.Loading;
+using WalletCrew.Plugins.Engine.Plugins;
 using WalletCrew.Plugins.Engine.Reload;
 using WalletCrew.Plugins.Engine.Tenants;
 

@@ -1,10 +1,10 @@
+using WalletCrew.Plugins.Engine.Plugins;
 using WalletCrew.Plugins.Engine.Policy;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.Loader;
 using WalletCrew.Plugins.Engine.Fetch;
 using WalletCrew.Plugins.Engine.Invocation;
-using WalletCrew.Plugins.Engine.Loading;
 using WalletCrew.Plugins.Engine.Tests.Support;
 
 namespace WalletCrew.Plugins.Engine.Tests.Plugins;

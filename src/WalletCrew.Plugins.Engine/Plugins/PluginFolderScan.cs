@@ -1,4 +1,4 @@
-namespace WalletCrew.Plugins.Engine.Loading;
+namespace WalletCrew.Plugins.Engine.Plugins;
 
 /// <summary>
 /// Looks at a plugin folder before any of it is read: a symbolic link (to a file elsewhere, to <c>/dev/zero</c>, to a

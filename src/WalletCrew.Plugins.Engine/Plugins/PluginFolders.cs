@@ -1,4 +1,4 @@
-namespace WalletCrew.Plugins.Engine.Loading;
+namespace WalletCrew.Plugins.Engine.Plugins;
 
 /// <summary>Finds a tenant's plugin folders: <c>server/plugins/&lt;Name&gt;/</c>, each holding <c>&lt;Name&gt;.dll</c> and its dependencies.</summary>
 internal static class PluginFolders

@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 using System.Reflection.PortableExecutable;
 using WalletCrew.Plugins.Engine.Policy;
 
-namespace WalletCrew.Plugins.Engine.Loading;
+namespace WalletCrew.Plugins.Engine.Plugins;
 
 /// <summary>
 /// Reads a plugin's metadata without loading it, and refuses it before anything runs when it is not a connector or was

@@ -1,6 +1,6 @@
 using WalletCrew.Plugins.Engine.Invocation;
 
-namespace WalletCrew.Plugins.Engine.Loading;
+namespace WalletCrew.Plugins.Engine.Plugins;
 
 /// <summary>The diagnostics of plugin assemblies, in one place: each says what is wrong, where, and how to fix it.</summary>
 internal static class PluginMessages

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using WalletCrew.Plugins.Engine.Limits;
 
-namespace WalletCrew.Plugins.Engine.Loading;
+namespace WalletCrew.Plugins.Engine.Plugins;
 
 /// <summary>
 /// The copy of a plugin folder that is actually loaded: every managed assembly woven with checkpoints

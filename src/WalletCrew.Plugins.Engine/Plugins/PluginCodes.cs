@@ -1,4 +1,4 @@
-namespace WalletCrew.Plugins.Engine.Loading;
+namespace WalletCrew.Plugins.Engine.Plugins;
 
 /// <summary>Diagnostic codes of plugin assemblies (<c>server/plugins/&lt;Name&gt;/&lt;Name&gt;.dll</c>).</summary>
 internal static class PluginCodes

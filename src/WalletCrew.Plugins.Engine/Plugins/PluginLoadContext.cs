@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Runtime.Loader;
 
-namespace WalletCrew.Plugins.Engine.Loading;
+namespace WalletCrew.Plugins.Engine.Plugins;
 
 /// <summary>
 /// One collectible context per plugin version that loads only the judged assemblies of its folder (<see cref="PluginFiles"/>),

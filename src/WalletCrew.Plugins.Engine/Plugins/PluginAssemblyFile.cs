@@ -1,4 +1,4 @@
-namespace WalletCrew.Plugins.Engine.Loading;
+namespace WalletCrew.Plugins.Engine.Plugins;
 
 /// <summary>One managed assembly of a plugin folder as it was judged: its identity from its metadata, and the bytes that load.</summary>
 /// <param name="RelativePath">Its path in the plugin folder (<c>de/Crm.resources.dll</c>).</param>

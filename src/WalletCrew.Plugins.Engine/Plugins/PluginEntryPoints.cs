@@ -1,4 +1,4 @@
-namespace WalletCrew.Plugins.Engine.Loading;
+namespace WalletCrew.Plugins.Engine.Plugins;
 
 /// <summary>
 /// Registers a plugin's connectors: every public <see cref="IConnectorModule"/> registers what it wants; without a module,

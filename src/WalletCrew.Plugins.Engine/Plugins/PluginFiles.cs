@@ -3,7 +3,7 @@ using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 using System.Runtime.InteropServices;
 
-namespace WalletCrew.Plugins.Engine.Loading;
+namespace WalletCrew.Plugins.Engine.Plugins;
 
 /// <summary>
 /// Every file of a plugin folder, read once into memory: the managed assemblies among them (found by their metadata, whatever

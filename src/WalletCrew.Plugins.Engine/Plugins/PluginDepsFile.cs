@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace WalletCrew.Plugins.Engine.Loading;
+namespace WalletCrew.Plugins.Engine.Plugins;
 
 /// <summary>
 /// Reads a plugin's <c>.deps.json</c> only to refuse what it names outside the plugin folder. The loader never resolves

@@ -3,9 +3,10 @@ using WalletCrew.Plugins.Engine.Fetch;
 using WalletCrew.Plugins.Engine.Invocation;
 using WalletCrew.Plugins.Engine.Limits;
 
+using WalletCrew.Plugins.Engine.Loading;
 using WalletCrew.Plugins.Engine.Tenants;
 
-namespace WalletCrew.Plugins.Engine.Loading;
+namespace WalletCrew.Plugins.Engine.Plugins;
 
 /// <summary>
 /// Loads one plugin folder (<c>server/plugins/&lt;Name&gt;/&lt;Name&gt;.dll</c>) into its own collectible context
