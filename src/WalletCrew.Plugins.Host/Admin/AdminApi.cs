@@ -29,7 +29,7 @@ internal static class AdminApi
         read.MapGet("/connectors", (string? tenantId, ClaimsPrincipal user, ITenantRuntime tenants) =>
             TypedResults.Ok(tenants.Describe().Where(Visible(user, tenantId, (TenantSnapshot s) => s.TenantId)).Select(ConnectorView.From).ToList()));
         read.MapGet("/deliveries", ListAsync);
-        read.MapGet("/dead-letters", (string? tenantId, int? limit, ClaimsPrincipal user, IEventStore store, CancellationToken ct) => ListAsync("dead", tenantId, null, limit, user, store, ct));
+        read.MapGet("/dead-letters", (string? tenantId, int? limit, ClaimsPrincipal user, IEventHistory store, CancellationToken ct) => ListAsync("dead", tenantId, null, limit, user, store, ct));
         read.MapGet("/deliveries/{eventId}", GetAsync);
         read.MapGet("/queues", QueuesAsync);
         read.MapGet("/tenants/{tenantId}/logs", LogsAsync);
@@ -54,7 +54,7 @@ internal static class AdminApi
         ScopeClaims.VisibleTenant(user, requested) is { } only ? item => tenantOf(item) == only : _ => true;
 
     private static async Task<Results<Ok<List<StoredEvent>>, ProblemHttpResult>> ListAsync(
-        string? status, string? tenantId, string? passId, int? limit, ClaimsPrincipal user, IEventStore store, CancellationToken cancellationToken)
+        string? status, string? tenantId, string? passId, int? limit, ClaimsPrincipal user, IEventHistory store, CancellationToken cancellationToken)
     {
         DeliveryStatus? parsed = null;
         if (status is not null)
@@ -76,13 +76,13 @@ internal static class AdminApi
         return TypedResults.Ok(events.ToList());
     }
 
-    private static async Task<Results<Ok<StoredEvent>, ProblemHttpResult>> GetAsync(string eventId, IEventStore store, CancellationToken cancellationToken) =>
+    private static async Task<Results<Ok<StoredEvent>, ProblemHttpResult>> GetAsync(string eventId, IEventHistory store, CancellationToken cancellationToken) =>
         await store.GetAsync(eventId, cancellationToken).ConfigureAwait(false) is { } e
             ? TypedResults.Ok(e)
             : ApiProblems.NotFound("Unknown event", $"No event '{eventId}'.");
 
     private static async Task<Results<Accepted<StoredEvent>, ProblemHttpResult>> ReplayOneAsync(
-        string eventId, IEventStore store, DeliverySignal signal, TimeProvider time, CancellationToken cancellationToken)
+        string eventId, IEventHistory store, DeliverySignal signal, TimeProvider time, CancellationToken cancellationToken)
     {
         switch (await store.ReplayAsync(eventId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
         {
@@ -98,7 +98,7 @@ internal static class AdminApi
     }
 
     private static async Task<Results<Ok<ReplayCount>, ProblemHttpResult>> ReplayRangeAsync(
-        HttpRequest request, IEventStore store, DeliverySignal signal, TimeProvider time, IOptions<ApiOptions> api, CancellationToken cancellationToken)
+        HttpRequest request, IEventHistory store, DeliverySignal signal, TimeProvider time, IOptions<ApiOptions> api, CancellationToken cancellationToken)
     {
         var (body, problem) = await JsonBodyReader.ReadAsync<ReplayRangeRequest>(request, api.Value.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
         if (problem is not null)
@@ -140,7 +140,7 @@ internal static class AdminApi
     }
 
     private static async Task<Ok<List<QueueView>>> QueuesAsync(
-        string? tenantId, ClaimsPrincipal user, IEventStore store, ConnectorCircuits circuits, CancellationToken cancellationToken)
+        string? tenantId, ClaimsPrincipal user, IEventHistory store, ConnectorCircuits circuits, CancellationToken cancellationToken)
     {
         var states = circuits.States();
         var stats = await store.GetQueueStatsAsync(cancellationToken).ConfigureAwait(false);
@@ -149,7 +149,7 @@ internal static class AdminApi
     }
 
     private static async Task<Results<Ok<IReadOnlyList<TenantLogRecord>>, ProblemHttpResult>> LogsAsync(
-        string tenantId, int? limit, IEventStore store, CancellationToken cancellationToken)
+        string tenantId, int? limit, ITenantLog store, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         RouteValues.CheckTenantId(tenantId, errors);

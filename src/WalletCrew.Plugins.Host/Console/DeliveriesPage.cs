@@ -6,7 +6,7 @@ namespace WalletCrew.Plugins.Host.Console;
 /// <summary>Deliveries newest first, filtered by status, tenant, pass and receive time, a page at a time by keyset cursor.</summary>
 internal static class DeliveriesPage
 {
-    public static async Task<IResult> ShowAsync(ConsolePage page, IEventStore store, ITenantRuntime tenants, CancellationToken cancellationToken)
+    public static async Task<IResult> ShowAsync(ConsolePage page, IEventHistory store, ITenantRuntime tenants, CancellationToken cancellationToken)
     {
         var errors = new List<string>();
         var filter = DeliveryFilter.Read(k => page.Http.Request.Query[k], page.Viewer, errors);

@@ -6,7 +6,7 @@ namespace WalletCrew.Plugins.Host.Console;
 /// <summary>One delivery: the event, each attempt from the tenant log (status, duration, error, the stored tenant version that handled it, what the connector wrote), the next retry, and replay.</summary>
 internal static class DeliveryPage
 {
-    public static async Task<IResult> ShowAsync(string eventId, ConsolePage page, IEventStore store, IDeliveryInsights insights, CancellationToken cancellationToken)
+    public static async Task<IResult> ShowAsync(string eventId, ConsolePage page, IEventHistory store, IDeliveryInsights insights, CancellationToken cancellationToken)
     {
         // The policy has already refused another tenant's event to a tenant key; an unknown id is 404 for everyone.
         if (await store.GetAsync(eventId, cancellationToken).ConfigureAwait(false) is not { } e)
@@ -44,7 +44,7 @@ internal static class DeliveryPage
             """));
     }
 
-    public static async Task<IResult> ReplayAsync(string eventId, HttpContext http, IEventStore store, DeliverySignal signal, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<IResult> ReplayAsync(string eventId, HttpContext http, IEventHistory store, DeliverySignal signal, TimeProvider time, CancellationToken cancellationToken)
     {
         var result = await store.ReplayAsync(eventId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         if (result == ReplayResult.NotFound)

@@ -9,7 +9,7 @@ namespace WalletCrew.Plugins.Host.Console;
 internal static class OverviewPage
 {
     public static async Task<IResult> ShowAsync(
-        ConsolePage page, ITenantRuntime tenants, IEventStore store, IDeliveryInsights insights, ConnectorCircuits circuits, TimeProvider time, CancellationToken cancellationToken)
+        ConsolePage page, ITenantRuntime tenants, IEventHistory store, IDeliveryInsights insights, ConnectorCircuits circuits, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var only = page.Viewer.Visible(null);

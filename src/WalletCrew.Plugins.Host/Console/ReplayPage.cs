@@ -42,7 +42,7 @@ internal static class ReplayPage
                 """));
     }
 
-    public static async Task<IResult> ReplayAsync(ConsolePage page, IEventStore store, DeliverySignal signal, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<IResult> ReplayAsync(ConsolePage page, IEventHistory store, DeliverySignal signal, TimeProvider time, CancellationToken cancellationToken)
     {
         var form = await page.Http.Request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
         var errors = new List<string>();

@@ -25,7 +25,7 @@ internal sealed partial class DeliveryWorker : BackgroundService
     private static readonly bool[] s_emailsThenEvents = [true, false];
     private static readonly bool[] s_eventsThenEmails = [false, true];
 
-    private readonly IEventStore _store;
+    private readonly IEventQueue _store;
     private readonly IEmailStore _emails;
     private readonly ITenantRuntime _runtime;
     private readonly DeliverySignal _signal;
@@ -45,7 +45,7 @@ internal sealed partial class DeliveryWorker : BackgroundService
     private readonly LeaseHeartbeat _emailHeartbeat;
     private bool _emailsFirst;
 
-    public DeliveryWorker(IEventStore store, IEmailStore emails, ITenantRuntime runtime, DeliverySignal signal, ConnectorCircuits circuits,
+    public DeliveryWorker(IEventQueue store, IEmailStore emails, ITenantRuntime runtime, DeliverySignal signal, ConnectorCircuits circuits,
         IOptions<DeliveryOptions> options, TimeProvider time, HostMetrics metrics, ILogger<DeliveryWorker> logger)
     {
         _store = store;

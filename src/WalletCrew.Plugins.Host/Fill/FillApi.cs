@@ -27,7 +27,7 @@ internal static class FillApi
         string tenantId,
         string name,
         HttpRequest request,
-        IEventStore store,
+        ITenantLog store,
         ITenantRuntime tenants,
         TimeProvider time,
         IOptions<ApiOptions> api,

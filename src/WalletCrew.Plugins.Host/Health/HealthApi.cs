@@ -18,7 +18,7 @@ internal static class HealthApi
         return routes;
     }
 
-    private static async Task<IResult> ReadyAsync(IEventStore store, Tenants.ITenantRuntime tenants, CancellationToken cancellationToken)
+    private static async Task<IResult> ReadyAsync(IStoreMaintenance store, Tenants.ITenantRuntime tenants, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(5));

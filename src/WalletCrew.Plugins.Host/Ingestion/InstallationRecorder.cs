@@ -11,7 +11,7 @@ namespace WalletCrew.Plugins.Host.Ingestion;
 /// ingest transaction, traced, counted, and the delivery worker woken. A store failure is logged and answered with null, the
 /// response already carrying <c>Retry-After</c>, so the route answers 503 and the caller retries.
 /// </summary>
-internal sealed partial class InstallationRecorder(IEventStore store, DeliverySignal signal, HostMetrics metrics, ILoggerFactory loggers)
+internal sealed partial class InstallationRecorder(IEventIngest store, DeliverySignal signal, HostMetrics metrics, ILoggerFactory loggers)
 {
     private readonly ILogger _logger = loggers.CreateLogger("WalletCrew.Plugins.Host.Ingestion");
 

@@ -11,7 +11,7 @@ namespace WalletCrew.Plugins.Host.Retention;
 /// emails, dead letters and registrations (which the registration counts are made of) are never deleted. Several hosts may prune
 /// one database at once.
 /// </summary>
-internal sealed partial class StorePruner(IEventStore store, IEmailStore emailStore, IOptions<RetentionOptions> options, TimeProvider time, ILogger<StorePruner> logger)
+internal sealed partial class StorePruner(IStoreMaintenance store, IEmailStore emailStore, IOptions<RetentionOptions> options, TimeProvider time, ILogger<StorePruner> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -8,7 +8,7 @@ namespace WalletCrew.Plugins.Host.Security;
 /// the <c>{tenantId}</c> route value, else the <c>tenantId</c> query filter, else the tenant of the <c>{eventId}</c> or <c>{emailId}</c> route value.
 /// A request naming no tenant is granted; its handler then shows only the key's tenant (<see cref="ScopeClaims.VisibleTenant"/>).
 /// </summary>
-internal sealed class TenantReadAuthorizationHandler(IEventStore store, IEmailStore emails) : AuthorizationHandler<TenantReadRequirement>
+internal sealed class TenantReadAuthorizationHandler(IEventHistory store, IEmailStore emails) : AuthorizationHandler<TenantReadRequirement>
 {
     public const string TenantIdName = "tenantId";
     public const string EventIdName = "eventId";

@@ -1,6 +1,6 @@
 namespace WalletCrew.Plugins.Host.Store;
 
-/// <summary>The console's reads beyond <see cref="IEventStore"/>: replay previews, one event's attempts, and throughput.</summary>
+/// <summary>The console's reads beyond <see cref="IEventHistory"/>: replay previews, one event's attempts, and throughput.</summary>
 internal interface IDeliveryInsights
 {
     /// <summary>Counts the events of <paramref name="query"/> a replay would make pending again (its paging and limit are ignored).</summary>

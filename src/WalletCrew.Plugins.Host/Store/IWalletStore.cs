@@ -2,7 +2,7 @@ namespace WalletCrew.Plugins.Host.Store;
 
 /// <summary>
 /// The pass registry and the Apple device logs, in the same database as the events. Registrations themselves are written
-/// by <see cref="IEventStore.IngestAsync"/>, in the transaction of their event.
+/// by <see cref="IEventIngest.IngestAsync"/>, in the transaction of their event.
 /// </summary>
 internal interface IWalletStore
 {

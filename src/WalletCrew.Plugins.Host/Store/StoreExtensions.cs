@@ -46,6 +46,12 @@ internal static class StoreExtensions
             throw new InvalidOperationException($"The store '{Redact(store)}' is not understood; use --store sqlite:<path> (for example sqlite:wcp.db) or --store \"postgres:Host=…;Database=…;Username=…\".");
         }
 
+        // Each user depends on the role it takes; one that replaces IEventStore (a test) replaces every role.
+        services.TryAddSingleton<IEventIngest>(sp => sp.GetRequiredService<IEventStore>());
+        services.TryAddSingleton<IEventQueue>(sp => sp.GetRequiredService<IEventStore>());
+        services.TryAddSingleton<IEventHistory>(sp => sp.GetRequiredService<IEventStore>());
+        services.TryAddSingleton<ITenantLog>(sp => sp.GetRequiredService<IEventStore>());
+        services.TryAddSingleton<IStoreMaintenance>(sp => sp.GetRequiredService<IEventStore>());
         services.AddHostedService<StoreInitializer>();
         return services;
     }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Hosting;
 namespace WalletCrew.Plugins.Host.Store;
 
 /// <summary>Creates or upgrades the schema before the host accepts requests or delivers; a store that cannot be reached stops the start.</summary>
-internal sealed class StoreInitializer(IEventStore store) : IHostedService
+internal sealed class StoreInitializer(IStoreMaintenance store) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {

@@ -9,7 +9,7 @@ namespace WalletCrew.Plugins.Host.Telemetry;
 
 /// <summary>Samples queue depth, dead letters, circuits and zombies every <c>WalletCrew:Telemetry:SampleInterval</c> (default 15 s) for the gauges.</summary>
 internal sealed partial class QueueMetricsSampler(
-    IEventStore store, ConnectorCircuits circuits, ITenantRuntime tenants, HostMetrics metrics, IConfiguration configuration, TimeProvider time, ILogger<QueueMetricsSampler> logger)
+    IEventHistory store, ConnectorCircuits circuits, ITenantRuntime tenants, HostMetrics metrics, IConfiguration configuration, TimeProvider time, ILogger<QueueMetricsSampler> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
