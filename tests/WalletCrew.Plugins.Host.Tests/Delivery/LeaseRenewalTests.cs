@@ -9,12 +9,14 @@ namespace WalletCrew.Plugins.Host.Tests.Delivery;
 /// <summary>A hook slower than the lease keeps its event: the heartbeat renews the lease, so no other claim takes it.</summary>
 public sealed class LeaseRenewalTests
 {
-    private static readonly TimeSpan s_partnerTakes = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan s_partnerTakes = TimeSpan.FromSeconds(6);
 
-    // A 1 s lease against a 3 s partner: without renewal the lease runs out twice during one call.
+    // A 2 s lease against a 6 s partner: without renewal the lease runs out twice during one call. With renewal (every
+    // third of the lease) a renewal may come up to 1.3 s late before the other host may claim: a 1 s lease left 0.7 s,
+    // which a loaded two-core CI machine once missed.
     private static readonly Dictionary<string, string?> s_config = new()
     {
-        ["WalletCrew:Delivery:LeaseDuration"] = "00:00:01",
+        ["WalletCrew:Delivery:LeaseDuration"] = "00:00:02",
         ["WalletCrew:Engine:InvocationTimeout"] = "00:00:30",
     };
 
