@@ -61,7 +61,7 @@ internal sealed class FolderWatcher : IDisposable
         catch (Exception exception) when (exception is IOException or ArgumentException or PlatformNotSupportedException)
         {
             _log.LogWarning(exception, "Cannot watch {Directory}; polling for changes instead", directory);
-            StartPolling(polling ?? EngineDefaults.ReloadPollingFallback);
+            polling ??= EngineDefaults.ReloadPollingFallback;
         }
 
         if (polling is { } interval)
