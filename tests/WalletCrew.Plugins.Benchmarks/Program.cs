@@ -4,7 +4,7 @@ using WalletCrew.Plugins.Benchmarks.Memory;
 using WalletCrew.Plugins.Benchmarks.Reload;
 using WalletCrew.Plugins.Benchmarks.Startup;
 
-// `-- memory [count] [--precompiled]`, `-- reload [saves]`, `-- cache [count]`, `-- sandbox [starts] [calls]`, `-- sandbox-calls [rounds] [calls]`, `-- worker-phases [starts]` and `-- host [events] [concurrency] [--store sqlite|postgres]
+// `-- memory [count] [--precompiled]`, `-- reload [saves]`, `-- cache [count]`, `-- sandbox [starts] [calls]`, `-- sandbox-calls [rounds] [calls]`, `-- worker-phases [starts]`, `-- store [events] [senders]` and `-- host [events] [concurrency] [--store sqlite|postgres]
 // [--hosts 1|2]` are plain programs (RSS is process-wide; a reload spans threads and the file system; the host is a server); anything
 // else goes to BenchmarkDotNet.
 switch (args.FirstOrDefault())
@@ -17,6 +17,8 @@ switch (args.FirstOrDefault())
         return CacheStartupReport.Run(args);
     case "host":
         return HostThroughputReport.Run(args);
+    case "store":
+        return StoreThroughputReport.Run(args);
     case "host-serve":
         return HostProcess.Serve(args);
     case "sandbox":

@@ -1,0 +1,182 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using WalletCrew.Plugins.Host.Ingestion;
+using WalletCrew.Plugins.Host.Store;
+
+namespace WalletCrew.Plugins.Benchmarks.Host;
+
+/// <summary>
+/// <c>-- store [events] [senders] [--slots N] [--warm-up N] [--synchronous FULL|NORMAL]</c>: the SQLite store alone, without
+/// HTTP or connectors, driven as the host drives it. <c>senders</c> callers ingest installs and uninstalls of 200 passes of 4
+/// tenants (a pass never twice at once); one delivery loop claims into <c>slots</c> slots (a quarter per tenant, as the host's
+/// defaults of 16 and 4), one claim at a time, and completes each claimed event as delivered with a one-line tenant log entry,
+/// freeing its slot once the outcome is queued. Prints delivered events/s, the process's and the writer thread's CPU per
+/// event, and commits and writes per commit: the store's own ceiling on this machine, apart from the host's HTTP work (<c>host</c>).
+/// </summary>
+internal static class StoreThroughputReport
+{
+    private const int Passes = 200;
+    private const int Tenants = 4;
+    private const string Owner = "bench-store";
+
+    public static int Run(string[] args)
+    {
+        var events = args.Length > 1 && int.TryParse(args[1], CultureInfo.InvariantCulture, out var e) ? e : 40_000;
+        var senders = args.Length > 2 && int.TryParse(args[2], CultureInfo.InvariantCulture, out var s) ? s : 16;
+        var slots = Option(args, "--slots", 16);
+        var warmUp = Option(args, "--warm-up", 10_000);
+        var synchronous = args.SkipWhile(a => a != "--synchronous").Skip(1).FirstOrDefault() ?? "FULL";
+        var folder = Directory.CreateTempSubdirectory("wcp-bench-store-").FullName;
+        try
+        {
+            return RunAsync(Path.Combine(folder, "wcp.db"), events, senders, slots, warmUp, synchronous).GetAwaiter().GetResult();
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static async Task<int> RunAsync(string path, int events, int senders, int slots, int warmUp, string synchronous)
+    {
+        await using var store = new SqliteEventStore(new SqliteStoreOptions(path, synchronous));
+        await store.InitializeAsync(CancellationToken.None).ConfigureAwait(false);
+        using var commits = new StoreCommits();
+        var passes = new PassQueue();
+        await RoundAsync(store, passes, warmUp, senders, slots).ConfigureAwait(false);
+
+        var writer = WriterThreadCpu();
+        var (commitsBefore, writesBefore) = (commits.Commits, commits.Writes);
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        await RoundAsync(store, passes, events, senders, slots).ConfigureAwait(false);
+        var seconds = clock.Elapsed.TotalSeconds;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        var writerCpu = WriterThreadCpu() - writer;
+        var commitCount = commits.Commits - commitsBefore;
+        Console.WriteLine($"# SQLite store alone ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, synchronous={synchronous}, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]})");
+        Console.WriteLine("\n| events | senders | slots | delivered events/s | process CPU per event (µs) | writer thread CPU per event (µs) | commits per event | writes per commit |");
+        Console.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {events:N0} | {senders} | {slots} | {events / seconds:N0} | {cpu.TotalMicroseconds / events:N0} | {writerCpu.TotalMicroseconds / events:N0} | {(double)commitCount / events:0.000} | {(double)(commits.Writes - writesBefore) / commitCount:0.0} |"));
+        return 0;
+    }
+
+    /// <summary>Ingests <paramref name="events"/> transitions and delivers every event they create.</summary>
+    private static async Task RoundAsync(SqliteEventStore store, PassQueue passes, int events, int senders, int slots)
+    {
+        var created = 0;
+        var sent = 0;
+        async Task SendAsync()
+        {
+            while (Interlocked.Increment(ref sent) <= events)
+            {
+                var pass = await passes.TakeAsync().ConfigureAwait(false);
+                var now = DateTimeOffset.UtcNow;
+                var outcome = await store.IngestAsync(new IngestCommand(EventIds.New(now), $"bench-{pass % Tenants + 1}", $"P{pass:0000}", "loyalty",
+                    Device.Apple, "apple", passes.Flip(pass), new Dictionary<string, string> { ["customerId"] = $"C-P{pass:0000}" }, null, now, now),
+                    CancellationToken.None).ConfigureAwait(false);
+                if (outcome.Created)
+                {
+                    Interlocked.Increment(ref created);
+                }
+
+                passes.Return(pass);
+            }
+        }
+
+        var ingest = Task.WhenAll(Enumerable.Range(0, senders).Select(_ => Task.Run(SendAsync)));
+        var delivered = await DeliverAsync(store, slots, () => ingest.IsCompleted ? Volatile.Read(ref created) : int.MaxValue).ConfigureAwait(false);
+        await ingest.ConfigureAwait(false);
+        if (delivered != created)
+        {
+            Console.Error.WriteLine($"warning: {created} events created, {delivered} delivered");
+        }
+    }
+
+    /// <summary>Claims and completes events until <paramref name="target"/> (read on each turn) have been delivered.</summary>
+    private static async Task<int> DeliverAsync(SqliteEventStore store, int slots, Func<int> target)
+    {
+        var delivered = 0;
+        var running = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        using var free = new SemaphoreSlim(slots, slots);
+        var idle = 0;
+        while (Volatile.Read(ref delivered) < target())
+        {
+            await free.WaitAsync().ConfigureAwait(false);
+            free.Release();
+            var request = new ClaimRequest(Owner, DateTimeOffset.UtcNow, TimeSpan.FromSeconds(30), free.CurrentCount, slots / Tenants, [],
+                running.Where(pair => pair.Value > 0).ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.Ordinal));
+            var claimed = await store.ClaimAsync(request, CancellationToken.None).ConfigureAwait(false);
+            if (claimed.Count == 0)
+            {
+                // Nothing due: the senders are behind, or every due pass is running; a short wait, as the host's poll.
+                await Task.Delay(++idle < 10 ? 0 : 1).ConfigureAwait(false);
+                continue;
+            }
+
+            idle = 0;
+            foreach (var item in claimed)
+            {
+                await free.WaitAsync().ConfigureAwait(false);
+                running.AddOrUpdate(item.TenantId, 1, (_, n) => n + 1);
+                _ = Task.Run(async () =>
+                {
+                    var at = DateTimeOffset.UtcNow;
+                    var log = new TenantLogRecord(item.TenantId, at, "hook", item.EventId, 1, "delivered", 1, null, [new TenantLogLine("Information", $"sent {item.PassId}")]);
+                    var completing = store.CompleteAsync(new DeliveryOutcome(item.EventId, Owner, DeliveryStatus.Delivered, at, null, null, true, log), CancellationToken.None);
+                    running.AddOrUpdate(item.TenantId, 0, (_, n) => n - 1);
+                    free.Release();
+                    await completing.ConfigureAwait(false);
+                    Interlocked.Increment(ref delivered);
+                });
+            }
+        }
+
+        return delivered;
+    }
+
+    /// <summary>The CPU time of the store's writer thread so far (<c>/proc</c>, in clock ticks of 10 ms).</summary>
+    private static TimeSpan WriterThreadCpu()
+    {
+        foreach (var task in Directory.GetDirectories("/proc/self/task"))
+        {
+            if (File.ReadAllText(Path.Combine(task, "comm")).StartsWith("wcp sqlite writ", StringComparison.Ordinal))
+            {
+                var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                return TimeSpan.FromMilliseconds((long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10);
+            }
+        }
+
+        throw new InvalidOperationException("The store's writer thread was not found.");
+    }
+
+    private static int Option(string[] args, string name, int fallback)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+
+    /// <summary>The passes not in flight, each with the state its next transition sets.</summary>
+    private sealed class PassQueue
+    {
+        private readonly System.Threading.Channels.Channel<int> _ready = System.Threading.Channels.Channel.CreateUnbounded<int>();
+        private readonly bool[] _installed = new bool[Passes];
+
+        public PassQueue()
+        {
+            for (var pass = 0; pass < Passes; pass++)
+            {
+                _ready.Writer.TryWrite(pass);
+            }
+        }
+
+        public ValueTask<int> TakeAsync() => _ready.Reader.ReadAsync();
+
+        public bool Flip(int pass) => _installed[pass] = !_installed[pass];
+
+        public void Return(int pass) => _ready.Writer.TryWrite(pass);
+    }
+}
