@@ -51,22 +51,26 @@ internal sealed class SqliteCheckpointer : IDisposable
     private void Run()
     {
         SqliteConnection? connection = null;
+        SqliteCommand? checkpoint = null;
         while (true)
         {
             _committed.WaitOne();
             if (_stopping)
             {
+                checkpoint?.Dispose();
                 connection?.Dispose();
                 return;
             }
 
             try
             {
-                connection ??= Open();
-                using var checkpoint = connection.CreateCommand();
-                checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
+                if (connection is null)
+                {
+                    (connection, checkpoint) = Open();
+                }
+
                 // One row: busy, the log's size in pages, how many of them are in the file now.
-                using var result = checkpoint.ExecuteReader();
+                using var result = checkpoint!.ExecuteReader();
                 if (result.Read() && result.GetInt64(2) > 0)
                 {
                     Interlocked.Increment(ref _copies);
@@ -77,18 +81,31 @@ internal sealed class SqliteCheckpointer : IDisposable
             {
                 // A busy or failing checkpoint is not a failed write, and this thread must never take the host down: the
                 // writer's own checkpoint keeps the log bounded; the next attempt opens a fresh connection.
+                checkpoint?.Dispose();
                 connection?.Dispose();
-                connection = null;
+                (connection, checkpoint) = (null, null);
             }
 
             Thread.Sleep(Interval);
         }
     }
 
-    private SqliteConnection Open()
+    /// <summary>Opens the checkpointer's connection with its one statement prepared, reused by every later checkpoint.</summary>
+    private (SqliteConnection Connection, SqliteCommand Checkpoint) Open()
     {
         var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        return connection;
+        try
+        {
+            connection.Open();
+            var checkpoint = connection.CreateCommand();
+            checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
+            checkpoint.Prepare();
+            return (connection, checkpoint);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
     }
 }
