@@ -59,7 +59,7 @@ internal abstract class IngestTransaction
     /// <summary>Inserts or updates the device's push token for the command's pass type identifier.</summary>
     protected abstract Task SavePushTokenAsync(IngestCommand command, CancellationToken cancellationToken);
 
-    /// <summary>Counts the pass's active and total registrations.</summary>
+    /// <summary>Reads the pass's active and total registration counts (kept on the pass's row, so one read however long its history).</summary>
     protected abstract Task<(int Active, int Total)> CountAsync(IngestCommand command, CancellationToken cancellationToken);
 
     /// <summary>

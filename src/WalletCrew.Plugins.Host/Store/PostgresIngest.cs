@@ -12,15 +12,15 @@ namespace WalletCrew.Plugins.Host.Store;
 /// two round trips and one commit for the whole batch. The first round trip locks every pass of the batch in key order (one
 /// upsert, the order <see cref="PostgresSchema.LockPasses"/> uses, so batches of several hosts never wait on each other in a
 /// cycle), reads the passes' sequence numbers and each device's registration, and claims each nonce;
-/// <see cref="IngestTransaction"/> decides each command; the second round trip writes the transitions and counts the rest.
+/// <see cref="IngestTransaction"/> decides each command; the second round trip writes the transitions and reads the others' counts.
 /// Read committed: each statement sees the ones before it and what the previous lock holders committed. Commands of one pass
 /// run in arrival order, one per round.
 /// </summary>
 internal static class PostgresIngest
 {
+    /// <summary>The pass's registration counts, kept on its row by every registration change (<see cref="AdvancePass"/>).</summary>
     internal const string CountsOfPass = """
-        SELECT COUNT(*) FILTER (WHERE unregistered_at IS NULL)::int AS active, COUNT(*)::int AS total
-        FROM wcp_registrations WHERE tenant_id = @t AND pass_id = @p
+        SELECT active_count AS active, total_count AS total FROM wcp_passes WHERE tenant_id = @t AND pass_id = @p
         """;
 
     // Creates the passes not seen before and locks all of them, in key order. An existing pass is locked, not updated
@@ -61,10 +61,12 @@ internal static class PostgresIngest
         WHERE tenant_id = @t AND pass_id = @p AND device = @d AND device_id = @di AND generation = @g
         """;
 
-    // A pass with nothing pending gets the new event as its head, ready at once; otherwise its head stays.
+    // A pass with nothing pending gets the new event as its head, ready at once; otherwise its head stays. The counts take
+    // the registration change: an install opens a registration (+1 active, +1 total), an uninstall closes one (-1 active).
     private const string AdvancePass = """
         UPDATE wcp_passes SET last_seq = @seq, head_seq = COALESCE(head_seq, @seq),
-            ready_at = CASE WHEN head_seq IS NULL THEN @ra ELSE ready_at END
+            ready_at = CASE WHEN head_seq IS NULL THEN @ra ELSE ready_at END,
+            active_count = active_count + @da, total_count = total_count + @dt
         WHERE tenant_id = @t AND pass_id = @p
         """;
 
@@ -163,7 +165,7 @@ internal static class PostgresIngest
         return reads;
     }
 
-    /// <summary>The second round trip: writes each transition (or counts the pass's registrations when there is none).</summary>
+    /// <summary>The second round trip: writes each transition (or reads the pass's registration counts when there is none).</summary>
     private static async Task<IngestOutcome[]> WriteAsync(NpgsqlConnection connection, NpgsqlTransaction tx, List<IngestCommand> round, Read[] reads)
     {
         var outcomes = new IngestOutcome[round.Count];
@@ -194,7 +196,8 @@ internal static class PostgresIngest
 
             var seq = read.LastSeq + 1;
             batch.BatchCommands.Add(Statement(c.Installed ? InsertRegistration : CloseRegistration, [.. Key(c), ("g", generation), ("at", ToMs(c.OccurredAt)), ("e", c.NewEventId)]));
-            batch.BatchCommands.Add(Statement(AdvancePass, ("t", c.TenantId), ("p", c.PassId), ("seq", seq), ("ra", ToMs(c.ReceivedAt))));
+            batch.BatchCommands.Add(Statement(AdvancePass, ("t", c.TenantId), ("p", c.PassId), ("seq", seq), ("ra", ToMs(c.ReceivedAt)),
+                ("da", c.Installed ? 1 : -1), ("dt", c.Installed ? 1 : 0)));
             batch.BatchCommands.Add(Statement(InsertEvent, [.. Key(c), ("e", c.NewEventId), ("seq", seq), ("pt", c.PassType), ("i", c.Installed),
                 ("ids", JsonSerializer.Serialize(c.Identifiers, StoreJson.Options)),
                 ("src", c.Source is null ? null : JsonSerializer.Serialize(c.Source, StoreJson.Options)),

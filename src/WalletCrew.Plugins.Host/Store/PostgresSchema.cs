@@ -13,7 +13,7 @@ namespace WalletCrew.Plugins.Host.Store;
 internal static class PostgresSchema
 {
     /// <summary>The schema's version: raise it with every DDL change, since a host that finds the database at this version runs no DDL.</summary>
-    public const int Version = 9;
+    public const int Version = 10;
 
     /// <summary>The advisory lock key that serialises schema creation across hosts ("wcp-sche").</summary>
     public const long SchemaLock = 0x7763702D73636865;
@@ -26,6 +26,8 @@ internal static class PostgresSchema
             last_seq bigint NOT NULL,
             head_seq bigint NULL,
             ready_at bigint NULL,
+            active_count integer NOT NULL DEFAULT 0,
+            total_count integer NOT NULL DEFAULT 0,
             PRIMARY KEY(tenant_id, pass_id));
         CREATE TABLE IF NOT EXISTS wcp_registrations(
             tenant_id text NOT NULL,
@@ -140,7 +142,11 @@ internal static class PostgresSchema
     /// running beside it (their email claims rank the pending emails without an index, slower but correct). Version 9
     /// replaces the registrations' index on <c>(tenant_id, device, device_id)</c> by <see cref="WalletSql.PostgresAppleDeviceIndex"/>;
     /// hosts of version 8 may keep running beside it (their Apple device listing names the device as a parameter, so it
-    /// reads the tenant's registrations without that index, slower but correct).
+    /// reads the tenant's registrations without that index, slower but correct). Version 10 keeps each pass's registration
+    /// counts on its row (<c>active_count</c>, <c>total_count</c>), written with every registration change so an ingest reads
+    /// them in one row however long the pass's history, and fills them once here from the registrations. Hosts of version 9
+    /// count the registrations and do not keep those columns, so they must all be stopped before the first host of version
+    /// 10 starts (as for version 2).
     /// </summary>
     public const string Upgrade = $"""
         ALTER TABLE wcp_passes ADD COLUMN IF NOT EXISTS head_seq bigint NULL;
@@ -155,7 +161,13 @@ internal static class PostgresSchema
         ALTER TABLE wcp_tenant_versions ADD COLUMN IF NOT EXISTS origin text NULL;
         {EmailSql.PostgresTables}
         {WalletSql.PostgresAppleDeviceIndex}
-        UPDATE wcp_schema_info SET version = 9 WHERE version < 9;
+        ALTER TABLE wcp_passes ADD COLUMN IF NOT EXISTS active_count integer NOT NULL DEFAULT 0;
+        ALTER TABLE wcp_passes ADD COLUMN IF NOT EXISTS total_count integer NOT NULL DEFAULT 0;
+        UPDATE wcp_passes p SET active_count = c.active, total_count = c.total
+        FROM (SELECT tenant_id, pass_id, COUNT(*) FILTER (WHERE unregistered_at IS NULL)::int AS active, COUNT(*)::int AS total
+              FROM wcp_registrations GROUP BY tenant_id, pass_id) c
+        WHERE p.tenant_id = c.tenant_id AND p.pass_id = c.pass_id AND EXISTS (SELECT 1 FROM wcp_schema_info WHERE version < 10);
+        UPDATE wcp_schema_info SET version = 10 WHERE version < 10;
         """;
 
     /// <summary>

@@ -45,6 +45,7 @@ internal sealed class SqliteEventStore(SqliteStoreOptions options) : IEventStore
         await UpgradeUnlessAsync(connection, SqliteSchema.HasHeads, SqliteSchema.AddHeads, cancellationToken).ConfigureAwait(false);
         await UpgradeUnlessAsync(connection, SqliteSchema.HasTenantVersion, SqliteSchema.AddTenantVersion, cancellationToken).ConfigureAwait(false);
         await UpgradeUnlessAsync(connection, SqliteSchema.HasTenantOrigin, SqliteSchema.AddTenantOrigin, cancellationToken).ConfigureAwait(false);
+        await UpgradeUnlessAsync(connection, SqliteSchema.HasCounts, SqliteSchema.AddCounts, cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, WalletSql.SqliteDeviceIndex, cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, SqliteSchema.IndexHeads, cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, ConsoleIndexes.Sqlite, cancellationToken).ConfigureAwait(false);

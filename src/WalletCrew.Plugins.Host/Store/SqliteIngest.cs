@@ -16,6 +16,9 @@ internal sealed class SqliteIngest(SqliteStatements statements) : IngestTransact
         WHERE tenant_id = $t AND pass_id = $p AND device = $d AND device_id = $di ORDER BY generation DESC LIMIT 1;
         """;
 
+    /// <summary>The pass's registration counts, kept on its row by every registration change (no row: none yet).</summary>
+    internal const string ReadCounts = "SELECT active_count, total_count FROM passes WHERE tenant_id = $t AND pass_id = $p;";
+
     internal const string CloseRegistration = """
         UPDATE registrations SET unregistered_at = $at, uninstall_event_id = $e
         WHERE tenant_id = $t AND pass_id = $p AND device = $d AND device_id = $di AND generation = $g;
@@ -45,9 +48,7 @@ internal sealed class SqliteIngest(SqliteStatements statements) : IngestTransact
     protected override async Task<(int Active, int Total)> WriteTransitionAsync(IngestCommand c, long generation, CancellationToken cancellationToken)
     {
         await (c.Installed ? InsertRegistrationAsync(c, generation, cancellationToken) : CloseRegistrationAsync(c, generation, cancellationToken)).ConfigureAwait(false);
-        var counts = await CountAsync(c, cancellationToken).ConfigureAwait(false);
-        await InsertEventAsync(c, counts.Active, counts.Total, cancellationToken).ConfigureAwait(false);
-        return counts;
+        return await InsertEventAsync(c, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task InsertRegistrationAsync(IngestCommand c, long generation, CancellationToken cancellationToken)
@@ -69,25 +70,30 @@ internal sealed class SqliteIngest(SqliteStatements statements) : IngestTransact
 
     protected override async Task<(int Active, int Total)> CountAsync(IngestCommand c, CancellationToken cancellationToken)
     {
-        var count = Command("""
-            SELECT COALESCE(SUM(CASE WHEN unregistered_at IS NULL THEN 1 ELSE 0 END), 0), COUNT(*)
-            FROM registrations WHERE tenant_id = $t AND pass_id = $p;
-            """).Add("$t", c.TenantId).Add("$p", c.PassId);
+        var count = Command(ReadCounts).Add("$t", c.TenantId).Add("$p", c.PassId);
         await using var reader = await count.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        return (reader.GetInt32(0), reader.GetInt32(1));
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (reader.GetInt32(0), reader.GetInt32(1)) : (0, 0);
     }
 
-    private async Task InsertEventAsync(IngestCommand c, int activeCount, int totalCount, CancellationToken cancellationToken)
+    /// <summary>Takes the pass's next sequence number and counts the registration change, then inserts the event; returns the counts after the change.</summary>
+    private async Task<(int Active, int Total)> InsertEventAsync(IngestCommand c, CancellationToken cancellationToken)
     {
-        // The new event becomes the pass's head when nothing else of the pass is pending (SET reads the row before it).
-        var sequence = Command("""
-            INSERT INTO passes(tenant_id, pass_id, last_seq, head_seq, ready_at) VALUES($t, $p, 1, 1, $ra)
+        // The new event becomes the pass's head when nothing else of the pass is pending (SET reads the row before it). An
+        // install opens a registration, an uninstall closes the device's active one (a pass's first event is an install).
+        var pass = Command("""
+            INSERT INTO passes(tenant_id, pass_id, last_seq, head_seq, ready_at, active_count, total_count) VALUES($t, $p, 1, 1, $ra, 1, 1)
             ON CONFLICT(tenant_id, pass_id) DO UPDATE SET last_seq = last_seq + 1,
-                head_seq = COALESCE(head_seq, last_seq + 1), ready_at = CASE WHEN head_seq IS NULL THEN $ra ELSE ready_at END
-            RETURNING last_seq;
-            """).Add("$t", c.TenantId).Add("$p", c.PassId).Add("$ra", ToMs(c.ReceivedAt));
-        var seq = (long)(await sequence.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+                head_seq = COALESCE(head_seq, last_seq + 1), ready_at = CASE WHEN head_seq IS NULL THEN $ra ELSE ready_at END,
+                active_count = active_count + $da, total_count = total_count + $dt
+            RETURNING last_seq, active_count, total_count;
+            """).Add("$t", c.TenantId).Add("$p", c.PassId).Add("$ra", ToMs(c.ReceivedAt)).Add("$da", c.Installed ? 1 : -1).Add("$dt", c.Installed ? 1 : 0);
+        long seq;
+        (int Active, int Total) counts;
+        await using (var reader = await pass.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            (seq, counts) = (reader.GetInt64(0), (reader.GetInt32(1), reader.GetInt32(2)));
+        }
 
         var insert = Command("""
             INSERT INTO events(event_id, tenant_id, pass_id, seq, pass_type, device, device_id, installed, identifiers, source,
@@ -97,8 +103,9 @@ internal sealed class SqliteIngest(SqliteStatements statements) : IngestTransact
             .Add("$d", DeviceNames.ToWire(c.Device)).Add("$di", c.DeviceId).Add("$i", c.Installed ? 1 : 0)
             .Add("$ids", JsonSerializer.Serialize(c.Identifiers, StoreJson.Options))
             .Add("$src", c.Source is null ? null : JsonSerializer.Serialize(c.Source, StoreJson.Options))
-            .Add("$ac", activeCount).Add("$tc", totalCount).Add("$oa", ToMs(c.OccurredAt)).Add("$ra", ToMs(c.ReceivedAt)).Add("$tp", c.TraceParent);
+            .Add("$ac", counts.Active).Add("$tc", counts.Total).Add("$oa", ToMs(c.OccurredAt)).Add("$ra", ToMs(c.ReceivedAt)).Add("$tp", c.TraceParent);
         await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return counts;
     }
 
     private SqliteCommand Command(string sql) => statements.Command(sql);

@@ -3,7 +3,7 @@ namespace WalletCrew.Plugins.Host.Store;
 /// <summary>The SQLite schema. Times are Unix milliseconds; statuses are lowercase words.</summary>
 internal static class SqliteSchema
 {
-    public const int Version = 9;
+    public const int Version = 10;
 
     public const string Create = $"""
         CREATE TABLE IF NOT EXISTS schema_info(version INTEGER NOT NULL);
@@ -13,6 +13,8 @@ internal static class SqliteSchema
             last_seq INTEGER NOT NULL,
             head_seq INTEGER NULL,
             ready_at INTEGER NULL,
+            active_count INTEGER NOT NULL DEFAULT 0,
+            total_count INTEGER NOT NULL DEFAULT 0,
             PRIMARY KEY(tenant_id, pass_id)) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS registrations(
             tenant_id TEXT NOT NULL,
@@ -123,6 +125,22 @@ internal static class SqliteSchema
         DROP INDEX IF EXISTS events_pending_due;
         """;
 
+    /// <summary>
+    /// Version 10 keeps each pass's registration counts on its row (<c>passes.active_count</c>, <c>total_count</c>), written
+    /// with every registration change, so an ingest reads them in one seek however many registrations the pass has gathered
+    /// (counting them cost every ingest of a pass time in proportion to its history, on the one writer every tenant shares).
+    /// An older file gets the columns here, filled from its registrations once.
+    /// </summary>
+    public const string HasCounts = "SELECT COUNT(*) FROM pragma_table_info('passes') WHERE name = 'total_count';";
+
+    public const string AddCounts = """
+        ALTER TABLE passes ADD COLUMN active_count INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE passes ADD COLUMN total_count INTEGER NOT NULL DEFAULT 0;
+        UPDATE passes SET (active_count, total_count) = (
+            SELECT COALESCE(SUM(unregistered_at IS NULL), 0), COUNT(*) FROM registrations r
+            WHERE r.tenant_id = passes.tenant_id AND r.pass_id = passes.pass_id);
+        """;
+
     /// <summary>Version 4 records which tenant version handled each invocation in the tenant log (<see cref="TenantFileSql"/> has its new tables).</summary>
     public const string HasTenantVersion = "SELECT COUNT(*) FROM pragma_table_info('tenant_logs') WHERE name = 'tenant_version';";
 
@@ -139,11 +157,12 @@ internal static class SqliteSchema
     /// Version 6 replaces the claim's index on <c>ready_at</c> alone by one on <c>(tenant_id, ready_at)</c> (<see cref="SqliteQueues.Events"/>),
     /// version 7 the tenant versions' <c>origin</c> column (<see cref="AddTenantOrigin"/>), and version 8 replaces the email
     /// claim's index on <c>next_attempt_at</c> by one on <c>(tenant_id, next_attempt_at, received_at)</c> (<see cref="SqliteQueues.Emails"/>),
-    /// version 9 only records PostgreSQL's new registrations index (SQLite keeps <see cref="WalletSql.SqliteDeviceIndex"/>).
+    /// version 9 only records PostgreSQL's new registrations index (SQLite keeps <see cref="WalletSql.SqliteDeviceIndex"/>),
+    /// and version 10 the passes' registration counts (<see cref="AddCounts"/>).
     /// </summary>
     public const string IndexHeads = $"""
         DROP INDEX IF EXISTS passes_ready;
         {SqliteQueues.PassHeadsIndex}
-        UPDATE schema_info SET version = 9 WHERE version < 9;
+        UPDATE schema_info SET version = 10 WHERE version < 10;
         """;
 }

@@ -20,6 +20,10 @@ public sealed class PostgresRegistrationPlanTests : IAsyncLifetime
 
     private const int AppleDevices = 100;
 
+    private const string CountEveryRegistration = """
+        SELECT COUNT(*) FILTER (WHERE unregistered_at IS NULL)::int, COUNT(*)::int FROM wcp_registrations WHERE tenant_id = @t AND pass_id = @p
+        """;
+
     private PostgresTestStore _postgres = null!;
 
     public async Task InitializeAsync()
@@ -49,7 +53,24 @@ public sealed class PostgresRegistrationPlanTests : IAsyncLifetime
 
         read.Should().BeLessThan(5, "a device's latest registration of one pass is one index seek");
         close.Should().BeLessThan(5, "closing a registration finds it by its whole key");
-        counts.Should().BeLessThan(5, "a pass's registration counts read that pass's registrations");
+        counts.Should().BeLessThan(5, "a pass's registration counts are on its row");
+    }
+
+    [Fact]
+    public async Task APassesRegistrationCountsReadNoneOfItsRegistrationsHoweverManyItHas()
+    {
+        // A pass on 2,000 devices (or installed and removed as often): every ingest of it reads its counts.
+        await _postgres.ExecuteAsync("""
+            INSERT INTO {0}registrations(tenant_id, pass_id, device, device_id, generation, registered_at, install_event_id)
+            SELECT 't', 'H', 'apple', 'device-' || g, 1, 0, 'evt_h' || g FROM generate_series(1, 2000) g;
+            INSERT INTO {0}passes(tenant_id, pass_id, last_seq, active_count, total_count) VALUES('t', 'H', 2000, 2000, 2000);
+            """);
+
+        var counts = await RowsReadAsync(PostgresIngest.CountsOfPass, c => c.Add("t", "t").Add("p", "H"));
+        var control = await RowsReadAsync(CountEveryRegistration, c => c.Add("t", "t").Add("p", "H"));
+
+        counts.Should().Be(0, "the counts are on the pass's row");
+        control.Should().BeGreaterThanOrEqualTo(2000, "counting the registrations reads every one of them (the control, what an ingest ran before version 10)");
     }
 
     [Fact]
