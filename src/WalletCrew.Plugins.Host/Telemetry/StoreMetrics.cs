@@ -13,13 +13,16 @@ internal static class StoreMetrics
     /// <summary>The instrument's name, for listeners in the same process.</summary>
     public const string BatchWrites = "wcp.store.batch.writes";
 
+    /// <summary>The SQLite checkpoints' instrument name, for listeners in the same process.</summary>
+    public const string Checkpoints = "wcp.store.sqlite.checkpoints";
+
     private static readonly Meter s_meter = new(HostTelemetry.Name);
 
     private static readonly Histogram<int> s_batch = s_meter.CreateHistogram<int>(
         BatchWrites, unit: "{write}", description: "Writes committed together in one transaction of the host's group commit (ingests, claims, completions), per transaction.");
 
     private static readonly Counter<long> s_checkpoints = s_meter.CreateCounter<long>(
-        "wcp.store.sqlite.checkpoints", description: "SQLite checkpoints that copied pages from the write-ahead log into the database file.");
+        Checkpoints, description: "SQLite checkpoints that copied pages from the write-ahead log into the database file.");
 
     /// <param name="batch">Which group commit: <c>wcp.store.sqlite</c> (every SQLite write), or a PostgreSQL one (<c>wcp.store.ingest</c>, <c>wcp.store.complete</c>, <c>wcp.store.complete_email</c>).</param>
     /// <param name="database">The SQLite file's path, or the PostgreSQL database's name (<c>db.namespace</c>).</param>

@@ -18,6 +18,9 @@ internal sealed record HostBenchOptions(int Events, int Concurrency, bool Postgr
     /// </summary>
     public bool HostProcess { get; init; }
 
+    /// <summary>Gets a value indicating whether the store is SQLite flushing every commit (<c>synchronous</c> FULL, the default, or EXTRA).</summary>
+    public bool SqliteFlushesEveryCommit => !Postgres && !HostArguments.Contains("--WalletCrew:Store:Synchronous=NORMAL", StringComparer.Ordinal);
+
     /// <summary>Gets how many events to send and deliver, unmeasured, before measuring (the default is none), so the JIT's tiers settle first.</summary>
     public int WarmUpEvents { get; init; }
 

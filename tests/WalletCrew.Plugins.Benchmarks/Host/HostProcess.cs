@@ -56,13 +56,13 @@ internal sealed class HostProcess : IDisposable
         return new HostProcess(Process.Start(start)!);
     }
 
-    /// <summary>Gets the child's CPU time, allocated bytes, and its store's commits and the writes they carried, so far.</summary>
+    /// <summary>Gets the child's CPU time, allocated bytes, and its store's commits, the writes they carried and SQLite's checkpoints, so far.</summary>
     public async Task<HostMark> MarkAsync()
     {
         await process.StandardInput.WriteLineAsync("mark").ConfigureAwait(false);
         await process.StandardInput.FlushAsync().ConfigureAwait(false);
         var parts = (await marks.Reader.ReadAsync().ConfigureAwait(false)).Split(' ').Select(p => long.Parse(p, CultureInfo.InvariantCulture)).ToArray();
-        return new HostMark(TimeSpan.FromTicks(parts[0]), parts[1], parts[2], parts[3]);
+        return new HostMark(TimeSpan.FromTicks(parts[0]), parts[1], parts[2], parts[3], parts[4]);
     }
 
     /// <summary>Asks the child to stop (it drains as <c>wcp serve</c> does on Ctrl+C).</summary>
@@ -81,7 +81,7 @@ internal sealed class HostProcess : IDisposable
             if (line == "mark")
             {
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime.Ticks;
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{MarkReply}{cpu} {GC.GetTotalAllocatedBytes()} {commits.Commits} {commits.Writes}"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{MarkReply}{cpu} {GC.GetTotalAllocatedBytes()} {commits.Commits} {commits.Writes} {commits.Checkpoints}"));
             }
         }
 

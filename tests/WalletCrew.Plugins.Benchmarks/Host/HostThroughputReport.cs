@@ -117,10 +117,15 @@ internal static class HostThroughputReport
                 var allocated = ends.Zip(marks).Sum(p => p.First.Allocated - p.Second.Allocated) / 1024.0 / events;
                 var commits = ends.Zip(marks).Sum(p => p.First.Commits - p.Second.Commits);
                 var writes = ends.Zip(marks).Sum(p => p.First.Writes - p.Second.Writes);
+                var checkpoints = ends.Zip(marks).Sum(p => p.First.Checkpoints - p.Second.Checkpoints);
+                // With SQLite and synchronous=FULL a commit flushes the log once, and a checkpoint the log and the file.
+                var flushes = options.SqliteFlushesEveryCommit
+                    ? string.Create(CultureInfo.InvariantCulture, $", {checkpoints / events:N3} checkpoints per event, {(commits + 2.0 * checkpoints) / events:N2} fsyncs per event")
+                    : "";
                 separate = string.Create(
                     CultureInfo.InvariantCulture,
                     $"host process(es) alone (PID {string.Join(", ", children.Select(c => c.Id))}): CPU per event {cpu:N0} µs, allocated per event {allocated:N1} KB; "
-                    + $"group commit: {commits / events:N2} commits per event, {writes / Math.Max(commits, 1.0):N1} writes per commit; the table's CPU and allocated columns are this process's: the load generator and the stub");
+                    + $"group commit: {commits / events:N2} commits per event, {writes / Math.Max(commits, 1.0):N1} writes per commit{flushes}; the table's CPU and allocated columns are this process's: the load generator and the stub");
                 await AttachWaitAsync(options, children, "measured; stopping the hosts").ConfigureAwait(false);
             }
 
