@@ -197,30 +197,29 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource, ILogger<Po
 
     public async Task<int> ReplayAsync(ReplayRange range, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        // Two round trips and the commit: lock the passes holding events in the range, then replay only the events of those
-        // passes and refresh their heads (an event that entered the range meanwhile is left for the next replay).
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var tx = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
-        var tenants = new List<string>();
-        var passes = new List<string>();
-        await using (var command = new NpgsqlCommand(PostgresSchema.LockReplayRangePasses, connection, tx))
+        // Batch after batch, each its own transaction: a batch of the range's events, then, under their passes' locks (key
+        // order), those still in the range's status are replayed and the passes' heads refreshed. An event that left the
+        // status meanwhile is passed over; one that entered the range is taken by a later batch.
+        var replayed = 0;
+        while (true)
         {
-            command.Add("s", range.Status.ToName()).Add("from", ToMs(range.From)).Add("to", ToMs(range.To)).Add("t", range.TenantId).Add("p", range.PassId);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            await using var select = dataSource.CreateCommand(PostgresSchema.ReplayRangeBatch);
+            select.Add("s", range.Status.ToName()).Add("from", ToMs(range.From)).Add("to", ToMs(range.To)).Add("t", range.TenantId).Add("p", range.PassId)
+                .Add("n", (long)ReplayRange.Batch);
+            var ids = (await ReadAllAsync(select, r => r.GetString(0), cancellationToken).ConfigureAwait(false)).ToArray();
+            if (ids.Length == 0)
             {
-                tenants.Add(reader.GetString(0));
-                passes.Add(reader.GetString(1));
+                return replayed;
+            }
+
+            await using var batch = NotedHeadWrite(ids, Statement(PostgresSchema.ReplayRange, ("now", ToMs(now)), ("s", range.Status.ToName()), ("ids", ids)));
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            replayed += batch.BatchCommands[1].RecordsAffected;
+            if (ids.Length < ReplayRange.Batch)
+            {
+                return replayed;
             }
         }
-
-        await using var batch = new NpgsqlBatch(connection, tx);
-        batch.BatchCommands.Add(Statement(PostgresSchema.ReplayRange, ("now", ToMs(now)), ("s", range.Status.ToName()), ("from", ToMs(range.From)),
-            ("to", ToMs(range.To)), ("t", range.TenantId), ("p", range.PassId), ("ts", tenants.ToArray()), ("ps", passes.ToArray())));
-        batch.BatchCommands.Add(Statement(PostgresSchema.RefreshPassHeads, ("ts", tenants.ToArray()), ("ps", passes.ToArray())));
-        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return batch.BatchCommands[0].RecordsAffected;
     }
 
     public async Task AppendLogAsync(TenantLogRecord record, CancellationToken cancellationToken)

@@ -228,14 +228,11 @@ internal static class PostgresSchema
         WHERE (p.tenant_id, p.pass_id) IN (SELECT tenant_id, pass_id FROM wcp_events WHERE event_id = ANY(@ids))
         """;
 
-    /// <summary>Locks the passes that hold events in a replay range, in key order, and returns their keys.</summary>
-    public const string LockReplayRangePasses = """
-        SELECT p.tenant_id, p.pass_id FROM wcp_passes p
-        WHERE (p.tenant_id, p.pass_id) IN (
-            SELECT tenant_id, pass_id FROM wcp_events
-            WHERE status = @s AND received_at >= @from AND received_at < @to AND (@t::text IS NULL OR tenant_id = @t) AND (@p::text IS NULL OR pass_id = @p))
-        ORDER BY p.tenant_id, p.pass_id
-        FOR UPDATE OF p
+    /// <summary>Up to <c>@n</c> events of a replay range (<see cref="Store.ReplayRange.Batch"/>), read without locks: <see cref="ReplayRange"/> checks each again under its pass's lock.</summary>
+    public const string ReplayRangeBatch = """
+        SELECT event_id FROM wcp_events
+        WHERE status = @s AND received_at >= @from AND received_at < @to AND (@t::text IS NULL OR tenant_id = @t) AND (@p::text IS NULL OR pass_id = @p)
+        LIMIT @n
         """;
 
     /// <summary>Sets the heads of the passes <c>(@ts[i], @ps[i])</c>, as <see cref="RefreshHeads"/> does.</summary>
@@ -265,11 +262,11 @@ internal static class PostgresSchema
         WHERE event_id = @e AND status <> 'pending';
         """;
 
+    /// <summary>Replays the events <c>@ids</c> of a batch (<see cref="ReplayRangeBatch"/>) that are still in the range's status.</summary>
     public const string ReplayRange = """
         UPDATE wcp_events SET status = 'pending', failures = 0, next_attempt_at = @now, is_replay = true, completed_at = NULL,
             lease_owner = NULL, lease_expires_at = NULL
-        WHERE status = @s AND received_at >= @from AND received_at < @to AND (@t::text IS NULL OR tenant_id = @t) AND (@p::text IS NULL OR pass_id = @p)
-          AND (tenant_id, pass_id) IN (SELECT * FROM unnest(@ts::text[], @ps::text[]));
+        WHERE event_id = ANY(@ids) AND status = @s;
         """;
 
     public const string QueueStats = """

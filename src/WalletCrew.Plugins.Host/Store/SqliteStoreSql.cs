@@ -10,11 +10,14 @@ internal static class SqliteStoreSql
         RETURNING tenant_id, pass_id;
         """;
 
-    public const string ReplayRange = """
+    /// <summary>Replays up to <c>$n</c> events of a range (<see cref="Store.ReplayRange.Batch"/>); a replayed event leaves the range's status, so the next batch takes others.</summary>
+    public const string ReplayRange = $"""
         UPDATE events SET status = 'pending', failures = 0, next_attempt_at = $now, is_replay = 1, completed_at = NULL,
             lease_owner = NULL, lease_expires_at = NULL
-        WHERE status = $s AND received_at >= $from AND received_at < $to AND ($t IS NULL OR tenant_id = $t)
-          AND ($p IS NULL OR pass_id = $p)
+        WHERE event_id IN (
+            SELECT event_id FROM events
+            WHERE status = $s AND received_at >= $from AND received_at < $to AND ($t IS NULL OR tenant_id = $t) AND ($p IS NULL OR pass_id = $p)
+            {SqliteStatements.LimitN})
         RETURNING tenant_id, pass_id;
         """;
 

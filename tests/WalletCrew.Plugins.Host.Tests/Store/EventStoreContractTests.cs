@@ -28,6 +28,9 @@ public abstract class EventStoreContractTests : IAsyncLifetime
     /// <summary>Opens the database of <see cref="CreateStoreAsync"/> again, as a second host would; disposed with the first.</summary>
     private protected abstract Task<IEventStore> CreatePeerStoreAsync();
 
+    /// <summary>Gets the write transactions the store has committed so far, where it counts them (null: not counted).</summary>
+    private protected virtual Task<long?> TransactionsAsync() => Task.FromResult<long?>(null);
+
     [Fact]
     public async Task OnlyTheOldestPendingEventOfAPassIsClaimable()
     {
@@ -274,6 +277,28 @@ public abstract class EventStoreContractTests : IAsyncLifetime
         var range = new ReplayRange("u", s_now, s_now + TimeSpan.FromSeconds(1), DeliveryStatus.Dead);
         (await _store.ReplayAsync(range, s_now, CancellationToken.None)).Should().Be(1);
         (await _store.ReplayAsync(range with { TenantId = null }, s_now, CancellationToken.None)).Should().Be(0, "nothing is dead any more");
+    }
+
+    [Fact]
+    public async Task AReplayRangeLargerThanOneBatchReplaysEveryMatchingEventBatchByBatch()
+    {
+        var count = (2 * ReplayRange.Batch) + 10;
+        await Task.WhenAll(Enumerable.Range(0, count).Select(p => _store.IngestAsync(Command("t", $"P{p}", installed: true), CancellationToken.None)));
+        var claimed = await ClaimAsync("owner", max: count, perTenant: count);
+        await Task.WhenAll(claimed.Select(e => _store.CompleteAsync(new DeliveryOutcome(e.EventId, "owner", DeliveryStatus.Dead, s_now, null, "gave up", true, null), CancellationToken.None)));
+        var transactionsBefore = await TransactionsAsync();
+
+        var replayed = await _store.ReplayAsync(new ReplayRange("t", s_now.AddHours(-1), s_now.AddHours(1), DeliveryStatus.Dead), s_now, CancellationToken.None);
+        var transactions = await TransactionsAsync() - transactionsBefore;
+
+        claimed.Should().HaveCount(count);
+        replayed.Should().Be(count);
+        (await _store.GetQueueStatsAsync(CancellationToken.None)).Should().Equal(new TenantQueueStats("t", count, 0, s_now));
+        (await ClaimAsync("owner", max: count, perTenant: count)).Should().HaveCount(count, "every replayed event heads its pass again");
+        if (transactions is { } committed)
+        {
+            committed.Should().Be(3, "a replay commits one batch at a time (in one transaction for the range it would commit 1), so other writers go on between its batches");
+        }
     }
 
     [Fact]

@@ -32,6 +32,8 @@ public sealed class SqliteEventStoreTests : EventStoreContractTests, IDisposable
     private protected override Task<IEventStore> CreateStoreAsync() =>
         Task.FromResult<IEventStore>(_store = new SqliteEventStore(new SqliteStoreOptions(_root.DatabasePath, "FULL")));
 
+    private protected override Task<long?> TransactionsAsync() => Task.FromResult<long?>(_store!.Writer.Commits);
+
     private protected override Task<IEventStore> CreatePeerStoreAsync() =>
         Task.FromResult<IEventStore>(_peer = new SqliteEventStore(new SqliteStoreOptions(_root.DatabasePath, "FULL")));
 }
