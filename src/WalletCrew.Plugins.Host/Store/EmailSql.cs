@@ -91,10 +91,11 @@ internal static class EmailSql
         WHERE email_id = @e AND status <> 'pending'
         """;
 
+    /// <summary>Replays up to <c>@n</c> dead emails (<see cref="ReplayRange.Batch"/>); the store runs it until fewer come back.</summary>
     public const string ReplayDead = """
         UPDATE {0}emails SET status = 'pending', failures = 0, next_attempt_at = @now, is_replay = @yes, completed_at = NULL,
             lease_owner = NULL, lease_expires_at = NULL
-        WHERE status = 'dead' AND (CAST(@t AS text) IS NULL OR tenant_id = @t)
+        WHERE email_id IN (SELECT email_id FROM {0}emails WHERE status = 'dead' AND (CAST(@t AS text) IS NULL OR tenant_id = @t) LIMIT @n)
         """;
 
     public const string Prune = """

@@ -109,7 +109,7 @@ internal sealed class PostgresEmailStore(NpgsqlDataSource dataSource) : IEmailSt
     }
 
     public Task<int> ReplayDeadAsync(string? tenantId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        ExecuteAsync(EmailSql.ReplayDead, cancellationToken, ("t", tenantId), ("now", ToMs(now)), ("yes", true));
+        ReplayRange.InBatchesAsync(() => ExecuteAsync(EmailSql.ReplayDead, cancellationToken, ("t", tenantId), ("now", ToMs(now)), ("yes", true), ("n", (long)ReplayRange.Batch)));
 
     public Task<int> PruneAsync(DateTimeOffset before, int batchSize, CancellationToken cancellationToken) =>
         ExecuteAsync(EmailSql.Prune, cancellationToken, ("before", ToMs(before)), ("n", (long)batchSize));

@@ -68,8 +68,8 @@ internal sealed class SqliteEmailStore(SqliteEventStore events) : IEmailStore
     }
 
     public Task<int> ReplayDeadAsync(string? tenantId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        events.Writer.WriteAsync(statements => statements.Command(PrefixedSql.Sqlite(EmailSql.ReplayDead))
-            .WithParameters([("t", tenantId), ("now", ToMs(now)), ("yes", true)]).ExecuteNonQueryAsync(CancellationToken.None), cancellationToken);
+        ReplayRange.InBatchesAsync(() => events.Writer.WriteAsync(statements => statements.Command(PrefixedSql.Sqlite(EmailSql.ReplayDead))
+            .WithParameters([("t", tenantId), ("now", ToMs(now)), ("yes", true), ("n", ReplayRange.Batch)]).ExecuteNonQueryAsync(CancellationToken.None), cancellationToken));
 
     public Task<int> PruneAsync(DateTimeOffset before, int batchSize, CancellationToken cancellationToken) =>
         events.Writer.WriteAsync(statements => statements.Command(PrefixedSql.Sqlite(EmailSql.Prune))

@@ -118,22 +118,11 @@ internal sealed class SqliteEventStore(SqliteStoreOptions options) : IEventStore
         return await GetAsync(eventId, cancellationToken).ConfigureAwait(false) is null ? ReplayResult.NotFound : ReplayResult.AlreadyPending;
     }
 
-    public async Task<int> ReplayAsync(ReplayRange range, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        // One batch per write, so the writer's other callers are served between batches.
-        var replayed = 0;
-        while (true)
-        {
-            var batch = (await Writer.WriteAsync(statements => SqliteHeads.WriteAsync(statements, statements.Command(SqliteStoreSql.ReplayRange).Add("$now", ToMs(now))
-                .Add("$s", range.Status.ToName()).Add("$from", ToMs(range.From)).Add("$to", ToMs(range.To)).Add("$t", range.TenantId).Add("$p", range.PassId)
-                .Add("$n", ReplayRange.Batch), _ => true), cancellationToken).ConfigureAwait(false)).Count;
-            replayed += batch;
-            if (batch < ReplayRange.Batch)
-            {
-                return replayed;
-            }
-        }
-    }
+    // One batch per write, so the writer's other callers are served between batches.
+    public Task<int> ReplayAsync(ReplayRange range, DateTimeOffset now, CancellationToken cancellationToken) => ReplayRange.InBatchesAsync(async () =>
+        (await Writer.WriteAsync(statements => SqliteHeads.WriteAsync(statements, statements.Command(SqliteStoreSql.ReplayRange).Add("$now", ToMs(now))
+            .Add("$s", range.Status.ToName()).Add("$from", ToMs(range.From)).Add("$to", ToMs(range.To)).Add("$t", range.TenantId).Add("$p", range.PassId)
+            .Add("$n", ReplayRange.Batch), _ => true), cancellationToken).ConfigureAwait(false)).Count);
 
     public Task AppendLogAsync(TenantLogRecord record, CancellationToken cancellationToken) =>
         Writer.WriteAsync(statements => InsertLogAsync(statements, record), cancellationToken);

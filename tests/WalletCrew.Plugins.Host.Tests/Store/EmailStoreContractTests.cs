@@ -161,6 +161,23 @@ public abstract class EmailStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReplayingMoreDeadEmailsThanOneBatchReplaysThemAllAndOnlyThoseOfTheTenant()
+    {
+        var count = (2 * ReplayRange.Batch) + 10;
+        await AddManyAsync(count);
+        var claimed = await ClaimAsync("owner", max: count, perTenant: count);
+        await Task.WhenAll(claimed.Select(e => _store.CompleteAsync(new DeliveryOutcome(e.EmailId, "owner", DeliveryStatus.Dead, s_now, null, "gave up", true, null), CancellationToken.None)));
+
+        var replayed = await _store.ReplayDeadAsync("t1", s_now, CancellationToken.None);
+        var rest = await _store.ReplayDeadAsync(null, s_now, CancellationToken.None);
+
+        claimed.Should().HaveCount(count);
+        replayed.Should().Be(claimed.Count(e => e.TenantId == "t1"));
+        rest.Should().Be(count - replayed, "the other tenants' dead emails were left for the replay of every tenant");
+        (await ClaimAsync("owner", max: count, perTenant: count)).Should().HaveCount(count);
+    }
+
+    [Fact]
     public async Task OneIdempotencyKeyStoresOneEmailPerTenant()
     {
         var first = await _store.AddAsync(Email("t", "key-1"), CancellationToken.None);
