@@ -31,7 +31,7 @@ internal static class CompilerLoop
 
     public static async Task<int> RunAsync(Stream input, Stream output, TimeSpan idleExit, bool warmUp = true)
     {
-        var channel = new FrameChannel(input, output, WorkerLoop.MaxFrameBytes);
+        var channel = new FrameChannel(input, output, WorkerLoop.MaxFrameBytes, blockingWrites: true);
         var compilers = new Dictionary<(string References, bool Checkpoints), ScriptCompiler>();
 
         // Warm up first (load the compiler, compile its paths), then say so: the host starts a script's time bound only

@@ -15,7 +15,9 @@ namespace WalletCrew.Plugins.Engine.Sandbox;
 /// where an asynchronous read wakes the runtime's I/O thread, which then wakes a pool thread to run the read's
 /// continuation (two wake-ups per frame instead of one, on each side of every crossing; benchmarks.md §6).
 /// </remarks>
-internal sealed class FrameChannel(Stream input, Stream output, int maxFrameBytes)
+/// <param name="blockingWrites">Whether a write blocks until the bytes are in the pipe (the worker's side, whose reader, the
+/// host's channel thread, never stops draining) instead of going through the stream's asynchronous write.</param>
+internal sealed class FrameChannel(Stream input, Stream output, int maxFrameBytes, bool blockingWrites = false)
 {
     private const int ReadBufferBytes = 64 * 1024;
 
@@ -125,8 +127,15 @@ internal sealed class FrameChannel(Stream input, Stream output, int maxFrameByte
             }
 
             BinaryPrimitives.WriteInt32LittleEndian(MemoryMarshal.AsMemory(frame.WrittenMemory).Span, length);
-            await output.WriteAsync(frame.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            output.Flush();
+            if (blockingWrites)
+            {
+                output.Write(frame.WrittenSpan);
+            }
+            else
+            {
+                await output.WriteAsync(frame.WrittenMemory, cancellationToken).ConfigureAwait(false);
+                output.Flush();
+            }
         }
         finally
         {

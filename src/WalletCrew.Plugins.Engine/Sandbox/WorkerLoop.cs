@@ -21,7 +21,7 @@ internal sealed class WorkerLoop
     private ConnectorEngine? _engine;
     private TenantConnectors? _tenant;
 
-    private WorkerLoop(Stream input, Stream output) => _channel = new FrameChannel(input, output, MaxFrameBytes);
+    private WorkerLoop(Stream input, Stream output) => _channel = new FrameChannel(input, output, MaxFrameBytes, blockingWrites: true);
 
     /// <summary>Runs the worker until the host closes the channel; returns the process exit code.</summary>
     /// <param name="spare">Whether the worker was started as a spare (it practises a load while no tenant has claimed it).</param>
