@@ -199,7 +199,8 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource, ILogger<Po
     {
         // Batch after batch, each its own transaction: a batch of the range's events, then, under their passes' locks (key
         // order), those still in the range's status are replayed and the passes' heads refreshed. An event that left the
-        // status meanwhile is passed over; one that entered the range is taken by a later batch.
+        // status meanwhile is passed over; one that entered the range is taken by a later batch. Its own loop, not
+        // ReplayRange.InBatchesAsync: it stops on the ids it read, since those passed over make a full batch replay fewer.
         var replayed = 0;
         while (true)
         {

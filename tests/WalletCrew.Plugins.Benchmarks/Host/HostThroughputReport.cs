@@ -29,7 +29,7 @@ internal static class HostThroughputReport
             return 2;
         }
 
-        return RunAsync(options with { Concurrency = Math.Min(options.Concurrency, LoadGenerator.PassCount) }).GetAwaiter().GetResult();
+        return RunAsync(options with { Concurrency = Math.Min(options.Concurrency, PassRotation.Count) }).GetAwaiter().GetResult();
     }
 
     private static async Task<int> RunAsync(HostBenchOptions options)
@@ -156,7 +156,7 @@ internal static class HostThroughputReport
             $"{options.Configuration}{(options.Hosts > 1 ? " (a pass always enters through the same host)" : string.Empty)}; " +
             $"store: {database?.Description ?? "SQLite in a temp folder"}; load average at the start {loadBefore}, at the end " +
             $"{await LoadAverageAsync().ConfigureAwait(false)}; {Environment.ProcessorCount} CPUs; hosts {(options.HostProcess ? "in child processes" : "in process")}, {TenantCount} tenants, " +
-            $"{LoadGenerator.PassCount} passes; {options.WarmUpEvents:N0} warm-up events before measuring; host arguments: {arguments}");
+            $"{PassRotation.Count} passes; {options.WarmUpEvents:N0} warm-up events before measuring; host arguments: {arguments}");
         if (activity is not null)
         {
             Console.WriteLine(await activity.FinishAsync(options.Events).ConfigureAwait(false));

@@ -7,14 +7,12 @@ using System.Text;
 namespace WalletCrew.Plugins.Benchmarks.Host;
 
 /// <summary>
-/// The bounded load: <c>concurrency</c> senders POST <c>events</c> ingest requests over <see cref="PassCount"/> passes spread over
+/// The bounded load: <c>concurrency</c> senders POST <c>events</c> ingest requests over <see cref="PassRotation"/>'s passes spread over
 /// the tenants, alternating install/uninstall per pass so each is a state transition, then wait for the stub to receive every
 /// event. With several hosts a pass always goes to the same one (<see cref="HostOf"/>). Returns one Markdown row of the report's table.
 /// </summary>
 internal static class LoadGenerator
 {
-    public const int PassCount = 200;
-
     public const string TableHeader = """
         | events | concurrency | ingest req/s | ingest p50 (ms) | ingest p99 (ms) | ingest max (ms) | delivered events/s | end to end (s) | CPU per event (µs) | allocated per event (KB) |
         |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
@@ -26,8 +24,7 @@ internal static class LoadGenerator
 
     public static async Task<string> MeasureAsync(HttpClient http, Uri[] hosts, PartnerStub stub, string[] tenants, int events, int concurrency)
     {
-        // A pass is never in flight twice: a sender takes a pass from the queue, sends its next transition, puts it back.
-        var passes = new ConcurrentQueue<(int Pass, int Next)>(Enumerable.Range(0, PassCount).Select(p => (p, 0)));
+        var passes = new PassRotation();
         var latencies = new ConcurrentBag<double>();
         var sent = 0;
         var created = 0;
@@ -42,16 +39,11 @@ internal static class LoadGenerator
         {
             while (!limit.IsCancellationRequested && Interlocked.Increment(ref sent) <= events)
             {
-                (int Pass, int Next) item;
-                while (!passes.TryDequeue(out item))
-                {
-                    await Task.Yield();
-                }
-
+                var (pass, installed) = await passes.TakeAsync().ConfigureAwait(false);
                 var began = Stopwatch.GetTimestamp();
-                var (status, isNew) = await TryIngestAsync(http, HostOf(hosts, tenants.Length, item.Pass), tenants[item.Pass % tenants.Length], $"P{item.Pass:D4}", installed: item.Next % 2 == 0).ConfigureAwait(false);
+                var (status, isNew) = await TryIngestAsync(http, HostOf(hosts, tenants.Length, pass), tenants[pass % tenants.Length], $"P{pass:D4}", installed).ConfigureAwait(false);
                 latencies.Add(Stopwatch.GetElapsedTime(began).TotalMilliseconds);
-                passes.Enqueue((item.Pass, item.Next + 1));
+                passes.Return(pass);
                 if (status != HttpStatusCode.Accepted)
                 {
                     Interlocked.Increment(ref failures);

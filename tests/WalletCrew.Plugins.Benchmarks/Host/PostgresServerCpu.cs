@@ -1,4 +1,5 @@
 using System.Globalization;
+using WalletCrew.Plugins.Benchmarks.Support;
 
 namespace WalletCrew.Plugins.Benchmarks.Host;
 
@@ -8,9 +9,6 @@ namespace WalletCrew.Plugins.Benchmarks.Host;
 /// </summary>
 internal static class PostgresServerCpu
 {
-    // USER_HZ: the unit of the times in /proc/<pid>/stat, 100 on Linux x64.
-    private const double TicksPerSecond = 100;
-
     /// <summary>Reads the server's CPU time so far; null when its data folder or <c>/proc</c> cannot be read (a remote server).</summary>
     public static TimeSpan? Read(string dataDirectory)
     {
@@ -29,7 +27,7 @@ internal static class PostgresServerCpu
                 }
             }
 
-            return TimeSpan.FromSeconds(ticks / TicksPerSecond);
+            return TimeSpan.FromSeconds(ticks / ProcStat.TicksPerSecond);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or InvalidOperationException)
         {
@@ -39,20 +37,5 @@ internal static class PostgresServerCpu
 
     private static long[] Fields(int pid) => TryFields(pid) ?? throw new InvalidOperationException($"/proc/{pid}/stat is not readable.");
 
-    // The fields after the command name (which may hold spaces), numbered as in proc(5); non-numeric ones read as 0.
-    private static long[]? TryFields(int pid)
-    {
-        string stat;
-        try
-        {
-            stat = File.ReadAllText($"/proc/{pid}/stat");
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-
-        var rest = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return [0, 0, .. rest.Select(f => long.TryParse(f, CultureInfo.InvariantCulture, out var n) ? n : 0)];
-    }
+    private static long[]? TryFields(int pid) => ProcStat.TryRead($"/proc/{pid}/stat");
 }

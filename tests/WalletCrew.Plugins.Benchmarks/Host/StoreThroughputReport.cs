@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using WalletCrew.Plugins.Benchmarks.Support;
 using WalletCrew.Plugins.Host.Ingestion;
 using WalletCrew.Plugins.Host.Store;
 
@@ -8,15 +9,14 @@ namespace WalletCrew.Plugins.Benchmarks.Host;
 
 /// <summary>
 /// <c>-- store [events] [senders] [--slots N] [--warm-up N] [--synchronous FULL|NORMAL]</c>: the SQLite store alone, without
-/// HTTP or connectors, driven as the host drives it. <c>senders</c> callers ingest installs and uninstalls of 200 passes of 4
-/// tenants (a pass never twice at once); one delivery loop claims into <c>slots</c> slots (a quarter per tenant, as the host's
+/// HTTP or connectors, driven as the host drives it. <c>senders</c> callers ingest installs and uninstalls of the load's passes
+/// (<see cref="PassRotation"/>) of 4 tenants; one delivery loop claims into <c>slots</c> slots (a quarter per tenant, as the host's
 /// defaults of 16 and 4), one claim at a time, and completes each claimed event as delivered with a one-line tenant log entry,
 /// freeing its slot once the outcome is queued. Prints delivered events/s, the process's and the writer thread's CPU per
 /// event, and commits and writes per commit: the store's own ceiling on this machine, apart from the host's HTTP work (<c>host</c>).
 /// </summary>
 internal static class StoreThroughputReport
 {
-    private const int Passes = 200;
     private const int Tenants = 4;
     private const string Owner = "bench-store";
 
@@ -43,7 +43,7 @@ internal static class StoreThroughputReport
         await using var store = new SqliteEventStore(new SqliteStoreOptions(path, synchronous));
         await store.InitializeAsync(CancellationToken.None).ConfigureAwait(false);
         using var commits = new StoreCommits();
-        var passes = new PassQueue();
+        var passes = new PassRotation();
         await RoundAsync(store, passes, warmUp, senders, slots).ConfigureAwait(false);
 
         var writer = WriterThreadCpu();
@@ -64,7 +64,7 @@ internal static class StoreThroughputReport
     }
 
     /// <summary>Ingests <paramref name="events"/> transitions and delivers every event they create.</summary>
-    private static async Task RoundAsync(SqliteEventStore store, PassQueue passes, int events, int senders, int slots)
+    private static async Task RoundAsync(SqliteEventStore store, PassRotation passes, int events, int senders, int slots)
     {
         var created = 0;
         var sent = 0;
@@ -72,10 +72,10 @@ internal static class StoreThroughputReport
         {
             while (Interlocked.Increment(ref sent) <= events)
             {
-                var pass = await passes.TakeAsync().ConfigureAwait(false);
+                var (pass, installed) = await passes.TakeAsync().ConfigureAwait(false);
                 var now = DateTimeOffset.UtcNow;
                 var outcome = await store.IngestAsync(new IngestCommand(EventIds.New(now), $"bench-{pass % Tenants + 1}", $"P{pass:0000}", "loyalty",
-                    Device.Apple, "apple", passes.Flip(pass), new Dictionary<string, string> { ["customerId"] = $"C-P{pass:0000}" }, null, now, now),
+                    Device.Apple, "apple", installed, new Dictionary<string, string> { ["customerId"] = $"C-P{pass:0000}" }, null, now, now),
                     CancellationToken.None).ConfigureAwait(false);
                 if (outcome.Created)
                 {
@@ -137,16 +137,15 @@ internal static class StoreThroughputReport
         return delivered;
     }
 
-    /// <summary>The CPU time of the store's writer thread so far (<c>/proc</c>, in clock ticks of 10 ms).</summary>
+    /// <summary>The CPU time of the store's writer thread so far.</summary>
     private static TimeSpan WriterThreadCpu()
     {
         foreach (var task in Directory.GetDirectories("/proc/self/task"))
         {
-            if (File.ReadAllText(Path.Combine(task, "comm")).StartsWith("wcp sqlite writ", StringComparison.Ordinal))
+            if (File.ReadAllText(Path.Combine(task, "comm")).StartsWith("wcp sqlite writ", StringComparison.Ordinal)
+                && ProcStat.TryRead(Path.Combine(task, "stat")) is { } fields)
             {
-                var stat = File.ReadAllText(Path.Combine(task, "stat"));
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                return TimeSpan.FromMilliseconds((long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10);
+                return ProcStat.Cpu(fields);
             }
         }
 
@@ -157,26 +156,5 @@ internal static class StoreThroughputReport
     {
         var index = Array.IndexOf(args, name);
         return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
-    }
-
-    /// <summary>The passes not in flight, each with the state its next transition sets.</summary>
-    private sealed class PassQueue
-    {
-        private readonly System.Threading.Channels.Channel<int> _ready = System.Threading.Channels.Channel.CreateUnbounded<int>();
-        private readonly bool[] _installed = new bool[Passes];
-
-        public PassQueue()
-        {
-            for (var pass = 0; pass < Passes; pass++)
-            {
-                _ready.Writer.TryWrite(pass);
-            }
-        }
-
-        public ValueTask<int> TakeAsync() => _ready.Reader.ReadAsync();
-
-        public bool Flip(int pass) => _installed[pass] = !_installed[pass];
-
-        public void Return(int pass) => _ready.Writer.TryWrite(pass);
     }
 }
