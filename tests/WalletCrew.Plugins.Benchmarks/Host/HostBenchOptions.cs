@@ -10,7 +10,7 @@ internal sealed record HostBenchOptions(int Events, int Concurrency, bool Postgr
 {
     public const string Usage =
         "usage: host [events] [concurrency] [--store sqlite|postgres] [--hosts 1|2] [--postgres \"<Npgsql connection string>\"] " +
-        "[--warm-up <events>] [--in-process | --host-process [--attach-wait <seconds>]] [--WalletCrew:<key>=<value>]...";
+        "[--warm-up <events>] [--partner-latency <ms>] [--in-process | --host-process [--attach-wait <seconds>]] [--WalletCrew:<key>=<value>]...";
 
     /// <summary>
     /// Gets a value indicating whether each host runs in a child process of its own (<see cref="HostProcess"/>, the default), so the
@@ -24,6 +24,9 @@ internal sealed record HostBenchOptions(int Events, int Concurrency, bool Postgr
     /// <summary>Gets how many events to send and deliver, unmeasured, before measuring (the default is none), so the JIT's tiers settle first.</summary>
     public int WarmUpEvents { get; init; }
 
+    /// <summary>Gets how long the partner stub takes to answer each hook's call, in milliseconds (the default is none): a real partner's own work.</summary>
+    public int PartnerLatencyMs { get; init; }
+
     /// <summary>Gets how long to wait, with the host processes' PIDs printed, before and after measuring, for a profiler to attach and stop.</summary>
     public int AttachWaitSeconds { get; init; }
 
@@ -36,6 +39,7 @@ internal sealed record HostBenchOptions(int Events, int Concurrency, bool Postgr
         var hostProcess = true;
         var attachWait = 0;
         var warmUp = 0;
+        var partnerLatency = 0;
         var extra = new List<string>();
         for (var i = 1; i < args.Length; i++)
         {
@@ -49,6 +53,10 @@ internal sealed record HostBenchOptions(int Events, int Concurrency, bool Postgr
                 hostProcess = arg == "--host-process";
             }
             else if (arg == "--warm-up" && i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out warmUp))
+            {
+                i++;
+            }
+            else if (arg == "--partner-latency" && i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out partnerLatency))
             {
                 i++;
             }
@@ -106,7 +114,7 @@ internal sealed record HostBenchOptions(int Events, int Concurrency, bool Postgr
                 store == "postgres",
                 hosts == "2" ? 2 : 1,
                 server,
-                [.. extra]) { HostProcess = hostProcess, AttachWaitSeconds = attachWait, WarmUpEvents = warmUp };
+                [.. extra]) { HostProcess = hostProcess, AttachWaitSeconds = attachWait, WarmUpEvents = warmUp, PartnerLatencyMs = partnerLatency };
     }
 
     /// <summary>Gets a short name of the configuration for the summary line, such as <c>PostgreSQL, 2 hosts</c>.</summary>

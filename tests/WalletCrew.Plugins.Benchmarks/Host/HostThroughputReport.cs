@@ -40,7 +40,7 @@ internal static class HostThroughputReport
         var tenantsRoot = Path.Combine(folders.Root, "tenants");
         await WriteTenantsAsync(tenantsRoot, tenants, stubPort).ConfigureAwait(false);
 
-        var stub = new PartnerStub(options.Events + options.WarmUpEvents + 1000);
+        var stub = new PartnerStub(options.Events + options.WarmUpEvents + 1000, TimeSpan.FromMilliseconds(options.PartnerLatencyMs));
         var stubApp = stub.Build(stubPort);
         await stubApp.StartAsync().ConfigureAwait(false);
         var database = options.Postgres ? await PostgresBenchDatabase.CreateAsync(options.PostgresServer).ConfigureAwait(false) : null;
@@ -156,7 +156,7 @@ internal static class HostThroughputReport
             $"{options.Configuration}{(options.Hosts > 1 ? " (a pass always enters through the same host)" : string.Empty)}; " +
             $"store: {database?.Description ?? "SQLite in a temp folder"}; load average at the start {loadBefore}, at the end " +
             $"{await LoadAverageAsync().ConfigureAwait(false)}; {Environment.ProcessorCount} CPUs; hosts {(options.HostProcess ? "in child processes" : "in process")}, {TenantCount} tenants, " +
-            $"{PassRotation.Count} passes; {options.WarmUpEvents:N0} warm-up events before measuring; host arguments: {arguments}");
+            $"{PassRotation.Count} passes; partner latency {options.PartnerLatencyMs} ms; {options.WarmUpEvents:N0} warm-up events before measuring; host arguments: {arguments}");
         if (activity is not null)
         {
             Console.WriteLine(await activity.FinishAsync(options.Events).ConfigureAwait(false));

@@ -82,7 +82,7 @@ internal static class LoadGenerator
     {
         var sent = 0;
         var failures = 0;
-        var target = new Uri(stub, "/wallet/installation");
+        var target = new Uri(stub, "/bare");
         var start = Stopwatch.GetTimestamp();
 
         async Task SenderAsync()

@@ -7,8 +7,11 @@ using WalletCrew.Plugins.Host;
 
 namespace WalletCrew.Plugins.Benchmarks.Host;
 
-/// <summary>The partner: answers 200 to every POST and keeps a count and the time of each request (up to its capacity).</summary>
-internal sealed class PartnerStub(int capacity)
+/// <summary>
+/// The partner: answers 200 to every POST, after <paramref name="latency"/> (a partner's own work; none by default), and keeps a
+/// count and the arrival time of each request (up to its capacity). The bare-exchange bound posts to <c>/bare</c>, never delayed.
+/// </summary>
+internal sealed class PartnerStub(int capacity, TimeSpan latency)
 {
     private readonly long[] timestamps = new long[capacity];
     private int count;
@@ -25,7 +28,7 @@ internal sealed class PartnerStub(int capacity)
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         var app = builder.Build();
-        app.MapPost("/wallet/installation", () =>
+        app.MapPost("/wallet/installation", async () =>
         {
             var index = Interlocked.Increment(ref count) - 1;
             if (index < timestamps.Length)
@@ -33,8 +36,14 @@ internal sealed class PartnerStub(int capacity)
                 timestamps[index] = Stopwatch.GetTimestamp();
             }
 
+            if (latency > TimeSpan.Zero)
+            {
+                await Task.Delay(latency).ConfigureAwait(false);
+            }
+
             return Results.Ok();
         });
+        app.MapPost("/bare", () => Results.Ok());
         return app;
     }
 

@@ -2,16 +2,18 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using WalletCrew.Plugins.Benchmarks.Support;
+using WalletCrew.Plugins.Host.Delivery;
 using WalletCrew.Plugins.Host.Ingestion;
 using WalletCrew.Plugins.Host.Store;
 
 namespace WalletCrew.Plugins.Benchmarks.Host;
 
 /// <summary>
-/// <c>-- store [events] [senders] [--slots N] [--warm-up N] [--synchronous FULL|NORMAL]</c>: the SQLite store alone, without
-/// HTTP or connectors, driven as the host drives it. <c>senders</c> callers ingest installs and uninstalls of the load's passes
-/// (<see cref="PassRotation"/>) of 4 tenants; one delivery loop claims into <c>slots</c> slots (a quarter per tenant, as the host's
-/// defaults of 16 and 4), one claim at a time, and completes each claimed event as delivered with a one-line tenant log entry,
+/// <c>-- store [events] [senders] [--slots N] [--per-tenant N] [--warm-up N] [--synchronous FULL|NORMAL]</c>: the SQLite store
+/// alone, without HTTP or connectors, driven as the host drives it. <c>senders</c> callers ingest installs and uninstalls of the
+/// load's passes (<see cref="PassRotation"/>) of 4 tenants; one delivery loop claims into <c>slots</c> slots, at most
+/// <c>per-tenant</c> of a tenant (both the host's defaults, <see cref="DeliveryOptions"/>, unless given), one claim at a time,
+/// and completes each claimed event as delivered with a one-line tenant log entry,
 /// freeing its slot once the outcome is queued. Prints delivered events/s, the process's and the writer thread's CPU per
 /// event, and commits and writes per commit: the store's own ceiling on this machine, apart from the host's HTTP work (<c>host</c>).
 /// </summary>
@@ -24,13 +26,15 @@ internal static class StoreThroughputReport
     {
         var events = args.Length > 1 && int.TryParse(args[1], CultureInfo.InvariantCulture, out var e) ? e : 40_000;
         var senders = args.Length > 2 && int.TryParse(args[2], CultureInfo.InvariantCulture, out var s) ? s : 16;
-        var slots = Option(args, "--slots", 16);
+        var defaults = new DeliveryOptions();
+        var slots = Option(args, "--slots", defaults.Concurrency);
+        var perTenant = Option(args, "--per-tenant", defaults.PerTenantConcurrency);
         var warmUp = Option(args, "--warm-up", 10_000);
         var synchronous = args.SkipWhile(a => a != "--synchronous").Skip(1).FirstOrDefault() ?? "FULL";
         var folder = Directory.CreateTempSubdirectory("wcp-bench-store-").FullName;
         try
         {
-            return RunAsync(Path.Combine(folder, "wcp.db"), events, senders, slots, warmUp, synchronous).GetAwaiter().GetResult();
+            return RunAsync(Path.Combine(folder, "wcp.db"), events, senders, (slots, perTenant), warmUp, synchronous).GetAwaiter().GetResult();
         }
         finally
         {
@@ -38,7 +42,7 @@ internal static class StoreThroughputReport
         }
     }
 
-    private static async Task<int> RunAsync(string path, int events, int senders, int slots, int warmUp, string synchronous)
+    private static async Task<int> RunAsync(string path, int events, int senders, (int Total, int PerTenant) slots, int warmUp, string synchronous)
     {
         await using var store = new SqliteEventStore(new SqliteStoreOptions(path, synchronous));
         await store.InitializeAsync(CancellationToken.None).ConfigureAwait(false);
@@ -56,15 +60,15 @@ internal static class StoreThroughputReport
         var writerCpu = WriterThreadCpu() - writer;
         var commitCount = commits.Commits - commitsBefore;
         Console.WriteLine($"# SQLite store alone ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, synchronous={synchronous}, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]})");
-        Console.WriteLine("\n| events | senders | slots | delivered events/s | process CPU per event (µs) | writer thread CPU per event (µs) | commits per event | writes per commit |");
+        Console.WriteLine("\n| events | senders | slots (per tenant) | delivered events/s | process CPU per event (µs) | writer thread CPU per event (µs) | commits per event | writes per commit |");
         Console.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {events:N0} | {senders} | {slots} | {events / seconds:N0} | {cpu.TotalMicroseconds / events:N0} | {writerCpu.TotalMicroseconds / events:N0} | {(double)commitCount / events:0.000} | {(double)(commits.Writes - writesBefore) / commitCount:0.0} |"));
+            $"| {events:N0} | {senders} | {slots.Total} ({slots.PerTenant}) | {events / seconds:N0} | {cpu.TotalMicroseconds / events:N0} | {writerCpu.TotalMicroseconds / events:N0} | {(double)commitCount / events:0.000} | {(double)(commits.Writes - writesBefore) / commitCount:0.0} |"));
         return 0;
     }
 
     /// <summary>Ingests <paramref name="events"/> transitions and delivers every event they create.</summary>
-    private static async Task RoundAsync(SqliteEventStore store, PassRotation passes, int events, int senders, int slots)
+    private static async Task RoundAsync(SqliteEventStore store, PassRotation passes, int events, int senders, (int Total, int PerTenant) slots)
     {
         var created = 0;
         var sent = 0;
@@ -96,17 +100,17 @@ internal static class StoreThroughputReport
     }
 
     /// <summary>Claims and completes events until <paramref name="target"/> (read on each turn) have been delivered.</summary>
-    private static async Task<int> DeliverAsync(SqliteEventStore store, int slots, Func<int> target)
+    private static async Task<int> DeliverAsync(SqliteEventStore store, (int Total, int PerTenant) slots, Func<int> target)
     {
         var delivered = 0;
         var running = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
-        using var free = new SemaphoreSlim(slots, slots);
+        using var free = new SemaphoreSlim(slots.Total, slots.Total);
         var idle = 0;
         while (Volatile.Read(ref delivered) < target())
         {
             await free.WaitAsync().ConfigureAwait(false);
             free.Release();
-            var request = new ClaimRequest(Owner, DateTimeOffset.UtcNow, TimeSpan.FromSeconds(30), free.CurrentCount, slots / Tenants, [],
+            var request = new ClaimRequest(Owner, DateTimeOffset.UtcNow, TimeSpan.FromSeconds(30), free.CurrentCount, slots.PerTenant, [],
                 running.Where(pair => pair.Value > 0).ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.Ordinal));
             var claimed = await store.ClaimAsync(request, CancellationToken.None).ConfigureAwait(false);
             if (claimed.Count == 0)

@@ -79,8 +79,8 @@ internal static partial class TraceSummary
                 var component = contended ? "lock contention: Monitor.Enter (spinning or waiting)" : Classify(frames);
                 if (contended)
                 {
-                    // Who takes the lock: the first frame outside System.Threading.
-                    var taker = frames.Skip(1).FirstOrDefault(f => !f.StartsWith("System.Threading.", StringComparison.Ordinal)) ?? "?";
+                    // Who takes the lock: the first frames outside System.Threading, with their callers (a lock's owner is often two calls up).
+                    var taker = string.Join(" ← ", frames.Skip(1).SkipWhile(f => f.StartsWith("System.Threading.", StringComparison.Ordinal)).Take(6).Select(f => f.Split('(')[0]));
                     lockTakers[taker] = lockTakers.GetValueOrDefault(taker) + 1;
                 }
 
@@ -140,7 +140,7 @@ internal static partial class TraceSummary
         if (contendedSamples > 0)
         {
             output.WriteLine();
-            output.WriteLine("| contended lock taken by (first frame outside System.Threading) | share of Monitor.Enter samples |");
+            output.WriteLine("| contended lock taken by (the frames outside System.Threading, innermost first) | share of Monitor.Enter samples |");
             output.WriteLine("|---|---:|");
             foreach (var (taker, count) in lockTakers.OrderByDescending(p => p.Value).Take(10))
             {

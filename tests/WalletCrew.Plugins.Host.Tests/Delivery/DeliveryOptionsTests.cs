@@ -16,8 +16,8 @@ public sealed class DeliveryOptionsTests
             TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30), TimeSpan.FromHours(2),
             TimeSpan.FromHours(5), TimeSpan.FromHours(10), TimeSpan.FromHours(10));
         options.JitterRatio.Should().Be(0.2);
-        options.Concurrency.Should().Be(16);
-        options.PerTenantConcurrency.Should().Be(4);
+        options.Concurrency.Should().Be(128);
+        options.PerTenantConcurrency.Should().Be(16);
         options.LeaseDuration.Should().Be(TimeSpan.FromSeconds(15));
         options.RenewLeases.Should().BeTrue();
         (options.CircuitFailureRatio, options.CircuitMinimumThroughput, options.CircuitSamplingDuration, options.CircuitBreakDuration)
