@@ -58,7 +58,12 @@ public sealed class TenantConnectors : IDisposable
     /// <summary>Gets weak handles on the live versions' load contexts in this process (tests prove unloads with them).</summary>
     internal IReadOnlyList<WeakReference> LoadContexts => _runtime.LoadContexts;
 
-    /// <summary>Gets where the tenant's connectors run.</summary>
+    /// <summary>
+    /// Gets how many of the tenant's invocations may run at once now: its <c>limits.concurrentInvocations</c> (tenant.json,
+    /// within the host's maximum) or the host's default. An invocation beyond it is rejected without running.
+    /// </summary>
+    public int ConcurrentInvocations => _runtime.ConcurrentInvocations;
+
     /// <summary>Gets the state of the tenant's sandboxed worker, or <see langword="null"/> when its code runs in this process.</summary>
     public WorkerStatus? Worker => _runtime is Sandbox.SandboxedTenant sandboxed ? sandboxed.WorkerStatus : null;
 

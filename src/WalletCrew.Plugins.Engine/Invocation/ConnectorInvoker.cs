@@ -17,6 +17,9 @@ internal sealed class ConnectorInvoker(ConnectorEngineOptions options, Func<Invo
     private readonly Func<InvocationLimits> _limits = currentLimits ?? (() => InvocationLimits.From(options));
     private int _running;
 
+    /// <summary>Gets how many invocations may run at once under the current limits.</summary>
+    public int ConcurrentInvocations => _limits().ConcurrentInvocations;
+
     public async Task<InvocationResult> InvokePassUpdatersAsync(IReadOnlyList<BoundPassUpdater> updaters, PassInstallationEvent e, CancellationToken cancellationToken)
     {
         if (updaters.Count == 0)

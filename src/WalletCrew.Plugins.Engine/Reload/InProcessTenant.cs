@@ -41,6 +41,8 @@ internal sealed class InProcessTenant : TenantRuntime
 
     public override bool HasEmailSender => Volatile.Read(ref _current).Table.EmailSender is not null;
 
+    public override int ConcurrentInvocations => _invoker.ConcurrentInvocations;
+
     public override IReadOnlyList<WeakReference> LoadContexts =>
         [.. Volatile.Read(ref _current).Slots.Values.Select(s => s.Version.Value.LoadContext).OfType<WeakReference>()];
 

@@ -20,6 +20,9 @@ internal abstract class TenantRuntime : IDisposable
 
     public abstract bool HasEmailSender { get; }
 
+    /// <summary>Gets how many of the tenant's invocations may run at once now (its <c>concurrentInvocations</c>); more are rejected.</summary>
+    public abstract int ConcurrentInvocations { get; }
+
     /// <summary>Gets weak handles on the live versions' load contexts in this process (tests prove unloads with them).</summary>
     public virtual IReadOnlyList<WeakReference> LoadContexts => [];
 

@@ -96,6 +96,8 @@ internal sealed class SandboxedTenant : TenantRuntime
 
     public override bool HasEmailSender => _state.HasEmailSender;
 
+    public override int ConcurrentInvocations => _settings.Limits.ConcurrentInvocations;
+
     internal bool WorkerRunning => Volatile.Read(ref _worker) is { HasExited: false };
 
     internal bool WorkerIdle => Volatile.Read(ref _worker) is not { InFlight: > 0 };

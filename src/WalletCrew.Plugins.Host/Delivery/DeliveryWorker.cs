@@ -220,7 +220,7 @@ internal sealed partial class DeliveryWorker : BackgroundService
             for (var i = 0; i < _ahead.Count && _busySlots < _options.Concurrency && !_stopping;)
             {
                 var item = _ahead[i];
-                if (_perTenant.GetValueOrDefault(item.TenantId) >= _options.PerTenantConcurrency)
+                if (_perTenant.GetValueOrDefault(item.TenantId) >= SlotsOf(item.TenantId))
                 {
                     i++;
                     continue;
@@ -246,6 +246,13 @@ internal sealed partial class DeliveryWorker : BackgroundService
             }
         }
     }
+
+    /// <summary>
+    /// How many of a tenant's deliveries may run at once: <see cref="DeliveryOptions.PerTenantConcurrency"/>, and at most half
+    /// the tenant's own invocation limit (at least one), so a tenant that lowers it keeps room for its Fill calls and its
+    /// deliveries wait here for a slot instead of being started and rejected by the engine, one claim and completion each.
+    /// </summary>
+    private int SlotsOf(string tenantId) => Math.Min(_options.PerTenantConcurrency, Math.Max(1, _runtime.ConcurrentInvocations(tenantId) / 2));
 
     // Stopping: what was claimed ahead and never started goes back to its queue now, not when its lease ends.
     private async Task ReleaseUnstartedAsync(List<DeliveryItem> unstarted)

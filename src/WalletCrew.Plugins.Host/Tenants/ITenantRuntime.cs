@@ -21,6 +21,12 @@ internal interface ITenantRuntime
     /// <summary>Invokes one of the tenant's customer providers.</summary>
     Task<HookOutcome> FillAsync(string tenantId, string providerName, FillRequest request, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Returns how many of the tenant's invocations may run at once (its <c>concurrentInvocations</c>), or
+    /// <see cref="int.MaxValue"/> when the tenant is not loaded (its deliveries then fail without running anything).
+    /// </summary>
+    int ConcurrentInvocations(string tenantId);
+
     /// <summary>Returns whether the tenant is loaded and registers an email sender (<c>runtime.scriptable.emailEngine</c>).</summary>
     bool HasEmailSender(string tenantId);
 

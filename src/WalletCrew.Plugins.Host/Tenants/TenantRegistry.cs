@@ -148,6 +148,8 @@ internal sealed partial class TenantRegistry : ITenantRuntime, IHostedService, I
         }
     }
 
+    public int ConcurrentInvocations(string tenantId) => _tenants.TryGetValue(tenantId, out var live) ? live.Connectors.ConcurrentInvocations : int.MaxValue;
+
     public bool HasEmailSender(string tenantId) => _tenants.TryGetValue(tenantId, out var live) && live.Connectors.HasEmailSender;
 
     public async Task<HookOutcome> SendEmailAsync(EmailRequest request, CancellationToken cancellationToken)

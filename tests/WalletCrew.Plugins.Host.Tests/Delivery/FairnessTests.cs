@@ -59,6 +59,43 @@ public sealed class FairnessTests
         Volatile.Read(ref most).Should().Be(perTenantConcurrency, "the cap is reached (else this proves nothing) and never passed");
     }
 
+    [Theory]
+    [InlineData("""{ "limits": { "concurrentInvocations": 4 } }""", 2)]
+    [InlineData(null, 8)] // Negative control: without a limit of the tenant's own, the host's cap is what is reached.
+    public async Task ATenantsDeliveriesTakeAtMostHalfItsOwnInvocationLimit(string? settings, int expected)
+    {
+        await using var partner = await PartnerStub.StartAsync();
+        var running = 0;
+        var most = 0;
+        partner.Handler = async context =>
+        {
+            InterlockedMax(ref most, Interlocked.Increment(ref running));
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            Interlocked.Decrement(ref running);
+            context.Response.StatusCode = 200;
+        };
+        using var root = new TenantsRoot().WriteScript("acme", Scripts.PostingHook(partner.BaseAddress + "/hook"));
+        if (settings is not null)
+        {
+            root.WriteSettings("acme", settings);
+        }
+
+        await using var host = await HostHarness.StartAsync(root, new Dictionary<string, string?>
+        {
+            ["WalletCrew:Delivery:Concurrency"] = "16",
+            ["WalletCrew:Delivery:PerTenantConcurrency"] = "8",
+        });
+
+        for (var i = 0; i < 12; i++)
+        {
+            await host.IngestAsync("acme", $"P{i}");
+        }
+
+        // Over the limit, the engine would reject: the partner would then see up to 4 at once, each rejection a store write.
+        await HostHarness.WaitUntilAsync(() => partner.Requests.Count >= 12, TimeSpan.FromSeconds(60), "every event was delivered");
+        Volatile.Read(ref most).Should().Be(expected, "the cap is reached (else this proves nothing) and never passed");
+    }
+
     private static void InterlockedMax(ref int target, int value)
     {
         var seen = Volatile.Read(ref target);
