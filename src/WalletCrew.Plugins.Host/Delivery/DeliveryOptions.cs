@@ -32,11 +32,11 @@ internal sealed class DeliveryOptions
 
     /// <summary>Gets or sets how many deliveries of one tenant run at once, so one tenant cannot take every slot.</summary>
     /// <value>
-    /// The default is 16: calls at once to one tenant's partners, and half the engine's default per-tenant invocation limit
-    /// (<c>concurrentInvocations</c>, 32), so a tenant's Fill calls still find room beside its deliveries.
+    /// The default is 16: calls at once to one tenant's partners, and the deliveries' share of the engine's default per-tenant
+    /// invocation limit (<see cref="DeliveryShareOf"/>). A tenant gets at most that share of its own limit whatever this says.
     /// </value>
     [Range(1, 1024)]
-    public int PerTenantConcurrency { get; set; } = EngineDefaults.ConcurrentInvocations / 2;
+    public int PerTenantConcurrency { get; set; } = DeliveryShareOf(EngineDefaults.ConcurrentInvocations);
 
     /// <summary>Gets or sets how long a claimed event stays leased without renewal; a heartbeat renews it every third of this while the hook runs.</summary>
     /// <value>The default is 15 seconds: a dead host's events are taken over within that.</value>
@@ -70,6 +70,12 @@ internal sealed class DeliveryOptions
     /// <value>The default is 30 seconds.</value>
     [Range(typeof(TimeSpan), "00:00:00.500", "01:00:00")]
     public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Returns how many of a tenant's <paramref name="invocationLimit"/> concurrent invocations its deliveries may take: half
+    /// (at least one), so its Fill calls still find room beside them.
+    /// </summary>
+    public static int DeliveryShareOf(int invocationLimit) => Math.Max(1, invocationLimit / 2);
 
     /// <summary>Gets the effective retry ladder.</summary>
     public IReadOnlyList<TimeSpan> EffectiveRetrySchedule => RetrySchedule is { Length: > 0 } schedule ? schedule : DeliveryDefaults.RetrySchedule;

@@ -248,11 +248,12 @@ internal sealed partial class DeliveryWorker : BackgroundService
     }
 
     /// <summary>
-    /// How many of a tenant's deliveries may run at once: <see cref="DeliveryOptions.PerTenantConcurrency"/>, and at most half
-    /// the tenant's own invocation limit (at least one), so a tenant that lowers it keeps room for its Fill calls and its
-    /// deliveries wait here for a slot instead of being started and rejected by the engine, one claim and completion each.
+    /// How many of a tenant's deliveries may run at once: <see cref="DeliveryOptions.PerTenantConcurrency"/>, and at most the
+    /// deliveries' share of the tenant's own invocation limit, so a tenant that lowers it keeps room for its Fill calls and
+    /// its deliveries wait here for a slot instead of being started and rejected by the engine, one claim and completion each.
     /// </summary>
-    private int SlotsOf(string tenantId) => Math.Min(_options.PerTenantConcurrency, Math.Max(1, _runtime.ConcurrentInvocations(tenantId) / 2));
+    private int SlotsOf(string tenantId) =>
+        Math.Min(_options.PerTenantConcurrency, DeliveryOptions.DeliveryShareOf(_runtime.ConcurrentInvocations(tenantId)));
 
     // Stopping: what was claimed ahead and never started goes back to its queue now, not when its lease ends.
     private async Task ReleaseUnstartedAsync(List<DeliveryItem> unstarted)
