@@ -288,10 +288,27 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource, ILogger<Po
 
     internal static NpgsqlBatchCommand Statement(string sql, params (string Name, object? Value)[] parameters)
     {
-        var statement = new NpgsqlBatchCommand(sql.TrimEnd().TrimEnd(';'));
-        foreach (var (name, value) in parameters)
+        var positional = PositionalSql.Of(sql);
+        var statement = new NpgsqlBatchCommand(positional.Text);
+        if (positional.Names is not { } names)
         {
-            statement.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            foreach (var (name, value) in parameters)
+            {
+                statement.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            }
+
+            return statement;
+        }
+
+        foreach (var name in names)
+        {
+            var index = Array.FindIndex(parameters, p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
+            if (index < 0)
+            {
+                throw new InvalidOperationException($"The statement uses @{name}, which was given no value: {positional.Text}");
+            }
+
+            statement.Parameters.AddWithValue(parameters[index].Value ?? DBNull.Value);
         }
 
         return statement;
