@@ -302,16 +302,23 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource, ILogger<Po
 
         foreach (var name in names)
         {
-            var index = Array.FindIndex(parameters, p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
-            if (index < 0)
-            {
-                throw new InvalidOperationException($"The statement uses @{name}, which was given no value: {positional.Text}");
-            }
-
-            statement.Parameters.AddWithValue(parameters[index].Value ?? DBNull.Value);
+            statement.Parameters.AddWithValue(ValueOf(name, parameters, positional.Text) ?? DBNull.Value);
         }
 
         return statement;
+
+        static object? ValueOf(string name, (string Name, object? Value)[] given, string sql)
+        {
+            foreach (var (candidate, value) in given)
+            {
+                if (string.Equals(candidate, name, StringComparison.OrdinalIgnoreCase))
+                {
+                    return value;
+                }
+            }
+
+            throw new InvalidOperationException($"The statement uses @{name}, which was given no value: {sql}");
+        }
     }
 
     // A transaction-scoped advisory lock: released by the commit or rollback, or by the server when the connection dies.

@@ -54,6 +54,7 @@ internal static partial class TraceSummary
         var waiting = 0;
         var byType = new Dictionary<string, long>();
         var allocByComponent = new Dictionary<string, long>();
+        var allocSites = new Dictionary<string, long>();
         var lastSample = new Dictionary<int, double>();
         var gaps = new List<double>();
         foreach (var e in log.Events)
@@ -96,6 +97,10 @@ internal static partial class TraceSummary
                 byType[tick.TypeName ?? "?"] = byType.GetValueOrDefault(tick.TypeName ?? "?") + tick.AllocationAmount64;
                 var component = Classify(Frames(e.CallStack()));
                 allocByComponent[component] = allocByComponent.GetValueOrDefault(component) + tick.AllocationAmount64;
+                // Where: the first frames outside the runtime's collections, text and threading helpers.
+                var site = $"`{tick.TypeName}` ← " + string.Join(" ← ", Frames(e.CallStack())
+                    .SkipWhile(f => f.StartsWith("System.", StringComparison.Ordinal)).Take(3).Select(f => f.Split('(')[0]));
+                allocSites[site] = allocSites.GetValueOrDefault(site) + tick.AllocationAmount64;
             }
         }
 
@@ -134,6 +139,14 @@ internal static partial class TraceSummary
         foreach (var (component, bytes) in allocByComponent.OrderByDescending(p => p.Value))
         {
             output.WriteLine(FormattableString.Invariant($"| {component} | {bytes / sampled:P1} | {bytes / sampled * kbPerEvent:N1} |"));
+        }
+
+        output.WriteLine();
+        output.WriteLine("| type ← allocating frames (the first outside System.*, innermost first) | share of sampled bytes | ≈ KB per event |");
+        output.WriteLine("|---|---:|---:|");
+        foreach (var (site, bytes) in allocSites.OrderByDescending(p => p.Value).Take(20))
+        {
+            output.WriteLine(FormattableString.Invariant($"| {site} | {bytes / sampled:P1} | {bytes / sampled * kbPerEvent:N1} |"));
         }
 
         double contendedSamples = lockTakers.Values.Sum();

@@ -31,10 +31,13 @@ internal sealed class HostHarness : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<HostHarness> StartAsync(TenantsRoot root, IDictionary<string, string?>? configuration = null, TimeProvider? time = null, Action<IServiceCollection>? services = null, string? store = null)
+    public static async Task<HostHarness> StartAsync(TenantsRoot root, IDictionary<string, string?>? configuration = null, TimeProvider? time = null, Action<IServiceCollection>? services = null, string? store = null,
+        string[]? args = null)
     {
         var settings = new HostSettings { TenantsRoot = root.Directory, Urls = "http://127.0.0.1:0", Store = store ?? "sqlite:" + root.DatabasePath, AllowLoopback = true };
-        var builder = WalletCrewHost.CreateBuilder(settings, []);
+        // Command-line arguments, as an operator gives them: read while the host's services are registered (the harness's own
+        // configuration below arrives later, as appsettings would not).
+        var builder = WalletCrewHost.CreateBuilder(settings, args ?? []);
         var config = new Dictionary<string, string?>
         {
             ["WalletCrew:ApiKeys:0"] = ApiKey,
