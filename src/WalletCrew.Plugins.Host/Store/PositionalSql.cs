@@ -6,7 +6,7 @@ namespace WalletCrew.Plugins.Host.Store;
 /// <summary>
 /// A PostgreSQL statement with its <c>@name</c> placeholders rewritten once to positional ones (<c>$1</c>, <c>$2</c>…),
 /// kept per statement text. Npgsql sends a command whose parameters have no names as it is; with named parameters it
-/// parses the text and builds a rewritten copy at every execution (~15 KB of strings per event on the host's hot path).
+/// parses the text and builds a rewritten copy at every execution (~5 KB of strings per event on the host's hot path).
 /// Quoted strings, quoted names and comments are copied unchanged; a text with a <c>$</c> (dollar quoting, or positional
 /// already) is left to Npgsql (<see cref="Names"/> is null).
 /// </summary>
