@@ -191,6 +191,8 @@ internal sealed partial class DeliveryWorker : BackgroundService
     private static int LookAhead(int slots) => 2 * slots;
 
     // What each tenant holds now (running or claimed ahead): a claim gives it at most the rest of twice its PerTenantConcurrency.
+    // A tenant held back by its own invocation limit (SlotsOf) counts the look-ahead that limit withholds as held too, so
+    // once it holds anything, claims keep it to twice its own slots instead of leasing passes that would only wait here.
     private Dictionary<string, int> Held()
     {
         lock (_gate)
@@ -199,6 +201,11 @@ internal sealed partial class DeliveryWorker : BackgroundService
             foreach (var item in _ahead)
             {
                 held[item.TenantId] = held.GetValueOrDefault(item.TenantId) + 1;
+            }
+
+            foreach (var tenantId in held.Keys.ToList())
+            {
+                held[tenantId] += LookAhead(_options.PerTenantConcurrency) - LookAhead(SlotsOf(tenantId));
             }
 
             return held;

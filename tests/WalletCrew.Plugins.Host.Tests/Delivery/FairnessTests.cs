@@ -96,6 +96,55 @@ public sealed class FairnessTests
         Volatile.Read(ref most).Should().Be(expected, "the cap is reached (else this proves nothing) and never passed");
     }
 
+    [Theory]
+    [InlineData("""{ "limits": { "concurrentInvocations": 4 } }""", 4)]
+    [InlineData(null, 16)] // Negative control: without a limit of its own, the tenant's look-ahead is twice the host's cap.
+    public async Task ATenantHeldBackByItsOwnLimitHasNoMoreThanTwiceItsSlotsLeased(string? settings, int expected)
+    {
+        await using var partner = await PartnerStub.StartAsync();
+        var gate = new PartnerGate(partner);
+        using var root = new TenantsRoot().WriteScript("acme", Scripts.PostingHook(partner.BaseAddress + "/hook"));
+        if (settings is not null)
+        {
+            root.WriteSettings("acme", settings);
+        }
+
+        await using var host = await HostHarness.StartAsync(root, new Dictionary<string, string?>
+        {
+            ["WalletCrew:Delivery:Concurrency"] = "32",
+            ["WalletCrew:Delivery:PerTenantConcurrency"] = "8",
+        });
+
+        // One delivery held at the partner, then a burst: every claim after it finds the tenant holding something.
+        await host.IngestAsync("acme", "P0");
+        await HostHarness.WaitUntilAsync(() => partner.Requests.Count == 1, TimeSpan.FromSeconds(30), "the first hook runs");
+        for (var i = 1; i <= 30; i++)
+        {
+            await host.IngestAsync("acme", $"P{i}");
+        }
+
+        var most = 0;
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromSeconds(3))
+        {
+            most = Math.Max(most, Leased(root));
+            await Task.Delay(50);
+        }
+
+        most.Should().Be(expected, "twice the tenant's slots are leased (else this proves nothing) and never more");
+        gate.Open();
+        await HostHarness.WaitUntilAsync(() => partner.Requests.Count >= 31, TimeSpan.FromSeconds(60), "every event is delivered");
+    }
+
+    private static int Leased(TenantsRoot root)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={root.DatabasePath};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM events WHERE status = 'pending' AND lease_owner IS NOT NULL;";
+        return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private static void InterlockedMax(ref int target, int value)
     {
         var seen = Volatile.Read(ref target);
