@@ -40,12 +40,8 @@ public sealed class FairnessTests
             Interlocked.Decrement(ref running);
             context.Response.StatusCode = 200;
         };
-        using var root = new TenantsRoot().WriteScript("acme", Scripts.PostingHook(partner.BaseAddress + "/hook"));
-        await using var host = await HostHarness.StartAsync(root, new Dictionary<string, string?>
-        {
-            ["WalletCrew:Delivery:Concurrency"] = "8",
-            ["WalletCrew:Delivery:PerTenantConcurrency"] = perTenantConcurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
+        using var root = PostingTenant(partner, settings: null);
+        await using var host = await HostHarness.StartAsync(root, Slots(8, perTenantConcurrency));
 
         // One hook running, then a burst: each claim finds the tenant below its cap but not idle.
         await host.IngestAsync("acme", "P0");
@@ -74,17 +70,8 @@ public sealed class FairnessTests
             Interlocked.Decrement(ref running);
             context.Response.StatusCode = 200;
         };
-        using var root = new TenantsRoot().WriteScript("acme", Scripts.PostingHook(partner.BaseAddress + "/hook"));
-        if (settings is not null)
-        {
-            root.WriteSettings("acme", settings);
-        }
-
-        await using var host = await HostHarness.StartAsync(root, new Dictionary<string, string?>
-        {
-            ["WalletCrew:Delivery:Concurrency"] = "16",
-            ["WalletCrew:Delivery:PerTenantConcurrency"] = "8",
-        });
+        using var root = PostingTenant(partner, settings);
+        await using var host = await HostHarness.StartAsync(root, Slots(16, perTenant: 8));
 
         for (var i = 0; i < 12; i++)
         {
@@ -103,17 +90,8 @@ public sealed class FairnessTests
     {
         await using var partner = await PartnerStub.StartAsync();
         var gate = new PartnerGate(partner);
-        using var root = new TenantsRoot().WriteScript("acme", Scripts.PostingHook(partner.BaseAddress + "/hook"));
-        if (settings is not null)
-        {
-            root.WriteSettings("acme", settings);
-        }
-
-        await using var host = await HostHarness.StartAsync(root, new Dictionary<string, string?>
-        {
-            ["WalletCrew:Delivery:Concurrency"] = "32",
-            ["WalletCrew:Delivery:PerTenantConcurrency"] = "8",
-        });
+        using var root = PostingTenant(partner, settings);
+        await using var host = await HostHarness.StartAsync(root, Slots(32, perTenant: 8));
 
         // One delivery held at the partner, then a burst: every claim after it finds the tenant holding something.
         await host.IngestAsync("acme", "P0");
@@ -135,6 +113,19 @@ public sealed class FairnessTests
         gate.Open();
         await HostHarness.WaitUntilAsync(() => partner.Requests.Count >= 31, TimeSpan.FromSeconds(60), "every event is delivered");
     }
+
+    // Tenant acme, whose hook posts each event to the partner, with its tenant.json when given.
+    private static TenantsRoot PostingTenant(PartnerStub partner, string? settings)
+    {
+        var root = new TenantsRoot().WriteScript("acme", Scripts.PostingHook(partner.BaseAddress + "/hook"));
+        return settings is null ? root : root.WriteSettings("acme", settings);
+    }
+
+    private static Dictionary<string, string?> Slots(int concurrency, int perTenant) => new()
+    {
+        ["WalletCrew:Delivery:Concurrency"] = concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["WalletCrew:Delivery:PerTenantConcurrency"] = perTenant.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 
     private static int Leased(TenantsRoot root)
     {
