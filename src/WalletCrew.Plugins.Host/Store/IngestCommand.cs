@@ -21,4 +21,10 @@ internal sealed record IngestCommand(
 {
     /// <summary>Gets a value indicating whether the command writes even when it is no state transition.</summary>
     public bool WritesAlways => PushToken is not null || Nonce is not null;
+
+    /// <summary>
+    /// Gets how a transition changes its pass's registration counts (kept on the pass's row): an install opens a
+    /// registration (one more active, one more in total), an uninstall closes the device's active one (one fewer active).
+    /// </summary>
+    public (int Active, int Total) CountChange => Installed ? (1, 1) : (-1, 0);
 }

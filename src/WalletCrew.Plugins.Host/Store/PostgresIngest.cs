@@ -62,7 +62,7 @@ internal static class PostgresIngest
         """;
 
     // A pass with nothing pending gets the new event as its head, ready at once; otherwise its head stays. The counts take
-    // the registration change: an install opens a registration (+1 active, +1 total), an uninstall closes one (-1 active).
+    // the registration change (IngestCommand.CountChange).
     private const string AdvancePass = """
         UPDATE wcp_passes SET last_seq = @seq, head_seq = COALESCE(head_seq, @seq),
             ready_at = CASE WHEN head_seq IS NULL THEN @ra ELSE ready_at END,
@@ -197,7 +197,7 @@ internal static class PostgresIngest
             var seq = read.LastSeq + 1;
             batch.BatchCommands.Add(Statement(c.Installed ? InsertRegistration : CloseRegistration, [.. Key(c), ("g", generation), ("at", ToMs(c.OccurredAt)), ("e", c.NewEventId)]));
             batch.BatchCommands.Add(Statement(AdvancePass, ("t", c.TenantId), ("p", c.PassId), ("seq", seq), ("ra", ToMs(c.ReceivedAt)),
-                ("da", c.Installed ? 1 : -1), ("dt", c.Installed ? 1 : 0)));
+                ("da", c.CountChange.Active), ("dt", c.CountChange.Total)));
             batch.BatchCommands.Add(Statement(InsertEvent, [.. Key(c), ("e", c.NewEventId), ("seq", seq), ("pt", c.PassType), ("i", c.Installed),
                 ("ids", JsonSerializer.Serialize(c.Identifiers, StoreJson.Options)),
                 ("src", c.Source is null ? null : JsonSerializer.Serialize(c.Source, StoreJson.Options)),

@@ -78,15 +78,15 @@ internal sealed class SqliteIngest(SqliteStatements statements) : IngestTransact
     /// <summary>Takes the pass's next sequence number and counts the registration change, then inserts the event; returns the counts after the change.</summary>
     private async Task<(int Active, int Total)> InsertEventAsync(IngestCommand c, CancellationToken cancellationToken)
     {
-        // The new event becomes the pass's head when nothing else of the pass is pending (SET reads the row before it). An
-        // install opens a registration, an uninstall closes the device's active one (a pass's first event is an install).
+        // The new event becomes the pass's head when nothing else of the pass is pending (SET reads the row before it); the
+        // counts move by the command's CountChange (a pass's first event is an install).
         var pass = Command("""
             INSERT INTO passes(tenant_id, pass_id, last_seq, head_seq, ready_at, active_count, total_count) VALUES($t, $p, 1, 1, $ra, 1, 1)
             ON CONFLICT(tenant_id, pass_id) DO UPDATE SET last_seq = last_seq + 1,
                 head_seq = COALESCE(head_seq, last_seq + 1), ready_at = CASE WHEN head_seq IS NULL THEN $ra ELSE ready_at END,
                 active_count = active_count + $da, total_count = total_count + $dt
             RETURNING last_seq, active_count, total_count;
-            """).Add("$t", c.TenantId).Add("$p", c.PassId).Add("$ra", ToMs(c.ReceivedAt)).Add("$da", c.Installed ? 1 : -1).Add("$dt", c.Installed ? 1 : 0);
+            """).Add("$t", c.TenantId).Add("$p", c.PassId).Add("$ra", ToMs(c.ReceivedAt)).Add("$da", c.CountChange.Active).Add("$dt", c.CountChange.Total);
         long seq;
         (int Active, int Total) counts;
         await using (var reader = await pass.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
