@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace WalletCrew.Plugins.Engine.Compilation;
@@ -52,5 +51,5 @@ internal sealed class CachedScriptCompiler(Func<ScriptSource, CompiledScript> co
     }
 
     private static string StoppedKey(ScriptSource source) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{source.TenantId}\n{source.DisplayPath}\n{source.Text}")));
+        ContentDigest.Of($"{source.TenantId}\n{source.DisplayPath}\n{source.Text}");
 }

@@ -1,6 +1,5 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
@@ -84,7 +83,7 @@ internal sealed class CompileCache
     }
 
     private string Key(ScriptSource source) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{_buildKey}\n{source.TenantId}\n{source.DisplayPath}\n{source.Text}")));
+        ContentDigest.Of($"{_buildKey}\n{source.TenantId}\n{source.DisplayPath}\n{source.Text}");
 
     private static byte[] Metadata(CompiledScript compiled)
     {

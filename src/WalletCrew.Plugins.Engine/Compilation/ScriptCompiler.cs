@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -112,7 +111,7 @@ internal sealed class ScriptCompiler(IReadOnlyList<string> additionalReferences,
 
     private static string AssemblyName(ScriptSource source)
     {
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(source.Text)))[..12];
+        var hash = ContentDigest.Of(source.Text)[..12];
         var file = new string([.. Path.GetFileNameWithoutExtension(source.DisplayPath).Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_')]);
         return $"wcp.{source.TenantId}.{file}.{hash}";
     }

@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using WalletCrew.Plugins.Engine.Compilation;
 using WalletCrew.Plugins.Engine.Limits;
 
 namespace WalletCrew.Plugins.Engine.Plugins;
@@ -71,14 +71,12 @@ internal static class WovenPluginFolder
 
     private static string Hash(IEnumerable<(string Full, string Relative)> files)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(System.Text.Encoding.UTF8.GetBytes($"weaver {WeaverVersion}; abstractions {typeof(ConnectorCheckpoint).Assembly.GetName().Version}\n"));
+        using var hash = ContentDigest.OfParts().Add($"weaver {WeaverVersion}; abstractions {typeof(ConnectorCheckpoint).Assembly.GetName().Version}\n");
         foreach (var (full, relative) in files)
         {
-            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(relative + "\n"));
-            hash.AppendData(File.ReadAllBytes(full));
+            hash.Add(relative + "\n").Add(File.ReadAllBytes(full));
         }
 
-        return Convert.ToHexStringLower(hash.GetHashAndReset())[..32];
+        return hash.Finish()[..32];
     }
 }

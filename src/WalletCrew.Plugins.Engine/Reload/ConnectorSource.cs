@@ -1,5 +1,6 @@
-using System.Security.Cryptography;
+using System.Runtime.CompilerServices;
 using System.Text;
+using WalletCrew.Plugins.Engine.Compilation;
 using WalletCrew.Plugins.Engine.Plugins;
 
 namespace WalletCrew.Plugins.Engine.Reload;
@@ -26,25 +27,32 @@ internal sealed record ConnectorSource(string DisplayPath, string FullPath, bool
     {
         try
         {
-            if (!IsPlugin)
+            if (IsPlugin)
             {
-                var bytes = File.ReadAllBytes(FullPath);
-                return (Encoding.UTF8.GetString(bytes), Convert.ToHexStringLower(SHA256.HashData(bytes)));
+                return ("", PluginFolderDigest());
             }
 
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            foreach (var file in Directory.EnumerateFiles(FullPath, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-            {
-                hash.AppendData(Encoding.UTF8.GetBytes(Path.GetRelativePath(FullPath, file)));
-                hash.AppendData(File.ReadAllBytes(file));
-            }
-
-            return ("", Convert.ToHexStringLower(hash.GetHashAndReset()));
+            var bytes = File.ReadAllBytes(FullPath);
+            return (Encoding.UTF8.GetString(bytes), ContentDigest.Of(bytes));
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             return null;
         }
+    }
+
+    // A method of its own, never inlined: compiling Read for a script must not load the platform's cryptography, which a
+    // plugin folder's digest uses (see ContentDigest).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private string PluginFolderDigest()
+    {
+        using var hash = ContentDigest.OfParts();
+        foreach (var file in Directory.EnumerateFiles(FullPath, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            hash.Add(Path.GetRelativePath(FullPath, file)).Add(File.ReadAllBytes(file));
+        }
+
+        return hash.Finish();
     }
 
     private static ConnectorSource Create(string tenantDirectory, string path, bool isPlugin) =>

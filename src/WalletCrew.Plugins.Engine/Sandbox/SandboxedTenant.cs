@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
@@ -521,7 +520,7 @@ internal sealed class SandboxedTenant : TenantRuntime
         }
 
         var settingsFile = Path.Combine(_directory, TenantSettingsReader.FileName);
-        fingerprint.Append("|tenant.json:").Append(File.Exists(settingsFile) ? Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(settingsFile))) : "-");
+        fingerprint.Append("|tenant.json:").Append(File.Exists(settingsFile) ? ContentDigest.Of(File.ReadAllBytes(settingsFile)) : "-");
         return fingerprint.ToString();
     }
 
