@@ -460,7 +460,9 @@ internal sealed class SandboxedTenant : TenantRuntime
         }
 
         var values = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var name in _secretNames.Keys)
+
+        // The dictionary's own enumerator takes no lock; its Keys would take every lock of it, on every call.
+        foreach (var (name, _) in _secretNames)
         {
             try
             {
