@@ -94,8 +94,11 @@ internal static class WorkerPhasesReport
             start.ArgumentList.Add(program);
         }
 
-        start.Environment["DOTNET_TieredPGO"] = "0";
-        start.Environment["DOTNET_GCHeapHardLimit"] = new SandboxOptions().WorkerHeapLimitBytes.ToString("X", CultureInfo.InvariantCulture);
+        foreach (var (name, value) in WorkerLauncher.RuntimeSettings(new SandboxOptions().WorkerHeapLimitBytes))
+        {
+            start.Environment[name] = value;
+        }
+
         foreach (var pair in environment)
         {
             start.Environment[pair[..pair.IndexOf('=', StringComparison.Ordinal)]] = pair[(pair.IndexOf('=', StringComparison.Ordinal) + 1)..];
