@@ -11,6 +11,9 @@ internal sealed class ExecutionBudget : ICheckpointBudget
     /// <summary>How long a waiter gives past the deadline, so a checkpoint's error (with its line) wins over a bare timeout.</summary>
     public static readonly TimeSpan CheckpointGrace = TimeSpan.FromMilliseconds(100);
 
+    // What End records. Never thrown itself (a checkpoint throws a copy, see Again), so one instance serves every invocation.
+    private static readonly ExecutionLimitExceededException Over = LimitMessages.InvocationOver();
+
     private readonly long _started = Stopwatch.GetTimestamp();
     private readonly long _deadline;
     private readonly TimeSpan _limit;
@@ -49,7 +52,7 @@ internal sealed class ExecutionBudget : ICheckpointBudget
     /// Ends the budget with its invocation: work the invocation left running (an un-awaited task, a continuation) stops at its
     /// next checkpoint, with the error in its own task, instead of running on after the hook returned.
     /// </summary>
-    public void End() => Spend(LimitMessages.InvocationOver());
+    public void End() => Spend(Over);
 
     public void StackExhausted()
     {
