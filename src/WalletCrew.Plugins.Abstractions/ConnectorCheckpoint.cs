@@ -21,6 +21,8 @@ public static class ConnectorCheckpoint
 
     private static readonly ConditionalWeakTable<object, StrongBox<int>> s_queryDepths = new();
 
+    private static readonly System.Reflection.Assembly s_linq = typeof(Enumerable).Assembly;
+
     /// <summary>Gets or sets the budget of the invocation on this async flow; the engine sets it inside its own async methods only.</summary>
     internal static ICheckpointBudget? Budget
     {
@@ -66,7 +68,9 @@ public static class ConnectorCheckpoint
             Refuse(depth, MaxQueryDepth, "stacked {0} LINQ operators on one query");
         }
 
-        if (query is not null && !ReferenceEquals(query, source) && !ReferenceEquals(query, other))
+        // One operator deep needs no record (the next operator finds the query made by LINQ and counts it as one), so the
+        // common single operator costs the table nothing; only chains are recorded.
+        if (depth > 1 && query is not null && !ReferenceEquals(query, source) && !ReferenceEquals(query, other))
         {
             s_queryDepths.AddOrUpdate(query, new StrongBox<int>(depth));
         }
@@ -136,8 +140,11 @@ public static class ConnectorCheckpoint
         return value;
     }
 
+    // A recorded query's depth; else one for what a LINQ operator made (a query one operator deep is not recorded), none for a collection.
     private static int QueryDepth(object? sequence) =>
-        sequence is not null && s_queryDepths.TryGetValue(sequence, out var depth) ? depth.Value : 0;
+        sequence is null ? 0
+        : s_queryDepths.TryGetValue(sequence, out var depth) ? depth.Value
+        : sequence.GetType().Assembly == s_linq ? 1 : 0;
 
     // Walked with a stack of its own: the walk itself must not recurse.
     private static void CheckJsonDepth(JsonNode? root)

@@ -72,17 +72,7 @@ internal static class ScriptGlobalsSource
             public void warn(params object?[] values) => inner.Log.Log(LogLevel.Warning, "{Message}", Join(values));
             public void error(params object?[] values) => inner.Log.Log(LogLevel.Error, "{Message}", Join(values));
 
-            // A loop, not LINQ: woven code counts every LINQ operator it calls (ConnectorCheckpoint.Query), and this runs on every log line.
-            private static string Join(object?[] values)
-            {
-                var parts = new string[values.Length];
-                for (var i = 0; i < values.Length; i++)
-                {
-                    parts[i] = Format(values[i]);
-                }
-
-                return string.Join(" ", parts);
-            }
+            private static string Join(object?[] values) => string.Join(" ", values.Select(Format));
 
             private static string Format(object? value) => value switch
             {
