@@ -21,22 +21,22 @@ internal static class TelemetryExtensions
         services.AddSingleton<HostMetrics>();
         services.AddHostedService<QueueMetricsSampler>();
         var endpoint = configuration["WalletCrew:Telemetry:OtlpEndpoint"] ?? configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
-        var exported = !string.IsNullOrWhiteSpace(endpoint);
+        var exporter = string.IsNullOrWhiteSpace(endpoint) ? null : new Uri(endpoint);
         var builder = services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(configuration["OTEL_SERVICE_NAME"] ?? "wcp"))
             .WithTracing(t =>
             {
                 t.AddSource(HostTelemetry.Name).AddAspNetCoreInstrumentation(o => o.Filter = c => !c.Request.Path.StartsWithSegments("/health"))
                     .AddHttpClientInstrumentation();
-                if (exported)
+                if (exporter is not null)
                 {
                     t.AddNpgsql();
                 }
             })
             .WithMetrics(m => m.AddMeter(HostTelemetry.Name).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddNpgsqlInstrumentation());
-        if (exported)
+        if (exporter is not null)
         {
-            builder.UseOtlpExporter(OpenTelemetry.Exporter.OtlpExportProtocol.Grpc, new Uri(endpoint!));
+            builder.UseOtlpExporter(OpenTelemetry.Exporter.OtlpExportProtocol.Grpc, exporter);
         }
 
         return services;
