@@ -158,8 +158,7 @@ internal sealed class CompilerProcess : IDisposable
     private CompileOutcome DescribeExit()
     {
         var code = _process.HasExited ? _process.ExitCode : -1;
-        var text = _stderr.Text;
-        if (ChildExits.IsOutOfMemory(code, text))
+        if (ChildExits.IsOutOfMemory(code, _stderr))
         {
             return new CompileOutcome(null, CompileFailure.OutOfMemory, null);
         }
@@ -174,7 +173,7 @@ internal sealed class CompilerProcess : IDisposable
             return new CompileOutcome(null, CompileFailure.Idle, null);
         }
 
-        var reason = ChildExits.IsStackOverflow(text) ? "a stack overflow in the compiler" : ChildExits.Name(code);
+        var reason = ChildExits.IsStackOverflow(_stderr) ? "a stack overflow in the compiler" : ChildExits.Name(code);
         return new CompileOutcome(null, CompileFailure.Crashed, reason);
     }
 

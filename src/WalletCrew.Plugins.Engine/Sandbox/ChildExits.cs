@@ -3,21 +3,35 @@ using System.Globalization;
 namespace WalletCrew.Plugins.Engine.Sandbox;
 
 /// <summary>How a child process of the engine (a tenant's worker, a compiler process) ended, read from its exit code and
-/// the last lines of its standard error: the one place both kinds of child are judged.</summary>
+/// its standard error (the runtime's failure report and the last lines): the one place both kinds of child are judged.</summary>
 internal static class ChildExits
 {
+    private const string StackOverflowHeading = "Stack overflow.";
+
     /// <summary>Returns whether the runtime reported a stack overflow (which no code can catch).</summary>
-    public static bool IsStackOverflow(string stderr) => stderr.Contains("Stack overflow", StringComparison.OrdinalIgnoreCase);
+    public static bool IsStackOverflow(StderrTail stderr) => stderr.Report.StartsWith(StackOverflowHeading, StringComparison.Ordinal);
 
     /// <summary>Returns whether the child ran its GC heap to its hard limit (its own exit code, or the runtime's report).</summary>
-    public static bool IsOutOfMemory(int code, string stderr) =>
-        code == WorkerExitCodes.OutOfMemory
-        || stderr.Contains("OutOfMemory", StringComparison.Ordinal)
-        || stderr.Contains("Out of memory", StringComparison.OrdinalIgnoreCase);
+    public static bool IsOutOfMemory(int code, StderrTail stderr) =>
+        code == WorkerExitCodes.OutOfMemory || MentionsOutOfMemory(stderr.Report) || MentionsOutOfMemory(stderr.Text);
+
+    /// <summary>
+    /// What the child said about its end, for a message: the runtime's report if it wrote one (a stack overflow's without its
+    /// heading, which the message names), else its last words.
+    /// </summary>
+    public static string Detail(StderrTail stderr)
+    {
+        var said = stderr.Report.Length > 0 ? stderr.Report : stderr.Text;
+        said = said.StartsWith(StackOverflowHeading, StringComparison.Ordinal) ? said[StackOverflowHeading.Length..].TrimStart() : said;
+        return said.Length == 0 ? "" : $": {(said.Length > 400 ? said[^400..] : said)}";
+    }
 
     /// <summary>Names an exit code: <c>signal N</c> for a kill (128 + N), else <c>exit code N</c>.</summary>
     public static string Name(int code) =>
         code > 128
             ? $"signal {(code - 128).ToString(CultureInfo.InvariantCulture)}"
             : $"exit code {code.ToString(CultureInfo.InvariantCulture)}";
+
+    private static bool MentionsOutOfMemory(string text) =>
+        text.Contains("OutOfMemory", StringComparison.Ordinal) || text.Contains("Out of memory", StringComparison.OrdinalIgnoreCase);
 }

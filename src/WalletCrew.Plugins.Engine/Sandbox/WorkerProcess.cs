@@ -214,14 +214,13 @@ internal sealed class WorkerProcess : IDisposable
 
     private string DescribeExit()
     {
-        var text = _stderr.Text;
         var code = _process.ExitCode;
-        if (ChildExits.IsStackOverflow(text))
+        if (ChildExits.IsStackOverflow(_stderr))
         {
-            return "it crashed with a stack overflow";
+            return $"it crashed with a stack overflow{ChildExits.Detail(_stderr)}";
         }
 
-        if (ChildExits.IsOutOfMemory(code, text))
+        if (ChildExits.IsOutOfMemory(code, _stderr))
         {
             return SandboxMessages.OutOfMemory;
         }
@@ -230,12 +229,10 @@ internal sealed class WorkerProcess : IDisposable
         {
             WorkerExitCodes.Closed => "it exited",
             WorkerExitCodes.ProtocolError => "it could not read the host's frames",
-            WorkerExitCodes.RequestFailed => $"it could not answer a request{Tail(text)}",
-            _ => $"it crashed ({ChildExits.Name(code)}){Tail(text)}",
+            WorkerExitCodes.RequestFailed => $"it could not answer a request{ChildExits.Detail(_stderr)}",
+            _ => $"it crashed ({ChildExits.Name(code)}){ChildExits.Detail(_stderr)}",
         };
     }
-
-    private static string Tail(string stderr) => stderr.Length == 0 ? "" : $": {(stderr.Length > 400 ? stderr[^400..] : stderr)}";
 
     private void WatchMemory()
     {

@@ -7,19 +7,27 @@ namespace WalletCrew.Plugins.Engine.Tests.Sandbox;
 /// <summary>A worker that dies mid-invocation fails that invocation with the reason; the next call starts a fresh worker and other tenants never notice.</summary>
 public sealed class WorkerCrashTests
 {
-    [Fact]
-    public async Task AStackOverflowFailsTheCallNamingItAndTheFixedConnectorServesAfterReload()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(40)]
+    public async Task AStackOverflowFailsTheCallNamingItAndTheFixedConnectorServesAfterReload(int framesBeneath)
     {
-        // No checkpoints: nothing stops the recursion before the runtime does (in-process this would end the host).
+        // No checkpoints: nothing stops the recursion before the runtime does (in-process this would end the host). The
+        // runtime's report names the overflow first and the frames beneath the recursion after it, as many as there are
+        // (none of them inlined: a first call runs code compiled without optimisation).
+        var beneath = string.Concat(Enumerable.Range(1, framesBeneath).Select(i =>
+            $"int Frame{i}() => {(i == 1 ? "Deep(0)" : $"Frame{i - 1}()")} + 1;\n"));
+        var start = framesBeneath == 0 ? "Deep(0)" : $"Frame{framesBeneath}()";
         using var harness = new EngineHarness(isolation: IsolationMode.Sandbox, checkpoints: false);
-        using var tenant = harness.Load("""
+        using var tenant = harness.Load($$"""
             int Deep(int n) => n == int.MinValue ? 0 : Deep(n + 1) + 1;
-            context.register("runtime.wallet.passUpdater", new { OnPassInstalled = (Func<string, Task>)(passId => { console.log(Deep(0).ToString()); return Task.CompletedTask; }) });
+            {{beneath}}
+            context.register("runtime.wallet.passUpdater", new { OnPassInstalled = (Func<string, Task>)(passId => { console.log({{start}}.ToString()); return Task.CompletedTask; }) });
             """);
 
         var crashed = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(), CancellationToken.None);
         crashed.Status.Should().Be(InvocationStatus.Failed);
-        crashed.Error.Should().Contain("stack overflow");
+        crashed.Error.Should().Contain("it crashed with a stack overflow: Repeated").And.Contain("Deep", "the report names the recursing function");
 
         harness.Folder.WriteScript("connector.csx", """
             context.register("runtime.wallet.passUpdater", new { OnPassInstalled = (Func<string, Task>)(passId => { console.log("fixed " + passId); return Task.CompletedTask; }) });
