@@ -1,5 +1,3 @@
-using System.Linq.Expressions;
-
 namespace WalletCrew.Plugins.Engine.Binding;
 
 /// <summary>A documented member of a registration contract and the parameters it passes, in order.</summary>
@@ -14,14 +12,19 @@ internal sealed record ContractMember(string Name, Type Input, IReadOnlyList<Con
 /// <summary>One documented parameter: its name, the value's type and how to read it from the typed input.</summary>
 /// <param name="Name">The documented name.</param>
 /// <param name="ValueType">The type of the value the platform passes.</param>
-/// <param name="Read">Reads the value from the input expression.</param>
-/// <param name="Alternatives">Other declared types the value converts to, with their conversion.</param>
+/// <param name="Read">Reads the value from the member's input.</param>
+/// <param name="Alternatives">Other declared types the value converts to, with their conversion from the input.</param>
 internal sealed record ContractParameter(
     string Name,
     Type ValueType,
-    Func<Expression, Expression> Read,
-    IReadOnlyDictionary<Type, Func<Expression, Expression>>? Alternatives = null)
+    Func<object, object?> Read,
+    IReadOnlyDictionary<Type, Func<object, object?>>? Alternatives = null)
 {
+    /// <summary>A parameter read from input of type <typeparamref name="TInput"/> as a <typeparamref name="TValue"/>.</summary>
+    public static ContractParameter Of<TInput, TValue>(
+        string name, Func<TInput, TValue> read, IReadOnlyDictionary<Type, Func<object, object?>>? alternatives = null) =>
+        new(name, typeof(TValue), input => read((TInput)input), alternatives);
+
     public string Describe() => Alternatives is null
         ? TypeNames.Of(ValueType)
         : string.Join(" or ", new[] { ValueType }.Concat(Alternatives.Keys).Select(TypeNames.Of));

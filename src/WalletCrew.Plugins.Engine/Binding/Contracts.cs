@@ -1,7 +1,3 @@
-using System.Linq.Expressions;
-using System.Reflection;
-using System.Text.Json;
-
 namespace WalletCrew.Plugins.Engine.Binding;
 
 /// <summary>The documented members of each registration point, with their JavaScript-style parameters.</summary>
@@ -13,26 +9,22 @@ internal static class Contracts
 
     public static readonly ContractMember Fill = new("Fill", typeof(FillRequest),
     [
-        new("passId", typeof(string), input => Expression.Property(input, nameof(FillRequest.PassId))),
-        new("passType", typeof(string), input => Expression.Property(input, nameof(FillRequest.PassType))),
-        new("identifiers", typeof(IReadOnlyDictionary<string, string>), input => Expression.Property(input, nameof(FillRequest.Identifiers))),
-        new("data", typeof(IReadOnlyDictionary<string, JsonElement>), input => Expression.Property(input, nameof(FillRequest.Data))),
+        FillParameter("passId", r => r.PassId),
+        FillParameter("passType", r => r.PassType),
+        FillParameter("identifiers", r => r.Identifiers),
+        FillParameter("data", r => r.Data),
     ]);
 
     public static readonly ContractMember SendEmail = new("SendEmail", typeof(EmailRequest),
     [
-        new("recipient", typeof(string), input => Expression.Property(input, nameof(EmailRequest.Recipient))),
-        new("emailTemplate", typeof(string), input => Expression.Property(input, nameof(EmailRequest.EmailTemplate))),
-        new("data", typeof(IReadOnlyDictionary<string, JsonElement>), input => Expression.Property(input, nameof(EmailRequest.Data))),
-        new(
-            "cultures",
-            typeof(IReadOnlyList<string>),
-            input => Expression.Property(input, nameof(EmailRequest.Cultures)),
-            new Dictionary<Type, Func<Expression, Expression>>
-            {
-                [typeof(string[])] = input => Expression.Call(typeof(Enumerable), nameof(Enumerable.ToArray), [typeof(string)], Expression.Property(input, nameof(EmailRequest.Cultures))),
-            }),
-        new("buildEmail", typeof(Func<string, Task<EmailContent>>), input => Expression.Property(input, typeof(EmailRequest).GetProperty(nameof(EmailRequest.BuildEmail), BindingFlags.NonPublic | BindingFlags.Instance)!)),
+        EmailParameter("recipient", r => r.Recipient),
+        EmailParameter("emailTemplate", r => r.EmailTemplate),
+        EmailParameter("data", r => r.Data),
+        EmailParameter("cultures", r => r.Cultures, new Dictionary<Type, Func<object, object?>>
+        {
+            [typeof(string[])] = input => ((EmailRequest)input).Cultures.ToArray(),
+        }),
+        EmailParameter("buildEmail", r => r.BuildEmail),
     ]);
 
     public static readonly IReadOnlyList<ContractMember> PassUpdaterMembers = [OnPassInstalled, OnPassUninstalled];
@@ -43,17 +35,21 @@ internal static class Contracts
 
     private static IReadOnlyList<ContractParameter> HookParameters() =>
     [
-        new("passId", typeof(string), input => Expression.Property(input, nameof(PassInstallationEvent.PassId))),
-        new("passType", typeof(string), input => Expression.Property(input, nameof(PassInstallationEvent.PassType))),
-        new("identifiers", typeof(IReadOnlyDictionary<string, string>), input => Expression.Property(input, nameof(PassInstallationEvent.Identifiers))),
-        new(
-            "device",
-            typeof(Device),
-            input => Expression.Property(input, nameof(PassInstallationEvent.Device)),
-            new Dictionary<Type, Func<Expression, Expression>>
-            {
-                [typeof(string)] = input => Expression.Call(typeof(DeviceNames), nameof(DeviceNames.ToWire), null, Expression.Property(input, nameof(PassInstallationEvent.Device))),
-            }),
-        new("additionalInformation", typeof(AdditionalPassInstallationInformation), input => Expression.Property(input, nameof(PassInstallationEvent.AdditionalInformation))),
+        HookParameter("passId", e => e.PassId),
+        HookParameter("passType", e => e.PassType),
+        HookParameter("identifiers", e => e.Identifiers),
+        HookParameter("device", e => e.Device, new Dictionary<Type, Func<object, object?>>
+        {
+            [typeof(string)] = input => DeviceNames.ToWire(((PassInstallationEvent)input).Device),
+        }),
+        HookParameter("additionalInformation", e => e.AdditionalInformation),
     ];
+
+    private static ContractParameter HookParameter<T>(string name, Func<PassInstallationEvent, T> read, IReadOnlyDictionary<Type, Func<object, object?>>? alternatives = null) =>
+        ContractParameter.Of(name, read, alternatives);
+
+    private static ContractParameter FillParameter<T>(string name, Func<FillRequest, T> read) => ContractParameter.Of(name, read);
+
+    private static ContractParameter EmailParameter<T>(string name, Func<EmailRequest, T> read, IReadOnlyDictionary<Type, Func<object, object?>>? alternatives = null) =>
+        ContractParameter.Of(name, read, alternatives);
 }

@@ -1,13 +1,14 @@
-using System.Linq.Expressions;
 using System.Reflection;
 using System.Text.Json.Nodes;
 
 namespace WalletCrew.Plugins.Engine.Binding;
 
 /// <summary>
-/// Binds a tenant function to a contract member once, at load time, by compiling an adapter that reads the documented
-/// parameters it declares (any prefix, optionally followed by a <see cref="CancellationToken"/>) from the typed input.
-/// Calls then go through a plain delegate: no reflection per call.
+/// Binds a tenant function to a contract member once, at load time: it picks, for each parameter the function declares (any
+/// prefix of the documented ones, optionally followed by a <see cref="CancellationToken"/>), how to read it from the typed
+/// input, and how to turn what the function returns into the member's task. Calls then read the arguments and invoke the
+/// function's delegate by reflection, exceptions unwrapped; no code is generated, so a tenant's worker never loads the
+/// expression compiler.
 /// </summary>
 internal static class DelegateAdapterFactory
 {
@@ -16,134 +17,118 @@ internal static class DelegateAdapterFactory
 
     /// <summary>Binds a member that returns nothing (a hook, <c>SendEmail</c>) to a call taking its typed input.</summary>
     public static (Func<TInput, CancellationToken, Task>? Adapter, BindError? Error) ForAction<TInput>(ContractMember member, Delegate function)
+        where TInput : notnull
     {
-        var (input, token, call, error) = BuildCall(member, function);
-        if (error is not null)
+        var (call, error) = BoundCall.Create(member, function);
+        if (call is null)
         {
             return (null, error);
         }
 
-        var body = ToTask(call!);
-        if (body is null)
+        var toTask = ReturnedTasks.Action(call.ReturnType);
+        if (toTask is null)
         {
             return (null, ReturnError(member, function, "void, Task or ValueTask"));
         }
 
-        return (Expression.Lambda<Func<TInput, CancellationToken, Task>>(body, input, token).Compile(), null);
+        return ((input, token) => toTask(call.Invoke(input, token)), null);
     }
 
     public static (Func<FillRequest, CancellationToken, Task<JsonObject>>? Adapter, BindError? Error) ForFill(ContractMember member, Delegate function)
     {
-        var (input, token, call, error) = BuildCall(member, function);
-        if (error is not null)
+        var (call, error) = BoundCall.Create(member, function);
+        if (call is null)
         {
             return (null, error);
         }
 
-        var body = ToFillTask(call!);
-        if (body is null)
+        var toTask = ReturnedTasks.Fill(call.ReturnType);
+        if (toTask is null)
         {
             return (null, ReturnError(member, function, "the data to merge (a dictionary, an anonymous object, a JsonObject or a FillResult), or a Task or ValueTask of it"));
         }
 
-        return (Expression.Lambda<Func<FillRequest, CancellationToken, Task<JsonObject>>>(body, input, token).Compile(), null);
+        return ((input, token) => toTask(call.Invoke(input, token)), null);
     }
 
-    private static (ParameterExpression Input, ParameterExpression Token, Expression? Call, BindError? Error) BuildCall(ContractMember member, Delegate function)
+    /// <summary>A tenant function and how to read each argument it declares from the member's input.</summary>
+    private sealed class BoundCall(Delegate function, MethodInfo invoke, Func<object, CancellationToken, object?>[] arguments)
     {
-        var input = Expression.Parameter(member.Input, "input");
-        var token = Expression.Parameter(typeof(CancellationToken), "cancellationToken");
-        var parameters = function.Method.GetParameters();
-        var arguments = new List<Expression>(parameters.Length);
-        var functionName = FunctionNames.Of(function.Method);
+        private static readonly Func<object, CancellationToken, object?> Input = (input, _) => input;
 
-        for (var i = 0; i < parameters.Length; i++)
+        private static readonly Func<object, CancellationToken, object?> Token = (_, token) => token;
+
+        public Type ReturnType => invoke.ReturnType;
+
+        public static (BoundCall? Call, BindError? Error) Create(ContractMember member, Delegate function)
         {
-            var parameter = parameters[i];
-            var declared = parameter.ParameterType;
-            if (declared == typeof(CancellationToken) && i == parameters.Length - 1)
+            var parameters = function.Method.GetParameters();
+            var arguments = new Func<object, CancellationToken, object?>[parameters.Length];
+            for (var i = 0; i < parameters.Length; i++)
             {
-                arguments.Add(token);
-                continue;
+                var declared = parameters[i].ParameterType;
+                var argument = declared == typeof(CancellationToken) && i == parameters.Length - 1 ? Token
+                    : i == 0 && declared.IsAssignableFrom(member.Input) && declared != typeof(object) ? Input
+                    : declared.IsByRef || i >= member.Parameters.Count ? null
+                    : Read(member.Parameters[i], declared);
+                if (argument is null)
+                {
+                    return (null, ParameterError(member, FunctionNames.Of(function.Method), parameters[i], i, parameters.Length));
+                }
+
+                arguments[i] = argument;
             }
 
-            if (i == 0 && declared.IsAssignableFrom(member.Input) && declared != typeof(object))
-            {
-                arguments.Add(input);
-                continue;
-            }
-
-            if (declared.IsByRef || i >= member.Parameters.Count)
-            {
-                return (input, token, null, ParameterError(member, functionName, parameter, i, parameters.Length));
-            }
-
-            var argument = Read(member.Parameters[i], input, declared);
-            if (argument is null)
-            {
-                return (input, token, null, ParameterError(member, functionName, parameter, i, parameters.Length));
-            }
-
-            arguments.Add(argument);
+            return (new BoundCall(function, function.GetType().GetMethod(nameof(Action.Invoke))!, arguments), null);
         }
 
-        return (input, token, Expression.Invoke(Expression.Constant(function), arguments), null);
+        /// <summary>Calls the function; what it throws is thrown as it is, not wrapped.</summary>
+        public object? Invoke(object input, CancellationToken token)
+        {
+            var values = new object?[arguments.Length];
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = arguments[i](input, token);
+            }
+
+            return invoke.Invoke(function, BindingFlags.DoNotWrapExceptions, binder: null, values, culture: null);
+        }
+
+        private static Func<object, CancellationToken, object?>? Read(ContractParameter slot, Type declared)
+        {
+            var read = slot.Alternatives?.GetValueOrDefault(declared) ?? (declared.IsAssignableFrom(slot.ValueType) ? slot.Read : null);
+            return read is null ? null : (input, _) => read(input);
+        }
     }
 
-    private static Expression? Read(ContractParameter slot, Expression input, Type declared)
+    /// <summary>Turns what a tenant function returned into the member's task, by the function's declared return type.</summary>
+    private static class ReturnedTasks
     {
-        if (slot.Alternatives is not null && slot.Alternatives.TryGetValue(declared, out var convert))
-        {
-            return convert(input);
-        }
-
-        var value = slot.Read(input);
-        return declared.IsAssignableFrom(slot.ValueType)
-            ? declared == slot.ValueType ? value : Expression.Convert(value, declared)
+        public static Func<object?, Task>? Action(Type type) =>
+            type == typeof(void) ? _ => Task.CompletedTask
+            : typeof(Task).IsAssignableFrom(type) ? returned => (Task)returned!
+            : type == typeof(ValueTask) ? returned => ((ValueTask)returned!).AsTask()
+            : IsGeneric(type, typeof(ValueTask<>)) ? Of<Func<object?, Task>>(nameof(FromValueTask), type)
             : null;
-    }
 
-    private static Expression? ToTask(Expression call)
-    {
-        var type = call.Type;
-        if (type == typeof(void))
-        {
-            return Expression.Block(call, Expression.Constant(Task.CompletedTask));
-        }
+        public static Func<object?, Task<JsonObject>>? Fill(Type type) =>
+            type == typeof(void) || type == typeof(Task) || type == typeof(ValueTask) ? null
+            : IsGeneric(type, typeof(Task<>)) ? Of<Func<object?, Task<JsonObject>>>(nameof(FillFromTask), type)
+            : IsGeneric(type, typeof(ValueTask<>)) ? Of<Func<object?, Task<JsonObject>>>(nameof(FillFromValueTask), type)
+            : FillResults.FromValue;
 
-        if (typeof(Task).IsAssignableFrom(type))
-        {
-            return Expression.Convert(call, typeof(Task));
-        }
+        private static bool IsGeneric(Type type, Type definition) => type.IsGenericType && type.GetGenericTypeDefinition() == definition;
 
-        if (type == typeof(ValueTask) || (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(ValueTask<>)))
-        {
-            var asTask = Expression.Call(call, type.GetMethod(nameof(ValueTask.AsTask))!);
-            return Expression.Convert(asTask, typeof(Task));
-        }
+        private static TDelegate Of<TDelegate>(string name, Type type)
+            where TDelegate : Delegate =>
+            typeof(ReturnedTasks).GetMethod(name, BindingFlags.NonPublic | BindingFlags.Static)!
+                .MakeGenericMethod(type.GetGenericArguments()[0]).CreateDelegate<TDelegate>();
 
-        return null;
-    }
+        private static Task FromValueTask<T>(object? returned) => ((ValueTask<T>)returned!).AsTask();
 
-    private static Expression? ToFillTask(Expression call)
-    {
-        var type = call.Type;
-        if (type == typeof(void) || type == typeof(Task) || type == typeof(ValueTask))
-        {
-            return null;
-        }
+        private static Task<JsonObject> FillFromTask<T>(object? returned) => FillResults.FromTask((Task<T>)returned!);
 
-        if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Task<>))
-        {
-            return Expression.Call(typeof(FillResults), nameof(FillResults.FromTask), [type.GetGenericArguments()[0]], call);
-        }
-
-        if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(ValueTask<>))
-        {
-            return Expression.Call(typeof(FillResults), nameof(FillResults.FromValueTask), [type.GetGenericArguments()[0]], call);
-        }
-
-        return Expression.Call(typeof(FillResults), nameof(FillResults.FromValue), null, Expression.Convert(call, typeof(object)));
+        private static Task<JsonObject> FillFromValueTask<T>(object? returned) => FillResults.FromValueTask((ValueTask<T>)returned!);
     }
 
     private static BindError ParameterError(ContractMember member, string? functionName, ParameterInfo parameter, int index, int count)

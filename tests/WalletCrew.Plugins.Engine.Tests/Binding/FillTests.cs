@@ -37,6 +37,21 @@ public sealed class FillTests
         result.Data!.ToJsonString().Should().Be("""{"pass":"P1"}""");
     }
 
+    [Theory]
+    [InlineData("async ValueTask<Dictionary<string, object>> fill(string passId) { await Task.Yield(); return new() { [\"pass\"] = passId }; }")]
+    [InlineData("FillResult fill(string passId) => new(new JsonObject { [\"pass\"] = passId });")]
+    [InlineData("ValueTask<JsonObject> fill(string passId) => ValueTask.FromResult(new JsonObject { [\"pass\"] = passId });")]
+    public async Task FillReturningAValueTaskOrAResultBinds(string function)
+    {
+        using var harness = new EngineHarness();
+        using var tenant = harness.Load(function + "\ncontext.register(\"runtime.scriptable.customerProvider.crm\", new { fill });");
+
+        var result = await tenant.FillAsync("crm", TestEvents.Fill(), CancellationToken.None);
+
+        result.Status.Should().Be(InvocationStatus.Succeeded, result.Error);
+        result.Data!.ToJsonString().Should().Be("""{"pass":"P1"}""");
+    }
+
     [Fact]
     public async Task TypedCustomerProviderReturnsItsFillResult()
     {

@@ -86,6 +86,37 @@ public sealed class ImplementationShapeTests
     }
 
     [Theory]
+    [InlineData("async ValueTask<int> onPassInstalled(string passId) { await Task.Yield(); console.log(\"value task\", passId); return 1; }", "value task P1")]
+    [InlineData("Task<string> onPassInstalled(string passId) { console.log(\"task of a value\", passId); return Task.FromResult(passId); }", "task of a value P1")]
+    [InlineData("async ValueTask onPassInstalled(string passId, CancellationToken ct) { await Task.Delay(1, ct); console.log(\"value task\", passId); }", "value task P1")]
+    public async Task HookReturningAnyTaskShapeIsAwaited(string function, string expected)
+    {
+        using var harness = new EngineHarness();
+        using var tenant = harness.Load(function + "\ncontext.register(\"runtime.wallet.passUpdater\", new { OnPassInstalled = onPassInstalled });");
+
+        var result = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(), CancellationToken.None);
+
+        result.Status.Should().Be(InvocationStatus.Succeeded, result.Error);
+        result.Log.Select(l => l.Message).Should().Equal(expected);
+    }
+
+    [Fact]
+    public async Task HookThatThrowsBeforeReturningFailsWithItsOwnExceptionAndLine()
+    {
+        using var harness = new EngineHarness();
+        using var tenant = harness.Load("""
+            void onPassInstalled(string passId) =>
+                throw new InvalidOperationException("no CRM account for " + passId);
+            context.register("runtime.wallet.passUpdater", new { OnPassInstalled = onPassInstalled });
+            """);
+
+        var result = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(), CancellationToken.None);
+
+        result.Status.Should().Be(InvocationStatus.Failed);
+        result.Error.Should().Be("InvalidOperationException: no CRM account for P1 (at server/script/connector.csx:line 2)");
+    }
+
+    [Theory]
     [InlineData("string device", "device=google")]
     [InlineData("Device device", "device=Google")]
     [InlineData("object device", "device=Google")]
