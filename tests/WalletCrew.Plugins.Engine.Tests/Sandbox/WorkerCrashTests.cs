@@ -38,6 +38,40 @@ public sealed class WorkerCrashTests
         fixedCall.Log.Single().Message.Should().Be("fixed P1");
     }
 
+    /// <summary>
+    /// Failures no code can catch, each from tenant code the policy would refuse (widened here): the call fails naming what
+    /// the runtime reported, however many frames it printed after that, and the next call gets a fresh worker.
+    /// </summary>
+    [Theory]
+    [InlineData("an access violation", "System.Runtime.InteropServices.Marshal.ReadInt64(new IntPtr(0x7fff_dead_0000L));", "Fatal error.")]
+    [InlineData("a throwing timer callback", "new System.Threading.Timer(_ => throw new InvalidOperationException(\"timer says no\"), null, 0, -1); await Task.Delay(10_000);",
+        "Unhandled exception. System.InvalidOperationException: timer says no")]
+    [InlineData("a throwing thread", "new System.Threading.Thread(() => throw new InvalidOperationException(\"thread says no\")).Start(); await Task.Delay(10_000);",
+        "Unhandled exception. System.InvalidOperationException: thread says no")]
+    public async Task AWorkerThatCrashesFailsTheCallNamingTheRuntimesReport(string kind, string crash, string reported)
+    {
+        using var harness = new EngineHarness(isolation: IsolationMode.Sandbox, widenPolicy: allow => allow
+            .Types("System.Runtime.InteropServices", "Marshal").Types("System", "IntPtr").Types("System.Threading", "Timer", "TimerCallback", "Thread", "ThreadStart"));
+        using var tenant = harness.Load($$"""
+            context.register("runtime.wallet.passUpdater", new { OnPassInstalled = (Func<string, Task>)(async passId =>
+            {
+                if (passId == "boom") { {{crash}} }
+                await Task.Yield();
+                console.log("done " + passId);
+            }) });
+            """);
+        tenant.Diagnostics.Where(d => d.IsError).Select(d => d.Message).Should().BeEmpty(kind);
+        var first = ((SandboxedTenant)tenant.Runtime).WorkerProcessId!.Value;
+
+        var crashed = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(passId: "boom"), CancellationToken.None);
+        var next = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(passId: "P2"), CancellationToken.None);
+
+        crashed.Status.Should().Be(InvocationStatus.Failed, kind);
+        crashed.Error.Should().Contain("worker stopped during the invocation: it crashed").And.Contain(reported, kind);
+        next.Status.Should().Be(InvocationStatus.Succeeded, next.Error);
+        ((SandboxedTenant)tenant.Runtime).WorkerProcessId.Should().NotBe(first);
+    }
+
     [Fact]
     public async Task AWorkerKilledMidInvocationFailsThatCallAndTheNextCallStartsAFreshOne()
     {
