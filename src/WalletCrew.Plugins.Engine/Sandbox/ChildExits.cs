@@ -1,4 +1,5 @@
 using System.Globalization;
+using WalletCrew.Plugins.Engine.Invocation;
 
 namespace WalletCrew.Plugins.Engine.Sandbox;
 
@@ -17,13 +18,14 @@ internal static class ChildExits
 
     /// <summary>
     /// What the child said about its end, for a message: the runtime's report if it wrote one (a stack overflow's without its
-    /// heading, which the message names), else its last words.
+    /// heading, which the message names), else its last words; cleaned as tenant text, since a worker's report carries
+    /// tenant code's exception messages and the engine's frames.
     /// </summary>
     public static string Detail(StderrTail stderr)
     {
         var said = stderr.Report.Length > 0 ? stderr.Report : stderr.Text;
         said = said.StartsWith(StackOverflowHeading, StringComparison.Ordinal) ? said[StackOverflowHeading.Length..].TrimStart() : said;
-        return said.Length == 0 ? "" : $": {(said.Length > 400 ? said[^400..] : said)}";
+        return said.Length == 0 ? "" : $": {TenantText.Clean(said.Length > 400 ? said[^400..] : said)}";
     }
 
     /// <summary>Names an exit code: <c>signal N</c> for a kill (128 + N), else <c>exit code N</c>.</summary>
