@@ -9,6 +9,9 @@ internal static class ChildExits
 {
     private const string StackOverflowHeading = "Stack overflow.";
 
+    /// <summary>How the runtime's failure reports begin (CoreCLR's fail-fast and unhandled-exception output), which <see cref="StderrTail"/> keeps.</summary>
+    public static readonly IReadOnlyList<string> ReportHeadings = [StackOverflowHeading, "Fatal error.", "Process terminated.", "Out of memory.", "Unhandled exception."];
+
     /// <summary>Returns whether the runtime reported a stack overflow (which no code can catch).</summary>
     public static bool IsStackOverflow(StderrTail stderr) => stderr.Report.StartsWith(StackOverflowHeading, StringComparison.Ordinal);
 

@@ -10,9 +10,6 @@ namespace WalletCrew.Plugins.Engine.Sandbox;
 /// </summary>
 internal sealed class StderrTail
 {
-    /// <summary>How the runtime's failure reports begin (CoreCLR's fail-fast and unhandled-exception output).</summary>
-    private static readonly string[] ReportHeadings = ["Stack overflow.", "Fatal error.", "Process terminated.", "Out of memory.", "Unhandled exception."];
-
     private const int ReportLines = 4;
 
     private readonly ConcurrentQueue<string> _lines = new();
@@ -58,7 +55,7 @@ internal sealed class StderrTail
     {
         var trimmed = line.Trim();
         if (_report.IsEmpty
-            ? !ReportHeadings.Any(h => trimmed.StartsWith(h, StringComparison.Ordinal))
+            ? !ChildExits.ReportHeadings.Any(h => trimmed.StartsWith(h, StringComparison.Ordinal))
             : _report.Count >= ReportLines || trimmed.Length == 0 || trimmed.All(c => c == '-'))
         {
             return;
