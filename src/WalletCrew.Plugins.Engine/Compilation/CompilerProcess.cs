@@ -27,7 +27,7 @@ internal sealed class CompilerProcess : IDisposable
         _process = process;
         _channel = new FrameChannel(process.StandardOutput.BaseStream, process.StandardInput.BaseStream, WorkerLoop.MaxFrameBytes);
         _ = Task.Run(ReadAsync);
-        _stderr = new StderrTail(process.StandardError, StderrLinesKept);
+        _stderr = new StderrTail(process.StandardError.BaseStream, StderrLinesKept, Kill);
     }
 
     /// <summary>Gets the limit this process's heap was started with.</summary>
@@ -157,6 +157,7 @@ internal sealed class CompilerProcess : IDisposable
 
     private CompileOutcome DescribeExit()
     {
+        _stderr.WaitReadAsync().Wait();
         var code = _process.HasExited ? _process.ExitCode : -1;
         if (ChildExits.IsOutOfMemory(code, _stderr))
         {

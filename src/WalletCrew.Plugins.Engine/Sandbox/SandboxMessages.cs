@@ -57,6 +57,8 @@ internal static class SandboxMessages
 
     public const string UnexpectedMessage = "it sent a message only the host may send";
 
+    public static readonly string StderrOverflow = $"it wrote more than {StderrTail.MaxBytes / (1024 * 1024)} MiB to its standard error";
+
     private static string Seconds(TimeSpan value) => $"{value.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s";
 
     private static string MiB(long bytes) => (bytes / (1024.0 * 1024)).ToString("0", CultureInfo.InvariantCulture);

@@ -33,8 +33,8 @@ internal sealed class WorkerProcess : IDisposable
         _answerCall = answerCall;
         _residentLimitBytes = residentLimitBytes;
         _channel = new FrameChannel(process.StandardOutput.BaseStream, process.StandardInput.BaseStream, WorkerLoop.MaxFrameBytes);
+        _stderr = new StderrTail(process.StandardError.BaseStream, StderrLinesKept, () => Kill(SandboxMessages.StderrOverflow));
         _ = Task.Run(ReadAsync);
-        _stderr = new StderrTail(process.StandardError, StderrLinesKept);
         _memoryWatch = time.CreateTimer(_ => WatchMemory(), null, TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(250));
     }
 
@@ -169,6 +169,7 @@ internal sealed class WorkerProcess : IDisposable
         }
 
         await _process.WaitForExitAsync().ConfigureAwait(false);
+        await _stderr.WaitReadAsync().ConfigureAwait(false);
         Slot?.Delete();
         var reason = _killReason ?? DescribeExit();
         _exited.TrySetResult(reason);

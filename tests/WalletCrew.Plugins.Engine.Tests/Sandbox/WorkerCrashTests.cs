@@ -45,7 +45,7 @@ public sealed class WorkerCrashTests
     [Theory]
     [InlineData("an access violation", "System.Runtime.InteropServices.Marshal.ReadInt64(new IntPtr(0x7fff_dead_0000L));", "Fatal error.")]
     [InlineData("a throwing timer callback", "new System.Threading.Timer(_ => throw new InvalidOperationException(\"timer says no\\u001b[2J\\rforged\"), null, 0, -1); await Task.Delay(10_000);",
-        "Unhandled exception. System.InvalidOperationException: timer says no\\u001b[2J forged")]
+        "Unhandled exception. System.InvalidOperationException: timer says no\\u001b[2J\\rforged")]
     [InlineData("a throwing thread", "new System.Threading.Thread(() => throw new InvalidOperationException(\"thread says no\")).Start(); await Task.Delay(10_000);",
         "Unhandled exception. System.InvalidOperationException: thread says no")]
     public async Task AWorkerThatCrashesFailsTheCallNamingTheRuntimesReport(string kind, string crash, string reported)
@@ -70,6 +70,40 @@ public sealed class WorkerCrashTests
         crashed.Error.Should().Contain("worker stopped during the invocation: it crashed").And.Contain(reported, kind)
             .And.NotContain("WalletCrew.Plugins.", "the engine's frames are not named to the tenant");
         crashed.Error.Should().NotContainAny(["\u001b", "\r", "\n"], "what tenant code made the runtime print stays one escaped line");
+        next.Status.Should().Be(InvocationStatus.Succeeded, next.Error);
+        ((SandboxedTenant)tenant.Runtime).WorkerProcessId.Should().NotBe(first);
+    }
+
+    /// <summary>
+    /// A worker that writes without end to its standard error (which the host reads, to name a crash) is killed once past
+    /// the bound, whether it writes one endless line or many short ones; the host holds at most a few lines of it.
+    /// </summary>
+    [Theory]
+    [InlineData("one line without end", "x")]
+    [InlineData("many short lines", "spam\\n")]
+    public async Task AWorkerThatFloodsItsStandardErrorIsKilledNamingIt(string kind, string unit)
+    {
+        using var harness = new EngineHarness(isolation: IsolationMode.Sandbox, widenPolicy: allow => allow.Types("System", "Console").Types("System.IO", "Stream"));
+        using var tenant = harness.Load($$"""
+            context.register("runtime.wallet.passUpdater", new { OnPassInstalled = (Func<string, Task>)(passId =>
+            {
+                if (passId == "flood")
+                {
+                    var chunk = System.Text.Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("{{unit}}", 65536 / "{{unit}}".Length)));
+                    var stderr = Console.OpenStandardError();
+                    for (var i = 0; i < 1024; i++) { stderr.Write(chunk, 0, chunk.Length); }
+                }
+                console.log("done " + passId);
+                return Task.CompletedTask;
+            }) });
+            """);
+        var first = ((SandboxedTenant)tenant.Runtime).WorkerProcessId!.Value;
+
+        var flooded = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(passId: "flood"), CancellationToken.None);
+        var next = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(passId: "P2"), CancellationToken.None);
+
+        flooded.Status.Should().Be(InvocationStatus.Failed, kind);
+        flooded.Error.Should().Contain(SandboxMessages.StderrOverflow, kind);
         next.Status.Should().Be(InvocationStatus.Succeeded, next.Error);
         ((SandboxedTenant)tenant.Runtime).WorkerProcessId.Should().NotBe(first);
     }
