@@ -18,6 +18,8 @@ namespace WalletCrew.Plugins.Engine.Sandbox;
 /// </summary>
 internal sealed class SandboxedTenant : TenantRuntime
 {
+    /// <summary>The most secrets that travel with each call; others are asked for when the code reads them.</summary>
+    private const int MaxSecretsSent = 32;
 
     /// <summary>How long a worker may take to start its runtime, on top of the connectors' own load limit.</summary>
     private static readonly TimeSpan StartAllowance = TimeSpan.FromSeconds(20);
@@ -430,11 +432,12 @@ internal sealed class SandboxedTenant : TenantRuntime
         switch (call)
         {
             case SecretCall secret:
-                _secretNames.TryAdd(secret.Name, true);
                 try
                 {
                     // The worker's tenant, never one the worker names: a worker can only ever read its own tenant's secrets.
-                    return new SecretReply(secret.Id, await _options.Secrets.GetSecretAsync(_tenantId, secret.Name, CancellationToken.None).ConfigureAwait(false));
+                    var value = await _options.Secrets.GetSecretAsync(_tenantId, secret.Name, CancellationToken.None).ConfigureAwait(false);
+                    Remember(secret.Name, value);
+                    return new SecretReply(secret.Id, value);
                 }
                 catch (Exception exception) when (exception is not OutOfMemoryException)
                 {
@@ -448,6 +451,19 @@ internal sealed class SandboxedTenant : TenantRuntime
                 return new FetchReply(fetch.Id, 0, null, [], null, new FetchFailure(FetchFailureKind.Canceled, "No invocation of this tenant is running: requests are only sent while a hook runs."));
             default:
                 throw new InvalidOperationException($"Unexpected call {call.GetType().Name}.");
+        }
+    }
+
+    /// <summary>
+    /// Remembers a secret the tenant asked for, so it travels with the next calls: only one that exists (names are the
+    /// tenant code's to choose, the secrets the operator's to configure) and at most <see cref="MaxSecretsSent"/> of them,
+    /// so no code can grow what the host keeps and reads for every call.
+    /// </summary>
+    private void Remember(string name, string? value)
+    {
+        if (value is not null && _secretNames.Count < MaxSecretsSent)
+        {
+            _secretNames.TryAdd(name, true);
         }
     }
 
@@ -466,7 +482,15 @@ internal sealed class SandboxedTenant : TenantRuntime
         {
             try
             {
-                values[name] = await _options.Secrets.GetSecretAsync(_tenantId, name, CancellationToken.None).ConfigureAwait(false);
+                if (await _options.Secrets.GetSecretAsync(_tenantId, name, CancellationToken.None).ConfigureAwait(false) is { } value)
+                {
+                    values[name] = value;
+                }
+                else
+                {
+                    // Removed since: no longer sent; the worker asks for it again if its code does.
+                    _secretNames.TryRemove(name, out _);
+                }
             }
             catch (Exception exception) when (exception is not OutOfMemoryException)
             {

@@ -65,6 +65,38 @@ public sealed class SandboxedConnectorTests
         second.Log.Single().Message.Should().Be("ROTATED");
     }
 
+    /// <summary>
+    /// Secret names are tenant code's to choose: asking for thousands that do not exist (long names here) must not grow what
+    /// the host keeps for the tenant and sends with every later call; a secret that exists still travels with them.
+    /// </summary>
+    [Fact]
+    public async Task AskingForManyMissingSecretsWeighsOnNoLaterCall()
+    {
+        using var harness = new EngineHarness(isolation: IsolationMode.Sandbox);
+        harness.Secrets.Set("test-tenant", "API-KEY", "k-123");
+        using var tenant = harness.Load("""
+            context.register("runtime.wallet.passUpdater", new { OnPassInstalled = (Func<string, Task>)(async passId =>
+            {
+                if (passId == "probe")
+                {
+                    var padding = new string('n', 8192);
+                    for (var i = 0; i < 2100; i++)
+                    {
+                        try { await getSecret(padding + i); } catch (KeyNotFoundException) { }
+                    }
+                }
+                console.log(passId + " " + (await getSecret("API-KEY")).Length);
+            }) });
+            """);
+
+        var probe = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(passId: "probe"), CancellationToken.None);
+        var next = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(passId: "P2"), CancellationToken.None);
+
+        probe.Status.Should().Be(InvocationStatus.Succeeded, probe.Error);
+        next.Status.Should().Be(InvocationStatus.Succeeded, "17 MiB of names asked for before must not travel with it: {0}", next.Error);
+        next.Log.Single().Message.Should().Be("P2 5");
+    }
+
     [Fact]
     public async Task ARestartWithUnchangedFilesStartsNoWorkerUntilTheFirstCall()
     {
