@@ -57,6 +57,9 @@ internal static class SandboxMessages
 
     public const string UnexpectedMessage = "it sent a message only the host may send";
 
+    public static string RequestTooLarge(string frame) =>
+        $"The call could not be sent to the tenant's worker: {frame} Its data, as JSON, is too large for a sandboxed call; the worker was not affected.";
+
     public static readonly string StderrOverflow = $"it wrote more than {StderrTail.MaxBytes / (1024 * 1024)} MiB to its standard error";
 
     private static string Seconds(TimeSpan value) => $"{value.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s";

@@ -288,6 +288,12 @@ internal sealed class SandboxedTenant : TenantRuntime
         {
             return new InvocationResult(InvocationStatus.Failed, [], SandboxMessages.Stopped(_tenantId, exception.Message), null);
         }
+        catch (InvalidDataException exception)
+        {
+            // Only the request's own frame can be refused here (what the worker sends ends it instead): nothing was written,
+            // and the worker serves the next call.
+            return new InvocationResult(InvocationStatus.Failed, [], SandboxMessages.RequestTooLarge(exception.Message), null);
+        }
         finally
         {
             _invocations.TryRemove(requestId, out _);

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using WalletCrew.Plugins.Engine.Sandbox;
 using WalletCrew.Plugins.Engine.Tests.Refit;
 using WalletCrew.Plugins.Engine.Tests.Support;
@@ -95,6 +96,31 @@ public sealed class SandboxedConnectorTests
         probe.Status.Should().Be(InvocationStatus.Succeeded, probe.Error);
         next.Status.Should().Be(InvocationStatus.Succeeded, "17 MiB of names asked for before must not travel with it: {0}", next.Error);
         next.Log.Single().Message.Should().Be("P2 5");
+    }
+
+    /// <summary>
+    /// A request whose data is too large for the channel once written as JSON (3 million '&lt;', each escaped to six bytes)
+    /// fails, named, instead of throwing out of the engine; nothing reached the worker, which serves the next call.
+    /// </summary>
+    [Fact]
+    public async Task ACallTooLargeForTheChannelFailsNamingTheLimitAndTheWorkerServesTheNext()
+    {
+        using var harness = new EngineHarness(isolation: IsolationMode.Sandbox);
+        using var tenant = harness.Load("""
+            Dictionary<string, object> fill(string passId) => new() { ["pass"] = passId };
+            context.register("runtime.scriptable.customerProvider.crm", new { fill });
+            """);
+        var first = ((SandboxedTenant)tenant.Runtime).WorkerProcessId;
+        var huge = new FillRequest("test-tenant", "P1", "loyalty", new Dictionary<string, string>(),
+            new Dictionary<string, JsonElement> { ["note"] = JsonSerializer.SerializeToElement(new string('<', 3_000_000)) });
+
+        var tooLarge = await tenant.FillAsync("crm", huge, CancellationToken.None);
+        var next = await tenant.FillAsync("crm", TestEvents.Fill(), CancellationToken.None);
+
+        tooLarge.Status.Should().Be(InvocationStatus.Failed);
+        tooLarge.Error.Should().Contain("over the channel's frame limit of 16777216 bytes").And.Contain("too large for a sandboxed call");
+        next.Status.Should().Be(InvocationStatus.Succeeded, next.Error);
+        ((SandboxedTenant)tenant.Runtime).WorkerProcessId.Should().Be(first, "the worker was not affected");
     }
 
     [Fact]
