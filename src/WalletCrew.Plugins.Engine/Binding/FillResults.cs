@@ -39,7 +39,8 @@ internal static class FillResults
         return JsonNode.Parse(buffer.WrittenSpan, documentOptions: new JsonDocumentOptions { MaxDepth = MaxDepth })!.AsObject();
     }
 
-    private const int MaxDepth = 64;
+    /// <summary>The deepest nesting a result may have (<see cref="JsonSerializerOptions.MaxDepth"/>'s default, as JSON read from a request).</summary>
+    public const int MaxDepth = 64;
 
     private static InvalidOperationException NotAnObject(object value) =>
         new($"Fill returned {TypeNames.Of(value.GetType())}, which is not a JSON object; return a dictionary, an anonymous object, a JsonObject or a FillResult.");

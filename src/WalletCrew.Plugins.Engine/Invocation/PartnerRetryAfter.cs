@@ -9,7 +9,8 @@ namespace WalletCrew.Plugins.Engine.Invocation;
 /// </summary>
 internal static class PartnerRetryAfter
 {
-    private static readonly TimeSpan Longest = TimeSpan.FromDays(365);
+    /// <summary>The longest wait the engine takes from a partner (or a worker's report of one).</summary>
+    public static readonly TimeSpan Longest = TimeSpan.FromDays(365);
 
     public static TimeSpan? From(Exception? exception, DateTimeOffset now)
     {

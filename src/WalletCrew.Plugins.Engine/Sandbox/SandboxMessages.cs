@@ -57,6 +57,9 @@ internal static class SandboxMessages
 
     public const string UnexpectedMessage = "it sent a message only the host may send";
 
+    public static string InvalidReply(string what) =>
+        $"The tenant's worker answered with {what}; the call is counted as failed.";
+
     public static string RequestTooLarge(string frame) =>
         $"The call could not be sent to the tenant's worker: {frame} Its data, as JSON, is too large for a sandboxed call; the worker was not affected.";
 

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Text;
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using WalletCrew.Plugins.Engine.Compilation;
 using WalletCrew.Plugins.Engine.Limits;
@@ -254,24 +253,26 @@ internal sealed class SandboxedTenant : TenantRuntime
                 _invocations[id] = invocation;
                 return create(id);
             }, linked.Token).ConfigureAwait(false);
-            foreach (var entry in reply.Log)
+            var result = WorkerReplies.ToResult(reply, limits);
+            foreach (var entry in result.Log)
             {
                 _tenantLog.Log(entry.Level, "{Message}", entry.Message);
             }
 
-            var error = reply.Error;
-            if (reply.Status == InvocationStatus.TimedOut || reply.WorkerEnding)
+            if (result.Status == InvocationStatus.TimedOut || reply.WorkerEnding)
             {
                 // A timed-out call may still spin inside the framework, where no checkpoint sees it: the worker goes, not the core.
                 Retire(worker, SandboxMessages.Recycled(limits.InvocationTimeout));
-                error = reply.Status == InvocationStatus.TimedOut ? $"{error} {SandboxMessages.Recycled(limits.InvocationTimeout)}" : error;
+                if (result.Status == InvocationStatus.TimedOut)
+                {
+                    return new InvocationResult(result.Status, result.Log, $"{result.Error} {SandboxMessages.Recycled(limits.InvocationTimeout)}", result.Data)
+                    {
+                        RetryAfter = result.RetryAfter,
+                    };
+                }
             }
 
-            var data = reply.Data is null ? null : JsonNode.Parse(reply.Data) as JsonObject;
-            return new InvocationResult(reply.Status, reply.Log, error, data)
-            {
-                RetryAfter = reply.RetryAfterMs is { } wait ? TimeSpan.FromMilliseconds(wait) : null,
-            };
+            return result;
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {

@@ -1,0 +1,95 @@
+using Microsoft.Extensions.Logging;
+using WalletCrew.Plugins.Engine.Invocation;
+using WalletCrew.Plugins.Engine.Limits;
+using WalletCrew.Plugins.Engine.Sandbox;
+using WalletCrew.Plugins.Engine.Tests.Support;
+
+namespace WalletCrew.Plugins.Engine.Tests.Sandbox;
+
+/// <summary>
+/// Code past the policy writes its own answer on its worker's channel, before the worker's: the host takes nothing in it as
+/// it is. Each variant forges the answer to every request id the call could have, then waits for its real answer to come
+/// too late; the call's result is what the host made safe of the forged one, and the worker serves the next call.
+/// </summary>
+public sealed class ForgedReplyTests
+{
+    private const int ForgedIds = 16;
+
+    public static TheoryData<string> Variants => [.. Forgeries.Keys];
+
+    private static readonly Dictionary<string, (Func<long, InvocationReply> Forge, Action<InvocationResult> Expect)> Forgeries = new()
+    {
+        ["a status the engine does not know"] = (
+            id => new InvocationReply(id, (InvocationStatus)99, null, [], null, null),
+            result =>
+            {
+                result.Status.Should().Be(InvocationStatus.Failed);
+                result.Error.Should().Contain("a status the engine does not know");
+            }),
+        ["data nested past the depth the host reads"] = (
+            id => new InvocationReply(id, InvocationStatus.Succeeded, null, [], "{\"a\":" + new string('[', 1000) + new string(']', 1000) + "}", null),
+            result =>
+            {
+                result.Status.Should().Be(InvocationStatus.Failed);
+                result.Error.Should().Contain("data that is not a JSON object the host can read");
+            }),
+        ["log lines with escape sequences, an unknown level, past the entry limit"] = (
+            id => new InvocationReply(id, InvocationStatus.Succeeded, "\u001b[2Jerror", [.. Enumerable.Range(0, 1_500).Select(i => new TenantLogEntry((LogLevel)42, $"\u001b[31mline {i}\r\nforged host line"))], null, null),
+            result =>
+            {
+                result.Status.Should().Be(InvocationStatus.Succeeded);
+                result.Log.Count.Should().BeLessThan(1_500);
+                result.Log[^1].Message.Should().Be(LimitMessages.LogBytesTruncated(EngineDefaults.LogBytesPerInvocation), "the tenant's log limits hold again on the host");
+                result.Log.Should().OnlyContain(e => e.Level >= LogLevel.Trace && e.Level <= LogLevel.Critical);
+                result.Log.Should().NotContain(e => e.Message.Contains('\u001b') || e.Message.Contains('\n') || e.Message.Contains('\r'));
+                result.Error.Should().Be("\\u001b[2Jerror");
+            }),
+        ["a partner's wait past any the engine takes"] = (
+            id => new InvocationReply(id, InvocationStatus.Failed, "partner busy", [], null, long.MaxValue),
+            result =>
+            {
+                result.Status.Should().Be(InvocationStatus.Failed);
+                result.RetryAfter.Should().Be(PartnerRetryAfter.Longest);
+            }),
+    };
+
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public async Task AForgedAnswerIsMadeSafeAndTheWorkerServesTheNextCall(string kind)
+    {
+        var (forge, expect) = Forgeries[kind];
+        var frames = new MemoryStream();
+        var writer = new FrameChannel(Stream.Null, frames, WorkerLoop.MaxFrameBytes);
+        for (var id = 1; id <= ForgedIds; id++)
+        {
+            await writer.WriteAsync(forge(id));
+        }
+
+        using var harness = new EngineHarness(isolation: IsolationMode.Sandbox, widenPolicy: allow => allow.Types("System", "Console", "Convert").Types("System.IO", "Stream"));
+        using var tenant = harness.Load($$"""
+            context.register("runtime.wallet.passUpdater", new { OnPassInstalled = (Func<string, Task>)(async passId =>
+            {
+                if (passId == "forge")
+                {
+                    var o = Console.OpenStandardOutput();
+                    o.Write(Convert.FromBase64String("{{Convert.ToBase64String(frames.ToArray())}}"));
+                    o.Flush();
+                    await Task.Delay(1_000);
+                }
+                console.log("done " + passId);
+            }) });
+            """);
+
+        var forged = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(passId: "forge"), CancellationToken.None);
+        await Task.Delay(1_500); // the hook's own writing and its real answer are over: frames written together would interleave
+        var next = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(passId: "P2"), CancellationToken.None);
+
+        using (new FluentAssertions.Execution.AssertionScope(kind))
+        {
+            expect(forged);
+        }
+
+        next.Status.Should().Be(InvocationStatus.Succeeded, next.Error);
+        next.Log.Single().Message.Should().Be("done P2");
+    }
+}
