@@ -167,7 +167,7 @@ internal sealed class SandboxedTenant : TenantRuntime
             if (Volatile.Read(ref _worker) is { HasExited: false } worker && _settings.Limits.WorkerHeapBytes == _workerHeapBytes)
             {
                 var reply = await LoadingAsync(worker, id => new ReloadMessage(id)).ConfigureAwait(false);
-                (changed, _state) = (reply.Changed, reply.State);
+                (changed, _state) = (reply.Changed, WorkerReplies.ToState(reply.State, _settings.Limits));
                 TenantStateFile.Write(_cacheDirectory, _fingerprint, _state);
             }
             else
@@ -350,7 +350,7 @@ internal sealed class SandboxedTenant : TenantRuntime
             Volatile.Write(ref _starting, null);
         }
 
-        _state = reply.State;
+        _state = WorkerReplies.ToState(reply.State, _settings.Limits);
         TenantStateFile.Write(_cacheDirectory, _fingerprint, _state);
 
         // Published only now: a call that finds the worker (EnsureWorkerAsync reads it without the gate) must find it loaded,

@@ -92,4 +92,32 @@ public sealed class ForgedReplyTests
         next.Status.Should().Be(InvocationStatus.Succeeded, next.Error);
         next.Log.Single().Message.Should().Be("done P2");
     }
+
+    [Fact]
+    public async Task AForgedAccountOfTheLoadIsCleanedBeforeTheHostKeepsOrShowsIt()
+    {
+        var forgedDiagnostic = new ConnectorDiagnostic("connector.csx\u001b[2J", 1, 1, (ConnectorDiagnosticSeverity)7, "WCP\r\n", "\u001b[31mforged\r\nhost line");
+        var state = new TenantState(1, [forgedDiagnostic], [], [.. Enumerable.Range(0, 1_500).Select(i => new TenantLogEntry((LogLevel)42, $"\u001b[31mload {i}\r\nforged"))], 1, ["crm\u001b"]);
+        var frames = new MemoryStream();
+        var writer = new FrameChannel(Stream.Null, frames, WorkerLoop.MaxFrameBytes);
+        for (var id = 1; id <= ForgedIds; id++)
+        {
+            await writer.WriteAsync(new TenantStateReply(id, true, state));
+        }
+
+        using var harness = new EngineHarness(isolation: IsolationMode.Sandbox, widenPolicy: allow => allow.Types("System", "Console", "Convert").Types("System.IO", "Stream"));
+        using var tenant = harness.Load($$"""
+            var o = Console.OpenStandardOutput();
+            o.Write(Convert.FromBase64String("{{Convert.ToBase64String(frames.ToArray())}}"));
+            o.Flush();
+            context.register("runtime.wallet.passUpdater", new { OnPassInstalled = (Func<string, Task>)(passId => { console.log("done " + passId); return Task.CompletedTask; }) });
+            """);
+
+        var texts = tenant.Diagnostics.SelectMany(d => new[] { d.Path, d.Code, d.Message }).Concat(tenant.LoadLog.Select(e => e.Message)).ToList();
+        texts.Should().Contain(t => t.Contains("forged"), "the forged account is what the host heard");
+        texts.Should().NotContain(t => t.Contains('\u001b') || t.Contains('\n') || t.Contains('\r'));
+        tenant.Diagnostics.Should().OnlyContain(d => Enum.IsDefined(d.Severity));
+        tenant.LoadLog[^1].Message.Should().Be(LimitMessages.LogBytesTruncated(EngineDefaults.LogBytesPerInvocation));
+        tenant.LoadLog.Should().OnlyContain(e => e.Level >= LogLevel.Trace && e.Level <= LogLevel.Critical);
+    }
 }
