@@ -58,21 +58,15 @@ public sealed class ForgedReplyTests
     public async Task AForgedAnswerIsMadeSafeAndTheWorkerServesTheNextCall(string kind)
     {
         var (forge, expect) = Forgeries[kind];
-        var frames = new MemoryStream();
-        var writer = new FrameChannel(Stream.Null, frames, WorkerLoop.MaxFrameBytes);
-        for (var id = 1; id <= ForgedIds; id++)
-        {
-            await writer.WriteAsync(forge(id));
-        }
-
-        using var harness = new EngineHarness(isolation: IsolationMode.Sandbox, widenPolicy: allow => allow.Types("System", "Console", "Convert").Types("System.IO", "Stream"));
+        var frames = await FramesAsync(id => forge(id));
+        using var harness = WritingHarness();
         using var tenant = harness.Load($$"""
             context.register("runtime.wallet.passUpdater", new { OnPassInstalled = (Func<string, Task>)(async passId =>
             {
                 if (passId == "forge")
                 {
                     var o = Console.OpenStandardOutput();
-                    o.Write(Convert.FromBase64String("{{Convert.ToBase64String(frames.ToArray())}}"));
+                    o.Write(Convert.FromBase64String("{{frames}}"));
                     o.Flush();
                     await Task.Delay(1_000);
                 }
@@ -98,17 +92,11 @@ public sealed class ForgedReplyTests
     {
         var forgedDiagnostic = new ConnectorDiagnostic("connector.csx\u001b[2J", 1, 1, (ConnectorDiagnosticSeverity)7, "WCP\r\n", "\u001b[31mforged\r\nhost line");
         var state = new TenantState(1, [forgedDiagnostic], [], [.. Enumerable.Range(0, 1_500).Select(i => new TenantLogEntry((LogLevel)42, $"\u001b[31mload {i}\r\nforged"))], 1, ["crm\u001b"]);
-        var frames = new MemoryStream();
-        var writer = new FrameChannel(Stream.Null, frames, WorkerLoop.MaxFrameBytes);
-        for (var id = 1; id <= ForgedIds; id++)
-        {
-            await writer.WriteAsync(new TenantStateReply(id, true, state));
-        }
-
-        using var harness = new EngineHarness(isolation: IsolationMode.Sandbox, widenPolicy: allow => allow.Types("System", "Console", "Convert").Types("System.IO", "Stream"));
+        var frames = await FramesAsync(id => new TenantStateReply(id, true, state));
+        using var harness = WritingHarness();
         using var tenant = harness.Load($$"""
             var o = Console.OpenStandardOutput();
-            o.Write(Convert.FromBase64String("{{Convert.ToBase64String(frames.ToArray())}}"));
+            o.Write(Convert.FromBase64String("{{frames}}"));
             o.Flush();
             context.register("runtime.wallet.passUpdater", new { OnPassInstalled = (Func<string, Task>)(passId => { console.log("done " + passId); return Task.CompletedTask; }) });
             """);
@@ -120,4 +108,21 @@ public sealed class ForgedReplyTests
         tenant.LoadLog[^1].Message.Should().Be(LimitMessages.LogBytesTruncated(EngineDefaults.LogBytesPerInvocation));
         tenant.LoadLog.Should().OnlyContain(e => e.Level >= LogLevel.Trace && e.Level <= LogLevel.Critical);
     }
+
+    /// <summary>The forged answer to every request id the call could have, as the channel's frames, in base64.</summary>
+    private static async Task<string> FramesAsync(Func<long, WorkerMessage> forge)
+    {
+        var frames = new MemoryStream();
+        var writer = new FrameChannel(Stream.Null, frames, WorkerLoop.MaxFrameBytes);
+        for (var id = 1; id <= ForgedIds; id++)
+        {
+            await writer.WriteAsync(forge(id));
+        }
+
+        return Convert.ToBase64String(frames.ToArray());
+    }
+
+    /// <summary>A sandboxed engine whose policy lets tenant code write to its standard output, the worker's channel.</summary>
+    private static EngineHarness WritingHarness() =>
+        new(isolation: IsolationMode.Sandbox, widenPolicy: allow => allow.Types("System", "Console", "Convert").Types("System.IO", "Stream"));
 }
