@@ -33,12 +33,16 @@ internal static class StalledPasses
         return command.ExecuteScalar() as string;
     }
 
-    /// <summary>Per stalled pass, when the first attempt started after <paramref name="after"/> (the tenant log has each attempt's end and duration).</summary>
+    /// <summary>
+    /// Per stalled pass, when the first attempt that ended after <paramref name="after"/> started (the tenant log has each
+    /// attempt's end and duration). An attempt a surviving host had started before the kill counts, with a start before
+    /// <paramref name="after"/>: its pass was pending at the kill, and it did not wait for the dead host's leases.
+    /// </summary>
     public static Dictionary<string, DateTimeOffset> FirstAttempts(DbConnection connection, string prefix, Dictionary<string, string> stalled, DateTimeOffset after)
     {
         var first = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         using var attempts = Command(connection,
-            $"SELECT event_id, at - duration_ms FROM {prefix}tenant_logs WHERE kind = 'delivery' AND at - duration_ms >= @after;", ("after", after));
+            $"SELECT event_id, at - duration_ms FROM {prefix}tenant_logs WHERE kind = 'delivery' AND at >= @after;", ("after", after));
         using var reader = attempts.ExecuteReader();
         while (reader.Read())
         {
