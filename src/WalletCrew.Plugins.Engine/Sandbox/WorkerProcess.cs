@@ -179,9 +179,9 @@ internal sealed class WorkerProcess : IDisposable
         }
     }
 
+    // Not "last used": that is the host's use of the worker (RequestAsync), so a worker that only calls the host is idle.
     private void OnMessage(WorkerMessage message)
     {
-        LastUsedTimestamp = Stopwatch.GetTimestamp();
         switch (message)
         {
             case TenantStateReply or InvocationReply:
@@ -190,6 +190,10 @@ internal sealed class WorkerProcess : IDisposable
                     waiting.TrySetResult(message);
                 }
 
+                break;
+            case FetchCall or SecretCall when InFlight == 0:
+                // Tenant code that outlived its call: answering it would let a worker keep a host thread busy without end.
+                Kill(SandboxMessages.CalledWhileIdle);
                 break;
             case FetchCall or SecretCall:
                 // Started on the reading thread: a secret usually answers at once; a fetch leaves it at its first await.

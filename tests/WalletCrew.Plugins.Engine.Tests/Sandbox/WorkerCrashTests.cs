@@ -108,6 +108,43 @@ public sealed class WorkerCrashTests
         ((SandboxedTenant)tenant.Runtime).WorkerProcessId.Should().NotBe(first);
     }
 
+    /// <summary>
+    /// Code that outlives its call and keeps calling the host (here a loop on a missing secret, started by the hook and left
+    /// running) would keep a host thread busy for as long as the worker lives: the worker is killed at its first such call,
+    /// named, and the next call gets a fresh one. The control: the same loop inside the call is answered.
+    /// </summary>
+    [Fact]
+    public async Task AWorkerWhoseCodeCallsTheHostAfterItsCallEndedIsKilled()
+    {
+        // Without checkpoints, as code past the weaving would be: with them, the ended call's budget stops the loop at once.
+        using var harness = new EngineHarness(isolation: IsolationMode.Sandbox, checkpoints: false);
+        using var tenant = harness.Load("""
+            async Task ask(int times) { for (var i = 0; i < times; i++) { try { await getSecret("missing"); } catch (KeyNotFoundException) { } } }
+            async Task later() { await Task.Delay(200); await ask(int.MaxValue); }
+            context.register("runtime.wallet.passUpdater", new { OnPassInstalled = (Func<string, Task>)(async passId =>
+            {
+                if (passId == "inside") { await ask(200); }
+                if (passId == "after") { _ = later(); }
+                console.log("done " + passId);
+            }) });
+            """);
+        tenant.Diagnostics.Where(d => d.IsError).Select(d => d.Message).Should().BeEmpty();
+        var sandboxed = (SandboxedTenant)tenant.Runtime;
+        var first = sandboxed.WorkerProcessId!.Value;
+
+        var inside = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(passId: "inside"), CancellationToken.None);
+        inside.Status.Should().Be(InvocationStatus.Succeeded, inside.Error);
+        sandboxed.WorkerProcessId.Should().Be(first, "the control: calls inside the call are answered");
+
+        var after = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(passId: "after"), CancellationToken.None);
+        after.Status.Should().Be(InvocationStatus.Succeeded, after.Error);
+        await SandboxSteps.WaitUntilAsync(() => sandboxed.WorkerStatus.LastStop is not null, TimeSpan.FromSeconds(30));
+        sandboxed.WorkerStatus.LastStop.Should().Be(SandboxMessages.CalledWhileIdle);
+        var next = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(passId: "P2"), CancellationToken.None);
+        next.Status.Should().Be(InvocationStatus.Succeeded, next.Error);
+        sandboxed.WorkerProcessId.Should().NotBe(first);
+    }
+
     [Fact]
     public async Task AWorkerKilledMidInvocationFailsThatCallAndTheNextCallStartsAFreshOne()
     {
