@@ -9,6 +9,9 @@ internal static class ChildExits
 {
     private const string StackOverflowHeading = "Stack overflow.";
 
+    // How much of what a child said goes into a message.
+    private const int DetailChars = 400;
+
     /// <summary>How the runtime's failure reports begin (CoreCLR's fail-fast and unhandled-exception output), which <see cref="StderrTail"/> keeps.</summary>
     public static readonly IReadOnlyList<string> ReportHeadings = [StackOverflowHeading, "Fatal error.", "Process terminated.", "Out of memory.", "Unhandled exception."];
 
@@ -20,15 +23,26 @@ internal static class ChildExits
         code == WorkerExitCodes.OutOfMemory || MentionsOutOfMemory(stderr.Report) || MentionsOutOfMemory(stderr.Text);
 
     /// <summary>
-    /// What the child said about its end, for a message: the runtime's report if it wrote one (a stack overflow's without its
-    /// heading, which the message names), else its last words; cleaned as tenant text, since a worker's report carries
-    /// tenant code's exception messages and the engine's frames.
+    /// What the child said about its end, for a message, at most <see cref="DetailChars"/> characters: the start of the
+    /// runtime's report if it wrote one (a stack overflow's without its heading, which the message names), else the end of
+    /// its last words; cleaned as tenant text, since a worker's report carries tenant code's exception messages and the
+    /// engine's frames.
     /// </summary>
     public static string Detail(StderrTail stderr)
     {
-        var said = stderr.Report.Length > 0 ? stderr.Report : stderr.Text;
-        said = said.StartsWith(StackOverflowHeading, StringComparison.Ordinal) ? said[StackOverflowHeading.Length..].TrimStart() : said;
-        return said.Length == 0 ? "" : $": {TenantText.Clean(said.Length > 400 ? said[^400..] : said)}";
+        string said;
+        if (stderr.Report is { Length: > 0 } report)
+        {
+            report = report.StartsWith(StackOverflowHeading, StringComparison.Ordinal) ? report[StackOverflowHeading.Length..].TrimStart() : report;
+            said = report.Length > DetailChars ? report[..DetailChars] : report;
+        }
+        else
+        {
+            var text = stderr.Text;
+            said = text.Length > DetailChars ? text[^DetailChars..] : text;
+        }
+
+        return said.Length == 0 ? "" : $": {TenantText.Clean(said)}";
     }
 
     /// <summary>Names an exit code: <c>signal N</c> for a kill (128 + N), else <c>exit code N</c>.</summary>

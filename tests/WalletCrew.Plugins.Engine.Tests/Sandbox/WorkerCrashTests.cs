@@ -46,6 +46,8 @@ public sealed class WorkerCrashTests
     [InlineData("an access violation", "System.Runtime.InteropServices.Marshal.ReadInt64(new IntPtr(0x7fff_dead_0000L));", "Fatal error.")]
     [InlineData("a throwing timer callback", "new System.Threading.Timer(_ => throw new InvalidOperationException(\"timer says no\\u001b[2J\\rforged\"), null, 0, -1); await Task.Delay(10_000);",
         "Unhandled exception. System.InvalidOperationException: timer says no\\u001b[2J\\rforged")]
+    [InlineData("a long message", "new System.Threading.Thread(() => throw new InvalidOperationException(\"thread says no\" + new string('!', 600))).Start(); await Task.Delay(10_000);",
+        "Unhandled exception. System.InvalidOperationException: thread says no!!!")]
     [InlineData("a throwing thread", "new System.Threading.Thread(() => throw new InvalidOperationException(\"thread says no\")).Start(); await Task.Delay(10_000);",
         "Unhandled exception. System.InvalidOperationException: thread says no")]
     public async Task AWorkerThatCrashesFailsTheCallNamingTheRuntimesReport(string kind, string crash, string reported)
