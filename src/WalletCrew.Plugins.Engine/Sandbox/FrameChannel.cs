@@ -62,42 +62,6 @@ internal sealed class FrameChannel(Stream input, Stream output, int maxFrameByte
         return ended.Task;
     }
 
-    /// <summary>
-    /// Reads frames until the peer closes its end with pool threads taking turns: the thread a frame wakes hands the reading
-    /// on to another pool thread, then runs <paramref name="onMessage"/> itself, so a request or an answer goes on with the
-    /// thread that received it (one wake-up per frame) and never holds up the next frame.
-    /// </summary>
-    /// <exception cref="InvalidDataException">A frame is oversized, truncated or not a message.</exception>
-    public Task ReadAllHandingOnAsync(Action<WorkerMessage> onMessage)
-    {
-        var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        ThreadPool.UnsafeQueueUserWorkItem(ReadInTurn, (Channel: this, OnMessage: onMessage, Ended: ended), preferLocal: false);
-        return ended.Task;
-    }
-
-    private static void ReadInTurn((FrameChannel Channel, Action<WorkerMessage> OnMessage, TaskCompletionSource Ended) turn)
-    {
-        WorkerMessage? message;
-        try
-        {
-            message = turn.Channel.ReadFrame();
-        }
-        catch (Exception exception)
-        {
-            turn.Ended.TrySetException(exception);
-            return;
-        }
-
-        if (message is null)
-        {
-            turn.Ended.TrySetResult();
-            return;
-        }
-
-        ThreadPool.UnsafeQueueUserWorkItem(ReadInTurn, turn, preferLocal: false);
-        turn.OnMessage(message);
-    }
-
     /// <summary>Writes one frame, header and payload in one write; concurrent writers take turns.</summary>
     public async Task WriteAsync(WorkerMessage message, CancellationToken cancellationToken = default)
     {
@@ -151,7 +115,8 @@ internal sealed class FrameChannel(Stream input, Stream output, int maxFrameByte
 
     /// <summary>Blocks until the next whole frame is in and returns its message; <see langword="null"/> when the peer closed
     /// its end between frames. One reader at a time.</summary>
-    private WorkerMessage? ReadFrame()
+    /// <exception cref="InvalidDataException">A frame is oversized, truncated or not a message.</exception>
+    internal WorkerMessage? ReadFrame()
     {
         while (true)
         {

@@ -14,6 +14,10 @@ internal sealed class WorkerLoop
     /// <summary>The largest frame either side accepts: a 10 MiB body (the highest response limit) encoded, plus headers.</summary>
     public const int MaxFrameBytes = 16 * 1024 * 1024;
 
+    /// <summary>How long a request may hold the channel's reading thread (code that blocks instead of awaiting) before
+    /// another thread takes the reading over: between one and two of these.</summary>
+    internal static readonly TimeSpan HandOnAfter = TimeSpan.FromMilliseconds(10);
+
     private readonly FrameChannel _channel;
     private readonly ConcurrentDictionary<long, TaskCompletionSource<WorkerMessage>> _calls = new();
     private readonly ConcurrentDictionary<long, CancellationTokenSource> _invocations = new();
@@ -31,7 +35,7 @@ internal sealed class WorkerLoop
         WorkerWarmUp.Start(spare);
         try
         {
-            await loop._channel.ReadAllHandingOnAsync(loop.OnMessage).ConfigureAwait(false);
+            await InlineFrameReader.ReadAllAsync(loop._channel, loop.OnMessage, HandOnAfter).ConfigureAwait(false);
             return WorkerExitCodes.Closed;
         }
         catch (InvalidDataException exception)
@@ -46,7 +50,7 @@ internal sealed class WorkerLoop
         where TReply : WorkerMessage
     {
         var id = Interlocked.Increment(ref _nextCallId);
-        // The answer goes on with the thread that read it, which has handed the channel's reading on (FrameChannel.ReadAllHandingOnAsync).
+        // The answer goes on with the thread that read it (InlineFrameReader): the caller's code runs on, and the reading waits for it.
         var answer = new TaskCompletionSource<WorkerMessage>();
         _calls[id] = answer;
         try
@@ -79,7 +83,7 @@ internal sealed class WorkerLoop
 
                 break;
             default:
-                // This thread has handed the reading on: it runs the request itself (a hook may block it, not the channel).
+                // Run on the reading thread until its first await; one that blocks it has the reading taken over (InlineFrameReader).
                 _ = HandleAsync(message);
                 break;
         }

@@ -9,7 +9,8 @@ namespace WalletCrew.Plugins.Benchmarks.Sandbox;
 /// <summary>
 /// <c>-- sandbox-calls [rounds] [calls]</c>: the seed hook's call in-process and in a sandboxed worker,
 /// taken in turns (a round of calls each, again and again), so a shared machine's changing load falls on every row alike;
-/// the same rows as <see cref="SandboxCall"/>, as medians and tails of single calls. Prints Markdown.
+/// the same rows as <see cref="SandboxCall"/>, as medians and tails of single calls. <c>CALLS_HOOK=file.csx</c> replaces
+/// the seed hook's script with another (a hook without <c>fetch</c>, to see what a crossing costs). Prints Markdown.
 /// </summary>
 internal static class SandboxCallsReport
 {
@@ -27,6 +28,10 @@ internal static class SandboxCallsReport
         try
         {
             var directory = folders.CopySample("acme-crm", TenantId);
+            if (Environment.GetEnvironmentVariable("CALLS_HOOK") is { } hook)
+            {
+                File.Copy(hook, Path.Combine(directory, "server", "script", "passInstallation.csx"), overwrite: true);
+            }
             ConnectorEngine Engine(IsolationMode isolation, SandboxOptions sandbox) => new(new ConnectorEngineOptions
             {
                 Secrets = secrets, AllowLoopback = true, HttpHandler = handler, CompileCacheDirectory = cache, Isolation = isolation, Sandbox = sandbox,

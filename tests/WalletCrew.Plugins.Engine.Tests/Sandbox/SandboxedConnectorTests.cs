@@ -236,6 +236,35 @@ public sealed class SandboxedConnectorTests
     }
 
     [Fact]
+    public async Task AHookThatBlocksItsThreadHoldsUpNeitherTheTenantsOtherCallsNorItsOwnCallsBack()
+    {
+        // A worker runs each request on the thread that read it: code past the policy that blocks instead of awaiting must not
+        // stop the channel (the tenant's next call, the answer to a secret it waits for on its own thread).
+        using var harness = new EngineHarness(isolation: IsolationMode.Sandbox, widenPolicy: allow => allow.Types("System.Threading", "Thread"));
+        harness.Secrets.Set("test-tenant", "API-KEY", "12345");
+        using var tenant = harness.Load("""
+            context.register("runtime.wallet.passUpdater", new { OnPassInstalled = (Func<string, Task>)(async passId =>
+            {
+                if (passId == "sleeps") { System.Threading.Thread.Sleep(5000); }
+                if (passId == "waits") { var secret = getSecret("API-KEY"); while (!secret.IsCompleted) { System.Threading.Thread.Sleep(1); } console.log("secret of " + (await secret).Length); }
+                console.log("done " + passId);
+            }) });
+            """);
+        tenant.Diagnostics.Should().BeEmpty();
+        (await tenant.InvokePassUpdatersAsync(TestEvents.Installation(passId: "warm"), CancellationToken.None)).Succeeded.Should().BeTrue();
+
+        var sleeping = tenant.InvokePassUpdatersAsync(TestEvents.Installation(passId: "sleeps"), CancellationToken.None);
+        var waiting = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(passId: "waits"), CancellationToken.None);
+        var next = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(passId: "P2"), CancellationToken.None);
+
+        waiting.Status.Should().Be(InvocationStatus.Succeeded, waiting.Error);
+        waiting.Log.Select(l => l.Message).Should().Equal("secret of 5", "done waits");
+        next.Status.Should().Be(InvocationStatus.Succeeded, next.Error);
+        sleeping.IsCompleted.Should().BeFalse("the sleeping call still runs while the others are answered");
+        (await sleeping).Status.Should().Be(InvocationStatus.Succeeded);
+    }
+
+    [Fact]
     public async Task AWorkerThatWritesGarbageOnItsChannelIsKilledAndTheNextCallGetsAFreshOne()
     {
         using var harness = new EngineHarness(isolation: IsolationMode.Sandbox, widenPolicy: allow => allow.Types("System", "Console").Types("System.IO", "Stream"));
