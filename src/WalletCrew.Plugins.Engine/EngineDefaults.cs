@@ -71,6 +71,11 @@ internal static class EngineDefaults
     /// <summary>Sandboxed workers: what a worker's resident memory may exceed its heap limit by (runtime, JIT, code) before the host kills it.</summary>
     public const long WorkerRssOverheadBytes = 192L * 1024 * 1024;
 
+    /// <summary>Sandboxed workers: the calls to the host a worker's code may make for one request beyond the host's most
+    /// outbound calls per invocation (secrets not sent along, and a load's calls); one more kills the worker. Code within
+    /// the policy never gets there: its <c>fetch</c> fails at its own limit first.</summary>
+    public const int HostCallsBeyondFetch = 10_000;
+
     /// <summary>Sandboxed workers: how long past its deadline an invocation may go on before the host kills its worker.</summary>
     public static readonly TimeSpan WorkerKillGrace = TimeSpan.FromSeconds(2);
 

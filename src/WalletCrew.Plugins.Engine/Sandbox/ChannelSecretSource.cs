@@ -13,7 +13,7 @@ internal sealed class ChannelSecretSource(WorkerLoop loop) : ISecretSource
             return value;
         }
 
-        var reply = await loop.CallAsync<SecretReply>(id => new SecretCall(id, name), cancellationToken).ConfigureAwait(false);
+        var reply = await loop.CallAsync<SecretReply>(id => new SecretCall(id, WorkerInvocation.Current, name), cancellationToken).ConfigureAwait(false);
         return reply.Value;
     }
 }

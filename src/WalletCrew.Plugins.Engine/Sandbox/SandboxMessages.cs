@@ -57,7 +57,10 @@ internal static class SandboxMessages
 
     public const string UnexpectedMessage = "it sent a message only the host may send";
 
-    public const string CalledWhileIdle = "its code called the host (fetch, getSecret) while none of its calls was running: code may not outlive its call";
+    public const string CalledWhileIdle = "its code called the host (fetch, getSecret) for a call that was not running: code may not outlive its call";
+
+    public static string TooManyHostCalls(int limit) =>
+        $"its code called the host (fetch, getSecret) more than {limit:N0} times during one call";
 
     public static string InvalidReply(string what) =>
         $"The tenant's worker answered with {what}; the call is counted as failed.";

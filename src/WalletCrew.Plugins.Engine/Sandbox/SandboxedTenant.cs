@@ -327,7 +327,7 @@ internal sealed class SandboxedTenant : TenantRuntime
         // The tenant's own heap limit (tenant.json limits.workerHeapMiB, within the host maximum) or the host's.
         _workerHeapBytes = _settings.Limits.WorkerHeapBytes;
         var worker = await ClaimSpareAsync().ConfigureAwait(false) ?? new WorkerProcess(
-            _pool.Launcher.Start(_tenantId, _directory, _cacheDirectory, _workerHeapBytes), AnswerAsync, _workerHeapBytes + EngineDefaults.WorkerRssOverheadBytes, _options.TimeProvider)
+            _pool.Launcher.Start(_tenantId, _directory, _cacheDirectory, _workerHeapBytes), AnswerAsync, HostCallsPerRequest, _workerHeapBytes + EngineDefaults.WorkerRssOverheadBytes, _options.TimeProvider)
         {
             StartedAt = _options.TimeProvider.GetUtcNow(),
         };
@@ -387,7 +387,7 @@ internal sealed class SandboxedTenant : TenantRuntime
             return null;
         }
 
-        spare.Claim(AnswerAsync);
+        spare.Claim(AnswerAsync, HostCallsPerRequest);
         return spare;
     }
 
@@ -411,16 +411,21 @@ internal sealed class SandboxedTenant : TenantRuntime
         }
     }
 
-    // Loading runs the connectors' top-level code, which may fetch: its calls count under invocation id 0.
+    // Loading runs the connectors' top-level code, which may fetch: its calls name the load's request and count under it.
     private async Task<TenantStateReply> LoadingAsync(WorkerProcess worker, Func<long, WorkerMessage> create)
     {
         var limits = _settings.Limits;
         using var load = new SandboxInvocation(limits.OutboundCallsPerInvocation);
-        _invocations[0] = load;
         using var deadline = new CancellationTokenSource(_options.LoadTimeout + _pool.Options.KillGrace + StartAllowance);
+        long requestId = -1;
         try
         {
-            return await worker.RequestAsync<TenantStateReply>(create, deadline.Token).ConfigureAwait(false);
+            return await worker.RequestAsync<TenantStateReply>(id =>
+            {
+                requestId = id;
+                _invocations[id] = load;
+                return create(id);
+            }, deadline.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -430,9 +435,11 @@ internal sealed class SandboxedTenant : TenantRuntime
         }
         finally
         {
-            _invocations.TryRemove(0, out _);
+            _invocations.TryRemove(requestId, out _);
         }
     }
+
+    private int HostCallsPerRequest => _options.LimitMaxima.OutboundCallsPerInvocation + EngineDefaults.HostCallsBeyondFetch;
 
     private async Task<WorkerMessage> AnswerAsync(WorkerMessage call)
     {

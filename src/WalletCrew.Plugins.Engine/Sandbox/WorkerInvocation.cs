@@ -1,8 +1,8 @@
 namespace WalletCrew.Plugins.Engine.Sandbox;
 
 /// <summary>
-/// The host request whose invocation the current code runs for: its id (0 while connectors load), so the host can count
-/// its calls, and the secrets the host sent along with it.
+/// The host request the current code runs for (an invocation, a load or a reload): its id, which the worker's calls to
+/// the host name so the host can tell them apart and count them, and the secrets the host sent along with it.
 /// </summary>
 internal static class WorkerInvocation
 {

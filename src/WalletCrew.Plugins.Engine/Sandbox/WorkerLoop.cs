@@ -82,6 +82,10 @@ internal sealed class WorkerLoop
                 }
 
                 break;
+            case LoadMessage or ReloadMessage:
+                // A load runs the tenant's top-level code and waits for it: off the reading thread, which its calls need.
+                ThreadPool.UnsafeQueueUserWorkItem(request => _ = HandleAsync(request), message, preferLocal: false);
+                break;
             default:
                 // Run on the reading thread until its first await; one that blocks it has the reading taken over (InlineFrameReader).
                 _ = HandleAsync(message);
@@ -92,6 +96,7 @@ internal sealed class WorkerLoop
     private async Task HandleAsync(WorkerMessage message)
     {
         WorkerMessage? reply;
+        WorkerInvocation.Enter(message.Id, null); // the calls of a load's code name it (an invocation enters its own, with secrets)
         try
         {
             reply = message switch

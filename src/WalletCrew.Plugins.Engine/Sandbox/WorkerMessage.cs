@@ -50,14 +50,21 @@ internal sealed record TenantStateReply(long Id, bool Changed, TenantState State
 /// <summary>Worker → host: how an invocation ended; <paramref name="WorkerEnding"/> when the worker exits right after (its heap is spent).</summary>
 internal sealed record InvocationReply(long Id, InvocationStatus Status, string? Error, IReadOnlyList<TenantLogEntry> Log, string? Data, long? RetryAfterMs, bool WorkerEnding = false) : WorkerMessage(Id);
 
-/// <summary>Worker → host: send this HTTP request for the invocation <paramref name="InvocationId"/> (0 while loading).</summary>
-internal sealed record FetchCall(long Id, long InvocationId, string Method, string Url, IReadOnlyList<HeaderData> Headers, byte[]? Body) : WorkerMessage(Id);
+/// <summary>A worker's call to the host, made for the host's request <see cref="InvocationId"/> (an invocation, or the load
+/// whose code makes it): the host answers only calls for a request of its that is running, and only so many per request.</summary>
+internal interface IHostCall
+{
+    long InvocationId { get; }
+}
+
+/// <summary>Worker → host: send this HTTP request for the host's request <paramref name="InvocationId"/>.</summary>
+internal sealed record FetchCall(long Id, long InvocationId, string Method, string Url, IReadOnlyList<HeaderData> Headers, byte[]? Body) : WorkerMessage(Id), IHostCall;
 
 /// <summary>Host → worker: the answer to a <see cref="FetchCall"/>, or the error that stopped it.</summary>
 internal sealed record FetchReply(long Id, int Status, string? Reason, IReadOnlyList<HeaderData> Headers, byte[]? Body, FetchFailure? Failure) : WorkerMessage(Id);
 
-/// <summary>Worker → host: the tenant's secret of this name.</summary>
-internal sealed record SecretCall(long Id, string Name) : WorkerMessage(Id);
+/// <summary>Worker → host: the tenant's secret of this name, for the host's request <paramref name="InvocationId"/>.</summary>
+internal sealed record SecretCall(long Id, long InvocationId, string Name) : WorkerMessage(Id), IHostCall;
 
 /// <summary>Host → worker: the secret's value, or <see langword="null"/> when the tenant has none of that name.</summary>
 internal sealed record SecretReply(long Id, string? Value) : WorkerMessage(Id);

@@ -16,7 +16,8 @@ internal sealed class WorkerProcess : IDisposable
     private readonly Process _process;
     private readonly FrameChannel _channel;
     private Func<WorkerMessage, Task<WorkerMessage>> _answerCall;
-    private readonly ConcurrentDictionary<long, TaskCompletionSource<WorkerMessage>> _pending = new();
+    private int _callsPerRequest;
+    private readonly ConcurrentDictionary<long, Request> _pending = new();
     private readonly StderrTail _stderr;
     private readonly TaskCompletionSource<string> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ITimer _memoryWatch;
@@ -25,12 +26,15 @@ internal sealed class WorkerProcess : IDisposable
     private long _nextId;
     private int _inFlight;
 
-    public WorkerProcess(Process process, Func<WorkerMessage, Task<WorkerMessage>> answerCall, long residentLimitBytes, TimeProvider time, SpareSlot? slot = null)
+    /// <param name="callsPerRequest">How many calls (fetch, secret) the worker's code may make for one request of the host's;
+    /// one more kills the worker.</param>
+    public WorkerProcess(Process process, Func<WorkerMessage, Task<WorkerMessage>> answerCall, int callsPerRequest, long residentLimitBytes, TimeProvider time, SpareSlot? slot = null)
     {
         _process = process;
         ProcessId = process.Id;
         Slot = slot;
         _answerCall = answerCall;
+        _callsPerRequest = callsPerRequest;
         _residentLimitBytes = residentLimitBytes;
         _channel = new FrameChannel(process.StandardOutput.BaseStream, process.StandardInput.BaseStream, WorkerLoop.MaxFrameBytes);
         _stderr = new StderrTail(process.StandardError.BaseStream, StderrLinesKept, () => Kill(SandboxMessages.StderrOverflow));
@@ -46,7 +50,11 @@ internal sealed class WorkerProcess : IDisposable
     public DateTimeOffset StartedAt { get; init; }
 
     /// <summary>Hands a spare to the tenant that claimed it: from now on its calls back are that tenant's.</summary>
-    public void Claim(Func<WorkerMessage, Task<WorkerMessage>> answerCall) => Volatile.Write(ref _answerCall, answerCall);
+    public void Claim(Func<WorkerMessage, Task<WorkerMessage>> answerCall, int callsPerRequest)
+    {
+        Volatile.Write(ref _callsPerRequest, callsPerRequest);
+        Volatile.Write(ref _answerCall, answerCall);
+    }
 
     /// <summary>Gets the sandbox's outermost process id (bubblewrap's).</summary>
     public int ProcessId { get; }
@@ -68,8 +76,8 @@ internal sealed class WorkerProcess : IDisposable
         where TReply : WorkerMessage
     {
         var id = Interlocked.Increment(ref _nextId);
-        var answer = new TaskCompletionSource<WorkerMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pending[id] = answer;
+        var request = new Request();
+        _pending[id] = request;
         Interlocked.Increment(ref _inFlight);
         LastUsedTimestamp = Stopwatch.GetTimestamp();
         try
@@ -91,7 +99,7 @@ internal sealed class WorkerProcess : IDisposable
                 throw new WorkerExitedException(await Exited.ConfigureAwait(false));
             }
 
-            return (TReply)await answer.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return (TReply)await request.Answer.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -175,7 +183,7 @@ internal sealed class WorkerProcess : IDisposable
         _exited.TrySetResult(reason);
         foreach (var waiting in _pending.Values)
         {
-            waiting.TrySetException(new WorkerExitedException(reason));
+            waiting.Answer.TrySetException(new WorkerExitedException(reason));
         }
     }
 
@@ -187,13 +195,12 @@ internal sealed class WorkerProcess : IDisposable
             case TenantStateReply or InvocationReply:
                 if (_pending.TryGetValue(message.Id, out var waiting))
                 {
-                    waiting.TrySetResult(message);
+                    waiting.Answer.TrySetResult(message);
                 }
 
                 break;
-            case FetchCall or SecretCall when InFlight == 0:
-                // Tenant code that outlived its call: answering it would let a worker keep a host thread busy without end.
-                Kill(SandboxMessages.CalledWhileIdle);
+            case IHostCall call when Refusal(call) is { } refusal:
+                Kill(refusal);
                 break;
             case FetchCall or SecretCall:
                 // Started on the reading thread: a secret usually answers at once; a fetch leaves it at its first await.
@@ -203,6 +210,19 @@ internal sealed class WorkerProcess : IDisposable
                 Kill(SandboxMessages.UnexpectedMessage);
                 break;
         }
+    }
+
+    /// <summary>Why a call of the worker's is not answered, or <see langword="null"/>: answering every call would let code
+    /// past the policy keep the host's reading thread busy without end, after its call (code that outlived it) or during it.</summary>
+    private string? Refusal(IHostCall call)
+    {
+        if (!_pending.TryGetValue(call.InvocationId, out var request))
+        {
+            return SandboxMessages.CalledWhileIdle;
+        }
+
+        var limit = Volatile.Read(ref _callsPerRequest);
+        return Interlocked.Increment(ref request.Calls) > limit ? SandboxMessages.TooManyHostCalls(limit) : null;
     }
 
     private async Task AnswerAsync(WorkerMessage call)
@@ -271,5 +291,13 @@ internal sealed class WorkerProcess : IDisposable
         }
 
         return total;
+    }
+
+    /// <summary>A request sent and not yet answered, and how many calls the worker has made for it.</summary>
+    private sealed class Request
+    {
+        public TaskCompletionSource<WorkerMessage> Answer { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int Calls;
     }
 }

@@ -61,7 +61,7 @@ internal static class WorkerWarmUp
             new InvocationReply(1, InvocationStatus.Succeeded, null, [new TenantLogEntry(Microsoft.Extensions.Logging.LogLevel.Information, "log")], "{}", null),
             new FetchCall(1, 1, "GET", "https://example.invalid/", [new HeaderData("a", "b")], [1]),
             new FetchReply(1, 200, "OK", [new HeaderData("a", "b")], [1], null),
-            new SecretCall(1, "name"),
+            new SecretCall(1, 1, "name"),
             new SecretReply(1, "value"),
             new CancelMessage(1),
         ];
