@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
@@ -47,10 +48,29 @@ internal static class ContentDigest
         /// <summary>Adds <paramref name="text"/>'s UTF-8 bytes.</summary>
         public Parts Add(string text) => Add(Encoding.UTF8.GetBytes(text));
 
+        /// <summary>Adds each file's relative path and bytes, each part prefixed by its length (8 bytes, little-endian), so no
+        /// two sets of files read the same: a name's last characters never pass for the next file's first bytes.</summary>
+        public Parts AddFiles(IEnumerable<(string Full, string Relative)> files)
+        {
+            foreach (var (full, relative) in files)
+            {
+                AddPrefixed(Encoding.UTF8.GetBytes(relative)).AddPrefixed(File.ReadAllBytes(full));
+            }
+
+            return this;
+        }
+
         /// <summary>The digest of everything added.</summary>
         public string Finish() => Convert.ToHexStringLower(_hash.GetHashAndReset());
 
         /// <inheritdoc />
         public void Dispose() => _hash.Dispose();
+
+        private Parts AddPrefixed(ReadOnlySpan<byte> bytes)
+        {
+            Span<byte> length = stackalloc byte[8];
+            BinaryPrimitives.WriteInt64LittleEndian(length, bytes.Length);
+            return Add(length).Add(bytes);
+        }
     }
 }

@@ -10,4 +10,10 @@ internal static class PluginFolders
             ? Directory.EnumerateDirectories(plugins).Order(StringComparer.Ordinal)
             : [];
     }
+
+    /// <summary>Returns every file of <paramref name="pluginFolder"/>, with its path relative to the folder ('/'-separated), in ordinal order of that path.</summary>
+    public static List<(string Full, string Relative)> Files(string pluginFolder) =>
+        [.. Directory.EnumerateFiles(pluginFolder, "*", SearchOption.AllDirectories)
+            .Select(f => (Full: f, Relative: Path.GetRelativePath(pluginFolder, f).Replace('\\', '/')))
+            .OrderBy(f => f.Relative, StringComparer.Ordinal)];
 }

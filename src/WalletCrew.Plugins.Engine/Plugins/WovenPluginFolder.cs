@@ -16,10 +16,7 @@ internal static class WovenPluginFolder
     /// <summary>Returns the woven copy of <paramref name="pluginFolder"/> under <paramref name="root"/>, creating it when missing.</summary>
     public static string Prepare(string pluginFolder, string root)
     {
-        var files = Directory.GetFiles(pluginFolder, "*", SearchOption.AllDirectories)
-            .Select(f => (Full: f, Relative: Path.GetRelativePath(pluginFolder, f).Replace('\\', '/')))
-            .OrderBy(f => f.Relative, StringComparer.Ordinal)
-            .ToList();
+        var files = PluginFolders.Files(pluginFolder);
         var folder = Path.Combine(root, Hash(files));
         if (Directory.Exists(folder))
         {
@@ -72,11 +69,6 @@ internal static class WovenPluginFolder
     private static string Hash(IEnumerable<(string Full, string Relative)> files)
     {
         using var hash = ContentDigest.OfParts().Add($"weaver {WeaverVersion}; abstractions {typeof(ConnectorCheckpoint).Assembly.GetName().Version}\n");
-        foreach (var (full, relative) in files)
-        {
-            hash.Add(relative + "\n").Add(File.ReadAllBytes(full));
-        }
-
-        return hash.Finish()[..32];
+        return hash.AddFiles(files).Finish()[..32];
     }
 }

@@ -47,12 +47,7 @@ internal sealed record ConnectorSource(string DisplayPath, string FullPath, bool
     private string PluginFolderDigest()
     {
         using var hash = ContentDigest.OfParts();
-        foreach (var file in Directory.EnumerateFiles(FullPath, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-        {
-            hash.Add(Path.GetRelativePath(FullPath, file)).Add(File.ReadAllBytes(file));
-        }
-
-        return hash.Finish();
+        return hash.AddFiles(PluginFolders.Files(FullPath)).Finish();
     }
 
     private static ConnectorSource Create(string tenantDirectory, string path, bool isPlugin) =>
