@@ -15,8 +15,9 @@ namespace WalletCrew.Plugins.Engine.Sandbox;
 /// </remarks>
 internal sealed class InlineFrameReader
 {
-    /// <summary>Ticks without a message before the watch stops its timer.</summary>
-    private const int QuietTicksBeforeSleep = 100;
+    /// <summary>Ticks without a message before the watch stops its timer: ten, so a worker called now and then pays at
+    /// most ten ticks per call (a restart costs about one), and many such workers do not keep the host's cores awake.</summary>
+    private const int QuietTicksBeforeSleep = 10;
 
     private readonly FrameChannel _channel;
     private readonly Action<WorkerMessage> _onMessage;
