@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
 
 namespace WalletCrew.Plugins.Engine.Sandbox;
 
@@ -266,31 +265,11 @@ internal sealed class WorkerProcess : IDisposable
             return;
         }
 
-        var resident = ResidentBytes(_process.Id);
+        var resident = ProcessTree.ResidentBytes(_process.Id);
         if (resident > _residentLimitBytes)
         {
             Kill(SandboxMessages.MemoryLimit(resident, _residentLimitBytes));
         }
-    }
-
-    /// <summary>Returns the resident memory of a process and all its descendants, from /proc.</summary>
-    internal static long ResidentBytes(int processId)
-    {
-        long total = 0;
-        foreach (var pid in ProcessTree.SelfAndDescendants(processId))
-        {
-            try
-            {
-                var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-                total += line is null ? 0 : long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture) * 1024;
-            }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-            {
-                // The process ended between two reads.
-            }
-        }
-
-        return total;
     }
 
     /// <summary>A request sent and not yet answered, and how many calls the worker has made for it.</summary>
