@@ -17,14 +17,14 @@ public sealed class ProcessTreeTests
             await SandboxSteps.WaitUntilAsync(() => ProcessTree.SelfAndDescendants(shell.Id).Count() == 3, TimeSpan.FromSeconds(30));
             var tree = ProcessTree.SelfAndDescendants(shell.Id).ToList();
 
-            var resident = ProcessTree.ResidentBytes(shell.Id);
+            // Against what each process's status says (VmRSS, in kB), summed: the children may still be replacing the shell
+            // they were forked from, so the two are compared until the processes settle (they then sleep, and neither moves).
+            long resident = 0, reported = 0;
+            var agreed = async () => await SandboxSteps.WaitUntilAsync(() => (resident = ProcessTree.ResidentBytes(shell.Id)) == (reported = Reported(tree)), TimeSpan.FromSeconds(10));
 
-            // What each process's status says (VmRSS, in kB), summed; the processes are asleep, so neither figure moves.
-            var reported = tree.Sum(pid => long.Parse(
-                File.ReadLines($"/proc/{pid}/status").Single(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))[6..].Trim().TrimEnd('B', 'k').Trim(),
-                CultureInfo.InvariantCulture) * 1024);
-            tree.Should().HaveCount(3);
+            await agreed.Should().NotThrowAsync();
             resident.Should().Be(reported);
+            tree.Should().HaveCount(3);
             resident.Should().BeGreaterThan(ProcessTree.ResidentBytes(tree[^1]), "the control: the tree holds more than one of its processes");
         }
         finally
@@ -32,4 +32,8 @@ public sealed class ProcessTreeTests
             shell.Kill(entireProcessTree: true);
         }
     }
+
+    private static long Reported(IEnumerable<int> tree) => tree.Sum(pid => long.Parse(
+        File.ReadLines($"/proc/{pid}/status").Single(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))[6..].Trim().TrimEnd('B', 'k').Trim(),
+        CultureInfo.InvariantCulture) * 1024);
 }

@@ -33,6 +33,12 @@ public sealed class EmailCrashTests(ITestOutputHelper output)
             {
                 await held.Task.WaitAsync(context.RequestAborted);
             }
+            else
+            {
+                // A partner that takes a moment, so acknowledged emails are surely still waiting at the kill (the control):
+                // an instant one let a fast host send every email before it, and the test then proved nothing.
+                await Task.Delay(50, context.RequestAborted);
+            }
 
             await answer(context);
         };
