@@ -14,6 +14,9 @@ internal sealed class CompilerProcess : IDisposable
 
     private const int StderrLinesKept = 10;
 
+    /// <summary>How long the host waits for a process that ended, or was killed, to be gone.</summary>
+    private static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(5);
+
     private readonly Process _process;
     private readonly FrameChannel _channel;
     private readonly StderrTail _stderr;
@@ -87,7 +90,7 @@ internal sealed class CompilerProcess : IDisposable
                 return new CompileOutcome(null, CompileFailure.Crashed, $"it did not start within {CompilerLoop.StartTimeout.TotalSeconds:0} s");
             }
 
-            _process.WaitForExit(TimeSpan.FromSeconds(5));
+            _process.WaitForExit(ExitWait);
             return DescribeExit();
         }
 
@@ -109,7 +112,10 @@ internal sealed class CompilerProcess : IDisposable
 
         if (finished < 0)
         {
+            // Reported once the process is gone, so a stopped compile no longer holds a core (a large heap takes a
+            // while to unmap after the kill).
             Kill();
+            _process.WaitForExit(ExitWait);
             return new CompileOutcome(null, CompileFailure.TimedOut, null);
         }
 
@@ -120,7 +126,7 @@ internal sealed class CompilerProcess : IDisposable
             return new CompileOutcome(null, CompileFailure.Crashed, "it answered with a message it may not send");
         }
 
-        _process.WaitForExit(TimeSpan.FromSeconds(5));
+        _process.WaitForExit(ExitWait);
         return DescribeExit();
     }
 
