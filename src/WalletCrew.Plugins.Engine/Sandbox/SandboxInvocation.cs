@@ -13,6 +13,9 @@ internal sealed class SandboxInvocation(int outboundCallLimit) : IDisposable
     /// <summary>Counts one more outbound call and returns the count so far.</summary>
     public int CountCall() => Interlocked.Increment(ref _calls);
 
+    /// <summary>Cancels the invocation's calls in flight in the host (its caller left); later ones start cancelled.</summary>
+    public void CancelCalls() => _ended.Cancel();
+
     /// <summary>Ends the invocation: its calls still in flight in the host are cancelled.</summary>
     public void Dispose()
     {

@@ -240,19 +240,53 @@ internal sealed class SandboxedTenant : TenantRuntime
             }
         }
 
+        // The call runs on to the worker's answer or the deadline when its caller leaves: only the wait ends.
+        return await CallWorkerAsync(worker, create, cancellationToken).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// One call in the worker, from its request to its answer or its deadline, whether or not its caller still waits. A caller
+    /// that leaves cancels it in the worker, but its code runs until it sees that: its calls back are answered as its own
+    /// meanwhile (never taken for forged ones), and code that never sees it (a spin past the policy) is still killed at the
+    /// deadline plus the grace.
+    /// </summary>
+    private async Task<InvocationResult> CallWorkerAsync(WorkerProcess worker, Func<long, WorkerMessage> create, CancellationToken callerLeft)
+    {
+        var limits = _settings.Limits;
         var grace = _pool.Options.KillGrace;
         using var invocation = new SandboxInvocation(limits.OutboundCallsPerInvocation);
         using var deadline = new CancellationTokenSource(limits.InvocationTimeout + grace, _options.TimeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         long requestId = -1;
+        var started = _options.TimeProvider.GetTimestamp();
+        var answer = worker.RequestAsync<InvocationReply>(id =>
+        {
+            requestId = id;
+            _invocations[id] = invocation;
+            return create(id);
+        }, deadline.Token);
+
+        // The request's frame is queued already (RequestAsync creates it before it first waits), so a cancellation follows
+        // it. Not awaited: a worker that stops reading would hold the caller up on a full pipe.
+        using var cancel = callerLeft.UnsafeRegister(_ =>
+        {
+            invocation.CancelCalls();
+            _ = worker.NotifyAsync(new CancelMessage(requestId));
+        }, null);
         try
         {
-            var reply = await worker.RequestAsync<InvocationReply>(id =>
+            var reply = await answer.ConfigureAwait(false);
+            if (reply.Cancelled)
             {
-                requestId = id;
-                _invocations[id] = invocation;
-                return create(id);
-            }, linked.Token).ConfigureAwait(false);
+                // The engine waits for cancelled code up to the invocation's limit, then gives up on it: answered that late,
+                // the code did not see its cancellation and may still spin, so the worker goes, as for a timed-out call.
+                if (_options.TimeProvider.GetElapsedTime(started) >= limits.InvocationTimeout)
+                {
+                    Retire(worker, SandboxMessages.Recycled(limits.InvocationTimeout));
+                }
+
+                return new InvocationResult(InvocationStatus.Failed, [], SandboxMessages.CancelledByHost, null); // nobody waits for it
+            }
+
             var result = WorkerReplies.ToResult(reply, limits);
             foreach (var entry in result.Log)
             {
@@ -274,16 +308,10 @@ internal sealed class SandboxedTenant : TenantRuntime
 
             return result;
         }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
             Retire(worker, SandboxMessages.KilledPastDeadline(limits.InvocationTimeout, grace));
             return new InvocationResult(InvocationStatus.TimedOut, [], $"{LimitMessages.TimedOut(limits.InvocationTimeout)} {SandboxMessages.KilledPastDeadline(limits.InvocationTimeout, grace)}", null);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Not awaited: a worker that stops reading would hold the caller's cancellation up on a full pipe.
-            _ = worker.NotifyAsync(new CancelMessage(requestId));
-            throw;
         }
         catch (WorkerExitedException exception)
         {
@@ -461,10 +489,10 @@ internal sealed class SandboxedTenant : TenantRuntime
 
             case FetchCall fetch when _invocations.TryGetValue(fetch.InvocationId, out var invocation):
                 return await SandboxFetchRelay.SendAsync(fetch, _settings.Fetch, invocation).ConfigureAwait(false);
-            case FetchCall fetch:
-                return new FetchReply(fetch.Id, 0, null, [], null, new FetchFailure(FetchFailureKind.Canceled, "No invocation of this tenant is running: requests are only sent while a hook runs."));
             default:
-                throw new InvalidOperationException($"Unexpected call {call.GetType().Name}.");
+                // WorkerProcess admits a call only for a request it is waiting on, and every request is registered here
+                // before its frame is written and removed after its wait ends: anything else is the host's own fault.
+                throw new InvalidOperationException($"no request {((IHostCall)call).InvocationId} of the host's is recorded for it");
         }
     }
 

@@ -95,7 +95,7 @@ internal sealed class WorkerLoop
 
     private async Task HandleAsync(WorkerMessage message)
     {
-        WorkerMessage? reply;
+        WorkerMessage reply;
         WorkerInvocation.Enter(message.Id, null); // the calls of a load's code name it (an invocation enters its own, with secrets)
         try
         {
@@ -125,10 +125,7 @@ internal sealed class WorkerLoop
             return;
         }
 
-        if (reply is not null)
-        {
-            await _channel.WriteAsync(reply).ConfigureAwait(false);
-        }
+        await _channel.WriteAsync(reply).ConfigureAwait(false);
     }
 
     private TenantStateReply Load(LoadMessage load)
@@ -155,8 +152,9 @@ internal sealed class WorkerLoop
         return new TenantStateReply(load.Id, true, State());
     }
 
-    /// <returns>The reply, or <see langword="null"/> when the host cancelled the invocation (it waits for no answer).</returns>
-    private async Task<InvocationReply?> InvokeAsync(WorkerMessage message, IReadOnlyDictionary<string, string?>? secrets, Func<TenantConnectors, CancellationToken, Task<InvocationResult>> invoke)
+    /// <returns>The reply; for an invocation the host cancelled, one that says only that the engine is done with it (the host
+    /// waits for it to know whether the call's code may still run, not for its result).</returns>
+    private async Task<InvocationReply> InvokeAsync(WorkerMessage message, IReadOnlyDictionary<string, string?>? secrets, Func<TenantConnectors, CancellationToken, Task<InvocationResult>> invoke)
     {
         var id = message.Id;
         using var cancellation = new CancellationTokenSource();
@@ -169,7 +167,7 @@ internal sealed class WorkerLoop
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
-            return null;
+            return new InvocationReply(id, InvocationStatus.Failed, SandboxMessages.CancelledByHost, [], null, null, Cancelled: true);
         }
         finally
         {

@@ -69,7 +69,9 @@ internal sealed class WorkerProcess : IDisposable
     /// <summary>Gets when the worker last answered or was sent a request.</summary>
     public long LastUsedTimestamp { get; private set; } = Stopwatch.GetTimestamp();
 
-    /// <summary>Sends a request and waits for its answer; <paramref name="cancellationToken"/> ends the wait for either.</summary>
+    /// <summary>Sends a request and waits for its answer; <paramref name="cancellationToken"/> ends the wait for either.
+    /// <paramref name="create"/> runs before this method first waits (unless the worker has ended), so a message sent after it
+    /// returns follows the request on the channel.</summary>
     /// <exception cref="WorkerExitedException">The worker ended first.</exception>
     public async Task<TReply> RequestAsync<TReply>(Func<long, WorkerMessage> create, CancellationToken cancellationToken)
         where TReply : WorkerMessage
