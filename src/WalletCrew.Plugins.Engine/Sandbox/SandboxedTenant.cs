@@ -275,7 +275,7 @@ internal sealed class SandboxedTenant : TenantRuntime
         try
         {
             var reply = await answer.ConfigureAwait(false);
-            if (reply.Cancelled)
+            if (reply.Cancelled && callerLeft.IsCancellationRequested)
             {
                 // The engine waits for cancelled code up to the invocation's limit, then gives up on it: answered that late,
                 // the code did not see its cancellation and may still spin, so the worker goes, as for a timed-out call.

@@ -44,6 +44,11 @@ internal static class WorkerReplies
             return new InvocationResult(InvocationStatus.Failed, log, SandboxMessages.InvalidReply("a status the engine does not know"), null);
         }
 
+        if (reply.Cancelled)
+        {
+            return new InvocationResult(InvocationStatus.Failed, log, SandboxMessages.InvalidReply("a cancellation the host did not send"), null);
+        }
+
         JsonObject? data = null;
         if (reply.Data is not null)
         {

@@ -44,6 +44,13 @@ public sealed class ForgedReplyTests
                 result.Log.Should().NotContain(e => e.Message.Contains('\u001b') || e.Message.Contains('\n') || e.Message.Contains('\r'));
                 result.Error.Should().Be("\\u001b[2Jerror");
             }),
+        ["a cancellation the host did not send"] = (
+            id => new InvocationReply(id, InvocationStatus.Failed, null, [], null, null, Cancelled: true),
+            result =>
+            {
+                result.Status.Should().Be(InvocationStatus.Failed);
+                result.Error.Should().Contain("a cancellation the host did not send");
+            }),
         ["a partner's wait past any the engine takes"] = (
             id => new InvocationReply(id, InvocationStatus.Failed, "partner busy", [], null, long.MaxValue),
             result =>
