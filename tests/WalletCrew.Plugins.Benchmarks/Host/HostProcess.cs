@@ -39,6 +39,8 @@ internal sealed class HostProcess : IDisposable
     /// <summary>Gets a task that completes when the child exits.</summary>
     public Task Exited { get; }
 
+    private const string HostEnvPrefix = "WCP_HOST_ENV_";
+
     /// <summary>Starts <c>host-serve</c> with <paramref name="settings"/> and the host's configuration arguments.</summary>
     public static HostProcess Start(HostSettings settings, IEnumerable<string> hostArgs)
     {
@@ -51,6 +53,13 @@ internal sealed class HostProcess : IDisposable
         foreach (var arg in new[] { "host-serve", settings.TenantsRoot, settings.Urls!, settings.Store }.Concat(hostArgs))
         {
             start.ArgumentList.Add(arg);
+        }
+
+        // WCP_HOST_ENV_<NAME>=<value> sets <NAME> for the hosts only (a runtime knob to try), not for the generator and stub.
+        foreach (var (name, value) in Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .Select(e => ((string)e.Key, (string?)e.Value)).Where(e => e.Item1.StartsWith(HostEnvPrefix, StringComparison.Ordinal)))
+        {
+            start.Environment[name[HostEnvPrefix.Length..]] = value;
         }
 
         return new HostProcess(Process.Start(start)!);
