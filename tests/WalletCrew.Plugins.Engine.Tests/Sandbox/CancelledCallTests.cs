@@ -15,20 +15,26 @@ public sealed class CancelledCallTests
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan Grace = TimeSpan.FromMilliseconds(500);
 
-    [Fact]
-    public async Task ACancelledCallThatGoesOnCallingTheHostEndsWithoutHarmToTheTenantsOtherCalls()
+    /// <summary>How honest code calls the host: a secret, or a <c>fetch</c> to a partner (past the outbound limit the host refuses it, and the loop goes on).</summary>
+    public static TheoryData<string> HostCalls => ["try { await getSecret(\"missing\"); } catch (KeyNotFoundException) { }", "try { await fetch(PARTNER); } catch (Exception) { }"];
+
+    [Theory]
+    [MemberData(nameof(HostCalls))]
+    public async Task ACancelledCallThatGoesOnCallingTheHostEndsWithoutHarmToTheTenantsOtherCalls(string call)
     {
+        await using var partner = await PartnerStub.StartAsync();
+
         // Without checkpoints, as a plugin's code runs: nothing ends it when it is cancelled but its own code.
-        using var harness = new EngineHarness(isolation: IsolationMode.Sandbox, checkpoints: false);
-        using var tenant = harness.Load("""
+        using var harness = new EngineHarness(isolation: IsolationMode.Sandbox, checkpoints: false, allowLoopback: true);
+        using var tenant = harness.Load($$"""
             context.register("runtime.wallet.passUpdater", new { OnPassInstalled = (Func<string, Task>)(async passId =>
             {
                 if (passId == "chatty")
                 {
-                    // Honest code that does not look at its cancellation: it reads a secret now and then, for a while.
+                    // Honest code that does not look at its cancellation: it calls the host now and then, for a while.
                     for (var i = 0; i < 100; i++)
                     {
-                        try { await getSecret("missing"); } catch (KeyNotFoundException) { }
+                        {{call.Replace("PARTNER", $"\"{partner.BaseAddress}/hook\"", StringComparison.Ordinal)}}
                         await Task.Delay(3);
                     }
                 }
