@@ -77,7 +77,7 @@ internal sealed class WorkerProcess : IDisposable
         where TReply : WorkerMessage
     {
         var id = Interlocked.Increment(ref _nextId);
-        var request = new Request();
+        var request = new Request(typeof(TReply));
         _pending[id] = request;
         Interlocked.Increment(ref _inFlight);
         LastUsedTimestamp = Stopwatch.GetTimestamp();
@@ -194,11 +194,18 @@ internal sealed class WorkerProcess : IDisposable
         switch (message)
         {
             case TenantStateReply or InvocationReply:
-                if (_pending.TryGetValue(message.Id, out var waiting))
+                if (!_pending.TryGetValue(message.Id, out var waiting))
                 {
-                    waiting.Answer.TrySetResult(message);
+                    break;
                 }
 
+                if (message.GetType() != waiting.ReplyType)
+                {
+                    Kill(SandboxMessages.AnswerOfAnotherKind);
+                    break;
+                }
+
+                waiting.Answer.TrySetResult(message);
                 break;
             case IHostCall call when Refusal(call) is { } refusal:
                 Kill(refusal);
@@ -275,9 +282,12 @@ internal sealed class WorkerProcess : IDisposable
     }
 
     /// <summary>A request sent and not yet answered, and how many calls the worker has made for it.</summary>
-    private sealed class Request
+    private sealed class Request(Type replyType)
     {
         public TaskCompletionSource<WorkerMessage> Answer { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Gets the kind of message that answers this request (a load's account, an invocation's result).</summary>
+        public Type ReplyType => replyType;
 
         public int Calls;
     }

@@ -116,6 +116,56 @@ public sealed class ForgedReplyTests
         tenant.LoadLog.Should().OnlyContain(e => e.Level >= LogLevel.Trace && e.Level <= LogLevel.Critical);
     }
 
+    [Fact]
+    public async Task AnAnswerOfAnotherKindThanTheRequestEndsTheWorkerAndTheNextCallGetsAFreshOne()
+    {
+        // A load's account answering an invocation: the host must not take it for the invocation's result (nor throw).
+        var state = new TenantState(1, [], [], [], 1, []);
+        var frames = await FramesAsync(id => new TenantStateReply(id, true, state));
+        using var harness = WritingHarness();
+        using var tenant = harness.Load($$"""
+            context.register("runtime.wallet.passUpdater", new { OnPassInstalled = (Func<string, Task>)(async passId =>
+            {
+                if (passId == "forge")
+                {
+                    var o = Console.OpenStandardOutput();
+                    o.Write(Convert.FromBase64String("{{frames}}"));
+                    o.Flush();
+                    await Task.Delay(1_000);
+                }
+                console.log("done " + passId);
+            }) });
+            """);
+        var sandboxed = (SandboxedTenant)tenant.Runtime;
+        var first = sandboxed.WorkerProcessId!.Value;
+
+        var forged = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(passId: "forge"), CancellationToken.None);
+        var next = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(passId: "P2"), CancellationToken.None);
+
+        forged.Status.Should().Be(InvocationStatus.Failed);
+        forged.Error.Should().Contain(SandboxMessages.AnswerOfAnotherKind);
+        next.Status.Should().Be(InvocationStatus.Succeeded, next.Error);
+        sandboxed.WorkerProcessId.Should().NotBe(first);
+    }
+
+    [Fact]
+    public async Task AnInvocationsResultAnsweringTheLoadFailsTheLoadNamingIt()
+    {
+        var frames = await FramesAsync(id => new InvocationReply(id, InvocationStatus.Succeeded, null, [], null, null));
+        using var harness = WritingHarness();
+
+        // Top-level code answers the load with an invocation's result: the load fails, named; the host goes on.
+        using var tenant = harness.Load($$"""
+            var o = Console.OpenStandardOutput();
+            o.Write(Convert.FromBase64String("{{frames}}"));
+            o.Flush();
+            await Task.Delay(1_000);
+            context.register("runtime.wallet.passUpdater", new { OnPassInstalled = (Func<string, Task>)(passId => { console.log("done " + passId); return Task.CompletedTask; }) });
+            """);
+
+        tenant.Diagnostics.Where(d => d.IsError).Select(d => d.Message).Should().ContainSingle().Which.Should().Contain(SandboxMessages.AnswerOfAnotherKind);
+    }
+
     /// <summary>The forged answer to every request id the call could have, as the channel's frames, in base64.</summary>
     private static async Task<string> FramesAsync(Func<long, WorkerMessage> forge)
     {
