@@ -61,6 +61,8 @@ internal static class SandboxMessages
 
     public const string CancelledByHost = "The host cancelled the invocation: its caller left.";
 
+    public const string BusyWithoutCall = "it kept a core busy with no call running: code may not outlive its call";
+
     public const string CalledWhileIdle = "its code called the host (fetch, getSecret) for a call that was not running: code may not outlive its call";
 
     public static string TooManyHostCalls(int limit) =>

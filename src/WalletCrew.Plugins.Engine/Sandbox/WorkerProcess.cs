@@ -12,6 +12,15 @@ internal sealed class WorkerProcess : IDisposable
 {
     private const int StderrLinesKept = 20;
 
+    /// <summary>How many watch ticks with no request running a worker's CPU is averaged over (2 s).</summary>
+    private const int IdleTicksWatched = 8;
+
+    /// <summary>The share of one core a worker with no request running may use on average over <see cref="IdleTicksWatched"/>
+    /// ticks: an idle .NET worker uses next to none (its runtime's own work after calls comes in short bursts).</summary>
+    private const double BusyShare = 0.2;
+
+    private static readonly TimeSpan WatchPeriod = TimeSpan.FromMilliseconds(250);
+
     private readonly Process _process;
     private readonly FrameChannel _channel;
     private Func<WorkerMessage, Task<WorkerMessage>> _answerCall;
@@ -19,11 +28,20 @@ internal sealed class WorkerProcess : IDisposable
     private readonly ConcurrentDictionary<long, Request> _pending = new();
     private readonly StderrTail _stderr;
     private readonly TaskCompletionSource<string> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly ITimer _memoryWatch;
+    private readonly ITimer _watch;
     private readonly long _residentLimitBytes;
     private string? _killReason;
     private long _nextId;
     private int _inFlight;
+    private bool _answered;
+    private long _lastTick = Stopwatch.GetTimestamp();
+    private TimeSpan _cpuAtLastTick;
+    private long _requestsAtLastTick;
+    private bool _idleAtLastTick;
+    private readonly double[] _idleShares = new double[IdleTicksWatched];
+    private int _idleTicks;
+    private int _idleSlot;
+    private int _watching;
 
     /// <param name="callsPerRequest">How many calls (fetch, secret) the worker's code may make for one request of the host's;
     /// one more kills the worker.</param>
@@ -38,7 +56,7 @@ internal sealed class WorkerProcess : IDisposable
         _channel = new FrameChannel(process.StandardOutput.BaseStream, process.StandardInput.BaseStream, WorkerLoop.MaxFrameBytes);
         _stderr = new StderrTail(process.StandardError.BaseStream, StderrLinesKept, () => Kill(SandboxMessages.StderrOverflow));
         _ = Task.Run(ReadAsync);
-        _memoryWatch = time.CreateTimer(_ => WatchMemory(), null, TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(250));
+        _watch = time.CreateTimer(_ => Watch(), null, WatchPeriod, WatchPeriod);
     }
 
     /// <summary>Gets the folders a spare worker was started with (filled by the tenant that claimed it), or <see langword="null"/>
@@ -146,7 +164,7 @@ internal sealed class WorkerProcess : IDisposable
     /// <summary>Closes the channel so the worker ends by itself, then kills it if it has not within a moment.</summary>
     public void Dispose()
     {
-        _memoryWatch.Dispose();
+        _watch.Dispose();
         try
         {
             _process.StandardInput.Close();
@@ -194,6 +212,7 @@ internal sealed class WorkerProcess : IDisposable
         switch (message)
         {
             case TenantStateReply or InvocationReply:
+                Volatile.Write(ref _answered, true);
                 if (!_pending.TryGetValue(message.Id, out var waiting))
                 {
                     break;
@@ -267,17 +286,51 @@ internal sealed class WorkerProcess : IDisposable
         };
     }
 
-    private void WatchMemory()
+    private void Watch()
     {
-        if (HasExited)
+        // One tick at a time (a slow one must not overlap the next: the CPU watch keeps state between ticks).
+        if (HasExited || Interlocked.Exchange(ref _watching, 1) == 1)
         {
             return;
         }
 
-        var resident = ProcessTree.ResidentBytes(_process.Id);
-        if (resident > _residentLimitBytes)
+        try
         {
-            Kill(SandboxMessages.MemoryLimit(resident, _residentLimitBytes));
+            var usage = ProcessTree.Usage(_process.Id);
+            if (usage.ResidentBytes > _residentLimitBytes)
+            {
+                Kill(SandboxMessages.MemoryLimit(usage.ResidentBytes, _residentLimitBytes));
+            }
+
+            WatchBusyWithoutCall(usage.CpuTime);
+        }
+        finally
+        {
+            Volatile.Write(ref _watching, 0);
+        }
+    }
+
+    /// <summary>
+    /// A deadline bounds code only while its call runs: code that leaves a spin behind (a thread of its own, work queued on
+    /// the pool, past the policy) and returns is answered in time. So the worker's CPU is read at every tick, and a worker
+    /// that keeps a core busy (<see cref="BusyShare"/> of it on average over <see cref="IdleTicksWatched"/> ticks) with no
+    /// request of the host's running is killed. Watched from its first answer on: a worker's start and a spare's practice
+    /// load are its own work.
+    /// </summary>
+    private void WatchBusyWithoutCall(TimeSpan cpu)
+    {
+        var now = Stopwatch.GetTimestamp();
+        var requests = Volatile.Read(ref _nextId);
+        var idle = Volatile.Read(ref _answered) && _pending.IsEmpty && requests == _requestsAtLastTick && _idleAtLastTick;
+
+        // The last ticks' shares of a core, averaged: a spin on a machine busy with other work gets a core only now and then.
+        _idleSlot = (_idleSlot + 1) % _idleShares.Length;
+        _idleShares[_idleSlot] = (cpu - _cpuAtLastTick) / Stopwatch.GetElapsedTime(_lastTick, now);
+        _idleTicks = idle ? Math.Min(_idleTicks + 1, _idleShares.Length) : 0;
+        (_lastTick, _cpuAtLastTick, _requestsAtLastTick, _idleAtLastTick) = (now, cpu, requests, _pending.IsEmpty);
+        if (_idleTicks >= _idleShares.Length && _idleShares.Average() >= BusyShare)
+        {
+            Kill(SandboxMessages.BusyWithoutCall);
         }
     }
 

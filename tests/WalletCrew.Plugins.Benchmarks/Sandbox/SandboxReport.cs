@@ -146,7 +146,7 @@ internal static class SandboxReport
     {
         var spare = ReadySpare(engine);
         Thread.Sleep(2_000);
-        var rss = ProcessTree.ResidentBytes(spare.ProcessId) / (1024.0 * 1024);
+        var rss = ProcessTree.Usage(spare.ProcessId).ResidentBytes / (1024.0 * 1024);
         var (pss, unique) = Rollup(spare.ProcessId);
         Console.WriteLine("\n| per idle spare (bwrap and its worker, no tenant, 3 s after its start) | RSS | PSS | private |\n| --- | ---: | ---: | ---: |");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| | {rss:N1} MiB | {pss:N1} MiB | {unique:N1} MiB |"));
@@ -158,7 +158,7 @@ internal static class SandboxReport
         Check(tenant.InvokePassUpdatersAsync(BenchmarkEvents.Installed(tenant.TenantId), CancellationToken.None).GetAwaiter().GetResult());
         Thread.Sleep(2_000);
         var pid = ((SandboxedTenant)tenant.Runtime).WorkerProcessId!.Value;
-        var rss = ProcessTree.ResidentBytes(pid) / (1024.0 * 1024);
+        var rss = ProcessTree.Usage(pid).ResidentBytes / (1024.0 * 1024);
         var (pss, unique) = Rollup(pid);
         Console.WriteLine("\n| per idle worker (bwrap and its worker, after one call and 2 s idle) | RSS | PSS | private |\n| --- | ---: | ---: | ---: |");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| | {rss:N1} MiB | {pss:N1} MiB | {unique:N1} MiB |"));

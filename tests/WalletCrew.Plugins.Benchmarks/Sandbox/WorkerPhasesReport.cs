@@ -142,7 +142,7 @@ internal static class WorkerPhasesReport
             }
 
             Thread.Sleep(1_000);
-            resident.Add(ProcessTree.ResidentBytes(process.Id) / (1024.0 * 1024));
+            resident.Add(ProcessTree.Usage(process.Id).ResidentBytes / (1024.0 * 1024));
             process.StandardInput.Close();
             if (!process.WaitForExit(2_000))
             {

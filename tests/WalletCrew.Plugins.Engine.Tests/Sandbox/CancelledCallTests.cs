@@ -82,6 +82,7 @@ public sealed class CancelledCallTests
         left.Should().BeAssignableTo<OperationCanceledException>();
         (await RunawayTests.ProcessTreeGoneAsync(worker, Deadline + Grace + TimeSpan.FromSeconds(3)))
             .Should().BeTrue("the deadline holds whether or not the caller still waits: the spinning worker is killed");
+        await SandboxSteps.WaitUntilAsync(() => sandboxed.WorkerStatus.LastStop is not null, TimeSpan.FromSeconds(10));
         sandboxed.WorkerStatus.LastStop.Should().Contain("limit of 2 s", "the worker was killed for the call past its limit");
     }
 

@@ -5,11 +5,11 @@ using WalletCrew.Plugins.Engine.Tests.Support;
 
 namespace WalletCrew.Plugins.Engine.Tests.Sandbox;
 
-/// <summary>The memory the host holds a worker to is its whole tree's: bubblewrap, its reaper, the worker and anything it started.</summary>
+/// <summary>The memory and CPU the host holds a worker to are its whole tree's: bubblewrap, its reaper, the worker and anything it started.</summary>
 public sealed class ProcessTreeTests
 {
     [Fact]
-    public async Task ResidentBytesCountsAProcessAndEveryDescendantAsTheKernelReportsThem()
+    public async Task ResidentMemoryCountsAProcessAndEveryDescendantAsTheKernelReportsThem()
     {
         using var shell = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", "sleep 60 & sleep 60 & wait"]) { UseShellExecute = false })!;
         try
@@ -20,12 +20,36 @@ public sealed class ProcessTreeTests
             // Against what each process's status says (VmRSS, in kB), summed: the children may still be replacing the shell
             // they were forked from, so the two are compared until the processes settle (they then sleep, and neither moves).
             long resident = 0, reported = 0;
-            var agreed = async () => await SandboxSteps.WaitUntilAsync(() => (resident = ProcessTree.ResidentBytes(shell.Id)) == (reported = Reported(tree)), TimeSpan.FromSeconds(10));
+            var agreed = async () => await SandboxSteps.WaitUntilAsync(() => (resident = ProcessTree.Usage(shell.Id).ResidentBytes) == (reported = Reported(tree)), TimeSpan.FromSeconds(10));
 
             await agreed.Should().NotThrowAsync();
             resident.Should().Be(reported);
             tree.Should().HaveCount(3);
-            resident.Should().BeGreaterThan(ProcessTree.ResidentBytes(tree[^1]), "the control: the tree holds more than one of its processes");
+            resident.Should().BeGreaterThan(ProcessTree.Usage(tree[^1]).ResidentBytes, "the control: the tree holds more than one of its processes");
+        }
+        finally
+        {
+            shell.Kill(entireProcessTree: true);
+        }
+    }
+
+    [Fact]
+    public async Task CpuTimeCountsTheCpuOfADescendantThatSpinsAndNotOfOneThatSleeps()
+    {
+        // A shell whose children spin in a subshell (busy) and sleep (idle): the busy child's CPU is the tree's.
+        using var shell = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", "(while :; do :; done) & sleep 60 & wait"]) { UseShellExecute = false })!;
+        try
+        {
+            await SandboxSteps.WaitUntilAsync(() => ProcessTree.SelfAndDescendants(shell.Id).Count() == 3, TimeSpan.FromSeconds(30));
+            var sleeper = ProcessTree.SelfAndDescendants(shell.Id).Single(pid => File.ReadAllText($"/proc/{pid}/comm").Trim() == "sleep");
+            var before = ProcessTree.Usage(shell.Id).CpuTime;
+            var clock = Stopwatch.StartNew();
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            var used = ProcessTree.Usage(shell.Id).CpuTime - before;
+
+            used.Should().BeGreaterThan(TimeSpan.FromSeconds(0.5), "the spinning child held a core for most of 2 s");
+            used.Should().BeLessThanOrEqualTo(clock.Elapsed + TimeSpan.FromSeconds(0.1), "one spinning process uses at most one core");
+            ProcessTree.Usage(sleeper).CpuTime.Should().BeLessThan(TimeSpan.FromSeconds(0.1), "the control: a sleeping process uses next to none");
         }
         finally
         {

@@ -40,6 +40,61 @@ public sealed class RunawayTests
         (await ProcessTreeGoneAsync(worker, TimeSpan.FromSeconds(5))).Should().BeTrue("a killed worker holds no core");
     }
 
+    public static TheoryData<string, string> Outlivers => new()
+    {
+        { "a spin on a thread of its own", "new System.Threading.Thread(() => System.Threading.Thread.SpinWait(int.MaxValue)) { IsBackground = true }.Start(); return \"started\";" },
+        { "a catastrophic regex on a thread of its own", "new System.Threading.Thread(() => System.Text.RegularExpressions.Regex.IsMatch(new string('a', 64) + \"!\", \"^(a+)+$\", System.Text.RegularExpressions.RegexOptions.None, System.Threading.Timeout.InfiniteTimeSpan)).Start(); return \"started\";" },
+    };
+
+    /// <summary>
+    /// Code that leaves a spin behind and returns at once is answered in time, so no deadline catches it: the host watches
+    /// the worker's CPU, and one that keeps a core busy with no call running is killed.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Outlivers))]
+    public async Task ASpinLeftBehindByACallThatReturnedIsKilled(string kind, string body)
+    {
+        using var harness = new EngineHarness(isolation: IsolationMode.Sandbox, invocationTimeout: Deadline, widenPolicy: HostileConnectors.PolicyOff,
+            sandbox: new SandboxOptions { KillGrace = Grace });
+        using var tenant = harness.Load(HostileConnectors.Hook(body));
+        tenant.Diagnostics.Where(d => d.IsError).Select(d => d.ToString()).Should().BeEmpty(kind);
+        var sandboxed = (SandboxedTenant)tenant.Runtime;
+        var worker = sandboxed.WorkerProcessId!.Value;
+
+        var result = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(), CancellationToken.None);
+
+        result.Status.Should().Be(InvocationStatus.Succeeded, kind);
+        result.Log.Single().Message.Should().StartWith("ESCAPED:", "the call itself returned at once");
+        (await ProcessTreeGoneAsync(worker, TimeSpan.FromSeconds(20))).Should().BeTrue("a worker whose CPU is busy with no call running is killed");
+        await SandboxSteps.WaitUntilAsync(() => sandboxed.WorkerStatus.LastStop is not null, TimeSpan.FromSeconds(10));
+        sandboxed.WorkerStatus.LastStop.Should().Be(SandboxMessages.BusyWithoutCall);
+    }
+
+    [Fact]
+    public async Task AWorkerIdleAfterManyCallsKeepsRunning()
+    {
+        // The controls: the runtime's own work after calls (tiered compilation, the GC) is not taken for a spin, nor is a
+        // thread left behind that sleeps (it holds no core).
+        using var harness = new EngineHarness(isolation: IsolationMode.Sandbox, widenPolicy: HostileConnectors.PolicyOff);
+        using var tenant = harness.Load("""
+            new System.Threading.Thread(() => System.Threading.Thread.Sleep(System.Threading.Timeout.Infinite)) { IsBackground = true }.Start();
+            context.register("runtime.wallet.passUpdater", new { OnPassInstalled = (Func<string, Task>)(passId => { console.log("ok " + passId); return Task.CompletedTask; }) });
+            """);
+        tenant.Diagnostics.Where(d => d.IsError).Select(d => d.ToString()).Should().BeEmpty();
+        var sandboxed = (SandboxedTenant)tenant.Runtime;
+        var worker = sandboxed.WorkerProcessId!.Value;
+
+        for (var i = 0; i < 500; i++)
+        {
+            (await tenant.InvokePassUpdatersAsync(TestEvents.Installation(passId: $"P{i}"), CancellationToken.None)).Status.Should().Be(InvocationStatus.Succeeded);
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(4));
+
+        sandboxed.WorkerStatus.LastStop.Should().BeNull();
+        sandboxed.WorkerProcessId.Should().Be(worker);
+    }
+
     [Fact]
     public async Task InProcessTheSameSpinOutlivesItsDeadline()
     {
