@@ -76,6 +76,13 @@ internal static class EngineDefaults
     /// the policy never gets there: its <c>fetch</c> fails at its own limit first.</summary>
     public const int HostCallsBeyondFetch = 10_000;
 
+    /// <summary>The longest name a secret may be asked by (<c>getSecret</c>, in either mode); a longer one is refused.</summary>
+    public const int SecretNameChars = 1024;
+
+    /// <summary>Sandboxed workers: what one <c>fetch</c> from a worker may carry beside the host's largest request body
+    /// (method, URL and headers); one larger kills the worker. Code within the policy never gets near it.</summary>
+    public const int FetchCallOverheadChars = 1024 * 1024;
+
     /// <summary>Sandboxed workers: how long past its deadline an invocation may go on before the host kills its worker.</summary>
     public static readonly TimeSpan WorkerKillGrace = TimeSpan.FromSeconds(2);
 

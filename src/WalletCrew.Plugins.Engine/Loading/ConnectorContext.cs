@@ -56,6 +56,11 @@ internal sealed class ConnectorContext(string tenantId, ILogger log, Func<FetchC
     public async Task<string> GetSecretAsync(string name, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
+        if (name.Length > EngineDefaults.SecretNameChars)
+        {
+            throw new ArgumentException($"A secret's name is at most {EngineDefaults.SecretNameChars:N0} characters; this one has {name.Length:N0}.", nameof(name));
+        }
+
         var value = await secrets.GetSecretAsync(tenantId, name, cancellationToken).ConfigureAwait(false)
             ?? throw new KeyNotFoundException($"Tenant '{tenantId}' has no secret named '{name}'. Configure it for this tenant (wcp: --secret {name}=VALUE).");
         InvocationScope.Current?.AddSecret(value);

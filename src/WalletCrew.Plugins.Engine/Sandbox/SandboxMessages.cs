@@ -65,6 +65,12 @@ internal static class SandboxMessages
 
     public const string CalledWhileIdle = "its code called the host (fetch, getSecret) for a call that was not running: code may not outlive its call";
 
+    public static string TooManyFetches(int limit) =>
+        $"its code sent more than {limit:N0} fetches during one call, the most any tenant may";
+
+    public static string OversizedCall(string what, long size, long limit) =>
+        $"its code called the host with a {what} of {size:N0} characters, over the {limit:N0} a call may carry";
+
     public static string TooManyHostCalls(int limit) =>
         $"its code called the host (fetch, getSecret) more than {limit:N0} times during one call";
 

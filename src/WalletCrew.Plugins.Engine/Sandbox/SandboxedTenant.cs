@@ -355,7 +355,7 @@ internal sealed class SandboxedTenant : TenantRuntime
         // The tenant's own heap limit (tenant.json limits.workerHeapMiB, within the host maximum) or the host's.
         _workerHeapBytes = _settings.Limits.WorkerHeapBytes;
         var worker = await ClaimSpareAsync().ConfigureAwait(false) ?? new WorkerProcess(
-            _pool.Launcher.Start(_tenantId, _directory, _cacheDirectory, _workerHeapBytes), AnswerAsync, HostCallsPerRequest, _workerHeapBytes + EngineDefaults.WorkerRssOverheadBytes, _options.TimeProvider)
+            _pool.Launcher.Start(_tenantId, _directory, _cacheDirectory, _workerHeapBytes), AnswerAsync, HostCallBounds.For(_options.LimitMaxima), _workerHeapBytes + EngineDefaults.WorkerRssOverheadBytes, _options.TimeProvider)
         {
             StartedAt = _options.TimeProvider.GetUtcNow(),
         };
@@ -415,7 +415,7 @@ internal sealed class SandboxedTenant : TenantRuntime
             return null;
         }
 
-        spare.Claim(AnswerAsync, HostCallsPerRequest);
+        spare.Claim(AnswerAsync, HostCallBounds.For(_options.LimitMaxima));
         return spare;
     }
 
@@ -466,8 +466,6 @@ internal sealed class SandboxedTenant : TenantRuntime
             _invocations.TryRemove(requestId, out _);
         }
     }
-
-    private int HostCallsPerRequest => _options.LimitMaxima.OutboundCallsPerInvocation + EngineDefaults.HostCallsBeyondFetch;
 
     private async Task<WorkerMessage> AnswerAsync(WorkerMessage call)
     {

@@ -24,7 +24,7 @@ internal sealed class WorkerProcess : IDisposable
     private readonly Process _process;
     private readonly FrameChannel _channel;
     private Func<WorkerMessage, Task<WorkerMessage>> _answerCall;
-    private int _callsPerRequest;
+    private HostCallBounds _bounds;
     private readonly ConcurrentDictionary<long, Request> _pending = new();
     private readonly StderrTail _stderr;
     private readonly TaskCompletionSource<string> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -43,15 +43,14 @@ internal sealed class WorkerProcess : IDisposable
     private int _idleSlot;
     private int _watching;
 
-    /// <param name="callsPerRequest">How many calls (fetch, secret) the worker's code may make for one request of the host's;
-    /// one more kills the worker.</param>
-    public WorkerProcess(Process process, Func<WorkerMessage, Task<WorkerMessage>> answerCall, int callsPerRequest, long residentLimitBytes, TimeProvider time, SpareSlot? slot = null)
+    /// <param name="bounds">What the worker's code may ask of the host for one request of the host's; past it, the worker is killed.</param>
+    public WorkerProcess(Process process, Func<WorkerMessage, Task<WorkerMessage>> answerCall, HostCallBounds bounds, long residentLimitBytes, TimeProvider time, SpareSlot? slot = null)
     {
         _process = process;
         ProcessId = process.Id;
         Slot = slot;
         _answerCall = answerCall;
-        _callsPerRequest = callsPerRequest;
+        _bounds = bounds;
         _residentLimitBytes = residentLimitBytes;
         _channel = new FrameChannel(process.StandardOutput.BaseStream, process.StandardInput.BaseStream, WorkerLoop.MaxFrameBytes);
         _stderr = new StderrTail(process.StandardError.BaseStream, StderrLinesKept, () => Kill(SandboxMessages.StderrOverflow));
@@ -67,9 +66,9 @@ internal sealed class WorkerProcess : IDisposable
     public DateTimeOffset StartedAt { get; init; }
 
     /// <summary>Hands a spare to the tenant that claimed it: from now on its calls back are that tenant's.</summary>
-    public void Claim(Func<WorkerMessage, Task<WorkerMessage>> answerCall, int callsPerRequest)
+    public void Claim(Func<WorkerMessage, Task<WorkerMessage>> answerCall, HostCallBounds bounds)
     {
-        Volatile.Write(ref _callsPerRequest, callsPerRequest);
+        Volatile.Write(ref _bounds, bounds);
         Volatile.Write(ref _answerCall, answerCall);
     }
 
@@ -248,8 +247,7 @@ internal sealed class WorkerProcess : IDisposable
             return SandboxMessages.CalledWhileIdle;
         }
 
-        var limit = Volatile.Read(ref _callsPerRequest);
-        return Interlocked.Increment(ref request.Calls) > limit ? SandboxMessages.TooManyHostCalls(limit) : null;
+        return Volatile.Read(ref _bounds).Refusal(call, ref request.Calls, ref request.Fetches);
     }
 
     private async Task AnswerAsync(WorkerMessage call)
@@ -343,5 +341,7 @@ internal sealed class WorkerProcess : IDisposable
         public Type ReplyType => replyType;
 
         public int Calls;
+
+        public int Fetches;
     }
 }

@@ -55,6 +55,27 @@ public sealed class HookFailureTests
         result.Error.Should().StartWith("KeyNotFoundException: Tenant 'test-tenant' has no secret named 'API-KEY'.");
     }
 
+    /// <summary>A secret's name is refused past its limit in either mode (a sandboxed worker's host kills a worker that sends
+    /// one, so code within the policy must never); the control: a name at the limit is looked up, and is missing.</summary>
+    [Theory]
+    [InlineData(IsolationMode.InProcess, 0, "KeyNotFoundException: Tenant 'test-tenant' has no secret named")]
+    [InlineData(IsolationMode.InProcess, 1, "ArgumentException: A secret's name is at most 1,024 characters; this one has 1,025.")]
+    [InlineData(IsolationMode.Sandbox, 0, "KeyNotFoundException: Tenant 'test-tenant' has no secret named")]
+    [InlineData(IsolationMode.Sandbox, 1, "ArgumentException: A secret's name is at most 1,024 characters; this one has 1,025.")]
+    public async Task ASecretNamePastItsLimitIsRefusedNamingIt(IsolationMode isolation, int past, string error)
+    {
+        using var harness = new EngineHarness(isolation: isolation);
+        using var tenant = harness.Load($$"""
+            async Task onPassInstalled(string passId) => console.log(await getSecret(new string('k', {{EngineDefaults.SecretNameChars + past}})));
+            context.register("runtime.wallet.passUpdater", new { OnPassInstalled = onPassInstalled });
+            """);
+
+        var result = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(), CancellationToken.None);
+
+        result.Status.Should().Be(InvocationStatus.Failed);
+        result.Error.Should().StartWith(error);
+    }
+
     [Fact]
     public async Task SecretValueIsRedactedFromTheTenantLog()
     {

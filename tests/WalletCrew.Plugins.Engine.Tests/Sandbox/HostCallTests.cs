@@ -1,3 +1,4 @@
+using WalletCrew.Plugins.Engine.Limits;
 using WalletCrew.Plugins.Engine.Sandbox;
 using WalletCrew.Plugins.Engine.Tests.Support;
 
@@ -52,6 +53,75 @@ public sealed class HostCallTests
         hostile.Error.Should().Contain(reason, kind);
         next.Status.Should().Be(InvocationStatus.Succeeded, next.Error);
         sandboxed.WorkerProcessId.Should().NotBe(first);
+    }
+
+    private static readonly HostCallBounds Bounds = HostCallBounds.For(new LimitMaxima());
+
+    public static TheoryData<string, string> Oversized => new()
+    {
+        { "secret", SandboxMessages.OversizedCall("secret name", EngineDefaults.SecretNameChars + 1, EngineDefaults.SecretNameChars) },
+        { "fetch", SandboxMessages.OversizedCall("fetch", Bounds.FetchChars + 1, Bounds.FetchChars) },
+        { "fetches", SandboxMessages.TooManyFetches(Bounds.Fetches) },
+    };
+
+    /// <summary>
+    /// Calls the host must read whole before it can judge them: a secret's name or a fetch larger than any call within the
+    /// policy sends, or more fetches than any tenant may make. Each is refused at its first frame past the bound (the host
+    /// reads them on the worker's channel thread, up to 16 MiB a frame, for as long as a call lasts otherwise). The control:
+    /// the same calls at the bound, for the same running call, are answered.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Oversized))]
+    public async Task ACallLargerThanAnyWithinThePolicyKillsTheWorker(string kind, string reason)
+    {
+        using var harness = new EngineHarness(isolation: IsolationMode.Sandbox, checkpoints: false,
+            widenPolicy: allow => allow.Types("System", "Console", "Convert").Types("System.IO", "Stream"));
+        using var tenant = harness.Load("""
+            context.register("runtime.wallet.passUpdater", new { OnPassInstalled = (Func<string, Task>)(async passId =>
+            {
+                var frames = Convert.FromBase64String(passId);
+                var o = Console.OpenStandardOutput();
+                o.Write(frames, 0, frames.Length);
+                o.Flush();
+                await Task.Delay(500);
+                console.log("done");
+            }) });
+            """);
+        tenant.Diagnostics.Where(d => d.IsError).Select(d => d.Message).Should().BeEmpty();
+        var sandboxed = (SandboxedTenant)tenant.Runtime;
+        var first = sandboxed.WorkerProcessId!.Value;
+
+        // A worker's requests are numbered from its load (1): these are its second and third.
+        var atTheBound = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(passId: await CallsAsync(kind, invocationId: 2, over: false)), CancellationToken.None);
+        atTheBound.Status.Should().Be(InvocationStatus.Succeeded, atTheBound.Error);
+        sandboxed.WorkerProcessId.Should().Be(first, "the control: calls at the bound are answered");
+
+        var past = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(passId: await CallsAsync(kind, invocationId: 3, over: true)), CancellationToken.None);
+
+        past.Status.Should().Be(InvocationStatus.Failed, kind);
+        past.Error.Should().Contain(reason);
+        sandboxed.WorkerProcessId.Should().NotBe(first);
+    }
+
+    /// <summary>The frames of calls of <paramref name="kind"/> for <paramref name="invocationId"/>, at the bound or one past it, in base64.</summary>
+    private static async Task<string> CallsAsync(string kind, long invocationId, bool over)
+    {
+        var frames = new MemoryStream();
+        var writer = new FrameChannel(Stream.Null, frames, WorkerLoop.MaxFrameBytes);
+        var extra = over ? 1 : 0;
+        const string Refused = "http://0.0.0.0:1/"; // refused by the egress rules at once: nothing is sent
+        IEnumerable<WorkerMessage> calls = kind switch
+        {
+            "secret" => [new SecretCall(1_000_001, invocationId, new string('s', EngineDefaults.SecretNameChars + extra))],
+            "fetch" => [new FetchCall(1_000_001, invocationId, "POST", Refused, [], new byte[Bounds.FetchChars + extra - "POST".Length - Refused.Length])],
+            _ => Enumerable.Range(0, Bounds.Fetches + extra).Select(i => new FetchCall(1_000_001 + i, invocationId, "GET", Refused, [], null)),
+        };
+        foreach (var call in calls)
+        {
+            await writer.WriteAsync(call);
+        }
+
+        return Convert.ToBase64String(frames.ToArray());
     }
 
     [Fact]
