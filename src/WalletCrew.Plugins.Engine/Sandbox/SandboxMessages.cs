@@ -57,6 +57,8 @@ internal static class SandboxMessages
 
     public const string UnexpectedMessage = "it sent a message only the host may send";
 
+    public const string AnswerToNoRequest = "it answered a request the host did not send, or had had answered";
+
     public const string AnswerOfAnotherKind = "it answered a request with a message of another kind (a load's account for a call, or a call's result for a load)";
 
     public const string CancelledByHost = "The host cancelled the invocation: its caller left.";

@@ -116,12 +116,23 @@ internal sealed class WorkerProcess : IDisposable
             {
                 throw new WorkerExitedException(await Exited.ConfigureAwait(false));
             }
+            catch (InvalidDataException)
+            {
+                request.Answer.TrySetCanceled(); // refused before a byte of it was written: the worker never sees it
+                throw;
+            }
 
             return (TReply)await request.Answer.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            _pending.TryRemove(id, out _);
+            // Past its deadline a request stays pending: the caller kills the worker, and an answer that comes meanwhile is
+            // not taken for one to a request never sent.
+            if (request.Answer.Task.IsCompleted)
+            {
+                _pending.TryRemove(id, out _);
+            }
+
             Interlocked.Decrement(ref _inFlight);
             LastUsedTimestamp = Stopwatch.GetTimestamp();
         }
@@ -214,6 +225,9 @@ internal sealed class WorkerProcess : IDisposable
                 Volatile.Write(ref _answered, true);
                 if (!_pending.TryGetValue(message.Id, out var waiting))
                 {
+                    // Every request stays pending until it is answered or its worker is killed: an answer to none is forged,
+                    // and answers are read whole, so a worker sending them could keep this thread busy for as long as it lives.
+                    Kill(SandboxMessages.AnswerToNoRequest);
                     break;
                 }
 

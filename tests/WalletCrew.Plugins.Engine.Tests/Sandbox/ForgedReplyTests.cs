@@ -8,12 +8,15 @@ namespace WalletCrew.Plugins.Engine.Tests.Sandbox;
 
 /// <summary>
 /// Code past the policy writes its own answer on its worker's channel, before the worker's: the host takes nothing in it as
-/// it is. Each variant forges the answer to every request id the call could have, then waits for its real answer to come
-/// too late; the call's result is what the host made safe of the forged one, and the worker serves the next call.
+/// it is. Each variant forges the answer to the running call's request; the call's result is what the host made safe of the
+/// forged one. The worker's own answer, coming after, answers no request any more and ends the worker, as an answer to a
+/// request never sent does: the next call gets a fresh one.
 /// </summary>
 public sealed class ForgedReplyTests
 {
-    private const int ForgedIds = 16;
+    // A worker's requests are numbered from its load: the load is 1, its first call 2.
+    private const long LoadId = 1;
+    private const long FirstCallId = 2;
 
     public static TheoryData<string> Variants => [.. Forgeries.Keys];
 
@@ -65,7 +68,7 @@ public sealed class ForgedReplyTests
     public async Task AForgedAnswerIsMadeSafeAndTheWorkerServesTheNextCall(string kind)
     {
         var (forge, expect) = Forgeries[kind];
-        var frames = await FramesAsync(id => forge(id));
+        var frames = await FramesAsync(forge(FirstCallId));
         using var harness = WritingHarness();
         using var tenant = harness.Load($$"""
             context.register("runtime.wallet.passUpdater", new { OnPassInstalled = (Func<string, Task>)(async passId =>
@@ -99,7 +102,7 @@ public sealed class ForgedReplyTests
     {
         var forgedDiagnostic = new ConnectorDiagnostic("connector.csx\u001b[2J", 1, 1, (ConnectorDiagnosticSeverity)7, "WCP\r\n", "\u001b[31mforged\r\nhost line");
         var state = new TenantState(1, [forgedDiagnostic], [], [.. Enumerable.Range(0, 1_500).Select(i => new TenantLogEntry((LogLevel)42, $"\u001b[31mload {i}\r\nforged"))], 1, ["crm\u001b"]);
-        var frames = await FramesAsync(id => new TenantStateReply(id, true, state));
+        var frames = await FramesAsync(new TenantStateReply(LoadId, true, state));
         using var harness = WritingHarness();
         using var tenant = harness.Load($$"""
             var o = Console.OpenStandardOutput();
@@ -116,12 +119,47 @@ public sealed class ForgedReplyTests
         tenant.LoadLog.Should().OnlyContain(e => e.Level >= LogLevel.Trace && e.Level <= LogLevel.Critical);
     }
 
+    /// <summary>
+    /// Answers to requests the host never sent, large ones: the host reads each whole, so a worker sending them without end
+    /// (from a thread of its own, after its call returned) would keep the host's channel thread busy for as long as it lived.
+    /// The first ends the worker; the call running then fails, named, and the next call gets a fresh worker.
+    /// </summary>
+    [Fact]
+    public async Task AnAnswerToARequestNeverSentEndsTheWorker()
+    {
+        var frames = await FramesAsync([.. Enumerable.Range(0, 4).Select(i => new InvocationReply(1_000_000 + i, InvocationStatus.Succeeded, new string('x', 256 * 1024), [], null, null))]);
+        using var harness = WritingHarness();
+        using var tenant = harness.Load($$"""
+            context.register("runtime.wallet.passUpdater", new { OnPassInstalled = (Func<string, Task>)(async passId =>
+            {
+                if (passId == "forge")
+                {
+                    var o = Console.OpenStandardOutput();
+                    o.Write(Convert.FromBase64String("{{frames}}"));
+                    o.Flush();
+                    await Task.Delay(1_000);
+                }
+                console.log("done " + passId);
+            }) });
+            """);
+        var sandboxed = (SandboxedTenant)tenant.Runtime;
+        var first = sandboxed.WorkerProcessId!.Value;
+
+        var forged = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(passId: "forge"), CancellationToken.None);
+        var next = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(passId: "P2"), CancellationToken.None);
+
+        forged.Status.Should().Be(InvocationStatus.Failed);
+        forged.Error.Should().Contain(SandboxMessages.AnswerToNoRequest);
+        next.Status.Should().Be(InvocationStatus.Succeeded, next.Error);
+        sandboxed.WorkerProcessId.Should().NotBe(first);
+    }
+
     [Fact]
     public async Task AnAnswerOfAnotherKindThanTheRequestEndsTheWorkerAndTheNextCallGetsAFreshOne()
     {
         // A load's account answering an invocation: the host must not take it for the invocation's result (nor throw).
         var state = new TenantState(1, [], [], [], 1, []);
-        var frames = await FramesAsync(id => new TenantStateReply(id, true, state));
+        var frames = await FramesAsync(new TenantStateReply(FirstCallId, true, state));
         using var harness = WritingHarness();
         using var tenant = harness.Load($$"""
             context.register("runtime.wallet.passUpdater", new { OnPassInstalled = (Func<string, Task>)(async passId =>
@@ -151,7 +189,7 @@ public sealed class ForgedReplyTests
     [Fact]
     public async Task AnInvocationsResultAnsweringTheLoadFailsTheLoadNamingIt()
     {
-        var frames = await FramesAsync(id => new InvocationReply(id, InvocationStatus.Succeeded, null, [], null, null));
+        var frames = await FramesAsync(new InvocationReply(LoadId, InvocationStatus.Succeeded, null, [], null, null));
         using var harness = WritingHarness();
 
         // Top-level code answers the load with an invocation's result: the load fails, named; the host goes on.
@@ -166,14 +204,14 @@ public sealed class ForgedReplyTests
         tenant.Diagnostics.Where(d => d.IsError).Select(d => d.Message).Should().ContainSingle().Which.Should().Contain(SandboxMessages.AnswerOfAnotherKind);
     }
 
-    /// <summary>The forged answer to every request id the call could have, as the channel's frames, in base64.</summary>
-    private static async Task<string> FramesAsync(Func<long, WorkerMessage> forge)
+    /// <summary>A forged message as the channel's frame, in base64.</summary>
+    private static async Task<string> FramesAsync(params WorkerMessage[] forged)
     {
         var frames = new MemoryStream();
         var writer = new FrameChannel(Stream.Null, frames, WorkerLoop.MaxFrameBytes);
-        for (var id = 1; id <= ForgedIds; id++)
+        foreach (var message in forged)
         {
-            await writer.WriteAsync(forge(id));
+            await writer.WriteAsync(message);
         }
 
         return Convert.ToBase64String(frames.ToArray());
