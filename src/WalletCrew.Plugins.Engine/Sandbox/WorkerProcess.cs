@@ -12,8 +12,9 @@ internal sealed class WorkerProcess : IDisposable
 {
     private const int StderrLinesKept = 20;
 
-    /// <summary>How many watch ticks with no request running a worker's CPU is averaged over (2 s).</summary>
-    private const int IdleTicksWatched = 8;
+    /// <summary>How many watch ticks with no request running a worker's CPU is averaged over (3 s: a spare's practice load
+    /// and the runtime's compiling after the first calls, which may run on after an answer, use well under that).</summary>
+    private const int IdleTicksWatched = 12;
 
     /// <summary>The share of one core a worker with no request running may use on average over <see cref="IdleTicksWatched"/>
     /// ticks: an idle .NET worker uses next to none (its runtime's own work after calls comes in short bursts).</summary>
