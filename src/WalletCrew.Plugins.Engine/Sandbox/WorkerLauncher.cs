@@ -21,11 +21,6 @@ internal sealed class WorkerLauncher : IDisposable
     private const string WorkerProgram = "WalletCrew.Plugins.Worker.dll";
     private const int NobodyId = 65534;
 
-    /// <summary>How much lower than the host's a worker's scheduling priority is (<c>nice</c>), and all it starts.</summary>
-    internal const int Niceness = 10;
-
-    private const string Nice = "/usr/bin/nice";
-
     private readonly string _bwrap;
     private readonly string _workerDirectory;
     private readonly string _dotnetRoot;
@@ -105,18 +100,12 @@ internal sealed class WorkerLauncher : IDisposable
     {
         // bubblewrap reads the seccomp program from a file descriptor, and a .NET child inherits none but the standard three:
         // a shell opens the filter as descriptor 3, then becomes bubblewrap (exec: the same process, nothing left running).
-        IEnumerable<string> command = _seccomp is null
+        // Below the host's own threads: a worker that spins, even while its calls keep it busy, takes what the host leaves.
+        var command = BelowHost.Command(_seccomp is null
             ? [_bwrap, .. arguments]
-            : ["/bin/sh", "-c", "exec 3<\"$1\" || exit 126; shift; exec \"$@\"", "wcp-worker", _seccomp, _bwrap, "--seccomp", "3", .. arguments];
+            : ["/bin/sh", "-c", "exec 3<\"$1\" || exit 126; shift; exec \"$@\"", "wcp-worker", _seccomp, _bwrap, "--seccomp", "3", .. arguments]);
 
-        // Tenant code runs below the host's own threads (ingest, delivery, the store's writer): a worker that spins, even
-        // while its calls keep it busy, takes what the host leaves over, not the host's share. nice execs: no process is added.
-        if (File.Exists(Nice))
-        {
-            command = [Nice, "-n", Niceness.ToString(CultureInfo.InvariantCulture), .. command];
-        }
-
-        var start = new ProcessStartInfo(command.First())
+        var start = new ProcessStartInfo(command[0])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,

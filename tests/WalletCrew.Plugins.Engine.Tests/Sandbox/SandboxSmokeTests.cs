@@ -37,10 +37,10 @@ public sealed class SandboxSmokeTests
         var tree = ProcessTree.SelfAndDescendants(worker).ToList();
 
         tree.Should().HaveCountGreaterThan(1, "bubblewrap and the worker under it");
-        tree.Select(Niceness).Should().AllBeEquivalentTo(Niceness(Environment.ProcessId) + WorkerLauncher.Niceness);
+        tree.Select(Niceness).Should().AllBeEquivalentTo(Niceness(Environment.ProcessId) + BelowHost.Niceness);
     }
 
     // /proc/<pid>/stat: the 19th field is the niceness; after the name's closing parenthesis it is the 17th.
-    private static int Niceness(int processId) => int.Parse(
+    internal static int Niceness(int processId) => int.Parse(
         File.ReadAllText($"/proc/{processId}/stat").Split(')')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[16], CultureInfo.InvariantCulture);
 }
