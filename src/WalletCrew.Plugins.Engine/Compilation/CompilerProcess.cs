@@ -44,9 +44,7 @@ internal sealed class CompilerProcess : IDisposable
     /// <param name="warmUp">Whether it compiles its warm-up script before it says it is ready (<see cref="ConnectorEngineOptions.CompilerWarmUp"/>).</param>
     public static CompilerProcess Start(string programPath, long memoryLimitBytes, bool warmUp = true)
     {
-        // Below the host's own threads: a compile bomb holds a core until its bound, but only what the host leaves.
-        var command = BelowHost.Command([Path.Combine(WorkerLauncher.DotnetRoot, "dotnet"), "exec", programPath, CompilerLoop.Mode, .. warmUp ? Array.Empty<string>() : [CompilerLoop.NoWarmUp]]);
-        var start = new ProcessStartInfo(command[0])
+        var start = new ProcessStartInfo(Path.Combine(WorkerLauncher.DotnetRoot, "dotnet"))
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -54,9 +52,12 @@ internal sealed class CompilerProcess : IDisposable
             UseShellExecute = false,
             WorkingDirectory = Path.GetDirectoryName(programPath)!,
         };
-        foreach (var argument in command.Skip(1))
+        start.ArgumentList.Add("exec");
+        start.ArgumentList.Add(programPath);
+        start.ArgumentList.Add(CompilerLoop.Mode);
+        if (!warmUp)
         {
-            start.ArgumentList.Add(argument);
+            start.ArgumentList.Add(CompilerLoop.NoWarmUp);
         }
 
         var inherited = start.Environment.Where(e => e.Key is "LANG" or "LC_ALL" or "LC_MESSAGES" or "DOTNET_SYSTEM_GLOBALIZATION_INVARIANT").ToList();

@@ -3,14 +3,16 @@ using System.Globalization;
 namespace WalletCrew.Plugins.Engine.Sandbox;
 
 /// <summary>
-/// Runs the processes tenants' text and code drive (sandboxed workers, compiler processes) below the host's own threads
-/// (ingest, delivery, the store's writer): whatever they do with the CPU, they take what the host leaves. Through
+/// Runs sandboxed workers below the host's own threads (ingest, delivery, the store's writer): a worker that spins, even
+/// while its calls keep it busy (where the CPU watch cannot tell), gets a third of a core the host's threads also want.
+/// Mildly: deadlines are wall time, so a worker starved by a host under load would time out honest calls. Through
 /// <c>nice</c>, which execs the command (no process is added); without it (no coreutils), at the host's priority.
+/// Compiler processes stay at the host's priority: their bound is wall time too, and a slow compile must not be taken for a bomb.
 /// </summary>
 internal static class BelowHost
 {
     /// <summary>How much lower than the host's their scheduling priority is.</summary>
-    public const int Niceness = 10;
+    public const int Niceness = 5;
 
     private const string Nice = "/usr/bin/nice";
 

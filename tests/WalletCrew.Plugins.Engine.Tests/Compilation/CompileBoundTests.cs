@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using WalletCrew.Plugins.Engine.Compilation;
 using WalletCrew.Plugins.Engine.Sandbox;
-using WalletCrew.Plugins.Engine.Tests.Sandbox;
 using WalletCrew.Plugins.Engine.Tests.Support;
 
 namespace WalletCrew.Plugins.Engine.Tests.Compilation;
@@ -42,8 +41,6 @@ public sealed class CompileBoundTests
         bomb.WriteScript("bomb.csx", NestedLambdas(24));
         var loading = Task.Run(() => engine.LoadTenant(bomb.Directory));
         var bombCompiler = await WaitForCompilerAsync(memory);
-        bombCompiler.Select(SandboxSmokeTests.Niceness).Should().AllBeEquivalentTo(SandboxSmokeTests.Niceness(Environment.ProcessId) + BelowHost.Niceness,
-            "the bomb holds a core below the host's own threads");
 
         // The victim loads and reloads meanwhile, each compile in a compiler process of its own.
         victim.WriteScript("crm.csx", Logging("v1"));

@@ -65,7 +65,7 @@ public sealed class ForgedReplyTests
 
     [Theory]
     [MemberData(nameof(Variants))]
-    public async Task AForgedAnswerIsMadeSafeAndTheWorkerServesTheNextCall(string kind)
+    public async Task AForgedAnswerIsMadeSafeAndTheNextCallIsServed(string kind)
     {
         var (forge, expect) = Forgeries[kind];
         var frames = await FramesAsync(forge(FirstCallId));
@@ -84,8 +84,11 @@ public sealed class ForgedReplyTests
             }) });
             """);
 
+        var sandboxed = (SandboxedTenant)tenant.Runtime;
         var forged = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(passId: "forge"), CancellationToken.None);
-        await Task.Delay(1_500); // the hook's own writing and its real answer are over: frames written together would interleave
+
+        // The hook's own answer comes after the forged one: it answers no request any more, and the worker goes.
+        await SandboxSteps.WaitUntilAsync(() => sandboxed.WorkerStatus.LastStop is not null, TimeSpan.FromSeconds(30));
         var next = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(passId: "P2"), CancellationToken.None);
 
         using (new FluentAssertions.Execution.AssertionScope(kind))
@@ -93,6 +96,7 @@ public sealed class ForgedReplyTests
             expect(forged);
         }
 
+        sandboxed.WorkerStatus.LastStop.Should().Be(SandboxMessages.AnswerToNoRequest);
         next.Status.Should().Be(InvocationStatus.Succeeded, next.Error);
         next.Log.Single().Message.Should().Be("done P2");
     }

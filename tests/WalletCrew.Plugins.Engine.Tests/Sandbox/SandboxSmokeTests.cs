@@ -41,6 +41,6 @@ public sealed class SandboxSmokeTests
     }
 
     // /proc/<pid>/stat: the 19th field is the niceness; after the name's closing parenthesis it is the 17th.
-    internal static int Niceness(int processId) => int.Parse(
+    private static int Niceness(int processId) => int.Parse(
         File.ReadAllText($"/proc/{processId}/stat").Split(')')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[16], CultureInfo.InvariantCulture);
 }
