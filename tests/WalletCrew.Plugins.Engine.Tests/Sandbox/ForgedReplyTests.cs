@@ -70,19 +70,7 @@ public sealed class ForgedReplyTests
         var (forge, expect) = Forgeries[kind];
         var frames = await FramesAsync(forge(FirstCallId));
         using var harness = WritingHarness();
-        using var tenant = harness.Load($$"""
-            context.register("runtime.wallet.passUpdater", new { OnPassInstalled = (Func<string, Task>)(async passId =>
-            {
-                if (passId == "forge")
-                {
-                    var o = Console.OpenStandardOutput();
-                    o.Write(Convert.FromBase64String("{{frames}}"));
-                    o.Flush();
-                    await Task.Delay(1_000);
-                }
-                console.log("done " + passId);
-            }) });
-            """);
+        using var tenant = harness.Load(ForgingHook(frames));
 
         var sandboxed = (SandboxedTenant)tenant.Runtime;
         var forged = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(passId: "forge"), CancellationToken.None);
@@ -123,69 +111,35 @@ public sealed class ForgedReplyTests
         tenant.LoadLog.Should().OnlyContain(e => e.Level >= LogLevel.Trace && e.Level <= LogLevel.Critical);
     }
 
-    /// <summary>
-    /// Answers to requests the host never sent, large ones: the host reads each whole, so a worker sending them without end
-    /// (from a thread of its own, after its call returned) would keep the host's channel thread busy for as long as it lived.
-    /// The first ends the worker; the call running then fails, named, and the next call gets a fresh worker.
-    /// </summary>
-    [Fact]
-    public async Task AnAnswerToARequestNeverSentEndsTheWorker()
+    public static TheoryData<string, string> Unanswerable => new()
     {
-        var frames = await FramesAsync([.. Enumerable.Range(0, 4).Select(i => new InvocationReply(1_000_000 + i, InvocationStatus.Succeeded, new string('x', 256 * 1024), [], null, null))]);
+        // A load's account answering the running call: the host must not take it for the call's result (nor throw).
+        { "a load's account for the running call", SandboxMessages.AnswerOfAnotherKind },
+
+        // Large answers to requests never sent: read whole, so a worker sending them without end (from a thread of its own,
+        // after its call returned) would keep the host's channel thread busy for as long as it lived.
+        { "answers to requests never sent", SandboxMessages.AnswerToNoRequest },
+    };
+
+    /// <summary>An answer no waiting request can take ends the worker at once; the call running then fails, named, and the
+    /// next call gets a fresh worker.</summary>
+    [Theory]
+    [MemberData(nameof(Unanswerable))]
+    public async Task AnAnswerNoRequestCanTakeEndsTheWorker(string kind, string reason)
+    {
+        var frames = kind == "answers to requests never sent"
+            ? await FramesAsync([.. Enumerable.Range(0, 4).Select(i => new InvocationReply(1_000_000 + i, InvocationStatus.Succeeded, new string('x', 256 * 1024), [], null, null))])
+            : await FramesAsync(new TenantStateReply(FirstCallId, true, new TenantState(1, [], [], [], 1, [])));
         using var harness = WritingHarness();
-        using var tenant = harness.Load($$"""
-            context.register("runtime.wallet.passUpdater", new { OnPassInstalled = (Func<string, Task>)(async passId =>
-            {
-                if (passId == "forge")
-                {
-                    var o = Console.OpenStandardOutput();
-                    o.Write(Convert.FromBase64String("{{frames}}"));
-                    o.Flush();
-                    await Task.Delay(1_000);
-                }
-                console.log("done " + passId);
-            }) });
-            """);
+        using var tenant = harness.Load(ForgingHook(frames));
         var sandboxed = (SandboxedTenant)tenant.Runtime;
         var first = sandboxed.WorkerProcessId!.Value;
 
         var forged = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(passId: "forge"), CancellationToken.None);
         var next = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(passId: "P2"), CancellationToken.None);
 
-        forged.Status.Should().Be(InvocationStatus.Failed);
-        forged.Error.Should().Contain(SandboxMessages.AnswerToNoRequest);
-        next.Status.Should().Be(InvocationStatus.Succeeded, next.Error);
-        sandboxed.WorkerProcessId.Should().NotBe(first);
-    }
-
-    [Fact]
-    public async Task AnAnswerOfAnotherKindThanTheRequestEndsTheWorkerAndTheNextCallGetsAFreshOne()
-    {
-        // A load's account answering an invocation: the host must not take it for the invocation's result (nor throw).
-        var state = new TenantState(1, [], [], [], 1, []);
-        var frames = await FramesAsync(new TenantStateReply(FirstCallId, true, state));
-        using var harness = WritingHarness();
-        using var tenant = harness.Load($$"""
-            context.register("runtime.wallet.passUpdater", new { OnPassInstalled = (Func<string, Task>)(async passId =>
-            {
-                if (passId == "forge")
-                {
-                    var o = Console.OpenStandardOutput();
-                    o.Write(Convert.FromBase64String("{{frames}}"));
-                    o.Flush();
-                    await Task.Delay(1_000);
-                }
-                console.log("done " + passId);
-            }) });
-            """);
-        var sandboxed = (SandboxedTenant)tenant.Runtime;
-        var first = sandboxed.WorkerProcessId!.Value;
-
-        var forged = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(passId: "forge"), CancellationToken.None);
-        var next = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(passId: "P2"), CancellationToken.None);
-
-        forged.Status.Should().Be(InvocationStatus.Failed);
-        forged.Error.Should().Contain(SandboxMessages.AnswerOfAnotherKind);
+        forged.Status.Should().Be(InvocationStatus.Failed, kind);
+        forged.Error.Should().Contain(reason);
         next.Status.Should().Be(InvocationStatus.Succeeded, next.Error);
         sandboxed.WorkerProcessId.Should().NotBe(first);
     }
@@ -208,7 +162,22 @@ public sealed class ForgedReplyTests
         tenant.Diagnostics.Where(d => d.IsError).Select(d => d.Message).Should().ContainSingle().Which.Should().Contain(SandboxMessages.AnswerOfAnotherKind);
     }
 
-    /// <summary>A forged message as the channel's frame, in base64.</summary>
+    /// <summary>A hook that, called for the pass "forge", writes <paramref name="frames"/> on its worker's channel and waits a moment.</summary>
+    private static string ForgingHook(string frames) => $$"""
+        context.register("runtime.wallet.passUpdater", new { OnPassInstalled = (Func<string, Task>)(async passId =>
+        {
+            if (passId == "forge")
+            {
+                var o = Console.OpenStandardOutput();
+                o.Write(Convert.FromBase64String("{{frames}}"));
+                o.Flush();
+                await Task.Delay(1_000);
+            }
+            console.log("done " + passId);
+        }) });
+        """;
+
+    /// <summary>Forged messages as the channel's frames, in base64.</summary>
     private static async Task<string> FramesAsync(params WorkerMessage[] forged)
     {
         var frames = new MemoryStream();
