@@ -12,14 +12,6 @@ internal sealed class WorkerProcess : IDisposable
 {
     private const int StderrLinesKept = 20;
 
-    /// <summary>How many watch ticks with no request running a worker's CPU is averaged over (3 s: a spare's practice load
-    /// and the runtime's compiling after the first calls, which may run on after an answer, use well under that).</summary>
-    private const int IdleTicksWatched = 12;
-
-    /// <summary>The share of one core a worker with no request running may use on average over <see cref="IdleTicksWatched"/>
-    /// ticks: an idle .NET worker uses next to none (its runtime's own work after calls comes in short bursts).</summary>
-    private const double BusyShare = 0.2;
-
     private static readonly TimeSpan WatchPeriod = TimeSpan.FromMilliseconds(250);
 
     private readonly Process _process;
@@ -34,14 +26,10 @@ internal sealed class WorkerProcess : IDisposable
     private string? _killReason;
     private long _nextId;
     private int _inFlight;
+    private readonly BusyWithoutCallWatch _busyWithoutCall = new();
     private bool _answered;
-    private long _lastTick = Stopwatch.GetTimestamp();
-    private TimeSpan _cpuAtLastTick;
     private long _requestsAtLastTick;
     private bool _idleAtLastTick;
-    private readonly double[] _idleShares = new double[IdleTicksWatched];
-    private int _idleTicks;
-    private int _idleSlot;
     private int _watching;
 
     /// <param name="bounds">What the worker's code may ask of the host for one request of the host's; past it, the worker is killed.</param>
@@ -323,25 +311,14 @@ internal sealed class WorkerProcess : IDisposable
         }
     }
 
-    /// <summary>
-    /// A deadline bounds code only while its call runs: code that leaves a spin behind (a thread of its own, work queued on
-    /// the pool, past the policy) and returns is answered in time. So the worker's CPU is read at every tick, and a worker
-    /// that keeps a core busy (<see cref="BusyShare"/> of it on average over <see cref="IdleTicksWatched"/> ticks) with no
-    /// request of the host's running is killed. Watched from its first answer on: a worker's start and a spare's practice
-    /// load are its own work.
-    /// </summary>
+    /// <summary>Kills a worker that keeps a core busy with no request of the host's running (<see cref="BusyWithoutCallWatch"/>),
+    /// watched from its first answer on: a worker's start and a spare's practice load are its own work.</summary>
     private void WatchBusyWithoutCall(TimeSpan cpu)
     {
-        var now = Stopwatch.GetTimestamp();
         var requests = Volatile.Read(ref _nextId);
         var idle = Volatile.Read(ref _answered) && _pending.IsEmpty && requests == _requestsAtLastTick && _idleAtLastTick;
-
-        // The last ticks' shares of a core, averaged: a spin on a machine busy with other work gets a core only now and then.
-        _idleSlot = (_idleSlot + 1) % _idleShares.Length;
-        _idleShares[_idleSlot] = (cpu - _cpuAtLastTick) / Stopwatch.GetElapsedTime(_lastTick, now);
-        _idleTicks = idle ? Math.Min(_idleTicks + 1, _idleShares.Length) : 0;
-        (_lastTick, _cpuAtLastTick, _requestsAtLastTick, _idleAtLastTick) = (now, cpu, requests, _pending.IsEmpty);
-        if (_idleTicks >= _idleShares.Length && _idleShares.Average() >= BusyShare)
+        (_requestsAtLastTick, _idleAtLastTick) = (requests, _pending.IsEmpty);
+        if (_busyWithoutCall.Tick(cpu, idle))
         {
             Kill(SandboxMessages.BusyWithoutCall);
         }
