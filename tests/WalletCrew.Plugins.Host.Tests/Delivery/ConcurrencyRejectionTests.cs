@@ -75,8 +75,12 @@ public sealed class ConcurrencyRejectionTests
         }
 
         await HostHarness.WaitUntilAsync(() => CircuitOf(host, "acme") == CircuitState.Open, TimeSpan.FromSeconds(30), "the failing hook opens the circuit");
-        var failed = (await EventsAsync(host, "acme")).Where(e => e.Failures > 0).ToList();
-        failed.Should().NotBeEmpty().And.OnlyContain(e => e.Attempts == 1 && e.LastError != null);
+
+        // The circuit hears of a failure when the attempt ends; the store, once its outcome is committed, a moment later.
+        List<StoredEvent> failed = [];
+        await HostHarness.WaitUntilAsync(async () => (failed = [.. (await EventsAsync(host, "acme")).Where(e => e.Failures > 0)]).Count > 0,
+            TimeSpan.FromSeconds(30), "the failures are stored");
+        failed.Should().OnlyContain(e => e.Attempts == 1 && e.LastError != null);
         failed.Should().OnlyContain(e => e.NextAttemptAt > DateTimeOffset.UtcNow + TimeSpan.FromMinutes(5), "a failure takes the ladder's step");
     }
 
