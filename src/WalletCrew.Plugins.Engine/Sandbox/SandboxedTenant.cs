@@ -31,6 +31,7 @@ internal sealed class SandboxedTenant : TenantRuntime
     private readonly TenantSettingsSource _settings;
     private readonly WorkerPool _pool;
     private readonly ConnectorEngineOptions _options;
+    private readonly HostCallBounds _callBounds;
     private readonly ILogger _tenantLog;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ConcurrentDictionary<long, SandboxInvocation> _invocations = new();
@@ -54,6 +55,7 @@ internal sealed class SandboxedTenant : TenantRuntime
         _settings = settings;
         _pool = pool;
         _options = options;
+        _callBounds = HostCallBounds.For(options.LimitMaxima);
         _tenantLog = options.LoggerFactory.CreateLogger("Tenant." + tenantId);
         _state = Empty([]);
         pool.Add(this);
@@ -275,27 +277,21 @@ internal sealed class SandboxedTenant : TenantRuntime
         try
         {
             var reply = await answer.ConfigureAwait(false);
-            if (reply.Cancelled && callerLeft.IsCancellationRequested)
-            {
-                // The engine waits for cancelled code up to the invocation's limit, then gives up on it: answered that late,
-                // the code did not see its cancellation and may still spin, so the worker goes, as for a timed-out call.
-                if (_options.TimeProvider.GetElapsedTime(started) >= limits.InvocationTimeout)
-                {
-                    Retire(worker, SandboxMessages.Recycled(limits.InvocationTimeout));
-                }
 
-                return new InvocationResult(InvocationStatus.Failed, [], SandboxMessages.CancelledByHost, null); // nobody waits for it
-            }
-
-            var result = WorkerReplies.ToResult(reply, limits);
+            // Nobody waits for a call its caller left; what it says is only that the engine is done with it.
+            var cancelled = reply.Cancelled && callerLeft.IsCancellationRequested;
+            var result = cancelled ? new InvocationResult(InvocationStatus.Failed, [], SandboxMessages.CancelledByHost, null) : WorkerReplies.ToResult(reply, limits);
             foreach (var entry in result.Log)
             {
                 _tenantLog.Log(entry.Level, "{Message}", entry.Message);
             }
 
-            if (result.Status == InvocationStatus.TimedOut || reply.WorkerEnding)
+            // A timed-out call may still spin inside the framework, where no checkpoint sees it, and so may a cancelled one
+            // answered only at the limit (the engine waits for cancelled code that long, then gives up on it): the worker
+            // goes, not the core.
+            var gaveUp = cancelled && _options.TimeProvider.GetElapsedTime(started) >= limits.InvocationTimeout;
+            if (result.Status == InvocationStatus.TimedOut || reply.WorkerEnding || gaveUp)
             {
-                // A timed-out call may still spin inside the framework, where no checkpoint sees it: the worker goes, not the core.
                 Retire(worker, SandboxMessages.Recycled(limits.InvocationTimeout));
                 if (result.Status == InvocationStatus.TimedOut)
                 {
@@ -355,7 +351,7 @@ internal sealed class SandboxedTenant : TenantRuntime
         // The tenant's own heap limit (tenant.json limits.workerHeapMiB, within the host maximum) or the host's.
         _workerHeapBytes = _settings.Limits.WorkerHeapBytes;
         var worker = await ClaimSpareAsync().ConfigureAwait(false) ?? new WorkerProcess(
-            _pool.Launcher.Start(_tenantId, _directory, _cacheDirectory, _workerHeapBytes), AnswerAsync, HostCallBounds.For(_options.LimitMaxima), _workerHeapBytes + EngineDefaults.WorkerRssOverheadBytes, _options.TimeProvider)
+            _pool.Launcher.Start(_tenantId, _directory, _cacheDirectory, _workerHeapBytes), AnswerAsync, _callBounds, _workerHeapBytes + EngineDefaults.WorkerRssOverheadBytes, _options.TimeProvider)
         {
             StartedAt = _options.TimeProvider.GetUtcNow(),
         };
@@ -415,7 +411,7 @@ internal sealed class SandboxedTenant : TenantRuntime
             return null;
         }
 
-        spare.Claim(AnswerAsync, HostCallBounds.For(_options.LimitMaxima));
+        spare.Claim(AnswerAsync, _callBounds);
         return spare;
     }
 
