@@ -4,8 +4,9 @@ namespace WalletCrew.Plugins.Engine.Fetch;
 /// platform sets, and a value without line breaks.</summary>
 internal static class HeaderRules
 {
-    // Set by the HTTP stack from the request itself; a connector setting them could desynchronise the framing or the target.
-    private static readonly string[] Reserved = ["Host", "Content-Length", "Transfer-Encoding", "Connection"];
+    // Set by the HTTP stack from the request itself (the target, the framing, and the connection's hop-by-hop headers of
+    // RFC 9110 7.6.1); a connector setting them could desynchronise the framing or the target.
+    private static readonly string[] Reserved = ["Host", "Content-Length", "Transfer-Encoding", "Connection", "Upgrade", "TE", "Keep-Alive", "Proxy-Connection"];
 
     /// <summary>Returns why the header name cannot be given, or <see langword="null"/>.</summary>
     public static string? NameProblem(string name)

@@ -9,10 +9,10 @@ namespace WalletCrew.Plugins.Engine.Sandbox;
 /// limit here (whatever the worker counted), the headers are parsed with validation (no CR/LF, no framing headers), and
 /// the request goes through the tenant's own fetch client (egress guard, body limits, connection pool).
 /// </summary>
+/// <remarks>The headers obey the rules in-process code obeys (<see cref="HeaderRules"/>): what the worker's own checks let
+/// through passes, and a header only a forged call could carry is refused as invalid, never sent.</remarks>
 internal static class SandboxFetchRelay
 {
-    private static readonly HashSet<string> FramingHeaders = new(StringComparer.OrdinalIgnoreCase) { "Host", "Transfer-Encoding", "Connection", "Upgrade", "TE", "Keep-Alive", "Proxy-Connection" };
-
     public static async Task<FetchReply> SendAsync(FetchCall call, FetchClient client, SandboxInvocation invocation)
     {
         var used = invocation.CountCall();
@@ -63,39 +63,27 @@ internal static class SandboxFetchRelay
         var content = call.Body is null ? null : new ByteArrayContent(call.Body);
         foreach (var header in call.Headers)
         {
-            if (FramingHeaders.Contains(header.Name))
-            {
-                throw new ArgumentException($"The header '{header.Name}' is set by the engine, not by connectors.");
-            }
-
             if (header.Name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
             {
                 continue; // the body's own length is what is sent
             }
 
-            if (header.Value.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0)
+            if ((HeaderRules.NameProblem(header.Name) ?? HeaderRules.ValueProblem(header.Value)) is { } problem)
             {
-                throw new ArgumentException($"The value of header '{header.Name}' holds a line break or NUL.");
+                throw new ArgumentException(FetchErrors.BadHeader(header.Name, problem));
             }
 
-            // Add (not TryAddWithoutValidation): names and values are parsed, so nothing malformed reaches the wire.
-            if (IsContentHeader(header.Name))
+            // A name the request's headers refuse is a content header, or one that only a response carries (Server, Age…).
+            if (!request.Headers.TryAddWithoutValidation(header.Name, header.Value)
+                && !(content ??= new ByteArrayContent([])).Headers.TryAddWithoutValidation(header.Name, header.Value))
             {
-                (content ??= new ByteArrayContent([])).Headers.Add(header.Name, header.Value);
-            }
-            else
-            {
-                request.Headers.Add(header.Name, header.Value);
+                throw new ArgumentException(FetchErrors.BadHeader(header.Name, "is not a request header"));
             }
         }
 
         request.Content = content;
         return request;
     }
-
-    private static bool IsContentHeader(string name) =>
-        name.StartsWith("Content-", StringComparison.OrdinalIgnoreCase) || name.Equals("Expires", StringComparison.OrdinalIgnoreCase)
-        || name.Equals("Last-Modified", StringComparison.OrdinalIgnoreCase) || name.Equals("Allow", StringComparison.OrdinalIgnoreCase);
 
     private static FetchReply Failed(FetchCall call, FetchFailure failure) => new(call.Id, 0, null, [], null, failure);
 }

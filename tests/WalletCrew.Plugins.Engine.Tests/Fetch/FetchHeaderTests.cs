@@ -52,6 +52,10 @@ public sealed class FetchHeaderTests : IAsyncLifetime
     [InlineData("content-length")]
     [InlineData("Transfer-Encoding")]
     [InlineData("Connection")]
+    [InlineData("Upgrade")]
+    [InlineData("Keep-Alive")]
+    [InlineData("TE")]
+    [InlineData("Proxy-Connection")]
     public async Task ReservedHeaderIsRefusedInAnySpelling(string name)
     {
         var act = () => _client.FetchAsync(_stub.BaseAddress, new FetchOptions { Method = "POST", Body = "x", Headers = new Dictionary<string, string> { [name] = "1" } }, CancellationToken.None);
