@@ -19,6 +19,9 @@ internal static class SandboxMessages
         $"bubblewrap cannot create its namespaces on this machine ({detail}): enable unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1 or user.max_user_namespaces > 0), "
         + "or set WalletCrew:Engine:Isolation to 'in-process'.";
 
+    public static string CpuGroupUnavailable(string problem) =>
+        $"Sandboxed workers cannot be given their CPU cap: {problem} (WalletCrew:Engine:WorkerCpuCores 0 runs them without one).";
+
     public static string WorkerMissing(string path) =>
         $"The sandbox worker program '{path}' is missing: build the solution (it is copied into worker/ next to the host) or, when embedding the engine, set SandboxOptions.WorkerDirectory.";
 

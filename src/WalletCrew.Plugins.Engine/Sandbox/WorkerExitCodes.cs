@@ -20,4 +20,10 @@ internal static class WorkerExitCodes
 
     /// <summary>The worker could not answer a request of the host's (it wrote why on its standard error).</summary>
     public const int RequestFailed = 7;
+
+    /// <summary>The shell that starts a worker could not join the worker's CPU group (<see cref="WorkerCpuGroups"/>).</summary>
+    public const int CpuGroupNotJoined = 125;
+
+    /// <summary>The shell that starts a worker could not open the seccomp filter for bubblewrap.</summary>
+    public const int SeccompNotOpened = 126;
 }

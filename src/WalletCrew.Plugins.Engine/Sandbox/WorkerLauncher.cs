@@ -25,6 +25,7 @@ internal sealed class WorkerLauncher : IDisposable
     private readonly string _workerDirectory;
     private readonly string _dotnetRoot;
     private readonly SandboxOptions _options;
+    private readonly WorkerCpuGroups _cpu;
 
     // The seccomp filter's BPF program, written once in a folder of this launcher's own (mode 0700), or null without one.
     private readonly string? _seccompFolder;
@@ -49,13 +50,27 @@ internal sealed class WorkerLauncher : IDisposable
             SeccompProblem = SeccompFilter.TryWrite(filter);
             _seccomp = SeccompProblem is null ? filter : null;
         }
+
+        _cpu = new WorkerCpuGroups(options);
+        if (_cpu.Problem is { } problem && options.CpuGroupDirectory is not null)
+        {
+            Dispose();
+            throw new InvalidOperationException(SandboxMessages.CpuGroupUnavailable(problem));
+        }
     }
 
     /// <summary>Gets why workers run without the seccomp filter though it is on (libseccomp missing), or null.</summary>
     public string? SeccompProblem { get; }
 
+    /// <summary>Gets why workers run without their CPU cap though one is asked for (no cgroup the host may write), or null.</summary>
+    public string? CpuProblem => _cpu.Problem;
+
+    /// <summary>Gets the folder holding the workers' CPU groups, or null when they run without a CPU cap.</summary>
+    public string? CpuGroupFolder => _cpu.Folder;
+
     public void Dispose()
     {
+        _cpu?.Dispose();
         if (_seccompFolder is not null && Directory.Exists(_seccompFolder))
         {
             Directory.Delete(_seccompFolder, recursive: true);
@@ -98,12 +113,28 @@ internal sealed class WorkerLauncher : IDisposable
 
     private Process Start(IReadOnlyList<string> arguments)
     {
-        // bubblewrap reads the seccomp program from a file descriptor, and a .NET child inherits none but the standard three:
-        // a shell opens the filter as descriptor 3, then becomes bubblewrap (exec: the same process, nothing left running).
+        // Before bubblewrap, a shell does what must precede the sandbox, then becomes bubblewrap (exec: the same process,
+        // nothing left running): it joins the worker's CPU group, so nothing of the worker ever runs outside it; and it opens
+        // the seccomp program as descriptor 3, which bubblewrap reads (a .NET child inherits no descriptor but the standard three).
         // Below the host's own threads: a worker that spins, even while its calls keep it busy, takes what the host leaves.
-        var command = BelowHost.Command(_seccomp is null
-            ? [_bwrap, .. arguments]
-            : ["/bin/sh", "-c", "exec 3<\"$1\" || exit 126; shift; exec \"$@\"", "wcp-worker", _seccomp, _bwrap, "--seccomp", "3", .. arguments]);
+        var group = _cpu.Create();
+        List<string> steps = [], values = [];
+        if (group is not null)
+        {
+            steps.Add($"echo $$ > \"$1/cgroup.procs\" || exit {WorkerExitCodes.CpuGroupNotJoined}; shift; ");
+            values.Add(group);
+        }
+
+        if (_seccomp is not null)
+        {
+            steps.Add($"exec 3<\"$1\" || exit {WorkerExitCodes.SeccompNotOpened}; shift; ");
+            values.Add(_seccomp);
+        }
+
+        IReadOnlyList<string> sandbox = [_bwrap, .. _seccomp is null ? Array.Empty<string>() : ["--seccomp", "3"], .. arguments];
+        var command = BelowHost.Command(steps.Count == 0
+            ? sandbox
+            : ["/bin/sh", "-c", string.Concat(steps) + "exec \"$@\"", "wcp-worker", .. values, .. sandbox]);
 
         var start = new ProcessStartInfo(command[0])
         {
@@ -117,7 +148,27 @@ internal sealed class WorkerLauncher : IDisposable
             start.ArgumentList.Add(argument);
         }
 
-        return ProcessStarter.Start(start);
+        Process process;
+        try
+        {
+            process = ProcessStarter.Start(start);
+        }
+        catch
+        {
+            if (group is not null)
+            {
+                _cpu.Release(group);
+            }
+
+            throw;
+        }
+
+        if (group is not null)
+        {
+            _ = process.WaitForExitAsync().ContinueWith(_ => _cpu.Release(group), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        }
+
+        return process;
     }
 
     private List<string> Arguments(string tenantSource, string tenantTarget, string cacheSource, string cacheTarget, long heapLimitBytes, bool spare)

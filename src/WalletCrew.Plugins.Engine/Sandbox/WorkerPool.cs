@@ -42,6 +42,11 @@ internal sealed class WorkerPool : IDisposable
             _log.LogWarning("Workers run without their seccomp filter: {Problem}", problem);
         }
 
+        if (Launcher.CpuProblem is { } cpuProblem)
+        {
+            _log.LogWarning("Workers run without their CPU cap (WalletCrew:Engine:WorkerCpuCores): {Problem}", cpuProblem);
+        }
+
         var period = options.WorkerIdleTimeout / 4 < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : options.WorkerIdleTimeout / 4;
         _sweep = time.CreateTimer(_ => StopIdle(), null, period, period);
     }

@@ -75,6 +75,15 @@ internal sealed class EngineSettings : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan WorkerKillGrace { get; set; } = new SandboxOptions().KillGrace;
 
+    /// <summary>Gets or sets how many cores each sandboxed worker's threads may use together (0: no cap).</summary>
+    /// <value>The default is 1.</value>
+    [Range(0.0, 1024.0)]
+    public double WorkerCpuCores { get; set; } = new SandboxOptions().WorkerCpuCores;
+
+    /// <summary>Gets or sets the cgroup folder the sandboxed workers' CPU groups are made in (a cgroup v2 group delegated to the host).</summary>
+    /// <value>The default is none: the host's own group in the cgroup v1 cpu hierarchy when it may write it, else no cap, with a warning.</value>
+    public string? WorkerCpuGroup { get; set; }
+
     /// <summary>Returns the isolation mode configured.</summary>
     public IsolationMode EffectiveIsolation() => IsolationModes.TryParse(Isolation, out var mode) ? mode : IsolationModes.Default;
 
@@ -86,6 +95,8 @@ internal sealed class EngineSettings : IValidatableObject
         WorkerIdleTimeout = WorkerIdleTimeout,
         WorkerHeapLimitBytes = WorkerHeapLimitMiB * 1024L * 1024,
         KillGrace = WorkerKillGrace,
+        WorkerCpuCores = WorkerCpuCores,
+        CpuGroupDirectory = WorkerCpuGroup,
     };
 
     /// <summary>Returns <see cref="PrivateNetworks"/> parsed; call after validation.</summary>

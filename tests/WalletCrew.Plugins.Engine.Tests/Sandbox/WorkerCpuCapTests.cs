@@ -1,0 +1,118 @@
+using WalletCrew.Plugins.Engine.Sandbox;
+using WalletCrew.Plugins.Engine.Tests.Support;
+
+namespace WalletCrew.Plugins.Engine.Tests.Sandbox;
+
+/// <summary>
+/// A worker's threads together get at most <see cref="SandboxOptions.WorkerCpuCores"/> cores (a CPU group of its own), so a
+/// tenant that spins while its calls keep the worker busy, where no deadline and no watch can tell, takes no more than that
+/// from the host and the other tenants. Each variant spins on threads of its own past the policy while its call waits; the
+/// control is the same worker without a cap. The group is the kernel's, so this runs where the host may write a cgroup (CI
+/// runs as root; elsewhere the pool reports why there is no cap, and the test says so).
+/// </summary>
+public sealed class WorkerCpuCapTests
+{
+    private const double Cap = 0.25;
+
+    private static readonly TimeSpan Window = TimeSpan.FromSeconds(2);
+
+    public static TheoryData<string, string> Spinners => new()
+    {
+        { "three threads of its own", "for (var i = 0; i < 3; i++) { new Thread(spin) { IsBackground = true }.Start(); }" },
+        { "one thread of its own and the call's own thread", "new Thread(spin) { IsBackground = true }.Start(); spin();" },
+        { "a loop inside a framework call on each of two threads", "for (var i = 0; i < 2; i++) { new Thread(() => Thread.SpinWait(int.MaxValue)) { IsBackground = true }.Start(); }" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Spinners))]
+    public async Task AWorkerSpinningWhileItsCallRunsGetsNoMoreThanItsCap(string kind, string spinning)
+    {
+        var used = await CoresUsedAsync(Cap, spinning);
+
+        used.Should().BeLessThan(Cap * 1.6, $"{kind}: the worker's group lets it run {Cap} of a core per period");
+    }
+
+    [Fact]
+    public async Task NegativeControl_WithoutACapTheSameSpinTakesMoreThanTwiceIt()
+    {
+        var used = await CoresUsedAsync(0, Spinners.First()[1].ToString()!);
+
+        used.Should().BeGreaterThan(Cap * 2.4, "three spinning threads take what the machine's cores give them");
+    }
+
+    [Fact]
+    public async Task AWorkersGroupIsRemovedWhenItEndsAndThePoolsWhenTheEngineStops()
+    {
+        string folder;
+        using (var harness = new EngineHarness(isolation: IsolationMode.Sandbox, sandbox: new SandboxOptions { WorkerCpuCores = Cap, SpareWorkers = 0 }))
+        {
+            var tenant = harness.Load("""
+                context.register("runtime.wallet.passUpdater", new { OnPassInstalled = (Func<string, Task>)(passId => { console.log("ok"); return Task.CompletedTask; }) });
+                """);
+            (await tenant.InvokePassUpdatersAsync(TestEvents.Installation(), CancellationToken.None)).Status.Should().Be(InvocationStatus.Succeeded);
+            folder = CapFolder(harness);
+            var worker = ((SandboxedTenant)tenant.Runtime).WorkerProcessId!.Value;
+            var group = Directory.GetDirectories(folder).Should().ContainSingle().Subject;
+            File.ReadAllText(Path.Combine(group, "cgroup.procs")).Should().Contain(worker.ToString(System.Globalization.CultureInfo.InvariantCulture), "bubblewrap joined the group before it started");
+
+            tenant.Dispose();
+            (await RunawayTests.ProcessTreeGoneAsync(worker, TimeSpan.FromSeconds(10))).Should().BeTrue();
+        }
+
+        Directory.Exists(folder).Should().BeFalse("the pool's folder goes with the engine, once its workers are gone");
+    }
+
+    [Fact]
+    public void AConfiguredFolderThatIsNoCgroupIsRefusedByName()
+    {
+        var folder = Directory.CreateTempSubdirectory("wcp-not-a-cgroup-").FullName;
+        try
+        {
+            var act = () => new WorkerLauncher(new SandboxOptions { CpuGroupDirectory = folder });
+
+            act.Should().Throw<InvalidOperationException>().WithMessage($"*'{folder}', which is not a cgroup folder with the cpu controller*WalletCrew:Engine:WorkerCpuCores 0*");
+        }
+        finally
+        {
+            Directory.Delete(folder);
+        }
+    }
+
+    /// <summary>Runs a call that spins as <paramref name="spinning"/> says (a local <c>spin</c> spins until 3 s after the
+    /// call started) and waits 3.5 s; returns the worker's average cores over 2 s of it.</summary>
+    private static async Task<double> CoresUsedAsync(double cap, string spinning)
+    {
+        using var harness = new EngineHarness(isolation: IsolationMode.Sandbox, widenPolicy: HostileConnectors.PolicyOff,
+            invocationTimeout: TimeSpan.FromSeconds(10), sandbox: new SandboxOptions { WorkerCpuCores = cap, SpareWorkers = 0 });
+        using var tenant = harness.Load($$"""
+            context.register("runtime.wallet.passUpdater", new { OnPassInstalled = (Func<string, Task>)(async passId =>
+            {
+                var until = DateTime.UtcNow.AddSeconds(3);
+                void spin() { while (DateTime.UtcNow < until) { } }
+                {{spinning}}
+                await Task.Delay(3500);
+            }) });
+            """);
+        tenant.Diagnostics.Where(d => d.IsError).Select(d => d.Message).Should().BeEmpty();
+        var worker = ((SandboxedTenant)tenant.Runtime).WorkerProcessId!.Value;
+        if (cap > 0)
+        {
+            CapFolder(harness);
+        }
+
+        var call = tenant.InvokePassUpdatersAsync(TestEvents.Installation(), CancellationToken.None);
+        await Task.Delay(500);
+        var before = ProcessTree.Usage(worker).CpuTime;
+        await Task.Delay(Window);
+        var used = (ProcessTree.Usage(worker).CpuTime - before) / Window;
+        (await call).Status.Should().Be(InvocationStatus.Succeeded);
+        return used;
+    }
+
+    private static string CapFolder(EngineHarness harness)
+    {
+        var launcher = harness.Engine.Workers!.Launcher;
+        launcher.CpuProblem.Should().BeNull("this test needs a cgroup the host may write (CI runs as root)");
+        return launcher.CpuGroupFolder!;
+    }
+}
