@@ -83,8 +83,9 @@ internal static class EngineDefaults
     /// (method, URL and headers); one larger kills the worker. Code within the policy never gets near it.</summary>
     public const int FetchCallOverheadChars = 1024 * 1024;
 
-    /// <summary>Sandboxed workers: how many cores each worker's threads may use together.</summary>
-    public const double WorkerCpuCores = 1;
+    /// <summary>Sandboxed workers: how many cores each worker's threads may use together: a quarter of the machine's, at
+    /// least half a core (on 2 cores a cap of 1 left a spinning tenant more than the nice level alone did, benchmarks.md §6).</summary>
+    public static readonly double WorkerCpuCores = Math.Max(0.5, Environment.ProcessorCount / 4.0);
 
     /// <summary>Sandboxed workers: how long past its deadline an invocation may go on before the host kills its worker.</summary>
     public static readonly TimeSpan WorkerKillGrace = TimeSpan.FromSeconds(2);

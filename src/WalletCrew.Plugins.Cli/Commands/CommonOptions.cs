@@ -139,9 +139,10 @@ internal static class CommonOptions
             Isolation = isolation,
 
             // One tenant compiled, then the command exits: a warm-up compile before it would be a second compile, paid each run,
-            // and a spare worker would start only to be stopped.
+            // a spare worker would start only to be stopped, and no other tenant shares the machine with it, so its worker
+            // needs no CPU cap (nor the warning a machine without a cgroup to write would print at every command).
             CompilerWarmUp = false,
-            Sandbox = new SandboxOptions { SpareWorkers = 0 },
+            Sandbox = new SandboxOptions { SpareWorkers = 0, WorkerCpuCores = 0 },
         });
     }
 

@@ -22,7 +22,7 @@ public sealed class SandboxOptions
 
     /// <summary>Gets how many cores each worker's threads may use together (a CPU group of its own, <c>WorkerCpuGroups</c>);
     /// 0 runs workers without a cap.</summary>
-    /// <value>The default is 1.</value>
+    /// <value>The default is a quarter of the machine's cores, at least 0.5.</value>
     public double WorkerCpuCores { get; init; } = EngineDefaults.WorkerCpuCores;
 
     /// <summary>Gets the cgroup folder the workers' CPU groups are made in: a cgroup v2 group delegated to the host with the cpu

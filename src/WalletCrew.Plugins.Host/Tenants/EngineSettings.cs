@@ -76,7 +76,7 @@ internal sealed class EngineSettings : IValidatableObject
     public TimeSpan WorkerKillGrace { get; set; } = new SandboxOptions().KillGrace;
 
     /// <summary>Gets or sets how many cores each sandboxed worker's threads may use together (0: no cap).</summary>
-    /// <value>The default is 1.</value>
+    /// <value>The default is a quarter of the machine's cores, at least 0.5.</value>
     [Range(0.0, 1024.0)]
     public double WorkerCpuCores { get; set; } = new SandboxOptions().WorkerCpuCores;
 

@@ -10,8 +10,9 @@ namespace WalletCrew.Plugins.Benchmarks.Sandbox;
 /// <c>-- sandbox [starts] [calls]</c>: the sandboxed workers as a plain program (process starts, RSS and a runaway's core are
 /// not per-call figures): worker cold start, fresh and from a spare started before (in turns, in one run), RSS per idle worker
 /// and per idle spare, how long a runaway tenant holds a core after its deadline,
-/// and a noisy-neighbour run (one tenant spinning into its deadline again and again, another at steady load: the victim's
-/// p50/p99 beside its solo run). Prints Markdown.
+/// a noisy-neighbour run (one tenant spinning into its deadline again and again, another at steady load: the victim's
+/// p50/p99 beside its solo run), and the same beside a tenant whose threads spin while its calls keep its worker busy, with
+/// the workers' CPU cap and without. Prints Markdown.
 /// </summary>
 internal static class SandboxReport
 {
@@ -27,6 +28,24 @@ internal static class SandboxReport
         }) });
         """;
 
+    // Four threads of its own spin (past the policy: the benchmark's policy allows threads) while the tenant's calls, a
+    // millisecond each, keep its worker busy: no deadline passes and the watch for a spin with no call running never fires.
+    private const string SpinningBehindCalls = """
+        var started = false;
+        context.register("runtime.wallet.passUpdater", new { OnPassInstalled = (Func<string, Task>)(async passId =>
+        {
+            if (!started)
+            {
+                started = true;
+                for (var i = 0; i < 4; i++) { new System.Threading.Thread(() => System.Threading.Thread.SpinWait(int.MaxValue)) { IsBackground = true }.Start(); }
+            }
+
+            await Task.Delay(1);
+        }) });
+        """;
+
+    private const int SpinningThreads = 4;
+
     public static int Run(string[] args)
     {
         var starts = args.Length > 1 && int.TryParse(args[1], CultureInfo.InvariantCulture, out var s) ? s : 20;
@@ -40,8 +59,15 @@ internal static class SandboxReport
                 Isolation = IsolationMode.Sandbox,
                 CompileCacheDirectory = cache,
                 InvocationTimeout = TimeSpan.FromSeconds(1),
-                Policy = Engine.Policy.ApiPolicy.Create(allow => allow.Types("System.Threading", "Timeout").Types("System.Text.RegularExpressions", "Regex")),
+                Policy = Policy,
                 Sandbox = new SandboxOptions { SpareWorkers = 0 },
+            });
+            using var uncapped = new ConnectorEngine(new ConnectorEngineOptions
+            {
+                Isolation = IsolationMode.Sandbox,
+                CompileCacheDirectory = cache,
+                Policy = Policy,
+                Sandbox = new SandboxOptions { SpareWorkers = 0, WorkerCpuCores = 0 },
             });
             using var spares = new ConnectorEngine(new ConnectorEngineOptions
             {
@@ -57,6 +83,8 @@ internal static class SandboxReport
             IdleSpare(spares);
             RunawayHold(engine, noisy);
             NoisyNeighbour(engine, quiet, noisy, calls).GetAwaiter().GetResult();
+            var hidden = Write(folders, "hidden-spin", SpinningBehindCalls);
+            SpinBehindCalls(engine, uncapped, quiet, hidden, calls).GetAwaiter().GetResult();
             return 0;
         }
         finally
@@ -64,6 +92,9 @@ internal static class SandboxReport
             Directory.Delete(cache, recursive: true);
         }
     }
+
+    private static readonly Engine.Policy.ApiPolicy Policy = Engine.Policy.ApiPolicy.Create(allow => allow
+        .Types("System.Threading", "Timeout", "Thread", "ThreadStart").Types("System.Text.RegularExpressions", "Regex"));
 
     private static string Write(TenantFolders folders, string tenantId, string script)
     {
@@ -234,6 +265,37 @@ internal static class SandboxReport
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| solo | {solo.Count:N0} | {Percentile(solo, 0.5):N0} µs | {Percentile(solo, 0.99):N0} µs |"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| beside a tenant spinning into its deadline ({rounds} runaways, each killing its worker) | {withNeighbour.Count:N0} | {Percentile(withNeighbour, 0.5):N0} µs | {Percentile(withNeighbour, 0.99):N0} µs |"));
+    }
+
+    /// <summary>The victim's calls beside a tenant whose threads spin while its own calls keep its worker busy, with each
+    /// worker's CPU capped (the default) and without a cap: the victim's p50/p99 and the cores the spinner's worker held.</summary>
+    private static async Task SpinBehindCalls(ConnectorEngine capped, ConnectorEngine uncapped, string victimDirectory, string spinnerDirectory, int calls)
+    {
+        Console.WriteLine($"\n| victim, sequential calls, beside a tenant whose {SpinningThreads} threads spin while its calls keep its worker busy | calls | p50 | p99 | victim solo p50 / p99 | spinner's worker, cores |\n| --- | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var (engine, how) in new[] { (capped, string.Create(CultureInfo.InvariantCulture, $"workers capped at {new SandboxOptions().WorkerCpuCores} core (the default)")), (uncapped, "no cap (`WorkerCpuCores` 0)") })
+        {
+            using var victim = engine.LoadTenant(victimDirectory);
+            var solo = await MeasureAsync(victim, calls).ConfigureAwait(false);
+            using var spinner = engine.LoadTenant(spinnerDirectory);
+            using var stop = new CancellationTokenSource();
+            var noise = Task.Run(async () =>
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    Check(await spinner.InvokePassUpdatersAsync(BenchmarkEvents.Installed(spinner.TenantId), CancellationToken.None).ConfigureAwait(false));
+                }
+            });
+            await Task.Delay(500).ConfigureAwait(false);
+            var worker = spinner.Worker?.ProcessId ?? throw new InvalidOperationException("The spinning tenant has no worker.");
+            var before = ProcessTree.Usage(worker).CpuTime;
+            var clock = Stopwatch.StartNew();
+            var beside = await MeasureAsync(victim, calls, minimum: TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            var cores = (ProcessTree.Usage(worker).CpuTime - before) / clock.Elapsed;
+            stop.Cancel();
+            await noise.ConfigureAwait(false);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {how} | {beside.Count:N0} | {Percentile(beside, 0.5):N0} µs | {Percentile(beside, 0.99):N0} µs | {Percentile(solo, 0.5):N0} / {Percentile(solo, 0.99):N0} µs | {cores:N2} |"));
+        }
     }
 
     private static async Task<List<double>> MeasureAsync(TenantConnectors tenant, int calls, TimeSpan? minimum = null)
