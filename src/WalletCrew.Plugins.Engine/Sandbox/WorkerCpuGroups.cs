@@ -11,7 +11,8 @@ namespace WalletCrew.Plugins.Engine.Sandbox;
 /// pool live in a folder of their own (<c>wcp-&lt;host pid&gt;-&lt;n&gt;</c>) in a cgroup the host may write: by default the
 /// host's own group in the cgroup v1 <c>cpu</c> hierarchy, or the cgroup v2 group <see cref="SandboxOptions.CpuGroupDirectory"/>
 /// names (delegated to the host, its <c>cpu</c> controller available). A worker joins its group before bubblewrap starts (see
-/// <see cref="WorkerLauncher"/>), so none of its code runs outside it.
+/// <see cref="WorkerLauncher"/>), so none of its code runs outside it; the cap is set once it has loaded its tenant: a cap
+/// on its start doubled a fresh worker's (benchmarks.md §6).
 /// </summary>
 internal sealed class WorkerCpuGroups : IDisposable
 {
@@ -27,6 +28,7 @@ internal sealed class WorkerCpuGroups : IDisposable
     private readonly bool _v2;
     private readonly long _quotaMicroseconds;
     private readonly ConcurrentDictionary<string, byte> _released = new();
+    private readonly ConcurrentDictionary<int, string> _groups = new();
     private long _workers;
 
     public WorkerCpuGroups(SandboxOptions options)
@@ -67,7 +69,8 @@ internal sealed class WorkerCpuGroups : IDisposable
     /// <summary>Gets why workers run without a CPU cap though one is asked for, or <see langword="null"/>.</summary>
     public string? Problem { get; }
 
-    /// <summary>Creates the group of one worker, capped; returns its folder, or <see langword="null"/> without groups.</summary>
+    /// <summary>Creates the group of one worker, not capped yet (<see cref="Cap"/>); returns its folder, or <see langword="null"/>
+    /// without groups.</summary>
     /// <exception cref="IOException">The group could not be created.</exception>
     public string? Create()
     {
@@ -86,6 +89,22 @@ internal sealed class WorkerCpuGroups : IDisposable
 
         var group = Path.Combine(Folder, "w" + Interlocked.Increment(ref _workers).ToString(CultureInfo.InvariantCulture));
         Directory.CreateDirectory(group);
+        return group;
+    }
+
+    /// <summary>Records that the process <paramref name="processId"/> (bubblewrap) runs in <paramref name="group"/>.</summary>
+    public void Started(string group, int processId) => _groups[processId] = group;
+
+    /// <summary>Caps the group of the worker <paramref name="processId"/> (nothing without groups). A worker's start (the
+    /// runtime compiles its own code on every core it gets) and its load run before, bounded by the load's time limit.</summary>
+    /// <exception cref="IOException">The cap could not be written.</exception>
+    public void Cap(int processId)
+    {
+        if (!_groups.TryGetValue(processId, out var group))
+        {
+            return;
+        }
+
         if (_v2)
         {
             Write(group, "cpu.max", $"{_quotaMicroseconds} {PeriodMicroseconds}");
@@ -95,13 +114,16 @@ internal sealed class WorkerCpuGroups : IDisposable
             Write(group, "cpu.cfs_period_us", PeriodMicroseconds.ToString(CultureInfo.InvariantCulture));
             Write(group, "cpu.cfs_quota_us", _quotaMicroseconds.ToString(CultureInfo.InvariantCulture));
         }
-
-        return group;
     }
 
     /// <summary>Removes the group of a worker that has ended (later, if its last process is still leaving it).</summary>
-    public void Release(string group)
+    public void Release(string group, int? processId)
     {
+        if (processId is { } id)
+        {
+            _groups.TryRemove(id, out _);
+        }
+
         if (!TryRemove(group))
         {
             _released.TryAdd(group, 0);

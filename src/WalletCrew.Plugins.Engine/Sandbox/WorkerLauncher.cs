@@ -68,6 +68,10 @@ internal sealed class WorkerLauncher : IDisposable
     /// <summary>Gets the folder holding the workers' CPU groups, or null when they run without a CPU cap.</summary>
     public string? CpuGroupFolder => _cpu.Folder;
 
+    /// <summary>Caps the CPU of the worker <paramref name="processId"/> from now on (once it has loaded its tenant).</summary>
+    /// <exception cref="IOException">The cap could not be written.</exception>
+    public void CapCpu(int processId) => _cpu.Cap(processId);
+
     public void Dispose()
     {
         _cpu?.Dispose();
@@ -157,7 +161,7 @@ internal sealed class WorkerLauncher : IDisposable
         {
             if (group is not null)
             {
-                _cpu.Release(group);
+                _cpu.Release(group, null);
             }
 
             throw;
@@ -165,7 +169,9 @@ internal sealed class WorkerLauncher : IDisposable
 
         if (group is not null)
         {
-            _ = process.WaitForExitAsync().ContinueWith(_ => _cpu.Release(group), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            var id = process.Id;
+            _cpu.Started(group, id);
+            _ = process.WaitForExitAsync().ContinueWith(_ => _cpu.Release(group, id), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
         }
 
         return process;
