@@ -6,11 +6,11 @@ namespace WalletCrew.Plugins.Engine.Sandbox;
 
 /// <summary>
 /// Sends a worker's HTTP request from the host, as the one egress chokepoint: the call counts toward the invocation's
-/// limit here (whatever the worker counted), the headers are parsed with validation (no CR/LF, no framing headers), and
-/// the request goes through the tenant's own fetch client (egress guard, body limits, connection pool).
+/// limit here (whatever the worker counted), the headers are judged by the rules in-process code obeys
+/// (<see cref="HeaderRules"/>: what the worker's own checks let through passes, a header only a forged call could carry is
+/// refused as invalid and nothing is sent), and the request goes through the tenant's own fetch client (egress guard, body
+/// limits, connection pool).
 /// </summary>
-/// <remarks>The headers obey the rules in-process code obeys (<see cref="HeaderRules"/>): what the worker's own checks let
-/// through passes, and a header only a forged call could carry is refused as invalid, never sent.</remarks>
 internal static class SandboxFetchRelay
 {
     public static async Task<FetchReply> SendAsync(FetchCall call, FetchClient client, SandboxInvocation invocation)

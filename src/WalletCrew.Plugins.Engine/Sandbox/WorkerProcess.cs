@@ -115,8 +115,8 @@ internal sealed class WorkerProcess : IDisposable
         }
         finally
         {
-            // Past its deadline a request stays pending: the caller kills the worker, and an answer that comes meanwhile is
-            // not taken for one to a request never sent.
+            // An answer removed the request when it was read. Past its deadline a request stays pending: the caller kills the
+            // worker, and an answer that comes meanwhile is not taken for one to a request never sent.
             if (request.Answer.Task.IsCompleted)
             {
                 _pending.TryRemove(id, out _);
@@ -212,10 +212,14 @@ internal sealed class WorkerProcess : IDisposable
         {
             case TenantStateReply or InvocationReply:
                 Volatile.Write(ref _answered, true);
+
+                // Answered here, on the reading thread, not when the waiting caller's code goes on (the pool may be slow to
+                // run it): a call back that comes after its request's answer is code that outlived its call.
                 if (!_pending.TryGetValue(message.Id, out var waiting))
                 {
-                    // Every request stays pending until it is answered or its worker is killed: an answer to none is forged,
-                    // and answers are read whole, so a worker sending them could keep this thread busy for as long as it lives.
+                    // Every request stays pending until it is answered or its worker is killed: an answer to none (or a
+                    // second one) is forged, and answers are read whole, so a worker sending them could keep this thread
+                    // busy for as long as it lives.
                     Kill(SandboxMessages.AnswerToNoRequest);
                     break;
                 }
@@ -226,6 +230,7 @@ internal sealed class WorkerProcess : IDisposable
                     break;
                 }
 
+                _pending.TryRemove(message.Id, out _); // before its caller hears of it
                 waiting.Answer.TrySetResult(message);
                 break;
             case IHostCall call when Refusal(call) is { } refusal:
