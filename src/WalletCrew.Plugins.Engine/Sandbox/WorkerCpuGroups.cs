@@ -18,7 +18,6 @@ internal sealed class WorkerCpuGroups : IDisposable
 {
     private const long PeriodMicroseconds = 100_000;
     private const long MinimumQuotaMicroseconds = 1_000; // the kernel refuses less
-    private const string Setting = "WalletCrew:Engine:WorkerCpuGroup";
 
     // How long a stop waits for killed workers' processes to leave their groups (they go within milliseconds).
     private static readonly TimeSpan ExitPatience = TimeSpan.FromSeconds(2);
@@ -39,7 +38,7 @@ internal sealed class WorkerCpuGroups : IDisposable
         }
 
         _quotaMicroseconds = Math.Max(MinimumQuotaMicroseconds, (long)Math.Round(options.WorkerCpuCores * PeriodMicroseconds));
-        var (parent, v2, problem) = options.CpuGroupDirectory is { } configured ? Configured(configured) : Found();
+        var (parent, v2, problem) = CpuGroupParent.Locate(options.CpuGroupDirectory);
         if (parent is null)
         {
             Problem = problem;
@@ -58,7 +57,7 @@ internal sealed class WorkerCpuGroups : IDisposable
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            Problem = $"the host cannot create CPU groups in '{parent}' ({exception.Message}); set {Setting} to a cgroup it may write.";
+            Problem = $"the host cannot create CPU groups in '{parent}' ({exception.Message}); set {CpuGroupParent.Setting} to a cgroup it may write.";
             TryRemove(folder);
         }
     }
@@ -137,50 +136,6 @@ internal sealed class WorkerCpuGroups : IDisposable
         while (Folder is not null && !RemoveWithGroups(Folder) && patience.Elapsed < ExitPatience)
         {
             Thread.Sleep(20);
-        }
-    }
-
-    private static (string? Parent, bool V2, string? Problem) Configured(string folder)
-    {
-        if (File.Exists(Path.Combine(folder, "cgroup.controllers")))
-        {
-            return (folder, true, null);
-        }
-
-        return File.Exists(Path.Combine(folder, "cpu.cfs_quota_us"))
-            ? (folder, false, null)
-            : (null, false, $"{Setting} is '{folder}', which is not a cgroup folder with the cpu controller.");
-    }
-
-    /// <summary>The host's own group in the cgroup v1 <c>cpu</c> hierarchy, from /proc/self/mountinfo and /proc/self/cgroup.</summary>
-    private static (string? Parent, bool V2, string? Problem) Found()
-    {
-        const string NoGroup = "no cgroup v1 cpu hierarchy is mounted here (on cgroup v2, set " + Setting + " to a group delegated to the host with the cpu controller).";
-        try
-        {
-            var mount = File.ReadLines("/proc/self/mountinfo")
-                .Select(line => line.Split(' '))
-                .Select(fields => (Fields: fields, Separator: Array.IndexOf(fields, "-")))
-                .Where(m => m.Separator > 0 && m.Separator + 3 < m.Fields.Length && m.Fields[m.Separator + 1] == "cgroup"
-                    && m.Fields[m.Separator + 3].Split(',').Contains("cpu"))
-                .Select(m => (Root: m.Fields[3], Point: m.Fields[4]))
-                .FirstOrDefault();
-            var own = File.ReadLines("/proc/self/cgroup")
-                .Select(line => line.Split(':', 3))
-                .Where(parts => parts.Length == 3 && parts[1].Split(',').Contains("cpu"))
-                .Select(parts => parts[2])
-                .FirstOrDefault();
-            if (mount.Point is null || own is null || !own.StartsWith(mount.Root, StringComparison.Ordinal))
-            {
-                return (null, false, NoGroup);
-            }
-
-            var relative = own[mount.Root.Length..].TrimStart('/');
-            return (Path.Combine(mount.Point, relative), false, null);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            return (null, false, NoGroup);
         }
     }
 

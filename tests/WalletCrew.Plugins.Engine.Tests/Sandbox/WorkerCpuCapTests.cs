@@ -78,6 +78,20 @@ public sealed class WorkerCpuCapTests
         }
     }
 
+    [Fact]
+    public void AConfiguredCgroupV2GroupWithoutTheCpuControllerIsRefusedByNameAndLeftAsItWas()
+    {
+        // This machine's cgroup v2 hierarchy has no controller (cpu is in the v1 one): a group the host cannot give a cap.
+        const string Unified = "/sys/fs/cgroup/unified";
+        File.Exists(Path.Combine(Unified, "cgroup.controllers")).Should().BeTrue("the test runs where a cgroup v2 hierarchy is mounted beside the v1 ones");
+        var before = Directory.GetDirectories(Unified);
+
+        var act = () => new WorkerLauncher(new SandboxOptions { CpuGroupDirectory = Unified });
+
+        act.Should().Throw<InvalidOperationException>().WithMessage($"*the host cannot create CPU groups in '{Unified}'*set WalletCrew:Engine:WorkerCpuGroup to a cgroup it may write*");
+        Directory.GetDirectories(Unified).Should().BeEquivalentTo(before, "nothing of the refused start is left behind");
+    }
+
     /// <summary>Runs a call that spins as <paramref name="spinning"/> says (a local <c>spin</c> spins until 3 s after the
     /// call started) and waits 3.5 s; returns the worker's average cores over 2 s of it.</summary>
     private static async Task<double> CoresUsedAsync(double cap, string spinning)
