@@ -46,20 +46,9 @@ public sealed class ForgedFetchHeaderTests
     private static async Task<(IReadOnlyList<RecordedRequest> Sent, bool SameWorker)> ForgeAsync(HeaderData header)
     {
         await using var partner = await PartnerStub.StartAsync();
-        using var harness = new EngineHarness(isolation: IsolationMode.Sandbox, checkpoints: false, allowLoopback: true,
-            widenPolicy: allow => allow.Types("System", "Console", "Convert").Types("System.IO", "Stream"));
-        using var tenant = harness.Load($$"""
-            context.register("runtime.wallet.passUpdater", new { OnPassInstalled = (Func<string, Task>)(async passId =>
-            {
-                if (passId != "forge") { console.log("plain call"); return; }
-                var frames = Convert.FromBase64String("{{await ForgedFetchAsync(partner.BaseAddress + "/forged", header)}}");
-                var o = Console.OpenStandardOutput();
-                o.Write(frames, 0, frames.Length);
-                o.Flush();
-                await Task.Delay(500);
-                console.log("done");
-            }) });
-            """);
+        using var harness = ChannelForgery.Harness(checkpoints: false, allowLoopback: true);
+        using var tenant = harness.Load(ChannelForgery.Hook(await ChannelForgery.FramesAsync(
+            new FetchCall(1_000_001, ChannelForgery.FirstCallId, "POST", partner.BaseAddress + "/forged", [header], "{}"u8.ToArray()))));
         tenant.Diagnostics.Where(d => d.IsError).Select(d => d.Message).Should().BeEmpty();
         var sandboxed = (SandboxedTenant)tenant.Runtime;
         var worker = sandboxed.WorkerProcessId!.Value;
@@ -70,14 +59,5 @@ public sealed class ForgedFetchHeaderTests
         forged.Status.Should().Be(InvocationStatus.Succeeded, forged.Error);
         next.Status.Should().Be(InvocationStatus.Succeeded, next.Error);
         return (partner.Requests, sandboxed.WorkerProcessId == worker);
-    }
-
-    /// <summary>The frame of one POST to <paramref name="url"/> for the worker's first call (its load is request 1), in base64.</summary>
-    private static async Task<string> ForgedFetchAsync(string url, HeaderData header)
-    {
-        var frames = new MemoryStream();
-        var writer = new FrameChannel(Stream.Null, frames, WorkerLoop.MaxFrameBytes);
-        await writer.WriteAsync(new FetchCall(1_000_001, 2, "POST", url, [header], "{}"u8.ToArray()));
-        return Convert.ToBase64String(frames.ToArray());
     }
 }

@@ -14,10 +14,6 @@ namespace WalletCrew.Plugins.Engine.Tests.Sandbox;
 /// </summary>
 public sealed class ForgedReplyTests
 {
-    // A worker's requests are numbered from its load: the load is 1, its first call 2.
-    private const long LoadId = 1;
-    private const long FirstCallId = 2;
-
     public static TheoryData<string> Variants => [.. Forgeries.Keys];
 
     private static readonly Dictionary<string, (Func<long, InvocationReply> Forge, Action<InvocationResult> Expect)> Forgeries = new()
@@ -68,9 +64,9 @@ public sealed class ForgedReplyTests
     public async Task AForgedAnswerIsMadeSafeAndTheNextCallIsServed(string kind)
     {
         var (forge, expect) = Forgeries[kind];
-        var frames = await FramesAsync(forge(FirstCallId));
-        using var harness = WritingHarness();
-        using var tenant = harness.Load(ForgingHook(frames));
+        var frames = await ChannelForgery.FramesAsync(forge(ChannelForgery.FirstCallId));
+        using var harness = ChannelForgery.Harness();
+        using var tenant = harness.Load(ChannelForgery.Hook(frames));
 
         var sandboxed = (SandboxedTenant)tenant.Runtime;
         var forged = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(passId: "forge"), CancellationToken.None);
@@ -94,8 +90,8 @@ public sealed class ForgedReplyTests
     {
         var forgedDiagnostic = new ConnectorDiagnostic("connector.csx\u001b[2J", 1, 1, (ConnectorDiagnosticSeverity)7, "WCP\r\n", "\u001b[31mforged\r\nhost line");
         var state = new TenantState(1, [forgedDiagnostic], [], [.. Enumerable.Range(0, 1_500).Select(i => new TenantLogEntry((LogLevel)42, $"\u001b[31mload {i}\r\nforged"))], 1, ["crm\u001b"]);
-        var frames = await FramesAsync(new TenantStateReply(LoadId, true, state));
-        using var harness = WritingHarness();
+        var frames = await ChannelForgery.FramesAsync(new TenantStateReply(ChannelForgery.LoadId, true, state));
+        using var harness = ChannelForgery.Harness();
         using var tenant = harness.Load($$"""
             var o = Console.OpenStandardOutput();
             o.Write(Convert.FromBase64String("{{frames}}"));
@@ -128,10 +124,10 @@ public sealed class ForgedReplyTests
     public async Task AnAnswerNoRequestCanTakeEndsTheWorker(string kind, string reason)
     {
         var frames = kind == "answers to requests never sent"
-            ? await FramesAsync([.. Enumerable.Range(0, 4).Select(i => new InvocationReply(1_000_000 + i, InvocationStatus.Succeeded, new string('x', 256 * 1024), [], null, null))])
-            : await FramesAsync(new TenantStateReply(FirstCallId, true, new TenantState(1, [], [], [], 1, [])));
-        using var harness = WritingHarness();
-        using var tenant = harness.Load(ForgingHook(frames));
+            ? await ChannelForgery.FramesAsync([.. Enumerable.Range(0, 4).Select(i => new InvocationReply(1_000_000 + i, InvocationStatus.Succeeded, new string('x', 256 * 1024), [], null, null))])
+            : await ChannelForgery.FramesAsync(new TenantStateReply(ChannelForgery.FirstCallId, true, new TenantState(1, [], [], [], 1, [])));
+        using var harness = ChannelForgery.Harness();
+        using var tenant = harness.Load(ChannelForgery.Hook(frames));
         var sandboxed = (SandboxedTenant)tenant.Runtime;
         var first = sandboxed.WorkerProcessId!.Value;
 
@@ -147,8 +143,8 @@ public sealed class ForgedReplyTests
     [Fact]
     public async Task AnInvocationsResultAnsweringTheLoadFailsTheLoadNamingIt()
     {
-        var frames = await FramesAsync(new InvocationReply(LoadId, InvocationStatus.Succeeded, null, [], null, null));
-        using var harness = WritingHarness();
+        var frames = await ChannelForgery.FramesAsync(new InvocationReply(ChannelForgery.LoadId, InvocationStatus.Succeeded, null, [], null, null));
+        using var harness = ChannelForgery.Harness();
 
         // Top-level code answers the load with an invocation's result: the load fails, named; the host goes on.
         using var tenant = harness.Load($$"""
@@ -161,36 +157,4 @@ public sealed class ForgedReplyTests
 
         tenant.Diagnostics.Where(d => d.IsError).Select(d => d.Message).Should().ContainSingle().Which.Should().Contain(SandboxMessages.AnswerOfAnotherKind);
     }
-
-    /// <summary>A hook that, called for the pass "forge", writes <paramref name="frames"/> on its worker's channel and waits a moment.</summary>
-    private static string ForgingHook(string frames) => $$"""
-        context.register("runtime.wallet.passUpdater", new { OnPassInstalled = (Func<string, Task>)(async passId =>
-        {
-            if (passId == "forge")
-            {
-                var o = Console.OpenStandardOutput();
-                o.Write(Convert.FromBase64String("{{frames}}"));
-                o.Flush();
-                await Task.Delay(1_000);
-            }
-            console.log("done " + passId);
-        }) });
-        """;
-
-    /// <summary>Forged messages as the channel's frames, in base64.</summary>
-    private static async Task<string> FramesAsync(params WorkerMessage[] forged)
-    {
-        var frames = new MemoryStream();
-        var writer = new FrameChannel(Stream.Null, frames, WorkerLoop.MaxFrameBytes);
-        foreach (var message in forged)
-        {
-            await writer.WriteAsync(message);
-        }
-
-        return Convert.ToBase64String(frames.ToArray());
-    }
-
-    /// <summary>A sandboxed engine whose policy lets tenant code write to its standard output, the worker's channel.</summary>
-    private static EngineHarness WritingHarness() =>
-        new(isolation: IsolationMode.Sandbox, widenPolicy: allow => allow.Types("System", "Console", "Convert").Types("System.IO", "Stream"));
 }

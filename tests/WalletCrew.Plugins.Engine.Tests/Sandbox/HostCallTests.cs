@@ -26,8 +26,7 @@ public sealed class HostCallTests
     [MemberData(nameof(Variants))]
     public async Task AWorkerThatCallsTheHostPastItsBoundIsKilledAndTheNextCallGetsAFreshOne(string kind, string reason)
     {
-        using var harness = new EngineHarness(isolation: IsolationMode.Sandbox, checkpoints: false,
-            widenPolicy: allow => allow.Types("System", "Console", "Convert").Types("System.IO", "Stream"));
+        using var harness = ChannelForgery.Harness(checkpoints: false);
         using var tenant = harness.Load($$"""
             async Task ask(int times) { for (var i = 0; i < times; i++) { try { await getSecret("missing"); } catch (KeyNotFoundException) { } } }
             context.register("runtime.wallet.passUpdater", new { OnPassInstalled = (Func<string, Task>)(async passId =>
@@ -74,29 +73,18 @@ public sealed class HostCallTests
     [MemberData(nameof(Oversized))]
     public async Task ACallLargerThanAnyWithinThePolicyKillsTheWorker(string kind, string reason)
     {
-        using var harness = new EngineHarness(isolation: IsolationMode.Sandbox, checkpoints: false,
-            widenPolicy: allow => allow.Types("System", "Console", "Convert").Types("System.IO", "Stream"));
-        using var tenant = harness.Load("""
-            context.register("runtime.wallet.passUpdater", new { OnPassInstalled = (Func<string, Task>)(async passId =>
-            {
-                var frames = Convert.FromBase64String(passId);
-                var o = Console.OpenStandardOutput();
-                o.Write(frames, 0, frames.Length);
-                o.Flush();
-                await Task.Delay(500);
-                console.log("done");
-            }) });
-            """);
+        using var harness = ChannelForgery.Harness(checkpoints: false);
+        using var tenant = harness.Load(ChannelForgery.PassIdHook);
         tenant.Diagnostics.Where(d => d.IsError).Select(d => d.Message).Should().BeEmpty();
         var sandboxed = (SandboxedTenant)tenant.Runtime;
         var first = sandboxed.WorkerProcessId!.Value;
 
-        // A worker's requests are numbered from its load (1): these are its second and third.
-        var atTheBound = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(passId: await CallsAsync(kind, invocationId: 2, over: false)), CancellationToken.None);
+        // A worker's requests are numbered from its load: these are its second and third.
+        var atTheBound = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(passId: await CallsAsync(kind, invocationId: ChannelForgery.FirstCallId, over: false)), CancellationToken.None);
         atTheBound.Status.Should().Be(InvocationStatus.Succeeded, atTheBound.Error);
         sandboxed.WorkerProcessId.Should().Be(first, "the control: calls at the bound are answered");
 
-        var past = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(passId: await CallsAsync(kind, invocationId: 3, over: true)), CancellationToken.None);
+        var past = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(passId: await CallsAsync(kind, invocationId: ChannelForgery.FirstCallId + 1, over: true)), CancellationToken.None);
 
         past.Status.Should().Be(InvocationStatus.Failed, kind);
         past.Error.Should().Contain(reason);
@@ -106,8 +94,6 @@ public sealed class HostCallTests
     /// <summary>The frames of calls of <paramref name="kind"/> for <paramref name="invocationId"/>, at the bound or one past it, in base64.</summary>
     private static async Task<string> CallsAsync(string kind, long invocationId, bool over)
     {
-        var frames = new MemoryStream();
-        var writer = new FrameChannel(Stream.Null, frames, WorkerLoop.MaxFrameBytes);
         var extra = over ? 1 : 0;
         const string Refused = "http://0.0.0.0:1/"; // refused by the egress rules at once: nothing is sent
         IEnumerable<WorkerMessage> calls = kind switch
@@ -116,12 +102,7 @@ public sealed class HostCallTests
             "fetch" => [new FetchCall(1_000_001, invocationId, "POST", Refused, [], new byte[Bounds.FetchChars + extra - "POST".Length - Refused.Length])],
             _ => Enumerable.Range(0, Bounds.Fetches + extra).Select(i => new FetchCall(1_000_001 + i, invocationId, "GET", Refused, [], null)),
         };
-        foreach (var call in calls)
-        {
-            await writer.WriteAsync(call);
-        }
-
-        return Convert.ToBase64String(frames.ToArray());
+        return await ChannelForgery.FramesAsync(calls);
     }
 
     [Fact]
@@ -143,15 +124,6 @@ public sealed class HostCallTests
     }
 
     /// <summary>Secret calls naming request ids the host never sent, as the channel's frames, in base64.</summary>
-    private static async Task<string> ForgedCallsAsync()
-    {
-        var frames = new MemoryStream();
-        var writer = new FrameChannel(Stream.Null, frames, WorkerLoop.MaxFrameBytes);
-        for (var request = 1; request <= 64; request++)
-        {
-            await writer.WriteAsync(new SecretCall(1_000_000 + request, 1_000_000 + request, "missing"));
-        }
-
-        return Convert.ToBase64String(frames.ToArray());
-    }
+    private static Task<string> ForgedCallsAsync() =>
+        ChannelForgery.FramesAsync(Enumerable.Range(1, 64).Select(request => new SecretCall(1_000_000 + request, 1_000_000 + request, "missing")));
 }
