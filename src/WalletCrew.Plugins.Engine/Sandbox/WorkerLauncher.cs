@@ -117,29 +117,8 @@ internal sealed class WorkerLauncher : IDisposable
 
     private Process Start(IReadOnlyList<string> arguments)
     {
-        // Before bubblewrap, a shell does what must precede the sandbox, then becomes bubblewrap (exec: the same process,
-        // nothing left running): it joins the worker's CPU group, so nothing of the worker ever runs outside it; and it opens
-        // the seccomp program as descriptor 3, which bubblewrap reads (a .NET child inherits no descriptor but the standard three).
-        // Below the host's own threads: a worker that spins, even while its calls keep it busy, takes what the host leaves.
         var group = _cpu.Create();
-        List<string> steps = [], values = [];
-        if (group is not null)
-        {
-            steps.Add($"echo $$ > \"$1/cgroup.procs\" || exit {WorkerExitCodes.CpuGroupNotJoined}; shift; ");
-            values.Add(group);
-        }
-
-        if (_seccomp is not null)
-        {
-            steps.Add($"exec 3<\"$1\" || exit {WorkerExitCodes.SeccompNotOpened}; shift; ");
-            values.Add(_seccomp);
-        }
-
-        IReadOnlyList<string> sandbox = [_bwrap, .. _seccomp is null ? Array.Empty<string>() : ["--seccomp", "3"], .. arguments];
-        var command = BelowHost.Command(steps.Count == 0
-            ? sandbox
-            : ["/bin/sh", "-c", string.Concat(steps) + "exec \"$@\"", "wcp-worker", .. values, .. sandbox]);
-
+        var command = Command(group, arguments);
         var start = new ProcessStartInfo(command[0])
         {
             RedirectStandardInput = true,
@@ -175,6 +154,32 @@ internal sealed class WorkerLauncher : IDisposable
         }
 
         return process;
+    }
+
+    /// <summary>The command that starts a worker in <paramref name="cpuGroup"/> (none: null) below the host's threads.</summary>
+    private IReadOnlyList<string> Command(string? cpuGroup, IReadOnlyList<string> arguments)
+    {
+        // Before bubblewrap, a shell does what must precede the sandbox, then becomes bubblewrap (exec: the same process,
+        // nothing left running): it joins the worker's CPU group, so nothing of the worker ever runs outside it; and it opens
+        // the seccomp program as descriptor 3, which bubblewrap reads (a .NET child inherits no descriptor but the standard three).
+        List<string> steps = [], values = [];
+        if (cpuGroup is not null)
+        {
+            steps.Add($"echo $$ > \"$1/cgroup.procs\" || exit {WorkerExitCodes.CpuGroupNotJoined}; shift; ");
+            values.Add(cpuGroup);
+        }
+
+        if (_seccomp is not null)
+        {
+            steps.Add($"exec 3<\"$1\" || exit {WorkerExitCodes.SeccompNotOpened}; shift; ");
+            values.Add(_seccomp);
+        }
+
+        // Below the host's own threads: a worker that spins, even while its calls keep it busy, takes what the host leaves.
+        IReadOnlyList<string> sandbox = [_bwrap, .. _seccomp is null ? Array.Empty<string>() : ["--seccomp", "3"], .. arguments];
+        return BelowHost.Command(steps.Count == 0
+            ? sandbox
+            : ["/bin/sh", "-c", string.Concat(steps) + "exec \"$@\"", "wcp-worker", .. values, .. sandbox]);
     }
 
     private List<string> Arguments(string tenantSource, string tenantTarget, string cacheSource, string cacheTarget, long heapLimitBytes, bool spare)
