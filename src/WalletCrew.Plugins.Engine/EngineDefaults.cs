@@ -68,7 +68,8 @@ internal static class EngineDefaults
     /// <summary>Sandboxed workers: the GC heap hard limit of each worker.</summary>
     public const long WorkerHeapLimitBytes = 256L * 1024 * 1024;
 
-    /// <summary>Sandboxed workers: what a worker's resident memory may exceed its heap limit by (runtime, JIT, code) before the host kills it.</summary>
+    /// <summary>Sandboxed workers: what a worker's memory may exceed its heap limit by (runtime, JIT, code, native allocations): past
+    /// it, its data segment is full and the host kills it on its resident memory (<c>WorkerLauncher.MemoryLimitBytes</c>).</summary>
     public const long WorkerRssOverheadBytes = 192L * 1024 * 1024;
 
     /// <summary>Sandboxed workers: the calls to the host a worker's code may make for one request beyond the host's most

@@ -21,6 +21,9 @@ internal static class WorkerExitCodes
     /// <summary>The worker could not answer a request of the host's (it wrote why on its standard error).</summary>
     public const int RequestFailed = 7;
 
+    /// <summary>The shell that starts a worker could not limit its data segment to the worker's memory limit.</summary>
+    public const int MemoryLimitNotSet = 124;
+
     /// <summary>The shell that starts a worker could not join the worker's CPU group (<see cref="WorkerCpuGroups"/>).</summary>
     public const int CpuGroupNotJoined = 125;
 

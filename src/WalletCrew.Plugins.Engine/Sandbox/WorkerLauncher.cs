@@ -102,10 +102,15 @@ internal sealed class WorkerLauncher : IDisposable
 
     /// <summary>Starts the worker of <paramref name="tenantId"/>; its channel is the process's stdin and stdout.</summary>
     public Process Start(string tenantId, string tenantDirectory, string tenantCacheDirectory, long heapLimitBytes) =>
-        Start(Arguments(tenantId, tenantDirectory, tenantCacheDirectory, heapLimitBytes));
+        Start(Arguments(tenantId, tenantDirectory, tenantCacheDirectory, heapLimitBytes), heapLimitBytes);
 
     /// <summary>Starts a spare worker, for no tenant yet: its mounts are the slot's two empty folders (<see cref="SpareSlot"/>).</summary>
-    public Process StartSpare(SpareSlot slot, long heapLimitBytes) => Start(SpareArguments(slot, heapLimitBytes));
+    public Process StartSpare(SpareSlot slot, long heapLimitBytes) => Start(SpareArguments(slot, heapLimitBytes), heapLimitBytes);
+
+    /// <summary>Returns the most memory a worker with a GC heap limit of <paramref name="heapLimitBytes"/> may hold: its heap
+    /// plus what the runtime, the JIT and code need beside it. Its data segment is limited to it (native allocations past it
+    /// fail: the worker ends on its memory limit), and the host kills a worker whose resident memory passes it.</summary>
+    public static long MemoryLimitBytes(long heapLimitBytes) => heapLimitBytes + EngineDefaults.WorkerRssOverheadBytes;
 
     /// <summary>The whole bubblewrap command line after the executable (public for the docs' example and its test).</summary>
     public IReadOnlyList<string> Arguments(string tenantId, string tenantDirectory, string tenantCacheDirectory, long heapLimitBytes) =>
@@ -115,10 +120,10 @@ internal sealed class WorkerLauncher : IDisposable
     public IReadOnlyList<string> SpareArguments(SpareSlot slot, long heapLimitBytes) =>
         Arguments(slot.Tenants, TenantsMount, slot.Cache, CacheMount, heapLimitBytes, spare: true);
 
-    private Process Start(IReadOnlyList<string> arguments)
+    private Process Start(IReadOnlyList<string> arguments, long heapLimitBytes)
     {
         var group = _cpu.Create();
-        var command = Command(group, arguments);
+        var command = Command(group, MemoryLimitBytes(heapLimitBytes), arguments);
         var start = new ProcessStartInfo(command[0])
         {
             RedirectStandardInput = true,
@@ -157,12 +162,16 @@ internal sealed class WorkerLauncher : IDisposable
     }
 
     /// <summary>The command that starts a worker in <paramref name="cpuGroup"/> (none: null) below the host's threads.</summary>
-    private IReadOnlyList<string> Command(string? cpuGroup, IReadOnlyList<string> arguments)
+    private IReadOnlyList<string> Command(string? cpuGroup, long memoryLimitBytes, IReadOnlyList<string> arguments)
     {
         // Before bubblewrap, a shell does what must precede the sandbox, then becomes bubblewrap (exec: the same process,
-        // nothing left running): it joins the worker's CPU group, so nothing of the worker ever runs outside it; and it opens
-        // the seccomp program as descriptor 3, which bubblewrap reads (a .NET child inherits no descriptor but the standard three).
-        List<string> steps = [], values = [];
+        // nothing left running): it limits the data segment (RLIMIT_DATA, private writable memory: the GC's committed heap,
+        // native allocations, thread stacks), so memory outside the GC heap cannot grow past the worker's limit between two of
+        // the host's readings of its resident memory; it joins the worker's CPU group, so nothing of the worker ever runs
+        // outside it; and it opens the seccomp program as descriptor 3, which bubblewrap reads (a .NET child inherits no
+        // descriptor but the standard three).
+        var dataKib = (memoryLimitBytes / 1024).ToString(CultureInfo.InvariantCulture);
+        List<string> steps = [$"ulimit -d {dataKib} || exit {WorkerExitCodes.MemoryLimitNotSet}; "], values = [];
         if (cpuGroup is not null)
         {
             steps.Add($"echo $$ > \"$1/cgroup.procs\" || exit {WorkerExitCodes.CpuGroupNotJoined}; shift; ");
@@ -177,9 +186,7 @@ internal sealed class WorkerLauncher : IDisposable
 
         // Below the host's own threads: a worker that spins, even while its calls keep it busy, takes what the host leaves.
         IReadOnlyList<string> sandbox = [_bwrap, .. _seccomp is null ? Array.Empty<string>() : ["--seccomp", "3"], .. arguments];
-        return BelowHost.Command(steps.Count == 0
-            ? sandbox
-            : ["/bin/sh", "-c", string.Concat(steps) + "exec \"$@\"", "wcp-worker", .. values, .. sandbox]);
+        return BelowHost.Command(["/bin/sh", "-c", string.Concat(steps) + "exec \"$@\"", "wcp-worker", .. values, .. sandbox]);
     }
 
     private List<string> Arguments(string tenantSource, string tenantTarget, string cacheSource, string cacheTarget, long heapLimitBytes, bool spare)

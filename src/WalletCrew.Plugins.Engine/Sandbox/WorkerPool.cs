@@ -244,7 +244,7 @@ internal sealed class WorkerPool : IDisposable
             try
             {
                 var process = Launcher.StartSpare(slot, _options.WorkerHeapLimitBytes);
-                spare = new WorkerProcess(process, NoTenant, HostCallBounds.None, _options.WorkerHeapLimitBytes + EngineDefaults.WorkerRssOverheadBytes, _time, slot)
+                spare = new WorkerProcess(process, NoTenant, HostCallBounds.None, WorkerLauncher.MemoryLimitBytes(_options.WorkerHeapLimitBytes), _time, slot)
                 {
                     StartedAt = _time.GetUtcNow(),
                 };
