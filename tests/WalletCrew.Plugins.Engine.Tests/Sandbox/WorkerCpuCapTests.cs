@@ -54,6 +54,7 @@ public sealed class WorkerCpuCapTests
             var worker = ((SandboxedTenant)tenant.Runtime).WorkerProcessId!.Value;
             var group = Directory.GetDirectories(folder).Should().ContainSingle().Subject;
             File.ReadAllText(Path.Combine(group, "cgroup.procs")).Should().Contain(worker.ToString(System.Globalization.CultureInfo.InvariantCulture), "bubblewrap joined the group before it started");
+            File.ReadAllText(Path.Combine(group, "cpu.cfs_quota_us")).Trim().Should().Be("25000", "a quarter of each 100 ms period, set once the worker answered its load");
 
             tenant.Dispose();
             (await RunawayTests.ProcessTreeGoneAsync(worker, TimeSpan.FromSeconds(10))).Should().BeTrue();
