@@ -12,7 +12,12 @@ namespace WalletCrew.Plugins.Engine.Tests.Sandbox;
 /// </summary>
 public sealed class WorkerCpuCapTests
 {
-    private const double Cap = 0.25;
+    private const double Cap = 0.2;
+
+    // What a capped worker stays under, whatever the machine's load (it measured the cap itself); the control shows the same
+    // spin without a cap passes it, so the capped runs could fail. Without a cap the spin's share depends on the load (its
+    // threads run at nice 5): 1.6 cores on a quiet machine, 0.5 at a load average of 10.
+    private const double Bound = Cap * 1.5;
 
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(2);
 
@@ -29,15 +34,15 @@ public sealed class WorkerCpuCapTests
     {
         var used = await CoresUsedAsync(Cap, spinning);
 
-        used.Should().BeLessThan(Cap * 1.6, $"{kind}: the worker's group lets it run {Cap} of a core per period");
+        used.Should().BeLessThan(Bound, $"{kind}: the worker's group lets it run {Cap} of a core per period");
     }
 
     [Fact]
-    public async Task NegativeControl_WithoutACapTheSameSpinTakesMoreThanTwiceIt()
+    public async Task NegativeControl_WithoutACapTheSameSpinPassesTheBound()
     {
         var used = await CoresUsedAsync(0, Spinners.First()[1].ToString()!);
 
-        used.Should().BeGreaterThan(Cap * 2.4, "three spinning threads take what the machine's cores give them");
+        used.Should().BeGreaterThan(Bound, "three spinning threads take what the machine's cores give them");
     }
 
     [Fact]
@@ -54,7 +59,7 @@ public sealed class WorkerCpuCapTests
             var worker = ((SandboxedTenant)tenant.Runtime).WorkerProcessId!.Value;
             var group = Directory.GetDirectories(folder).Should().ContainSingle().Subject;
             File.ReadAllText(Path.Combine(group, "cgroup.procs")).Should().Contain(worker.ToString(System.Globalization.CultureInfo.InvariantCulture), "bubblewrap joined the group before it started");
-            File.ReadAllText(Path.Combine(group, "cpu.cfs_quota_us")).Trim().Should().Be("25000", "a quarter of each 100 ms period, set once the worker answered its load");
+            File.ReadAllText(Path.Combine(group, "cpu.cfs_quota_us")).Trim().Should().Be("20000", "a fifth of each 100 ms period, set once the worker answered its load");
 
             tenant.Dispose();
             (await RunawayTests.ProcessTreeGoneAsync(worker, TimeSpan.FromSeconds(10))).Should().BeTrue();
