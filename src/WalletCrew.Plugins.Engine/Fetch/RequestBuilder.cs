@@ -25,15 +25,7 @@ internal static class RequestBuilder
         {
             foreach (var (name, value) in options.Headers)
             {
-                if (string.Equals(name, "Content-Type", StringComparison.OrdinalIgnoreCase))
-                {
-                    content?.Headers.Remove("Content-Type"); // the connector's value wins over the encoder's default
-                    content?.Headers.TryAddWithoutValidation(name, value); // with no body there is nothing to type
-                }
-                else if (!request.Headers.TryAddWithoutValidation(name, value) && content?.Headers.TryAddWithoutValidation(name, value) != true)
-                {
-                    throw FetchErrors.InvalidOptions([FetchErrors.BadHeader(name, "describes a body, and this request has none")]);
-                }
+                AddHeader(request, name, value);
             }
 
             return request;
@@ -42,6 +34,24 @@ internal static class RequestBuilder
         {
             request.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>Adds a connector's header to <paramref name="request"/>, or to its content for a header that describes the
+    /// body, as given: the rules of <see cref="HeaderRules"/> are judged elsewhere, where <c>fetch</c> reads its options and
+    /// where every other connector request is sent (<see cref="ConnectorHttpHandler"/>: typed clients, a worker's relayed fetch).</summary>
+    /// <exception cref="ArgumentException">The header describes a body and the request has none, or the name is not a header's.</exception>
+    public static void AddHeader(HttpRequestMessage request, string name, string value)
+    {
+        var content = request.Content;
+        if (string.Equals(name, "Content-Type", StringComparison.OrdinalIgnoreCase))
+        {
+            content?.Headers.Remove("Content-Type"); // the connector's value wins over the encoder's default
+            content?.Headers.TryAddWithoutValidation(name, value); // with no body there is nothing to type
+        }
+        else if (!request.Headers.TryAddWithoutValidation(name, value) && content?.Headers.TryAddWithoutValidation(name, value) != true)
+        {
+            throw FetchErrors.InvalidOptions([FetchErrors.BadHeader(name, "describes a body, and this request has none")]);
         }
     }
 

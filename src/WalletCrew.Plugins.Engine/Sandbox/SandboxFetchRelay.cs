@@ -6,10 +6,10 @@ namespace WalletCrew.Plugins.Engine.Sandbox;
 
 /// <summary>
 /// Sends a worker's HTTP request from the host, as the one egress chokepoint: the call counts toward the invocation's
-/// limit here (whatever the worker counted), the headers are judged by the rules in-process code obeys
-/// (<see cref="HeaderRules"/>: what the worker's own checks let through passes, a header only a forged call could carry is
-/// refused as invalid and nothing is sent), and the request goes through the tenant's own fetch client (egress guard, body
-/// limits, connection pool).
+/// limit here (whatever the worker counted), the headers are added as in-process <c>fetch</c> adds them
+/// (<see cref="RequestBuilder.AddHeader"/>), and the request goes through the tenant's own fetch client, whose handler
+/// judges the headers by the rules every connector request obeys (<see cref="HeaderRules"/>: a header only a forged call
+/// could carry is refused as invalid, nothing is sent), then the egress guard, body limits and connection pool.
 /// </summary>
 internal static class SandboxFetchRelay
 {
@@ -59,29 +59,15 @@ internal static class SandboxFetchRelay
 
     private static HttpRequestMessage Build(FetchCall call)
     {
-        var request = new HttpRequestMessage(new HttpMethod(call.Method), FetchClient.ParseUrl(call.Url));
-        var content = call.Body is null ? null : new ByteArrayContent(call.Body);
-        foreach (var header in call.Headers)
+        var request = new HttpRequestMessage(new HttpMethod(call.Method), FetchClient.ParseUrl(call.Url))
         {
-            if (header.Name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
-            {
-                continue; // the body's own length is what is sent
-            }
-
-            if ((HeaderRules.NameProblem(header.Name) ?? HeaderRules.ValueProblem(header.Value)) is { } problem)
-            {
-                throw new ArgumentException(FetchErrors.BadHeader(header.Name, problem));
-            }
-
-            // A name the request's headers refuse is a content header, or one that only a response carries (Server, Age…).
-            if (!request.Headers.TryAddWithoutValidation(header.Name, header.Value)
-                && !(content ??= new ByteArrayContent([])).Headers.TryAddWithoutValidation(header.Name, header.Value))
-            {
-                throw new ArgumentException(FetchErrors.BadHeader(header.Name, "is not a request header"));
-            }
+            Content = call.Body is null ? null : new ByteArrayContent(call.Body),
+        };
+        foreach (var header in call.Headers.Where(h => !h.Name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)))
+        {
+            RequestBuilder.AddHeader(request, header.Name, header.Value); // the body's own length is what is sent
         }
 
-        request.Content = content;
         return request;
     }
 

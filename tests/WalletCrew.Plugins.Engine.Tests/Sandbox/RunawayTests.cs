@@ -25,8 +25,7 @@ public sealed class RunawayTests
     [MemberData(nameof(Runaways))]
     public async Task ARunawayEndsAtTheDeadlinePlusGraceAndLeavesNothingRunning(string kind, string body)
     {
-        using var harness = new EngineHarness(isolation: IsolationMode.Sandbox, invocationTimeout: Deadline, widenPolicy: HostileConnectors.PolicyOff,
-            sandbox: new SandboxOptions { KillGrace = Grace });
+        using var harness = RunawayHarness();
         using var tenant = harness.Load(HostileConnectors.Hook(body));
         var worker = ((SandboxedTenant)tenant.Runtime).WorkerProcessId!.Value;
 
@@ -54,8 +53,7 @@ public sealed class RunawayTests
     [MemberData(nameof(Outlivers))]
     public async Task ASpinLeftBehindByACallThatReturnedIsKilled(string kind, string body)
     {
-        using var harness = new EngineHarness(isolation: IsolationMode.Sandbox, invocationTimeout: Deadline, widenPolicy: HostileConnectors.PolicyOff,
-            sandbox: new SandboxOptions { KillGrace = Grace });
+        using var harness = RunawayHarness();
         using var tenant = harness.Load(HostileConnectors.Hook(body));
         tenant.Diagnostics.Where(d => d.IsError).Select(d => d.ToString()).Should().BeEmpty(kind);
         var sandboxed = (SandboxedTenant)tenant.Runtime;
@@ -171,6 +169,10 @@ public sealed class RunawayTests
             result.Error.Should().Contain("memory limit");
         }
     }
+
+    /// <summary>A sandboxed engine with this class's deadline and grace, its policy off.</summary>
+    private static EngineHarness RunawayHarness() =>
+        new(isolation: IsolationMode.Sandbox, invocationTimeout: Deadline, widenPolicy: HostileConnectors.PolicyOff, sandbox: new SandboxOptions { KillGrace = Grace });
 
     internal static async Task<bool> ProcessTreeGoneAsync(int processId, TimeSpan within)
     {
