@@ -19,6 +19,9 @@ internal sealed class WorkerLauncher : IDisposable
 
     private const string WorkerMount = "/worker";
     private const string WorkerProgram = "WalletCrew.Plugins.Worker.dll";
+    /// <summary>The size of a worker's private /tmp, the only place it may write: memory the kernel holds for the worker.</summary>
+    public const long ScratchBytes = 64L * 1024 * 1024;
+
     private const int NobodyId = 65534;
 
     private readonly string _bwrap;
@@ -208,9 +211,12 @@ internal sealed class WorkerLauncher : IDisposable
             "--ro-bind", tenantSource, tenantTarget,
             "--ro-bind", cacheSource, cacheTarget,
 
-            // Private, empty, size-capped scratch space; a minimal /dev and a /proc of the new PID namespace.
-            "--size", (64 * 1024 * 1024).ToString(CultureInfo.InvariantCulture), "--tmpfs", "/tmp",
+            // Private, empty, size-capped scratch space; a minimal /dev and a /proc of the new PID namespace. Then nothing but the
+            // scratch space is writable: bubblewrap's root and /dev are memory file systems the size of half the machine's
+            // memory, held outside every process's resident memory (a file in /dev/shm filled the host's memory unseen).
+            "--size", ScratchBytes.ToString(CultureInfo.InvariantCulture), "--tmpfs", "/tmp",
             "--proc", "/proc", "--dev", "/dev",
+            "--remount-ro", "/dev", "--remount-ro", "/",
 
             // Nothing of the host's environment (API keys, connection strings) crosses.
             "--clearenv",

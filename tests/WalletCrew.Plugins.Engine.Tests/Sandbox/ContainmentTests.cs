@@ -41,6 +41,30 @@ public sealed class ContainmentTests : IDisposable
         outcome.Should().StartWith(escapes ? "ESCAPED" : "BLOCKED");
     }
 
+    /// <summary>Memory file systems outside the scratch space: a file there is memory the kernel holds for the worker, in no
+    /// process's resident memory (bubblewrap's root and /dev, the size of half the machine's memory, were writable).</summary>
+    [Theory]
+    [InlineData(IsolationMode.Sandbox, "/dev/shm", false)]
+    [InlineData(IsolationMode.Sandbox, "/dev", false)]
+    [InlineData(IsolationMode.Sandbox, "/", false)]
+    [InlineData(IsolationMode.Sandbox, "/tmp", true)] // control: the scratch space is the worker's
+    [InlineData(IsolationMode.InProcess, "/dev/shm", true)] // control: the same attack without the sandbox
+    public async Task NothingButTheScratchSpaceIsWritable(IsolationMode isolation, string folder, bool escapes)
+    {
+        // 16 MiB in a file of its own, removed again (in-process, the host's /dev/shm is written).
+        var outcome = await AttackAsync(isolation, $$"""
+            var path = Path.Combine("{{folder}}", "wcp-filler-" + Guid.NewGuid().ToString("N"));
+            try
+            {
+                using (var file = File.Create(path)) { var block = new byte[1024 * 1024]; for (var i = 0; i < 16; i++) { file.Write(block); } }
+                return new FileInfo(path).Length.ToString();
+            }
+            finally { File.Delete(path); }
+            """);
+
+        outcome.Should().Be(escapes ? $"ESCAPED:{16 * 1024 * 1024}" : "BLOCKED:IOException");
+    }
+
     [Theory]
     [InlineData(IsolationMode.Sandbox, false)]
     [InlineData(IsolationMode.InProcess, true)]
