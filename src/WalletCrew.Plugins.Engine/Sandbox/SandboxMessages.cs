@@ -19,8 +19,8 @@ internal static class SandboxMessages
         $"bubblewrap cannot create its namespaces on this machine ({detail}): enable unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1 or user.max_user_namespaces > 0), "
         + "or set WalletCrew:Engine:Isolation to 'in-process'.";
 
-    public static string CpuGroupUnavailable(string problem) =>
-        $"Sandboxed workers cannot be given their CPU cap: {problem} (WalletCrew:Engine:WorkerCpuCores 0 runs them without one).";
+    public static string GroupsUnavailable(string problem) =>
+        $"Sandboxed workers cannot be given control groups of their own: {problem} (unset it to run them without, with a warning).";
 
     public static string WorkerMissing(string path) =>
         $"The sandbox worker program '{path}' is missing: build the solution (it is copied into worker/ next to the host) or, when embedding the engine, set SandboxOptions.WorkerDirectory.";
@@ -33,6 +33,9 @@ internal static class SandboxMessages
 
     public static string MemoryLimit(long residentBytes, long limitBytes) =>
         $"The worker's resident memory reached {MiB(residentBytes)} MiB, over its limit of {MiB(limitBytes)} MiB (memory limit: WalletCrew:Engine:WorkerHeapLimitMiB); it was killed.";
+
+    public static string GroupMemoryLimit(long limitBytes) =>
+        $"The worker's memory, with what the kernel held for it (files in its /tmp, shared memory), reached its limit of {MiB(limitBytes)} MiB (memory limit: WalletCrew:Engine:WorkerHeapLimitMiB); the kernel killed it.";
 
     public static string Stopped(string tenantId, string reason) =>
         $"Tenant '{tenantId}''s worker stopped during the invocation: {reason}";

@@ -20,16 +20,21 @@ public sealed class SandboxOptions
     /// <value>The default is 256 MiB.</value>
     public long WorkerHeapLimitBytes { get; init; } = EngineDefaults.WorkerHeapLimitBytes;
 
-    /// <summary>Gets how many cores each worker's threads may use together (a CPU group of its own, <c>WorkerCpuGroups</c>);
+    /// <summary>Gets how many cores each worker's threads may use together (a CPU group of its own, <c>WorkerGroups</c>);
     /// 0 runs workers without a cap.</summary>
     /// <value>The default is a quarter of the machine's cores, at least 0.5.</value>
     public double WorkerCpuCores { get; init; } = EngineDefaults.WorkerCpuCores;
 
-    /// <summary>Gets the cgroup folder the workers' CPU groups are made in: a cgroup v2 group delegated to the host with the cpu
-    /// controller, or a group of the cgroup v1 cpu hierarchy. Set, a host that cannot use it refuses to start.</summary>
-    /// <value>The default is <see langword="null"/>: the host's own group in the cgroup v1 cpu hierarchy when it may write it,
-    /// else no cap, with a warning.</value>
-    public string? CpuGroupDirectory { get; init; }
+    /// <summary>Gets the cgroup folder the workers' groups (CPU cap, memory bound) are made in: a cgroup v2 group delegated to
+    /// the host with the cpu and memory controllers, or a group of a cgroup v1 hierarchy (the other controller's is found as
+    /// by default). Set, a host that cannot use it refuses to start.</summary>
+    /// <value>The default is <see langword="null"/>: the host's own group in each controller's cgroup v1 hierarchy when it may
+    /// write it, else none, with a warning.</value>
+    public string? CgroupDirectory { get; init; }
+
+    /// <summary>Gets a value indicating whether each worker gets a memory group (<c>WorkerGroups</c>). Only tests turn it off,
+    /// to show what it bounds.</summary>
+    internal bool MemoryGroups { get; init; } = true;
 
     /// <summary>Gets how long past its deadline an invocation may go on before the host kills its worker.</summary>
     /// <value>The default is 2 seconds.</value>

@@ -363,7 +363,7 @@ internal sealed class SandboxedTenant : TenantRuntime
         try
         {
             reply = await LoadingAsync(worker, id => new LoadMessage(id, WorkerSettings())).ConfigureAwait(false);
-            _pool.Launcher.CapCpu(worker.ProcessId); // from now on: its start ran on every core it got
+            worker.CapCpu(); // from now on: its start ran on every core it got
         }
         catch
         {

@@ -24,8 +24,8 @@ internal static class WorkerExitCodes
     /// <summary>The shell that starts a worker could not limit its data segment to the worker's memory limit.</summary>
     public const int MemoryLimitNotSet = 124;
 
-    /// <summary>The shell that starts a worker could not join the worker's CPU group (<see cref="WorkerCpuGroups"/>).</summary>
-    public const int CpuGroupNotJoined = 125;
+    /// <summary>The shell that starts a worker could not join one of the worker's control groups (<see cref="WorkerGroups"/>).</summary>
+    public const int GroupNotJoined = 125;
 
     /// <summary>The shell that starts a worker could not open the seccomp filter for bubblewrap.</summary>
     public const int SeccompNotOpened = 126;

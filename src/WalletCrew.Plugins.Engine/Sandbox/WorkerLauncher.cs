@@ -28,7 +28,7 @@ internal sealed class WorkerLauncher : IDisposable
     private readonly string _workerDirectory;
     private readonly string _dotnetRoot;
     private readonly SandboxOptions _options;
-    private readonly WorkerCpuGroups _cpu;
+    private readonly WorkerGroups _groups;
 
     // The seccomp filter's BPF program, written once in a folder of this launcher's own (mode 0700), or null without one.
     private readonly string? _seccompFolder;
@@ -54,11 +54,11 @@ internal sealed class WorkerLauncher : IDisposable
             _seccomp = SeccompProblem is null ? filter : null;
         }
 
-        _cpu = new WorkerCpuGroups(options);
-        if (_cpu.Problem is { } problem && options.CpuGroupDirectory is not null)
+        _groups = new WorkerGroups(options);
+        if ((_groups.CpuProblem ?? _groups.MemoryProblem) is { } problem && options.CgroupDirectory is not null)
         {
             Dispose();
-            throw new InvalidOperationException(SandboxMessages.CpuGroupUnavailable(problem));
+            throw new InvalidOperationException(SandboxMessages.GroupsUnavailable(problem));
         }
     }
 
@@ -66,18 +66,17 @@ internal sealed class WorkerLauncher : IDisposable
     public string? SeccompProblem { get; }
 
     /// <summary>Gets why workers run without their CPU cap though one is asked for (no cgroup the host may write), or null.</summary>
-    public string? CpuProblem => _cpu.Problem;
+    public string? CpuProblem => _groups.CpuProblem;
 
-    /// <summary>Gets the folder holding the workers' CPU groups, or null when they run without a CPU cap.</summary>
-    public string? CpuGroupFolder => _cpu.Folder;
+    /// <summary>Gets why workers run without a memory group (no cgroup the host may write), or null.</summary>
+    public string? MemoryProblem => _groups.MemoryProblem;
 
-    /// <summary>Caps the CPU of the worker <paramref name="processId"/> from now on (once it has loaded its tenant).</summary>
-    /// <exception cref="IOException">The cap could not be written.</exception>
-    public void CapCpu(int processId) => _cpu.Cap(processId);
+    /// <summary>Gets the folder holding the workers' groups of <paramref name="controller"/> (<c>cpu</c>, <c>memory</c>), or null.</summary>
+    public string? GroupFolder(string controller) => _groups.PoolFolder(controller);
 
     public void Dispose()
     {
-        _cpu?.Dispose();
+        _groups?.Dispose();
         if (_seccompFolder is not null && Directory.Exists(_seccompFolder))
         {
             Directory.Delete(_seccompFolder, recursive: true);
@@ -104,15 +103,16 @@ internal sealed class WorkerLauncher : IDisposable
     ];
 
     /// <summary>Starts the worker of <paramref name="tenantId"/>; its channel is the process's stdin and stdout.</summary>
-    public Process Start(string tenantId, string tenantDirectory, string tenantCacheDirectory, long heapLimitBytes) =>
+    public StartedWorker Start(string tenantId, string tenantDirectory, string tenantCacheDirectory, long heapLimitBytes) =>
         Start(Arguments(tenantId, tenantDirectory, tenantCacheDirectory, heapLimitBytes), heapLimitBytes);
 
     /// <summary>Starts a spare worker, for no tenant yet: its mounts are the slot's two empty folders (<see cref="SpareSlot"/>).</summary>
-    public Process StartSpare(SpareSlot slot, long heapLimitBytes) => Start(SpareArguments(slot, heapLimitBytes), heapLimitBytes);
+    public StartedWorker StartSpare(SpareSlot slot, long heapLimitBytes) => Start(SpareArguments(slot, heapLimitBytes), heapLimitBytes);
 
     /// <summary>Returns the most memory a worker with a GC heap limit of <paramref name="heapLimitBytes"/> may hold: its heap
     /// plus what the runtime, the JIT and code need beside it. Its data segment is limited to it (native allocations past it
-    /// fail: the worker ends on its memory limit), and the host kills a worker whose resident memory passes it.</summary>
+    /// fail: the worker ends on its memory limit), and the host kills a worker whose resident memory passes it. Its memory
+    /// group holds it to this plus its scratch space.</summary>
     public static long MemoryLimitBytes(long heapLimitBytes) => heapLimitBytes + EngineDefaults.WorkerRssOverheadBytes;
 
     /// <summary>The whole bubblewrap command line after the executable (public for the docs' example and its test).</summary>
@@ -123,10 +123,11 @@ internal sealed class WorkerLauncher : IDisposable
     public IReadOnlyList<string> SpareArguments(SpareSlot slot, long heapLimitBytes) =>
         Arguments(slot.Tenants, TenantsMount, slot.Cache, CacheMount, heapLimitBytes, spare: true);
 
-    private Process Start(IReadOnlyList<string> arguments, long heapLimitBytes)
+    private StartedWorker Start(IReadOnlyList<string> arguments, long heapLimitBytes)
     {
-        var group = _cpu.Create();
-        var command = Command(group, MemoryLimitBytes(heapLimitBytes), arguments);
+        var memoryLimit = MemoryLimitBytes(heapLimitBytes);
+        var group = _groups.Create(memoryLimit + ScratchBytes);
+        var command = Command(group, memoryLimit, arguments);
         var start = new ProcessStartInfo(command[0])
         {
             RedirectStandardInput = true,
@@ -146,39 +147,28 @@ internal sealed class WorkerLauncher : IDisposable
         }
         catch
         {
-            if (group is not null)
-            {
-                _cpu.Release(group, null);
-            }
-
+            group?.Release();
             throw;
         }
 
-        if (group is not null)
-        {
-            var id = process.Id;
-            _cpu.Started(group, id);
-            _ = process.WaitForExitAsync().ContinueWith(_ => _cpu.Release(group, id), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
-        }
-
-        return process;
+        return new StartedWorker(process, group);
     }
 
-    /// <summary>The command that starts a worker in <paramref name="cpuGroup"/> (none: null) below the host's threads.</summary>
-    private IReadOnlyList<string> Command(string? cpuGroup, long memoryLimitBytes, IReadOnlyList<string> arguments)
+    /// <summary>The command that starts a worker in <paramref name="group"/> (none: null) below the host's threads.</summary>
+    private IReadOnlyList<string> Command(WorkerGroup? group, long memoryLimitBytes, IReadOnlyList<string> arguments)
     {
         // Before bubblewrap, a shell does what must precede the sandbox, then becomes bubblewrap (exec: the same process,
         // nothing left running): it limits the data segment (RLIMIT_DATA, private writable memory: the GC's committed heap,
         // native allocations, thread stacks), so memory outside the GC heap cannot grow past the worker's limit between two of
-        // the host's readings of its resident memory; it joins the worker's CPU group, so nothing of the worker ever runs
-        // outside it; and it opens the seccomp program as descriptor 3, which bubblewrap reads (a .NET child inherits no
+        // the host's readings of its resident memory; it joins the worker's groups (one per cgroup hierarchy), so nothing of
+        // the worker ever runs outside them; and it opens the seccomp program as descriptor 3, which bubblewrap reads (a .NET child inherits no
         // descriptor but the standard three).
         var dataKib = (memoryLimitBytes / 1024).ToString(CultureInfo.InvariantCulture);
         List<string> steps = [$"ulimit -d {dataKib} || exit {WorkerExitCodes.MemoryLimitNotSet}; "], values = [];
-        if (cpuGroup is not null)
+        foreach (var folder in group?.Folders ?? [])
         {
-            steps.Add($"echo $$ > \"$1/cgroup.procs\" || exit {WorkerExitCodes.CpuGroupNotJoined}; shift; ");
-            values.Add(cpuGroup);
+            steps.Add($"echo $$ > \"$1/cgroup.procs\" || exit {WorkerExitCodes.GroupNotJoined}; shift; ");
+            values.Add(folder);
         }
 
         if (_seccomp is not null)

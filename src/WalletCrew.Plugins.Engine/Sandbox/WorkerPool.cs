@@ -47,6 +47,11 @@ internal sealed class WorkerPool : IDisposable
             _log.LogWarning("Workers run without their CPU cap (WalletCrew:Engine:WorkerCpuCores): {Problem}", cpuProblem);
         }
 
+        if (Launcher.MemoryProblem is { } memoryProblem)
+        {
+            _log.LogWarning("Workers run without a memory group, so memory the kernel holds for them outside their processes (memory files, shared memory) is not bounded: {Problem}", memoryProblem);
+        }
+
         var period = options.WorkerIdleTimeout / 4 < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : options.WorkerIdleTimeout / 4;
         _sweep = time.CreateTimer(_ => StopIdle(), null, period, period);
     }
@@ -243,8 +248,7 @@ internal sealed class WorkerPool : IDisposable
             var slot = SpareSlot.Create();
             try
             {
-                var process = Launcher.StartSpare(slot, _options.WorkerHeapLimitBytes);
-                spare = new WorkerProcess(process, NoTenant, HostCallBounds.None, WorkerLauncher.MemoryLimitBytes(_options.WorkerHeapLimitBytes), _time, slot)
+                spare = new WorkerProcess(Launcher.StartSpare(slot, _options.WorkerHeapLimitBytes), NoTenant, HostCallBounds.None, WorkerLauncher.MemoryLimitBytes(_options.WorkerHeapLimitBytes), _time, slot)
                 {
                     StartedAt = _time.GetUtcNow(),
                 };

@@ -15,6 +15,7 @@ internal sealed class WorkerProcess : IDisposable
     private static readonly TimeSpan WatchPeriod = TimeSpan.FromMilliseconds(250);
 
     private readonly Process _process;
+    private readonly WorkerGroup? _group;
     private readonly FrameChannel _channel;
     private Func<WorkerMessage, Task<WorkerMessage>> _answerCall;
     private HostCallBounds _bounds;
@@ -33,9 +34,11 @@ internal sealed class WorkerProcess : IDisposable
     private int _watching;
 
     /// <param name="bounds">What the worker's code may ask of the host for one request of the host's; past it, the worker is killed.</param>
-    public WorkerProcess(Process process, Func<WorkerMessage, Task<WorkerMessage>> answerCall, HostCallBounds bounds, long residentLimitBytes, TimeProvider time, SpareSlot? slot = null)
+    public WorkerProcess(StartedWorker started, Func<WorkerMessage, Task<WorkerMessage>> answerCall, HostCallBounds bounds, long residentLimitBytes, TimeProvider time, SpareSlot? slot = null)
     {
+        var process = started.Process;
         _process = process;
+        _group = started.Group;
         ProcessId = process.Id;
         Slot = slot;
         _answerCall = answerCall;
@@ -139,6 +142,10 @@ internal sealed class WorkerProcess : IDisposable
         }
     }
 
+    /// <summary>Caps the worker's CPU from now on (nothing where it has no CPU group): its start ran on every core it got.</summary>
+    /// <exception cref="IOException">The cap could not be written.</exception>
+    public void CapCpu() => _group?.CapCpu();
+
     /// <summary>Kills the worker and everything it started; waiting requests fail with <paramref name="reason"/>.</summary>
     public void Kill(string reason)
     {
@@ -198,6 +205,7 @@ internal sealed class WorkerProcess : IDisposable
         await _stderr.WaitReadAsync().ConfigureAwait(false);
         Slot?.Delete();
         var reason = _killReason ?? DescribeExit();
+        _group?.Release();
         _exited.TrySetResult(reason);
         foreach (var waiting in _pending.Values)
         {
@@ -278,6 +286,11 @@ internal sealed class WorkerProcess : IDisposable
             return $"it crashed with a stack overflow{ChildExits.Detail(_stderr)}";
         }
 
+        if (_group?.RanOutOfMemory == true)
+        {
+            return SandboxMessages.GroupMemoryLimit(_residentLimitBytes + WorkerLauncher.ScratchBytes);
+        }
+
         if (ChildExits.IsOutOfMemory(code, _stderr))
         {
             return SandboxMessages.OutOfMemory;
@@ -289,7 +302,7 @@ internal sealed class WorkerProcess : IDisposable
             WorkerExitCodes.ProtocolError => "it could not read the host's frames",
             WorkerExitCodes.RequestFailed => $"it could not answer a request{ChildExits.Detail(_stderr)}",
             WorkerExitCodes.MemoryLimitNotSet => $"its memory limit could not be set{ChildExits.Detail(_stderr)}",
-            WorkerExitCodes.CpuGroupNotJoined => $"it could not join its CPU group{ChildExits.Detail(_stderr)}",
+            WorkerExitCodes.GroupNotJoined => $"it could not join its control groups{ChildExits.Detail(_stderr)}",
             WorkerExitCodes.SeccompNotOpened => $"its seccomp filter could not be opened{ChildExits.Detail(_stderr)}",
             _ => $"it crashed ({ChildExits.Name(code)}){ChildExits.Detail(_stderr)}",
         };

@@ -80,9 +80,10 @@ internal sealed class EngineSettings : IValidatableObject
     [Range(0.0, 1024.0)]
     public double WorkerCpuCores { get; set; } = new SandboxOptions().WorkerCpuCores;
 
-    /// <summary>Gets or sets the cgroup folder the sandboxed workers' CPU groups are made in (a cgroup v2 group delegated to the host).</summary>
-    /// <value>The default is none: the host's own group in the cgroup v1 cpu hierarchy when it may write it, else no cap, with a warning.</value>
-    public string? WorkerCpuGroup { get; set; }
+    /// <summary>Gets or sets the cgroup folder the sandboxed workers' groups (CPU cap, memory bound) are made in (a cgroup v2 group
+    /// delegated to the host with the cpu and memory controllers).</summary>
+    /// <value>The default is none: the host's own group in each cgroup v1 hierarchy when it may write it, else none, with a warning.</value>
+    public string? WorkerCgroup { get; set; }
 
     /// <summary>Returns the isolation mode configured.</summary>
     public IsolationMode EffectiveIsolation() => IsolationModes.TryParse(Isolation, out var mode) ? mode : IsolationModes.Default;
@@ -96,7 +97,7 @@ internal sealed class EngineSettings : IValidatableObject
         WorkerHeapLimitBytes = WorkerHeapLimitMiB * 1024L * 1024,
         KillGrace = WorkerKillGrace,
         WorkerCpuCores = WorkerCpuCores,
-        CpuGroupDirectory = WorkerCpuGroup,
+        CgroupDirectory = WorkerCgroup,
     };
 
     /// <summary>Returns <see cref="PrivateNetworks"/> parsed; call after validation.</summary>

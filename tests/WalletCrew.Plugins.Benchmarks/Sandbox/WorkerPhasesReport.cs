@@ -51,11 +51,11 @@ internal static class WorkerPhasesReport
             var options = new SandboxOptions();
             var program = WorkerLauncher.ProgramPath(options);
             var direct = new WorkerSettings(directory, cache, buildKey, true, 10_000, 10_000, 20, 32, 1000, 16 * 1024, new LimitMaxima());
-            var launcher = new WorkerLauncher(options);
+            using var launcher = new WorkerLauncher(options);
             List<Row> rows =
             [
                 new("dotnet exec (no sandbox)", () => Direct(program, []), direct),
-                new("bubblewrap", () => launcher.Start("phases", directory, Path.Combine(cache, "phases"), options.WorkerHeapLimitBytes),
+                new("bubblewrap", () => launcher.Start("phases", directory, Path.Combine(cache, "phases"), options.WorkerHeapLimitBytes).Process,
                     new WorkerSettings($"{WorkerLauncher.TenantsMount}/phases", WorkerLauncher.CacheMount, buildKey, true, 10_000, 10_000, 20, 32, 1000, 16 * 1024, new LimitMaxima())),
                 .. args.Skip(2).Select(knobs => new Row($"dotnet exec, {knobs.Replace(",", ", ", StringComparison.Ordinal)}", () => Direct(program, knobs.Split(',')), direct)),
             ];

@@ -74,9 +74,9 @@ public sealed class WorkerCpuCapTests
         var folder = Directory.CreateTempSubdirectory("wcp-not-a-cgroup-").FullName;
         try
         {
-            var act = () => new WorkerLauncher(new SandboxOptions { CpuGroupDirectory = folder });
+            var act = () => new WorkerLauncher(new SandboxOptions { CgroupDirectory = folder });
 
-            act.Should().Throw<InvalidOperationException>().WithMessage($"*'{folder}', which is not a cgroup folder with the cpu controller*WalletCrew:Engine:WorkerCpuCores 0*");
+            act.Should().Throw<InvalidOperationException>().WithMessage($"*WalletCrew:Engine:WorkerCgroup is '{folder}', which is not a cgroup folder*");
         }
         finally
         {
@@ -85,16 +85,16 @@ public sealed class WorkerCpuCapTests
     }
 
     [Fact]
-    public void AConfiguredCgroupV2GroupWithoutTheCpuControllerIsRefusedByNameAndLeftAsItWas()
+    public void AConfiguredCgroupV2GroupWithoutTheControllersIsRefusedByNameAndLeftAsItWas()
     {
         // This machine's cgroup v2 hierarchy has no controller (cpu is in the v1 one): a group the host cannot give a cap.
         const string Unified = "/sys/fs/cgroup/unified";
         File.Exists(Path.Combine(Unified, "cgroup.controllers")).Should().BeTrue("the test runs where a cgroup v2 hierarchy is mounted beside the v1 ones");
         var before = Directory.GetDirectories(Unified);
 
-        var act = () => new WorkerLauncher(new SandboxOptions { CpuGroupDirectory = Unified });
+        var act = () => new WorkerLauncher(new SandboxOptions { CgroupDirectory = Unified });
 
-        act.Should().Throw<InvalidOperationException>().WithMessage($"*the host cannot create CPU groups in '{Unified}'*set WalletCrew:Engine:WorkerCpuGroup to a cgroup it may write*");
+        act.Should().Throw<InvalidOperationException>().WithMessage($"*WalletCrew:Engine:WorkerCgroup is '{Unified}', a cgroup v2 group without the cpu controller*Delegate=cpu memory*");
         Directory.GetDirectories(Unified).Should().BeEquivalentTo(before, "nothing of the refused start is left behind");
     }
 
@@ -133,6 +133,6 @@ public sealed class WorkerCpuCapTests
     {
         var launcher = harness.Engine.Workers!.Launcher;
         launcher.CpuProblem.Should().BeNull("this test needs a cgroup the host may write (CI runs as root)");
-        return launcher.CpuGroupFolder!;
+        return launcher.GroupFolder("cpu")!;
     }
 }
