@@ -88,6 +88,10 @@ internal static class EngineDefaults
     /// least half a core (on 2 cores a cap of 1 left a spinning tenant more than the nice level alone did, benchmarks.md §6).</summary>
     public static readonly double WorkerCpuCores = Math.Max(0.5, Environment.ProcessorCount / 4.0);
 
+    /// <summary>Sandboxed workers: how many threads and processes a worker may run together (its pids group); one more fails
+    /// to start. An idle worker runs ~11 threads, and a tenant's calls at its highest concurrency a few dozen more.</summary>
+    public const int WorkerTasks = 512;
+
     /// <summary>Sandboxed workers: how long past its deadline an invocation may go on before the host kills its worker.</summary>
     public static readonly TimeSpan WorkerKillGrace = TimeSpan.FromSeconds(2);
 

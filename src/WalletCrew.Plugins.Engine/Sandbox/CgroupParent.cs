@@ -11,7 +11,7 @@ internal static class CgroupParent
     /// <summary>The setting that names the folder.</summary>
     public const string Setting = "WalletCrew:Engine:WorkerCgroup";
 
-    /// <summary>Returns the folder for <paramref name="controller"/> (<c>cpu</c>, <c>memory</c>) and whether it is cgroup v2,
+    /// <summary>Returns the folder for <paramref name="controller"/> (<c>cpu</c>, <c>memory</c>, <c>pids</c>) and whether it is cgroup v2,
     /// or why there is none.</summary>
     public static (string? Folder, bool V2, string? Problem) Locate(string? configured, string controller) =>
         configured is null ? Found(controller) : Configured(configured, controller);
@@ -23,7 +23,7 @@ internal static class CgroupParent
         {
             return File.ReadAllText(controllers).Split(' ', '\n').Contains(controller)
                 ? (folder, true, null)
-                : (null, true, $"{Setting} is '{folder}', a cgroup v2 group without the {controller} controller (delegate cpu and memory to the host: systemd Delegate=cpu memory).");
+                : (null, true, $"{Setting} is '{folder}', a cgroup v2 group without the {controller} controller (delegate cpu, memory and pids to the host: systemd Delegate=cpu memory pids).");
         }
 
         if (File.Exists(Path.Combine(folder, ControlFile(controller))))
@@ -37,12 +37,17 @@ internal static class CgroupParent
             : (null, false, $"{Setting} is '{folder}', which is not a cgroup folder.");
     }
 
-    private static string ControlFile(string controller) => controller == "cpu" ? "cpu.cfs_quota_us" : $"{controller}.limit_in_bytes";
+    private static string ControlFile(string controller) => controller switch
+    {
+        "cpu" => "cpu.cfs_quota_us",
+        "memory" => "memory.limit_in_bytes",
+        _ => $"{controller}.max",
+    };
 
     /// <summary>The host's own group in the controller's cgroup v1 hierarchy, from /proc/self/mountinfo and /proc/self/cgroup.</summary>
     private static (string? Folder, bool V2, string? Problem) Found(string controller)
     {
-        var noGroup = $"no cgroup v1 {controller} hierarchy is mounted here (on cgroup v2, set {Setting} to a group delegated to the host with the cpu and memory controllers).";
+        var noGroup = $"no cgroup v1 {controller} hierarchy is mounted here (on cgroup v2, set {Setting} to a group delegated to the host with the cpu, memory and pids controllers).";
         try
         {
             var mount = File.ReadLines("/proc/self/mountinfo")

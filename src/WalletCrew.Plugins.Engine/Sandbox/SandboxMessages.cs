@@ -37,6 +37,9 @@ internal static class SandboxMessages
     public static string GroupMemoryLimit(long limitBytes) =>
         $"The worker's memory, with what the kernel held for it (files in its /tmp, shared memory), reached its limit of {MiB(limitBytes)} MiB (memory limit: WalletCrew:Engine:WorkerHeapLimitMiB); the kernel killed it.";
 
+    public static string TaskLimit(string exit, string detail) =>
+        $"it ended ({exit}) after its code reached the worker's limit of {EngineDefaults.WorkerTasks} threads and processes together{detail}";
+
     public static string Stopped(string tenantId, string reason) =>
         $"Tenant '{tenantId}''s worker stopped during the invocation: {reason}";
 

@@ -32,9 +32,9 @@ public sealed class SandboxOptions
     /// write it, else none, with a warning.</value>
     public string? CgroupDirectory { get; init; }
 
-    /// <summary>Gets a value indicating whether each worker gets a memory group (<c>WorkerGroups</c>). Only tests turn it off,
-    /// to show what it bounds.</summary>
-    internal bool MemoryGroups { get; init; } = true;
+    /// <summary>Gets a value indicating whether each worker gets a memory group and a pids group (<c>WorkerGroups</c>). Only
+    /// tests turn them off, to show what they bound.</summary>
+    internal bool ResourceGroups { get; init; } = true;
 
     /// <summary>Gets how long past its deadline an invocation may go on before the host kills its worker.</summary>
     /// <value>The default is 2 seconds.</value>

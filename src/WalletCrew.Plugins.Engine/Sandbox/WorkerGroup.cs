@@ -17,6 +17,9 @@ internal sealed class WorkerGroup(WorkerGroups owner, string name)
     /// <summary>Gets whether the kernel killed the worker on its memory limit.</summary>
     public bool RanOutOfMemory => owner.RanOutOfMemory(this);
 
+    /// <summary>Gets whether a thread or process of the worker was refused at its limit.</summary>
+    public bool ReachedTaskLimit => owner.ReachedTaskLimit(this);
+
     /// <summary>Removes the groups once the worker has ended.</summary>
     public void Release() => owner.Release(this);
 }

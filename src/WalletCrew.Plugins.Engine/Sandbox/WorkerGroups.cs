@@ -14,6 +14,8 @@ namespace WalletCrew.Plugins.Engine.Sandbox;
 /// <item><c>memory</c>: everything the kernel holds for it (its resident memory, files in its scratch space, shared memory
 /// and memory files, kernel buffers) at most its memory limit plus its scratch space; past it the kernel kills it, and
 /// the host names the memory limit (<see cref="WorkerGroup.RanOutOfMemory"/>).</item>
+/// <item><c>pids</c>: its threads and processes together at most <see cref="EngineDefaults.WorkerTasks"/>, so no tenant
+/// starts enough of them to leave the host none (the machine's process ids are few: 32,768 by default).</item>
 /// </list>
 /// The groups of one pool live in a folder of their own (<c>wcp-&lt;host pid&gt;-&lt;n&gt;</c>) in a cgroup the host may
 /// write: by default the host's own group in each controller's cgroup v1 hierarchy, or the cgroup v2 group
@@ -24,6 +26,7 @@ internal sealed class WorkerGroups : IDisposable
 {
     private const string Cpu = "cpu";
     private const string Memory = "memory";
+    private const string Pids = "pids";
     private const long PeriodMicroseconds = 100_000;
     private const long MinimumQuotaMicroseconds = 1_000; // the kernel refuses less
 
@@ -46,9 +49,10 @@ internal sealed class WorkerGroups : IDisposable
             CpuProblem = Add(Cpu, options.CgroupDirectory, pool);
         }
 
-        if (options.MemoryGroups)
+        if (options.ResourceGroups)
         {
             MemoryProblem = Add(Memory, options.CgroupDirectory, pool);
+            TasksProblem = Add(Pids, options.CgroupDirectory, pool);
         }
     }
 
@@ -57,6 +61,9 @@ internal sealed class WorkerGroups : IDisposable
 
     /// <summary>Gets why workers run without a memory group, or <see langword="null"/>.</summary>
     public string? MemoryProblem { get; }
+
+    /// <summary>Gets why workers run without a limit on their threads and processes, or <see langword="null"/>.</summary>
+    public string? TasksProblem { get; }
 
     /// <summary>Returns the folder holding this pool's groups of <paramref name="controller"/>, or <see langword="null"/>.</summary>
     public string? PoolFolder(string controller) => _trees.FirstOrDefault(tree => tree.Controllers.Contains(controller))?.Pool;
@@ -90,6 +97,11 @@ internal sealed class WorkerGroups : IDisposable
                 {
                     LimitMemory(folder, tree.V2, memoryLimitBytes);
                 }
+
+                if (tree.Controllers.Contains(Pids))
+                {
+                    Write(folder, "pids.max", EngineDefaults.WorkerTasks.ToString(CultureInfo.InvariantCulture));
+                }
             }
         }
         catch
@@ -120,25 +132,26 @@ internal sealed class WorkerGroups : IDisposable
     }
 
     /// <summary>Returns whether the kernel killed a process of <paramref name="group"/> on its memory limit.</summary>
-    public bool RanOutOfMemory(WorkerGroup group)
-    {
-        foreach (var (tree, folder) in Folders(group, Memory))
-        {
-            try
-            {
-                // v1 memory.oom_control and v2 memory.events both count the group's kills as "oom_kill N".
-                var kills = File.ReadLines(Path.Combine(folder, tree.V2 ? "memory.events" : "memory.oom_control"))
-                    .Select(line => line.Split(' '))
-                    .FirstOrDefault(fields => fields.Length == 2 && fields[0] == "oom_kill");
-                return kills is not null && long.TryParse(kills[1], CultureInfo.InvariantCulture, out var count) && count > 0;
-            }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-            {
-                return false;
-            }
-        }
+    // v1 memory.oom_control and v2 memory.events both count the group's kills as "oom_kill N".
+    public bool RanOutOfMemory(WorkerGroup group) =>
+        Folders(group, Memory).Any(pair => Counted(Path.Combine(pair.Folder, pair.Tree.V2 ? "memory.events" : "memory.oom_control"), "oom_kill"));
 
-        return false;
+    /// <summary>Returns whether a thread or process of <paramref name="group"/> was refused at its limit.</summary>
+    public bool ReachedTaskLimit(WorkerGroup group) =>
+        Folders(group, Pids).Any(pair => Counted(Path.Combine(pair.Folder, "pids.events"), "max"));
+
+    /// <summary>Returns whether the counter <paramref name="name"/> (a line <c>name N</c>) of a group's file is above 0.</summary>
+    private static bool Counted(string file, string name)
+    {
+        try
+        {
+            var counter = File.ReadLines(file).Select(line => line.Split(' ')).FirstOrDefault(fields => fields.Length == 2 && fields[0] == name);
+            return counter is not null && long.TryParse(counter[1], CultureInfo.InvariantCulture, out var count) && count > 0;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Removes the groups of a worker that has ended (later, if its last process is still leaving them).</summary>

@@ -55,7 +55,7 @@ internal sealed class WorkerLauncher : IDisposable
         }
 
         _groups = new WorkerGroups(options);
-        if ((_groups.CpuProblem ?? _groups.MemoryProblem) is { } problem && options.CgroupDirectory is not null)
+        if ((_groups.CpuProblem ?? _groups.MemoryProblem ?? _groups.TasksProblem) is { } problem && options.CgroupDirectory is not null)
         {
             Dispose();
             throw new InvalidOperationException(SandboxMessages.GroupsUnavailable(problem));
@@ -71,7 +71,10 @@ internal sealed class WorkerLauncher : IDisposable
     /// <summary>Gets why workers run without a memory group (no cgroup the host may write), or null.</summary>
     public string? MemoryProblem => _groups.MemoryProblem;
 
-    /// <summary>Gets the folder holding the workers' groups of <paramref name="controller"/> (<c>cpu</c>, <c>memory</c>), or null.</summary>
+    /// <summary>Gets why workers run without a limit on their threads and processes (no cgroup the host may write), or null.</summary>
+    public string? TasksProblem => _groups.TasksProblem;
+
+    /// <summary>Gets the folder holding the workers' groups of <paramref name="controller"/> (<c>cpu</c>, <c>memory</c>, <c>pids</c>), or null.</summary>
     public string? GroupFolder(string controller) => _groups.PoolFolder(controller);
 
     public void Dispose()

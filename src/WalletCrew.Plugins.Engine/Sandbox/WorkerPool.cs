@@ -52,6 +52,11 @@ internal sealed class WorkerPool : IDisposable
             _log.LogWarning("Workers run without a memory group, so memory the kernel holds for them outside their processes (memory files, shared memory) is not bounded: {Problem}", memoryProblem);
         }
 
+        if (Launcher.TasksProblem is { } tasksProblem)
+        {
+            _log.LogWarning("Workers run without a limit on their threads and processes: {Problem}", tasksProblem);
+        }
+
         var period = options.WorkerIdleTimeout / 4 < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : options.WorkerIdleTimeout / 4;
         _sweep = time.CreateTimer(_ => StopIdle(), null, period, period);
     }

@@ -291,6 +291,11 @@ internal sealed class WorkerProcess : IDisposable
             return SandboxMessages.GroupMemoryLimit(_residentLimitBytes + WorkerLauncher.ScratchBytes);
         }
 
+        if (code != WorkerExitCodes.Closed && _group?.ReachedTaskLimit == true)
+        {
+            return SandboxMessages.TaskLimit(ChildExits.Name(code), ChildExits.Detail(_stderr));
+        }
+
         if (ChildExits.IsOutOfMemory(code, _stderr))
         {
             return SandboxMessages.OutOfMemory;

@@ -10,7 +10,7 @@ internal static class HostileConnectors
 {
     /// <summary>The test-only switch: allows the file, process, socket, environment and reflection APIs the policy refuses.</summary>
     public static void PolicyOff(AllowListBuilder allow) => allow
-        .Types("System.IO", "File", "FileStream", "Directory", "Path", "FileInfo", "DirectoryInfo", "IOException")
+        .Types("System.IO", "File", "FileStream", "StreamReader", "Directory", "Path", "FileInfo", "DirectoryInfo", "IOException")
         .Types("System.Diagnostics", "Process", "ProcessStartInfo")
         .Types("System.Net.Sockets", "TcpClient", "Socket", "SocketException", "NetworkStream")
         .Types("System.Net", "IPAddress", "IPEndPoint", "Dns", "IPHostEntry")

@@ -136,7 +136,7 @@ public sealed class KernelMemoryTests
     private static async Task<(InvocationResult Result, string? LastStop)> HoardAsync(string hook, bool memoryGroups)
     {
         using var harness = new EngineHarness(isolation: IsolationMode.Sandbox, widenPolicy: HostileConnectors.PolicyOff,
-            invocationTimeout: TimeSpan.FromSeconds(20), sandbox: new SandboxOptions { SpareWorkers = 0, MemoryGroups = memoryGroups });
+            invocationTimeout: TimeSpan.FromSeconds(20), sandbox: new SandboxOptions { SpareWorkers = 0, ResourceGroups = memoryGroups });
         using var tenant = harness.Load("using System.Runtime.InteropServices;\n" + hook);
         tenant.Diagnostics.Where(d => d.IsError).Select(d => d.Message).Should().BeEmpty();
         if (memoryGroups)
