@@ -12,7 +12,10 @@ internal static class SeccompFilter
 {
     /// <summary>
     /// The system calls refused, after Docker's and systemd's defaults for unprivileged services: kernel keyrings, BPF and
-    /// perf, io_uring, user faults, other processes' memory, namespaces and mounts, modules, clocks, swap and reboot.
+    /// perf, io_uring, user faults, other processes' memory, namespaces and mounts, modules, clocks, swap and reboot; and
+    /// the kernel objects counted per user, which a worker would take from the host's user (its processes run as the host's
+    /// uid outside their namespace): inotify and fanotify instances (128 per user: a worker holding them left the host
+    /// none for its tenant folders' watchers) and POSIX message queues.
     /// </summary>
     public static readonly IReadOnlyList<string> Refused =
     [
@@ -26,6 +29,7 @@ internal static class SeccompFilter
         "acct", "quotactl", "swapon", "swapoff", "reboot", "syslog", "vhangup",
         "settimeofday", "clock_settime", "clock_adjtime", "adjtimex",
         "iopl", "ioperm", "personality", "uselib", "lookup_dcookie",
+        "inotify_init", "inotify_init1", "inotify_add_watch", "fanotify_init", "fanotify_mark", "mq_open",
     ];
 
     private const string Library = "libseccomp.so.2";
