@@ -27,6 +27,7 @@ internal sealed class WorkerLauncher : IDisposable
     private readonly string _bwrap;
     private readonly string _workerDirectory;
     private readonly string _dotnetRoot;
+    private readonly IReadOnlyList<string> _systemFiles;
     private readonly SandboxOptions _options;
     private readonly WorkerGroups _groups;
 
@@ -46,6 +47,7 @@ internal sealed class WorkerLauncher : IDisposable
         }
 
         _dotnetRoot = DotnetRoot;
+        _systemFiles = SystemFiles.Binds(_dotnetRoot);
         if (options.Seccomp)
         {
             _seccompFolder = Directory.CreateTempSubdirectory("wcp-seccomp-").FullName;
@@ -194,10 +196,10 @@ internal sealed class WorkerLauncher : IDisposable
             "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
             "--uid", uid, "--gid", uid, "--hostname", "wcp-worker",
 
-            // Read-only system: libraries (libc, ICU) under /usr; nothing from /etc, /home, /root, /var or the host's /tmp.
-            "--ro-bind", "/usr", "/usr",
-            "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin",
-            .. _dotnetRoot.StartsWith("/usr/", StringComparison.Ordinal) ? Array.Empty<string>() : ["--ro-bind", _dotnetRoot, _dotnetRoot],
+            // Read-only system: the .NET runtime, the native libraries it loads and the time zones (SystemFiles); nothing else of
+            // /usr (no program to start), and nothing from /etc, /home, /root, /var or the host's /tmp.
+            .. _systemFiles,
+            "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
             "--ro-bind", _workerDirectory, WorkerMount,
 
             // This tenant only: its files and its compiled images, read-only (a spare: two empty folders the host fills at the claim).

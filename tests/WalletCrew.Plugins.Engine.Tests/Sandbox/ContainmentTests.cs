@@ -65,6 +65,35 @@ public sealed class ContainmentTests : IDisposable
         outcome.Should().Be(escapes ? $"ESCAPED:{16 * 1024 * 1024}" : "BLOCKED:IOException");
     }
 
+    /// <summary>Of the host's /usr a worker sees the runtime it runs on and the libraries that runtime loads, nothing else: no
+    /// program to start, no SDK, no other framework, no other library.</summary>
+    [Theory]
+    [InlineData(IsolationMode.Sandbox, false)]
+    [InlineData(IsolationMode.InProcess, true)]
+    public async Task NoProgramOrFileOfTheHostsBeyondTheRuntimeIsThere(IsolationMode isolation, bool escapes)
+    {
+        var root = WorkerLauncher.DotnetRoot;
+        string[] paths = ["/bin/sh", "/usr/bin", Path.Combine(root, "sdk"), Path.Combine(root, "shared", "Microsoft.AspNetCore.App"), "/usr/lib/x86_64-linux-gnu/libz.so.1"];
+        paths.Should().OnlyContain(path => File.Exists(path) || Directory.Exists(path), "the test machine has each of them");
+
+        var list = string.Join(", ", paths.Select(path => "\"" + path + "\""));
+        var outcome = await AttackAsync(isolation, $$"""
+            string[] paths = [{{list}}];
+            return string.Join(",", paths.Select(path => File.Exists(path) || Directory.Exists(path)));
+            """);
+
+        outcome.Should().Be("ESCAPED:" + string.Join(",", paths.Select(_ => escapes)));
+    }
+
+    [Fact]
+    public async Task TheHostsProcessesAreNotThere()
+    {
+        var host = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var outcome = await AttackAsync(IsolationMode.Sandbox, "return Process.GetProcesses().Length + \" \" + Process.GetProcesses().Any(p => p.Id == " + host + ");");
+
+        outcome.Should().MatchRegex("^ESCAPED:[1-3] False$", "only the sandbox's own processes are there, in a PID namespace of its own");
+    }
+
     [Theory]
     [InlineData(IsolationMode.Sandbox, false)]
     [InlineData(IsolationMode.InProcess, true)]
@@ -73,7 +102,8 @@ public sealed class ContainmentTests : IDisposable
         var marker = Path.Combine(_outside, "marker");
         var hostPid = Environment.ProcessId;
 
-        // In the sandbox the kill aims at a PID namespace of its own; in-process only the marker is tried (never kill the test run).
+        // In the sandbox there is no shell to start (only the runtime's files are there), and a kill would aim at a PID namespace
+        // of its own; in-process only the marker is tried (never kill the test run).
         var kill = isolation == IsolationMode.Sandbox ? $"kill -9 {hostPid}; " : "";
         var outcome = await AttackAsync(isolation, $$"""
             var p = Process.Start(new ProcessStartInfo("/bin/sh") { ArgumentList = { "-c", "{{kill}}touch {{marker}}" }, RedirectStandardError = true })!;

@@ -12,6 +12,49 @@ public sealed class SandboxedConnectorTests
         context.register("runtime.wallet.passUpdater", new { OnPassInstalled = (Func<string, Task>)(passId => { console.log("VERSION " + passId); return Task.CompletedTask; }) });
         """;
 
+    /// <summary>What honest connectors use from the platform (cultures, collation and casing from ICU, time zones, hashes and
+    /// HMACs from OpenSSL, compression, regular expressions) gives in a worker, which sees only the runtime's own files of the
+    /// host's, what it gives in-process.</summary>
+    [Fact]
+    public async Task ThePlatformsCulturesTimeZonesAndCryptographyWorkInAWorkerAsInProcess()
+    {
+        const string Platform = """
+            using System.Globalization;
+            using System.Security.Cryptography;
+            using System.Text;
+            context.register("runtime.wallet.passUpdater", new { OnPassInstalled = (Func<string, Task>)(passId =>
+            {
+                var fr = CultureInfo.GetCultureInfo("fr-FR");
+                var paris = TimeZoneInfo.ConvertTimeBySystemTimeZoneId(new DateTime(2026, 7, 1, 12, 0, 0, DateTimeKind.Utc), "Europe/Paris");
+                var parts = new[]
+                {
+                    1234.5m.ToString("C", fr),
+                    paris.ToString("f", fr),
+                    string.Compare("résumé", "RESUME", fr, CompareOptions.IgnoreCase | CompareOptions.IgnoreNonSpace).ToString(),
+                    "istanbul".ToUpper(CultureInfo.GetCultureInfo("tr-TR")),
+                    Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(passId))),
+                    Convert.ToHexString(HMACSHA256.HashData(Encoding.UTF8.GetBytes("key"), Encoding.UTF8.GetBytes(passId))),
+                    System.Text.RegularExpressions.Regex.Match(passId, "[0-9]+").Value,
+                };
+                console.log(string.Join(" | ", parts));
+                return Task.CompletedTask;
+            }) });
+            """;
+        var outcomes = new List<string>();
+        foreach (var isolation in new[] { IsolationMode.InProcess, IsolationMode.Sandbox })
+        {
+            using var harness = new EngineHarness(isolation: isolation);
+            using var tenant = harness.Load(Platform);
+            tenant.Diagnostics.Where(d => d.IsError).Select(d => d.Message).Should().BeEmpty();
+            var result = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(), CancellationToken.None);
+            result.Status.Should().Be(InvocationStatus.Succeeded, result.Error);
+            outcomes.Add(result.Log.Single().Message);
+        }
+
+        outcomes[0].Should().Contain("234,50 €").And.Contain("juillet 2026 14:00").And.Contain("İSTANBUL", "ICU's cultures answered in-process");
+        outcomes[1].Should().Be(outcomes[0]);
+    }
+
     [Fact]
     public async Task ARefitClientInAWorkerCallsThePartnerThroughTheHost()
     {

@@ -5,16 +5,14 @@ namespace WalletCrew.Plugins.Engine.Tests.Sandbox;
 
 /// <summary>
 /// A machine has few process ids (32,768 by default) and every thread takes one: a tenant past the policy that starts
-/// thousands of threads with small stacks (under its data segment's limit) or of processes (each with a data segment of
-/// its own) could leave the host none to start a thread or a worker with. Each worker's pids group refuses its threads and
-/// processes past <see cref="EngineDefaults.WorkerTasks"/> together. The control: without the group the same code starts
+/// thousands of threads with small stacks (under its data segment's limit), managed or native, could leave the host none
+/// to start a thread or a worker with; the same with processes it forks (it has no program to start, but can copy itself).
+/// Each worker's pids group refuses its threads and processes past <see cref="EngineDefaults.WorkerTasks"/> together. The control: without the group the same code starts
 /// every one of them.
 /// </summary>
 public sealed class TaskLimitTests
 {
-    // Past the limit of 512, and within the resident memory the host allows a worker with a heap of 1 GiB (it sums its
-    // processes' resident memory: a sleeper's shared libraries count ~1.4 MiB each).
-    private const int Asked = 700;
+    private const int Asked = 700; // past the limit of 512
 
     public static TheoryData<string, string> Spawners => new()
     {
@@ -33,24 +31,57 @@ public sealed class TaskLimitTests
             """
         },
         {
-            "a shell forking sleepers",
+            "native threads with 64 KiB stacks",
             $$"""
-            var shell = Process.Start(new ProcessStartInfo("/bin/sh") { ArgumentList = { "-c", "n=0; while [ $n -lt {{Asked}} ]; do sleep 20 >/dev/null 2>&1 & n=$((n+1)); done; echo $n" }, RedirectStandardOutput = true, RedirectStandardError = true })!;
-            var output = shell.StandardOutput.ReadToEnd().Trim();
-            shell.WaitForExit();
-            return output.Length > 0 ? output : "shell ended " + shell.ExitCode + ": " + shell.StandardError.ReadToEnd().Trim();
+            // pthread_create with libc's pause as the thread's code: each thread waits for a signal that never comes.
+            var libc = System.Runtime.InteropServices.NativeLibrary.Load("libc.so.6");
+            var create = System.Runtime.InteropServices.Marshal.GetDelegateForFunctionPointer<Create>(System.Runtime.InteropServices.NativeLibrary.GetExport(libc, "pthread_create"));
+            var init = System.Runtime.InteropServices.Marshal.GetDelegateForFunctionPointer<Init>(System.Runtime.InteropServices.NativeLibrary.GetExport(libc, "pthread_attr_init"));
+            var stack = System.Runtime.InteropServices.Marshal.GetDelegateForFunctionPointer<StackSize>(System.Runtime.InteropServices.NativeLibrary.GetExport(libc, "pthread_attr_setstacksize"));
+            var pause = System.Runtime.InteropServices.NativeLibrary.GetExport(libc, "pause");
+            var attributes = System.Runtime.InteropServices.Marshal.AllocHGlobal(256);
+            var thread = System.Runtime.InteropServices.Marshal.AllocHGlobal(8);
+            init(attributes);
+            stack(attributes, 64 * 1024);
+            var started = 0;
+            for (; started < {{Asked}}; started++)
+            {
+                if (create(thread, attributes, pause, IntPtr.Zero) is var error and not 0) { return started + " then error " + error; }
+            }
+
+            return started.ToString();
+            }
+            [System.Runtime.InteropServices.UnmanagedFunctionPointer(System.Runtime.InteropServices.CallingConvention.Cdecl)] delegate int Create(IntPtr thread, IntPtr attributes, IntPtr start, IntPtr argument);
+            [System.Runtime.InteropServices.UnmanagedFunctionPointer(System.Runtime.InteropServices.CallingConvention.Cdecl)] delegate int Init(IntPtr attributes);
+            [System.Runtime.InteropServices.UnmanagedFunctionPointer(System.Runtime.InteropServices.CallingConvention.Cdecl)] delegate int StackSize(IntPtr attributes, nint size);
+            async Task<string> Unused()
+            {
+                await Task.Yield();
+                return "";
             """
         },
         {
-            "processes started one by one",
+            "processes forked from the worker",
             $$"""
+            // fork, each child waiting in libc's pause (the delegate's code is compiled before the first fork).
+            var libc = System.Runtime.InteropServices.NativeLibrary.Load("libc.so.6");
+            var fork = System.Runtime.InteropServices.Marshal.GetDelegateForFunctionPointer<NoArguments>(System.Runtime.InteropServices.NativeLibrary.GetExport(libc, "fork"));
+            var pause = System.Runtime.InteropServices.Marshal.GetDelegateForFunctionPointer<NoArguments>(System.Runtime.InteropServices.NativeLibrary.GetExport(libc, "pause"));
             var started = 0;
-            try
+            for (; started < {{Asked}}; started++)
             {
-                for (; started < {{Asked}}; started++) { Process.Start(new ProcessStartInfo("/bin/sleep") { ArgumentList = { "20" } }); }
+                var child = fork();
+                if (child == 0) { while (true) { pause(); } }
+                if (child < 0) { return started + " then fork failed"; }
             }
-            catch (Exception e) { return started + " then " + e.GetType().Name; }
+
             return started.ToString();
+            }
+            [System.Runtime.InteropServices.UnmanagedFunctionPointer(System.Runtime.InteropServices.CallingConvention.Cdecl)] delegate int NoArguments();
+            async Task<string> Unused()
+            {
+                await Task.Yield();
+                return "";
             """
         },
     };
@@ -79,7 +110,7 @@ public sealed class TaskLimitTests
     private static async Task<(string Outcome, bool Refused)> SpawnAsync(string spawn, bool resourceGroups)
     {
         using var harness = new EngineHarness(isolation: IsolationMode.Sandbox, widenPolicy: HostileConnectors.PolicyOff,
-            invocationTimeout: TimeSpan.FromSeconds(30), sandbox: new SandboxOptions { SpareWorkers = 0, ResourceGroups = resourceGroups, WorkerHeapLimitBytes = 1L << 30 });
+            invocationTimeout: TimeSpan.FromSeconds(30), sandbox: new SandboxOptions { SpareWorkers = 0, ResourceGroups = resourceGroups });
         using var tenant = harness.Load(HostileConnectors.Hook(spawn));
         tenant.Diagnostics.Where(d => d.IsError).Select(d => d.Message).Should().BeEmpty();
         var folder = harness.Engine.Workers!.Launcher.GroupFolder("pids");
