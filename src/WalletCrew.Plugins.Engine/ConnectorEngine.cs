@@ -59,6 +59,9 @@ public sealed class ConnectorEngine : IDisposable
     /// <summary>Gets the sandboxed workers' pool, or <see langword="null"/> in-process (tests and the benchmarks).</summary>
     internal WorkerPool? Workers => _workers;
 
+    /// <summary>Gets what bounds each sandboxed worker beside bubblewrap's namespaces, and why a layer is missing; <see langword="null"/> in-process.</summary>
+    public SandboxLayers? SandboxLayers => _workers?.Layers;
+
     /// <summary>Gets how many sandboxed workers are running now.</summary>
     public int RunningWorkers => _workers?.Running ?? 0;
 

@@ -22,6 +22,15 @@ internal static class SandboxMessages
     public static string GroupsUnavailable(string problem) =>
         $"Sandboxed workers cannot be given control groups of their own: {problem} (unset it to run them without, with a warning).";
 
+    public static string WithoutSeccomp(string problem) => $"Workers run without their seccomp filter: {problem}";
+
+    public static string WithoutCpuCap(string problem) => $"Workers run without their CPU cap (WalletCrew:Engine:WorkerCpuCores): {problem}";
+
+    public static string WithoutMemoryGroup(string problem) =>
+        $"Workers run without a memory group, so memory the kernel holds for them outside their processes (memory files, shared memory) is not bounded: {problem}";
+
+    public static string WithoutTaskLimit(string problem) => $"Workers run without a limit on their threads and processes: {problem}";
+
     public static string WorkerMissing(string path) =>
         $"The sandbox worker program '{path}' is missing: build the solution (it is copied into worker/ next to the host) or, when embedding the engine, set SandboxOptions.WorkerDirectory.";
 

@@ -17,11 +17,11 @@ internal sealed class WorkerLauncher : IDisposable
 
     public const string CacheMount = "/cache";
 
-    private const string WorkerMount = "/worker";
-    private const string WorkerProgram = "WalletCrew.Plugins.Worker.dll";
     /// <summary>The size of a worker's private /tmp, the only place it may write: memory the kernel holds for the worker.</summary>
     public const long ScratchBytes = 64L * 1024 * 1024;
 
+    private const string WorkerMount = "/worker";
+    private const string WorkerProgram = "WalletCrew.Plugins.Worker.dll";
     private const int NobodyId = 65534;
 
     private readonly string _bwrap;
@@ -31,9 +31,11 @@ internal sealed class WorkerLauncher : IDisposable
     private readonly SandboxOptions _options;
     private readonly WorkerGroups _groups;
 
-    // The seccomp filter's BPF program, written once in a folder of this launcher's own (mode 0700), or null without one.
+    // The seccomp filter's BPF program, written once in a folder of this launcher's own (mode 0700), or null without one,
+    // and why there is none though it is on (libseccomp missing).
     private readonly string? _seccompFolder;
     private readonly string? _seccomp;
+    private readonly string? _seccompProblem;
 
     public WorkerLauncher(SandboxOptions options)
     {
@@ -52,8 +54,8 @@ internal sealed class WorkerLauncher : IDisposable
         {
             _seccompFolder = Directory.CreateTempSubdirectory("wcp-seccomp-").FullName;
             var filter = Path.Combine(_seccompFolder, "filter.bpf");
-            SeccompProblem = SeccompFilter.TryWrite(filter);
-            _seccomp = SeccompProblem is null ? filter : null;
+            _seccompProblem = SeccompFilter.TryWrite(filter);
+            _seccomp = _seccompProblem is null ? filter : null;
         }
 
         _groups = new WorkerGroups(options);
@@ -64,17 +66,15 @@ internal sealed class WorkerLauncher : IDisposable
         }
     }
 
-    /// <summary>Gets why workers run without the seccomp filter though it is on (libseccomp missing), or null.</summary>
-    public string? SeccompProblem { get; }
-
-    /// <summary>Gets why workers run without their CPU cap though one is asked for (no cgroup the host may write), or null.</summary>
-    public string? CpuProblem => _groups.CpuProblem;
-
-    /// <summary>Gets why workers run without a memory group (no cgroup the host may write), or null.</summary>
-    public string? MemoryProblem => _groups.MemoryProblem;
-
-    /// <summary>Gets why workers run without a limit on their threads and processes (no cgroup the host may write), or null.</summary>
-    public string? TasksProblem => _groups.TasksProblem;
+    /// <summary>Gets what bounds each worker beside the namespaces, and why a layer the host would give is missing.</summary>
+    public SandboxLayers Layers => new(
+        _seccomp is not null, _groups.PoolFolder("cpu") is not null, _groups.PoolFolder("memory") is not null, _groups.PoolFolder("pids") is not null,
+        [
+            .. _seccompProblem is { } seccomp ? [SandboxMessages.WithoutSeccomp(seccomp)] : Array.Empty<string>(),
+            .. _groups.CpuProblem is { } cpu ? [SandboxMessages.WithoutCpuCap(cpu)] : Array.Empty<string>(),
+            .. _groups.MemoryProblem is { } memory ? [SandboxMessages.WithoutMemoryGroup(memory)] : Array.Empty<string>(),
+            .. _groups.TasksProblem is { } tasks ? [SandboxMessages.WithoutTaskLimit(tasks)] : Array.Empty<string>(),
+        ]);
 
     /// <summary>Gets the folder holding the workers' groups of <paramref name="controller"/> (<c>cpu</c>, <c>memory</c>, <c>pids</c>), or null.</summary>
     public string? GroupFolder(string controller) => _groups.PoolFolder(controller);
@@ -166,8 +166,8 @@ internal sealed class WorkerLauncher : IDisposable
         // nothing left running): it limits the data segment (RLIMIT_DATA, private writable memory: the GC's committed heap,
         // native allocations, thread stacks), so memory outside the GC heap cannot grow past the worker's limit between two of
         // the host's readings of its resident memory; it joins the worker's groups (one per cgroup hierarchy), so nothing of
-        // the worker ever runs outside them; and it opens the seccomp program as descriptor 3, which bubblewrap reads (a .NET child inherits no
-        // descriptor but the standard three).
+        // the worker ever runs outside them; and it opens the seccomp program as descriptor 3, which bubblewrap reads (a .NET
+        // child inherits no descriptor but the standard three).
         var dataKib = (memoryLimitBytes / 1024).ToString(CultureInfo.InvariantCulture);
         List<string> steps = [$"ulimit -d {dataKib} || exit {WorkerExitCodes.MemoryLimitNotSet}; "], values = [];
         foreach (var folder in group?.Folders ?? [])

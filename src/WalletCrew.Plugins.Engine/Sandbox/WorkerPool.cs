@@ -37,24 +37,10 @@ internal sealed class WorkerPool : IDisposable
         _time = time;
         _log = log;
         Launcher = new WorkerLauncher(options);
-        if (Launcher.SeccompProblem is { } problem)
+        Layers = Launcher.Layers;
+        foreach (var warning in Layers.Warnings)
         {
-            _log.LogWarning("Workers run without their seccomp filter: {Problem}", problem);
-        }
-
-        if (Launcher.CpuProblem is { } cpuProblem)
-        {
-            _log.LogWarning("Workers run without their CPU cap (WalletCrew:Engine:WorkerCpuCores): {Problem}", cpuProblem);
-        }
-
-        if (Launcher.MemoryProblem is { } memoryProblem)
-        {
-            _log.LogWarning("Workers run without a memory group, so memory the kernel holds for them outside their processes (memory files, shared memory) is not bounded: {Problem}", memoryProblem);
-        }
-
-        if (Launcher.TasksProblem is { } tasksProblem)
-        {
-            _log.LogWarning("Workers run without a limit on their threads and processes: {Problem}", tasksProblem);
+            _log.LogWarning("{Warning}", warning);
         }
 
         var period = options.WorkerIdleTimeout / 4 < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : options.WorkerIdleTimeout / 4;
@@ -62,6 +48,9 @@ internal sealed class WorkerPool : IDisposable
     }
 
     public WorkerLauncher Launcher { get; }
+
+    /// <summary>Gets what bounds each worker beside the namespaces, and why a layer is missing.</summary>
+    public SandboxLayers Layers { get; }
 
     public SandboxOptions Options => _options;
 

@@ -11,8 +11,11 @@ internal static class TenantsPage
         var only = page.Viewer.Visible(null);
         var views = tenants.Describe().Where(t => only is null || t.TenantId == only).OrderBy(t => t.TenantId, StringComparer.Ordinal).Select(ConnectorView.From).ToList();
         var isolation = Html.Of($"""<p class="muted">Tenant code runs {tenants.Isolation.ToString().ToLowerInvariant()}{(tenants.IsolationWarning is { } w ? ": " + w : "")}.</p>""");
+        var missing = tenants.SandboxLayers?.Warnings ?? [];
+        var layers = Html.If(missing.Count > 0, Html.Of($"""<ul class="diagnostics">{Html.Join(missing.Select(m => Html.Of($"""<li class="diag-warning"><code>{m}</code></li>""")))}</ul>"""));
         return page.Render("Tenants", Html.Of($"""
             {isolation}
+            {layers}
             {(views.Count == 0 ? Html.Of($"""<p class="muted">No tenant is loaded.</p>""") : Html.Join(views.Select(Tenant)))}
             """));
     }

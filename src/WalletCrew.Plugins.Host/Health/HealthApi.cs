@@ -9,7 +9,7 @@ internal static class HealthApi
     /// <summary>
     /// <c>/health</c>: the process answers (liveness). <c>/health/ready</c>: the event store answers too, so a load balancer can
     /// stop sending ingest to a host that would only answer 503; its body also names where tenant code runs (isolation,
-    /// running workers, the fallback warning). Neither needs a key, and neither says anything of a tenant.
+    /// running workers, the fallback warning) and what bounds each worker (the sandbox's layers, and why one is missing). Neither needs a key, and neither says anything of a tenant.
     /// </summary>
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder routes)
     {
@@ -25,8 +25,9 @@ internal static class HealthApi
         try
         {
             await store.PingAsync(timeout.Token).ConfigureAwait(false);
-            // Where tenant code runs is part of readiness: an operator sees at once a host that fell back to in-process.
-            return TypedResults.Ok(new { status = "ready", isolation = Engine.IsolationModes.Name(tenants.Isolation), workers = tenants.RunningWorkers, warning = tenants.IsolationWarning });
+            // Where tenant code runs is part of readiness: an operator sees at once a host that fell back to in-process, or
+            // whose workers lack a layer (no cgroup to write, no libseccomp).
+            return TypedResults.Ok(new { status = "ready", isolation = Engine.IsolationModes.Name(tenants.Isolation), workers = tenants.RunningWorkers, warning = tenants.IsolationWarning, sandbox = tenants.SandboxLayers });
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -12,6 +12,9 @@ internal interface ITenantRuntime
     /// <summary>Gets why tenant code runs in-process although the sandbox was asked for, or null.</summary>
     string? IsolationWarning { get; }
 
+    /// <summary>Gets what bounds each sandboxed worker beside the namespaces, and why a layer is missing; null in-process.</summary>
+    Engine.SandboxLayers? SandboxLayers { get; }
+
     /// <summary>Gets how many sandboxed workers run now.</summary>
     int RunningWorkers { get; }
 

@@ -96,6 +96,8 @@ internal sealed partial class TenantRegistry : ITenantRuntime, IHostedService, I
 
     public int RunningWorkers => _engine.RunningWorkers;
 
+    public Engine.SandboxLayers? SandboxLayers => _engine.SandboxLayers;
+
     public IReadOnlyList<TenantSnapshot> Describe() =>
         [.. _tenants.Values.Select(t => TenantSnapshot.Of(t.Connectors, t.Version, t.FailedSave)).OrderBy(s => s.TenantId, StringComparer.Ordinal)];
 
