@@ -185,7 +185,8 @@ public sealed class ConnectorEngine : IDisposable
 
     private static CompiledScript CompileInProcess(ScriptCompiler compiler, ScriptSource source, TimeSpan timeout)
     {
-        using var bound = new CancellationTokenSource(timeout);
+        // Only the wall-time backstop: this thread's processor time is not read here.
+        using var bound = new CancellationTokenSource(timeout * EngineDefaults.CompileWallTimeFactor);
         try
         {
             return compiler.Compile(source, bound.Token);

@@ -71,7 +71,8 @@ public sealed class ConnectorEngineOptions
     /// <value>The default is <see langword="null"/>: no disk cache.</value>
     public string? CompileCacheDirectory { get; init; }
 
-    /// <summary>Gets the wall-time limit of compiling and checking one script; past it the compiler process is killed and the script fails with <c>WCP0504</c>.</summary>
+    /// <summary>Gets the limit of compiling and checking one script, in the compiler's processor time (and, in wall time, <c>EngineDefaults.CompileWallTimeFactor</c>
+    /// times it); past it the compiler process is killed and the script fails with <c>WCP0504</c>.</summary>
     /// <value>The default is 30 seconds.</value>
     public TimeSpan CompileTimeout { get; init; } = EngineDefaults.CompileTimeout;
 

@@ -12,8 +12,13 @@ internal static class EngineDefaults
     /// pattern ends with <c>RegexMatchTimeoutException</c> instead of spinning a thread past the invocation's end.</summary>
     public static readonly TimeSpan RegexMatchTimeout = TimeSpan.FromSeconds(1);
 
-    /// <summary>Compiling one script: a normal script compiles in well under a second once the compiler is warm; a few seconds cold.</summary>
+    /// <summary>Compiling one script, in the compiler's processor time: a normal script compiles in well under a second once the
+    /// compiler is warm; a few seconds cold.</summary>
     public static readonly TimeSpan CompileTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>How many times <see cref="CompileTimeout"/> a compile may take in wall time: a host too busy to give the compiler
+    /// a core slows an honest compile without making it a bomb, and a compile that gets no processor time at all still ends.</summary>
+    public const int CompileWallTimeFactor = 4;
 
     /// <summary>The GC heap of a compiler process: the compiler, its references and one script need about 150 MiB.</summary>
     public const long CompileMemoryLimitBytes = 1024L * 1024 * 1024;

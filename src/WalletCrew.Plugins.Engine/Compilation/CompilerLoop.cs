@@ -75,7 +75,7 @@ internal static class CompilerLoop
 
         // Should the host be gone (killed, no one left to kill this process), the bound still holds.
         using var watchdog = new Timer(_ => Environment.Exit(WorkerExitCodes.CompileTimedOut), null,
-            TimeSpan.FromMilliseconds(request.TimeoutMs) + OrphanGrace, Timeout.InfiniteTimeSpan);
+            TimeSpan.FromMilliseconds(request.TimeoutMs) * EngineDefaults.CompileWallTimeFactor + OrphanGrace, Timeout.InfiniteTimeSpan);
         try
         {
             var compiled = compiler.Compile(new ScriptSource(request.TenantId, request.DisplayPath, request.Text));

@@ -17,6 +17,9 @@ internal sealed class CompilerProcess : IDisposable
     /// <summary>How long the host waits for a process that ended, or was killed, to be gone.</summary>
     private static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(5);
 
+    // How often a compile's processor time is read while it runs.
+    private static readonly TimeSpan BoundCheck = TimeSpan.FromMilliseconds(100);
+
     private readonly Process _process;
     private readonly FrameChannel _channel;
     private readonly StderrTail _stderr;
@@ -77,7 +80,8 @@ internal sealed class CompilerProcess : IDisposable
         };
     }
 
-    /// <summary>Compiles one script; past <paramref name="timeout"/> the process is killed.</summary>
+    /// <summary>Compiles one script; past <paramref name="timeout"/> of its processor time, or <see cref="EngineDefaults.CompileWallTimeFactor"/>
+    /// times it in wall time, the process is killed.</summary>
     public CompileOutcome Compile(CompileMessage request, TimeSpan timeout)
     {
         // The bound is the script's: it starts once the process has loaded and warmed up its compiler (unless it was started
@@ -104,7 +108,7 @@ internal sealed class CompilerProcess : IDisposable
             // It ended (idle, killed) before it read the request: the reason is its exit.
         }
 
-        var finished = Task.WaitAny([_reply.Task, _ended.Task], timeout);
+        var finished = WaitWithin(timeout);
         if (finished == 0 && _reply.Task.Result is CompiledReply reply)
         {
             return new CompileOutcome(reply, CompileFailure.None, null);
@@ -128,6 +132,25 @@ internal sealed class CompilerProcess : IDisposable
 
         _process.WaitForExit(ExitWait);
         return DescribeExit();
+    }
+
+    /// <summary>Waits for the answer or the process's end (0 or 1), or -1 once the compile has used <paramref name="timeout"/>
+    /// of processor time or its wall-time backstop: on a busy host the compiler gets less than a core, and its processor time
+    /// is what the script costs.</summary>
+    private int WaitWithin(TimeSpan timeout)
+    {
+        var wall = Stopwatch.StartNew();
+        var before = ProcessTree.Usage(_process.Id).CpuTime;
+        int finished;
+        while ((finished = Task.WaitAny([_reply.Task, _ended.Task], BoundCheck)) < 0)
+        {
+            if (ProcessTree.Usage(_process.Id).CpuTime - before > timeout || wall.Elapsed > timeout * EngineDefaults.CompileWallTimeFactor)
+            {
+                break;
+            }
+        }
+
+        return finished;
     }
 
     public void Dispose()

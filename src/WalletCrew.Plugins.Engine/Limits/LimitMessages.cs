@@ -81,7 +81,7 @@ internal static class LimitMessages
         + "Make it a class, or keep its data in an array.";
 
     public static string CompileTimedOut(TimeSpan limit) =>
-        $"Compiling this script took longer than {Seconds(limit)} (limit: {CompileTimeoutSetting}), so the compiler was stopped and the script is not loaded. "
+        $"Compiling this script took longer than {Seconds(limit)} of processor time, or {Seconds(limit * EngineDefaults.CompileWallTimeFactor)} in all (limit: {CompileTimeoutSetting}), so the compiler was stopped and the script is not loaded. "
         + "Lambdas nested in calls to overloaded methods (or to methods whose parameter types do not resolve) make the compiler try every combination: "
         + "give the lambdas' parameters explicit types, or split the expression into statements. "
         + "An operator can raise the host's `CompileTimeout` (WalletCrew:Engine:CompileTimeout).";

@@ -56,7 +56,7 @@ public sealed class CompileBoundTests
 
         during.Log.Select(l => l.Message).Should().Equal("v2");
         var stopped = bombTenant.Diagnostics.Should().ContainSingle().Subject;
-        stopped.ToString().Should().StartWith("server/script/bomb.csx: error WCP0504: Compiling this script took longer than 25 s (limit: CompileTimeout)")
+        stopped.ToString().Should().StartWith("server/script/bomb.csx: error WCP0504: Compiling this script took longer than 25 s of processor time, or 100 s in all (limit: CompileTimeout)")
             .And.Contain("WalletCrew:Engine:CompileTimeout");
         var running = bombCompiler.Where(pid => Directory.Exists($"/proc/{pid}") && !IsZombie(pid)).ToList();
         running.Should().BeEmpty("the bomb's compiler process was killed at the bound, and gone when the bound was reported");
@@ -137,6 +137,37 @@ public sealed class CompileBoundTests
 
         // The negative control: a different text gives a different image, so the equality above is not vacuous.
         other.Image.Should().NotEqual(warmed.Image);
+    }
+
+    /// <summary>
+    /// The bound is the compiler's processor time: a compile the host gives no processor time to (here its compiler process
+    /// stopped, as on a machine too busy to run it) is not taken for a bomb, and compiles once it runs; one that never runs
+    /// still ends, at the wall-time backstop (<see cref="EngineDefaults.CompileWallTimeFactor"/> times the bound: the control).
+    /// </summary>
+    [Theory]
+    [InlineData(5, true)]
+    [InlineData(10, false)]
+    public async Task ACompileThatGetsNoProcessorTimeEndsOnlyAtTheWallTimeBackstop(int stoppedSeconds, bool compiles)
+    {
+        var memory = (910L + stoppedSeconds) * 1024 * 1024;
+        using var harness = new BoundedEngine(TimeSpan.FromSeconds(2), memory);
+        using var first = harness.Load(Logging("v1"));
+        first.Diagnostics.Should().BeEmpty();
+        var compilers = Compilers(memory);
+        compilers.Should().NotBeEmpty("the first compile left its compiler process waiting for the next");
+
+        Signal("STOP", compilers);
+        harness.Folder.WriteScript("bomb.csx", Logging("v2"));
+        var loading = Task.Run(() => harness.Engine.LoadTenant(harness.Folder.Directory));
+        await Task.Delay(TimeSpan.FromSeconds(stoppedSeconds));
+        Signal("CONT", compilers);
+        using var second = await loading.WaitAsync(Patience);
+
+        second.Diagnostics.Select(d => d.Code).Should().Equal(compiles ? [] : ["WCP0504"]);
+        if (!compiles)
+        {
+            second.Diagnostics.Single().Message.Should().Contain("2 s of processor time, or 8 s in all");
+        }
     }
 
     /// <summary>The negative controls: the same shapes, shallow, compile and load under the same bounds, so the diagnostics above come from the bombs' size.</summary>
@@ -223,6 +254,24 @@ public sealed class CompileBoundTests
         }
 
         return busy;
+    }
+
+    /// <summary>Returns the compiler processes started with <paramref name="memory"/> as their heap limit.</summary>
+    private static List<int> Compilers(long memory)
+    {
+        var marker = $"DOTNET_GCHeapHardLimit={memory:X}";
+        return [.. Directory.EnumerateDirectories("/proc")
+            .Select(directory => int.TryParse(Path.GetFileName(directory), out var pid) ? pid : 0)
+            .Where(pid => pid > 0 && Read(() => File.ReadAllText($"/proc/{pid}/environ").Split('\0').Contains(marker)))];
+    }
+
+    private static void Signal(string signal, IEnumerable<int> processes)
+    {
+        foreach (var pid in processes)
+        {
+            using var kill = System.Diagnostics.Process.Start("kill", ["-" + signal, pid.ToString(CultureInfo.InvariantCulture)]);
+            kill.WaitForExit();
+        }
     }
 
     private static bool IsZombie(int pid) => Read(() => File.ReadAllText($"/proc/{pid}/stat").Split(')')[1].TrimStart().StartsWith('Z'));
