@@ -2,13 +2,10 @@ namespace WalletCrew.Plugins.Engine.Sandbox;
 
 /// <summary>One worker's control groups (<see cref="WorkerGroups"/>): the folders the shell that starts it joins, one per
 /// cgroup hierarchy; owned by its <see cref="WorkerProcess"/>, which caps it, asks it how the worker ended and releases it.</summary>
-internal sealed class WorkerGroup(WorkerGroups owner, string name)
+internal sealed class WorkerGroup(WorkerGroups owner, IReadOnlyList<string> folders)
 {
-    /// <summary>Gets the group's name in each of the pool's folders.</summary>
-    public string Name => name;
-
     /// <summary>Gets the group's folders, in the order of the pool's hierarchies.</summary>
-    public List<string> Folders { get; } = [];
+    public IReadOnlyList<string> Folders => folders;
 
     /// <summary>Caps the worker's CPU from now on (once it has loaded its tenant).</summary>
     /// <exception cref="IOException">The cap could not be written.</exception>

@@ -86,13 +86,14 @@ internal sealed class WorkerGroups : IDisposable
             }
         }
 
-        var group = new WorkerGroup(this, "w" + Interlocked.Increment(ref _workers).ToString(CultureInfo.InvariantCulture));
+        var name = "w" + Interlocked.Increment(ref _workers).ToString(CultureInfo.InvariantCulture);
+        List<string> folders = [];
         try
         {
             foreach (var tree in _trees)
             {
-                var folder = Directory.CreateDirectory(Path.Combine(tree.Pool, group.Name)).FullName;
-                group.Folders.Add(folder);
+                var folder = Directory.CreateDirectory(Path.Combine(tree.Pool, name)).FullName;
+                folders.Add(folder);
                 if (tree.Controllers.Contains(Memory))
                 {
                     LimitMemory(folder, tree.V2, memoryLimitBytes);
@@ -106,11 +107,11 @@ internal sealed class WorkerGroups : IDisposable
         }
         catch
         {
-            Release(group);
+            Release(folders);
             throw;
         }
 
-        return group;
+        return new WorkerGroup(this, folders);
     }
 
     /// <summary>Caps the CPU of <paramref name="group"/>'s worker (nothing without a CPU group).</summary>
@@ -155,9 +156,11 @@ internal sealed class WorkerGroups : IDisposable
     }
 
     /// <summary>Removes the groups of a worker that has ended (later, if its last process is still leaving them).</summary>
-    public void Release(WorkerGroup group)
+    public void Release(WorkerGroup group) => Release(group.Folders);
+
+    private void Release(IEnumerable<string> folders)
     {
-        foreach (var folder in group.Folders.Where(folder => !TryRemove(folder)))
+        foreach (var folder in folders.Where(folder => !TryRemove(folder)))
         {
             _released.TryAdd(folder, 0);
         }
@@ -185,7 +188,7 @@ internal sealed class WorkerGroups : IDisposable
             return problem;
         }
 
-        var tree = _trees.FirstOrDefault(tree => tree.Parent == parent); // cgroup v2: one group serves every controller
+        var tree = _trees.FirstOrDefault(existing => existing.Parent == parent); // cgroup v2: one group serves every controller
         var created = tree is null;
         tree ??= new Tree(parent, Path.Combine(parent, poolName), v2);
         try
