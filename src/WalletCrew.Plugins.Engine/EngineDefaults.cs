@@ -93,6 +93,11 @@ internal static class EngineDefaults
     /// least half a core (on 2 cores a cap of 1 left a spinning tenant more than the nice level alone did, benchmarks.md §6).</summary>
     public static readonly double WorkerCpuCores = Math.Max(0.5, Environment.ProcessorCount / 4.0);
 
+    /// <summary>Sandboxed workers: the memory all workers together may hold, with what the kernel holds for them (their memory
+    /// groups' parent): three quarters of what the host's process may use (the machine's memory, or its container's limit),
+    /// so workers at their limits together make the kernel stop one of them rather than the host or its database.</summary>
+    public static readonly long WorkersMemoryLimitBytes = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4 * 3;
+
     /// <summary>Sandboxed workers: how many threads and processes a worker may run together (its pids group); one more fails
     /// to start. An idle worker runs ~11 threads, and a tenant's calls at its highest concurrency a few dozen more.</summary>
     public const int WorkerTasks = 512;

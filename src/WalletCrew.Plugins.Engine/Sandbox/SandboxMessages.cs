@@ -43,8 +43,10 @@ internal static class SandboxMessages
     public static string MemoryLimit(long residentBytes, long limitBytes) =>
         $"The worker's resident memory reached {MiB(residentBytes)} MiB, over its limit of {MiB(limitBytes)} MiB (memory limit: WalletCrew:Engine:WorkerHeapLimitMiB); it was killed.";
 
-    public static string GroupMemoryLimit(long limitBytes) =>
-        $"The worker's memory, with what the kernel held for it (files in its /tmp, shared memory), reached its limit of {MiB(limitBytes)} MiB (memory limit: WalletCrew:Engine:WorkerHeapLimitMiB); the kernel killed it.";
+    public static string GroupMemoryLimit(long limitBytes, long workersLimitBytes) =>
+        $"The worker's memory, with what the kernel held for it (files in its /tmp, shared memory), reached its limit of {MiB(limitBytes)} MiB, "
+        + (workersLimitBytes > 0 ? $"or all workers' together reached theirs of {MiB(workersLimitBytes)} MiB " : "")
+        + "(memory limit: WalletCrew:Engine:WorkerHeapLimitMiB, WalletCrew:Engine:WorkersMemoryLimitMiB); the kernel killed it.";
 
     public static string TaskLimit(string exit, string detail) =>
         $"it ended ({exit}) after its code reached the worker's limit of {EngineDefaults.WorkerTasks} threads and processes together{detail}";

@@ -20,6 +20,11 @@ public sealed class SandboxOptions
     /// <value>The default is 256 MiB.</value>
     public long WorkerHeapLimitBytes { get; init; } = EngineDefaults.WorkerHeapLimitBytes;
 
+    /// <summary>Gets the memory all workers together may hold, with what the kernel holds for them (the memory groups' parent);
+    /// past it the kernel kills a worker, and the invocation fails naming the memory limit. 0: no such bound.</summary>
+    /// <value>The default is three quarters of the memory the host's process may use.</value>
+    public long WorkersMemoryLimitBytes { get; init; } = EngineDefaults.WorkersMemoryLimitBytes;
+
     /// <summary>Gets how many cores each worker's threads may use together (a CPU group of its own, <c>WorkerGroups</c>);
     /// 0 runs workers without a cap.</summary>
     /// <value>The default is a quarter of the machine's cores, at least 0.5.</value>

@@ -14,6 +14,9 @@ internal sealed class WorkerGroup(WorkerGroups owner, IReadOnlyList<string> fold
     /// <summary>Gets whether the kernel killed the worker on its memory limit.</summary>
     public bool RanOutOfMemory => owner.RanOutOfMemory(this);
 
+    /// <summary>Gets the memory all workers together may hold, or 0 without such a bound.</summary>
+    public long WorkersMemoryLimitBytes => owner.WorkersMemoryLimitBytes;
+
     /// <summary>Gets whether a thread or process of the worker was refused at its limit.</summary>
     public bool ReachedTaskLimit => owner.ReachedTaskLimit(this);
 

@@ -51,7 +51,8 @@ internal sealed class WorkerGroups : IDisposable
 
         if (options.ResourceGroups)
         {
-            MemoryProblem = Add(Memory, options.CgroupDirectory, pool);
+            MemoryProblem = Add(Memory, options.CgroupDirectory, pool, options.WorkersMemoryLimitBytes);
+            WorkersMemoryLimitBytes = MemoryProblem is null ? Math.Max(0, options.WorkersMemoryLimitBytes) : 0;
             TasksProblem = Add(Pids, options.CgroupDirectory, pool);
         }
     }
@@ -64,6 +65,9 @@ internal sealed class WorkerGroups : IDisposable
 
     /// <summary>Gets why workers run without a limit on their threads and processes, or <see langword="null"/>.</summary>
     public string? TasksProblem { get; }
+
+    /// <summary>Gets the memory all workers together may hold (their memory groups' parent), or 0 without such a bound.</summary>
+    public long WorkersMemoryLimitBytes { get; }
 
     /// <summary>Returns the folder holding this pool's groups of <paramref name="controller"/>, or <see langword="null"/>.</summary>
     public string? PoolFolder(string controller) => _trees.FirstOrDefault(tree => tree.Controllers.Contains(controller))?.Pool;
@@ -180,7 +184,7 @@ internal sealed class WorkerGroups : IDisposable
     }
 
     /// <summary>Makes or joins the tree <paramref name="controller"/>'s groups go in; returns why there is none, or null.</summary>
-    private string? Add(string controller, string? configured, string poolName)
+    private string? Add(string controller, string? configured, string poolName, long poolMemoryBytes = 0)
     {
         var (parent, v2, problem) = CgroupParent.Locate(configured, controller);
         if (parent is null)
@@ -201,6 +205,10 @@ internal sealed class WorkerGroups : IDisposable
             EnableBelow(tree, parent, controller);
             Directory.CreateDirectory(tree.Pool);
             EnableBelow(tree, tree.Pool, controller);
+            if (poolMemoryBytes > 0)
+            {
+                LimitMemory(tree.Pool, tree.V2, poolMemoryBytes); // every worker's group is below it
+            }
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {

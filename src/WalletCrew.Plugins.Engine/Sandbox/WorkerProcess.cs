@@ -288,7 +288,7 @@ internal sealed class WorkerProcess : IDisposable
 
         if (_group?.RanOutOfMemory == true)
         {
-            return SandboxMessages.GroupMemoryLimit(_residentLimitBytes + WorkerLauncher.ScratchBytes);
+            return SandboxMessages.GroupMemoryLimit(_residentLimitBytes + WorkerLauncher.ScratchBytes, _group.WorkersMemoryLimitBytes);
         }
 
         if (code != WorkerExitCodes.Closed && _group?.ReachedTaskLimit == true)

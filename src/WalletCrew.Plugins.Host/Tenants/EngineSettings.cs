@@ -70,6 +70,11 @@ internal sealed class EngineSettings : IValidatableObject
     [Range(32, 16_384)]
     public int WorkerHeapLimitMiB { get; set; } = (int)(new SandboxOptions().WorkerHeapLimitBytes / (1024 * 1024));
 
+    /// <summary>Gets or sets the memory all sandboxed workers together may hold, in MiB (0: no such bound).</summary>
+    /// <value>The default is three quarters of the memory the host's process may use.</value>
+    [Range(0, 16 * 1024 * 1024)]
+    public int WorkersMemoryLimitMiB { get; set; } = (int)(new SandboxOptions().WorkersMemoryLimitBytes / (1024 * 1024));
+
     /// <summary>Gets or sets how long past its deadline an invocation may go on before the host kills its worker.</summary>
     /// <value>The default is 2 seconds.</value>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
@@ -95,6 +100,7 @@ internal sealed class EngineSettings : IValidatableObject
         SpareWorkers = SpareWorkers,
         WorkerIdleTimeout = WorkerIdleTimeout,
         WorkerHeapLimitBytes = WorkerHeapLimitMiB * 1024L * 1024,
+        WorkersMemoryLimitBytes = WorkersMemoryLimitMiB * 1024L * 1024,
         KillGrace = WorkerKillGrace,
         WorkerCpuCores = WorkerCpuCores,
         CgroupDirectory = WorkerCgroup,

@@ -50,6 +50,52 @@ public sealed class KernelMemoryTests
         result.Log.Single().Message.Should().Be("ESCAPED:64");
     }
 
+    /// <summary>Workers each within their own limit can together hold more than the machine has: their groups' parent
+    /// bounds them together (<see cref="SandboxOptions.WorkersMemoryLimitBytes"/>), so the kernel stops one of them rather
+    /// than the host. Two workers each holding 400 MiB (under their 512) against a bound of 700 MiB: one ends on the
+    /// memory limit, named (sometimes both: the second may reach the bound before the first's memory is freed); the
+    /// control, without the bound: both hold theirs.</summary>
+    [Theory]
+    [InlineData(700, true)]
+    [InlineData(0, false)]
+    public async Task WorkersTogetherAreBoundedSoTheKernelStopsOneOfThemNotTheHost(int workersMiB, bool bounded)
+    {
+        using var harness = new EngineHarness(isolation: IsolationMode.Sandbox, widenPolicy: HostileConnectors.PolicyOff,
+            invocationTimeout: TimeSpan.FromSeconds(20), sandbox: new SandboxOptions { SpareWorkers = 0, WorkersMemoryLimitBytes = workersMiB * 1024L * 1024 });
+        using var second = new TenantFolder("second-tenant");
+        var hoard = "using System.Runtime.InteropServices;\n" + MemoryFile(400, holdMs: 3000);
+        second.WriteScript("connector.csx", hoard);
+        using var first = harness.Load(hoard);
+        using var other = harness.Engine.LoadTenant(second.Directory);
+        first.Diagnostics.Concat(other.Diagnostics).Where(d => d.IsError).Select(d => d.Message).Should().BeEmpty();
+
+        var results = await Task.WhenAll(
+            first.InvokePassUpdatersAsync(TestEvents.Installation(), CancellationToken.None),
+            other.InvokePassUpdatersAsync(TestEvents.Installation(), CancellationToken.None));
+
+        var stopped = results.Count(r => r.Status == InvocationStatus.Failed);
+        if (bounded)
+        {
+            stopped.Should().BeGreaterThan(0, "the two together passed their bound");
+        }
+        else
+        {
+            stopped.Should().Be(0, string.Join(" | ", results.Select(r => r.Error)));
+        }
+
+        foreach (var result in results)
+        {
+            if (result.Status == InvocationStatus.Failed)
+            {
+                result.Error.Should().Contain("or all workers' together reached theirs of 700 MiB");
+            }
+            else
+            {
+                result.Log.Single().Message.Should().Be("ESCAPED:400");
+            }
+        }
+    }
+
     [Fact]
     public async Task AWorkerJoinsItsMemoryGroupLimitedToItsMemoryAndScratchSpaceAndTheGroupGoesWithIt()
     {
@@ -76,8 +122,9 @@ public sealed class KernelMemoryTests
         Directory.Exists(folder).Should().BeFalse("the pool's folder goes with the engine, once its workers are gone");
     }
 
-    /// <summary>Writes <paramref name="mib"/> MiB into a memory file with <c>write(2)</c>, never mapping it.</summary>
-    private static string MemoryFile(int mib) => Native($$"""
+    /// <summary>Writes <paramref name="mib"/> MiB into a memory file with <c>write(2)</c>, never mapping it, and holds it for
+    /// <paramref name="holdMs"/> milliseconds.</summary>
+    private static string MemoryFile(int mib, int holdMs = 0) => Native($$"""
         var create = Marshal.GetDelegateForFunctionPointer<MemfdCreate>(NativeLibrary.GetExport(libc, "memfd_create"));
         var write = Marshal.GetDelegateForFunctionPointer<Write>(NativeLibrary.GetExport(libc, "write"));
         var fd = create("filler", 0);
@@ -92,6 +139,7 @@ public sealed class KernelMemoryTests
             total += written;
         }
 
+        await Task.Delay({{holdMs}});
         return (total >> 20).ToString();
         """);
 
