@@ -9,7 +9,8 @@ namespace WalletCrew.Plugins.Engine.Sandbox;
 /// threads' niceness, and its cap is what bounds it; this is the bound where the host has no cgroup to write.
 /// Mildly: deadlines are wall time, so a worker starved by a host under load would time out honest calls. Through
 /// <c>nice</c>, which execs the command (no process is added); without it (no coreutils), at the host's priority.
-/// Compiler processes stay at the host's priority: their bound is wall time too, and a slow compile must not be taken for a bomb.
+/// Compiler processes stay at the host's priority: their bound is processor time with a wall-time backstop, and a compile
+/// starved below the host's threads would reach the backstop.
 /// </summary>
 internal static class BelowHost
 {

@@ -20,7 +20,7 @@ internal static class SandboxMessages
         + "or set WalletCrew:Engine:Isolation to 'in-process'.";
 
     public static string GroupsUnavailable(string problem) =>
-        $"Sandboxed workers cannot be given control groups of their own: {problem} (unset it to run them without, with a warning).";
+        $"Sandboxed workers cannot be given control groups of their own: {problem} (unset {CgroupParent.Setting} to run them without what the host cannot give, with a warning).";
 
     public static string WithoutSeccomp(string problem) => $"Workers run without their seccomp filter: {problem}";
 
@@ -44,9 +44,11 @@ internal static class SandboxMessages
         $"The worker's resident memory reached {MiB(residentBytes)} MiB, over its limit of {MiB(limitBytes)} MiB (memory limit: WalletCrew:Engine:WorkerHeapLimitMiB); it was killed.";
 
     public static string GroupMemoryLimit(long limitBytes, long workersLimitBytes) =>
-        $"The worker's memory, with what the kernel held for it (files in its /tmp, shared memory), reached its limit of {MiB(limitBytes)} MiB, "
-        + (workersLimitBytes > 0 ? $"or all workers' together reached theirs of {MiB(workersLimitBytes)} MiB " : "")
-        + "(memory limit: WalletCrew:Engine:WorkerHeapLimitMiB, WalletCrew:Engine:WorkersMemoryLimitMiB); the kernel killed it.";
+        $"The worker's memory, with what the kernel held for it (files in its /tmp, shared memory), reached its limit of {MiB(limitBytes)} MiB"
+        + (workersLimitBytes > 0
+            ? $", or all workers' together reached theirs of {MiB(workersLimitBytes)} MiB (memory limit: WalletCrew:Engine:WorkerHeapLimitMiB, WalletCrew:Engine:WorkersMemoryLimitMiB)"
+            : " (memory limit: WalletCrew:Engine:WorkerHeapLimitMiB)")
+        + "; the kernel killed it.";
 
     public static string TaskLimit(string exit, string detail) =>
         $"it ended ({exit}) after its code reached the worker's limit of {EngineDefaults.WorkerTasks} threads and processes together{detail}";

@@ -30,9 +30,9 @@ public sealed class SandboxOptions
     /// <value>The default is a quarter of the machine's cores, at least 0.5.</value>
     public double WorkerCpuCores { get; init; } = EngineDefaults.WorkerCpuCores;
 
-    /// <summary>Gets the cgroup folder the workers' groups (CPU cap, memory bound) are made in: a cgroup v2 group delegated to
-    /// the host with the cpu and memory controllers, or a group of a cgroup v1 hierarchy (the other controller's is found as
-    /// by default). Set, a host that cannot use it refuses to start.</summary>
+    /// <summary>Gets the cgroup folder the workers' groups (CPU cap, memory bound, thread and process limit) are made in: a
+    /// cgroup v2 group delegated to the host with the cpu, memory and pids controllers, or a group of a cgroup v1 hierarchy
+    /// (the other controllers' are found as by default). Set, a host that cannot use it refuses to start.</summary>
     /// <value>The default is <see langword="null"/>: the host's own group in each controller's cgroup v1 hierarchy when it may
     /// write it, else none, with a warning.</value>
     public string? CgroupDirectory { get; init; }

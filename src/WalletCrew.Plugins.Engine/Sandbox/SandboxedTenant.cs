@@ -351,7 +351,7 @@ internal sealed class SandboxedTenant : TenantRuntime
         // The tenant's own heap limit (tenant.json limits.workerHeapMiB, within the host maximum) or the host's.
         _workerHeapBytes = _settings.Limits.WorkerHeapBytes;
         var worker = await ClaimSpareAsync().ConfigureAwait(false) ?? new WorkerProcess(
-            _pool.Launcher.Start(_tenantId, _directory, _cacheDirectory, _workerHeapBytes), AnswerAsync, _callBounds, WorkerLauncher.MemoryLimitBytes(_workerHeapBytes), _options.TimeProvider)
+            _pool.Launcher.Start(_tenantId, _directory, _cacheDirectory, _workerHeapBytes), AnswerAsync, _callBounds, _options.TimeProvider)
         {
             StartedAt = _options.TimeProvider.GetUtcNow(),
         };

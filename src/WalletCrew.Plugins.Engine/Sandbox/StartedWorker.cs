@@ -2,6 +2,7 @@ using System.Diagnostics;
 
 namespace WalletCrew.Plugins.Engine.Sandbox;
 
-/// <summary>A worker's process as <see cref="WorkerLauncher"/> started it (bubblewrap's), and its control groups, or
-/// <see langword="null"/> where the host has none to give it.</summary>
-internal sealed record StartedWorker(Process Process, WorkerGroup? Group);
+/// <summary>A worker's process as <see cref="WorkerLauncher"/> started it (bubblewrap's), its control groups (or
+/// <see langword="null"/> where the host has none to give it), and the memory limit its data segment was started with,
+/// which the host's watch of its resident memory holds it to (<see cref="WorkerLauncher.MemoryLimitBytes"/>).</summary>
+internal sealed record StartedWorker(Process Process, WorkerGroup? Group, long MemoryLimitBytes);

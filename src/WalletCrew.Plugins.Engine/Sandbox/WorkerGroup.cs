@@ -2,8 +2,11 @@ namespace WalletCrew.Plugins.Engine.Sandbox;
 
 /// <summary>One worker's control groups (<see cref="WorkerGroups"/>): the folders the shell that starts it joins, one per
 /// cgroup hierarchy; owned by its <see cref="WorkerProcess"/>, which caps it, asks it how the worker ended and releases it.</summary>
-internal sealed class WorkerGroup(WorkerGroups owner, IReadOnlyList<string> folders)
+internal sealed class WorkerGroup(WorkerGroups owner, IReadOnlyList<string> folders, long memoryLimitBytes)
 {
+    /// <summary>Gets the memory the worker's memory group holds it to (its memory limit and its scratch space).</summary>
+    public long MemoryLimitBytes => memoryLimitBytes;
+
     /// <summary>Gets the group's folders, in the order of the pool's hierarchies.</summary>
     public IReadOnlyList<string> Folders => folders;
 

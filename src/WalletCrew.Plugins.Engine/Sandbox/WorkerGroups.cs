@@ -19,7 +19,7 @@ namespace WalletCrew.Plugins.Engine.Sandbox;
 /// </list>
 /// The groups of one pool live in a folder of their own (<c>wcp-&lt;host pid&gt;-&lt;n&gt;</c>) in a cgroup the host may
 /// write: by default the host's own group in each controller's cgroup v1 hierarchy, or the cgroup v2 group
-/// <see cref="SandboxOptions.CgroupDirectory"/> names (delegated to the host, serving both). A worker joins its groups before
+/// <see cref="SandboxOptions.CgroupDirectory"/> names (delegated to the host, serving every controller). A worker joins its groups before
 /// bubblewrap starts (see <see cref="WorkerLauncher"/>), so none of its code runs outside them.
 /// </summary>
 internal sealed class WorkerGroups : IDisposable
@@ -115,7 +115,7 @@ internal sealed class WorkerGroups : IDisposable
             throw;
         }
 
-        return new WorkerGroup(this, folders);
+        return new WorkerGroup(this, folders, memoryLimitBytes);
     }
 
     /// <summary>Caps the CPU of <paramref name="group"/>'s worker (nothing without a CPU group).</summary>

@@ -156,7 +156,7 @@ internal sealed class WorkerLauncher : IDisposable
             throw;
         }
 
-        return new StartedWorker(process, group);
+        return new StartedWorker(process, group, memoryLimit);
     }
 
     /// <summary>The command that starts a worker in <paramref name="group"/> (none: null) below the host's threads.</summary>

@@ -242,7 +242,7 @@ internal sealed class WorkerPool : IDisposable
             var slot = SpareSlot.Create();
             try
             {
-                spare = new WorkerProcess(Launcher.StartSpare(slot, _options.WorkerHeapLimitBytes), NoTenant, HostCallBounds.None, WorkerLauncher.MemoryLimitBytes(_options.WorkerHeapLimitBytes), _time, slot)
+                spare = new WorkerProcess(Launcher.StartSpare(slot, _options.WorkerHeapLimitBytes), NoTenant, HostCallBounds.None, _time, slot)
                 {
                     StartedAt = _time.GetUtcNow(),
                 };

@@ -34,7 +34,7 @@ internal sealed class WorkerProcess : IDisposable
     private int _watching;
 
     /// <param name="bounds">What the worker's code may ask of the host for one request of the host's; past it, the worker is killed.</param>
-    public WorkerProcess(StartedWorker started, Func<WorkerMessage, Task<WorkerMessage>> answerCall, HostCallBounds bounds, long residentLimitBytes, TimeProvider time, SpareSlot? slot = null)
+    public WorkerProcess(StartedWorker started, Func<WorkerMessage, Task<WorkerMessage>> answerCall, HostCallBounds bounds, TimeProvider time, SpareSlot? slot = null)
     {
         var process = started.Process;
         _process = process;
@@ -43,7 +43,7 @@ internal sealed class WorkerProcess : IDisposable
         Slot = slot;
         _answerCall = answerCall;
         _bounds = bounds;
-        _residentLimitBytes = residentLimitBytes;
+        _residentLimitBytes = started.MemoryLimitBytes;
         _channel = new FrameChannel(process.StandardOutput.BaseStream, process.StandardInput.BaseStream, WorkerLoop.MaxFrameBytes);
         _stderr = new StderrTail(process.StandardError.BaseStream, StderrLinesKept, () => Kill(SandboxMessages.StderrOverflow));
         _ = Task.Run(ReadAsync);
@@ -288,7 +288,7 @@ internal sealed class WorkerProcess : IDisposable
 
         if (_group?.RanOutOfMemory == true)
         {
-            return SandboxMessages.GroupMemoryLimit(_residentLimitBytes + WorkerLauncher.ScratchBytes, _group.WorkersMemoryLimitBytes);
+            return SandboxMessages.GroupMemoryLimit(_group.MemoryLimitBytes, _group.WorkersMemoryLimitBytes);
         }
 
         if (code != WorkerExitCodes.Closed && _group?.ReachedTaskLimit == true)

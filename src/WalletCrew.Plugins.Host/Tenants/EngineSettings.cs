@@ -85,8 +85,8 @@ internal sealed class EngineSettings : IValidatableObject
     [Range(0.0, 1024.0)]
     public double WorkerCpuCores { get; set; } = new SandboxOptions().WorkerCpuCores;
 
-    /// <summary>Gets or sets the cgroup folder the sandboxed workers' groups (CPU cap, memory bound) are made in (a cgroup v2 group
-    /// delegated to the host with the cpu and memory controllers).</summary>
+    /// <summary>Gets or sets the cgroup folder the sandboxed workers' groups (CPU cap, memory bound, thread and process limit) are
+    /// made in (a cgroup v2 group delegated to the host with the cpu, memory and pids controllers).</summary>
     /// <value>The default is none: the host's own group in each cgroup v1 hierarchy when it may write it, else none, with a warning.</value>
     public string? WorkerCgroup { get; set; }
 

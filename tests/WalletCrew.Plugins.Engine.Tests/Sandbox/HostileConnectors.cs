@@ -30,6 +30,7 @@ internal static class HostileConnectors
         using System.IO;
         using System.Diagnostics;
         using System.Net.Sockets;
+        using System.Runtime.InteropServices;
         async Task Installed(string passId)
         {
             string outcome;
@@ -44,4 +45,20 @@ internal static class HostileConnectors
         }
         context.register("runtime.wallet.passUpdater", new { OnPassInstalled = Installed });
         """;
+
+    /// <summary>A hook (<see cref="Hook"/>) whose <paramref name="body"/> calls C code directly: <c>libc</c> is loaded,
+    /// <c>Libc&lt;T&gt;(name)</c> gives the libc function <c>name</c> as a delegate of type <c>T</c>, and each of
+    /// <paramref name="delegates"/> (a declaration without <c>delegate</c>: <c>int Pause()</c>) is declared to call C, keeping
+    /// its errno for <c>Marshal.GetLastPInvokeError</c>.</summary>
+    public static string NativeHook(string body, params string[] delegates) => Hook($$"""
+        var libc = NativeLibrary.Load("libc.so.6");
+        T Libc<T>(string name) => Marshal.GetDelegateForFunctionPointer<T>(NativeLibrary.GetExport(libc, name));
+        {{body}}
+        }
+        {{string.Concat(delegates.Select(d => $"[UnmanagedFunctionPointer(CallingConvention.Cdecl, SetLastError = true)] delegate {d};\n"))}}
+        async Task<string> Unused()
+        {
+            await Task.Yield();
+            return "";
+        """);
 }

@@ -63,7 +63,7 @@ public sealed class KernelMemoryTests
         using var harness = new EngineHarness(isolation: IsolationMode.Sandbox, widenPolicy: HostileConnectors.PolicyOff,
             invocationTimeout: TimeSpan.FromSeconds(20), sandbox: new SandboxOptions { SpareWorkers = 0, WorkersMemoryLimitBytes = workersMiB * 1024L * 1024 });
         using var second = new TenantFolder("second-tenant");
-        var hoard = "using System.Runtime.InteropServices;\n" + MemoryFile(400, holdMs: 3000);
+        var hoard = MemoryFile(400, holdMs: 3000);
         second.WriteScript("connector.csx", hoard);
         using var first = harness.Load(hoard);
         using var other = harness.Engine.LoadTenant(second.Directory);
@@ -124,9 +124,9 @@ public sealed class KernelMemoryTests
 
     /// <summary>Writes <paramref name="mib"/> MiB into a memory file with <c>write(2)</c>, never mapping it, and holds it for
     /// <paramref name="holdMs"/> milliseconds.</summary>
-    private static string MemoryFile(int mib, int holdMs = 0) => Native($$"""
-        var create = Marshal.GetDelegateForFunctionPointer<MemfdCreate>(NativeLibrary.GetExport(libc, "memfd_create"));
-        var write = Marshal.GetDelegateForFunctionPointer<Write>(NativeLibrary.GetExport(libc, "write"));
+    private static string MemoryFile(int mib, int holdMs = 0) => HostileConnectors.NativeHook($$"""
+        var create = Libc<MemfdCreate>("memfd_create");
+        var write = Libc<Write>("write");
         var fd = create("filler", 0);
         if (fd < 0) { return "memfd_create errno " + Marshal.GetLastPInvokeError(); }
         var block = Marshal.AllocHGlobal(1 << 20);
@@ -141,14 +141,14 @@ public sealed class KernelMemoryTests
 
         await Task.Delay({{holdMs}});
         return (total >> 20).ToString();
-        """);
+        """, "int MemfdCreate(string name, uint flags)", "long Write(int fd, IntPtr buffer, long count)");
 
     /// <summary>Fills <paramref name="mib"/> MiB of System V shared memory, 64 MiB segments each attached, touched and
     /// detached, so the worker's resident memory never holds more than one.</summary>
-    private static string SharedMemory(int mib) => Native($$"""
-        var get = Marshal.GetDelegateForFunctionPointer<ShmGet>(NativeLibrary.GetExport(libc, "shmget"));
-        var attach = Marshal.GetDelegateForFunctionPointer<ShmAt>(NativeLibrary.GetExport(libc, "shmat"));
-        var detach = Marshal.GetDelegateForFunctionPointer<ShmDt>(NativeLibrary.GetExport(libc, "shmdt"));
+    private static string SharedMemory(int mib) => HostileConnectors.NativeHook($$"""
+        var get = Libc<ShmGet>("shmget");
+        var attach = Libc<ShmAt>("shmat");
+        var detach = Libc<ShmDt>("shmdt");
         const long Segment = 64L << 20;
         for (var i = 0; i < {{mib}} / 64; i++)
         {
@@ -161,23 +161,7 @@ public sealed class KernelMemoryTests
         }
 
         return "{{mib}}";
-        """);
-
-    /// <summary>A hostile hook around <paramref name="body"/>, with libc loaded as <c>libc</c> and the delegates it calls.</summary>
-    private static string Native(string body) => HostileConnectors.Hook($$"""
-        var libc = NativeLibrary.Load("libc.so.6");
-        {{body}}
-        }
-        [UnmanagedFunctionPointer(CallingConvention.Cdecl, SetLastError = true)] delegate int MemfdCreate(string name, uint flags);
-        [UnmanagedFunctionPointer(CallingConvention.Cdecl, SetLastError = true)] delegate long Write(int fd, IntPtr buffer, long count);
-        [UnmanagedFunctionPointer(CallingConvention.Cdecl, SetLastError = true)] delegate int ShmGet(int key, long size, int flags);
-        [UnmanagedFunctionPointer(CallingConvention.Cdecl, SetLastError = true)] delegate IntPtr ShmAt(int id, IntPtr address, int flags);
-        [UnmanagedFunctionPointer(CallingConvention.Cdecl, SetLastError = true)] delegate int ShmDt(IntPtr address);
-        async Task<string> Unused()
-        {
-            await Task.Yield();
-            return "";
-        """);
+        """, "int ShmGet(int key, long size, int flags)", "IntPtr ShmAt(int id, IntPtr address, int flags)", "int ShmDt(IntPtr address)");
 
     /// <summary>Runs the hoarding hook in a worker with or without its memory group; returns its result and how the worker
     /// ended (null while it runs).</summary>
@@ -185,7 +169,7 @@ public sealed class KernelMemoryTests
     {
         using var harness = new EngineHarness(isolation: IsolationMode.Sandbox, widenPolicy: HostileConnectors.PolicyOff,
             invocationTimeout: TimeSpan.FromSeconds(20), sandbox: new SandboxOptions { SpareWorkers = 0, ResourceGroups = memoryGroups });
-        using var tenant = harness.Load("using System.Runtime.InteropServices;\n" + hook);
+        using var tenant = harness.Load(hook);
         tenant.Diagnostics.Where(d => d.IsError).Select(d => d.Message).Should().BeEmpty();
         if (memoryGroups)
         {

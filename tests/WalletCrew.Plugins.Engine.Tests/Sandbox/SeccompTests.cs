@@ -34,23 +34,15 @@ public sealed class SeccompTests
     public async Task KernelInterfacesAWorkerNeverNeedsFailWithEperm(bool seccomp)
     {
         using var harness = new EngineHarness(isolation: IsolationMode.Sandbox, widenPolicy: HostileConnectors.PolicyOff, sandbox: new SandboxOptions { Seccomp = seccomp });
-        using var tenant = harness.Load(HostileConnectors.Hook($$"""
-            var libc = System.Runtime.InteropServices.NativeLibrary.Load("libc.so.6");
-            var call = System.Runtime.InteropServices.Marshal.GetDelegateForFunctionPointer<Syscall>(System.Runtime.InteropServices.NativeLibrary.GetExport(libc, "syscall"));
-            var buffer = System.Runtime.InteropServices.Marshal.AllocHGlobal(256);
-            for (var i = 0; i < 256; i++) { System.Runtime.InteropServices.Marshal.WriteByte(buffer, i, 0); }
+        using var tenant = harness.Load(HostileConnectors.NativeHook($$"""
+            var call = Libc<Syscall>("syscall");
+            string Result(long value) => value >= 0 ? "ok" : "errno" + Marshal.GetLastPInvokeError();
+            var buffer = Marshal.AllocHGlobal(256);
+            for (var i = 0; i < 256; i++) { Marshal.WriteByte(buffer, i, 0); }
             var results = new List<string>();
             {{string.Concat(s_calls.Select(c => $"results.Add(\"{c.Name}=\" + Result(call({c.Number}, {c.Arguments})));\n"))}}
             return string.Join(" ", results);
-            }
-            static string Result(long value) => value >= 0 ? "ok" : "errno" + System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
-            [System.Runtime.InteropServices.UnmanagedFunctionPointer(System.Runtime.InteropServices.CallingConvention.Cdecl, SetLastError = true)]
-            delegate long Syscall(long number, long a, long b, long c);
-            async Task<string> Unused()
-            {
-                await Task.Yield();
-                return "";
-            """));
+            """, "long Syscall(long number, long a, long b, long c)"));
         tenant.Diagnostics.Where(d => d.IsError).Should().BeEmpty();
 
         var result = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(), CancellationToken.None);

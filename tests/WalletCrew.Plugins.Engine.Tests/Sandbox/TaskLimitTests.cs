@@ -18,7 +18,7 @@ public sealed class TaskLimitTests
     {
         {
             "threads with 64 KiB stacks",
-            $$"""
+            HostileConnectors.Hook($$"""
             // Each thread waits on a gate no one opens, in the framework's code (the tenant's would meet its stack checkpoints).
             var gate = new ManualResetEventSlim();
             var started = 0;
@@ -28,21 +28,18 @@ public sealed class TaskLimitTests
             }
             catch (Exception e) { return started + " then " + e.GetType().Name; }
             return started.ToString();
-            """
+            """)
         },
         {
             "native threads with 64 KiB stacks",
-            $$"""
+            HostileConnectors.NativeHook($$"""
             // pthread_create with libc's pause as the thread's code: each thread waits for a signal that never comes.
-            var libc = System.Runtime.InteropServices.NativeLibrary.Load("libc.so.6");
-            var create = System.Runtime.InteropServices.Marshal.GetDelegateForFunctionPointer<Create>(System.Runtime.InteropServices.NativeLibrary.GetExport(libc, "pthread_create"));
-            var init = System.Runtime.InteropServices.Marshal.GetDelegateForFunctionPointer<Init>(System.Runtime.InteropServices.NativeLibrary.GetExport(libc, "pthread_attr_init"));
-            var stack = System.Runtime.InteropServices.Marshal.GetDelegateForFunctionPointer<StackSize>(System.Runtime.InteropServices.NativeLibrary.GetExport(libc, "pthread_attr_setstacksize"));
-            var pause = System.Runtime.InteropServices.NativeLibrary.GetExport(libc, "pause");
-            var attributes = System.Runtime.InteropServices.Marshal.AllocHGlobal(256);
-            var thread = System.Runtime.InteropServices.Marshal.AllocHGlobal(8);
-            init(attributes);
-            stack(attributes, 64 * 1024);
+            var create = Libc<Create>("pthread_create");
+            var pause = NativeLibrary.GetExport(libc, "pause");
+            var attributes = Marshal.AllocHGlobal(256);
+            var thread = Marshal.AllocHGlobal(8);
+            Libc<Init>("pthread_attr_init")(attributes);
+            Libc<StackSize>("pthread_attr_setstacksize")(attributes, 64 * 1024);
             var started = 0;
             for (; started < {{Asked}}; started++)
             {
@@ -50,23 +47,14 @@ public sealed class TaskLimitTests
             }
 
             return started.ToString();
-            }
-            [System.Runtime.InteropServices.UnmanagedFunctionPointer(System.Runtime.InteropServices.CallingConvention.Cdecl)] delegate int Create(IntPtr thread, IntPtr attributes, IntPtr start, IntPtr argument);
-            [System.Runtime.InteropServices.UnmanagedFunctionPointer(System.Runtime.InteropServices.CallingConvention.Cdecl)] delegate int Init(IntPtr attributes);
-            [System.Runtime.InteropServices.UnmanagedFunctionPointer(System.Runtime.InteropServices.CallingConvention.Cdecl)] delegate int StackSize(IntPtr attributes, nint size);
-            async Task<string> Unused()
-            {
-                await Task.Yield();
-                return "";
-            """
+            """, "int Create(IntPtr thread, IntPtr attributes, IntPtr start, IntPtr argument)", "int Init(IntPtr attributes)", "int StackSize(IntPtr attributes, nint size)")
         },
         {
             "processes forked from the worker",
-            $$"""
+            HostileConnectors.NativeHook($$"""
             // fork, each child waiting in libc's pause (the delegate's code is compiled before the first fork).
-            var libc = System.Runtime.InteropServices.NativeLibrary.Load("libc.so.6");
-            var fork = System.Runtime.InteropServices.Marshal.GetDelegateForFunctionPointer<NoArguments>(System.Runtime.InteropServices.NativeLibrary.GetExport(libc, "fork"));
-            var pause = System.Runtime.InteropServices.Marshal.GetDelegateForFunctionPointer<NoArguments>(System.Runtime.InteropServices.NativeLibrary.GetExport(libc, "pause"));
+            var fork = Libc<NoArguments>("fork");
+            var pause = Libc<NoArguments>("pause");
             var started = 0;
             for (; started < {{Asked}}; started++)
             {
@@ -76,13 +64,7 @@ public sealed class TaskLimitTests
             }
 
             return started.ToString();
-            }
-            [System.Runtime.InteropServices.UnmanagedFunctionPointer(System.Runtime.InteropServices.CallingConvention.Cdecl)] delegate int NoArguments();
-            async Task<string> Unused()
-            {
-                await Task.Yield();
-                return "";
-            """
+            """, "int NoArguments()")
         },
     };
 
@@ -111,7 +93,7 @@ public sealed class TaskLimitTests
     {
         using var harness = new EngineHarness(isolation: IsolationMode.Sandbox, widenPolicy: HostileConnectors.PolicyOff,
             invocationTimeout: TimeSpan.FromSeconds(30), sandbox: new SandboxOptions { SpareWorkers = 0, ResourceGroups = resourceGroups });
-        using var tenant = harness.Load(HostileConnectors.Hook(spawn));
+        using var tenant = harness.Load(spawn);
         tenant.Diagnostics.Where(d => d.IsError).Select(d => d.Message).Should().BeEmpty();
         var folder = harness.Engine.Workers!.Launcher.GroupFolder("pids");
         if (resourceGroups)

@@ -178,20 +178,12 @@ public sealed class WorkerCrashTests
         // worker that reads nothing. A request larger than the pipe's buffer then blocks in the write itself, which the
         // deadline must still end (the small request is the control: its write completes and only its answer is waited for).
         using var harness = new EngineHarness(isolation: IsolationMode.Sandbox, invocationTimeout: TimeSpan.FromSeconds(2), widenPolicy: HostileConnectors.PolicyOff);
-        using var tenant = harness.Load(HostileConnectors.Hook("""
-            var libc = System.Runtime.InteropServices.NativeLibrary.Load("libc.so.6");
-            var call = System.Runtime.InteropServices.Marshal.GetDelegateForFunctionPointer<Syscall>(System.Runtime.InteropServices.NativeLibrary.GetExport(libc, "syscall"));
+        using var tenant = harness.Load(HostileConnectors.NativeHook("""
+            var call = Libc<Syscall>("syscall");
             var stopper = new System.Threading.Thread(() => { System.Threading.Thread.Sleep(300); call(62, call(39, 0, 0, 0), 19, 0); }); // kill(getpid(), SIGSTOP), x86-64
             stopper.Start();
             return "stopping";
-            }
-            [System.Runtime.InteropServices.UnmanagedFunctionPointer(System.Runtime.InteropServices.CallingConvention.Cdecl)]
-            delegate long Syscall(long number, long a, long b, long c);
-            async Task<string> Unused()
-            {
-                await Task.Yield();
-                return "";
-            """));
+            """, "long Syscall(long number, long a, long b, long c)"));
         tenant.Diagnostics.Where(d => d.IsError).Should().BeEmpty();
 
         var stopping = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(passId: "stop"), CancellationToken.None);
