@@ -123,8 +123,9 @@ public sealed class WorkerCpuCapTests
         var call = tenant.InvokePassUpdatersAsync(TestEvents.Installation(), CancellationToken.None);
         await Task.Delay(500);
         var before = ProcessTree.Usage(worker).CpuTime;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         await Task.Delay(Window);
-        var used = (ProcessTree.Usage(worker).CpuTime - before) / Window;
+        var used = (ProcessTree.Usage(worker).CpuTime - before) / clock.Elapsed; // a loaded machine's delay runs long
         (await call).Status.Should().Be(InvocationStatus.Succeeded);
         return used;
     }
