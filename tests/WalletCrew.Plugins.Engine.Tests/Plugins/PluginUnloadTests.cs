@@ -81,7 +81,7 @@ public sealed class PluginUnloadTests : IDisposable
             return Task.CompletedTask;
         });
 
-        growth.Should().BeLessThan(HeapGrowthAllowance, "50 unloaded versions leave no heap behind (a leak grows it in both batches of 50)");
+        growth.Should().BeLessThan(HeapGrowthAllowance, "50 unloaded versions leave no heap behind (a leak grows it in every batch of 50)");
     }
 
     [Fact]

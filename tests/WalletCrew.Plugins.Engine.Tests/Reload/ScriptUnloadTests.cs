@@ -47,7 +47,7 @@ public sealed class ScriptUnloadTests
             Unloads.CollectibleAssemblies().Should().HaveCountLessThanOrEqualTo(assemblies.Count, "no connector assembly may stay loaded");
         });
 
-        growth.Should().BeLessThan(HeapGrowthAllowance, "50 unloaded versions must not stay on the heap (a leak grows it in both batches of 50)");
+        growth.Should().BeLessThan(HeapGrowthAllowance, "50 unloaded versions must not stay on the heap (a leak grows it in every batch of 50)");
     }
 
     [Fact]

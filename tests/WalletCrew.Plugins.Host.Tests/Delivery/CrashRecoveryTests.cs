@@ -63,7 +63,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
 
         // A stalled pass resumes when the restarted host starts an attempt of one of its waiting events (per-pass order
         // makes that its head), as the tenant log records it: the lease question, whatever the attempt's own outcome.
-        var resumedAfter = StalledPasses.FirstAttempts(file, "", stalled, killedAt)
+        var resumedAfter = (await StalledPasses.WaitForFirstAttemptsAsync(file, "", stalled, killedAt, TimeSpan.FromSeconds(30)))
             .ToDictionary(p => p.Key, p => p.Value - restartedAt);
         var slowest = resumedAfter.MaxBy(p => p.Value);
         output.WriteLine($"{isolation}: restarted {(restartedAt - killedAt).TotalSeconds:0.00} s after the kill; {stalled.Values.Distinct().Count()} stalled passes, " +
@@ -114,7 +114,8 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         deliveredBeforeKill.Should().BeLessThan(answeredBeforeKill, "acknowledged events were still waiting for delivery at the kill");
         await survivor.WatchAsync(() => HostHarness.WaitUntilAsync(() => partner.Requests.Count(r => r.Path == "/held") > 1, TimeSpan.FromSeconds(120), "tenant held's event ran again"));
 
-        var resumedAfter = StalledPasses.FirstAttempts(connection, "wcp_", stalled, killedAt).ToDictionary(p => p.Key, p => p.Value - killedAt);
+        var resumedAfter = (await StalledPasses.WaitForFirstAttemptsAsync(connection, "wcp_", stalled, killedAt, TimeSpan.FromSeconds(30)))
+            .ToDictionary(p => p.Key, p => p.Value - killedAt);
         var slowest = resumedAfter.MaxBy(p => p.Value);
         output.WriteLine($"postgres: {stalled.Values.Distinct().Count()} stalled passes; resumed after the kill: median " +
             $"{resumedAfter.Values.Order().ElementAt(resumedAfter.Count / 2).TotalSeconds:0.00} s, slowest {slowest.Key} {slowest.Value.TotalSeconds:0.00} s (lease 5 s)");

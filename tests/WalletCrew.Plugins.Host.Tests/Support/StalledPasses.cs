@@ -38,7 +38,7 @@ internal static class StalledPasses
     /// attempt's end and duration). An attempt a surviving host had started before the kill counts, with a start before
     /// <paramref name="after"/>: its pass was pending at the kill, and it did not wait for the dead host's leases.
     /// </summary>
-    public static Dictionary<string, DateTimeOffset> FirstAttempts(DbConnection connection, string prefix, Dictionary<string, string> stalled, DateTimeOffset after)
+    private static Dictionary<string, DateTimeOffset> FirstAttempts(DbConnection connection, string prefix, Dictionary<string, string> stalled, DateTimeOffset after)
     {
         var first = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         using var attempts = Command(connection,
@@ -51,6 +51,25 @@ internal static class StalledPasses
                 var started = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1));
                 first[pass] = first.TryGetValue(pass, out var earlier) && earlier < started ? earlier : started;
             }
+        }
+
+        return first;
+    }
+
+    /// <summary>
+    /// Waits until every stalled pass has an attempt in the tenant log (or <paramref name="timeout"/> passes) and returns
+    /// <see cref="FirstAttempts"/>: a host records an attempt when it ends, after the partner has seen its request.
+    /// </summary>
+    public static async Task<Dictionary<string, DateTimeOffset>> WaitForFirstAttemptsAsync(
+        DbConnection connection, string prefix, Dictionary<string, string> stalled, DateTimeOffset after, TimeSpan timeout)
+    {
+        var passes = stalled.Values.Distinct(StringComparer.Ordinal).Count();
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        var first = FirstAttempts(connection, prefix, stalled, after);
+        while (first.Count < passes && DateTimeOffset.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+            first = FirstAttempts(connection, prefix, stalled, after);
         }
 
         return first;
