@@ -102,8 +102,29 @@ internal static class EngineDefaults
     /// to start. An idle worker runs ~11 threads, and a tenant's calls at its highest concurrency a few dozen more.</summary>
     public const int WorkerTasks = 512;
 
+    /// <summary>Sandboxed workers: how many threads and processes all workers together may run (their pids groups' parent):
+    /// half of the machine's process ids (the lower of <c>kernel.pid_max</c> and <c>kernel.threads-max</c>), so workers at
+    /// their limits together (64 × 512 is all of the default 32,768) leave the host and the rest of the machine the other half.</summary>
+    public static readonly int WorkersTasks = MachineTasks() / 2;
+
     /// <summary>Sandboxed workers: how long past its deadline an invocation may go on before the host kills its worker.</summary>
     public static readonly TimeSpan WorkerKillGrace = TimeSpan.FromSeconds(2);
+
+    // The lower of the kernel's limits on process ids and threads; its default pid_max where neither can be read.
+    private static int MachineTasks() =>
+        new[] { "/proc/sys/kernel/pid_max", "/proc/sys/kernel/threads-max" }.Select(KernelNumber).Where(value => value > 0).DefaultIfEmpty(32_768).Min();
+
+    private static int KernelNumber(string file)
+    {
+        try
+        {
+            return int.TryParse(File.ReadAllText(file).Trim(), System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : 0;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return 0; // not Linux, or hidden
+        }
+    }
 
     /// <summary>The host maxima: how far a tenant's tenant.json may raise each limit.</summary>
     public static class Maxima

@@ -50,8 +50,9 @@ internal static class SandboxMessages
             : " (memory limit: WalletCrew:Engine:WorkerHeapLimitMiB)")
         + "; the kernel killed it.";
 
-    public static string TaskLimit(string exit, string detail) =>
-        $"it ended ({exit}) after its code reached the worker's limit of {EngineDefaults.WorkerTasks} threads and processes together{detail}";
+    public static string TaskLimit(string exit, int workersTasks, string detail) =>
+        $"it ended ({exit}) after its code reached the worker's limit of {EngineDefaults.WorkerTasks} threads and processes together"
+        + (workersTasks > 0 ? $", or all workers' together reached theirs of {workersTasks}" : "") + detail;
 
     public static string Stopped(string tenantId, string reason) =>
         $"Tenant '{tenantId}''s worker stopped during the invocation: {reason}";

@@ -41,6 +41,10 @@ public sealed class SandboxOptions
     /// tests turn them off, to show what they bound.</summary>
     internal bool ResourceGroups { get; init; } = true;
 
+    /// <summary>Gets how many threads and processes all workers together may run (the pids groups' parent); 0: no such bound.
+    /// Only tests change it, to show what it bounds.</summary>
+    internal int WorkersTasks { get; init; } = EngineDefaults.WorkersTasks;
+
     /// <summary>Gets how long past its deadline an invocation may go on before the host kills its worker.</summary>
     /// <value>The default is 2 seconds.</value>
     public TimeSpan KillGrace { get; init; } = EngineDefaults.WorkerKillGrace;

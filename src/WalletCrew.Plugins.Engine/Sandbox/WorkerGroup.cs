@@ -20,7 +20,11 @@ internal sealed class WorkerGroup(WorkerGroups owner, IReadOnlyList<string> fold
     /// <summary>Gets the memory all workers together may hold, or 0 without such a bound.</summary>
     public long WorkersMemoryLimitBytes => owner.WorkersMemoryLimitBytes;
 
-    /// <summary>Gets whether a thread or process of the worker was refused at its limit.</summary>
+    /// <summary>Gets how many threads and processes all workers together may run, or 0 without such a bound.</summary>
+    public int WorkersTasks => owner.WorkersTasks;
+
+    /// <summary>Gets whether a thread or process of the worker was refused at its limit, or at all workers' together (cgroup v1
+    /// counts both in the worker's group; v2 counts the second in the pool's only).</summary>
     public bool ReachedTaskLimit => owner.ReachedTaskLimit(this);
 
     /// <summary>Removes the groups once the worker has ended.</summary>

@@ -17,6 +17,8 @@ namespace WalletCrew.Plugins.Engine.Sandbox;
 /// <item><c>pids</c>: its threads and processes together at most <see cref="EngineDefaults.WorkerTasks"/>, so no tenant
 /// starts enough of them to leave the host none (the machine's process ids are few: 32,768 by default).</item>
 /// </list>
+/// The pool's folder bounds its workers together: their memory at <see cref="SandboxOptions.WorkersMemoryLimitBytes"/>, their
+/// threads and processes at <see cref="SandboxOptions.WorkersTasks"/>.
 /// The groups of one pool live in a folder of their own (<c>wcp-&lt;host pid&gt;-&lt;n&gt;</c>) in a cgroup the host may
 /// write: by default the host's own group in each controller's cgroup v1 hierarchy, or the cgroup v2 group
 /// <see cref="SandboxOptions.CgroupDirectory"/> names (delegated to the host, serving every controller). A worker joins its groups before
@@ -46,14 +48,17 @@ internal sealed class WorkerGroups : IDisposable
         if (options.WorkerCpuCores > 0)
         {
             _quotaMicroseconds = Math.Max(MinimumQuotaMicroseconds, (long)Math.Round(options.WorkerCpuCores * PeriodMicroseconds));
-            CpuProblem = Add(Cpu, options.CgroupDirectory, pool);
+            CpuProblem = Add(Cpu, options.CgroupDirectory, pool, limitPool: null);
         }
 
         if (options.ResourceGroups)
         {
-            MemoryProblem = Add(Memory, options.CgroupDirectory, pool, options.WorkersMemoryLimitBytes);
-            WorkersMemoryLimitBytes = MemoryProblem is null ? Math.Max(0, options.WorkersMemoryLimitBytes) : 0;
-            TasksProblem = Add(Pids, options.CgroupDirectory, pool);
+            var workersMemory = Math.Max(0, options.WorkersMemoryLimitBytes);
+            MemoryProblem = Add(Memory, options.CgroupDirectory, pool, workersMemory > 0 ? tree => LimitMemory(tree.Pool, tree.V2, workersMemory) : null);
+            WorkersMemoryLimitBytes = MemoryProblem is null ? workersMemory : 0;
+            var workersTasks = Math.Max(0, options.WorkersTasks);
+            TasksProblem = Add(Pids, options.CgroupDirectory, pool, workersTasks > 0 ? tree => LimitTasks(tree.Pool, workersTasks) : null);
+            WorkersTasks = TasksProblem is null ? workersTasks : 0;
         }
     }
 
@@ -68,6 +73,9 @@ internal sealed class WorkerGroups : IDisposable
 
     /// <summary>Gets the memory all workers together may hold (their memory groups' parent), or 0 without such a bound.</summary>
     public long WorkersMemoryLimitBytes { get; }
+
+    /// <summary>Gets how many threads and processes all workers together may run (their pids groups' parent), or 0 without such a bound.</summary>
+    public int WorkersTasks { get; }
 
     /// <summary>Returns the folder holding this pool's groups of <paramref name="controller"/>, or <see langword="null"/>.</summary>
     public string? PoolFolder(string controller) => _trees.FirstOrDefault(tree => tree.Controllers.Contains(controller))?.Pool;
@@ -105,7 +113,7 @@ internal sealed class WorkerGroups : IDisposable
 
                 if (tree.Controllers.Contains(Pids))
                 {
-                    Write(folder, "pids.max", EngineDefaults.WorkerTasks.ToString(CultureInfo.InvariantCulture));
+                    LimitTasks(folder, EngineDefaults.WorkerTasks);
                 }
             }
         }
@@ -183,8 +191,9 @@ internal sealed class WorkerGroups : IDisposable
         }
     }
 
-    /// <summary>Makes or joins the tree <paramref name="controller"/>'s groups go in; returns why there is none, or null.</summary>
-    private string? Add(string controller, string? configured, string poolName, long poolMemoryBytes = 0)
+    /// <summary>Makes or joins the tree <paramref name="controller"/>'s groups go in, and bounds the pool's folder there with
+    /// <paramref name="limitPool"/> (every worker's group is below it); returns why there is none, or null.</summary>
+    private string? Add(string controller, string? configured, string poolName, Action<Tree>? limitPool)
     {
         var (parent, v2, problem) = CgroupParent.Locate(configured, controller);
         if (parent is null)
@@ -205,10 +214,7 @@ internal sealed class WorkerGroups : IDisposable
             EnableBelow(tree, parent, controller);
             Directory.CreateDirectory(tree.Pool);
             EnableBelow(tree, tree.Pool, controller);
-            if (poolMemoryBytes > 0)
-            {
-                LimitMemory(tree.Pool, tree.V2, poolMemoryBytes); // every worker's group is below it
-            }
+            limitPool?.Invoke(tree);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
@@ -243,6 +249,8 @@ internal sealed class WorkerGroups : IDisposable
             File.WriteAllText(swap, v2 ? "0" : limit);
         }
     }
+
+    private static void LimitTasks(string folder, int tasks) => Write(folder, "pids.max", tasks.ToString(CultureInfo.InvariantCulture));
 
     // cgroup v2 only: a group's children get a controller once the group enables it for them.
     private static void EnableBelow(Tree tree, string folder, string controller)

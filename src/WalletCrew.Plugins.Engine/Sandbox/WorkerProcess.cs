@@ -293,7 +293,7 @@ internal sealed class WorkerProcess : IDisposable
 
         if (code != WorkerExitCodes.Closed && _group?.ReachedTaskLimit == true)
         {
-            return SandboxMessages.TaskLimit(ChildExits.Name(code), ChildExits.Detail(_stderr));
+            return SandboxMessages.TaskLimit(ChildExits.Name(code), _group.WorkersTasks, ChildExits.Detail(_stderr));
         }
 
         if (ChildExits.IsOutOfMemory(code, _stderr))

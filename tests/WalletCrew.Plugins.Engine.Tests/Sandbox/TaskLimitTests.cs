@@ -16,20 +16,7 @@ public sealed class TaskLimitTests
 
     public static TheoryData<string, string> Spawners => new()
     {
-        {
-            "threads with 64 KiB stacks",
-            HostileConnectors.Hook($$"""
-            // Each thread waits on a gate no one opens, in the framework's code (the tenant's would meet its stack checkpoints).
-            var gate = new ManualResetEventSlim();
-            var started = 0;
-            try
-            {
-                for (; started < {{Asked}}; started++) { new Thread(gate.Wait, 64 * 1024) { IsBackground = true }.Start(); }
-            }
-            catch (Exception e) { return started + " then " + e.GetType().Name; }
-            return started.ToString();
-            """)
-        },
+        { "threads with 64 KiB stacks", Threads(Asked) },
         {
             "native threads with 64 KiB stacks",
             HostileConnectors.NativeHook($$"""
@@ -68,6 +55,43 @@ public sealed class TaskLimitTests
         },
     };
 
+    /// <summary>Workers each within their limit can together take the machine's process ids (64 × 512 is all of the default
+    /// 32,768): their pids groups' parent bounds them together (<see cref="EngineDefaults.WorkersTasks"/>). One tenant's
+    /// worker holds 300 threads, then another's asks for 300 against a bound of 400 for both and gets fewer, its group counting
+    /// the refusal; the control, without the bound: both start theirs.</summary>
+    [Theory]
+    [InlineData(400, true)]
+    [InlineData(0, false)]
+    public async Task WorkersTogetherAreBoundedSoTheyCannotTakeTheMachinesProcessIds(int workersTasks, bool bounded)
+    {
+        using var harness = new EngineHarness(isolation: IsolationMode.Sandbox, widenPolicy: HostileConnectors.PolicyOff,
+            invocationTimeout: TimeSpan.FromSeconds(30), sandbox: new SandboxOptions { SpareWorkers = 0, WorkersTasks = workersTasks });
+        using var second = new TenantFolder("second-tenant");
+        var spawn = Threads(300);
+        second.WriteScript("connector.csx", spawn);
+        using var first = harness.Load(spawn);
+        using var other = harness.Engine.LoadTenant(second.Directory);
+        first.Diagnostics.Concat(other.Diagnostics).Where(d => d.IsError).Select(d => d.Message).Should().BeEmpty();
+        harness.Engine.Workers!.Layers.TaskLimit.Should().BeTrue("this test needs a cgroup the host may write (CI runs as root)");
+
+        var held = await first.InvokePassUpdatersAsync(TestEvents.Installation(), CancellationToken.None);
+        var asked = await other.InvokePassUpdatersAsync(TestEvents.Installation(), CancellationToken.None);
+
+        held.Log.Single().Message.Should().Be("ESCAPED:300", held.Error);
+        if (bounded)
+        {
+            asked.Log.Single().Message.Should().MatchRegex("^ESCAPED:[0-9]+ then ", "the second worker's threads met the bound of both: {0}", asked.Error);
+            var worker = ((SandboxedTenant)other.Runtime).WorkerProcessId!.Value;
+            var group = Directory.GetDirectories(harness.Engine.Workers!.Launcher.GroupFolder("pids")!)
+                .Single(folder => File.ReadAllText(Path.Combine(folder, "cgroup.procs")).Split('\n').Contains(worker.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            File.ReadLines(Path.Combine(group, "pids.events")).Should().NotContain("max 0", "the second worker's group counted the refusal");
+        }
+        else
+        {
+            asked.Log.Single().Message.Should().Be("ESCAPED:300", asked.Error);
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Spawners))]
     public async Task AWorkersThreadsAndProcessesStopAtItsLimit(string kind, string spawn)
@@ -86,6 +110,18 @@ public sealed class TaskLimitTests
 
         outcome.Should().Be($"ESCAPED:{Asked}", kind);
     }
+
+    // Each thread waits on a gate no one opens, in the framework's code (the tenant's would meet its stack checkpoints).
+    private static string Threads(int asked) => HostileConnectors.Hook($$"""
+        var gate = new ManualResetEventSlim();
+        var started = 0;
+        try
+        {
+            for (; started < {{asked}}; started++) { new Thread(gate.Wait, 64 * 1024) { IsBackground = true }.Start(); }
+        }
+        catch (Exception e) { return started + " then " + e.GetType().Name; }
+        return started.ToString();
+        """);
 
     /// <summary>Runs the spawning hook in a worker with or without its resource groups; returns what it logged and whether
     /// the worker's pids group refused one (read while the worker runs).</summary>
