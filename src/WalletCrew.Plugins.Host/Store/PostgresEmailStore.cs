@@ -66,14 +66,7 @@ internal sealed class PostgresEmailStore(NpgsqlDataSource dataSource) : IEmailSt
             batch.BatchCommands.Add(PostgresEventStore.Statement(Complete, OutcomeParameters(outcome)));
         }
 
-        foreach (var outcome in outcomes)
-        {
-            if (outcome.Log is not null)
-            {
-                batch.BatchCommands.Add(PostgresEventStore.LogStatement(outcome.Log));
-            }
-        }
-
+        PostgresEventStore.AddLogs(batch, [.. outcomes.Select(o => o.Log).OfType<TenantLogRecord>()]);
         await batch.ExecuteNonQueryAsync().ConfigureAwait(false);
         return [.. outcomes.Select((_, i) => batch.BatchCommands[i].RecordsAffected == 1)];
     }

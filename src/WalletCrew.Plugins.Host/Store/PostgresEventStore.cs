@@ -120,22 +120,46 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource, ILogger<Po
         await _completions.DisposeAsync().ConfigureAwait(false);
     }
 
-    // One round trip, one implicit transaction: the passes' locks (in key order), each outcome's status, the passes' heads and
-    // the tenant log entries. Each outcome's result is whether its own update applied (its lease was still held).
+    // One round trip, one implicit transaction, four statements whatever the batch's size: the passes' locks (in key order),
+    // the outcomes' statuses, the passes' heads and the tenant log entries. Each outcome's result is whether its own update
+    // applied (its lease was still held).
     private static async Task<bool[]> CompleteAllAsync(NpgsqlConnection connection, IReadOnlyList<DeliveryOutcome> outcomes)
     {
         await using var batch = HeadWrite(new NpgsqlBatch(connection), [.. outcomes.Select(o => o.EventId)],
-            outcomes.Select(o => Statement(PostgresSchema.Complete, OutcomeParameters(o))));
-        foreach (var o in outcomes)
+            Statement(PostgresSchema.CompleteAll, Rows([.. outcomes.Select(OutcomeParameters)])));
+        AddLogs(batch, [.. outcomes.Select(o => o.Log).OfType<TenantLogRecord>()]);
+        return await CompletedAsync(batch, outcomes, resultIndex: 1).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs <paramref name="batch"/> and returns, per outcome, whether the statement at <paramref name="resultIndex"/>
+    /// (a <see cref="PostgresSchema.CompleteAll"/>) named its event: the first outcome of an event only.</summary>
+    private static async Task<bool[]> CompletedAsync(NpgsqlBatch batch, IReadOnlyList<DeliveryOutcome> outcomes, int resultIndex)
+    {
+        var completed = new HashSet<string>(StringComparer.Ordinal);
+        await using (var reader = await batch.ExecuteReaderAsync().ConfigureAwait(false))
         {
-            if (o.Log is not null)
+            for (var i = 0; i < resultIndex; i++)
             {
-                batch.BatchCommands.Add(LogStatement(o.Log));
+                await reader.NextResultAsync().ConfigureAwait(false);
+            }
+
+            while (await reader.ReadAsync().ConfigureAwait(false))
+            {
+                completed.Add(reader.GetString(0));
             }
         }
 
-        await batch.ExecuteNonQueryAsync().ConfigureAwait(false);
-        return [.. outcomes.Select((_, i) => batch.BatchCommands[1 + i].RecordsAffected == 1)];
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        return [.. outcomes.Select(o => seen.Add(o.EventId) && completed.Contains(o.EventId))];
+    }
+
+    /// <summary>Adds the statement appending <paramref name="logs"/> (none when empty) to <paramref name="batch"/>.</summary>
+    internal static void AddLogs(NpgsqlBatch batch, IReadOnlyList<TenantLogRecord> logs)
+    {
+        if (logs.Count > 0)
+        {
+            batch.BatchCommands.Add(Statement(PostgresSchema.InsertLogs, Rows([.. logs.Select(LogParameters)])));
+        }
     }
 
     public async Task<IReadOnlyList<string>> RenewAsync(string owner, IReadOnlyCollection<string> eventIds, DateTimeOffset until, CancellationToken cancellationToken)
@@ -281,10 +305,35 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource, ILogger<Po
     }
 
     /// <summary>The statement appending a tenant log entry (the email store's completions use it too).</summary>
-    internal static NpgsqlBatchCommand LogStatement(TenantLogRecord record) => Statement(PostgresSchema.InsertLog,
+    internal static NpgsqlBatchCommand LogStatement(TenantLogRecord record) => Statement(PostgresSchema.InsertLog, LogParameters(record));
+
+    private static (string Name, object? Value)[] LogParameters(TenantLogRecord record) =>
+    [
         ("t", record.TenantId), ("at", ToMs(record.At)), ("k", record.Kind), ("e", record.EventId), ("a", record.Attempt),
         ("s", record.Status), ("d", record.DurationMs), ("err", record.Error),
-        ("entries", JsonSerializer.Serialize(record.Entries, StoreJson.Options)), ("tv", record.TenantVersion));
+        ("entries", JsonSerializer.Serialize(record.Entries, StoreJson.Options)), ("tv", record.TenantVersion),
+    ];
+
+    /// <summary>
+    /// The parameters of one statement over many rows (<c>unnest</c>): each parameter of <paramref name="rows"/> (all built
+    /// by one method, so in the same order) as one array, typed by its first non-null value; an array of nulls only goes as
+    /// <c>text[]</c>, which the statement's cast turns into its type.
+    /// </summary>
+    internal static (string Name, object? Value)[] Rows(IReadOnlyList<(string Name, object? Value)[]> rows) =>
+        [.. rows[0].Select((column, i) => (column.Name, (object?)Column(rows, i)))];
+
+    private static Array Column(IReadOnlyList<(string Name, object? Value)[]> rows, int index)
+    {
+        var first = rows.Select(row => row[index].Value).FirstOrDefault(value => value is not null);
+        return first switch
+        {
+            null or string => rows.Select(row => (string?)row[index].Value).ToArray(),
+            long => rows.Select(row => (long?)row[index].Value).ToArray(),
+            int => rows.Select(row => (int?)row[index].Value).ToArray(),
+            bool => rows.Select(row => (bool?)row[index].Value).ToArray(),
+            _ => throw new InvalidOperationException($"No array parameter for {first.GetType().Name} ('{rows[0][index].Name}')."),
+        };
+    }
 
     internal static NpgsqlBatchCommand Statement(string sql, params (string Name, object? Value)[] parameters)
     {

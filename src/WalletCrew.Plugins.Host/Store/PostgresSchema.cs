@@ -249,11 +249,20 @@ internal static class PostgresSchema
             WHERE e.tenant_id = p.tenant_id AND e.pass_id = p.pass_id AND e.status = 'pending' ORDER BY e.seq LIMIT 1)
         """;
 
-    public const string Complete = """
-        UPDATE wcp_events SET status = @s, attempts = attempts + @inc, failures = failures + @finc,
-            next_attempt_at = COALESCE(@next, next_attempt_at), last_error = COALESCE(@err, last_error),
-            completed_at = @done, lease_owner = NULL, lease_expires_at = NULL
-        WHERE event_id = @e AND lease_owner = @owner AND status = 'pending';
+    /// <summary>
+    /// Records how leased attempts ended (<see cref="StoreRows.OutcomeParameters"/>), one outcome per element of the arrays
+    /// (<see cref="PostgresEventStore.Rows"/>), one statement whatever the batch's size: each event still pending and leased by
+    /// the outcome's owner takes its status. Returns the ids of the events it completed; an event named twice takes its first
+    /// outcome only.
+    /// </summary>
+    public const string CompleteAll = """
+        UPDATE wcp_events ev SET status = c.s, attempts = ev.attempts + c.inc, failures = ev.failures + c.finc,
+            next_attempt_at = COALESCE(c.next, ev.next_attempt_at), last_error = COALESCE(c.err, ev.last_error),
+            completed_at = c.done, lease_owner = NULL, lease_expires_at = NULL
+        FROM (SELECT DISTINCT ON (id) * FROM unnest(@e::text[], @owner::text[], @s::text[], @inc::int[], @finc::int[], @next::bigint[], @err::text[], @done::bigint[])
+              WITH ORDINALITY AS u(id, owner, s, inc, finc, next, err, done, n) ORDER BY id, n) c
+        WHERE ev.event_id = c.id AND ev.lease_owner = c.owner AND ev.status = 'pending'
+        RETURNING ev.event_id
         """;
 
     public const string ReplayOne = """
@@ -280,6 +289,15 @@ internal static class PostgresSchema
     public const string InsertLog = """
         INSERT INTO wcp_tenant_logs(tenant_id, at, kind, event_id, attempt, status, duration_ms, error, entries, tenant_version)
         VALUES(@t, @at, @k, @e, @a, @s, @d, @err, @entries, @tv);
+        """;
+
+    /// <summary><see cref="InsertLog"/> for a batch of entries at once, in the arrays' order (<see cref="PostgresEventStore.Rows"/>).</summary>
+    public const string InsertLogs = """
+        INSERT INTO wcp_tenant_logs(tenant_id, at, kind, event_id, attempt, status, duration_ms, error, entries, tenant_version)
+        SELECT t, at, k, e, a, s, d, err, entries, tv
+        FROM unnest(@t::text[], @at::bigint[], @k::text[], @e::text[], @a::int[], @s::text[], @d::bigint[], @err::text[], @entries::text[], @tv::bigint[])
+            WITH ORDINALITY AS u(t, at, k, e, a, s, d, err, entries, tv, n)
+        ORDER BY n
         """;
 
     public const string PruneEvents = """

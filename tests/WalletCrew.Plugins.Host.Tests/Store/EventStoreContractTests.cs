@@ -334,6 +334,45 @@ public abstract class EventStoreContractTests : IAsyncLifetime
         log.Should().BeEquivalentTo([fill, delivery], options => options.WithStrictOrdering());
     }
 
+    /// <summary>Completions that arrive together (one batch, where the store batches them) each apply to their own event with
+    /// their own fields, and log in order; a second outcome of an event already completed, or one by an owner without the
+    /// lease, does not apply.</summary>
+    [Fact]
+    public async Task CompletionsArrivingTogetherEachApplyToTheirOwnEventOnlyOnce()
+    {
+        DeliveryStatus[] statuses = [DeliveryStatus.Delivered, DeliveryStatus.Pending, DeliveryStatus.Dead, DeliveryStatus.Skipped];
+        var ids = new List<string>();
+        for (var p = 0; p < 12; p++)
+        {
+            ids.Add(await IngestAsync("t", $"P{p}", installed: true));
+        }
+
+        (await ClaimAsync("owner", max: 12, perTenant: 12)).Should().HaveCount(12);
+        var log = new TenantLogRecord("t", s_now, "delivery", null, 1, "ok", 1, null, []);
+        List<DeliveryOutcome> outcomes = [.. ids.Select((id, i) => new DeliveryOutcome(id, "owner", statuses[i % 4], s_now,
+            statuses[i % 4] == DeliveryStatus.Pending ? s_now.AddMinutes(5) : null, i % 4 == 0 ? null : $"error {i}", CountsAsAttempt: i % 3 != 0,
+            log with { EventId = id, Attempt = i }))];
+        outcomes.Add(new DeliveryOutcome(ids[0], "owner", DeliveryStatus.Dead, s_now, null, "second outcome", true, null));
+        outcomes.Add(new DeliveryOutcome(ids[1], "stranger", DeliveryStatus.Delivered, s_now, null, null, true, null));
+
+        var applied = await Task.WhenAll(outcomes.Select(o => _store.CompleteAsync(o, CancellationToken.None)));
+
+        applied.Take(12).Should().AllSatisfy(a => a.Should().BeTrue());
+        applied[12].Should().BeFalse("the event's first outcome applied and ended its lease");
+        applied[13].Should().BeFalse("the stranger holds no lease");
+        for (var i = 0; i < 12; i++)
+        {
+            var stored = (await _store.GetAsync(ids[i], CancellationToken.None))!;
+            stored.Status.Should().Be(statuses[i % 4], ids[i]);
+            stored.LastError.Should().Be(i % 4 == 0 ? null : $"error {i}");
+            stored.Attempts.Should().Be(i % 3 != 0 ? 1 : 0);
+            stored.Failures.Should().Be(i % 3 != 0 && statuses[i % 4] is DeliveryStatus.Pending or DeliveryStatus.Dead ? 1 : 0);
+        }
+
+        (await _store.ReadLogAsync("t", 50, CancellationToken.None)).Select(r => r.Attempt).Should().Equal(Enumerable.Range(0, 12).Reverse().Cast<int?>(),
+            "each outcome's entry is logged, newest first, in the order the outcomes came");
+    }
+
     [Fact]
     public async Task PruningDeletesOnlyCompletedEventsAndLogEntriesOlderThanTheCutoffInBatches()
     {
