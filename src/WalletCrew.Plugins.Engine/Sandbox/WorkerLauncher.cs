@@ -24,6 +24,11 @@ internal sealed class WorkerLauncher : IDisposable
     private const string WorkerProgram = "WalletCrew.Plugins.Worker.dll";
     private const int NobodyId = 65534;
 
+    // The devices in a worker's /dev, bound from the host's: nothing else, so no pseudo-terminal (bubblewrap's own /dev has
+    // /dev/ptmx and a devpts: the tty layer and its line disciplines are kernel code a worker has no use for, and the
+    // machine's terminals are few and shared) and no /dev/shm.
+    private static readonly string[] s_devices = ["/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom"];
+
     private readonly string _bwrap;
     private readonly string _workerDirectory;
     private readonly string _dotnetRoot;
@@ -206,11 +211,15 @@ internal sealed class WorkerLauncher : IDisposable
             "--ro-bind", tenantSource, tenantTarget,
             "--ro-bind", cacheSource, cacheTarget,
 
-            // Private, empty, size-capped scratch space; a minimal /dev and a /proc of the new PID namespace. Then nothing but the
-            // scratch space is writable: bubblewrap's root and /dev are memory file systems the size of half the machine's
-            // memory, held outside every process's resident memory (a file in /dev/shm filled the host's memory unseen).
+            // Private, empty, size-capped scratch space; a /proc of the new PID namespace and a /dev of the devices a program
+            // may use (s_devices). Then nothing but the scratch space is writable: bubblewrap's root and /dev are memory file
+            // systems the size of half the machine's memory, held outside every process's resident memory (a file in /dev/shm
+            // filled the host's memory unseen).
             "--size", ScratchBytes.ToString(CultureInfo.InvariantCulture), "--tmpfs", "/tmp",
-            "--proc", "/proc", "--dev", "/dev",
+            "--proc", "/proc", "--tmpfs", "/dev",
+            .. s_devices.SelectMany(device => new[] { "--dev-bind", device, device }),
+            "--symlink", "/proc/self/fd", "/dev/fd",
+            "--symlink", "/proc/self/fd/0", "/dev/stdin", "--symlink", "/proc/self/fd/1", "/dev/stdout", "--symlink", "/proc/self/fd/2", "/dev/stderr",
             "--remount-ro", "/dev", "--remount-ro", "/",
 
             // Nothing of the host's environment (API keys, connection strings) crosses.

@@ -62,7 +62,39 @@ public sealed class ContainmentTests : IDisposable
             finally { File.Delete(path); }
             """);
 
-        outcome.Should().Be(escapes ? $"ESCAPED:{16 * 1024 * 1024}" : "BLOCKED:IOException");
+        // A worker's /dev has no shm folder (NoPseudoTerminalCanBeOpened); the others are read-only.
+        outcome.Should().Be(escapes ? $"ESCAPED:{16 * 1024 * 1024}" : folder == "/dev/shm" ? "BLOCKED:DirectoryNotFoundException" : "BLOCKED:IOException");
+    }
+
+    /// <summary>A pseudo-terminal is kernel code a worker has no use for (the tty layer, its line disciplines) and the machine's
+    /// terminals are shared: a worker's /dev has none, however it asks. The control: the host's process opens one.</summary>
+    [Theory]
+    [InlineData(IsolationMode.Sandbox, "ptmx", false)]
+    [InlineData(IsolationMode.Sandbox, "pts/ptmx", false)]
+    [InlineData(IsolationMode.Sandbox, "posix_openpt", false)]
+    [InlineData(IsolationMode.Sandbox, "mount devpts", false)]
+    [InlineData(IsolationMode.InProcess, "posix_openpt", true)]
+    [InlineData(IsolationMode.InProcess, "ptmx", true)]
+    public async Task NoPseudoTerminalCanBeOpened(IsolationMode isolation, string how, bool escapes)
+    {
+        var open = how switch
+        {
+            "ptmx" or "pts/ptmx" => $"var fd = Libc<Open>(\"open\")(\"/dev/{how}\", 0x102);", // O_RDWR | O_NOCTTY
+            "posix_openpt" => "var fd = Libc<OpenPt>(\"posix_openpt\")(0x102);",
+            _ => """
+                Directory.CreateDirectory("/tmp/pts");
+                var mounted = Libc<Mount>("mount")("devpts", "/tmp/pts", "devpts", 0, "newinstance,ptmxmode=0666");
+                var fd = mounted == 0 ? Libc<Open>("open")("/tmp/pts/ptmx", 0x102) : -1;
+                """,
+        };
+        var outcome = await AttackAsync(isolation, HostileConnectors.NativeBody($$"""
+            {{open}}
+            if (fd < 0) { return "refused " + Marshal.GetLastPInvokeError(); }
+            Libc<Close>("close")(fd);
+            return "opened";
+            """, "int Open(string path, int flags)", "int OpenPt(int flags)", "int Close(int fd)", "int Mount(string source, string target, string type, nint flags, string data)"));
+
+        outcome.Should().StartWith(escapes ? "ESCAPED:opened" : "ESCAPED:refused");
     }
 
     /// <summary>Of the host's /usr a worker sees the runtime it runs on and the libraries that runtime loads, nothing else: no

@@ -50,7 +50,10 @@ internal static class HostileConnectors
     /// <c>Libc&lt;T&gt;(name)</c> gives the libc function <c>name</c> as a delegate of type <c>T</c>, and each of
     /// <paramref name="delegates"/> (a declaration without <c>delegate</c>: <c>int Pause()</c>) is declared to call C, keeping
     /// its errno for <c>Marshal.GetLastPInvokeError</c>.</summary>
-    public static string NativeHook(string body, params string[] delegates) => Hook($$"""
+    public static string NativeHook(string body, params string[] delegates) => Hook(NativeBody(body, delegates));
+
+    /// <summary>The body of a <see cref="NativeHook"/>, for helpers that wrap a body in <see cref="Hook"/> themselves.</summary>
+    public static string NativeBody(string body, params string[] delegates) => $$"""
         var libc = NativeLibrary.Load("libc.so.6");
         T Libc<T>(string name) => Marshal.GetDelegateForFunctionPointer<T>(NativeLibrary.GetExport(libc, name));
         {{body}}
@@ -60,5 +63,5 @@ internal static class HostileConnectors
         {
             await Task.Yield();
             return "";
-        """);
+        """;
 }
