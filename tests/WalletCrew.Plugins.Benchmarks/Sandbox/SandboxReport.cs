@@ -46,6 +46,9 @@ internal static class SandboxReport
 
     private const int SpinningThreads = 4;
 
+    // How many tenants' idle workers run together for the memory each one costs the machine.
+    private const int IdleWorkers = 16;
+
     public static int Run(string[] args)
     {
         var starts = args.Length > 1 && int.TryParse(args[1], CultureInfo.InvariantCulture, out var s) ? s : 20;
@@ -81,6 +84,7 @@ internal static class SandboxReport
             ColdStart(engine, spares, quiet, starts);
             IdleRss(engine, quiet);
             IdleSpare(spares);
+            ManyIdle(engine, folders, IdleWorkers);
             RunawayHold(engine, noisy);
             NoisyNeighbour(engine, quiet, noisy, calls).GetAwaiter().GetResult();
             var hidden = Write(folders, "hidden-spin", SpinningBehindCalls);
@@ -194,6 +198,46 @@ internal static class SandboxReport
         Console.WriteLine("\n| per idle worker (bwrap and its worker, after one call and 2 s idle) | RSS | PSS | private |\n| --- | ---: | ---: | ---: |");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| | {rss:N1} MiB | {pss:N1} MiB | {unique:N1} MiB |"));
     }
+
+    // What one more idle worker costs the machine when many run: the runtime's files are mapped by all of them and the host, so
+    // each worker's share of them (PSS) falls as workers are added, while RSS counts them whole in every worker. The machine's
+    // available memory (MemAvailable) is read before and after, for a figure that needs no accounting rule (other processes move it).
+    private static void ManyIdle(ConnectorEngine engine, TenantFolders folders, int count)
+    {
+        var available = AvailableMiB();
+        var tenants = new List<TenantConnectors>();
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var tenant = engine.LoadTenant(Write(folders, $"idle-{i}", Quiet));
+                tenants.Add(tenant);
+                Check(tenant.InvokePassUpdatersAsync(BenchmarkEvents.Installed(tenant.TenantId), CancellationToken.None).GetAwaiter().GetResult());
+            }
+
+            Thread.Sleep(2_000);
+            var used = available - AvailableMiB();
+            double rss = 0, pss = 0, unique = 0;
+            foreach (var tenant in tenants)
+            {
+                var pid = ((SandboxedTenant)tenant.Runtime).WorkerProcessId!.Value;
+                rss += ProcessTree.Usage(pid).ResidentBytes / (1024.0 * 1024);
+                var (share, own) = Rollup(pid);
+                (pss, unique) = (pss + share, unique + own);
+            }
+
+            Console.WriteLine($"\n| {count} idle workers together (one call each, 2 s idle), per worker | RSS | PSS | private | machine's available memory taken |\n| --- | ---: | ---: | ---: | ---: |");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| | {rss / count:N1} MiB | {pss / count:N1} MiB | {unique / count:N1} MiB | {used / count:N1} MiB |"));
+        }
+        finally
+        {
+            tenants.ForEach(tenant => tenant.Dispose());
+        }
+    }
+
+    private static double AvailableMiB() =>
+        File.ReadLines("/proc/meminfo").Where(line => line.StartsWith("MemAvailable:", StringComparison.Ordinal))
+            .Select(line => double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024).Single();
 
     // PSS splits shared pages (the runtime's files, mapped by every worker and the host) among their users; private is this worker's alone.
     private static (double Pss, double Private) Rollup(int processId)
