@@ -10,6 +10,8 @@ internal sealed partial class HostProcess : IDisposable
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<string> _output = [];
 
+    private const int NobodyId = 65534;
+
     private HostProcess(Process process) => _process = process;
 
     public Uri BaseAddress { get; private set; } = null!;
@@ -19,13 +21,40 @@ internal sealed partial class HostProcess : IDisposable
 
     public static Task<HostProcess> StartAsync(TenantsRoot root, params string[] configuration) => StartAsync(root, "sqlite:" + root.DatabasePath, configuration);
 
+    /// <summary>Starts a host as the unprivileged user <c>nobody</c> (as itself when the tests do not run as root), the way a
+    /// host is run in production; the root's folder is opened to it, so it reads the tenants and writes its store and cache.</summary>
+    public static Task<HostProcess> StartUnprivilegedAsync(TenantsRoot root, params string[] configuration)
+    {
+        foreach (var folder in System.IO.Directory.GetDirectories(root.Base, "*", SearchOption.AllDirectories).Append(root.Base))
+        {
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(folder, (UnixFileMode)0b111_111_111); // rwx for all: nothing in it is secret
+            }
+        }
+
+        return StartAsync(root, "sqlite:" + root.DatabasePath, configuration, Environment.IsPrivilegedProcess ? NobodyId : null);
+    }
+
     /// <summary>Starts a host on the given store (<c>sqlite:…</c> or <c>postgres:…</c>).</summary>
-    public static async Task<HostProcess> StartAsync(TenantsRoot root, string store, string[] configuration)
+    public static Task<HostProcess> StartAsync(TenantsRoot root, string store, string[] configuration) => StartAsync(root, store, configuration, userId: null);
+
+    private static async Task<HostProcess> StartAsync(TenantsRoot root, string store, string[] configuration, int? userId)
     {
         var server = Path.Combine(AppContext.BaseDirectory.Replace("WalletCrew.Plugins.Host.Tests", "WalletCrew.Plugins.Host.TestServer", StringComparison.Ordinal),
             "WalletCrew.Plugins.Host.TestServer.dll");
         File.Exists(server).Should().BeTrue($"the test server is built next to the tests ({server})");
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(userId is null ? "dotnet" : "setpriv") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (userId is { } uid)
+        {
+            // util-linux's setpriv: the same process, with the user's ids and no supplementary groups, then dotnet.
+            info.ArgumentList.Add($"--reuid={uid}");
+            info.ArgumentList.Add($"--regid={uid}");
+            info.ArgumentList.Add("--clear-groups");
+            info.ArgumentList.Add("dotnet");
+            info.Environment["HOME"] = root.Base;
+        }
+
         foreach (var argument in new[] { server, root.Directory, store, "http://127.0.0.1:0" }
             .Concat([$"--WalletCrew:ApiKeys:0={HostHarness.ApiKey}", $"--WalletCrew:Engine:CompileCacheDirectory={Path.Combine(root.Base, "cache")}", "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information", "--WalletCrew:Engine:Isolation=in-process",
                 "--WalletCrew:TenantFiles:ImportFolders=false"]) // as in HostHarness: these tests serve their tenants from their folder

@@ -1,0 +1,96 @@
+using System.Text.Json.Nodes;
+using WalletCrew.Plugins.Engine.Tests.Support;
+using WalletCrew.Plugins.Host.Tests.Support;
+
+namespace WalletCrew.Plugins.Host.Tests.Sandbox;
+
+/// <summary>
+/// A production host runs as a user of its own, not as root. bubblewrap needs no privilege, so its tenants still run
+/// sandboxed; but such a user may write no cgroup v1 folder (nor a v2 group not delegated to it), so the workers run
+/// without what their groups give (CPU cap, memory group, thread and process limit), and an operator must see that.
+/// </summary>
+public sealed class UnprivilegedHostTests
+{
+    private const string CgroupSetting = "WalletCrew:Engine:WorkerCgroup";
+
+    [Fact]
+    public async Task AHostWithoutPrivilegeDeliversThroughSandboxedWorkersAndNamesEveryLayerItCannotGive()
+    {
+        await using var partner = await PartnerStub.StartAsync();
+        using var root = new TenantsRoot().WriteScript("acme", Scripts.PostingHook(partner.BaseAddress + "/hook"));
+        using var host = await HostProcess.StartUnprivilegedAsync(root, "--WalletCrew:Engine:Isolation=sandbox");
+
+        var ready = await GetJsonAsync(host.BaseAddress, "health/ready");
+        await PostAsync(host.BaseAddress, "api/tenants/acme/passes/P1/installations");
+        await host.WatchAsync(() => HostHarness.WaitUntilAsync(() => partner.Requests.Any(r => r.Path == "/hook"), TimeSpan.FromSeconds(60), "the event was delivered"));
+
+        Owner(host.ProcessId).Should().NotBe(0, "the host runs unprivileged");
+        WorkersOf(host.ProcessId).Should().NotBeEmpty().And.OnlyContain(worker => Owner(worker) == Owner(host.ProcessId), "its workers run as its user, below it");
+        ready["isolation"]!.GetValue<string>().Should().Be("sandbox");
+        var sandbox = ready["sandbox"]!;
+        sandbox["seccomp"]!.GetValue<bool>().Should().BeTrue("seccomp needs no privilege");
+        var warnings = sandbox["warnings"]!.AsArray().Select(w => w!.GetValue<string>()).ToList();
+        foreach (var layer in new[] { "cpuCap", "memoryGroup", "taskLimit" })
+        {
+            // Each group-given layer is there, or a warning says why not and which setting gives it back.
+            (sandbox[layer]!.GetValue<bool>() || warnings.Count > 0).Should().BeTrue(layer);
+        }
+
+        warnings.Should().OnlyContain(w => w.Contains(CgroupSetting, StringComparison.Ordinal), "each names the setting that gives the layer back");
+        if (Directory.Exists("/sys/fs/cgroup/cpu") && Environment.IsPrivilegedProcess)
+        {
+            // Here (CI): cgroup v1, whose folders only root may write, and a host switched to nobody.
+            new[] { "cpuCap", "memoryGroup", "taskLimit" }.Select(layer => sandbox[layer]!.GetValue<bool>()).Should().AllBeEquivalentTo(false);
+            warnings.Should().HaveCount(3);
+        }
+    }
+
+    // The real and effective uid of a process (the first field of status's Uid line).
+    private static int Owner(int processId) =>
+        int.Parse(File.ReadLines($"/proc/{processId}/status").First(line => line.StartsWith("Uid:", StringComparison.Ordinal))
+            .Split('\t', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
+
+    // The host's children that are bubblewrap (each sandboxed worker, and its spare).
+    private static List<int> WorkersOf(int hostId) =>
+        [.. Directory.GetDirectories("/proc").Select(Path.GetFileName).Where(name => name!.All(char.IsAsciiDigit)).Select(name => int.Parse(name!, System.Globalization.CultureInfo.InvariantCulture))
+            .Where(pid => ParentOf(pid) == hostId && Command(pid).Contains("bwrap", StringComparison.Ordinal))];
+
+    private static int ParentOf(int processId)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{processId}/status").First(l => l.StartsWith("PPid:", StringComparison.Ordinal));
+            return int.Parse(line.Split('\t', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return -1; // gone
+        }
+    }
+
+    private static string Command(int processId)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{processId}/cmdline");
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return "";
+        }
+    }
+
+    private static async Task<JsonNode> GetJsonAsync(Uri host, string path)
+    {
+        using var client = new HttpClient { BaseAddress = host };
+        return JsonNode.Parse(await client.GetStringAsync(path))!;
+    }
+
+    private static async Task PostAsync(Uri host, string path)
+    {
+        using var client = new HttpClient { BaseAddress = host };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", HostHarness.ApiKey);
+        using var response = await client.PostAsync(path, new StringContent("""{"device":"apple","installed":true,"passType":"loyalty"}""", System.Text.Encoding.UTF8, "application/json"));
+        response.StatusCode.Should().Be(System.Net.HttpStatusCode.Accepted);
+    }
+}
