@@ -29,7 +29,9 @@ internal static class SandboxMessages
     public static string WithoutMemoryGroup(string problem) =>
         $"Workers run without a memory group, so memory the kernel holds for them outside their processes (memory files, shared memory) is not bounded: {problem}";
 
-    public static string WithoutTaskLimit(string problem) => $"Workers run without a limit on their threads and processes: {problem}";
+    public static string WithoutTaskLimit(string problem, int userTasks) =>
+        $"Workers run without a limit on their threads and processes each: {problem}"
+        + (userTasks > 0 ? $" Until then the host's user's threads and processes, the host's own with all workers', are held to {userTasks} for the workers (RLIMIT_NPROC)." : "");
 
     public static string WorkerMissing(string path) =>
         $"The sandbox worker program '{path}' is missing: build the solution (it is copied into worker/ next to the host) or, when embedding the engine, set SandboxOptions.WorkerDirectory.";

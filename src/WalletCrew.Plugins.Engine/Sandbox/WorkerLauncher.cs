@@ -36,6 +36,9 @@ internal sealed class WorkerLauncher : IDisposable
     private readonly SandboxOptions _options;
     private readonly WorkerGroups _groups;
 
+    // Without pids groups: the bound on the host user's threads and processes each worker starts with (UserTasks), or 0.
+    private readonly int _userTasks;
+
     // The seccomp filter's BPF program, written once in a folder of this launcher's own (mode 0700), or null without one,
     // and why there is none though it is on (libseccomp missing).
     private readonly string? _seccompFolder;
@@ -69,6 +72,8 @@ internal sealed class WorkerLauncher : IDisposable
             Dispose();
             throw new InvalidOperationException(SandboxMessages.GroupsUnavailable(problem));
         }
+
+        _userTasks = _groups.PoolFolder("pids") is null ? UserTasks.Bound(options.WorkersTasks) : 0;
     }
 
     /// <summary>Gets what bounds each worker beside the namespaces, and why a layer the host would give is missing.</summary>
@@ -78,7 +83,7 @@ internal sealed class WorkerLauncher : IDisposable
             .. _seccompProblem is { } seccomp ? [SandboxMessages.WithoutSeccomp(seccomp)] : Array.Empty<string>(),
             .. _groups.CpuProblem is { } cpu ? [SandboxMessages.WithoutCpuCap(cpu)] : Array.Empty<string>(),
             .. _groups.MemoryProblem is { } memory ? [SandboxMessages.WithoutMemoryGroup(memory)] : Array.Empty<string>(),
-            .. _groups.TasksProblem is { } tasks ? [SandboxMessages.WithoutTaskLimit(tasks)] : Array.Empty<string>(),
+            .. _groups.TasksProblem is { } tasks ? [SandboxMessages.WithoutTaskLimit(tasks, _userTasks)] : Array.Empty<string>(),
         ]);
 
     /// <summary>Gets the folder holding the workers' groups of <paramref name="controller"/> (<c>cpu</c>, <c>memory</c>, <c>pids</c>), or null.</summary>
@@ -170,11 +175,18 @@ internal sealed class WorkerLauncher : IDisposable
         // Before bubblewrap, a shell does what must precede the sandbox, then becomes bubblewrap (exec: the same process,
         // nothing left running): it limits the data segment (RLIMIT_DATA, private writable memory: the GC's committed heap,
         // native allocations, thread stacks), so memory outside the GC heap cannot grow past the worker's limit between two of
-        // the host's readings of its resident memory; it joins the worker's groups (one per cgroup hierarchy), so nothing of
+        // the host's readings of its resident memory; without pids groups, it bounds its user's threads and processes
+        // (RLIMIT_NPROC, UserTasks); it joins the worker's groups (one per cgroup hierarchy), so nothing of
         // the worker ever runs outside them; and it opens the seccomp program as descriptor 3, which bubblewrap reads (a .NET
         // child inherits no descriptor but the standard three).
         var dataKib = (memoryLimitBytes / 1024).ToString(CultureInfo.InvariantCulture);
         List<string> steps = [$"ulimit -d {dataKib} || exit {WorkerExitCodes.MemoryLimitNotSet}; "], values = [];
+        if (_userTasks > 0)
+        {
+            // Processes are -u in bash and -p in dash (Debian's sh); both set the soft and the hard limit.
+            steps.Add($"{{ ulimit -u {_userTasks} 2>/dev/null || ulimit -p {_userTasks}; }} || exit {WorkerExitCodes.TaskLimitNotSet}; ");
+        }
+
         foreach (var folder in group?.Folders ?? [])
         {
             steps.Add($"echo $$ > \"$1/cgroup.procs\" || exit {WorkerExitCodes.GroupNotJoined}; shift; ");

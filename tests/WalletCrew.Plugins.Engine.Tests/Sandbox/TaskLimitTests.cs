@@ -17,25 +17,7 @@ public sealed class TaskLimitTests
     public static TheoryData<string, string> Spawners => new()
     {
         { "threads with 64 KiB stacks", Threads(Asked) },
-        {
-            "native threads with 64 KiB stacks",
-            HostileConnectors.NativeHook($$"""
-            // pthread_create with libc's pause as the thread's code: each thread waits for a signal that never comes.
-            var create = Libc<Create>("pthread_create");
-            var pause = NativeLibrary.GetExport(libc, "pause");
-            var attributes = Marshal.AllocHGlobal(256);
-            var thread = Marshal.AllocHGlobal(8);
-            Libc<Init>("pthread_attr_init")(attributes);
-            Libc<StackSize>("pthread_attr_setstacksize")(attributes, 64 * 1024);
-            var started = 0;
-            for (; started < {{Asked}}; started++)
-            {
-                if (create(thread, attributes, pause, IntPtr.Zero) is var error and not 0) { return started + " then error " + error; }
-            }
-
-            return started.ToString();
-            """, "int Create(IntPtr thread, IntPtr attributes, IntPtr start, IntPtr argument)", "int Init(IntPtr attributes)", "int StackSize(IntPtr attributes, nint size)")
-        },
+        { "native threads with 64 KiB stacks", NativeThreads(Asked) },
         {
             "processes forked from the worker",
             HostileConnectors.NativeHook($$"""
@@ -122,6 +104,23 @@ public sealed class TaskLimitTests
         catch (Exception e) { return started + " then " + e.GetType().Name; }
         return started.ToString();
         """);
+
+    // pthread_create with libc's pause as the thread's code: each thread waits for a signal that never comes.
+    private static string NativeThreads(int asked) => HostileConnectors.NativeHook($$"""
+        var create = Libc<Create>("pthread_create");
+        var pause = NativeLibrary.GetExport(libc, "pause");
+        var attributes = Marshal.AllocHGlobal(256);
+        var thread = Marshal.AllocHGlobal(8);
+        Libc<Init>("pthread_attr_init")(attributes);
+        Libc<StackSize>("pthread_attr_setstacksize")(attributes, 64 * 1024);
+        var started = 0;
+        for (; started < {{asked}}; started++)
+        {
+            if (create(thread, attributes, pause, IntPtr.Zero) is var error and not 0) { return started + " then error " + error; }
+        }
+
+        return started.ToString();
+        """, "int Create(IntPtr thread, IntPtr attributes, IntPtr start, IntPtr argument)", "int Init(IntPtr attributes)", "int StackSize(IntPtr attributes, nint size)");
 
     /// <summary>Runs the spawning hook in a worker with or without its resource groups; returns what it logged and whether
     /// the worker's pids group refused one (read while the worker runs).</summary>

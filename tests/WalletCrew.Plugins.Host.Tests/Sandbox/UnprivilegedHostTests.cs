@@ -43,6 +43,27 @@ public sealed class UnprivilegedHostTests
             new[] { "cpuCap", "memoryGroup", "taskLimit" }.Select(layer => sandbox[layer]!.GetValue<bool>()).Should().AllBeEquivalentTo(false);
             warnings.Should().HaveCount(3);
         }
+
+        if (!sandbox["taskLimit"]!.GetValue<bool>())
+        {
+            // Without pids groups each worker starts with a bound on its user's threads and processes, the host's own with
+            // all workers' (RLIMIT_NPROC), below the host's own limit: the kernel refuses a worker's fork or thread past it.
+            var hostLimit = ProcessLimit(host.ProcessId);
+            foreach (var worker in WorkersOf(host.ProcessId))
+            {
+                ProcessLimit(worker).Should().BeLessThan(hostLimit, "the rest stays the host's").And.BePositive();
+            }
+
+            warnings.Should().Contain(w => w.Contains("RLIMIT_NPROC", StringComparison.Ordinal));
+        }
+    }
+
+    // The soft "Max processes" of a process, int.MaxValue when unlimited.
+    private static int ProcessLimit(int processId)
+    {
+        var soft = File.ReadLines($"/proc/{processId}/limits").First(line => line.StartsWith("Max processes", StringComparison.Ordinal))
+            ["Max processes".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
+        return soft == "unlimited" ? int.MaxValue : int.Parse(soft, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     // The real and effective uid of a process (the first field of status's Uid line).
