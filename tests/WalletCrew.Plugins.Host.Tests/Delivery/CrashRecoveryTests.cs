@@ -37,7 +37,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         var load = new AcknowledgedLoad(Passes, EventsPerPass, KillAfterAnswered);
 
         // Tenant "held"'s partner answers only after the kill, so the dead host surely holds a lease then.
-        await PostAsync(host.BaseAddress, "api/tenants/held/passes/H1/installations");
+        await host.InstallAsync("held", "H1");
         await HostHarness.WaitUntilAsync(() => partner.Requests.Any(r => r.Path == "/held"), TimeSpan.FromSeconds(60), "tenant held's hook is in flight");
         var ingest = load.RunAsync(_ => Volatile.Read(ref baseAddress));
         await Task.WhenAny(load.SignalReached, ingest);
@@ -86,7 +86,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         var doomed = await HostProcess.StartAsync(root, database.Store, s_config);
         var doomedId = doomed.ProcessId;
         // Tenant "held"'s event is leased by the doomed host before the survivor starts, and its partner answers only after the kill.
-        await PostAsync(doomed.BaseAddress, "api/tenants/held/passes/H1/installations");
+        await doomed.InstallAsync("held", "H1");
         await HostHarness.WaitUntilAsync(() => partner.Requests.Any(r => r.Path == "/held"), TimeSpan.FromSeconds(60), "tenant held's hook is in flight");
         using var survivor = await HostProcess.StartAsync(root, database.Store, s_config);
         var doomedAlive = true;
@@ -137,13 +137,5 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
 
             await answer(context);
         };
-    }
-
-    private static async Task PostAsync(Uri host, string path)
-    {
-        using var client = new HttpClient { BaseAddress = host };
-        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", HostHarness.ApiKey);
-        using var response = await client.PostAsync(path, new StringContent("""{"device":"apple","installed":true,"passType":"loyalty"}""", System.Text.Encoding.UTF8, "application/json"));
-        response.StatusCode.Should().Be(System.Net.HttpStatusCode.Accepted);
     }
 }

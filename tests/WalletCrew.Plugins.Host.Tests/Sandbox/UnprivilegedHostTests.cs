@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using WalletCrew.Plugins.Engine.Tests.Support;
 using WalletCrew.Plugins.Host.Tests.Support;
 
@@ -20,8 +19,8 @@ public sealed class UnprivilegedHostTests
         using var root = new TenantsRoot().WriteScript("acme", Scripts.PostingHook(partner.BaseAddress + "/hook"));
         using var host = await HostProcess.StartUnprivilegedAsync(root, "--WalletCrew:Engine:Isolation=sandbox");
 
-        var ready = await GetJsonAsync(host.BaseAddress, "health/ready");
-        await PostAsync(host.BaseAddress, "api/tenants/acme/passes/P1/installations");
+        var ready = await host.GetJsonAsync("health/ready");
+        await host.InstallAsync("acme", "P1");
         await host.WatchAsync(() => HostHarness.WaitUntilAsync(() => partner.Requests.Any(r => r.Path == "/hook"), TimeSpan.FromSeconds(60), "the event was delivered"));
 
         Owner(host.ProcessId).Should().NotBe(0, "the host runs unprivileged");
@@ -99,19 +98,5 @@ public sealed class UnprivilegedHostTests
         {
             return "";
         }
-    }
-
-    private static async Task<JsonNode> GetJsonAsync(Uri host, string path)
-    {
-        using var client = new HttpClient { BaseAddress = host };
-        return JsonNode.Parse(await client.GetStringAsync(path))!;
-    }
-
-    private static async Task PostAsync(Uri host, string path)
-    {
-        using var client = new HttpClient { BaseAddress = host };
-        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", HostHarness.ApiKey);
-        using var response = await client.PostAsync(path, new StringContent("""{"device":"apple","installed":true,"passType":"loyalty"}""", System.Text.Encoding.UTF8, "application/json"));
-        response.StatusCode.Should().Be(System.Net.HttpStatusCode.Accepted);
     }
 }

@@ -103,6 +103,23 @@ internal sealed partial class HostProcess : IDisposable
         }
     }
 
+    /// <summary>Posts an Apple installation of <paramref name="passId"/> for <paramref name="tenantId"/>; the host must accept it (202).</summary>
+    public async Task InstallAsync(string tenantId, string passId)
+    {
+        using var client = new HttpClient { BaseAddress = BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", HostHarness.ApiKey);
+        using var response = await client.PostAsync($"api/tenants/{tenantId}/passes/{passId}/installations",
+            new StringContent("""{"device":"apple","installed":true,"passType":"loyalty"}""", System.Text.Encoding.UTF8, "application/json"));
+        response.StatusCode.Should().Be(System.Net.HttpStatusCode.Accepted);
+    }
+
+    /// <summary>Gets <paramref name="path"/> (no credentials) and parses its JSON body.</summary>
+    public async Task<System.Text.Json.Nodes.JsonNode> GetJsonAsync(string path)
+    {
+        using var client = new HttpClient { BaseAddress = BaseAddress };
+        return System.Text.Json.Nodes.JsonNode.Parse(await client.GetStringAsync(path))!;
+    }
+
     /// <summary>Kills the process with SIGKILL: no shutdown code runs.</summary>
     public void Kill()
     {
