@@ -22,27 +22,70 @@ internal sealed partial class HostProcess : IDisposable
     public static Task<HostProcess> StartAsync(TenantsRoot root, params string[] configuration) => StartAsync(root, "sqlite:" + root.DatabasePath, configuration);
 
     /// <summary>Starts a host as the unprivileged user <c>nobody</c> (as itself when the tests do not run as root), the way a
-    /// host is run in production; the root's folder is opened to it, so it reads the tenants and writes its store and cache.</summary>
+    /// host is run in production; the root's folder is opened to it, so it reads the tenants and writes its store and cache,
+    /// and the test server is copied there when the user may not reach the build's folder (a checkout in a private folder).</summary>
     public static Task<HostProcess> StartUnprivilegedAsync(TenantsRoot root, params string[] configuration)
     {
-        foreach (var folder in System.IO.Directory.GetDirectories(root.Base, "*", SearchOption.AllDirectories).Append(root.Base))
+        if (OperatingSystem.IsWindows())
         {
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(folder, (UnixFileMode)0b111_111_111); // rwx for all: nothing in it is secret
-            }
+            throw new PlatformNotSupportedException("An unprivileged host runs on Linux.");
         }
 
-        return StartAsync(root, "sqlite:" + root.DatabasePath, configuration, Environment.IsPrivilegedProcess ? NobodyId : null);
+        var server = ReachableByAll(BuiltServer) ? BuiltServer : CopyServer(root);
+        // Open to all (nothing in it is secret), whatever the umask the folder and its files were made with.
+        foreach (var folder in System.IO.Directory.GetDirectories(root.Base, "*", SearchOption.AllDirectories).Append(root.Base))
+        {
+            File.SetUnixFileMode(folder, (UnixFileMode)0b111_111_111);
+        }
+
+        foreach (var file in System.IO.Directory.GetFiles(root.Base, "*", SearchOption.AllDirectories))
+        {
+            File.SetUnixFileMode(file, File.GetUnixFileMode(file) | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        }
+
+        var parent = Path.GetDirectoryName(root.Base)!;
+        File.SetUnixFileMode(parent, File.GetUnixFileMode(parent) | UnixFileMode.OtherExecute);
+        return StartAsync(root, "sqlite:" + root.DatabasePath, configuration, Environment.IsPrivilegedProcess ? NobodyId : null, server);
     }
 
     /// <summary>Starts a host on the given store (<c>sqlite:…</c> or <c>postgres:…</c>).</summary>
-    public static Task<HostProcess> StartAsync(TenantsRoot root, string store, string[] configuration) => StartAsync(root, store, configuration, userId: null);
+    public static Task<HostProcess> StartAsync(TenantsRoot root, string store, string[] configuration) => StartAsync(root, store, configuration, userId: null, BuiltServer);
 
-    private static async Task<HostProcess> StartAsync(TenantsRoot root, string store, string[] configuration, int? userId)
+    // The test server, built next to the tests.
+    private static string BuiltServer => Path.Combine(
+        AppContext.BaseDirectory.Replace("WalletCrew.Plugins.Host.Tests", "WalletCrew.Plugins.Host.TestServer", StringComparison.Ordinal), "WalletCrew.Plugins.Host.TestServer.dll");
+
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private static bool ReachableByAll(string file)
     {
-        var server = Path.Combine(AppContext.BaseDirectory.Replace("WalletCrew.Plugins.Host.Tests", "WalletCrew.Plugins.Host.TestServer", StringComparison.Ordinal),
-            "WalletCrew.Plugins.Host.TestServer.dll");
+        for (var folder = Path.GetDirectoryName(file); folder is not null; folder = Path.GetDirectoryName(folder))
+        {
+            if (!File.GetUnixFileMode(folder).HasFlag(UnixFileMode.OtherExecute))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // Copies the test server's folder (its worker program included) into the root's; returns the copy's entry point.
+    private static string CopyServer(TenantsRoot root)
+    {
+        var source = Path.GetDirectoryName(BuiltServer)!;
+        var target = Path.Combine(root.Base, "server");
+        foreach (var file in System.IO.Directory.GetFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var copy = Path.Combine(target, Path.GetRelativePath(source, file));
+            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+            File.Copy(file, copy);
+        }
+
+        return Path.Combine(target, Path.GetFileName(BuiltServer));
+    }
+
+    private static async Task<HostProcess> StartAsync(TenantsRoot root, string store, string[] configuration, int? userId, string server)
+    {
         File.Exists(server).Should().BeTrue($"the test server is built next to the tests ({server})");
         var info = new ProcessStartInfo(userId is null ? "dotnet" : "setpriv") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (userId is { } uid)
