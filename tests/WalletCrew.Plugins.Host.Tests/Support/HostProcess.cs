@@ -96,6 +96,7 @@ internal sealed partial class HostProcess : IDisposable
             info.ArgumentList.Add("--clear-groups");
             info.ArgumentList.Add("dotnet");
             info.Environment["HOME"] = root.Base;
+            info.WorkingDirectory = root.Base; // the host's content root: the tests' own folder may be closed to the user
         }
 
         foreach (var argument in new[] { server, root.Directory, store, "http://127.0.0.1:0" }
