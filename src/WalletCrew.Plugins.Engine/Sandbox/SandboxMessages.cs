@@ -31,7 +31,7 @@ internal static class SandboxMessages
 
     public static string WithoutTaskLimit(string problem, int userTasks) =>
         $"Workers run without a limit on their threads and processes each: {problem}"
-        + (userTasks > 0 ? $" Until then the host's user's threads and processes, the host's own with all workers', are held to {userTasks} for the workers (RLIMIT_NPROC)." : "");
+        + (userTasks > 0 ? $" Meanwhile a worker starts a thread or process only while the host's user runs fewer than {userTasks} in all, the host's own included (RLIMIT_NPROC)." : "");
 
     public static string WorkerMissing(string path) =>
         $"The sandbox worker program '{path}' is missing: build the solution (it is copied into worker/ next to the host) or, when embedding the engine, set SandboxOptions.WorkerDirectory.";
