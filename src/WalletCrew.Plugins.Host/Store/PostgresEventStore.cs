@@ -128,21 +128,12 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource, ILogger<Po
         await using var batch = HeadWrite(new NpgsqlBatch(connection), [.. outcomes.Select(o => o.EventId)],
             Statement(PostgresSchema.CompleteAll, Rows([.. outcomes.Select(OutcomeParameters)])));
         AddLogs(batch, [.. outcomes.Select(o => o.Log).OfType<TenantLogRecord>()]);
-        return await CompletedAsync(batch, outcomes, resultIndex: 1).ConfigureAwait(false);
-    }
 
-    /// <summary>Runs <paramref name="batch"/> and returns, per outcome, whether the statement at <paramref name="resultIndex"/>
-    /// (a <see cref="PostgresSchema.CompleteAll"/>) named its event: the first outcome of an event only.</summary>
-    private static async Task<bool[]> CompletedAsync(NpgsqlBatch batch, IReadOnlyList<DeliveryOutcome> outcomes, int resultIndex)
-    {
+        // The passes' locks come first; then the ids CompleteAll completed, each the first outcome of its event.
         var completed = new HashSet<string>(StringComparer.Ordinal);
         await using (var reader = await batch.ExecuteReaderAsync().ConfigureAwait(false))
         {
-            for (var i = 0; i < resultIndex; i++)
-            {
-                await reader.NextResultAsync().ConfigureAwait(false);
-            }
-
+            await reader.NextResultAsync().ConfigureAwait(false);
             while (await reader.ReadAsync().ConfigureAwait(false))
             {
                 completed.Add(reader.GetString(0));
@@ -250,7 +241,7 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource, ILogger<Po
     public async Task AppendLogAsync(TenantLogRecord record, CancellationToken cancellationToken)
     {
         await using var batch = dataSource.CreateBatch();
-        batch.BatchCommands.Add(LogStatement(record));
+        AddLogs(batch, [record]);
         await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -304,9 +295,6 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource, ILogger<Po
         return HeadWrite(dataSource.CreateBatch(), eventIds, write);
     }
 
-    /// <summary>The statement appending a tenant log entry (the email store's completions use it too).</summary>
-    internal static NpgsqlBatchCommand LogStatement(TenantLogRecord record) => Statement(PostgresSchema.InsertLog, LogParameters(record));
-
     private static (string Name, object? Value)[] LogParameters(TenantLogRecord record) =>
     [
         ("t", record.TenantId), ("at", ToMs(record.At)), ("k", record.Kind), ("e", record.EventId), ("a", record.Attempt),
@@ -319,7 +307,7 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource, ILogger<Po
     /// by one method, so in the same order) as one array, typed by its first non-null value; an array of nulls only goes as
     /// <c>text[]</c>, which the statement's cast turns into its type.
     /// </summary>
-    internal static (string Name, object? Value)[] Rows(IReadOnlyList<(string Name, object? Value)[]> rows) =>
+    private static (string Name, object? Value)[] Rows(IReadOnlyList<(string Name, object? Value)[]> rows) =>
         [.. rows[0].Select((column, i) => (column.Name, (object?)Column(rows, i)))];
 
     private static Array Column(IReadOnlyList<(string Name, object? Value)[]> rows, int index)

@@ -250,8 +250,8 @@ internal static class PostgresSchema
         """;
 
     /// <summary>
-    /// Records how leased attempts ended (<see cref="StoreRows.OutcomeParameters"/>), one outcome per element of the arrays
-    /// (<see cref="PostgresEventStore.Rows"/>), one statement whatever the batch's size: each event still pending and leased by
+    /// Records how leased attempts ended (<see cref="StoreRows.OutcomeParameters"/>), one outcome per element of the arrays,
+    /// one statement whatever the batch's size: each event still pending and leased by
     /// the outcome's owner takes its status. Returns the ids of the events it completed; an event named twice takes its first
     /// outcome only.
     /// </summary>
@@ -286,12 +286,7 @@ internal static class PostgresSchema
         FROM wcp_events WHERE status IN ('pending', 'dead') GROUP BY tenant_id ORDER BY tenant_id;
         """;
 
-    public const string InsertLog = """
-        INSERT INTO wcp_tenant_logs(tenant_id, at, kind, event_id, attempt, status, duration_ms, error, entries, tenant_version)
-        VALUES(@t, @at, @k, @e, @a, @s, @d, @err, @entries, @tv);
-        """;
-
-    /// <summary><see cref="InsertLog"/> for a batch of entries at once, in the arrays' order (<see cref="PostgresEventStore.Rows"/>).</summary>
+    /// <summary>Appends tenant log entries, one per element of the arrays, in their order (<c>PostgresEventStore.AddLogs</c>).</summary>
     public const string InsertLogs = """
         INSERT INTO wcp_tenant_logs(tenant_id, at, kind, event_id, attempt, status, duration_ms, error, entries, tenant_version)
         SELECT t, at, k, e, a, s, d, err, entries, tv

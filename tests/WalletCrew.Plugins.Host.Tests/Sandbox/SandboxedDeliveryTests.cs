@@ -92,15 +92,11 @@ public sealed class SandboxedDeliveryTests
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < TimeSpan.FromSeconds(30))
         {
-            foreach (var directory in Directory.EnumerateDirectories("/proc"))
+            // The outermost bwrap of the tenant's sandbox: a child of this process whose worker sees /tenants/<id>
+            // (a worker started for the tenant binds its folder there; a spare it claimed has it copied there).
+            foreach (var pid in ProcFiles.SandboxesOf(Environment.ProcessId))
             {
-                // The outermost bwrap of the tenant's sandbox: a child of this process whose worker sees /tenants/<id>
-                // (a worker started for the tenant binds its folder there; a spare it claimed has it copied there).
-                if (int.TryParse(Path.GetFileName(directory), out var pid)
-                    && TryRead($"{directory}/cmdline") is { } command
-                    && Path.GetFileName(command.Split('\0')[0]) == "bwrap"
-                    && TryRead($"{directory}/stat")?.Split(' ')[3] == Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)
-                    && Directory.Exists($"/proc/{Innermost(pid)}/root/tenants/{tenantId}"))
+                if (Directory.Exists($"/proc/{ProcFiles.Innermost(pid)}/root/tenants/{tenantId}"))
                 {
                     return pid;
                 }
@@ -110,27 +106,5 @@ public sealed class SandboxedDeliveryTests
         }
 
         throw new TimeoutException($"No worker of tenant '{tenantId}' was found.");
-    }
-
-    private static int Innermost(int processId)
-    {
-        while (TryRead($"/proc/{processId}/task/{processId}/children")?.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var child, ..])
-        {
-            processId = int.Parse(child, System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        return processId;
-    }
-
-    private static string? TryRead(string path)
-    {
-        try
-        {
-            return File.ReadAllText(path);
-        }
-        catch (IOException)
-        {
-            return null;
-        }
     }
 }

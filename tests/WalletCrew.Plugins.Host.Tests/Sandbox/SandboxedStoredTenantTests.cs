@@ -56,13 +56,7 @@ public sealed class SandboxedStoredTenantTests
     /// <summary>The tenant folders the sandbox shows its worker, listed from inside through the innermost process's root.</summary>
     private static List<string> TenantsSeenBy(int processId)
     {
-        var innermost = processId;
-        while (File.ReadAllText($"/proc/{innermost}/task/{innermost}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var child, ..])
-        {
-            innermost = int.Parse(child, System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        return [.. Directory.EnumerateFileSystemEntries($"/proc/{innermost}/root/tenants").Select(Path.GetFileName).OfType<string>()];
+        return [.. Directory.EnumerateFileSystemEntries($"/proc/{ProcFiles.Innermost(processId)}/root/tenants").Select(Path.GetFileName).OfType<string>()];
     }
 
     /// <summary>The command line of the worker's outermost process, which is bubblewrap's.</summary>

@@ -23,8 +23,8 @@ public sealed class UnprivilegedHostTests
         await host.InstallAsync("acme", "P1");
         await host.WatchAsync(() => HostHarness.WaitUntilAsync(() => partner.Requests.Any(r => r.Path == "/hook"), TimeSpan.FromSeconds(60), "the event was delivered"));
 
-        Owner(host.ProcessId).Should().NotBe(0, "the host runs unprivileged");
-        WorkersOf(host.ProcessId).Should().NotBeEmpty().And.OnlyContain(worker => Owner(worker) == Owner(host.ProcessId), "its workers run as its user, below it");
+        ProcFiles.Owner(host.ProcessId).Should().NotBe(0, "the host runs unprivileged");
+        ProcFiles.SandboxesOf(host.ProcessId).Should().NotBeEmpty().And.OnlyContain(worker => ProcFiles.Owner(worker) == ProcFiles.Owner(host.ProcessId), "its workers run as its user, below it");
         ready["isolation"]!.GetValue<string>().Should().Be("sandbox");
         var sandbox = ready["sandbox"]!;
         sandbox["seccomp"]!.GetValue<bool>().Should().BeTrue("seccomp needs no privilege");
@@ -47,56 +47,13 @@ public sealed class UnprivilegedHostTests
         {
             // Without pids groups each worker starts with a bound on its user's threads and processes, the host's own with
             // all workers' (RLIMIT_NPROC), below the host's own limit: the kernel refuses a worker's fork or thread past it.
-            var hostLimit = ProcessLimit(host.ProcessId);
-            foreach (var worker in WorkersOf(host.ProcessId))
+            var hostLimit = ProcFiles.ProcessLimit(host.ProcessId);
+            foreach (var worker in ProcFiles.SandboxesOf(host.ProcessId))
             {
-                ProcessLimit(worker).Should().BeLessThan(hostLimit, "the rest stays the host's").And.BePositive();
+                ProcFiles.ProcessLimit(worker).Should().BeLessThan(hostLimit, "the rest stays the host's").And.BePositive();
             }
 
             warnings.Should().Contain(w => w.Contains("RLIMIT_NPROC", StringComparison.Ordinal));
-        }
-    }
-
-    // The soft "Max processes" of a process, int.MaxValue when unlimited.
-    private static int ProcessLimit(int processId)
-    {
-        var soft = File.ReadLines($"/proc/{processId}/limits").First(line => line.StartsWith("Max processes", StringComparison.Ordinal))
-            ["Max processes".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
-        return soft == "unlimited" ? int.MaxValue : int.Parse(soft, System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    // The real and effective uid of a process (the first field of status's Uid line).
-    private static int Owner(int processId) =>
-        int.Parse(File.ReadLines($"/proc/{processId}/status").First(line => line.StartsWith("Uid:", StringComparison.Ordinal))
-            .Split('\t', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
-
-    // The host's children that are bubblewrap (each sandboxed worker, and its spare).
-    private static List<int> WorkersOf(int hostId) =>
-        [.. Directory.GetDirectories("/proc").Select(Path.GetFileName).Where(name => name!.All(char.IsAsciiDigit)).Select(name => int.Parse(name!, System.Globalization.CultureInfo.InvariantCulture))
-            .Where(pid => ParentOf(pid) == hostId && Command(pid).Contains("bwrap", StringComparison.Ordinal))];
-
-    private static int ParentOf(int processId)
-    {
-        try
-        {
-            var line = File.ReadLines($"/proc/{processId}/status").First(l => l.StartsWith("PPid:", StringComparison.Ordinal));
-            return int.Parse(line.Split('\t', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            return -1; // gone
-        }
-    }
-
-    private static string Command(int processId)
-    {
-        try
-        {
-            return File.ReadAllText($"/proc/{processId}/cmdline");
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            return "";
         }
     }
 }
