@@ -36,6 +36,7 @@ public sealed class ConnectorEngine : IDisposable
         {
             // Workers load the images the host compiled: without a configured cache they go to a private folder of this engine.
             directory = _privateImages = Directory.CreateTempSubdirectory("wcp-images-").FullName;
+            Sandbox.WorkerUser.Share(directory);
         }
 
         _cache = directory is null ? null : new CompileCache(Path.GetFullPath(directory), _options.AdditionalReferences, _options.Checkpoints, _options.CompileCacheBuildKey);

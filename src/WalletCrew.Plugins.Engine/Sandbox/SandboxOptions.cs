@@ -45,6 +45,10 @@ public sealed class SandboxOptions
     /// Only tests change it, to show what it bounds.</summary>
     internal int WorkersTasks { get; init; } = EngineDefaults.WorkersTasks;
 
+    /// <summary>Gets the uid a root host's workers run as outside their namespaces (<c>WorkerUser</c>); null: root, as the
+    /// host. Only tests change it, to show what it stops.</summary>
+    internal int? WorkerUid { get; init; } = Sandbox.WorkerUser.Nobody;
+
     /// <summary>Gets how long past its deadline an invocation may go on before the host kills its worker.</summary>
     /// <value>The default is 2 seconds.</value>
     public TimeSpan KillGrace { get; init; } = EngineDefaults.WorkerKillGrace;

@@ -32,10 +32,19 @@ internal static class SandboxProbe
             return SandboxMessages.BubblewrapMissing;
         }
 
+        return Run([bwrap, "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "true"]) is { } problem
+            ? SandboxMessages.NamespacesUnavailable(problem)
+            : null;
+    }
+
+    /// <summary>Runs <paramref name="command"/> (the executable, then its arguments) to its end; returns null when it
+    /// succeeded, else what it wrote to its error output (or why it did not start or end).</summary>
+    public static string? Run(IReadOnlyList<string> command)
+    {
         try
         {
-            var start = new ProcessStartInfo(bwrap) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-            foreach (var argument in (string[])["--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "true"])
+            var start = new ProcessStartInfo(command[0]) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+            foreach (var argument in command.Skip(1))
             {
                 start.ArgumentList.Add(argument);
             }
@@ -45,14 +54,14 @@ internal static class SandboxProbe
             if (!process.WaitForExit(10_000))
             {
                 process.Kill(entireProcessTree: true);
-                return SandboxMessages.NamespacesUnavailable("bwrap did not answer within 10 s");
+                return $"{Path.GetFileName(command[0])} did not answer within 10 s";
             }
 
-            return process.ExitCode == 0 ? null : SandboxMessages.NamespacesUnavailable(error.Result.Trim());
+            return process.ExitCode == 0 ? null : error.Result.Trim();
         }
         catch (Exception exception) when (exception is System.ComponentModel.Win32Exception or IOException)
         {
-            return SandboxMessages.NamespacesUnavailable(exception.Message);
+            return exception.Message;
         }
     }
 }

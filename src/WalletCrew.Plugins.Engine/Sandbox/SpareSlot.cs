@@ -17,9 +17,15 @@ internal sealed class SpareSlot
         Cache = Path.Combine(directory, "cache");
         System.IO.Directory.CreateDirectory(Tenants);
         System.IO.Directory.CreateDirectory(Cache);
+        foreach (var folder in (string[])[directory, Tenants, Cache])
+        {
+            WorkerUser.Share(folder);
+        }
     }
 
-    /// <summary>Gets the slot's own folder: in the temporary folder, mode 0700 (what is below it is the host user's alone).</summary>
+    /// <summary>Gets the slot's own folder: in the temporary folder, mode 0700 (what is below it is the host user's alone), or,
+    /// where workers run as a user of their own (<see cref="WorkerUser"/>), open to others as every folder in it; files keep
+    /// their modes, so a worker reads through the copy what it would through a bind of the tenant's folder.</summary>
     public string Directory { get; }
 
     /// <summary>Gets the folder bound at <see cref="WorkerLauncher.TenantsMount"/>.</summary>
@@ -82,6 +88,7 @@ internal sealed class SpareSlot
     private static void Mirror(DirectoryInfo source, string target)
     {
         System.IO.Directory.CreateDirectory(target);
+        WorkerUser.Share(target);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var entry in source.Exists ? source.EnumerateFileSystemInfos() : [])
         {

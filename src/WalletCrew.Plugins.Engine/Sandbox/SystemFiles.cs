@@ -19,8 +19,11 @@ internal static class SystemFiles
         "libicuuc.", "libicui18n.", "libicudata.", "libssl.", "libcrypto.",
     ];
 
-    /// <summary>Returns bubblewrap's arguments binding these files, read-only, for the runtime installed at <paramref name="dotnetRoot"/>.</summary>
-    public static IReadOnlyList<string> Binds(string dotnetRoot)
+    /// <summary>Returns bubblewrap's arguments binding these files, read-only, at their own paths.</summary>
+    public static IReadOnlyList<string> Binds(IEnumerable<string> paths) => [.. paths.SelectMany(path => new[] { "--ro-bind", path, path })];
+
+    /// <summary>Returns these files' paths, for the runtime installed at <paramref name="dotnetRoot"/>.</summary>
+    public static IReadOnlyList<string> Paths(string dotnetRoot)
     {
         var runtime = Path.TrimEndingDirectorySeparator(RuntimeEnvironment.GetRuntimeDirectory());
         List<string> paths =
@@ -31,7 +34,7 @@ internal static class SystemFiles
             .. Directory.Exists("/usr/share/zoneinfo") ? ["/usr/share/zoneinfo"] : Array.Empty<string>(),
             .. Libraries(),
         ];
-        return [.. paths.Distinct(StringComparer.Ordinal).SelectMany(path => new[] { "--ro-bind", path, path })];
+        return [.. paths.Distinct(StringComparer.Ordinal)];
     }
 
     /// <summary>

@@ -8,7 +8,7 @@ namespace WalletCrew.Plugins.Engine.Sandbox;
 /// Starts a tenant's worker inside bubblewrap. The argument list below is the sandbox, top to bottom: every namespace new,
 /// no capabilities, an unprivileged uid, read-only system libraries, runtime and worker program, that tenant's files and
 /// compiled images only, a private /tmp, and an environment that holds nothing of the host's; and a seccomp filter
-/// (<see cref="SeccompFilter"/>) under all of it.
+/// (<see cref="SeccompFilter"/>) under all of it. A root host starts it as a user of its own (<see cref="WorkerUser"/>).
 /// </summary>
 internal sealed class WorkerLauncher : IDisposable
 {
@@ -22,7 +22,6 @@ internal sealed class WorkerLauncher : IDisposable
 
     private const string WorkerMount = "/worker";
     private const string WorkerProgram = "WalletCrew.Plugins.Worker.dll";
-    private const int NobodyId = 65534;
 
     // The devices in a worker's /dev, bound from the host's: nothing else, so no pseudo-terminal (bubblewrap's own /dev has
     // /dev/ptmx and a devpts: the tty layer and its line disciplines are kernel code a worker has no use for, and the
@@ -31,6 +30,13 @@ internal sealed class WorkerLauncher : IDisposable
 
     private readonly string _bwrap;
     private readonly string _workerDirectory;
+
+    // A root host's: what starts bubblewrap as the workers' own user, or null and why not (WorkerUser).
+    private readonly IReadOnlyList<string>? _asWorkerUser;
+    private readonly string? _asRootProblem;
+
+    // The last tenant folder that left its worker root because others cannot read it (WorkerUser), or null.
+    private string? _unreachableTenantFolder;
     private readonly string _dotnetRoot;
     private readonly IReadOnlyList<string> _systemFiles;
     private readonly SandboxOptions _options;
@@ -57,7 +63,16 @@ internal sealed class WorkerLauncher : IDisposable
         }
 
         _dotnetRoot = DotnetRoot;
-        _systemFiles = SystemFiles.Binds(_dotnetRoot);
+        var systemFiles = SystemFiles.Paths(_dotnetRoot);
+        _systemFiles = SystemFiles.Binds(systemFiles);
+        if (WorkerUser.HostIsRoot && options.WorkerUid is { } uid)
+        {
+            (_asWorkerUser, _asRootProblem) = WorkerUser.Unreachable(systemFiles) is { } unreachable
+                ? (null, SandboxMessages.Unreachable(unreachable))
+                : WorkerUser.Switch(uid, _bwrap);
+            _workerDirectory = _asWorkerUser is null ? _workerDirectory : WorkerUser.ReachableProgram(_workerDirectory);
+        }
+
         if (options.Seccomp)
         {
             _seccompFolder = Directory.CreateTempSubdirectory("wcp-seccomp-").FullName;
@@ -79,7 +94,10 @@ internal sealed class WorkerLauncher : IDisposable
     /// <summary>Gets what bounds each worker beside the namespaces, and why a layer the host would give is missing.</summary>
     public SandboxLayers Layers => new(
         _seccomp is not null, _groups.PoolFolder("cpu") is not null, _groups.PoolFolder("memory") is not null, _groups.PoolFolder("pids") is not null,
+        !WorkerUser.HostIsRoot || (_asWorkerUser is not null && _unreachableTenantFolder is null),
         [
+            .. _asRootProblem is { } asRoot ? [SandboxMessages.AsRoot(asRoot)] : Array.Empty<string>(),
+            .. _unreachableTenantFolder is { } folder ? [SandboxMessages.AsRoot(SandboxMessages.Unreachable(folder))] : Array.Empty<string>(),
             .. _seccompProblem is { } seccomp ? [SandboxMessages.WithoutSeccomp(seccomp)] : Array.Empty<string>(),
             .. _groups.CpuProblem is { } cpu ? [SandboxMessages.WithoutCpuCap(cpu)] : Array.Empty<string>(),
             .. _groups.MemoryProblem is { } memory ? [SandboxMessages.WithoutMemoryGroup(memory)] : Array.Empty<string>(),
@@ -119,10 +137,10 @@ internal sealed class WorkerLauncher : IDisposable
 
     /// <summary>Starts the worker of <paramref name="tenantId"/>; its channel is the process's stdin and stdout.</summary>
     public StartedWorker Start(string tenantId, string tenantDirectory, string tenantCacheDirectory, long heapLimitBytes) =>
-        Start(Arguments(tenantId, tenantDirectory, tenantCacheDirectory, heapLimitBytes), heapLimitBytes);
+        Start(Arguments(tenantId, tenantDirectory, tenantCacheDirectory, heapLimitBytes), heapLimitBytes, [tenantDirectory, tenantCacheDirectory]);
 
     /// <summary>Starts a spare worker, for no tenant yet: its mounts are the slot's two empty folders (<see cref="SpareSlot"/>).</summary>
-    public StartedWorker StartSpare(SpareSlot slot, long heapLimitBytes) => Start(SpareArguments(slot, heapLimitBytes), heapLimitBytes);
+    public StartedWorker StartSpare(SpareSlot slot, long heapLimitBytes) => Start(SpareArguments(slot, heapLimitBytes), heapLimitBytes, [slot.Tenants, slot.Cache]);
 
     /// <summary>Returns the most memory a worker with a GC heap limit of <paramref name="heapLimitBytes"/> may hold: its heap
     /// plus what the runtime, the JIT and code need beside it. Its data segment is limited to it (native allocations past it
@@ -138,11 +156,11 @@ internal sealed class WorkerLauncher : IDisposable
     public IReadOnlyList<string> SpareArguments(SpareSlot slot, long heapLimitBytes) =>
         Arguments(slot.Tenants, TenantsMount, slot.Cache, CacheMount, heapLimitBytes, spare: true);
 
-    private StartedWorker Start(IReadOnlyList<string> arguments, long heapLimitBytes)
+    private StartedWorker Start(IReadOnlyList<string> arguments, long heapLimitBytes, IReadOnlyList<string> tenantFolders)
     {
         var memoryLimit = MemoryLimitBytes(heapLimitBytes);
         var group = _groups.Create(memoryLimit + ScratchBytes);
-        var command = Command(group, memoryLimit, arguments);
+        var command = Command(group, memoryLimit, AsWorkerUser(tenantFolders), arguments);
         var start = new ProcessStartInfo(command[0])
         {
             RedirectStandardInput = true,
@@ -169,18 +187,42 @@ internal sealed class WorkerLauncher : IDisposable
         return new StartedWorker(process, group, memoryLimit);
     }
 
-    /// <summary>The command that starts a worker in <paramref name="group"/> (none: null) below the host's threads.</summary>
-    private IReadOnlyList<string> Command(WorkerGroup? group, long memoryLimitBytes, IReadOnlyList<string> arguments)
+    /// <summary>Returns what starts bubblewrap as the workers' own user for a worker binding <paramref name="tenantFolders"/>:
+    /// nothing where the host is not root, where it cannot change user, or where others cannot read those folders (then the
+    /// worker runs as root, as bubblewrap would fail to bind them, and the layers say so).</summary>
+    private IReadOnlyList<string> AsWorkerUser(IReadOnlyList<string> tenantFolders)
+    {
+        if (_asWorkerUser is null)
+        {
+            return [];
+        }
+
+        if (WorkerUser.Unreachable(tenantFolders) is { } unreachable)
+        {
+            _unreachableTenantFolder = unreachable;
+            return [];
+        }
+
+        return _asWorkerUser;
+    }
+
+    /// <summary>The command that starts a worker in <paramref name="group"/> (none: null) below the host's threads, through
+    /// <paramref name="asUser"/> (empty: as the host's user).</summary>
+    private IReadOnlyList<string> Command(WorkerGroup? group, long memoryLimitBytes, IReadOnlyList<string> asUser, IReadOnlyList<string> arguments)
     {
         // Before bubblewrap, a shell does what must precede the sandbox, then becomes bubblewrap (exec: the same process,
         // nothing left running): it limits the data segment (RLIMIT_DATA, private writable memory: the GC's committed heap,
         // native allocations, thread stacks), so memory outside the GC heap cannot grow past the worker's limit between two of
         // the host's readings of its resident memory; without pids groups, it bounds its user's threads and processes
         // (RLIMIT_NPROC, UserTasks); it joins the worker's groups (one per cgroup hierarchy), so nothing of
-        // the worker ever runs outside them; and it opens the seccomp program as descriptor 3, which bubblewrap reads (a .NET
-        // child inherits no descriptor but the standard three).
+        // the worker ever runs outside them; it opens the seccomp program as descriptor 3, which bubblewrap reads (a .NET
+        // child inherits no descriptor but the standard three); and a root host's becomes the workers' user last (WorkerUser).
         var dataKib = (memoryLimitBytes / 1024).ToString(CultureInfo.InvariantCulture);
-        List<string> steps = [$"ulimit -d {dataKib} || exit {WorkerExitCodes.MemoryLimitNotSet}; "], values = [];
+        List<string> steps =
+        [
+            $"ulimit -d {dataKib} || exit {WorkerExitCodes.MemoryLimitNotSet}; ",
+        ];
+        List<string> values = [];
         if (_userTasks > 0)
         {
             // Processes are -u in bash and -p in dash (Debian's sh); both set the soft and the hard limit.
@@ -200,13 +242,13 @@ internal sealed class WorkerLauncher : IDisposable
         }
 
         // Below the host's own threads: a worker that spins, even while its calls keep it busy, takes what the host leaves.
-        IReadOnlyList<string> sandbox = [_bwrap, .. _seccomp is null ? Array.Empty<string>() : ["--seccomp", "3"], .. arguments];
+        IReadOnlyList<string> sandbox = [.. asUser, _bwrap, .. _seccomp is null ? Array.Empty<string>() : ["--seccomp", "3"], .. arguments];
         return BelowHost.Command(["/bin/sh", "-c", string.Concat(steps) + "exec \"$@\"", "wcp-worker", .. values, .. sandbox]);
     }
 
     private List<string> Arguments(string tenantSource, string tenantTarget, string cacheSource, string cacheTarget, long heapLimitBytes, bool spare)
     {
-        var uid = NobodyId.ToString(CultureInfo.InvariantCulture);
+        var uid = WorkerUser.Nobody.ToString(CultureInfo.InvariantCulture);
         List<string> arguments =
         [
             // Namespaces: user, PID, network (loopback only, down), IPC, UTS, cgroup, mount. Dies with the host; no tty.

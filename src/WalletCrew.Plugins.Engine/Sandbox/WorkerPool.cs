@@ -37,8 +37,7 @@ internal sealed class WorkerPool : IDisposable
         _time = time;
         _log = log;
         Launcher = new WorkerLauncher(options);
-        Layers = Launcher.Layers;
-        foreach (var warning in Layers.Warnings)
+        foreach (var warning in Launcher.Layers.Warnings)
         {
             _log.LogWarning("{Warning}", warning);
         }
@@ -50,7 +49,7 @@ internal sealed class WorkerPool : IDisposable
     public WorkerLauncher Launcher { get; }
 
     /// <summary>Gets what bounds each worker beside the namespaces, and why a layer is missing.</summary>
-    public SandboxLayers Layers { get; }
+    public SandboxLayers Layers => Launcher.Layers;
 
     public SandboxOptions Options => _options;
 

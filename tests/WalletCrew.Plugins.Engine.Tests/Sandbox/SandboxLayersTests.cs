@@ -12,15 +12,15 @@ public sealed class SandboxLayersTests
     {
         using var harness = new EngineHarness(isolation: IsolationMode.Sandbox);
 
-        harness.Engine.SandboxLayers.Should().BeEquivalentTo(new SandboxLayers(true, true, true, true, []), "CI runs as root, with libseccomp");
+        harness.Engine.SandboxLayers.Should().BeEquivalentTo(new SandboxLayers(true, true, true, true, true, []), "CI runs as root, with libseccomp, setpriv and unprivileged user namespaces");
     }
 
     [Fact]
     public void LayersTurnedOffAreShownOffWithoutAWarning()
     {
-        using var harness = new EngineHarness(isolation: IsolationMode.Sandbox, sandbox: new SandboxOptions { Seccomp = false, WorkerCpuCores = 0, ResourceGroups = false });
+        using var harness = new EngineHarness(isolation: IsolationMode.Sandbox, sandbox: new SandboxOptions { Seccomp = false, WorkerCpuCores = 0, ResourceGroups = false, WorkerUid = null });
 
-        harness.Engine.SandboxLayers.Should().BeEquivalentTo(new SandboxLayers(false, false, false, false, []));
+        harness.Engine.SandboxLayers.Should().BeEquivalentTo(new SandboxLayers(false, false, false, false, false, []));
     }
 
     [Fact]

@@ -5,7 +5,7 @@ namespace WalletCrew.Plugins.Host.Tests.Sandbox;
 
 /// <summary>
 /// <c>/health/ready</c> names what bounds each sandboxed worker beside its namespaces (seccomp, CPU cap, memory group, limit
-/// on threads and processes) and why a layer is missing, so an operator's monitoring sees a host whose workers run with
+/// on threads and processes, an unprivileged user outside the namespaces) and why a layer is missing, so an operator's monitoring sees a host whose workers run with
 /// less than they should (no cgroup it may write, no libseccomp), not only its start-up log.
 /// </summary>
 public sealed class SandboxReadinessTests
@@ -19,6 +19,7 @@ public sealed class SandboxReadinessTests
         sandbox["cpuCap"]!.GetValue<bool>().Should().BeTrue();
         sandbox["memoryGroup"]!.GetValue<bool>().Should().BeTrue("this test runs where the host may write its cgroups (CI runs as root)");
         sandbox["taskLimit"]!.GetValue<bool>().Should().BeTrue();
+        sandbox["unprivileged"]!.GetValue<bool>().Should().BeTrue("a root host's workers run as nobody outside their namespaces");
         sandbox["warnings"]!.AsArray().Should().BeEmpty();
     }
 

@@ -28,6 +28,7 @@ public sealed class UnprivilegedHostTests
         ready["isolation"]!.GetValue<string>().Should().Be("sandbox");
         var sandbox = ready["sandbox"]!;
         sandbox["seccomp"]!.GetValue<bool>().Should().BeTrue("seccomp needs no privilege");
+        sandbox["unprivileged"]!.GetValue<bool>().Should().BeTrue("its workers are its own user's");
         var warnings = sandbox["warnings"]!.AsArray().Select(w => w!.GetValue<string>()).ToList();
         foreach (var layer in new[] { "cpuCap", "memoryGroup", "taskLimit" })
         {

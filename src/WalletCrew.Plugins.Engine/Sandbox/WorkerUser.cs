@@ -1,0 +1,138 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+
+namespace WalletCrew.Plugins.Engine.Sandbox;
+
+/// <summary>
+/// The user a root host's workers run as outside their namespaces. bubblewrap started by root maps the worker's uid to
+/// root outside: a kernel flaw that lets a process out of its namespaces would hand a tenant the machine, and every file
+/// the sandbox shows, whatever its mode, is the worker's to read. So a root host starts bubblewrap through <c>setpriv</c> as
+/// <see cref="Nobody"/>, with no groups, no capabilities left to regain and no new privileges (the worker's threads,
+/// processes and files then count against that user, not root). bubblewrap as that user needs unprivileged user
+/// namespaces and must reach every folder it binds: those others cannot read leave the worker as root, and the host says so.
+/// A host run as a user of its own already starts its workers as that user; nothing changes for it.
+/// </summary>
+internal static class WorkerUser
+{
+    /// <summary>The uid and gid of <c>nobody</c> and <c>nogroup</c> on Debian: no file of the machine's belongs to them.</summary>
+    public const int Nobody = 65534;
+
+    private const string Setpriv = "/usr/bin/setpriv";
+
+    private static readonly ConcurrentDictionary<string, Lazy<string>> s_programCopies = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<(int Uid, string Bwrap), Lazy<(IReadOnlyList<string>?, string?)>> s_switches = new();
+
+    /// <summary>Gets a value indicating whether this process runs as root, the one case where workers change user.</summary>
+    public static bool HostIsRoot => Environment.IsPrivilegedProcess;
+
+    /// <summary>Returns the command that starts bubblewrap as <paramref name="uid"/> (the executable and its arguments up to
+    /// bubblewrap's), or null and why not: no <c>setpriv</c>, or bubblewrap as that user cannot make its namespaces here.</summary>
+    public static (IReadOnlyList<string>? Command, string? Problem) Switch(int uid, string bwrap) =>
+        s_switches.GetOrAdd((uid, bwrap), key => new Lazy<(IReadOnlyList<string>?, string?)>(() => Probe(key.Uid, key.Bwrap))).Value;
+
+    private static (IReadOnlyList<string>? Command, string? Problem) Probe(int uid, string bwrap)
+    {
+        if (!File.Exists(Setpriv))
+        {
+            return (null, $"{Setpriv} was not found: install the package util-linux");
+        }
+
+        var id = uid.ToString(CultureInfo.InvariantCulture);
+        IReadOnlyList<string> command =
+            [Setpriv, $"--reuid={id}", $"--regid={id}", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"];
+        return SandboxProbe.Run([.. command, bwrap, "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "true"]) is { } problem
+            ? (null, SandboxMessages.UserNamespacesRefused(uid, problem))
+            : (command, null);
+    }
+
+    /// <summary>Returns the first of <paramref name="paths"/> that a user of no group of its owner's cannot reach: one that
+    /// others may not read (and, a folder or a program, open or run), or below a folder others may not pass; null when there is none.</summary>
+    public static string? Unreachable(IEnumerable<string> paths) => paths.FirstOrDefault(path => !Reachable(path));
+
+    /// <summary>Returns a folder holding the worker program that others can reach: <paramref name="directory"/> itself, else
+    /// a copy made once per process in the temporary folder (a host installed where only its user may look, as a checkout
+    /// under <c>/root</c>), deleted when the process ends.</summary>
+    public static string ReachableProgram(string directory) =>
+        Reachable(directory) ? directory : s_programCopies.GetOrAdd(directory, source => new Lazy<string>(() => CopyProgram(source))).Value;
+
+    /// <summary>Opens <paramref name="path"/>, a folder or file the host made for a worker's eyes, to the workers' user: others
+    /// may read it (and pass a folder). Only where workers change user: a host's own files stay its user's otherwise.</summary>
+    public static void Share(string path)
+    {
+        if (!HostIsRoot || OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var folder = Directory.Exists(path);
+        var mode = File.GetUnixFileMode(path);
+        var others = UnixFileMode.OtherRead
+            | (folder || mode.HasFlag(UnixFileMode.UserExecute) ? UnixFileMode.OtherExecute : UnixFileMode.None);
+        if ((mode & others) != others)
+        {
+            File.SetUnixFileMode(path, mode | others);
+        }
+    }
+
+    private static bool Reachable(string path)
+    {
+        try
+        {
+            var full = Path.GetFullPath(path);
+            if (!Allows(full, Directory.Exists(full) ? UnixFileMode.OtherRead | UnixFileMode.OtherExecute : UnixFileMode.OtherRead))
+            {
+                return false;
+            }
+
+            for (var folder = Path.GetDirectoryName(full); folder is not null; folder = Path.GetDirectoryName(folder))
+            {
+                if (!Allows(folder, UnixFileMode.OtherExecute))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private static bool Allows(string path, UnixFileMode needed) => OperatingSystem.IsWindows() || (File.GetUnixFileMode(path) & needed) == needed;
+
+    private static string CopyProgram(string source)
+    {
+        var copy = Directory.CreateTempSubdirectory("wcp-worker-").FullName;
+        Copy(new DirectoryInfo(source), copy);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(copy, recursive: true);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                // Left in the temporary folder.
+            }
+        };
+        return copy;
+    }
+
+    private static void Copy(DirectoryInfo source, string target)
+    {
+        Directory.CreateDirectory(target);
+        Share(target);
+        foreach (var file in source.EnumerateFiles())
+        {
+            var copy = file.CopyTo(Path.Combine(target, file.Name)).FullName;
+            Share(copy);
+        }
+
+        foreach (var folder in source.EnumerateDirectories())
+        {
+            Copy(folder, Path.Combine(target, folder.Name));
+        }
+    }
+}
