@@ -102,6 +102,12 @@ internal static class EngineDefaults
     /// to start. An idle worker runs ~11 threads, and a tenant's calls at its highest concurrency a few dozen more.</summary>
     public const int WorkerTasks = 512;
 
+    /// <summary>Sandboxed workers: how many files, pipes and other descriptors a worker may hold open at once
+    /// (<c>RLIMIT_NOFILE</c>, soft and hard: the runtime cannot raise it); one more fails to open. A worker holds ~30 of its own.
+    /// Each pipe may hold 64 KiB of the kernel's memory, so the host's own limit (often a million) would let one tenant hold
+    /// gigabytes of it where no memory group bounds its worker.</summary>
+    public const int WorkerOpenFiles = 1024;
+
     /// <summary>Sandboxed workers: how many threads and processes all workers together may run (their pids groups' parent):
     /// half of the machine's process ids (the lower of <c>kernel.pid_max</c> and <c>kernel.threads-max</c>), so workers at
     /// their limits together (64 × 512 is all of the default 32,768) leave the host and the rest of the machine the other half.</summary>
