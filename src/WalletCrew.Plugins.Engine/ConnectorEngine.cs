@@ -133,6 +133,7 @@ public sealed class ConnectorEngine : IDisposable
         {
             try
             {
+                Sandbox.WorkerUser.Forget(_privateImages);
                 Directory.Delete(_privateImages, recursive: true);
             }
             catch (IOException)

@@ -123,8 +123,9 @@ internal sealed class SandboxedTenant : TenantRuntime
         }
     }
 
-    /// <summary>Gets whether the running worker was a spare this tenant claimed (tests).</summary>
-    internal bool WorkerWasSpare => Volatile.Read(ref _worker) is { HasExited: false, Slot: not null };
+    /// <summary>Gets whether the running worker sees copies of the tenant's folders: a spare this tenant claimed, or a slot of
+    /// its own where the workers' user cannot reach them (tests).</summary>
+    internal bool WorkerSeesCopies => Volatile.Read(ref _worker) is { HasExited: false, Slot: not null };
 
     /// <summary>Gets the running worker's outermost process id (tests and the admin view), or <see langword="null"/>.</summary>
     internal int? WorkerProcessId => Volatile.Read(ref _worker) is { HasExited: false } worker ? worker.ProcessId : null;
@@ -350,11 +351,7 @@ internal sealed class SandboxedTenant : TenantRuntime
         Interlocked.Exchange(ref _worker, null)?.Stop(SandboxMessages.Replaced);
         // The tenant's own heap limit (tenant.json limits.workerHeapMiB, within the host maximum) or the host's.
         _workerHeapBytes = _settings.Limits.WorkerHeapBytes;
-        var worker = await ClaimSpareAsync().ConfigureAwait(false) ?? new WorkerProcess(
-            _pool.Launcher.Start(_tenantId, _directory, _cacheDirectory, _workerHeapBytes), AnswerAsync, _callBounds, _options.TimeProvider)
-        {
-            StartedAt = _options.TimeProvider.GetUtcNow(),
-        };
+        var worker = await ClaimSpareAsync().ConfigureAwait(false) ?? StartFresh();
         _ = worker.Exited.ContinueWith(
             ended => _lastStop = (ended.Result, _options.TimeProvider.GetUtcNow()),
             CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
@@ -389,6 +386,36 @@ internal sealed class SandboxedTenant : TenantRuntime
         }
 
         return worker;
+    }
+
+    /// <summary>Starts a worker for this tenant: with its folders bound, or, where the workers' user cannot reach them (a root
+    /// host's tenants in a private folder, <see cref="WorkerUser"/>), in a slot of its own holding copies of them, which a
+    /// reload brings up to date as a claimed spare's.</summary>
+    private WorkerProcess StartFresh()
+    {
+        var launcher = _pool.Launcher;
+        if (launcher.CanBind(_directory, _cacheDirectory))
+        {
+            return new WorkerProcess(launcher.Start(_tenantId, _directory, _cacheDirectory, _workerHeapBytes), AnswerAsync, _callBounds, _options.TimeProvider)
+            {
+                StartedAt = _options.TimeProvider.GetUtcNow(),
+            };
+        }
+
+        var slot = SpareSlot.Create();
+        try
+        {
+            slot.Fill(_tenantId, _directory, _cacheDirectory);
+            return new WorkerProcess(launcher.StartInSlot(slot, _workerHeapBytes, spare: false), AnswerAsync, _callBounds, _options.TimeProvider, slot)
+            {
+                StartedAt = _options.TimeProvider.GetUtcNow(),
+            };
+        }
+        catch
+        {
+            slot.Delete();
+            throw;
+        }
     }
 
     /// <summary>Takes a spare worker started before this tenant needed one, and fills its folders with this tenant's files

@@ -4,7 +4,8 @@ namespace WalletCrew.Plugins.Engine.Sandbox;
 /// The two host folders a spare worker starts with, bound read-only at <see cref="WorkerLauncher.TenantsMount"/> and
 /// <see cref="WorkerLauncher.CacheMount"/>: empty (and owned by the host, mode 0700) until a tenant claims the worker.
 /// A bind mount is a live view, so what the host then copies into them is what the worker sees, at the paths a worker
-/// started for that tenant would see. The folders are deleted when the worker ends.
+/// started for that tenant would see. A tenant whose own folders the workers' user cannot reach (<see cref="WorkerUser"/>)
+/// has its worker started in a slot too, filled first. The folders are deleted when the worker ends.
 /// </summary>
 internal sealed class SpareSlot
 {
@@ -24,8 +25,8 @@ internal sealed class SpareSlot
     }
 
     /// <summary>Gets the slot's own folder: in the temporary folder, mode 0700 (what is below it is the host user's alone), or,
-    /// where workers run as a user of their own (<see cref="WorkerUser"/>), open to others as every folder in it; files keep
-    /// their modes, so a worker reads through the copy what it would through a bind of the tenant's folder.</summary>
+    /// where workers run as a user of their own (<see cref="WorkerUser"/>), open to their group as every folder in it, and to
+    /// no one else; files keep their modes, so a worker reads through the copy what it would through a bind of the tenant's folder.</summary>
     public string Directory { get; }
 
     /// <summary>Gets the folder bound at <see cref="WorkerLauncher.TenantsMount"/>.</summary>
@@ -77,6 +78,7 @@ internal sealed class SpareSlot
     {
         try
         {
+            WorkerUser.Forget(Directory);
             System.IO.Directory.Delete(Directory, recursive: true);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)

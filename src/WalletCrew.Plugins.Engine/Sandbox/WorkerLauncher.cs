@@ -35,8 +35,6 @@ internal sealed class WorkerLauncher : IDisposable
     private readonly IReadOnlyList<string>? _asWorkerUser;
     private readonly string? _asRootProblem;
 
-    // The last tenant folder that left its worker root because others cannot read it (WorkerUser), or null.
-    private string? _unreachableTenantFolder;
     private readonly string _dotnetRoot;
     private readonly IReadOnlyList<string> _systemFiles;
     private readonly SandboxOptions _options;
@@ -94,10 +92,9 @@ internal sealed class WorkerLauncher : IDisposable
     /// <summary>Gets what bounds each worker beside the namespaces, and why a layer the host would give is missing.</summary>
     public SandboxLayers Layers => new(
         _seccomp is not null, _groups.PoolFolder("cpu") is not null, _groups.PoolFolder("memory") is not null, _groups.PoolFolder("pids") is not null,
-        !WorkerUser.HostIsRoot || (_asWorkerUser is not null && _unreachableTenantFolder is null),
+        !WorkerUser.HostIsRoot || _asWorkerUser is not null,
         [
             .. _asRootProblem is { } asRoot ? [SandboxMessages.AsRoot(asRoot)] : Array.Empty<string>(),
-            .. _unreachableTenantFolder is { } folder ? [SandboxMessages.AsRoot(SandboxMessages.Unreachable(folder))] : Array.Empty<string>(),
             .. _seccompProblem is { } seccomp ? [SandboxMessages.WithoutSeccomp(seccomp)] : Array.Empty<string>(),
             .. _groups.CpuProblem is { } cpu ? [SandboxMessages.WithoutCpuCap(cpu)] : Array.Empty<string>(),
             .. _groups.MemoryProblem is { } memory ? [SandboxMessages.WithoutMemoryGroup(memory)] : Array.Empty<string>(),
@@ -135,12 +132,20 @@ internal sealed class WorkerLauncher : IDisposable
         ("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit", "0"),
     ];
 
-    /// <summary>Starts the worker of <paramref name="tenantId"/>; its channel is the process's stdin and stdout.</summary>
-    public StartedWorker Start(string tenantId, string tenantDirectory, string tenantCacheDirectory, long heapLimitBytes) =>
-        Start(Arguments(tenantId, tenantDirectory, tenantCacheDirectory, heapLimitBytes), heapLimitBytes, [tenantDirectory, tenantCacheDirectory]);
+    /// <summary>Returns whether a worker of the tenant whose folders are <paramref name="tenantDirectory"/> and
+    /// <paramref name="tenantCacheDirectory"/> can bind them: always, but where workers change user (<see cref="WorkerUser"/>)
+    /// and others cannot reach one of them. Such a tenant's worker is started in a slot of its own (<see cref="StartInSlot"/>).</summary>
+    public bool CanBind(string tenantDirectory, string tenantCacheDirectory) =>
+        _asWorkerUser is null || WorkerUser.Unreachable([tenantDirectory, tenantCacheDirectory]) is null;
 
-    /// <summary>Starts a spare worker, for no tenant yet: its mounts are the slot's two empty folders (<see cref="SpareSlot"/>).</summary>
-    public StartedWorker StartSpare(SpareSlot slot, long heapLimitBytes) => Start(SpareArguments(slot, heapLimitBytes), heapLimitBytes, [slot.Tenants, slot.Cache]);
+    /// <summary>Starts the worker of <paramref name="tenantId"/> with its folders bound (<see cref="CanBind"/>); its channel is
+    /// the process's stdin and stdout.</summary>
+    public StartedWorker Start(string tenantId, string tenantDirectory, string tenantCacheDirectory, long heapLimitBytes) =>
+        Start(Arguments(tenantId, tenantDirectory, tenantCacheDirectory, heapLimitBytes), heapLimitBytes);
+
+    /// <summary>Starts a worker whose mounts are <paramref name="slot"/>'s folders: a spare, for no tenant yet (it practises a
+    /// load while it waits), or a tenant's whose folders it cannot bind, with copies of them (<see cref="SpareSlot"/>).</summary>
+    public StartedWorker StartInSlot(SpareSlot slot, long heapLimitBytes, bool spare) => Start(SlotArguments(slot, heapLimitBytes, spare), heapLimitBytes);
 
     /// <summary>Returns the most memory a worker with a GC heap limit of <paramref name="heapLimitBytes"/> may hold: its heap
     /// plus what the runtime, the JIT and code need beside it. Its data segment is limited to it (native allocations past it
@@ -152,15 +157,15 @@ internal sealed class WorkerLauncher : IDisposable
     public IReadOnlyList<string> Arguments(string tenantId, string tenantDirectory, string tenantCacheDirectory, long heapLimitBytes) =>
         Arguments(tenantDirectory, $"{TenantsMount}/{tenantId}", tenantCacheDirectory, $"{CacheMount}/{tenantId}", heapLimitBytes, spare: false);
 
-    /// <summary>A spare's command line: the same sandbox, with the slot's folders bound where a tenant's worker finds its tenant's.</summary>
-    public IReadOnlyList<string> SpareArguments(SpareSlot slot, long heapLimitBytes) =>
-        Arguments(slot.Tenants, TenantsMount, slot.Cache, CacheMount, heapLimitBytes, spare: true);
+    /// <summary>A slot worker's command line: the same sandbox, with the slot's folders bound where a tenant's worker finds its tenant's.</summary>
+    private IReadOnlyList<string> SlotArguments(SpareSlot slot, long heapLimitBytes, bool spare) =>
+        Arguments(slot.Tenants, TenantsMount, slot.Cache, CacheMount, heapLimitBytes, spare);
 
-    private StartedWorker Start(IReadOnlyList<string> arguments, long heapLimitBytes, IReadOnlyList<string> tenantFolders)
+    private StartedWorker Start(IReadOnlyList<string> arguments, long heapLimitBytes)
     {
         var memoryLimit = MemoryLimitBytes(heapLimitBytes);
         var group = _groups.Create(memoryLimit + ScratchBytes);
-        var command = Command(group, memoryLimit, AsWorkerUser(tenantFolders), arguments);
+        var command = Command(group, memoryLimit, arguments);
         var start = new ProcessStartInfo(command[0])
         {
             RedirectStandardInput = true,
@@ -187,28 +192,8 @@ internal sealed class WorkerLauncher : IDisposable
         return new StartedWorker(process, group, memoryLimit);
     }
 
-    /// <summary>Returns what starts bubblewrap as the workers' own user for a worker binding <paramref name="tenantFolders"/>:
-    /// nothing where the host is not root, where it cannot change user, or where others cannot read those folders (then the
-    /// worker runs as root, as bubblewrap would fail to bind them, and the layers say so).</summary>
-    private IReadOnlyList<string> AsWorkerUser(IReadOnlyList<string> tenantFolders)
-    {
-        if (_asWorkerUser is null)
-        {
-            return [];
-        }
-
-        if (WorkerUser.Unreachable(tenantFolders) is { } unreachable)
-        {
-            _unreachableTenantFolder = unreachable;
-            return [];
-        }
-
-        return _asWorkerUser;
-    }
-
-    /// <summary>The command that starts a worker in <paramref name="group"/> (none: null) below the host's threads, through
-    /// <paramref name="asUser"/> (empty: as the host's user).</summary>
-    private IReadOnlyList<string> Command(WorkerGroup? group, long memoryLimitBytes, IReadOnlyList<string> asUser, IReadOnlyList<string> arguments)
+    /// <summary>The command that starts a worker in <paramref name="group"/> (none: null) below the host's threads.</summary>
+    private IReadOnlyList<string> Command(WorkerGroup? group, long memoryLimitBytes, IReadOnlyList<string> arguments)
     {
         // Before bubblewrap, a shell does what must precede the sandbox, then becomes bubblewrap (exec: the same process,
         // nothing left running): it limits the data segment (RLIMIT_DATA, private writable memory: the GC's committed heap,
@@ -244,7 +229,7 @@ internal sealed class WorkerLauncher : IDisposable
         }
 
         // Below the host's own threads: a worker that spins, even while its calls keep it busy, takes what the host leaves.
-        IReadOnlyList<string> sandbox = [.. asUser, _bwrap, .. _seccomp is null ? Array.Empty<string>() : ["--seccomp", "3"], .. arguments];
+        IReadOnlyList<string> sandbox = [.. _asWorkerUser ?? [], _bwrap, .. _seccomp is null ? Array.Empty<string>() : ["--seccomp", "3"], .. arguments];
         return BelowHost.Command(["/bin/sh", "-c", string.Concat(steps) + "exec \"$@\"", "wcp-worker", .. values, .. sandbox]);
     }
 

@@ -241,7 +241,7 @@ internal sealed class WorkerPool : IDisposable
             var slot = SpareSlot.Create();
             try
             {
-                spare = new WorkerProcess(Launcher.StartSpare(slot, _options.WorkerHeapLimitBytes), NoTenant, HostCallBounds.None, _time, slot)
+                spare = new WorkerProcess(Launcher.StartInSlot(slot, _options.WorkerHeapLimitBytes, spare: true), NoTenant, HostCallBounds.None, _time, slot)
                 {
                     StartedAt = _time.GetUtcNow(),
                 };

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Runtime.InteropServices;
 
 namespace WalletCrew.Plugins.Engine.Sandbox;
 
@@ -20,6 +21,8 @@ internal static class WorkerUser
     private const string Setpriv = "/usr/bin/setpriv";
 
     private static readonly ConcurrentDictionary<string, Lazy<string>> s_programCopies = new(StringComparer.Ordinal);
+    // The folders and files Share opened to the workers' group (reachable through it, not through others' bits).
+    private static readonly ConcurrentDictionary<string, bool> s_shared = new(StringComparer.Ordinal);
     private static readonly ConcurrentDictionary<(int Uid, string Bwrap), Lazy<(IReadOnlyList<string>?, string?)>> s_switches = new();
 
     /// <summary>Gets a value indicating whether this process runs as root, the one case where workers change user.</summary>
@@ -55,8 +58,10 @@ internal static class WorkerUser
     public static string ReachableProgram(string directory) =>
         Reachable(directory) ? directory : s_programCopies.GetOrAdd(directory, source => new Lazy<string>(() => CopyProgram(source))).Value;
 
-    /// <summary>Opens <paramref name="path"/>, a folder or file the host made for a worker's eyes, to the workers' user: others
-    /// may read it (and pass a folder). Only where workers change user: a host's own files stay its user's otherwise.</summary>
+    /// <summary>Opens <paramref name="path"/>, a folder or file the host made for workers' eyes (a spare's slot, the program's
+    /// copy, a private compile cache), to the workers' group and to no one else: group <see cref="Nobody"/> may read it (and
+    /// pass a folder), other users nothing, so copies of tenants' files in the temporary folder stay the host's and its
+    /// workers'. Only where workers change user: otherwise it stays the host user's alone.</summary>
     public static void Share(string path)
     {
         if (!HostIsRoot || OperatingSystem.IsWindows())
@@ -64,13 +69,26 @@ internal static class WorkerUser
             return;
         }
 
-        var folder = Directory.Exists(path);
-        var mode = File.GetUnixFileMode(path);
-        var others = UnixFileMode.OtherRead
-            | (folder || mode.HasFlag(UnixFileMode.UserExecute) ? UnixFileMode.OtherExecute : UnixFileMode.None);
-        if ((mode & others) != others)
+        var full = Path.GetFullPath(path);
+        if (chown(full, -1, Nobody) != 0)
         {
-            File.SetUnixFileMode(path, mode | others);
+            throw new IOException($"The group of '{full}' could not be set to {Nobody} (error {Marshal.GetLastPInvokeError()}).");
+        }
+
+        var mode = File.GetUnixFileMode(full);
+        var group = UnixFileMode.GroupRead
+            | (Directory.Exists(full) || mode.HasFlag(UnixFileMode.UserExecute) ? UnixFileMode.GroupExecute : UnixFileMode.None);
+        File.SetUnixFileMode(full, (mode | group) & ~(UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute));
+        s_shared[full] = true;
+    }
+
+    /// <summary>Forgets the folders <see cref="Share"/> opened at or below <paramref name="folder"/>, which is being deleted.</summary>
+    public static void Forget(string folder)
+    {
+        var full = Path.GetFullPath(folder);
+        foreach (var path in s_shared.Keys.Where(path => path == full || path.StartsWith(full + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
+        {
+            s_shared.TryRemove(path, out _);
         }
     }
 
@@ -79,14 +97,14 @@ internal static class WorkerUser
         try
         {
             var full = Path.GetFullPath(path);
-            if (!Allows(full, Directory.Exists(full) ? UnixFileMode.OtherRead | UnixFileMode.OtherExecute : UnixFileMode.OtherRead))
+            if (!s_shared.ContainsKey(full) && !Allows(full, Directory.Exists(full) ? UnixFileMode.OtherRead | UnixFileMode.OtherExecute : UnixFileMode.OtherRead))
             {
                 return false;
             }
 
             for (var folder = Path.GetDirectoryName(full); folder is not null; folder = Path.GetDirectoryName(folder))
             {
-                if (!Allows(folder, UnixFileMode.OtherExecute))
+                if (!s_shared.ContainsKey(folder) && !Allows(folder, UnixFileMode.OtherExecute))
                 {
                     return false;
                 }
@@ -110,6 +128,7 @@ internal static class WorkerUser
         {
             try
             {
+                Forget(copy);
                 Directory.Delete(copy, recursive: true);
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
@@ -135,4 +154,8 @@ internal static class WorkerUser
             Copy(folder, Path.Combine(target, folder.Name));
         }
     }
+
+    [DllImport("libc", SetLastError = true, BestFitMapping = false, ThrowOnUnmappableChar = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int chown([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int owner, int group);
 }

@@ -147,7 +147,7 @@ internal static class SandboxReport
         var result = tenant.InvokePassUpdatersAsync(BenchmarkEvents.Installed(tenant.TenantId), CancellationToken.None).GetAwaiter().GetResult();
         var elapsed = clock.Elapsed.TotalMilliseconds;
         Check(result);
-        if (engine.Workers!.Options.SpareWorkers > 0 && !((SandboxedTenant)tenant.Runtime).WorkerWasSpare)
+        if (engine.Workers!.Options.SpareWorkers > 0 && !((SandboxedTenant)tenant.Runtime).WorkerSeesCopies)
         {
             throw new InvalidOperationException("The benchmark's first call was not served by a spare.");
         }

@@ -217,7 +217,7 @@ public sealed class ContainmentTests : IDisposable
         if (isolation == IsolationMode.Sandbox)
         {
             // The engine's spare worker, started at the tenant's load and filled with its files at the claim (SpareWorkerTests).
-            ((SandboxedTenant)tenant.Runtime).WorkerWasSpare.Should().BeTrue();
+            ((SandboxedTenant)tenant.Runtime).WorkerSeesCopies.Should().BeTrue();
         }
 
         var result = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(), CancellationToken.None);
