@@ -35,7 +35,7 @@ public sealed class ConnectorEngine : IDisposable
         if (directory is null && Isolation == IsolationMode.Sandbox)
         {
             // Workers load the images the host compiled: without a configured cache they go to a private folder of this engine.
-            directory = _privateImages = Directory.CreateTempSubdirectory("wcp-images-").FullName;
+            directory = _privateImages = Sandbox.TempFolders.Create("wcp-images-");
             Sandbox.WorkerUser.Share(directory);
         }
 

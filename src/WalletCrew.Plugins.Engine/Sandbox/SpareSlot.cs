@@ -35,7 +35,7 @@ internal sealed class SpareSlot
     /// <summary>Gets the folder bound at <see cref="WorkerLauncher.CacheMount"/>.</summary>
     public string Cache { get; }
 
-    public static SpareSlot Create() => new(System.IO.Directory.CreateTempSubdirectory("wcp-spare-").FullName);
+    public static SpareSlot Create() => new(TempFolders.Create("wcp-spare-"));
 
     /// <summary>
     /// Copies the tenant's folder and its compiled images into the slot, or brings a copy made before up to date (changed

@@ -73,7 +73,7 @@ internal sealed class WorkerLauncher : IDisposable
 
         if (options.Seccomp)
         {
-            _seccompFolder = Directory.CreateTempSubdirectory("wcp-seccomp-").FullName;
+            _seccompFolder = TempFolders.Create("wcp-seccomp-");
             var filter = Path.Combine(_seccompFolder, "filter.bpf");
             _seccompProblem = SeccompFilter.TryWrite(filter);
             _seccomp = _seccompProblem is null ? filter : null;

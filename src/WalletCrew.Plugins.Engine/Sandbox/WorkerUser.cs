@@ -122,7 +122,7 @@ internal static class WorkerUser
 
     private static string CopyProgram(string source)
     {
-        var copy = Directory.CreateTempSubdirectory("wcp-worker-").FullName;
+        var copy = TempFolders.Create("wcp-worker-");
         Copy(new DirectoryInfo(source), copy);
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
