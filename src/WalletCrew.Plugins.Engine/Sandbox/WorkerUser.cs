@@ -10,8 +10,9 @@ namespace WalletCrew.Plugins.Engine.Sandbox;
 /// the sandbox shows, whatever its mode, is the worker's to read. So a root host starts bubblewrap through <c>setpriv</c> as
 /// <see cref="Nobody"/>, with no groups, no capabilities left to regain and no new privileges (the worker's threads,
 /// processes and files then count against that user, not root). bubblewrap as that user needs unprivileged user
-/// namespaces and must reach every folder it binds: those others cannot read leave the worker as root, and the host says so.
-/// A host run as a user of its own already starts its workers as that user; nothing changes for it.
+/// namespaces and must reach every folder it binds: a worker program or a tenant's folders others cannot reach are copied
+/// into folders of the workers' group (<see cref="Share"/>); a runtime others cannot read leaves every worker root, and the
+/// host says so. A host run as a user of its own already starts its workers as that user; nothing changes for it.
 /// </summary>
 internal static class WorkerUser
 {
@@ -33,26 +34,11 @@ internal static class WorkerUser
     public static (IReadOnlyList<string>? Command, string? Problem) Switch(int uid, string bwrap) =>
         s_switches.GetOrAdd((uid, bwrap), key => new Lazy<(IReadOnlyList<string>?, string?)>(() => Probe(key.Uid, key.Bwrap))).Value;
 
-    private static (IReadOnlyList<string>? Command, string? Problem) Probe(int uid, string bwrap)
-    {
-        if (!File.Exists(Setpriv))
-        {
-            return (null, $"{Setpriv} was not found: install the package util-linux");
-        }
-
-        var id = uid.ToString(CultureInfo.InvariantCulture);
-        IReadOnlyList<string> command =
-            [Setpriv, $"--reuid={id}", $"--regid={id}", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"];
-        return SandboxProbe.Run([.. command, bwrap, "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "true"]) is { } problem
-            ? (null, SandboxMessages.UserNamespacesRefused(uid, problem))
-            : (command, null);
-    }
-
     /// <summary>Returns the first of <paramref name="paths"/> that a user of no group of its owner's cannot reach: one that
     /// others may not read (and, a folder or a program, open or run), or below a folder others may not pass; null when there is none.</summary>
     public static string? Unreachable(IEnumerable<string> paths) => paths.FirstOrDefault(path => !Reachable(path));
 
-    /// <summary>Returns a folder holding the worker program that others can reach: <paramref name="directory"/> itself, else
+    /// <summary>Returns a folder holding the worker program that the workers' user can reach: <paramref name="directory"/> itself, else
     /// a copy made once per process in the temporary folder (a host installed where only its user may look, as a checkout
     /// under <c>/root</c>), deleted when the process ends.</summary>
     public static string ReachableProgram(string directory) =>
@@ -90,6 +76,21 @@ internal static class WorkerUser
         {
             s_shared.TryRemove(path, out _);
         }
+    }
+
+    private static (IReadOnlyList<string>? Command, string? Problem) Probe(int uid, string bwrap)
+    {
+        if (!File.Exists(Setpriv))
+        {
+            return (null, $"{Setpriv} was not found: install the package util-linux");
+        }
+
+        var id = uid.ToString(CultureInfo.InvariantCulture);
+        IReadOnlyList<string> command =
+            [Setpriv, $"--reuid={id}", $"--regid={id}", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"];
+        return SandboxProbe.Run([.. command, bwrap, "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "true"]) is { } problem
+            ? (null, SandboxMessages.UserNamespacesRefused(uid, problem))
+            : (command, null);
     }
 
     private static bool Reachable(string path)
