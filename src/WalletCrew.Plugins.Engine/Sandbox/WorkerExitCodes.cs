@@ -21,8 +21,9 @@ internal static class WorkerExitCodes
     /// <summary>The worker could not answer a request of the host's (it wrote why on its standard error).</summary>
     public const int RequestFailed = 7;
 
-    /// <summary>The shell that starts a worker could not limit its open descriptors (<see cref="EngineDefaults.WorkerOpenFiles"/>).</summary>
-    public const int OpenFilesNotSet = 122;
+    /// <summary>The shell that starts a worker could not limit its open descriptors (<see cref="EngineDefaults.WorkerOpenFiles"/>)
+    /// or turn its core dumps off.</summary>
+    public const int LimitsNotSet = 122;
 
     /// <summary>The shell that starts a worker without a pids group could not limit its user's threads and processes (<see cref="UserTasks"/>).</summary>
     public const int TaskLimitNotSet = 123;

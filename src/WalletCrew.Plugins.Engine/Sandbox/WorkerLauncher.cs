@@ -199,7 +199,9 @@ internal sealed class WorkerLauncher : IDisposable
         // nothing left running): it limits the data segment (RLIMIT_DATA, private writable memory: the GC's committed heap,
         // native allocations, thread stacks), so memory outside the GC heap cannot grow past the worker's limit between two of
         // the host's readings of its resident memory; it limits the descriptors it may hold (RLIMIT_NOFILE, soft and hard, so
-        // the runtime, which raises its soft limit to the hard one at start, keeps it); without pids groups, it bounds its
+        // the runtime, which raises its soft limit to the hard one at start, keeps it) and forbids core dumps (RLIMIT_CORE 0,
+        // soft and hard: a crash a tenant provokes must not hand its memory, secrets included, to the machine's dump
+        // collector, nor fill its disk and cores with dumps, one per crash); without pids groups, it bounds its
         // user's threads and processes (RLIMIT_NPROC, UserTasks); it joins the worker's groups (one per cgroup hierarchy), so
         // nothing of the worker ever runs outside them; it opens the seccomp program as descriptor 3, which bubblewrap reads (a .NET
         // child inherits no descriptor but the standard three); and a root host's becomes the workers' user last (WorkerUser).
@@ -207,7 +209,7 @@ internal sealed class WorkerLauncher : IDisposable
         List<string> steps =
         [
             $"ulimit -d {dataKib} || exit {WorkerExitCodes.MemoryLimitNotSet}; ",
-            $"ulimit -n {EngineDefaults.WorkerOpenFiles} || exit {WorkerExitCodes.OpenFilesNotSet}; ",
+            $"{{ ulimit -n {EngineDefaults.WorkerOpenFiles} && ulimit -c 0; }} || exit {WorkerExitCodes.LimitsNotSet}; ",
         ];
         List<string> values = [];
         if (_userTasks > 0)

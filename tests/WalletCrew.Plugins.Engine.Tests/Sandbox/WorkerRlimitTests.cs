@@ -5,9 +5,10 @@ namespace WalletCrew.Plugins.Engine.Tests.Sandbox;
 /// <summary>
 /// A worker holds at most <see cref="EngineDefaults.WorkerOpenFiles"/> descriptors (RLIMIT_NOFILE, which the runtime cannot
 /// raise): a tenant opening files or pipes until refused is refused there, whatever the host's own limit (a million in
-/// many containers), and the worker still answers. Control: the same connector in-process opens far more.
+/// many containers), and the worker still answers. Control: the same connector in-process opens far more. Nor may a
+/// worker dump core (RLIMIT_CORE 0, soft and hard).
 /// </summary>
-public sealed class OpenFileLimitTests
+public sealed class WorkerRlimitTests
 {
     // Opens descriptors of one kind until the kernel refuses one (or 4 × the limit), closes them all, and says how many it held.
     private const string OpenUntilRefused = """
@@ -72,5 +73,31 @@ public sealed class OpenFileLimitTests
             (await tenant.InvokePassUpdatersAsync(TestEvents.Installation(), CancellationToken.None)).Status
                 .Should().Be(InvocationStatus.Succeeded, "the worker closed them and goes on serving");
         }
+    }
+
+    /// <summary>A worker may not dump core: a tenant that raises its core limit and crashes would hand its memory (the secrets
+    /// it was given among it) to the machine's dump collector, one dump per crash. Its core limit is 0, soft and hard, so
+    /// raising it fails; control: the host's process may raise its soft limit to its hard one.</summary>
+    [Theory]
+    [InlineData(IsolationMode.Sandbox, "refused 0 0")]
+    [InlineData(IsolationMode.InProcess, "raised")]
+    public async Task AWorkerCannotAllowItselfCoreDumps(IsolationMode isolation, string expected)
+    {
+        const string RaiseCoreLimit = """
+            var getrlimit = Libc<LimitCall>("getrlimit");
+            var setrlimit = Libc<LimitCall>("setrlimit");
+            var limits = new ulong[2]; // soft, hard
+            getrlimit(4, limits); // RLIMIT_CORE
+            if (limits[1] == 0) { return "refused " + limits[0] + " " + limits[1]; }
+            limits[0] = limits[1];
+            return setrlimit(4, limits) == 0 ? "raised" : "refused " + Marshal.GetLastPInvokeError();
+            """;
+        using var harness = new EngineHarness(isolation: isolation, widenPolicy: HostileConnectors.PolicyOff);
+        using var tenant = harness.Load(HostileConnectors.NativeHook(RaiseCoreLimit, "int LimitCall(int resource, ulong[] limits)"));
+
+        var result = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(), CancellationToken.None);
+
+        result.Status.Should().Be(InvocationStatus.Succeeded, result.Error);
+        result.Log.Single().Message.Should().Be("ESCAPED:" + expected);
     }
 }
