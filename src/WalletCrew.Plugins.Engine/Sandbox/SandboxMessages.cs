@@ -27,8 +27,8 @@ internal static class SandboxMessages
     public static string AsRoot(string problem) =>
         $"Workers run as root outside their namespaces, where a flaw in the kernel's namespaces would give a tenant the machine: {problem}. Or run the host as a user of its own.";
 
-    public static string UserNamespacesRefused(int uid, string detail) =>
-        $"bubblewrap run as uid {uid} cannot make its namespaces ({detail}): allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1, user.max_user_namespaces > 0, or an AppArmor profile for bwrap)";
+    public static string UserNamespacesRefused(string detail) =>
+        $"bubblewrap run as an unprivileged user cannot make its namespaces ({detail}): allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1, user.max_user_namespaces > 0, or an AppArmor profile for bwrap)";
 
     public static string Unreachable(string path) =>
         $"'{path}' is not readable by other users, or is below a folder they may not pass: make it and the folders above it readable (chmod o+rX)";

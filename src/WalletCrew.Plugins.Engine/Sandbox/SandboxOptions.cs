@@ -45,9 +45,9 @@ public sealed class SandboxOptions
     /// Only tests change it, to show what it bounds.</summary>
     internal int WorkersTasks { get; init; } = EngineDefaults.WorkersTasks;
 
-    /// <summary>Gets the uid a root host's workers run as outside their namespaces (<c>WorkerUser</c>); null: root, as the
-    /// host. Only tests change it, to show what it stops.</summary>
-    internal int? WorkerUid { get; init; } = Sandbox.WorkerUser.Nobody;
+    /// <summary>Gets which users a root host's workers run as outside their namespaces (<c>WorkerUser</c>). Only tests change
+    /// it, to show what the default stops.</summary>
+    internal WorkerUsers WorkerUsers { get; init; } = WorkerUsers.OwnEach;
 
     /// <summary>Gets how long past its deadline an invocation may go on before the host kills its worker.</summary>
     /// <value>The default is 2 seconds.</value>
@@ -65,4 +65,17 @@ public sealed class SandboxOptions
     /// <summary>Gets the folder holding the worker program (<c>WalletCrew.Plugins.Worker.dll</c>).</summary>
     /// <value>The default is the <c>worker</c> folder next to the application.</value>
     public string? WorkerDirectory { get; init; }
+}
+
+/// <summary>Which users a root host's workers run as outside their namespaces.</summary>
+internal enum WorkerUsers
+{
+    /// <summary>A uid of its own for each running worker (the default).</summary>
+    OwnEach,
+
+    /// <summary>All of them <c>nobody</c> (tests: what a uid of their own adds).</summary>
+    Nobody,
+
+    /// <summary>Root, as the host (tests: what an unprivileged user adds).</summary>
+    Root,
 }

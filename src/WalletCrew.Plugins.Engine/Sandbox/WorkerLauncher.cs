@@ -31,8 +31,9 @@ internal sealed class WorkerLauncher : IDisposable
     private readonly string _bwrap;
     private readonly string _workerDirectory;
 
-    // A root host's: what starts bubblewrap as the workers' own user, or null and why not (WorkerUser).
-    private readonly IReadOnlyList<string>? _asWorkerUser;
+    // A root host's: the uids its workers run as (WorkerUser, null: they stay root), or why they stay root.
+    private readonly WorkerUids? _uids;
+    private readonly int? _sharedUid;
     private readonly string? _asRootProblem;
 
     private readonly string _dotnetRoot;
@@ -63,12 +64,15 @@ internal sealed class WorkerLauncher : IDisposable
         _dotnetRoot = DotnetRoot;
         var systemFiles = SystemFiles.Paths(_dotnetRoot);
         _systemFiles = SystemFiles.Binds(systemFiles);
-        if (WorkerUser.HostIsRoot && options.WorkerUid is { } uid)
+        if (WorkerUser.HostIsRoot && options.WorkerUsers != WorkerUsers.Root)
         {
-            (_asWorkerUser, _asRootProblem) = WorkerUser.Unreachable(systemFiles) is { } unreachable
-                ? (null, SandboxMessages.Unreachable(unreachable))
-                : WorkerUser.Switch(uid, _bwrap);
-            _workerDirectory = _asWorkerUser is null ? _workerDirectory : WorkerUser.ReachableProgram(_workerDirectory);
+            _asRootProblem = WorkerUser.Unreachable(systemFiles) is { } unreachable ? SandboxMessages.Unreachable(unreachable) : WorkerUser.Problem(_bwrap);
+            if (_asRootProblem is null)
+            {
+                _uids = new WorkerUids();
+                _sharedUid = options.WorkerUsers == WorkerUsers.Nobody ? WorkerUser.Nobody : null;
+                _workerDirectory = WorkerUser.ReachableProgram(_workerDirectory);
+            }
         }
 
         if (options.Seccomp)
@@ -92,7 +96,7 @@ internal sealed class WorkerLauncher : IDisposable
     /// <summary>Gets what bounds each worker beside the namespaces, and why a layer the host would give is missing.</summary>
     public SandboxLayers Layers => new(
         _seccomp is not null, _groups.PoolFolder("cpu") is not null, _groups.PoolFolder("memory") is not null, _groups.PoolFolder("pids") is not null,
-        !WorkerUser.HostIsRoot || _asWorkerUser is not null,
+        !WorkerUser.HostIsRoot || _uids is not null,
         [
             .. _asRootProblem is { } asRoot ? [SandboxMessages.AsRoot(asRoot)] : Array.Empty<string>(),
             .. _seccompProblem is { } seccomp ? [SandboxMessages.WithoutSeccomp(seccomp)] : Array.Empty<string>(),
@@ -136,7 +140,7 @@ internal sealed class WorkerLauncher : IDisposable
     /// <paramref name="tenantCacheDirectory"/> can bind them: always, but where workers change user (<see cref="WorkerUser"/>)
     /// and others cannot reach one of them. Such a tenant's worker is started in a slot of its own (<see cref="StartInSlot"/>).</summary>
     public bool CanBind(string tenantDirectory, string tenantCacheDirectory) =>
-        _asWorkerUser is null || WorkerUser.Unreachable([tenantDirectory, tenantCacheDirectory]) is null;
+        _uids is null || WorkerUser.Unreachable([tenantDirectory, tenantCacheDirectory]) is null;
 
     /// <summary>Starts the worker of <paramref name="tenantId"/> with its folders bound (<see cref="CanBind"/>); its channel is
     /// the process's stdin and stdout.</summary>
@@ -165,7 +169,8 @@ internal sealed class WorkerLauncher : IDisposable
     {
         var memoryLimit = MemoryLimitBytes(heapLimitBytes);
         var group = _groups.Create(memoryLimit + ScratchBytes);
-        var command = Command(group, memoryLimit, arguments);
+        var user = _uids?.Rent();
+        var command = Command(group, memoryLimit, user, arguments);
         var start = new ProcessStartInfo(command[0])
         {
             RedirectStandardInput = true,
@@ -186,14 +191,16 @@ internal sealed class WorkerLauncher : IDisposable
         catch
         {
             group?.Release();
+            user?.Dispose();
             throw;
         }
 
-        return new StartedWorker(process, group, memoryLimit);
+        return new StartedWorker(process, group, memoryLimit, user);
     }
 
-    /// <summary>The command that starts a worker in <paramref name="group"/> (none: null) below the host's threads.</summary>
-    private IReadOnlyList<string> Command(WorkerGroup? group, long memoryLimitBytes, IReadOnlyList<string> arguments)
+    /// <summary>The command that starts a worker in <paramref name="group"/> (none: null) below the host's threads, as
+    /// <paramref name="user"/>'s uid (none: the host's user).</summary>
+    private IReadOnlyList<string> Command(WorkerGroup? group, long memoryLimitBytes, WorkerUids.Lease? user, IReadOnlyList<string> arguments)
     {
         // Before bubblewrap, a shell does what must precede the sandbox, then becomes bubblewrap (exec: the same process,
         // nothing left running): it limits the data segment (RLIMIT_DATA, private writable memory: the GC's committed heap,
@@ -231,7 +238,8 @@ internal sealed class WorkerLauncher : IDisposable
         }
 
         // Below the host's own threads: a worker that spins, even while its calls keep it busy, takes what the host leaves.
-        IReadOnlyList<string> sandbox = [.. _asWorkerUser ?? [], _bwrap, .. _seccomp is null ? Array.Empty<string>() : ["--seccomp", "3"], .. arguments];
+        IReadOnlyList<string> asUser = user is null ? [] : WorkerUser.Command(_sharedUid ?? user.Uid);
+        IReadOnlyList<string> sandbox = [.. asUser, _bwrap, .. _seccomp is null ? Array.Empty<string>() : ["--seccomp", "3"], .. arguments];
         return BelowHost.Command(["/bin/sh", "-c", string.Concat(steps) + "exec \"$@\"", "wcp-worker", .. values, .. sandbox]);
     }
 

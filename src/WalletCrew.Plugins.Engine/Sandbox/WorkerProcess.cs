@@ -16,6 +16,7 @@ internal sealed class WorkerProcess : IDisposable
 
     private readonly Process _process;
     private readonly WorkerGroup? _group;
+    private readonly WorkerUids.Lease? _user;
     private readonly FrameChannel _channel;
     private Func<WorkerMessage, Task<WorkerMessage>> _answerCall;
     private HostCallBounds _bounds;
@@ -39,6 +40,7 @@ internal sealed class WorkerProcess : IDisposable
         var process = started.Process;
         _process = process;
         _group = started.Group;
+        _user = started.User;
         ProcessId = process.Id;
         Slot = slot;
         _answerCall = answerCall;
@@ -206,6 +208,7 @@ internal sealed class WorkerProcess : IDisposable
         Slot?.Delete();
         var reason = _killReason ?? DescribeExit();
         _group?.Release();
+        _user?.Dispose();
         _exited.TrySetResult(reason);
         foreach (var waiting in _pending.Values)
         {

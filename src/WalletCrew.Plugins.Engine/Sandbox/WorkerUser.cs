@@ -8,31 +8,46 @@ namespace WalletCrew.Plugins.Engine.Sandbox;
 /// The user a root host's workers run as outside their namespaces. bubblewrap started by root maps the worker's uid to
 /// root outside: a kernel flaw that lets a process out of its namespaces would hand a tenant the machine, and every file
 /// the sandbox shows, whatever its mode, is the worker's to read. So a root host starts bubblewrap through <c>setpriv</c> as
-/// <see cref="Nobody"/>, with no groups, no capabilities left to regain and no new privileges (the worker's threads,
-/// processes and files then count against that user, not root). bubblewrap as that user needs unprivileged user
+/// a uid of the worker's own (<see cref="WorkerUids"/>) and group <see cref="Nobody"/>, with no other group, no capabilities
+/// left to regain and no new privileges (what the kernel counts per user is then the worker's alone, not root's nor
+/// another tenant's). bubblewrap as that user needs unprivileged user
 /// namespaces and must reach every folder it binds: a worker program or a tenant's folders others cannot reach are copied
 /// into folders of the workers' group (<see cref="Share"/>); a runtime others cannot read leaves every worker root, and the
 /// host says so. A host run as a user of its own already starts its workers as that user; nothing changes for it.
 /// </summary>
 internal static class WorkerUser
 {
-    /// <summary>The uid and gid of <c>nobody</c> and <c>nogroup</c> on Debian: no file of the machine's belongs to them.</summary>
+    /// <summary>The uid and gid of <c>nobody</c> and <c>nogroup</c> on Debian: no file of the machine's belongs to them. Every
+    /// worker's group, and the uid inside its namespaces.</summary>
     public const int Nobody = 65534;
+
+    /// <summary>The first uid of the workers' own (<see cref="WorkerUids"/>): 0x70000000, the start of the range systemd
+    /// documents as unused (1879048192–2147483647, above the container ranges, below the uids that break signed 32-bit
+    /// code). No account is needed: nothing but a worker runs as one, and no file belongs to one.</summary>
+    public const int FirstUid = 0x7000_0000;
 
     private const string Setpriv = "/usr/bin/setpriv";
 
     private static readonly ConcurrentDictionary<string, Lazy<string>> s_programCopies = new(StringComparer.Ordinal);
     // The folders and files Share opened to the workers' group (reachable through it, not through others' bits).
     private static readonly ConcurrentDictionary<string, bool> s_shared = new(StringComparer.Ordinal);
-    private static readonly ConcurrentDictionary<(int Uid, string Bwrap), Lazy<(IReadOnlyList<string>?, string?)>> s_switches = new();
+    private static readonly ConcurrentDictionary<string, Lazy<string?>> s_problems = new(StringComparer.Ordinal);
 
     /// <summary>Gets a value indicating whether this process runs as root, the one case where workers change user.</summary>
     public static bool HostIsRoot => Environment.IsPrivilegedProcess;
 
-    /// <summary>Returns the command that starts bubblewrap as <paramref name="uid"/> (the executable and its arguments up to
-    /// bubblewrap's), or null and why not: no <c>setpriv</c>, or bubblewrap as that user cannot make its namespaces here.</summary>
-    public static (IReadOnlyList<string>? Command, string? Problem) Switch(int uid, string bwrap) =>
-        s_switches.GetOrAdd((uid, bwrap), key => new Lazy<(IReadOnlyList<string>?, string?)>(() => Probe(key.Uid, key.Bwrap))).Value;
+    /// <summary>Returns why workers cannot change user here, or null when they can: no <c>setpriv</c>, or bubblewrap started as
+    /// an unprivileged user cannot make its namespaces (checked once per process).</summary>
+    public static string? Problem(string bwrap) =>
+        s_problems.GetOrAdd(bwrap, key => new Lazy<string?>(() => Probe(key))).Value;
+
+    /// <summary>Returns the command that starts bubblewrap as <paramref name="uid"/> and group <see cref="Nobody"/> (the
+    /// executable and its arguments up to bubblewrap's): no other group, no capabilities in any set, no new privileges.</summary>
+    public static IReadOnlyList<string> Command(int uid) =>
+    [
+        Setpriv, $"--reuid={uid.ToString(CultureInfo.InvariantCulture)}", $"--regid={Nobody.ToString(CultureInfo.InvariantCulture)}",
+        "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--",
+    ];
 
     /// <summary>Returns the first of <paramref name="paths"/> that a user of no group of its owner's cannot reach: one that
     /// others may not read (and, a folder or a program, open or run), or below a folder others may not pass; null when there is none.</summary>
@@ -78,19 +93,16 @@ internal static class WorkerUser
         }
     }
 
-    private static (IReadOnlyList<string>? Command, string? Problem) Probe(int uid, string bwrap)
+    private static string? Probe(string bwrap)
     {
         if (!File.Exists(Setpriv))
         {
-            return (null, $"{Setpriv} was not found: install the package util-linux");
+            return $"{Setpriv} was not found: install the package util-linux";
         }
 
-        var id = uid.ToString(CultureInfo.InvariantCulture);
-        IReadOnlyList<string> command =
-            [Setpriv, $"--reuid={id}", $"--regid={id}", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"];
-        return SandboxProbe.Run([.. command, bwrap, "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "true"]) is { } problem
-            ? (null, SandboxMessages.UserNamespacesRefused(uid, problem))
-            : (command, null);
+        return SandboxProbe.Run([.. Command(FirstUid), bwrap, "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "true"]) is { } problem
+            ? SandboxMessages.UserNamespacesRefused(problem)
+            : null;
     }
 
     private static bool Reachable(string path)

@@ -18,7 +18,7 @@ public sealed class SandboxLayersTests
     [Fact]
     public void LayersTurnedOffAreShownOffWithoutAWarning()
     {
-        using var harness = new EngineHarness(isolation: IsolationMode.Sandbox, sandbox: new SandboxOptions { Seccomp = false, WorkerCpuCores = 0, ResourceGroups = false, WorkerUid = null });
+        using var harness = new EngineHarness(isolation: IsolationMode.Sandbox, sandbox: new SandboxOptions { Seccomp = false, WorkerCpuCores = 0, ResourceGroups = false, WorkerUsers = WorkerUsers.Root });
 
         harness.Engine.SandboxLayers.Should().BeEquivalentTo(new SandboxLayers(false, false, false, false, false, []));
     }

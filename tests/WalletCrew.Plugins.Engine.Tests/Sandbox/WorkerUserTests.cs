@@ -5,10 +5,11 @@ using WalletCrew.Plugins.Engine.Tests.Support;
 namespace WalletCrew.Plugins.Engine.Tests.Sandbox;
 
 /// <summary>
-/// A root host (as CI runs) starts its workers as <c>nobody</c> outside their namespaces, not as root: every process of a
-/// worker belongs to uid 65534, and a file the sandbox shows that only root may read stays unread, whether the worker was
-/// a spare or started for its tenant. Control: with the switch off (<c>WorkerUid</c> null) the same workers are root and
-/// read it. Where others cannot reach what a worker binds, the host gives the worker copies others can read.
+/// A root host (as CI runs) starts each worker as a uid of its own outside their namespaces, group nogroup, not as root:
+/// every process of a worker belongs to it, a file the sandbox shows that only root may read stays unread, whether the
+/// worker was a spare or started for its tenant, and what the kernel counts per user is each worker's own. Controls: the
+/// same workers left root read the file; the same workers all <c>nobody</c> share what the kernel counts per user. Where
+/// others cannot reach what a worker binds, the host gives the worker copies the workers' group can read.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class WorkerUserTests
@@ -19,35 +20,45 @@ public sealed class WorkerUserTests
         """;
 
     [Theory]
-    [InlineData(1, 65534)]
-    [InlineData(0, 65534)]
-    [InlineData(1, null)] // control: root, as the host
-    [InlineData(0, null)]
-    public async Task EveryProcessOfARootHostsWorkerIsNobodys(int spares, int? workerUid)
+    [InlineData(1, "OwnEach")]
+    [InlineData(0, "OwnEach")]
+    [InlineData(1, "Root")] // control: root, as the host
+    [InlineData(0, "Root")]
+    public async Task EveryProcessOfARootHostsWorkerIsItsOwnUsers(int spares, string users)
     {
         using var harness = new EngineHarness(isolation: IsolationMode.Sandbox, widenPolicy: HostileConnectors.PolicyOff,
-            sandbox: new SandboxOptions { SpareWorkers = spares, WorkerUid = workerUid });
+            sandbox: new SandboxOptions { SpareWorkers = spares, WorkerUsers = Enum.Parse<WorkerUsers>(users) });
         using var tenant = harness.Load(HostileConnectors.Hook("""return "called";"""));
         ((SandboxedTenant)tenant.Runtime).WorkerSeesCopies.Should().Be(spares > 0);
 
         (await tenant.InvokePassUpdatersAsync(TestEvents.Installation(), CancellationToken.None)).Status.Should().Be(InvocationStatus.Succeeded);
 
-        var worker = ((SandboxedTenant)tenant.Runtime).WorkerProcessId!.Value;
-        var processes = ProcessTree.SelfAndDescendants(worker).ToList();
+        var processes = WorkerProcesses(tenant);
         processes.Should().HaveCountGreaterThanOrEqualTo(3, "bubblewrap outside, bubblewrap inside and the worker");
-        processes.Select(RealUid).Should().AllBeEquivalentTo(workerUid ?? 0);
-        harness.Engine.SandboxLayers!.Unprivileged.Should().Be(workerUid is not null);
+        var uids = processes.Select(pid => Ids(pid, "Uid:")).Distinct().ToList();
+        uids.Should().ContainSingle();
+        if (users == nameof(WorkerUsers.Root))
+        {
+            uids.Single().Should().Be(0);
+        }
+        else
+        {
+            uids.Single().Should().BeGreaterThanOrEqualTo(WorkerUser.FirstUid);
+            processes.Select(pid => Ids(pid, "Gid:")).Should().AllBeEquivalentTo(WorkerUser.Nobody);
+        }
+
+        harness.Engine.SandboxLayers!.Unprivileged.Should().Be(users != nameof(WorkerUsers.Root));
     }
 
     [Theory]
-    [InlineData(1, 65534, "BLOCKED:UnauthorizedAccessException")]
-    [InlineData(0, 65534, "BLOCKED:UnauthorizedAccessException")]
-    [InlineData(1, null, "root's alone")] // control: the same hook in a root worker reads it
-    [InlineData(0, null, "root's alone")]
-    public async Task AFileOnlyRootMayReadStaysUnread(int spares, int? workerUid, string expected)
+    [InlineData(1, "OwnEach", "BLOCKED:UnauthorizedAccessException")]
+    [InlineData(0, "OwnEach", "BLOCKED:UnauthorizedAccessException")]
+    [InlineData(1, "Root", "root's alone")] // control: the same hook in a root worker reads it
+    [InlineData(0, "Root", "root's alone")]
+    public async Task AFileOnlyRootMayReadStaysUnread(int spares, string users, string expected)
     {
         using var harness = new EngineHarness(isolation: IsolationMode.Sandbox, widenPolicy: HostileConnectors.PolicyOff,
-            sandbox: new SandboxOptions { SpareWorkers = spares, WorkerUid = workerUid });
+            sandbox: new SandboxOptions { SpareWorkers = spares, WorkerUsers = Enum.Parse<WorkerUsers>(users) });
         var file = Path.Combine(harness.Folder.Directory, "root-only.txt");
         File.WriteAllText(file, "root's alone");
         File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
@@ -57,6 +68,69 @@ public sealed class WorkerUserTests
 
         result.Status.Should().Be(InvocationStatus.Succeeded, result.Error);
         result.Log.Single().Message.Should().Be("ESCAPED:" + expected);
+    }
+
+    /// <summary>The kernel counts pipe buffers per user: past <c>fs.pipe-user-pages-soft</c> (64 MiB) an unprivileged
+    /// user's new pipes get 8 KiB instead of 64. One tenant enlarging pipes until refused, then making more, takes only its
+    /// own worker's share: another tenant's new pipe keeps its 64 KiB. Control: workers sharing <c>nobody</c> share the count, and the other
+    /// tenant's pipe shrinks.</summary>
+    [Theory]
+    [InlineData("OwnEach", 65536)]
+    [InlineData("Nobody", 8192)] // control: one uid for every worker
+    public async Task OneTenantTakingItsUsersPipeBuffersTakesNoneOfAnothers(string users, int neighboursPipe)
+    {
+        const string Hog = """
+            var pipe = Libc<PipeCall>("pipe");
+            var fcntl = Libc<FcntlCall>("fcntl");
+            var pair = new int[2];
+            var grown = 0;
+            while (grown < 1000 && pipe(pair) == 0 && fcntl(pair[1], 1031, 1024 * 1024) > 0) { grown++; } // F_SETPIPE_SZ; kept open
+            // The kernel refuses the growth that would pass the user's share; new pipes of 8 KiB then take it past.
+            var small = 0;
+            while (small < 300 && pipe(pair) == 0) { small++; }
+            return grown + " " + fcntl(pair[1], 1032, 0); // F_GETPIPE_SZ of the last one
+            """;
+        const string NewPipe = """
+            var pipe = Libc<PipeCall>("pipe");
+            var fcntl = Libc<FcntlCall>("fcntl");
+            var pair = new int[2];
+            pipe(pair);
+            return fcntl(pair[1], 1032, 0).ToString(); // F_GETPIPE_SZ
+            """;
+        string[] calls = ["int PipeCall(int[] fds)", "int FcntlCall(int fd, int command, int argument)"];
+        using var harness = new EngineHarness(isolation: IsolationMode.Sandbox, widenPolicy: HostileConnectors.PolicyOff,
+            sandbox: new SandboxOptions { SpareWorkers = 0, WorkerUsers = Enum.Parse<WorkerUsers>(users) });
+        using var hog = harness.Load(HostileConnectors.NativeHook(Hog, calls));
+        using var neighbourFolder = new TenantFolder("neighbour");
+        neighbourFolder.WriteScript("connector.csx", HostileConnectors.NativeHook(NewPipe, calls));
+        using var neighbour = harness.Engine.LoadTenant(neighbourFolder.Directory);
+
+        var hogged = await hog.InvokePassUpdatersAsync(TestEvents.Installation(), CancellationToken.None);
+        var after = await neighbour.InvokePassUpdatersAsync(TestEvents.Installation(), CancellationToken.None);
+
+        hogged.Log.Single().Message.Should().MatchRegex("^ESCAPED:[0-9]+ 8192$", "the kernel refused its growth at its user's share, and its own new pipes shrank");
+        after.Log.Single().Message.Should().Be($"ESCAPED:{neighboursPipe}");
+        var hogUid = WorkerProcesses(hog).Select(pid => Ids(pid, "Uid:")).Distinct().Single();
+        var neighbourUid = WorkerProcesses(neighbour).Select(pid => Ids(pid, "Uid:")).Distinct().Single();
+        (hogUid == neighbourUid).Should().Be(users == nameof(WorkerUsers.Nobody), "each worker has a uid of its own, unless all share nobody");
+    }
+
+    /// <summary>A host uses as many uids as it runs workers at once: an ended worker's uid is the next one taken, the lowest
+    /// free first, and a uid freed twice is freed once.</summary>
+    [Fact]
+    public void AnEndedWorkersUidIsTheNextOneTaken()
+    {
+        var uids = new WorkerUids();
+        var (first, second, third) = (uids.Rent(), uids.Rent(), uids.Rent());
+        new[] { first.Uid, second.Uid, third.Uid }.Should().Equal(WorkerUser.FirstUid, WorkerUser.FirstUid + 1, WorkerUser.FirstUid + 2);
+
+        third.Dispose();
+        second.Dispose();
+        second.Dispose();
+
+        uids.Rent().Uid.Should().Be(WorkerUser.FirstUid + 1);
+        uids.Rent().Uid.Should().Be(WorkerUser.FirstUid + 2);
+        uids.Rent().Uid.Should().Be(WorkerUser.FirstUid + 3);
     }
 
     /// <summary>A host installed where others may not look (a checkout under a private folder): the worker program is copied
@@ -75,7 +149,7 @@ public sealed class WorkerUserTests
             using var tenant = harness.Load(HostileConnectors.Hook("""return "called";"""));
             (await tenant.InvokePassUpdatersAsync(TestEvents.Installation(), CancellationToken.None)).Status.Should().Be(InvocationStatus.Succeeded);
 
-            ProcessTree.SelfAndDescendants(((SandboxedTenant)tenant.Runtime).WorkerProcessId!.Value).Select(RealUid).Should().AllBeEquivalentTo(WorkerUser.Nobody);
+            WorkerProcesses(tenant).Select(pid => Ids(pid, "Uid:")).Should().OnlyContain(uid => uid >= WorkerUser.FirstUid);
             harness.Engine.SandboxLayers!.Warnings.Should().BeEmpty();
         }
         finally
@@ -98,7 +172,7 @@ public sealed class WorkerUserTests
         (await tenant.InvokePassUpdatersAsync(TestEvents.Installation(), CancellationToken.None)).Log.Single().Message.Should().Be("ESCAPED:v1");
         var runtime = (SandboxedTenant)tenant.Runtime;
         runtime.WorkerSeesCopies.Should().BeTrue("no spare was there to claim: the worker has a slot of its own");
-        ProcessTree.SelfAndDescendants(runtime.WorkerProcessId!.Value).Select(RealUid).Should().AllBeEquivalentTo(WorkerUser.Nobody);
+        WorkerProcesses(tenant).Select(pid => Ids(pid, "Uid:")).Should().OnlyContain(uid => uid >= WorkerUser.FirstUid);
 
         harness.Folder.WriteScript("connector.csx", HostileConnectors.Hook("""return "v2";"""));
         (await tenant.ReloadAsync()).Should().BeTrue();
@@ -120,9 +194,9 @@ public sealed class WorkerUserTests
             slot.Fill("test-tenant", folder.Directory, folder.Directory);
             var copy = Path.Combine(slot.Tenants, "test-tenant", "server", "script", "connector.csx");
 
-            ReadsAs(WorkerUser.Nobody, copy).Should().BeTrue("the workers' user reads the copy");
-            ReadsAs(4242, copy).Should().BeFalse("another user may not pass the slot's folder");
-            ReadsAs(4242, script).Should().BeTrue("control: the tenant's own file is world-readable");
+            ReadsAs(WorkerUser.FirstUid, WorkerUser.Nobody, copy).Should().BeTrue("a worker, in the workers' group, reads the copy");
+            ReadsAs(4242, 4242, copy).Should().BeFalse("another user may not pass the slot's folder");
+            ReadsAs(4242, 4242, script).Should().BeTrue("control: the tenant's own file is world-readable");
         }
         finally
         {
@@ -130,12 +204,11 @@ public sealed class WorkerUserTests
         }
     }
 
-    // Whether uid (with the same gid and no other group) can read the file: cat as that user through setpriv.
-    private static bool ReadsAs(int uid, string path)
+    // Whether uid and gid (no other group) can read the file: cat as that user through setpriv.
+    private static bool ReadsAs(int uid, int gid, string path)
     {
-        var id = uid.ToString(CultureInfo.InvariantCulture);
         var start = new System.Diagnostics.ProcessStartInfo("/usr/bin/setpriv") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in (string[])[$"--reuid={id}", $"--regid={id}", "--clear-groups", "--", "/bin/cat", path])
+        foreach (var argument in (string[])[$"--reuid={uid}", $"--regid={gid}", "--clear-groups", "--", "/bin/cat", path])
         {
             start.ArgumentList.Add(argument);
         }
@@ -146,8 +219,12 @@ public sealed class WorkerUserTests
         return process.ExitCode == 0;
     }
 
-    private static int RealUid(int processId) => int.Parse(
-        File.ReadLines($"/proc/{processId}/status").Single(line => line.StartsWith("Uid:", StringComparison.Ordinal))
+    private static List<int> WorkerProcesses(TenantConnectors tenant) =>
+        [.. ProcessTree.SelfAndDescendants(((SandboxedTenant)tenant.Runtime).WorkerProcessId!.Value)];
+
+    // The real uid or gid ("Uid:", "Gid:") of a process.
+    private static int Ids(int processId, string line) => int.Parse(
+        File.ReadLines($"/proc/{processId}/status").Single(l => l.StartsWith(line, StringComparison.Ordinal))
             .Split('\t', StringSplitOptions.RemoveEmptyEntries)[1],
         CultureInfo.InvariantCulture);
 
