@@ -108,6 +108,12 @@ internal static class EngineDefaults
     /// gigabytes of it where no memory group bounds its worker.</summary>
     public const int WorkerOpenFiles = 1024;
 
+    /// <summary>Sandboxed workers: how many signals a worker may have queued and not yet taken (<c>RLIMIT_SIGPENDING</c>, soft
+    /// and hard). The kernel counts them per user, and a worker whose user is the host's (a host run as a user of its own)
+    /// had taken all 96,366 of that user's, leaving the host's runtime none for the signals it suspends threads with for a
+    /// collection. A worker's runtime has one queued per thread at most, briefly.</summary>
+    public const int WorkerPendingSignals = 1024;
+
     /// <summary>Sandboxed workers: how many threads and processes all workers together may run (their pids groups' parent):
     /// half of the machine's process ids (the lower of <c>kernel.pid_max</c> and <c>kernel.threads-max</c>), so workers at
     /// their limits together (64 × 512 is all of the default 32,768) leave the host and the rest of the machine the other half.</summary>

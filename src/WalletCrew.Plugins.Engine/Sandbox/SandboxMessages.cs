@@ -33,6 +33,9 @@ internal static class SandboxMessages
     public static string Unreachable(string path) =>
         $"'{path}' is not readable by other users, or is below a folder they may not pass: make it and the folders above it readable (chmod o+rX)";
 
+    public static string WithoutSignalLimit(string prlimit) =>
+        $"Workers run without a bound on their queued signals, which the kernel counts per user: {prlimit} was not found; install the package util-linux.";
+
     public static string WithoutCpuCap(string problem) => $"Workers run without their CPU cap (WalletCrew:Engine:WorkerCpuCores): {problem}";
 
     public static string WithoutMemoryGroup(string problem) =>

@@ -22,7 +22,7 @@ internal static class WorkerExitCodes
     public const int RequestFailed = 7;
 
     /// <summary>The shell that starts a worker could not limit its open descriptors (<see cref="EngineDefaults.WorkerOpenFiles"/>)
-    /// or turn its core dumps off.</summary>
+    /// or queued signals (<see cref="EngineDefaults.WorkerPendingSignals"/>), or turn its core dumps off.</summary>
     public const int LimitsNotSet = 122;
 
     /// <summary>The shell that starts a worker without a pids group could not limit its user's threads and processes (<see cref="UserTasks"/>).</summary>

@@ -22,6 +22,7 @@ internal sealed class WorkerLauncher : IDisposable
 
     private const string WorkerMount = "/worker";
     private const string WorkerProgram = "WalletCrew.Plugins.Worker.dll";
+    private const string Prlimit = "/usr/bin/prlimit";
 
     // The devices in a worker's /dev, bound from the host's: nothing else, so no pseudo-terminal (bubblewrap's own /dev has
     // /dev/ptmx and a devpts: the tty layer and its line disciplines are kernel code a worker has no use for, and the
@@ -99,6 +100,7 @@ internal sealed class WorkerLauncher : IDisposable
         !WorkerUser.HostIsRoot || _uids is not null,
         [
             .. _asRootProblem is { } asRoot ? [SandboxMessages.AsRoot(asRoot)] : Array.Empty<string>(),
+            .. File.Exists(Prlimit) ? Array.Empty<string>() : [SandboxMessages.WithoutSignalLimit(Prlimit)],
             .. _seccompProblem is { } seccomp ? [SandboxMessages.WithoutSeccomp(seccomp)] : Array.Empty<string>(),
             .. _groups.CpuProblem is { } cpu ? [SandboxMessages.WithoutCpuCap(cpu)] : Array.Empty<string>(),
             .. _groups.MemoryProblem is { } memory ? [SandboxMessages.WithoutMemoryGroup(memory)] : Array.Empty<string>(),
@@ -208,7 +210,8 @@ internal sealed class WorkerLauncher : IDisposable
         // the host's readings of its resident memory; it limits the descriptors it may hold (RLIMIT_NOFILE, soft and hard, so
         // the runtime, which raises its soft limit to the hard one at start, keeps it) and forbids core dumps (RLIMIT_CORE 0,
         // soft and hard: a crash a tenant provokes must not hand its memory, secrets included, to the machine's dump
-        // collector, nor fill its disk and cores with dumps, one per crash); without pids groups, it bounds its
+        // collector, nor fill its disk and cores with dumps, one per crash) and bounds its queued signals (RLIMIT_SIGPENDING,
+        // counted per user: the host's, where workers run as its user); without pids groups, it bounds its
         // user's threads and processes (RLIMIT_NPROC, UserTasks); it joins the worker's groups (one per cgroup hierarchy), so
         // nothing of the worker ever runs outside them; it opens the seccomp program as descriptor 3, which bubblewrap reads (a .NET
         // child inherits no descriptor but the standard three); and a root host's becomes the workers' user last (WorkerUser).
@@ -218,6 +221,12 @@ internal sealed class WorkerLauncher : IDisposable
             $"ulimit -d {dataKib} || exit {WorkerExitCodes.MemoryLimitNotSet}; ",
             $"{{ ulimit -n {EngineDefaults.WorkerOpenFiles} && ulimit -c 0; }} || exit {WorkerExitCodes.LimitsNotSet}; ",
         ];
+        if (File.Exists(Prlimit))
+        {
+            // dash has no ulimit for queued signals.
+            steps.Add($"{Prlimit} --pid $$ --sigpending={EngineDefaults.WorkerPendingSignals}:{EngineDefaults.WorkerPendingSignals} || exit {WorkerExitCodes.LimitsNotSet}; ");
+        }
+
         List<string> values = [];
         if (_userTasks > 0)
         {

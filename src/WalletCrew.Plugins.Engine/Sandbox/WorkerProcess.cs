@@ -310,7 +310,7 @@ internal sealed class WorkerProcess : IDisposable
             WorkerExitCodes.ProtocolError => "it could not read the host's frames",
             WorkerExitCodes.RequestFailed => $"it could not answer a request{ChildExits.Detail(_stderr)}",
             WorkerExitCodes.MemoryLimitNotSet => $"its memory limit could not be set{ChildExits.Detail(_stderr)}",
-            WorkerExitCodes.LimitsNotSet => $"its limits on open files and core dumps could not be set{ChildExits.Detail(_stderr)}",
+            WorkerExitCodes.LimitsNotSet => $"its limits on open files, queued signals and core dumps could not be set{ChildExits.Detail(_stderr)}",
             WorkerExitCodes.TaskLimitNotSet => $"its limit on threads and processes could not be set{ChildExits.Detail(_stderr)}",
             WorkerExitCodes.GroupNotJoined => $"it could not join its control groups{ChildExits.Detail(_stderr)}",
             WorkerExitCodes.SeccompNotOpened => $"its seccomp filter could not be opened{ChildExits.Detail(_stderr)}",

@@ -6,7 +6,7 @@ namespace WalletCrew.Plugins.Engine.Tests.Sandbox;
 /// A worker holds at most <see cref="EngineDefaults.WorkerOpenFiles"/> descriptors (RLIMIT_NOFILE, which the runtime cannot
 /// raise): a tenant opening files or pipes until refused is refused there, whatever the host's own limit (a million in
 /// many containers), and the worker still answers. Control: the same connector in-process opens far more. Nor may a
-/// worker dump core (RLIMIT_CORE 0, soft and hard).
+/// worker dump core (RLIMIT_CORE 0, soft and hard), nor queue more than its share of signals (RLIMIT_SIGPENDING).
 /// </summary>
 public sealed class WorkerRlimitTests
 {
@@ -99,5 +99,54 @@ public sealed class WorkerRlimitTests
 
         result.Status.Should().Be(InvocationStatus.Succeeded, result.Error);
         result.Log.Single().Message.Should().Be("ESCAPED:" + expected);
+    }
+
+    /// <summary>The kernel counts queued signals per user, and a worker of a host run as a user of its own is that user: one
+    /// queuing signals to itself had taken all of them, leaving the host's runtime none to suspend its threads with for a
+    /// collection. A worker queues at most <see cref="EngineDefaults.WorkerPendingSignals"/>; control: a thread of the host's
+    /// process queues past that (its signals are dropped when the thread ends).</summary>
+    [Theory]
+    [InlineData(IsolationMode.Sandbox, false)]
+    [InlineData(IsolationMode.InProcess, true)]
+    public async Task AWorkerQueuesNoMoreSignalsThanItsLimit(IsolationMode isolation, bool escapes)
+    {
+        var limit = EngineDefaults.WorkerPendingSignals.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var body = """
+            var block = Libc<MaskCall>("pthread_sigmask");
+            var self = Libc<SelfCall>("pthread_self");
+            var send = Libc<KillCall>("pthread_kill");
+            var signal = Libc<RtMinCall>("__libc_current_sigrtmin")() + 3;
+            var queued = 0;
+            // On a thread of its own, which blocks the signal: what it queues to itself stays pending until the thread ends.
+            var thread = new Thread(() =>
+            {
+                var set = new ulong[16];
+                set[(signal - 1) / 64] = 1UL << ((signal - 1) % 64);
+                block(0, set, IntPtr.Zero); // SIG_BLOCK
+                var me = self();
+                while (queued < 2 * LIMIT && send(me, signal) == 0) { queued++; }
+            });
+            thread.Start();
+            thread.Join();
+            return queued.ToString();
+            """.Replace("LIMIT", limit, StringComparison.Ordinal);
+        using var harness = new EngineHarness(isolation: isolation, widenPolicy: HostileConnectors.PolicyOff);
+        using var tenant = harness.Load(HostileConnectors.NativeHook(body,
+            "int MaskCall(int how, ulong[] set, IntPtr old)", "long SelfCall()", "int KillCall(long thread, int signal)", "int RtMinCall()"));
+
+        var result = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(), CancellationToken.None);
+
+        result.Status.Should().Be(InvocationStatus.Succeeded, result.Error);
+        var queued = int.Parse(result.Log.Single().Message["ESCAPED:".Length..], System.Globalization.CultureInfo.InvariantCulture);
+        if (escapes)
+        {
+            queued.Should().Be(2 * EngineDefaults.WorkerPendingSignals, "in the host's process only the host's own limit applies");
+        }
+        else
+        {
+            queued.Should().BeInRange(EngineDefaults.WorkerPendingSignals - 16, EngineDefaults.WorkerPendingSignals);
+            (await tenant.InvokePassUpdatersAsync(TestEvents.Installation(), CancellationToken.None)).Status
+                .Should().Be(InvocationStatus.Succeeded, "the worker goes on serving");
+        }
     }
 }
