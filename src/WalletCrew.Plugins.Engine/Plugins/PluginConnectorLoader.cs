@@ -22,7 +22,7 @@ internal sealed class PluginConnectorLoader(FetchClient fetch, ConnectorEngineOp
 {
     private static readonly Lazy<string> PrivateWovenRoot = new(() =>
     {
-        var folder = Directory.CreateTempSubdirectory("wcp-woven-").FullName;
+        var folder = Sandbox.TempFolders.Create("wcp-woven-");
         AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(folder);
         return folder;
     });

@@ -42,6 +42,9 @@ internal sealed class WorkerLauncher : IDisposable
     private readonly SandboxOptions _options;
     private readonly WorkerGroups _groups;
 
+    // Whether the start's shell can bound the worker's queued signals (prlimit, from util-linux).
+    private readonly bool _signalLimit = File.Exists(Prlimit);
+
     // Without pids groups: the bound on the host user's threads and processes each worker starts with (UserTasks), or 0.
     private readonly int _userTasks;
 
@@ -100,7 +103,7 @@ internal sealed class WorkerLauncher : IDisposable
         !WorkerUser.HostIsRoot || _uids is not null,
         [
             .. _asRootProblem is { } asRoot ? [SandboxMessages.AsRoot(asRoot)] : Array.Empty<string>(),
-            .. File.Exists(Prlimit) ? Array.Empty<string>() : [SandboxMessages.WithoutSignalLimit(Prlimit)],
+            .. _signalLimit ? Array.Empty<string>() : [SandboxMessages.WithoutSignalLimit(Prlimit)],
             .. _seccompProblem is { } seccomp ? [SandboxMessages.WithoutSeccomp(seccomp)] : Array.Empty<string>(),
             .. _groups.CpuProblem is { } cpu ? [SandboxMessages.WithoutCpuCap(cpu)] : Array.Empty<string>(),
             .. _groups.MemoryProblem is { } memory ? [SandboxMessages.WithoutMemoryGroup(memory)] : Array.Empty<string>(),
@@ -221,7 +224,7 @@ internal sealed class WorkerLauncher : IDisposable
             $"ulimit -d {dataKib} || exit {WorkerExitCodes.MemoryLimitNotSet}; ",
             $"{{ ulimit -n {EngineDefaults.WorkerOpenFiles} && ulimit -c 0; }} || exit {WorkerExitCodes.LimitsNotSet}; ",
         ];
-        if (File.Exists(Prlimit))
+        if (_signalLimit)
         {
             // dash has no ulimit for queued signals.
             steps.Add($"{Prlimit} --pid $$ --sigpending={EngineDefaults.WorkerPendingSignals}:{EngineDefaults.WorkerPendingSignals} || exit {WorkerExitCodes.LimitsNotSet}; ");
