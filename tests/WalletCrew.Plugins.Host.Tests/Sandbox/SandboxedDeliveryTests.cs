@@ -53,6 +53,13 @@ public sealed class SandboxedDeliveryTests
         // Killed first, fixed after: a hook that had not read MODE yet must not see the fix in this attempt.
         var killed = WorkerOf("victim");
         var running = await WorkerViewAsync(host, "victim");
+        if (Environment.IsPrivilegedProcess)
+        {
+            // A root host's workers (CI's) run as uids of their own from 0x70000000 up (operations.md, "The workers' user"), one each.
+            var owners = new[] { killed, WorkerOf("bystander") }.Select(ProcFiles.Owner).ToList();
+            owners.Should().OnlyContain(uid => uid >= 0x7000_0000).And.OnlyHaveUniqueItems();
+        }
+
         Process.GetProcessById(killed).Kill(entireProcessTree: true);
         host.SetSecret("victim", "MODE", "ok"); // the fix, for the retry a second later
 
