@@ -39,7 +39,7 @@ internal static class TempFolders
         AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(path, folder: false);
 
         // Lock files killed owners left without folders: each found free is deleted.
-        foreach (var other in Directory.EnumerateFiles(Path.GetTempPath(), AlivePrefix + "*").Where(other => other != path))
+        foreach (var other in Directory.EnumerateFiles(Path.GetTempPath(), AlivePrefix + "*").Where(other => other != path && !FileLockingOff))
         {
             _ = Alive(Path.GetFileName(other)[AlivePrefix.Length..]);
         }
@@ -48,8 +48,14 @@ internal static class TempFolders
     }
 
     // Deletes the folders of the kind whose owner holds no lock; folders named otherwise (made before this naming) are left.
+    // Not at all where the runtime takes no file locks (System.IO.DisableFileLocking): every owner would look ended.
     private static bool Sweep(string prefix)
     {
+        if (FileLockingOff)
+        {
+            return false;
+        }
+
         foreach (var folder in Directory.EnumerateDirectories(Path.GetTempPath(), prefix + "*"))
         {
             var name = Path.GetFileName(folder)[prefix.Length..];
@@ -62,6 +68,10 @@ internal static class TempFolders
 
         return true;
     }
+
+    private static bool FileLockingOff =>
+        (AppContext.TryGetSwitch("System.IO.DisableFileLocking", out var off) && off)
+        || Environment.GetEnvironmentVariable("DOTNET_SYSTEM_IO_DISABLEFILELOCKING") is "1" or "true";
 
     // Whether the owner's lock file is there and locked; a lock file found free (its owner ended) is deleted.
     private static bool Alive(string owner)
