@@ -89,8 +89,12 @@ internal sealed class SpareSlot
 
     private static void Mirror(DirectoryInfo source, string target)
     {
-        System.IO.Directory.CreateDirectory(target);
-        WorkerUser.Share(target);
+        if (!System.IO.Directory.Exists(target))
+        {
+            // Opened to the workers once, when made: a fill runs before every reload and email send.
+            System.IO.Directory.CreateDirectory(target);
+            WorkerUser.Share(target);
+        }
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var entry in source.Exists ? source.EnumerateFileSystemInfos() : [])
         {

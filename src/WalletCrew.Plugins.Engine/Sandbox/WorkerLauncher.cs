@@ -73,7 +73,7 @@ internal sealed class WorkerLauncher : IDisposable
             _asRootProblem = WorkerUser.Unreachable(systemFiles) is { } unreachable ? SandboxMessages.Unreachable(unreachable) : WorkerUser.Problem(_bwrap);
             if (_asRootProblem is null)
             {
-                _uids = new WorkerUids();
+                _uids = WorkerUids.Shared;
                 _sharedUid = options.WorkerUsers == WorkerUsers.Nobody ? WorkerUser.Nobody : null;
                 _workerDirectory = WorkerUser.ReachableProgram(_workerDirectory);
             }

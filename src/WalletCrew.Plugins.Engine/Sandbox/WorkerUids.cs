@@ -4,10 +4,14 @@ namespace WalletCrew.Plugins.Engine.Sandbox;
 /// The uids a root host's workers run as, one per running worker (<see cref="WorkerUser"/>): what the kernel counts per
 /// user (pipe buffers, queued signals, processes where there is no pids group) is then each worker's own, so one tenant
 /// taking its user's share takes nothing from another's. From <see cref="WorkerUser.FirstUid"/> up, the lowest free first, so
-/// a host uses as many as it runs workers at once; a uid is free again once its worker has ended.
+/// a host uses as many as it runs workers at once; a uid is free again once its worker has ended. One pool per process
+/// (<see cref="Shared"/>): two engines in one process must not hand out the same uid.
 /// </summary>
 internal sealed class WorkerUids
 {
+    /// <summary>Gets the pool every launcher of this process rents from.</summary>
+    public static WorkerUids Shared { get; } = new();
+
     private readonly Lock _gate = new();
     private readonly SortedSet<int> _free = [];
     private int _next = WorkerUser.FirstUid;

@@ -35,7 +35,7 @@ public sealed class WorkerUserTests
 
         var processes = WorkerProcesses(tenant);
         processes.Should().HaveCountGreaterThanOrEqualTo(3, "bubblewrap outside, bubblewrap inside and the worker");
-        var uids = processes.Select(pid => Ids(pid, "Uid:")).Distinct().ToList();
+        var uids = processes.Select(ProcFiles.Owner).Distinct().ToList();
         uids.Should().ContainSingle();
         if (users == nameof(WorkerUsers.Root))
         {
@@ -44,7 +44,7 @@ public sealed class WorkerUserTests
         else
         {
             uids.Single().Should().BeGreaterThanOrEqualTo(WorkerUser.FirstUid);
-            processes.Select(pid => Ids(pid, "Gid:")).Should().AllBeEquivalentTo(WorkerUser.Nobody);
+            processes.Select(ProcFiles.Group).Should().AllBeEquivalentTo(WorkerUser.Nobody);
         }
 
         harness.Engine.SandboxLayers!.Unprivileged.Should().Be(users != nameof(WorkerUsers.Root));
@@ -110,8 +110,8 @@ public sealed class WorkerUserTests
 
         hogged.Log.Single().Message.Should().MatchRegex("^ESCAPED:[0-9]+ 8192$", "the kernel refused its growth at its user's share, and its own new pipes shrank");
         after.Log.Single().Message.Should().Be($"ESCAPED:{neighboursPipe}");
-        var hogUid = WorkerProcesses(hog).Select(pid => Ids(pid, "Uid:")).Distinct().Single();
-        var neighbourUid = WorkerProcesses(neighbour).Select(pid => Ids(pid, "Uid:")).Distinct().Single();
+        var hogUid = WorkerProcesses(hog).Select(ProcFiles.Owner).Distinct().Single();
+        var neighbourUid = WorkerProcesses(neighbour).Select(ProcFiles.Owner).Distinct().Single();
         (hogUid == neighbourUid).Should().Be(users == nameof(WorkerUsers.Nobody), "each worker has a uid of its own, unless all share nobody");
     }
 
@@ -149,7 +149,7 @@ public sealed class WorkerUserTests
             using var tenant = harness.Load(HostileConnectors.Hook("""return "called";"""));
             (await tenant.InvokePassUpdatersAsync(TestEvents.Installation(), CancellationToken.None)).Status.Should().Be(InvocationStatus.Succeeded);
 
-            WorkerProcesses(tenant).Select(pid => Ids(pid, "Uid:")).Should().OnlyContain(uid => uid >= WorkerUser.FirstUid);
+            WorkerProcesses(tenant).Select(ProcFiles.Owner).Should().OnlyContain(uid => uid >= WorkerUser.FirstUid);
             harness.Engine.SandboxLayers!.Warnings.Should().BeEmpty();
         }
         finally
@@ -172,7 +172,7 @@ public sealed class WorkerUserTests
         (await tenant.InvokePassUpdatersAsync(TestEvents.Installation(), CancellationToken.None)).Log.Single().Message.Should().Be("ESCAPED:v1");
         var runtime = (SandboxedTenant)tenant.Runtime;
         runtime.WorkerSeesCopies.Should().BeTrue("no spare was there to claim: the worker has a slot of its own");
-        WorkerProcesses(tenant).Select(pid => Ids(pid, "Uid:")).Should().OnlyContain(uid => uid >= WorkerUser.FirstUid);
+        WorkerProcesses(tenant).Select(ProcFiles.Owner).Should().OnlyContain(uid => uid >= WorkerUser.FirstUid);
 
         harness.Folder.WriteScript("connector.csx", HostileConnectors.Hook("""return "v2";"""));
         (await tenant.ReloadAsync()).Should().BeTrue();
@@ -221,12 +221,6 @@ public sealed class WorkerUserTests
 
     private static List<int> WorkerProcesses(TenantConnectors tenant) =>
         [.. ProcessTree.SelfAndDescendants(((SandboxedTenant)tenant.Runtime).WorkerProcessId!.Value)];
-
-    // The real uid or gid ("Uid:", "Gid:") of a process.
-    private static int Ids(int processId, string line) => int.Parse(
-        File.ReadLines($"/proc/{processId}/status").Single(l => l.StartsWith(line, StringComparison.Ordinal))
-            .Split('\t', StringSplitOptions.RemoveEmptyEntries)[1],
-        CultureInfo.InvariantCulture);
 
     private static void CopyFolder(string source, string target)
     {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using WalletCrew.Plugins.Engine.Tests.Support;
 using WalletCrew.Plugins.Host.Tests.Support;
 using static WalletCrew.Plugins.Host.Tests.Support.TenantFilesClient;
 

@@ -1,9 +1,9 @@
 using System.Globalization;
 
-namespace WalletCrew.Plugins.Host.Tests.Support;
+namespace WalletCrew.Plugins.Engine.Tests.Support;
 
 /// <summary>What the sandbox tests read of a process from <c>/proc</c>: its children, its bubblewrap children, its innermost
-/// descendant (a sandbox's worker), its owner and its process limit. A process that has ended reads as empty.</summary>
+/// descendant (a sandbox's worker), its owner and group and its process limit. A process that has ended reads as empty.</summary>
 internal static class ProcFiles
 {
     /// <summary>Returns the process's children, none once it has ended. The kernel lists a child under the thread that
@@ -41,9 +41,10 @@ internal static class ProcFiles
     }
 
     /// <summary>Returns the real user id of a process (the first field of its status's <c>Uid:</c> line).</summary>
-    public static int Owner(int processId) =>
-        int.Parse(File.ReadLines($"/proc/{processId}/status").First(line => line.StartsWith("Uid:", StringComparison.Ordinal))
-            .Split('\t', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+    public static int Owner(int processId) => StatusId(processId, "Uid:");
+
+    /// <summary>Returns the real group id of a process (the first field of its status's <c>Gid:</c> line).</summary>
+    public static int Group(int processId) => StatusId(processId, "Gid:");
 
     /// <summary>Returns the soft <c>Max processes</c> limit of a process (<c>RLIMIT_NPROC</c>), <see cref="int.MaxValue"/> when unlimited.</summary>
     public static int ProcessLimit(int processId)
@@ -52,6 +53,10 @@ internal static class ProcFiles
             ["Max processes".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
         return soft == "unlimited" ? int.MaxValue : int.Parse(soft, CultureInfo.InvariantCulture);
     }
+
+    private static int StatusId(int processId, string line) =>
+        int.Parse(File.ReadLines($"/proc/{processId}/status").First(l => l.StartsWith(line, StringComparison.Ordinal))
+            .Split('\t', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
 
     /// <summary>Reads a file of <c>/proc</c>, or null once its process has ended.</summary>
     public static string? TryRead(string path)
