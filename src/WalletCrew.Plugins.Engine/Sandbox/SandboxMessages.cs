@@ -33,6 +33,12 @@ internal static class SandboxMessages
     public static string Unreachable(string path) =>
         $"'{path}' is not readable by other users, or is below a folder they may not pass: make it and the folders above it readable (chmod o+rX)";
 
+    public static string NoUidBlock(int blocks, string folder) =>
+        $"No block of uids is free for this host's workers: all {blocks} are held by running hosts (locks wcp-worker-uids-* in {folder}). Stop a host, or run the host as a user of its own.";
+
+    public static string UidsUsedUp(int blockSize) =>
+        $"This host runs {blockSize} workers at once, all the uids of its block: lower WalletCrew:Engine:MaxWorkers.";
+
     public static string WithoutSignalLimit(string prlimit) =>
         $"Workers run without a bound on their queued signals, which the kernel counts per user: {prlimit} was not found; install the package util-linux.";
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using WalletCrew.Plugins.Engine.Sandbox;
 using WalletCrew.Plugins.Engine.Tests.Support;
@@ -120,7 +121,8 @@ public sealed class WorkerUserTests
     [Fact]
     public void AnEndedWorkersUidIsTheNextOneTaken()
     {
-        var uids = new WorkerUids();
+        using var locks = new TempDirectory();
+        using var uids = new WorkerUids(locks.Path);
         var (first, second, third) = (uids.Rent(), uids.Rent(), uids.Rent());
         new[] { first.Uid, second.Uid, third.Uid }.Should().Equal(WorkerUser.FirstUid, WorkerUser.FirstUid + 1, WorkerUser.FirstUid + 2);
 
@@ -131,6 +133,45 @@ public sealed class WorkerUserTests
         uids.Rent().Uid.Should().Be(WorkerUser.FirstUid + 1);
         uids.Rent().Uid.Should().Be(WorkerUser.FirstUid + 2);
         uids.Rent().Uid.Should().Be(WorkerUser.FirstUid + 3);
+    }
+
+    /// <summary>Two root hosts on one machine never hand out the same uid: a block another process holds (here util-linux's
+    /// <c>flock</c>, as another host would) is skipped; once that process is killed, its block is the first free again.</summary>
+    [Fact]
+    public async Task AUidBlockAnotherProcessHoldsIsNotHandedOut()
+    {
+        using var locks = new TempDirectory();
+        using var holder = Process.Start("/usr/bin/flock", ["--exclusive", "--close", Path.Combine(locks.Path, "wcp-worker-uids-0"), "sleep", "60"]);
+        await WaitUntilLocked(Path.Combine(locks.Path, "wcp-worker-uids-0"));
+
+        using (var beside = new WorkerUids(locks.Path))
+        {
+            beside.Rent().Uid.Should().Be(WorkerUser.FirstUid + WorkerUids.BlockSize, "block 0 is the other process's");
+        }
+
+        holder.Kill();
+        await holder.WaitForExitAsync();
+        using var after = new WorkerUids(locks.Path);
+        after.Rent().Uid.Should().Be(WorkerUser.FirstUid, "control: the killed process's block is free again");
+    }
+
+    /// <summary>Two engines' pools claiming from one lock folder (as two hosts' would) take disjoint blocks; a block released
+    /// is taken by the next pool.</summary>
+    [Fact]
+    public void TwoPoolsTakeDisjointBlocks()
+    {
+        using var locks = new TempDirectory();
+        var first = new WorkerUids(locks.Path);
+        using var second = new WorkerUids(locks.Path);
+
+        var firsts = Enumerable.Range(0, 3).Select(_ => first.Rent().Uid).ToList();
+        var seconds = Enumerable.Range(0, 3).Select(_ => second.Rent().Uid).ToList();
+
+        firsts.Should().Equal(WorkerUser.FirstUid, WorkerUser.FirstUid + 1, WorkerUser.FirstUid + 2);
+        seconds.Should().Equal(Enumerable.Range(WorkerUser.FirstUid + WorkerUids.BlockSize, 3));
+        first.Dispose();
+        using var third = new WorkerUids(locks.Path);
+        third.Rent().Uid.Should().Be(WorkerUser.FirstUid, "the first pool's block was released");
     }
 
     /// <summary>A host installed where others may not look (a checkout under a private folder): the worker program is copied
@@ -234,5 +275,37 @@ public sealed class WorkerUserTests
         {
             CopyFolder(folder, Path.Combine(target, Path.GetFileName(folder)));
         }
+    }
+
+    // Waits until another process holds the exclusive lock on the file (flock has opened and locked it).
+    private static async Task WaitUntilLocked(string path)
+    {
+        for (var attempt = 0; attempt < 500; attempt++)
+        {
+            try
+            {
+                using (new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+                {
+                }
+            }
+            catch (FileNotFoundException)
+            {
+            }
+            catch (IOException)
+            {
+                return;
+            }
+
+            await Task.Delay(10);
+        }
+
+        throw new TimeoutException($"{path} was not locked by the other process");
+    }
+
+    private sealed class TempDirectory : IDisposable
+    {
+        public string Path { get; } = Directory.CreateTempSubdirectory("wcp-uid-locks-").FullName;
+
+        public void Dispose() => Directory.Delete(Path, recursive: true);
     }
 }
