@@ -6,7 +6,11 @@ public sealed class HostSettings
     /// <summary>Gets the tenants root: one folder per tenant id.</summary>
     public required string TenantsRoot { get; init; }
 
-    /// <summary>Gets the addresses to listen on, such as <c>http://127.0.0.1:5080</c>; configuration decides when null.</summary>
+    /// <summary>The addresses a host listens on when neither <see cref="Urls"/> nor configuration names any.</summary>
+    public const string DefaultUrls = "http://127.0.0.1:5080";
+
+    /// <summary>Gets the addresses to listen on, such as <c>http://127.0.0.1:5080</c>; when null, configuration's
+    /// (<c>ASPNETCORE_URLS</c>, <c>Urls</c>, <c>HTTP_PORTS</c>, <c>Kestrel:Endpoints</c>), else <see cref="DefaultUrls"/>.</summary>
     public string? Urls { get; init; }
 
     /// <summary>Gets the event store: <c>sqlite:&lt;path&gt;</c> (one host) or <c>postgres:&lt;connection string&gt;</c> (several hosts, one database).</summary>

@@ -59,9 +59,9 @@ public static class WalletCrewHost
                 ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
             },
         });
-        if (settings.Urls is not null)
+        if ((settings.Urls ?? (ConfiguresAddresses(builder.Configuration) ? null : HostSettings.DefaultUrls)) is { } urls)
         {
-            builder.WebHost.UseUrls(settings.Urls);
+            builder.WebHost.UseUrls(urls);
         }
 
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 16 * 1024 * 1024);
@@ -104,4 +104,9 @@ public static class WalletCrewHost
         app.MapConsole();
         return app;
     }
+
+    // Whether configuration names the addresses to listen on, as ASP.NET Core reads them: URLs, ports, or Kestrel's endpoints.
+    private static bool ConfiguresAddresses(IConfiguration configuration) =>
+        new[] { WebHostDefaults.ServerUrlsKey, WebHostDefaults.HttpPortsKey, WebHostDefaults.HttpsPortsKey }.Any(key => !string.IsNullOrEmpty(configuration[key]))
+        || configuration.GetSection("Kestrel:Endpoints").Exists();
 }

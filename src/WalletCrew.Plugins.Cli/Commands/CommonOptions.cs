@@ -26,12 +26,10 @@ internal static class CommonOptions
     public static Option<string> Cache() => new("--cache")
     {
         Description = "The compile cache folder, or 'off'. Defaults to $WCP_CACHE_DIR, else $XDG_CACHE_HOME/wcp (~/.cache/wcp).",
-        DefaultValueFactory = _ => DefaultCacheDirectory(),
     };
 
-    /// <summary>Returns the cache folder an option value names, or <see langword="null"/> for 'off'.</summary>
-    public static string? CacheDirectory(string? value) =>
-        string.IsNullOrEmpty(value) || string.Equals(value, "off", StringComparison.OrdinalIgnoreCase) ? null : value;
+    /// <summary>Returns the cache folder an option value names (the default when not given), or <see langword="null"/> for 'off'.</summary>
+    public static string? CacheDirectory(string? value) => Engine.Compilation.CompileCache.DirectoryFor(value);
 
     public static Option<bool> AllowLoopback() => new("--allow-loopback")
     {
@@ -144,19 +142,6 @@ internal static class CommonOptions
             CompilerWarmUp = false,
             Sandbox = new SandboxOptions { SpareWorkers = 0, WorkerCpuCores = 0 },
         });
-    }
-
-    private static string DefaultCacheDirectory()
-    {
-        if (Environment.GetEnvironmentVariable("WCP_CACHE_DIR") is { Length: > 0 } configured)
-        {
-            return configured;
-        }
-
-        var root = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg
-            ? xdg
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
-        return Path.Combine(root, "wcp");
     }
 
     /// <summary>Prints diagnostics with paths a terminal or an editor can open from the current folder.</summary>

@@ -10,7 +10,10 @@ internal static class ServeCommand
     public static Command Create()
     {
         var tenants = new Option<DirectoryInfo>("--tenants") { Description = "The tenants root: one folder per tenant id.", Required = true };
-        var urls = new Option<string>("--urls") { Description = "The addresses to listen on.", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
+        var urls = new Option<string>("--urls")
+        {
+            Description = $"The addresses to listen on. Defaults to the configuration's (ASPNETCORE_URLS, Urls, Kestrel:Endpoints), else {HostSettings.DefaultUrls}.",
+        };
         var store = new Option<string>("--store") { Description = "The event store: sqlite:<path> or postgres:<connection string>.", DefaultValueFactory = _ => "sqlite:wcp.db" };
         var apiKeys = new Option<string[]>("--api-key")
         {
@@ -42,13 +45,15 @@ internal static class ServeCommand
             var settings = new HostSettings
             {
                 TenantsRoot = root.FullName,
-                Urls = parse.GetValue(urls),
+                Urls = Explicit(parse, urls),
                 Store = parse.GetValue(store)!,
                 AllowLoopback = parse.GetValue(allowLoopback),
             };
             try
             {
-                await WalletCrewHost.RunAsync(settings, Configuration(parse.GetValue(apiKeys), CommonOptions.CacheDirectory(parse.GetValue(cache)), parse.GetValue(isolation)!,
+                // Only what the command line says overrides configuration (appsettings.json, the environment): an option's
+                // default passed on would outrank both, and the host applies the same defaults itself.
+                await WalletCrewHost.RunAsync(settings, Configuration(parse.GetValue(apiKeys), Explicit(parse, cache), Explicit(parse, isolation),
                     parse.GetResult(importTenants) is { Implicit: false } ? parse.GetValue(importTenants) : null), cancellationToken);
                 return ExitCodes.Success;
             }
@@ -62,11 +67,15 @@ internal static class ServeCommand
         return command;
     }
 
-    private static string[] Configuration(string[]? apiKeys, string? cacheDirectory, string isolation, bool? importTenants) =>
+    // The option's value when the command line gives it, else null.
+    private static string? Explicit(ParseResult parse, Option<string> option) =>
+        parse.GetResult(option) is { Implicit: false } ? parse.GetValue(option) : null;
+
+    private static string[] Configuration(string[]? apiKeys, string? cache, string? isolation, bool? importTenants) =>
     [
-        $"--WalletCrew:Engine:Isolation={isolation}",
+        .. isolation is null ? Array.Empty<string>() : [$"--WalletCrew:Engine:Isolation={isolation}"],
         .. importTenants is { } import ? [$"--WalletCrew:TenantFiles:ImportFolders={(import ? "true" : "false")}"] : Array.Empty<string>(),
         .. (apiKeys ?? []).Select((key, index) => $"--WalletCrew:ApiKeys:{index}={key}"),
-        .. cacheDirectory is null ? Array.Empty<string>() : [$"--WalletCrew:Engine:CompileCacheDirectory={cacheDirectory}"],
+        .. cache is null ? Array.Empty<string>() : [$"--WalletCrew:Engine:CompileCacheDirectory={cache}"],
     ];
 }

@@ -30,6 +30,28 @@ internal sealed class CompileCache
         ]);
     }
 
+    /// <summary>Returns the cache folder a setting (<c>--cache</c>, <c>WalletCrew:Engine:CompileCacheDirectory</c>) names: null for
+    /// <c>off</c> (no cache), <see cref="DefaultDirectory"/> when it is not set.</summary>
+    public static string? DirectoryFor(string? setting) =>
+        string.Equals(setting, "off", StringComparison.OrdinalIgnoreCase) ? null
+        : string.IsNullOrWhiteSpace(setting) ? DefaultDirectory()
+        : setting;
+
+    /// <summary>Returns the cache folder where none is configured: <c>$WCP_CACHE_DIR</c>, else <c>$XDG_CACHE_HOME/wcp</c>, else
+    /// <c>~/.cache/wcp</c>; the one <c>wcp check</c> fills and <c>wcp serve</c> reads.</summary>
+    public static string DefaultDirectory()
+    {
+        if (Environment.GetEnvironmentVariable("WCP_CACHE_DIR") is { Length: > 0 } configured)
+        {
+            return configured;
+        }
+
+        var root = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg
+            ? xdg
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+        return Path.Combine(root, "wcp");
+    }
+
     /// <summary>Gets what entries are keyed by besides the source; a sandboxed worker is given its host's, so both find the same entries.</summary>
     public string BuildKey => _buildKey;
 

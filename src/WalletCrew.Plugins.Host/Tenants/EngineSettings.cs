@@ -124,26 +124,5 @@ internal sealed class EngineSettings : IValidatableObject
     }
 
     /// <summary>Returns the cache folder to use, or null when disabled.</summary>
-    public string? EffectiveCompileCacheDirectory()
-    {
-        if (string.Equals(CompileCacheDirectory, "off", StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-
-        if (!string.IsNullOrWhiteSpace(CompileCacheDirectory))
-        {
-            return CompileCacheDirectory;
-        }
-
-        if (Environment.GetEnvironmentVariable("WCP_CACHE_DIR") is { Length: > 0 } configured)
-        {
-            return configured;
-        }
-
-        var root = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg
-            ? xdg
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
-        return Path.Combine(root, "wcp");
-    }
+    public string? EffectiveCompileCacheDirectory() => Engine.Compilation.CompileCache.DirectoryFor(CompileCacheDirectory);
 }

@@ -31,7 +31,7 @@ public class SandboxCall
     {
         var secrets = new InMemorySecretSource().Set(TenantId, BenchmarkEvents.SecretName, BenchmarkEvents.SecretValue);
         _folders = new TenantFolders();
-        _cache = Directory.CreateTempSubdirectory("wcp-bench-cache-").FullName;
+        _cache = TenantFolders.CreateReachable("wcp-bench-cache-");
         _directory = _folders.CopySample("acme-crm", TenantId);
         _inProcess = new ConnectorEngine(new ConnectorEngineOptions { Secrets = secrets, AllowLoopback = true, HttpHandler = _handler, CompileCacheDirectory = _cache });
         _sandbox = new ConnectorEngine(new ConnectorEngineOptions

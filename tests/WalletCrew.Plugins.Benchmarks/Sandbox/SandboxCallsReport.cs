@@ -24,7 +24,7 @@ internal static class SandboxCallsReport
         var secrets = new InMemorySecretSource().Set(TenantId, BenchmarkEvents.SecretName, BenchmarkEvents.SecretValue);
         var @event = BenchmarkEvents.Installed(TenantId);
         using var folders = new TenantFolders();
-        var cache = Directory.CreateTempSubdirectory("wcp-bench-calls-").FullName;
+        var cache = TenantFolders.CreateReachable("wcp-bench-calls-");
         try
         {
             var directory = folders.CopySample("acme-crm", TenantId);

@@ -54,7 +54,7 @@ internal static class SandboxReport
         var starts = args.Length > 1 && int.TryParse(args[1], CultureInfo.InvariantCulture, out var s) ? s : 20;
         var calls = args.Length > 2 && int.TryParse(args[2], CultureInfo.InvariantCulture, out var c) ? c : 2_000;
         using var folders = new TenantFolders();
-        var cache = Directory.CreateTempSubdirectory("wcp-bench-sandbox-").FullName;
+        var cache = TenantFolders.CreateReachable("wcp-bench-sandbox-");
         try
         {
             using var engine = new ConnectorEngine(new ConnectorEngineOptions

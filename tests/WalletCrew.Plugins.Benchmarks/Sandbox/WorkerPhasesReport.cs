@@ -28,7 +28,7 @@ internal static class WorkerPhasesReport
     {
         var starts = args.Length > 1 && int.TryParse(args[1], CultureInfo.InvariantCulture, out var s) ? s : 10;
         using var folders = new TenantFolders();
-        var cache = Directory.CreateTempSubdirectory("wcp-bench-phases-").FullName;
+        var cache = TenantFolders.CreateReachable("wcp-bench-phases-");
         try
         {
             var directory = folders.CopySample("minimal", "phases");
@@ -119,7 +119,9 @@ internal static class WorkerPhasesReport
             var channel = new FrameChannel(process.StandardOutput.BaseStream, process.StandardInput.BaseStream, WorkerLoop.MaxFrameBytes);
             var replies = new System.Threading.Channels.UnboundedChannelOptions();
             var inbox = System.Threading.Channels.Channel.CreateUnbounded<WorkerMessage>(replies);
-            _ = channel.ReadAllAsync(m => inbox.Writer.TryWrite(m), CancellationToken.None);
+            // A worker that ends before it answers (bubblewrap refused a bind) ends the run with its error, not a wait.
+            _ = channel.ReadAllAsync(m => inbox.Writer.TryWrite(m), CancellationToken.None).ContinueWith(
+                _ => inbox.Writer.TryComplete(new InvalidOperationException($"The worker ended: {process.StandardError.ReadToEnd()}")), TaskScheduler.Default);
             channel.WriteAsync(new LoadMessage(1, settings)).GetAwaiter().GetResult();
             var state = (TenantStateReply)inbox.Reader.ReadAsync().AsTask().GetAwaiter().GetResult();
             loads.Add(clock.Elapsed.TotalMilliseconds);

@@ -11,6 +11,20 @@ internal sealed class TenantFolders : IDisposable
 
     public string Root { get; }
 
+    /// <summary>Creates a temporary folder others may read, as a compile cache is where it is installed: a root process's
+    /// workers run as a uid of their own, and bubblewrap must reach what it binds for them.</summary>
+    public static string CreateReachable(string prefix)
+    {
+        var folder = Directory.CreateTempSubdirectory(prefix).FullName;
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+                | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        }
+
+        return folder;
+    }
+
     /// <summary>Copies the sample tenant <paramref name="sample"/> to a folder named <paramref name="tenantId"/>.</summary>
     public string CopySample(string sample, string tenantId)
     {

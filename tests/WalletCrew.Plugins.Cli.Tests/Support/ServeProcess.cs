@@ -27,14 +27,17 @@ internal static class ServeProcess
     }
 
     /// <summary>Polls <paramref name="condition"/> for up to 60 s; fails at once, with its error, if <paramref name="serve"/> exits first.</summary>
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, Task<CliRun> serve)
+    public static Task WaitUntilAsync(Func<Task<bool>> condition, Task<CliRun> serve) =>
+        WaitUntilAsync(condition, async () => serve.IsCompleted && await serve is var run ? $"wcp serve exited early with {run.ExitCode}: {run.Error}" : null);
+
+    /// <summary>Polls <paramref name="condition"/> for up to 60 s; fails at once if <paramref name="exited"/> names why serve ended first.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, Func<Task<string?>> exited)
     {
         for (var attempt = 0; attempt < 600; attempt++)
         {
-            if (serve.IsCompleted)
+            if (await exited() is { } why)
             {
-                var run = await serve;
-                throw new InvalidOperationException($"wcp serve exited early with {run.ExitCode}: {run.Error}");
+                throw new InvalidOperationException(why);
             }
 
             if (await condition())

@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Text.Json;
+using WalletCrew.Plugins.Cli.Tests.Support;
+using WalletCrew.Plugins.Engine.Tests.Support;
+using static WalletCrew.Plugins.Cli.Tests.Support.ServeProcess;
+
+namespace WalletCrew.Plugins.Cli.Tests.Commands;
+
+/// <summary>
+/// <c>wcp serve</c> leaves to configuration (the environment here, appsettings.json alike) what its command line does not
+/// say: where tenant code runs, the compile cache and the addresses. An option's default passed on as a command-line
+/// setting would outrank them all (an operator's <c>Isolation=sandbox</c> silently became <c>auto</c>). Control: the same
+/// host given <c>--isolation</c> and <c>--cache</c> follows them over the environment. A process of its own, since the
+/// settings come from its environment.
+/// </summary>
+public sealed class ServeConfigurationTests : IDisposable
+{
+    private const string Key = "test-key-0123456789abcdef";
+
+    private readonly string _work = Directory.CreateTempSubdirectory("wcp-serve-config-").FullName;
+
+    [Theory]
+    [InlineData(new string[0], "in-process", true)]
+    [InlineData(new[] { "--isolation", "sandbox", "--cache", "off" }, "sandbox", false)] // control: the command line wins
+    public async Task WhatTheCommandLineDoesNotSayComesFromConfiguration(string[] options, string isolation, bool cacheFilled)
+    {
+        var port = FreePort();
+        var cache = Path.Combine(_work, "cache");
+        var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var serve = Start(options, errors, new()
+        {
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+            ["WalletCrew__Engine__Isolation"] = "in-process",
+            ["WalletCrew__Engine__CompileCacheDirectory"] = cache,
+        });
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            string? ready = null;
+            await WaitUntilAsync(
+                async () => (ready = await TryGetString(http, "/health/ready")) is not null,
+                () => Task.FromResult(serve.HasExited ? $"wcp serve exited early with {serve.ExitCode}: {string.Join('\n', errors)}" : null));
+
+            using var body = JsonDocument.Parse(ready!);
+            body.RootElement.GetProperty("isolation").GetString().Should().Be(isolation);
+            (Directory.Exists(cache) && Directory.EnumerateFiles(cache, "*", SearchOption.AllDirectories).Any())
+                .Should().Be(cacheFilled, "the cache is the environment's unless --cache says otherwise");
+        }
+        finally
+        {
+            serve.Kill(entireProcessTree: true);
+            await serve.WaitForExitAsync();
+        }
+    }
+
+    public void Dispose() => Directory.Delete(_work, recursive: true);
+
+    private Process Start(string[] options, System.Collections.Concurrent.ConcurrentQueue<string> errors, Dictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = _work,
+        };
+        foreach (var arg in (string[])[Path.Combine(AppContext.BaseDirectory, "wcp.dll"), "serve", "--tenants", RepositoryPaths.SampleTenants,
+            "--store", "sqlite:" + Path.Combine(_work, "wcp.db"), "--api-key", Key, .. options])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, line) => errors.Enqueue(line.Data ?? "");
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static async Task<string?> TryGetString(HttpClient http, string path)
+    {
+        try
+        {
+            using var response = await http.GetAsync(path);
+            return response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync() : null;
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+    }
+}
