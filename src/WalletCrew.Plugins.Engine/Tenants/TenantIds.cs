@@ -16,6 +16,7 @@ public static partial class TenantIds
     public static string Explain(string? tenantId) =>
         $"'{tenantId}' is not a valid tenant id: use 1 to 63 lowercase letters, digits or '-', starting with a letter or digit.";
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$", RegexOptions.CultureInvariant)]
+    // \z, not $: $ also matches before a final newline, and a route hands over "acme%0A" decoded.
+    [GeneratedRegex(@"\A[a-z0-9][a-z0-9-]{0,62}\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 }

@@ -203,7 +203,8 @@ internal static partial class TenantSettingsReader
         _ => "an object",
     };
 
-    [GeneratedRegex(@"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\.?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    // \z, not $: $ also matches before a final newline.
+    [GeneratedRegex(@"\A[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\.?\z", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex HostName();
 
     /// <summary>What has been read so far, and where each field was, for the diagnostics.</summary>

@@ -86,14 +86,20 @@ public sealed class BadInputTests(SharedHost shared) : IClassFixture<SharedHost>
         problem["detail"]!.GetValue<string>().Should().Be($"The body is {what}; send a JSON object.");
     }
 
-    [Fact]
-    public async Task BadTenantIdNamesTheTenantId()
+    /// <summary>The route hands over the decoded id, so a newline after a valid id (<c>%0A</c>) must not pass as the id.</summary>
+    [Theory]
+    [InlineData("Acme_Corp", "Acme_Corp")]
+    [InlineData("acme%0A", "acme\n")]
+    [InlineData("a%0A", "a\n")]
+    [InlineData("acme%0A%0A", "acme\n\n")]
+    [InlineData("%0Aacme", "\nacme")]
+    public async Task BadTenantIdNamesTheTenantId(string inPath, string decoded)
     {
-        var (status, problem) = await shared.Host.PostRawAsync("api/tenants/Acme_Corp/passes/P1/installations", Valid);
+        var (status, problem) = await shared.Host.PostRawAsync($"api/tenants/{inPath}/passes/P1/installations", Valid);
 
         status.Should().Be(HttpStatusCode.BadRequest);
         problem["errors"]!["tenantId"]![0]!.GetValue<string>().Should().Be(
-            "'Acme_Corp' is not a valid tenant id: use 1 to 63 lowercase letters, digits or '-', starting with a letter or digit.");
+            $"'{decoded}' is not a valid tenant id: use 1 to 63 lowercase letters, digits or '-', starting with a letter or digit.");
     }
 
     [Fact]
