@@ -14,7 +14,7 @@ internal static class PluginEntryPoints
             .OrderBy(t => t.FullName, StringComparer.Ordinal)
             .ToList();
         var modules = candidates.Where(typeof(IConnectorModule).IsAssignableFrom).ToList();
-        var contracts = candidates.Where(t => typeof(IPassUpdater).IsAssignableFrom(t) || typeof(ICustomerProvider).IsAssignableFrom(t)).ToList();
+        var contracts = candidates.Where(t => typeof(IPassUpdater).IsAssignableFrom(t) || typeof(ICustomerProvider).IsAssignableFrom(t) || typeof(IEmailSender).IsAssignableFrom(t)).ToList();
         if (modules.Count == 0 && contracts.Count == 0)
         {
             return [PluginMessages.NoEntryPoint(displayPath)];
@@ -49,7 +49,8 @@ internal static class PluginEntryPoints
         return diagnostics;
     }
 
-    // A customer provider implemented directly is named after its class: runtime.scriptable.customerProvider.<TypeName>.
+    // A customer provider implemented directly is named after its class: runtime.scriptable.customerProvider.<TypeName>. A
+    // class implementing several contracts is registered under each.
     private static void RegisterContracts(object instance, Type type, IConnectorContext context)
     {
         if (instance is IPassUpdater)
@@ -60,6 +61,11 @@ internal static class PluginEntryPoints
         if (instance is ICustomerProvider)
         {
             context.Register(RegistrationKeys.CustomerProvider(type.Name), instance);
+        }
+
+        if (instance is IEmailSender)
+        {
+            context.Register(RegistrationKeys.EmailEngine, instance);
         }
     }
 

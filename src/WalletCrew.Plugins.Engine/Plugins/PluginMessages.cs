@@ -62,7 +62,7 @@ internal static class PluginMessages
 
     public static ConnectorDiagnostic NoEntryPoint(string path) =>
         Error(path, PluginCodes.NoEntryPoint,
-            "The plugin has no public, non-abstract type implementing IConnectorModule, IPassUpdater or ICustomerProvider: make your connector class public.");
+            "The plugin has no public, non-abstract type implementing IConnectorModule, IPassUpdater, ICustomerProvider or IEmailSender: make your connector class public.");
 
     public static ConnectorDiagnostic NotInstrumentable(string path, Exception exception) =>
         Error(path, PluginCodes.NotInstrumentable,

@@ -113,6 +113,43 @@ public sealed class PluginLoadingTests
         result.Data!.ToJsonString().Should().Be("""{"points":5}""");
     }
 
+    /// <summary>An email sender is a contract like the others: a plugin whose one connector implements it loads and sends,
+    /// and a class implementing two contracts is registered under both.</summary>
+    [Theory]
+    [InlineData("IEmailSender", 0)]
+    [InlineData("IEmailSender, IPassUpdater", 1)]
+    public async Task EmailSenderImplementedWithoutModuleIsTheTenantsSender(string contracts, int passUpdaters)
+    {
+        using var harness = new EngineHarness();
+        PluginCompiler.CompileInto(harness.Folder, "Mailer", $$"""
+            using Microsoft.Extensions.Logging;
+            using WalletCrew.Plugins;
+
+            namespace Mailer;
+
+            public sealed class Sender(IConnectorContext context) : {{contracts}}
+            {
+                public Task SendEmailAsync(EmailRequest request, CancellationToken cancellationToken)
+                {
+                    context.Log.LogInformation("to {Recipient}: {Template}", request.Recipient, request.EmailTemplate);
+                    return Task.CompletedTask;
+                }
+
+                public Task OnPassInstalledAsync(PassInstallationEvent e, CancellationToken cancellationToken) => Task.CompletedTask;
+
+                public Task OnPassUninstalledAsync(PassInstallationEvent e, CancellationToken cancellationToken) => Task.CompletedTask;
+            }
+            """);
+        using var tenant = harness.Load();
+
+        var result = await tenant.SendEmailAsync(TestEvents.Email(), CancellationToken.None);
+
+        tenant.Diagnostics.Should().BeEmpty();
+        result.Status.Should().Be(InvocationStatus.Succeeded, result.Error);
+        result.Log.Should().ContainSingle().Which.Message.Should().StartWith("to ");
+        tenant.PassUpdaterCount.Should().Be(passUpdaters);
+    }
+
     [Fact]
     public void ModuleTakesOverRegistrationFromContractClasses()
     {

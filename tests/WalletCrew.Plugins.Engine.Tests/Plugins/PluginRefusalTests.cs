@@ -160,7 +160,7 @@ public sealed class PluginRefusalTests
         using var tenant = harness.Load();
 
         tenant.Diagnostics.Select(d => d.ToString()).Should().Equal(
-            "server/plugins/Hidden/Hidden.dll: error WCP0309: The plugin has no public, non-abstract type implementing IConnectorModule, IPassUpdater or ICustomerProvider: make your connector class public.");
+            "server/plugins/Hidden/Hidden.dll: error WCP0309: The plugin has no public, non-abstract type implementing IConnectorModule, IPassUpdater, ICustomerProvider or IEmailSender: make your connector class public.");
     }
 
     [Fact]
