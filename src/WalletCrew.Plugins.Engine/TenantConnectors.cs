@@ -62,7 +62,10 @@ public sealed class TenantConnectors : IDisposable
     /// Gets how many of the tenant's invocations may run at once now: its <c>limits.concurrentInvocations</c> (tenant.json,
     /// within the host's maximum) or the host's default. An invocation beyond it is rejected without running.
     /// </summary>
-    public int ConcurrentInvocations => _runtime.ConcurrentInvocations;
+    public int ConcurrentInvocations => _runtime.Limits.ConcurrentInvocations;
+
+    /// <summary>Gets the limits the tenant's invocations run under now (tenant.json's within the host's maxima, else the host's).</summary>
+    internal Limits.InvocationLimits Limits => _runtime.Limits;
 
     /// <summary>Gets the state of the tenant's sandboxed worker, or <see langword="null"/> when its code runs in this process.</summary>
     public WorkerStatus? Worker => _runtime is Sandbox.SandboxedTenant sandboxed ? sandboxed.WorkerStatus : null;

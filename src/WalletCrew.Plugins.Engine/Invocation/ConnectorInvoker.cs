@@ -18,7 +18,7 @@ internal sealed class ConnectorInvoker(ConnectorEngineOptions options, Func<Invo
     private int _running;
 
     /// <summary>Gets how many invocations may run at once under the current limits.</summary>
-    public int ConcurrentInvocations => _limits().ConcurrentInvocations;
+    public InvocationLimits Limits => _limits();
 
     public async Task<InvocationResult> InvokePassUpdatersAsync(IReadOnlyList<BoundPassUpdater> updaters, PassInstallationEvent e, CancellationToken cancellationToken)
     {

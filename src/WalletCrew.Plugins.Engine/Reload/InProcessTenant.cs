@@ -1,6 +1,7 @@
 using WalletCrew.Plugins.Engine.Binding;
 using WalletCrew.Plugins.Engine.Email;
 using WalletCrew.Plugins.Engine.Invocation;
+using WalletCrew.Plugins.Engine.Limits;
 
 namespace WalletCrew.Plugins.Engine.Reload;
 
@@ -41,7 +42,7 @@ internal sealed class InProcessTenant : TenantRuntime
 
     public override bool HasEmailSender => Volatile.Read(ref _current).Table.EmailSender is not null;
 
-    public override int ConcurrentInvocations => _invoker.ConcurrentInvocations;
+    public override InvocationLimits Limits => _invoker.Limits;
 
     public override IReadOnlyList<WeakReference> LoadContexts =>
         [.. Volatile.Read(ref _current).Slots.Values.Select(s => s.Version.Value.LoadContext).OfType<WeakReference>()];

@@ -20,8 +20,8 @@ internal abstract class TenantRuntime : IDisposable
 
     public abstract bool HasEmailSender { get; }
 
-    /// <summary>Gets how many of the tenant's invocations may run at once now (its <c>concurrentInvocations</c>); more are rejected.</summary>
-    public abstract int ConcurrentInvocations { get; }
+    /// <summary>Gets the limits the tenant's invocations run under now: its tenant.json's within the host's maxima, else the host's.</summary>
+    public abstract Limits.InvocationLimits Limits { get; }
 
     /// <summary>Gets weak handles on the live versions' load contexts in this process (tests prove unloads with them).</summary>
     public virtual IReadOnlyList<WeakReference> LoadContexts => [];

@@ -98,7 +98,7 @@ internal sealed class SandboxedTenant : TenantRuntime
 
     public override bool HasEmailSender => _state.HasEmailSender;
 
-    public override int ConcurrentInvocations => _settings.Limits.ConcurrentInvocations;
+    public override InvocationLimits Limits => _settings.Limits;
 
     internal bool WorkerRunning => Volatile.Read(ref _worker) is { HasExited: false };
 

@@ -260,7 +260,7 @@ internal sealed partial class DeliveryWorker : BackgroundService
     /// its deliveries wait here for a slot instead of being started and rejected by the engine, one claim and completion each.
     /// </summary>
     private int SlotsOf(string tenantId) =>
-        Math.Min(_options.PerTenantConcurrency, DeliveryOptions.DeliveryShareOf(_runtime.ConcurrentInvocations(tenantId)));
+        Math.Min(_options.PerTenantConcurrency, DeliveryOptions.DeliveryShareOf(_runtime.Limits(tenantId)?.ConcurrentInvocations ?? int.MaxValue));
 
     // Stopping: what was claimed ahead and never started goes back to its queue now, not when its lease ends.
     private async Task ReleaseUnstartedAsync(List<DeliveryItem> unstarted)

@@ -81,7 +81,8 @@ internal static class FillApi
             HookStatus.UnknownTenant => ApiProblems.UnknownTenant(tenantId),
             HookStatus.NotRegistered => ApiProblems.NotFound("Unknown customer provider", outcome.Error ?? $"Tenant '{tenantId}' has no customer provider named '{name}'."),
             HookStatus.TimedOut => ApiProblems.Timeout(
-                $"Customer provider '{name}' of tenant '{tenantId}' did not finish within {engine.Value.InvocationTimeout.TotalSeconds:0.###} s ({EngineSettings.Section}:InvocationTimeout)."),
+                $"Customer provider '{name}' of tenant '{tenantId}' did not finish within {(tenants.Limits(tenantId)?.InvocationTimeout ?? engine.Value.InvocationTimeout).TotalSeconds:0.###} s "
+                + $"(limits.invocationTimeoutSeconds in tenant.json, else the host's {EngineSettings.Section}:InvocationTimeout)."),
             HookStatus.Rejected => ApiProblems.TenantBusy(request.HttpContext.Response,
                 $"Tenant '{tenantId}' is at its limit of concurrent invocations; customer provider '{name}' did not run (limits.concurrentInvocations in tenant.json). Retry after the Retry-After delay."),
             _ => ApiProblems.ConnectorFailed(

@@ -1,3 +1,5 @@
+using WalletCrew.Plugins.Engine.Limits;
+
 namespace WalletCrew.Plugins.Host.Tenants;
 
 /// <summary>The host's one seam to the engine: the loaded tenants and the calls into their connectors.</summary>
@@ -25,10 +27,10 @@ internal interface ITenantRuntime
     Task<HookOutcome> FillAsync(string tenantId, string providerName, FillRequest request, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Returns how many of the tenant's invocations may run at once (its <c>concurrentInvocations</c>), or
-    /// <see cref="int.MaxValue"/> when the tenant is not loaded (its deliveries then fail without running anything).
+    /// Returns the limits the tenant's invocations run under now (its tenant.json's within the host's maxima, else the
+    /// host's), or null when the tenant is not loaded (its deliveries then fail without running anything).
     /// </summary>
-    int ConcurrentInvocations(string tenantId);
+    InvocationLimits? Limits(string tenantId);
 
     /// <summary>Returns whether the tenant is loaded and registers an email sender (<c>runtime.scriptable.emailEngine</c>).</summary>
     bool HasEmailSender(string tenantId);

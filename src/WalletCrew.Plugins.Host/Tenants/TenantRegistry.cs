@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WalletCrew.Plugins.Engine;
+using WalletCrew.Plugins.Engine.Limits;
 using WalletCrew.Plugins.Engine.Reload;
 
 namespace WalletCrew.Plugins.Host.Tenants;
@@ -150,7 +151,7 @@ internal sealed partial class TenantRegistry : ITenantRuntime, IHostedService, I
         }
     }
 
-    public int ConcurrentInvocations(string tenantId) => _tenants.TryGetValue(tenantId, out var live) ? live.Connectors.ConcurrentInvocations : int.MaxValue;
+    public InvocationLimits? Limits(string tenantId) => _tenants.TryGetValue(tenantId, out var live) ? live.Connectors.Limits : null;
 
     public bool HasEmailSender(string tenantId) => _tenants.TryGetValue(tenantId, out var live) && live.Connectors.HasEmailSender;
 

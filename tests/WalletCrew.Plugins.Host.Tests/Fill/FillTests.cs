@@ -35,13 +35,17 @@ public sealed class FillTests(FillTests.Fixture fixture) : IClassFixture<FillTes
         problem["detail"]!.GetValue<string>().Should().Be("No tenant 'nobody' is loaded: its folder must exist under the tenants root.");
     }
 
-    [Fact]
-    public async Task SlowProviderGets504NamingTheLimit()
+    /// <summary>The 504 names the limit the tenant ran under: the host's, or its own from tenant.json.</summary>
+    [Theory]
+    [InlineData("shop", "1")]
+    [InlineData("tight", "0.5")]
+    public async Task SlowProviderGets504NamingTheLimit(string tenantId, string seconds)
     {
-        var (status, problem) = await fixture.Host.PostRawAsync("api/tenants/shop/customer-providers/slow/fill", Body);
+        var (status, problem) = await fixture.Host.PostRawAsync($"api/tenants/{tenantId}/customer-providers/slow/fill", Body);
 
         status.Should().Be(HttpStatusCode.GatewayTimeout);
-        problem["detail"]!.GetValue<string>().Should().Be("Customer provider 'slow' of tenant 'shop' did not finish within 1 s (WalletCrew:Engine:InvocationTimeout).");
+        problem["detail"]!.GetValue<string>().Should().Be(
+            $"Customer provider 'slow' of tenant '{tenantId}' did not finish within {seconds} s (limits.invocationTimeoutSeconds in tenant.json, else the host's WalletCrew:Engine:InvocationTimeout).");
     }
 
     [Fact]
@@ -74,7 +78,8 @@ public sealed class FillTests(FillTests.Fixture fixture) : IClassFixture<FillTes
 
         public async Task InitializeAsync()
         {
-            _root = new TenantsRoot().WriteScript("shop", Scripts.LocalProviders);
+            _root = new TenantsRoot().WriteScript("shop", Scripts.LocalProviders)
+                .WriteScript("tight", Scripts.LocalProviders).WriteSettings("tight", """{ "limits": { "invocationTimeoutSeconds": 0.5 } }""");
             Host = await HostHarness.StartAsync(_root, new Dictionary<string, string?> { ["WalletCrew:Engine:InvocationTimeout"] = "00:00:01" });
         }
 
