@@ -35,6 +35,12 @@ internal static class NewCommand
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             File.WriteAllText(path, content);
             parse.InvocationConfiguration.Output.WriteLine($"Created {path}. Check it with: wcp check {parse.GetValue(tenant)}");
+            if (parse.GetValue(tenant)!.Name is var folderName && !Engine.TenantIds.IsValid(folderName))
+            {
+                // The folder's name is the tenant's id: check and serve refuse it, so say so now rather than at the next step.
+                error.WriteLine($"warning: the tenant folder's name is its id, and {Engine.TenantIds.Explain(folderName)} Rename the folder before wcp check or serve.");
+            }
+
             EditCommand.Report(parse.InvocationConfiguration.Output, EditorProject.Write(parse.GetValue(tenant)!.FullName));
             return ExitCodes.Success;
         });

@@ -32,6 +32,29 @@ public sealed class NewCommandTests
         again.Error.Should().Contain("already exists");
     }
 
+    /// <summary>The folder's name is the tenant's id: a folder check would refuse is named when the script is created.
+    /// Control: a valid folder name gets no warning.</summary>
+    [Theory]
+    [InlineData("My_Tenant", true)]
+    [InlineData("my-tenant", false)]
+    public async Task NewScriptWarnsWhenItsFolderIsNoTenantId(string folderName, bool warned)
+    {
+        var root = Directory.CreateTempSubdirectory("wcp-new-").FullName;
+        try
+        {
+            var folder = Path.Combine(root, folderName);
+            var created = await CliRun.RunAsync("new", "script", "crm", "--tenant", folder);
+
+            created.ExitCode.Should().Be(0, "the script is written either way");
+            File.Exists(Path.Combine(folder, "server", "script", "crm.csx")).Should().BeTrue();
+            created.Error.Contains($"warning: the tenant folder's name is its id, and '{folderName}' is not a valid tenant id", StringComparison.Ordinal).Should().Be(warned, created.Error);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
     [Fact]
     public async Task NewScriptRefusesAnInvalidName()
     {
