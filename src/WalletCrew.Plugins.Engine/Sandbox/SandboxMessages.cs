@@ -36,6 +36,9 @@ internal static class SandboxMessages
     public static string NoUidBlock(int blocks, string folder) =>
         $"No block of uids is free for this host's workers: all {blocks} are held by running hosts (locks wcp-worker-uids-* in {folder}). Stop a host, or run the host as a user of its own.";
 
+    public static string UidLockFailed(string path, string error) =>
+        $"The lock on this host's block of worker uids could not be taken at {path} ({error}): the folder must be writable by the host (root), as /run/lock is.";
+
     public static string UidsUsedUp(int blockSize) =>
         $"This host runs {blockSize} workers at once, all the uids of its block: lower WalletCrew:Engine:MaxWorkers.";
 

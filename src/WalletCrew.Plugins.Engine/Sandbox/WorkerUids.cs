@@ -21,6 +21,9 @@ internal sealed class WorkerUids(string lockFolder) : IDisposable
 
     private const string LockPrefix = "wcp-worker-uids-";
 
+    // The errno .NET reports (as the IOException's HResult) when a lock is held by another process.
+    private const int WouldBlock = 11;
+
     private readonly Lock _gate = new();
     private readonly SortedSet<int> _free = [];
     private FileStream? _block;
@@ -59,9 +62,9 @@ internal sealed class WorkerUids(string lockFolder) : IDisposable
         }
     }
 
-    // flock(LOCK_EX | LOCK_NB) on the block's file (what FileShare.None takes on Unix): a held block fails at once, and the
-    // kernel releases it when its holder ends, however it ends. Files are never deleted, so two processes cannot lock two
-    // files of one name.
+    // flock(LOCK_EX | LOCK_NB) on the block's file (what FileShare.None takes on Unix): a held block fails at once with
+    // EWOULDBLOCK, and the kernel releases it when its holder ends, however it ends. Files are never deleted, so two
+    // processes cannot lock two files of one name. Any other failure (a read-only folder) ends the claim: no block is safe.
     private FileStream Claim()
     {
         for (var block = 0; block < Blocks; block++)
@@ -73,9 +76,13 @@ internal sealed class WorkerUids(string lockFolder) : IDisposable
                 (_next, _end) = (WorkerUser.FirstUid + (block * BlockSize), WorkerUser.FirstUid + ((block + 1) * BlockSize));
                 return held;
             }
+            catch (IOException exception) when (exception.HResult == WouldBlock)
+            {
+                // Held by another process: the next block.
+            }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
-                // Held by another process (or not ours to open): the next block.
+                throw new InvalidOperationException(SandboxMessages.UidLockFailed(path, exception.Message), exception);
             }
         }
 

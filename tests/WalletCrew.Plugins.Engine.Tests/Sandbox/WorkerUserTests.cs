@@ -174,6 +174,17 @@ public sealed class WorkerUserTests
         third.Rent().Uid.Should().Be(WorkerUser.FirstUid, "the first pool's block was released");
     }
 
+    /// <summary>A lock folder that cannot hold the locks (missing, or read-only) is named at once, not taken for 1,024 held blocks.</summary>
+    [Fact]
+    public void AFolderThatCannotHoldTheLocksIsNamed()
+    {
+        using var uids = new WorkerUids("/proc/no-such-folder");
+
+        var rent = () => uids.Rent();
+
+        rent.Should().Throw<InvalidOperationException>().WithMessage("The lock on this host's block of worker uids could not be taken at /proc/no-such-folder/wcp-worker-uids-0 (*");
+    }
+
     /// <summary>A host installed where others may not look (a checkout under a private folder): the worker program is copied
     /// once where the workers' user may, and the workers still run as nobody.</summary>
     [Fact]
