@@ -12,7 +12,7 @@ internal static class ServeCommand
         var tenants = new Option<DirectoryInfo>("--tenants") { Description = "The tenants root: one folder per tenant id.", Required = true };
         var urls = new Option<string>("--urls")
         {
-            Description = $"The addresses to listen on. Defaults to the configuration's (ASPNETCORE_URLS, Urls, Kestrel:Endpoints), else {HostSettings.DefaultUrls}.",
+            Description = $"The addresses to listen on. Defaults to the configuration's (ASPNETCORE_URLS, Urls, HTTP_PORTS, Kestrel:Endpoints), else {HostSettings.DefaultUrls}.",
         };
         var store = new Option<string>("--store") { Description = "The event store: sqlite:<path> or postgres:<connection string>.", DefaultValueFactory = _ => "sqlite:wcp.db" };
         var apiKeys = new Option<string[]>("--api-key")

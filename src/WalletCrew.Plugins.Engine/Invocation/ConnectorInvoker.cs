@@ -17,7 +17,7 @@ internal sealed class ConnectorInvoker(ConnectorEngineOptions options, Func<Invo
     private readonly Func<InvocationLimits> _limits = currentLimits ?? (() => InvocationLimits.From(options));
     private int _running;
 
-    /// <summary>Gets how many invocations may run at once under the current limits.</summary>
+    /// <summary>Gets the limits in force now (read again at every call: a tenant.json change applies to the next one).</summary>
     public InvocationLimits Limits => _limits();
 
     public async Task<InvocationResult> InvokePassUpdatersAsync(IReadOnlyList<BoundPassUpdater> updaters, PassInstallationEvent e, CancellationToken cancellationToken)
