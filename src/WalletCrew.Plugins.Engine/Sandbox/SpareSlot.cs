@@ -52,8 +52,8 @@ internal sealed class SpareSlot
 
         lock (_gate)
         {
-            Mirror(new DirectoryInfo(tenantDirectory), Path.Combine(Tenants, tenantId));
-            Mirror(new DirectoryInfo(tenantCacheDirectory), Path.Combine(Cache, tenantId));
+            FolderMirror.Update(new DirectoryInfo(tenantDirectory), Path.Combine(Tenants, tenantId));
+            FolderMirror.Update(new DirectoryInfo(tenantCacheDirectory), Path.Combine(Cache, tenantId));
         }
     }
 
@@ -69,7 +69,7 @@ internal sealed class SpareSlot
                 throw new DirectoryNotFoundException($"The spare worker's folder '{Directory}' is gone.");
             }
 
-            Mirror(new DirectoryInfo(TenantLayout.PathOf(tenantDirectory, relativeFolder)), TenantLayout.PathOf(Path.Combine(Tenants, tenantId), relativeFolder));
+            FolderMirror.Update(new DirectoryInfo(TenantLayout.PathOf(tenantDirectory, relativeFolder)), TenantLayout.PathOf(Path.Combine(Tenants, tenantId), relativeFolder));
         }
     }
 
@@ -84,89 +84,6 @@ internal sealed class SpareSlot
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             // Left in the temporary folder; nothing reads it any more.
-        }
-    }
-
-    private static void Mirror(DirectoryInfo source, string target)
-    {
-        if (!System.IO.Directory.Exists(target))
-        {
-            // Opened to the workers once, when made: a fill runs before every reload and email send.
-            System.IO.Directory.CreateDirectory(target);
-            WorkerUser.Share(target);
-        }
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var entry in source.Exists ? source.EnumerateFileSystemInfos() : [])
-        {
-            // The compile cache's entries in the making (written to a temporary name, then renamed).
-            if (entry.Name.EndsWith(".tmp", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            seen.Add(entry.Name);
-            var copy = Path.Combine(target, entry.Name);
-            try
-            {
-                if (entry.LinkTarget is { } link)
-                {
-                    if (new FileInfo(copy).LinkTarget != link)
-                    {
-                        Remove(copy);
-                        File.CreateSymbolicLink(copy, link);
-                    }
-                }
-                else if (entry is DirectoryInfo directory)
-                {
-                    if (File.Exists(copy) || new FileInfo(copy).LinkTarget is not null)
-                    {
-                        Remove(copy);
-                    }
-
-                    Mirror(directory, copy);
-                }
-                else if (entry is FileInfo file && !Same(file, new FileInfo(copy)))
-                {
-                    // Copied under a temporary name and renamed, so a worker reading the file meanwhile sees the old or the new one whole.
-                    var temporary = Path.Combine(target, $".{entry.Name}.{Guid.NewGuid():N}.tmp");
-                    file.CopyTo(temporary);
-                    File.SetLastWriteTimeUtc(temporary, file.LastWriteTimeUtc);
-                    if (System.IO.Directory.Exists(copy))
-                    {
-                        Remove(copy);
-                    }
-
-                    File.Move(temporary, copy, overwrite: true);
-                }
-            }
-            catch (FileNotFoundException)
-            {
-                // Removed while it was copied: the next reload copies what is there then.
-            }
-        }
-
-        foreach (var stale in new DirectoryInfo(target).EnumerateFileSystemInfos())
-        {
-            if (!seen.Contains(stale.Name))
-            {
-                Remove(stale.FullName);
-            }
-        }
-    }
-
-    private static bool Same(FileInfo source, FileInfo copy) =>
-        copy.Exists && copy.LinkTarget is null && copy.Length == source.Length && copy.LastWriteTimeUtc == source.LastWriteTimeUtc;
-
-    private static void Remove(string path)
-    {
-        var info = new FileInfo(path);
-        if (info.LinkTarget is null && System.IO.Directory.Exists(path))
-        {
-            System.IO.Directory.Delete(path, recursive: true);
-        }
-        else if (info.Exists || info.LinkTarget is not null)
-        {
-            File.Delete(path);
         }
     }
 }

@@ -136,7 +136,8 @@ internal static class WorkerUser
     private static string CopyProgram(string source)
     {
         var copy = TempFolders.Create("wcp-worker-");
-        Copy(new DirectoryInfo(source), copy);
+        Share(copy);
+        FolderMirror.Update(new DirectoryInfo(source), copy, shareFiles: true);
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
             try
@@ -150,22 +151,6 @@ internal static class WorkerUser
             }
         };
         return copy;
-    }
-
-    private static void Copy(DirectoryInfo source, string target)
-    {
-        Directory.CreateDirectory(target);
-        Share(target);
-        foreach (var file in source.EnumerateFiles())
-        {
-            var copy = file.CopyTo(Path.Combine(target, file.Name)).FullName;
-            Share(copy);
-        }
-
-        foreach (var folder in source.EnumerateDirectories())
-        {
-            Copy(folder, Path.Combine(target, folder.Name));
-        }
     }
 
     [DllImport("libc", SetLastError = true, BestFitMapping = false, ThrowOnUnmappableChar = true)]
