@@ -6,6 +6,6 @@ namespace WalletCrew.Plugins.Engine;
 /// <param name="MemoryGroup">Whether each worker's memory, with what the kernel holds for it, is bounded by a memory group.</param>
 /// <param name="TaskLimit">Whether each worker's threads and processes together are limited by a pids group.</param>
 /// <param name="Unprivileged">Whether workers run as an unprivileged user outside their namespaces: the host's own, or, for
-/// a root host, <c>nobody</c>.</param>
+/// a root host, a uid of each worker's own.</param>
 /// <param name="Warnings">Why a layer the host would give is missing (no cgroup it may write, libseccomp not installed), one sentence each.</param>
 public sealed record SandboxLayers(bool Seccomp, bool CpuCap, bool MemoryGroup, bool TaskLimit, bool Unprivileged, IReadOnlyList<string> Warnings);

@@ -394,26 +394,18 @@ internal sealed class SandboxedTenant : TenantRuntime
     private WorkerProcess StartFresh()
     {
         var launcher = _pool.Launcher;
-        if (launcher.CanBind(_directory, _cacheDirectory))
-        {
-            return new WorkerProcess(launcher.Start(_tenantId, _directory, _cacheDirectory, _workerHeapBytes), AnswerAsync, _callBounds, _options.TimeProvider)
-            {
-                StartedAt = _options.TimeProvider.GetUtcNow(),
-            };
-        }
-
-        var slot = SpareSlot.Create();
+        var slot = launcher.CanBind(_directory, _cacheDirectory) ? null : SpareSlot.Create();
         try
         {
-            slot.Fill(_tenantId, _directory, _cacheDirectory);
-            return new WorkerProcess(launcher.StartInSlot(slot, _workerHeapBytes, spare: false), AnswerAsync, _callBounds, _options.TimeProvider, slot)
-            {
-                StartedAt = _options.TimeProvider.GetUtcNow(),
-            };
+            slot?.Fill(_tenantId, _directory, _cacheDirectory);
+            var started = slot is null
+                ? launcher.Start(_tenantId, _directory, _cacheDirectory, _workerHeapBytes)
+                : launcher.StartInSlot(slot, _workerHeapBytes, spare: false);
+            return new WorkerProcess(started, AnswerAsync, _callBounds, _options.TimeProvider, slot) { StartedAt = _options.TimeProvider.GetUtcNow() };
         }
         catch
         {
-            slot.Delete();
+            slot?.Delete();
             throw;
         }
     }
