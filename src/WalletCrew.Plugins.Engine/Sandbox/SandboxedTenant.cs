@@ -288,9 +288,9 @@ internal sealed class SandboxedTenant : TenantRuntime
             }
 
             // A timed-out call may still spin inside the framework, where no checkpoint sees it, and so may a cancelled one
-            // answered only at the limit (the engine waits for cancelled code that long, then gives up on it): the worker
-            // goes, not the core.
-            var gaveUp = cancelled && _options.TimeProvider.GetElapsedTime(started) >= limits.InvocationTimeout;
+            // the engine gave up on at the limit (it says so; and an answer at the limit is taken as that whatever it says,
+            // though the worker's coarse timers may answer a few milliseconds early): the worker goes, not the core.
+            var gaveUp = cancelled && (reply.Abandoned || _options.TimeProvider.GetElapsedTime(started) >= limits.InvocationTimeout);
             if (result.Status == InvocationStatus.TimedOut || reply.WorkerEnding || gaveUp)
             {
                 Retire(worker, SandboxMessages.Recycled(limits.InvocationTimeout));

@@ -165,9 +165,12 @@ internal sealed class WorkerLoop
             var result = await invoke(Tenant(message), cancellation.Token).ConfigureAwait(false);
             return new InvocationReply(id, result.Status, result.Error, result.Log, result.Data?.ToJsonString(), (long?)result.RetryAfter?.TotalMilliseconds);
         }
-        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        catch (OperationCanceledException exception) when (cancellation.IsCancellationRequested)
         {
-            return new InvocationReply(id, InvocationStatus.Failed, SandboxMessages.CancelledByHost, [], null, null, Cancelled: true);
+            // Code that ended after the cancellation surfaces as ours; the engine's own deadline, which stops it waiting for
+            // code that has not ended (ConnectorInvoker), as the deadline's token.
+            return new InvocationReply(id, InvocationStatus.Failed, SandboxMessages.CancelledByHost, [], null, null, Cancelled: true,
+                Abandoned: exception.CancellationToken != cancellation.Token);
         }
         finally
         {

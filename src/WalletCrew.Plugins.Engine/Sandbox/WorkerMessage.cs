@@ -48,8 +48,9 @@ internal sealed record CancelMessage(long Id) : WorkerMessage(Id);
 internal sealed record TenantStateReply(long Id, bool Changed, TenantState State) : WorkerMessage(Id);
 
 /// <summary>Worker → host: how an invocation ended; <paramref name="WorkerEnding"/> when the worker exits right after (its heap is
-/// spent); <paramref name="Cancelled"/> when the host cancelled it (the reply then says only that the engine is done with it).</summary>
-internal sealed record InvocationReply(long Id, InvocationStatus Status, string? Error, IReadOnlyList<TenantLogEntry> Log, string? Data, long? RetryAfterMs, bool WorkerEnding = false, bool Cancelled = false) : WorkerMessage(Id);
+/// spent); <paramref name="Cancelled"/> when the host cancelled it (the reply then says only that the engine is done with it),
+/// and <paramref name="Abandoned"/> when the engine stopped waiting for the cancelled code at the deadline: it may still run.</summary>
+internal sealed record InvocationReply(long Id, InvocationStatus Status, string? Error, IReadOnlyList<TenantLogEntry> Log, string? Data, long? RetryAfterMs, bool WorkerEnding = false, bool Cancelled = false, bool Abandoned = false) : WorkerMessage(Id);
 
 /// <summary>A worker's call to the host, made for the host's request <see cref="InvocationId"/> (an invocation, or the load
 /// whose code makes it): the host answers only calls for a request of its that is running, and only so many per request.</summary>
