@@ -8,7 +8,8 @@ namespace WalletCrew.Plugins.Engine.Tests.Sandbox;
 /// fetch would refuse. The host judges them by the rules in-process code obeys (one rule set, <c>HeaderRules</c>; the relay
 /// had a list of its own that disagreed with it): such a fetch is answered as invalid, nothing is sent, and the worker (and
 /// every other call of the tenant) keeps running. The control: the same forged frame with a header in-process code may send
-/// is sent as it was given, so the frames do reach the host's relay.
+/// is sent as it was given, so the frames do reach the host's relay. A second forged fetch, always sent, tells the hook when
+/// the host has relayed its frames: a fixed wait lost the race on a busy machine (the relay ended with the invocation).
 /// </summary>
 public sealed class ForgedFetchHeaderTests
 {
@@ -26,7 +27,7 @@ public sealed class ForgedFetchHeaderTests
     {
         var (sent, sameWorker) = await ForgeAsync(new HeaderData(name, value));
 
-        sent.Should().BeEmpty($"a header `{name}` is not sent");
+        sent.Select(r => r.Path).Should().Equal(["/marker"], $"a header `{name}` is not sent");
         sameWorker.Should().BeTrue("a refused fetch is an answer, not a fault of the host's");
     }
 
@@ -38,17 +39,39 @@ public sealed class ForgedFetchHeaderTests
     {
         var (sent, sameWorker) = await ForgeAsync(new HeaderData(name, "forged"));
 
-        sent.Should().ContainSingle().Which.Headers[name].Should().Be("forged");
+        sent.Where(r => r.Path == "/forged").Should().ContainSingle().Which.Headers[name].Should().Be("forged");
         sameWorker.Should().BeTrue();
     }
 
-    /// <summary>Runs a call that writes one fetch frame of its own with <paramref name="header"/>, then finishes normally.</summary>
+    /// <summary>
+    /// Runs a call that writes two fetch frames of its own, one to <c>/forged</c> with <paramref name="header"/> and one to
+    /// <c>/marker</c> without, then keeps its invocation open (a relayed fetch ends with the invocation) until the partner
+    /// has seen the marker, asking it with fetches of its own to <c>/seen</c>; returns what the partner received besides those.
+    /// </summary>
     private static async Task<(IReadOnlyList<RecordedRequest> Sent, bool SameWorker)> ForgeAsync(HeaderData header)
     {
         await using var partner = await PartnerStub.StartAsync();
+        var ok = PartnerStub.Respond(200, "{}");
+        partner.Handler = context => context.Request.Path == "/seen" && !partner.Requests.Any(r => r.Path == "/marker")
+            ? PartnerStub.Respond(404, "{}")(context)
+            : ok(context);
         using var harness = ChannelForgery.Harness(checkpoints: false, allowLoopback: true);
-        using var tenant = harness.Load(ChannelForgery.Hook(await ChannelForgery.FramesAsync(
-            new FetchCall(1_000_001, ChannelForgery.FirstCallId, "POST", partner.BaseAddress + "/forged", [header], "{}"u8.ToArray()))));
+        var frames = await ChannelForgery.FramesAsync(
+            new FetchCall(1_000_001, ChannelForgery.FirstCallId, "POST", partner.BaseAddress + "/forged", [header], "{}"u8.ToArray()),
+            new FetchCall(1_000_002, ChannelForgery.FirstCallId, "POST", partner.BaseAddress + "/marker", [], "{}"u8.ToArray()));
+        using var tenant = harness.Load($$"""
+            context.register("runtime.wallet.passUpdater", new { OnPassInstalled = (Func<string, Task>)(async passId =>
+            {
+                if (passId != "forge") return;
+                var o = Console.OpenStandardOutput();
+                o.Write(Convert.FromBase64String("{{frames}}"));
+                o.Flush();
+                for (var i = 0; i < 16 && (await fetch("{{partner.BaseAddress}}/seen", new { ThrowOnError = false })).Status != 200; i++)
+                {
+                    await Task.Delay(400); // 16 asks stay under the 20 calls an invocation may make
+                }
+            }) });
+            """);
         tenant.Diagnostics.Where(d => d.IsError).Select(d => d.Message).Should().BeEmpty();
         var sandboxed = (SandboxedTenant)tenant.Runtime;
         var worker = sandboxed.WorkerProcessId!.Value;
@@ -58,6 +81,6 @@ public sealed class ForgedFetchHeaderTests
 
         forged.Status.Should().Be(InvocationStatus.Succeeded, forged.Error);
         next.Status.Should().Be(InvocationStatus.Succeeded, next.Error);
-        return (partner.Requests, sandboxed.WorkerProcessId == worker);
+        return ([.. partner.Requests.Where(r => r.Path != "/seen")], sandboxed.WorkerProcessId == worker);
     }
 }
