@@ -183,6 +183,13 @@ internal sealed class WorkerLauncher : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+
+        // Nothing of the host's environment, not even to bubblewrap: its --clearenv clears only the worker's, and
+        // bubblewrap's own process, the sandbox's process 1, runs as the worker's user, so its environment (API keys,
+        // connection strings) would be readable at /proc/1/environ. Every command here is named by its full path, and the
+        // shell's only variable, PWD, is the root, not the host's working folder.
+        start.Environment.Clear();
+        start.WorkingDirectory = "/";
         foreach (var argument in command.Skip(1))
         {
             start.ArgumentList.Add(argument);

@@ -175,6 +175,32 @@ public sealed class ContainmentTests : IDisposable
         outcome.Should().Be(escapes ? "ESCAPED:host-secret-91c2" : "ESCAPED:(none)");
     }
 
+    /// <summary>
+    /// No process in the sandbox holds the host's environment: bubblewrap's own, the sandbox's process 1, runs as the
+    /// worker's user and kept the environment it was started with (its <c>--clearenv</c> clears only the worker's), so
+    /// <c>/proc/1/environ</c> gave the host's API keys and connection strings. The attack reads every process's environment
+    /// it can; that of process 1 is read (the control: the route is open) and holds only the starting shell's working folder.
+    /// </summary>
+    [Fact]
+    public async Task NoProcessInTheSandboxHoldsTheHostsEnvironment()
+    {
+        Environment.SetEnvironmentVariable("WCP_TEST_HOST_SECRET", "host-secret-91c2");
+
+        var outcome = await AttackAsync(IsolationMode.Sandbox, """
+            var holding = new List<string>();
+            foreach (var folder in Directory.GetDirectories("/proc"))
+            {
+                try { if (File.ReadAllText(folder + "/environ").Contains("host-secret-91c2")) { holding.Add(folder); } } catch (Exception) { }
+            }
+
+            string first;
+            try { first = "[" + File.ReadAllText("/proc/1/environ").Replace('\0', ' ').Trim() + "]"; } catch (Exception e) { first = e.GetType().Name; }
+            return "process 1: " + first + "; holding the secret: " + string.Join(",", holding);
+            """);
+
+        outcome.Should().Be("ESCAPED:process 1: [PWD=/]; holding the secret: ");
+    }
+
     [Theory]
     [InlineData(IsolationMode.Sandbox, false)]
     [InlineData(IsolationMode.InProcess, true)]
