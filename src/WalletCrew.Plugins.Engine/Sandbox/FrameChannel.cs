@@ -28,6 +28,9 @@ internal sealed class FrameChannel(Stream input, Stream output, int maxFrameByte
     private ArrayBufferWriter<byte> _frame = new(1024);
     private Utf8JsonWriter? _json;
     private byte[] _readBuffer = new byte[ReadBufferBytes];
+
+    /// <summary>Gets the size of the last frame read, its header left out; read on the reading thread, as its message is handled.</summary>
+    public int LastFrameBytes { get; private set; }
     private int _start;
     private int _end;
 
@@ -135,6 +138,7 @@ internal sealed class FrameChannel(Stream input, Stream output, int maxFrameByte
                 {
                     var message = Parse(_readBuffer.AsSpan(_start + 4, length));
                     _start += needed;
+                    LastFrameBytes = length;
                     return message;
                 }
             }

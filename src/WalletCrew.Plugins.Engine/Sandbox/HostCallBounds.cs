@@ -22,12 +22,29 @@ internal sealed record HostCallBounds(int Fetches, int Calls, int FetchChars)
         maxima.OutboundCallsPerInvocation + EngineDefaults.HostCallsBeyondFetch,
         maxima.RequestBodyBytes + EngineDefaults.FetchCallOverheadChars);
 
-    /// <summary>Returns why <paramref name="call"/> is refused, counting it in <paramref name="calls"/> and
-    /// <paramref name="fetches"/> (the request's counts so far), or <see langword="null"/>.</summary>
-    public string? Refusal(IHostCall call, ref int calls, ref int fetches)
+    // A frame's bytes for each character of a call at most: the worker's JSON writes a character that is not ASCII as
+    // \uXXXX, and a body's bytes in base64 (4 for 3); plus its field names.
+    private const int BytesPerChar = 6;
+    private const int FrameOverheadBytes = 1024;
+
+    /// <summary>Gets the largest frame a secret call within the bounds makes.</summary>
+    public static int SecretFrameBytes => (EngineDefaults.SecretNameChars * BytesPerChar) + FrameOverheadBytes;
+
+    /// <summary>Gets the largest frame a fetch within the bounds makes.</summary>
+    public long FetchFrameBytes => ((long)FetchChars * BytesPerChar) + FrameOverheadBytes;
+
+    /// <summary>Returns why <paramref name="call"/>, read from a frame of <paramref name="frameBytes"/>, is refused, counting
+    /// it in <paramref name="calls"/> and <paramref name="fetches"/> (the request's counts so far), or <see langword="null"/>.
+    /// A frame larger than its call's fields can make is refused whatever it holds: the host parses each one whole (unknown
+    /// fields and whitespace included) on the worker's channel thread, up to 16 MiB, for every one of a request's calls.</summary>
+    public string? Refusal(IHostCall call, int frameBytes, ref int calls, ref int fetches)
     {
         switch (call)
         {
+            case SecretCall when frameBytes > SecretFrameBytes:
+                return SandboxMessages.OversizedCallFrame("secret call", frameBytes, SecretFrameBytes);
+            case FetchCall when frameBytes > FetchFrameBytes:
+                return SandboxMessages.OversizedCallFrame("fetch", frameBytes, FetchFrameBytes);
             case SecretCall { Name.Length: > EngineDefaults.SecretNameChars } secret:
                 return SandboxMessages.OversizedCall("secret name", secret.Name.Length, EngineDefaults.SecretNameChars);
             case FetchCall fetch when Chars(fetch) is var size && size > FetchChars:

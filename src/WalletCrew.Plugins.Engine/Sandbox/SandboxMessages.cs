@@ -119,6 +119,9 @@ internal static class SandboxMessages
     public static string OversizedCall(string what, long size, long limit) =>
         $"its code called the host with a {what} of {size:N0} characters, over the {limit:N0} a call may carry";
 
+    public static string OversizedCallFrame(string what, long bytes, long limit) =>
+        $"its code called the host with a {what} in a frame of {bytes:N0} bytes, over the {limit:N0} such a call can take";
+
     public static string TooManyHostCalls(int limit) =>
         $"its code called the host (fetch, getSecret) more than {limit:N0} times during one call";
 

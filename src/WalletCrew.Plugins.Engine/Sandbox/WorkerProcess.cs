@@ -195,12 +195,14 @@ internal sealed class WorkerProcess : IDisposable
         {
             await _channel.ReadAllAsync(OnMessage, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (InvalidDataException)
-        {
-            Kill(SandboxMessages.MalformedFrame);
-        }
         catch (IOException)
         {
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // Malformed frames, and whatever else stops the reading (a message the types let through that the host's code
+            // cannot take: a null in a list): the worker goes, and what it held (its groups, its uid, its slot) with it.
+            Kill(SandboxMessages.MalformedFrame);
         }
 
         await _process.WaitForExitAsync().ConfigureAwait(false);
@@ -266,7 +268,7 @@ internal sealed class WorkerProcess : IDisposable
             return SandboxMessages.CalledWhileIdle;
         }
 
-        return Volatile.Read(ref _bounds).Refusal(call, ref request.Calls, ref request.Fetches);
+        return Volatile.Read(ref _bounds).Refusal(call, _channel.LastFrameBytes, ref request.Calls, ref request.Fetches);
     }
 
     private async Task AnswerAsync(WorkerMessage call)

@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.Text;
 using WalletCrew.Plugins.Engine.Sandbox;
 using WalletCrew.Plugins.Engine.Tests.Support;
 
@@ -47,6 +49,23 @@ internal static class ChannelForgery
             console.log("done");
         }) });
         """;
+
+    /// <summary>Frames of raw JSON payloads, in base64: messages the serializer would not write (a field missing, a null
+    /// where its type has none).</summary>
+    public static string RawFrames(params string[] payloads)
+    {
+        var frames = new MemoryStream();
+        Span<byte> length = stackalloc byte[4];
+        foreach (var payload in payloads)
+        {
+            var bytes = Encoding.UTF8.GetBytes(payload);
+            BinaryPrimitives.WriteInt32LittleEndian(length, bytes.Length);
+            frames.Write(length);
+            frames.Write(bytes);
+        }
+
+        return Convert.ToBase64String(frames.ToArray());
+    }
 
     /// <summary>Forged messages as the channel's frames, in base64.</summary>
     public static async Task<string> FramesAsync(params IEnumerable<WorkerMessage> forged)

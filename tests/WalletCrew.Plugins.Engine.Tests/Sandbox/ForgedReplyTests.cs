@@ -107,6 +107,48 @@ public sealed class ForgedReplyTests
         tenant.LoadLog.Should().OnlyContain(e => e.Level >= LogLevel.Trace && e.Level <= LogLevel.Critical);
     }
 
+    public static TheoryData<string, string?> Incomplete => new()
+    {
+        { "a fetch without its method", """{"t":"fetch","Id":1000001,"InvocationId":2,"Url":"http://0.0.0.0:1/","Headers":[],"Body":null}""" },
+        { "a fetch whose method is null", """{"t":"fetch","Id":1000001,"InvocationId":2,"Method":null,"Url":"http://0.0.0.0:1/","Headers":[],"Body":null}""" },
+        { "a fetch with a null header", """{"t":"fetch","Id":1000001,"InvocationId":2,"Method":"GET","Url":"http://0.0.0.0:1/","Headers":[null],"Body":null}""" },
+        { "a secret call without its name", """{"t":"secret","Id":1000001,"InvocationId":2}""" },
+        { "the call's answer without its log", """{"t":"result","Id":2,"Status":"Succeeded","Error":null,"Data":null,"RetryAfterMs":null}""" },
+        { "a fetch with everything (control)", null },
+    };
+
+    /// <summary>
+    /// A message missing a field its type requires, or holding null where its type has none, ends the worker at once, named,
+    /// and the next call gets a fresh worker. Such a fetch reached the host's code as a null: the host's reading stopped
+    /// with the worker left running, so what it held (its groups, its uid, its slot) was never given back. Control: the same
+    /// fetch whole is answered (refused by the egress rules) and the worker runs on.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Incomplete))]
+    public async Task AMessageMissingWhatItsTypeRequiresEndsTheWorker(string kind, string? json)
+    {
+        var frames = ChannelForgery.RawFrames(json ?? """{"t":"fetch","Id":1000001,"InvocationId":2,"Method":"GET","Url":"http://0.0.0.0:1/","Headers":[],"Body":null}""");
+        using var harness = ChannelForgery.Harness();
+        using var tenant = harness.Load(ChannelForgery.Hook(frames));
+        var sandboxed = (SandboxedTenant)tenant.Runtime;
+        var first = sandboxed.WorkerProcessId!.Value;
+
+        var forged = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(passId: "forge"), CancellationToken.None);
+        var next = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(passId: "P2"), CancellationToken.None);
+
+        next.Status.Should().Be(InvocationStatus.Succeeded, next.Error);
+        if (json is null)
+        {
+            forged.Status.Should().Be(InvocationStatus.Succeeded, forged.Error);
+            sandboxed.WorkerProcessId.Should().Be(first);
+            return;
+        }
+
+        forged.Status.Should().Be(InvocationStatus.Failed, kind);
+        forged.Error.Should().Contain(SandboxMessages.MalformedFrame, kind);
+        sandboxed.WorkerProcessId.Should().NotBe(first);
+    }
+
     public static TheoryData<string, string> Unanswerable => new()
     {
         // A load's account answering the running call: the host must not take it for the call's result (nor throw).

@@ -61,11 +61,15 @@ public sealed class HostCallTests
         { "secret", SandboxMessages.OversizedCall("secret name", EngineDefaults.SecretNameChars + 1, EngineDefaults.SecretNameChars) },
         { "fetch", SandboxMessages.OversizedCall("fetch", Bounds.FetchChars + 1, Bounds.FetchChars) },
         { "fetches", SandboxMessages.TooManyFetches(Bounds.Fetches) },
+
+        // Frames larger than their calls' fields can make: the host parses each whole, and a request may make 10,000 calls.
+        { "secret padded with spaces", SandboxMessages.OversizedCallFrame("secret call", HostCallBounds.SecretFrameBytes + 1, HostCallBounds.SecretFrameBytes) },
+        { "secret padded with a field of no call's", SandboxMessages.OversizedCallFrame("secret call", HostCallBounds.SecretFrameBytes + 1, HostCallBounds.SecretFrameBytes) },
     };
 
     /// <summary>
     /// Calls the host must read whole before it can judge them: a secret's name or a fetch larger than any call within the
-    /// policy sends, or more fetches than any tenant may make. Each is refused at its first frame past the bound (the host
+    /// policy sends, a frame larger than its call's fields make, or more fetches than any tenant may make. Each is refused at its first frame past the bound (the host
     /// reads them on the worker's channel thread, up to 16 MiB a frame, for as long as a call lasts otherwise). The control:
     /// the same calls at the bound, for the same running call, are answered.
     /// </summary>
@@ -96,6 +100,15 @@ public sealed class HostCallTests
     {
         var extra = over ? 1 : 0;
         const string Refused = "http://0.0.0.0:1/"; // refused by the egress rules at once: nothing is sent
+        if (kind.StartsWith("secret padded", StringComparison.Ordinal))
+        {
+            var call = $$"""{"t":"secret","Id":1000001,"InvocationId":{{invocationId}},"Name":"s"}""";
+            var pad = HostCallBounds.SecretFrameBytes + extra - call.Length;
+            return ChannelForgery.RawFrames(kind.EndsWith("spaces", StringComparison.Ordinal)
+                ? call[..^1] + new string(' ', pad) + "}"
+                : call[..^1] + ",\"pad\":\"" + new string('p', pad - ",\"pad\":\"\"".Length) + "\"}");
+        }
+
         IEnumerable<WorkerMessage> calls = kind switch
         {
             "secret" => [new SecretCall(1_000_001, invocationId, new string('s', EngineDefaults.SecretNameChars + extra))],
