@@ -58,19 +58,43 @@ internal sealed class SpareSlot
     }
 
     /// <summary>Brings one folder of the tenant's copy up to date (<paramref name="relativeFolder"/>, '/'-separated): the
-    /// email templates before each send, which a worker reads at the send, not at a reload.</summary>
+    /// email templates before each send, which a worker reads at the send, not at a reload. A folder reached through a
+    /// symbolic link, in the tenant's files or in the copy, is left as the last whole fill left it (a link, copied as one):
+    /// followed, both paths would lead where the link points, and the mirror would rewrite that folder of the host's.</summary>
     /// <exception cref="IOException">The slot could not be written or is gone.</exception>
     public void FillFolder(string tenantId, string tenantDirectory, string relativeFolder)
     {
         lock (_gate)
         {
-            if (!System.IO.Directory.Exists(Path.Combine(Tenants, tenantId)))
+            var copy = Path.Combine(Tenants, tenantId);
+            if (!System.IO.Directory.Exists(copy))
             {
                 throw new DirectoryNotFoundException($"The spare worker's folder '{Directory}' is gone.");
             }
 
-            FolderMirror.Update(new DirectoryInfo(TenantLayout.PathOf(tenantDirectory, relativeFolder)), TenantLayout.PathOf(Path.Combine(Tenants, tenantId), relativeFolder));
+            if (ThroughLink(tenantDirectory, relativeFolder) || ThroughLink(copy, relativeFolder))
+            {
+                return;
+            }
+
+            FolderMirror.Update(new DirectoryInfo(TenantLayout.PathOf(tenantDirectory, relativeFolder)), TenantLayout.PathOf(copy, relativeFolder));
         }
+    }
+
+    // Whether a folder on the way from root to relativeFolder, that folder included, is a symbolic link.
+    private static bool ThroughLink(string root, string relativeFolder)
+    {
+        var path = root;
+        foreach (var part in relativeFolder.Split('/'))
+        {
+            path = Path.Combine(path, part);
+            if (new FileInfo(path).LinkTarget is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Deletes the slot's folders (its worker has ended).</summary>

@@ -98,6 +98,36 @@ public sealed class SpareWorkerTests : IDisposable
         (await RunawayTests.ProcessTreeGoneAsync(spare.ProcessId, Patience)).Should().BeTrue("the claimed spare is stopped with its tenant");
     }
 
+    /// <summary>
+    /// A tenant whose <c>server/email</c> is a link to a folder of the host's: before each send the host brings the copy's
+    /// templates up to date, and through the link (copied as a link) both paths led to that folder, which the mirror then
+    /// rewrote as the host's user: its entries in the making (<c>.tmp</c>) deleted, any other file copied onto itself. Now
+    /// nothing there changes. The control: the send ran in the claimed spare, whose copy holds the link.
+    /// </summary>
+    [Fact]
+    public async Task AnEmailFolderThatIsALinkLeavesTheFolderItPointsToAlone()
+    {
+        var outside = Directory.CreateTempSubdirectory("wcp-outside-").FullName;
+        _owned.Add(new Deleting(outside));
+        File.WriteAllText(Path.Combine(outside, "victim.tmp"), "in the making");
+        File.WriteAllText(Path.Combine(outside, "welcome.liquid"), "Hi {{ firstName }}");
+        var harness = Own(new EngineHarness(isolation: IsolationMode.Sandbox));
+        Own(harness.Load(Hook));
+        var spare = await SpareAsync(harness);
+        var folder = Own(new TenantFolder("second-tenant"));
+        Directory.CreateDirectory(Path.Combine(folder.Directory, "server"));
+        File.CreateSymbolicLink(Path.Combine(folder.Directory, "server", "email"), outside);
+        folder.WriteScript("sender.csx", Email.EmailSenderTests.LoggingSender);
+
+        var second = Own(harness.Engine.LoadTenant(folder.Directory));
+        var sent = await second.SendEmailAsync(TestEvents.Email(), CancellationToken.None);
+
+        second.Worker!.ProcessId.Should().Be(spare.ProcessId);
+        sent.Status.Should().Be(InvocationStatus.Failed, "the link leads nowhere inside the sandbox");
+        Directory.EnumerateFileSystemEntries(outside).Select(Path.GetFileName).Should().BeEquivalentTo(["victim.tmp", "welcome.liquid"]);
+        File.ReadAllText(Path.Combine(outside, "victim.tmp")).Should().Be("in the making");
+    }
+
     [Fact]
     public async Task AClaimedSpareCannotReadACanaryOutsideItsTenantNotEvenThroughALinkInTheTenantsFolder()
     {
