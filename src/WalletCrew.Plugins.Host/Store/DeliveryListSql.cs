@@ -22,7 +22,7 @@ internal static class DeliveryListSql
         }
 
         command.AddValue("limit", (long)query.Limit);
-        command.CommandText = $"SELECT * FROM {table}{Join(where)} ORDER BY received_at DESC, event_id DESC LIMIT @limit";
+        command.CommandText = $"SELECT {EventColumns} FROM {table}{Join(where)} ORDER BY received_at DESC, event_id DESC LIMIT @limit";
     }
 
     /// <summary>Fills <paramref name="command"/> with a count of the events of <paramref name="query"/> a replay would take: every status but pending.</summary>

@@ -186,7 +186,7 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource, ILogger<Po
 
     public async Task<StoredEvent?> GetAsync(string eventId, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("SELECT * FROM wcp_events WHERE event_id = @e;");
+        await using var command = dataSource.CreateCommand($"SELECT {EventColumns} FROM wcp_events WHERE event_id = @e;");
         command.Add("e", eventId);
         return (await ReadAllAsync(command, ReadEvent, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
     }

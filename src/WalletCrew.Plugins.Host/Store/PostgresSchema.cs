@@ -204,7 +204,7 @@ internal static class PostgresSchema
             RETURNING e.*),
         moved AS (
             UPDATE wcp_passes p SET ready_at = @until FROM leased l WHERE p.tenant_id = l.tenant_id AND p.pass_id = l.pass_id)
-        SELECT * FROM leased ORDER BY tenant_id <= @after, tenant_id;
+        SELECT {StoreRows.EventColumns} FROM leased ORDER BY tenant_id <= @after, tenant_id;
         """;
 
     /// <summary>

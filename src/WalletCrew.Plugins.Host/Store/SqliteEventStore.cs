@@ -93,7 +93,7 @@ internal sealed class SqliteEventStore(SqliteStoreOptions options) : IEventStore
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT * FROM events WHERE event_id = $e;";
+        command.CommandText = $"SELECT {EventColumns} FROM events WHERE event_id = $e;";
         command.Add("$e", eventId);
         return (await ReadAllAsync(command, ReadEvent, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
     }

@@ -33,10 +33,10 @@ internal static class SqliteQueues
             ORDER BY p.ready_at
             {SqliteStatements.LimitN};
             """,
-        Lease: """
+        Lease: $"""
             UPDATE events SET lease_owner = $owner, lease_expires_at = $until
             WHERE event_id = $id AND status = 'pending'
-            RETURNING *;
+            RETURNING {EventColumns};
             """,
         Read: ReadEvent,
         LeasedAsync: (statements, leased, until) => statements.Command(LeaseHead).Add("$until", until).Add("$t", leased.TenantId).Add("$p", leased.PassId)

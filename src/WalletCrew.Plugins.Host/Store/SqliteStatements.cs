@@ -16,7 +16,11 @@ internal sealed class SqliteStatements(SqliteConnection connection) : IDisposabl
 
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
 
-    /// <summary>Returns the prepared command for <paramref name="sql"/>, its parameters cleared.</summary>
+    /// <summary>
+    /// Returns the prepared command for <paramref name="sql"/>, its parameters kept but unset: <see
+    /// cref="SqliteCommandExtensions.Add"/> sets them again (one parameter object each, not one per execution), and one left
+    /// unset fails the execution, naming it.
+    /// </summary>
     public SqliteCommand Command(string sql)
     {
         if (!_commands.TryGetValue(sql, out var command))
@@ -27,7 +31,12 @@ internal sealed class SqliteStatements(SqliteConnection connection) : IDisposabl
             _commands[sql] = command;
         }
 
-        command.Parameters.Clear();
+        var parameters = command.Parameters;
+        for (var i = 0; i < parameters.Count; i++)
+        {
+            parameters[i].Value = null;
+        }
+
         return command;
     }
 

@@ -15,32 +15,43 @@ internal static class StoreRows
     // throwing: an exception here would fail every claim that leases the row, and so every tenant's deliveries with it.
     public static Device ParseDevice(string name) => DeviceNames.TryParse(name, out var device) ? device : Device.Google;
 
+    /// <summary>
+    /// The columns <see cref="ReadEvent"/> reads, in its order: every query whose rows it maps selects these, so a row is
+    /// read by position (a name's lookup made each reader build a table of its columns' names, once per leased event).
+    /// </summary>
+    public const string EventColumns = """
+        event_id, tenant_id, pass_id, seq, pass_type, device, device_id, installed, identifiers, source, active_count,
+        total_count, occurred_at, received_at, status, attempts, failures, next_attempt_at, last_error, completed_at,
+        is_replay, trace_parent
+        """;
+
+    /// <summary>Reads a row of <see cref="EventColumns"/>.</summary>
     public static StoredEvent ReadEvent(DbDataReader r)
     {
-        var source = OptionalText(r, "source") is { } json ? JsonSerializer.Deserialize<RegistrationSourceData>(json, StoreJson.Options) : null;
+        var source = r.IsDBNull(9) ? null : JsonSerializer.Deserialize<RegistrationSourceData>(r.GetString(9), StoreJson.Options);
         return new StoredEvent(
-            EventId: Text(r, "event_id"),
-            TenantId: Text(r, "tenant_id"),
-            PassId: Text(r, "pass_id"),
-            Seq: r.GetInt64(r.GetOrdinal("seq")),
-            PassType: Text(r, "pass_type"),
-            Device: ParseDevice(Text(r, "device")),
-            DeviceId: Text(r, "device_id"),
-            Installed: ReadFlag(r, "installed"),
-            Identifiers: JsonSerializer.Deserialize<Dictionary<string, string>>(Text(r, "identifiers"), StoreJson.Options) ?? [],
+            EventId: r.GetString(0),
+            TenantId: r.GetString(1),
+            PassId: r.GetString(2),
+            Seq: r.GetInt64(3),
+            PassType: r.GetString(4),
+            Device: ParseDevice(r.GetString(5)),
+            DeviceId: r.GetString(6),
+            Installed: ReadFlag(r, 7),
+            Identifiers: JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(8), StoreJson.Options) ?? [],
             Source: source,
-            ActiveRegistrationCount: r.GetInt32(r.GetOrdinal("active_count")),
-            TotalRegistrationCount: r.GetInt32(r.GetOrdinal("total_count")),
-            OccurredAt: Time(r, "occurred_at"),
-            ReceivedAt: Time(r, "received_at"),
-            Status: DeliveryStatusNames.Parse(Text(r, "status")),
-            Attempts: r.GetInt32(r.GetOrdinal("attempts")),
-            Failures: r.GetInt32(r.GetOrdinal("failures")),
-            NextAttemptAt: Time(r, "next_attempt_at"),
-            LastError: OptionalText(r, "last_error"),
-            CompletedAt: OptionalTime(r, "completed_at"),
-            IsReplay: ReadFlag(r, "is_replay"),
-            TraceParent: OptionalText(r, "trace_parent"));
+            ActiveRegistrationCount: r.GetInt32(10),
+            TotalRegistrationCount: r.GetInt32(11),
+            OccurredAt: FromMs(r.GetInt64(12)),
+            ReceivedAt: FromMs(r.GetInt64(13)),
+            Status: DeliveryStatusNames.Parse(r.GetString(14)),
+            Attempts: r.GetInt32(15),
+            Failures: r.GetInt32(16),
+            NextAttemptAt: FromMs(r.GetInt64(17)),
+            LastError: r.IsDBNull(18) ? null : r.GetString(18),
+            CompletedAt: r.IsDBNull(19) ? null : FromMs(r.GetInt64(19)),
+            IsReplay: ReadFlag(r, 20),
+            TraceParent: r.IsDBNull(21) ? null : r.GetString(21));
     }
 
     public static StoredEmail ReadEmail(DbDataReader r) => new(
@@ -137,9 +148,8 @@ internal static class StoreRows
     }
 
     // SQLite stores flags as integers, PostgreSQL as booleans.
-    private static bool ReadFlag(DbDataReader r, string column)
-    {
-        var ordinal = r.GetOrdinal(column);
-        return r.GetFieldType(ordinal) == typeof(bool) ? r.GetBoolean(ordinal) : r.GetInt64(ordinal) != 0;
-    }
+    private static bool ReadFlag(DbDataReader r, string column) => ReadFlag(r, r.GetOrdinal(column));
+
+    private static bool ReadFlag(DbDataReader r, int ordinal) =>
+        r.GetFieldType(ordinal) == typeof(bool) ? r.GetBoolean(ordinal) : r.GetInt64(ordinal) != 0;
 }
