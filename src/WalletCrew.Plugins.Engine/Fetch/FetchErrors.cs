@@ -50,17 +50,23 @@ internal static class FetchErrors
     public static string OutOfRange(string setting, long value, long max) =>
         string.Create(CultureInfo.InvariantCulture, $"`{setting}` must be between 1 and {max}, not {value}.");
 
+    /// <summary>The tenant.json field that sets the request body limit (no host setting: the host's default and maximum are fixed).</summary>
+    public const string RequestBodySetting = "limits.requestBodyBytes";
+
+    /// <summary>The tenant.json field that sets the response body limit.</summary>
+    public const string ResponseBodySetting = "limits.responseBodyBytes";
+
     public static FetchLimitExceededException RequestBodyTooLarge(string method, string url, long size, long limit) =>
         new($"The request body of {method} {url} is {N(size)} bytes, over the limit of {Bytes(limit)}; nothing was sent. "
-            + "Send less, or raise the setting `MaxRequestBodyBytes`.", limit, size, "MaxRequestBodyBytes");
+            + $"Send less, or raise `{RequestBodySetting}` in tenant.json within the host's maximum.", limit, size, RequestBodySetting);
 
     public static FetchLimitExceededException ResponseBodyTooLarge(string method, string url, long limit, long used, bool declared) =>
         new(declared
                 ? $"The response body of {method} {url} declares {N(used)} bytes, over the limit of {Bytes(limit)}; it was not read. "
-                  + "Ask the partner for less (paging, filters), or raise the setting `MaxResponseBodyBytes`."
+                  + $"Ask the partner for less (paging, filters), or raise `{ResponseBodySetting}` in tenant.json within the host's maximum."
                 : $"The response body of {method} {url} is over the limit of {Bytes(limit)}; reading stopped after {N(used)} bytes. "
-                  + "Ask the partner for less (paging, filters), or raise the setting `MaxResponseBodyBytes`.",
-            limit, used, "MaxResponseBodyBytes");
+                  + $"Ask the partner for less (paging, filters), or raise `{ResponseBodySetting}` in tenant.json within the host's maximum.",
+            limit, used, ResponseBodySetting);
 
     public static TimeoutException TimedOut(string method, string url, TimeSpan timeout) =>
         new($"{method} {url} did not complete within {Format(timeout)} (the fetch `Timeout` option).");

@@ -21,7 +21,7 @@ internal static class LimitMessages
 
     public const string CompileTimeoutSetting = "CompileTimeout";
 
-    public const string CompileMemorySetting = "CompileMemoryLimit";
+    public const string CompileMemorySetting = "CompileMemoryLimitMiB";
 
     public static ExecutionLimitExceededException WallTimeExceeded(TimeSpan limit, TimeSpan used, string setting = InvocationTimeoutSetting) =>
         new($"The connector ran for {Seconds(used)} without finishing, over the limit of {Seconds(limit)} (limit: {setting}); "

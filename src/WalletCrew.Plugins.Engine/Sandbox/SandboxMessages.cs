@@ -5,8 +5,11 @@ namespace WalletCrew.Plugins.Engine.Sandbox;
 /// <summary>The sandbox's messages, in one place.</summary>
 internal static class SandboxMessages
 {
+    /// <summary>Where a worker's heap limit is set: the tenant's own, else the host's.</summary>
+    public const string HeapLimitSetting = "limits.workerHeapMiB in tenant.json, else the host's WalletCrew:Engine:WorkerHeapLimitMiB";
+
     public const string OutOfMemory =
-        "The connector ran its worker out of memory (memory limit: WalletCrew:Engine:WorkerHeapLimitMiB); the worker was restarted.";
+        $"The connector ran its worker out of memory (memory limit: {HeapLimitSetting}); the worker was restarted.";
 
     public const string BubblewrapMissing =
         "Isolation 'sandbox' needs bubblewrap, which is not installed: install the Debian package 'bubblewrap' (apt-get install bubblewrap), "
@@ -64,13 +67,13 @@ internal static class SandboxMessages
         $"The code that passed its limit of {Seconds(limit)} may still be running, so its worker was killed; the next call starts a fresh one.";
 
     public static string MemoryLimit(long residentBytes, long limitBytes) =>
-        $"The worker's resident memory reached {MiB(residentBytes)} MiB, over its limit of {MiB(limitBytes)} MiB (memory limit: WalletCrew:Engine:WorkerHeapLimitMiB); it was killed.";
+        $"The worker's resident memory reached {MiB(residentBytes)} MiB, over its limit of {MiB(limitBytes)} MiB (memory limit: {HeapLimitSetting}); it was killed.";
 
     public static string GroupMemoryLimit(long limitBytes, long workersLimitBytes) =>
         $"The worker's memory, with what the kernel held for it (files in its /tmp, shared memory), reached its limit of {MiB(limitBytes)} MiB"
         + (workersLimitBytes > 0
-            ? $", or all workers' together reached theirs of {MiB(workersLimitBytes)} MiB (memory limit: WalletCrew:Engine:WorkerHeapLimitMiB, WalletCrew:Engine:WorkersMemoryLimitMiB)"
-            : " (memory limit: WalletCrew:Engine:WorkerHeapLimitMiB)")
+            ? $", or all workers' together reached theirs of {MiB(workersLimitBytes)} MiB (memory limit: {HeapLimitSetting}; all workers: WalletCrew:Engine:WorkersMemoryLimitMiB)"
+            : $" (memory limit: {HeapLimitSetting})")
         + "; the kernel killed it.";
 
     public static string TaskLimit(string exit, int workersTasks, string detail) =>

@@ -18,6 +18,30 @@ internal sealed class EngineSettings : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
     public TimeSpan LoadTimeout { get; set; } = new ConnectorEngineOptions().LoadTimeout;
 
+    /// <summary>Gets or sets how many outbound calls (<c>fetch</c>, typed clients) one invocation may make, for tenants whose
+    /// tenant.json sets no <c>limits.outboundCallsPerInvocation</c>.</summary>
+    /// <value>The default is 20.</value>
+    [Range(1, EngineDefaults.Maxima.OutboundCallsPerInvocation)]
+    public int OutboundCallsPerInvocation { get; set; } = new ConnectorEngineOptions().OutboundCallsPerInvocation;
+
+    /// <summary>Gets or sets how many invocations of one tenant may run at once, for tenants whose tenant.json sets no
+    /// <c>limits.concurrentInvocations</c>.</summary>
+    /// <value>The default is 32.</value>
+    [Range(1, EngineDefaults.Maxima.ConcurrentInvocations)]
+    public int ConcurrentInvocations { get; set; } = new ConnectorEngineOptions().ConcurrentInvocations;
+
+    /// <summary>Gets or sets how many tenant-log entries one invocation keeps, for tenants whose tenant.json sets no
+    /// <c>limits.logEntriesPerInvocation</c>.</summary>
+    /// <value>The default is 1,000.</value>
+    [Range(1, EngineDefaults.Maxima.LogEntriesPerInvocation)]
+    public int LogEntriesPerInvocation { get; set; } = new ConnectorEngineOptions().LogEntriesPerInvocation;
+
+    /// <summary>Gets or sets how many bytes (UTF-8) of tenant log one invocation keeps, for tenants whose tenant.json sets no
+    /// <c>limits.logBytesPerInvocation</c>.</summary>
+    /// <value>The default is 16,384.</value>
+    [Range(1, EngineDefaults.Maxima.LogBytesPerInvocation)]
+    public int LogBytesPerInvocation { get; set; } = new ConnectorEngineOptions().LogBytesPerInvocation;
+
     /// <summary>Gets or sets the wall-time limit of compiling and checking one script; past it the compiler process is killed (WCP0504).</summary>
     /// <value>The default is 30 seconds.</value>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]

@@ -41,7 +41,7 @@ public sealed class CheckBadInputTests
             "const string s0 = \"" + new string('a', 64) + "\";\n"
                 + string.Concat(Enumerable.Range(1, 24).Select(i => $"const string s{i} = s{i - 1} + s{i - 1};\n"))
                 + "var length = s24.Length + s23.Length;",
-            "crm.csx: error WCP0505: Compiling this script needed more than 1,024 MiB of memory (limit: CompileMemoryLimit)"
+            "crm.csx: error WCP0505: Compiling this script needed more than 1,024 MiB of memory (limit: CompileMemoryLimitMiB)"
         },
     };
 

@@ -73,7 +73,7 @@ public sealed class CompileBoundTests
         using var tenant = harness.Load(DoubledConstant(22));
 
         var stopped = tenant.Diagnostics.Should().ContainSingle().Subject;
-        stopped.ToString().Should().StartWith("server/script/bomb.csx: error WCP0505: Compiling this script needed more than 300 MiB of memory (limit: CompileMemoryLimit)")
+        stopped.ToString().Should().StartWith("server/script/bomb.csx: error WCP0505: Compiling this script needed more than 300 MiB of memory (limit: CompileMemoryLimitMiB)")
             .And.Contain("WalletCrew:Engine:CompileMemoryLimitMiB");
     }
 

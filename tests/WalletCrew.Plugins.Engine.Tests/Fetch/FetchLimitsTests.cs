@@ -33,9 +33,9 @@ public sealed class FetchLimitsTests : IAsyncLifetime
 
         var thrown = await act.Should().ThrowAsync<FetchLimitExceededException>().WithMessage(
             $"The request body of POST {url} is 307,200 bytes, over the limit of 262,144 bytes (256 KiB); nothing was sent. "
-            + "Send less, or raise the setting `MaxRequestBodyBytes`.");
+            + "Send less, or raise `limits.requestBodyBytes` in tenant.json within the host's maximum.");
         thrown.Which.Should().BeAssignableTo<LimitExceededException>().Which
-            .Should().BeEquivalentTo(new { Limit = 262_144L, Used = 307_200L, Setting = "MaxRequestBodyBytes" });
+            .Should().BeEquivalentTo(new { Limit = 262_144L, Used = 307_200L, Setting = "limits.requestBodyBytes" });
         _stub.Requests.Should().BeEmpty();
     }
 
@@ -64,8 +64,8 @@ public sealed class FetchLimitsTests : IAsyncLifetime
 
         var thrown = await act.Should().ThrowAsync<FetchLimitExceededException>().WithMessage(
             $"The response body of GET {url} is over the limit of 1,048,576 bytes (1 MiB); reading stopped after 1,048,577 bytes. "
-            + "Ask the partner for less (paging, filters), or raise the setting `MaxResponseBodyBytes`.");
-        thrown.Which.Should().BeEquivalentTo(new { Limit = 1_048_576L, Used = 1_048_577L, Setting = "MaxResponseBodyBytes" });
+            + "Ask the partner for less (paging, filters), or raise `limits.responseBodyBytes` in tenant.json within the host's maximum.");
+        thrown.Which.Should().BeEquivalentTo(new { Limit = 1_048_576L, Used = 1_048_577L, Setting = "limits.responseBodyBytes" });
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public sealed class FetchLimitsTests : IAsyncLifetime
 
         await act.Should().ThrowAsync<FetchLimitExceededException>().WithMessage(
             $"The response body of GET {url} declares 2,097,152 bytes, over the limit of 1,048,576 bytes (1 MiB); it was not read. "
-            + "Ask the partner for less (paging, filters), or raise the setting `MaxResponseBodyBytes`.");
+            + "Ask the partner for less (paging, filters), or raise `limits.responseBodyBytes` in tenant.json within the host's maximum.");
     }
 
     [Fact]

@@ -48,7 +48,7 @@ public sealed class ConnectorHttpHandlerTests
 
         var send = () => client.PostAsync("/customers", new StringContent(new string('x', 2048)));
 
-        (await send.Should().ThrowAsync<FetchLimitExceededException>()).Which.Setting.Should().Be("MaxRequestBodyBytes");
+        (await send.Should().ThrowAsync<FetchLimitExceededException>()).Which.Setting.Should().Be("limits.requestBodyBytes");
         inner.Versions.Should().BeEmpty();
     }
 

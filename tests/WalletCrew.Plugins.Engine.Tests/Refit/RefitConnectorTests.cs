@@ -74,7 +74,7 @@ public sealed class RefitConnectorTests
         var result = await tenant.FillAsync("refit", TestEvents.Fill(), CancellationToken.None);
 
         result.Status.Should().Be(InvocationStatus.Failed);
-        result.Error.Should().Contain("over the limit").And.Contain("MaxResponseBodyBytes");
+        result.Error.Should().Contain("over the limit").And.Contain("limits.responseBodyBytes");
     }
 
     [Fact]

@@ -32,6 +32,48 @@ public sealed class FillRejectionTests
         (first.StatusCode, later.StatusCode).Should().Be((HttpStatusCode.OK, HttpStatusCode.OK), "the limit holds only while the slot is taken");
     }
 
+    /// <summary>
+    /// The host's <c>WalletCrew:Engine:ConcurrentInvocations</c> is the limit of a tenant whose tenant.json sets none (it was
+    /// named in messages but not read, so a host could not change it); a tenant's own limit outranks it.
+    /// </summary>
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("""{ "limits": { "concurrentInvocations": 2 } }""", false)]
+    public async Task TheHostsConcurrencySettingLimitsATenantThatSetsNone(string? settings, bool rejected)
+    {
+        await using var partner = await PartnerStub.StartAsync();
+        var gate = new PartnerGate(partner, """{"points":5}""");
+        using var root = new TenantsRoot().WriteScript("loyalty", Scripts.Providers(partner.BaseAddress));
+        if (settings is not null)
+        {
+            root.WriteSettings("loyalty", settings);
+        }
+
+        await using var host = await HostHarness.StartAsync(root, new Dictionary<string, string?> { ["WalletCrew:Engine:ConcurrentInvocations"] = "1" });
+
+        var held = FillAsync(host, "points", "P1");
+        await HostHarness.WaitUntilAsync(() => partner.Requests.Count == 1, TimeSpan.FromSeconds(30), "the first Fill holds a slot");
+        var second = FillAsync(host, "points", "P2");
+        if (rejected)
+        {
+            using var answer = await second;
+            answer.StatusCode.Should().Be(HttpStatusCode.TooManyRequests);
+        }
+        else
+        {
+            await HostHarness.WaitUntilAsync(() => partner.Requests.Count == 2, TimeSpan.FromSeconds(30), "the tenant's own limit lets a second Fill run");
+        }
+
+        gate.Open();
+        using var first = await held;
+        first.StatusCode.Should().Be(HttpStatusCode.OK);
+        if (!rejected)
+        {
+            using var answer = await second;
+            answer.StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+    }
+
     [Fact]
     public async Task NegativeControl_AFailingProviderIsStill502WithoutRetryAfter()
     {
