@@ -13,8 +13,8 @@ internal static class InvokeCommand
         change.AcceptOnlyFromAmong("installed", "uninstalled");
         var passId = new Option<string>("--pass-id") { Description = "The pass id.", Required = true };
         var passType = new Option<string>("--pass-type") { Description = "The pass type, e.g. loyalty.", Required = true };
-        var device = new Option<string>("--device") { Description = "apple or google.", Required = true };
-        device.AcceptOnlyFromAmong(DeviceNames.Apple, DeviceNames.Google);
+        var device = new Option<string>("--device") { Description = "apple or google, in any case.", Required = true };
+        device.AcceptOnlyFromAmong(StringComparer.OrdinalIgnoreCase, DeviceNames.Apple, DeviceNames.Google);
 
         var command = new Command("invoke", "Run the tenant's OnPassInstalled or OnPassUninstalled hooks once and print the tenant log.")
         {

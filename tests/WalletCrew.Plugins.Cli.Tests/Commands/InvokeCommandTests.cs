@@ -5,12 +5,16 @@ namespace WalletCrew.Plugins.Cli.Tests.Commands;
 
 public sealed class InvokeCommandTests
 {
-    [Fact]
-    public async Task MinimalSamplePrintsTheTenantLog()
+    /// <summary>The device is read in any case, as the ingest API reads it.</summary>
+    [Theory]
+    [InlineData("apple")]
+    [InlineData("Apple")]
+    [InlineData("APPLE")]
+    public async Task MinimalSamplePrintsTheTenantLog(string device)
     {
         var run = await CliRun.RunAsync(
             "invoke", Path.Combine(RepositoryPaths.SampleTenants, "minimal"), "installed",
-            "--pass-id", "P1", "--pass-type", "loyalty", "--device", "apple");
+            "--pass-id", "P1", "--pass-type", "loyalty", "--device", device);
 
         run.ExitCode.Should().Be(0, run.Error);
         run.OutputLines.Should().Equal("Pass P1 installed on apple");
