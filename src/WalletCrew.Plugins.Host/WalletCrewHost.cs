@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using WalletCrew.Plugins.Host.Admin;
 using WalletCrew.Plugins.Host.Console;
 using WalletCrew.Plugins.Host.Delivery;
@@ -88,6 +89,11 @@ public static class WalletCrewHost
     {
         ArgumentNullException.ThrowIfNull(builder);
         var app = builder.Build();
+
+        // Every settings section's problems at once, before anything starts: the host resolves its hosted services (the
+        // tenants' registry reads the engine's settings) before its own start validation, so only the first section read
+        // was named.
+        app.Services.GetService<IStartupValidator>()?.Validate();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseConsoleHeaders();

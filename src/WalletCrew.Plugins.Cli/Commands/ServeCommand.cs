@@ -57,15 +57,25 @@ internal static class ServeCommand
                     parse.GetResult(importTenants) is { Implicit: false } ? parse.GetValue(importTenants) : null), cancellationToken);
                 return ExitCodes.Success;
             }
-            catch (Exception exception) when (exception is OptionsValidationException or InvalidOperationException or ArgumentException or IOException)
+            catch (Exception exception) when (IsConfigurationProblem(exception))
             {
                 // Configuration problems are the operator's to fix: say what is wrong, not where in our code it was noticed.
-                error.WriteLine($"wcp serve: {exception.Message}");
+                // Several sections wrong at once come as one AggregateException: every problem, on the one line.
+                var problems = exception is AggregateException all ? all.InnerExceptions : [exception];
+                error.WriteLine($"wcp serve: {string.Join(" ", problems.Select(p => p.Message))}");
                 return ExitCodes.Failure;
             }
         });
         return command;
     }
+
+    // The --api-key keys' names under WalletCrew:ApiKeys, apart from the configuration's 0, 1, … (a key of the same name took
+    // that entry's place, and was dropped beside its Key and Scopes).
+    private const string ApiKeyPrefix = "api-key-";
+
+    private static bool IsConfigurationProblem(Exception exception) => exception is AggregateException all
+        ? all.InnerExceptions.All(IsConfigurationProblem)
+        : exception is OptionsValidationException or InvalidOperationException or ArgumentException or IOException;
 
     // The option's value when the command line gives it, else null.
     private static string? Explicit(ParseResult parse, Option<string> option) =>
@@ -75,7 +85,7 @@ internal static class ServeCommand
     [
         .. isolation is null ? Array.Empty<string>() : [$"--WalletCrew:Engine:Isolation={isolation}"],
         .. importTenants is { } import ? [$"--WalletCrew:TenantFiles:ImportFolders={(import ? "true" : "false")}"] : Array.Empty<string>(),
-        .. (apiKeys ?? []).Select((key, index) => $"--WalletCrew:ApiKeys:{index}={key}"),
+        .. (apiKeys ?? []).Select((key, index) => $"--WalletCrew:ApiKeys:{ApiKeyPrefix}{index}={key}"),
         .. cache is null ? Array.Empty<string>() : [$"--WalletCrew:Engine:CompileCacheDirectory={cache}"],
     ];
 }

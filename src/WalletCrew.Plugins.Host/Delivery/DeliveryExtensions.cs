@@ -8,7 +8,7 @@ internal static class DeliveryExtensions
 {
     public static IServiceCollection AddWalletCrewDelivery(this IServiceCollection services)
     {
-        services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section).ValidateSettings(DeliveryOptions.Section);
         services.AddSingleton<IValidateOptions<DeliveryOptions>, DeliveryOptionsValidator>();
         services.AddSingleton<DeliverySignal>();
         services.AddSingleton<ConnectorCircuits>();

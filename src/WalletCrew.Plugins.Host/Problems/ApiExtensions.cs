@@ -11,7 +11,7 @@ internal static class ApiExtensions
     {
         services.AddProblemDetails();
         services.AddExceptionHandler<StoreFailureHandler>();
-        services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateSettings(ApiOptions.Section);
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));

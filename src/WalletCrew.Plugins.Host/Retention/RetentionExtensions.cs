@@ -7,7 +7,7 @@ internal static class RetentionExtensions
 {
     public static IServiceCollection AddWalletCrewRetention(this IServiceCollection services)
     {
-        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateSettings(RetentionOptions.Section);
         services.AddHostedService<StorePruner>();
         return services;
     }

@@ -7,7 +7,7 @@ internal static class TenantFileExtensions
 {
     public static IServiceCollection AddWalletCrewTenantFiles(this IServiceCollection services)
     {
-        services.AddOptions<TenantFileOptions>().BindConfiguration(TenantFileOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<TenantFileOptions>().BindConfiguration(TenantFileOptions.Section).ValidateSettings(TenantFileOptions.Section);
         services.AddSingleton<TenantVersions>();
         services.AddHostedService<TenantFileSync>();
         return services;

@@ -9,7 +9,7 @@ internal static class TenantExtensions
     public static IServiceCollection AddWalletCrewTenants(this IServiceCollection services, HostSettings settings)
     {
         services.AddSingleton(settings);
-        services.AddOptions<EngineSettings>().BindConfiguration(EngineSettings.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<EngineSettings>().BindConfiguration(EngineSettings.Section).ValidateSettings(EngineSettings.Section);
         services.TryAddSingleton<Engine.ISecretSource, ConfigurationSecretSource>();
         services.AddSingleton<TenantRegistry>();
         services.TryAddSingleton<ITenantRuntime>(sp => sp.GetRequiredService<TenantRegistry>());

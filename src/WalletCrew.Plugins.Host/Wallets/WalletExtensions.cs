@@ -10,7 +10,7 @@ internal static class WalletExtensions
 {
     public static IServiceCollection AddWalletCrewWallets(this IServiceCollection services)
     {
-        services.AddOptions<WalletOptions>().BindConfiguration(WalletOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<WalletOptions>().BindConfiguration(WalletOptions.Section).ValidateSettings(WalletOptions.Section);
         services.AddRateLimiter(o => o.AddAppleLogLimit());
         return services;
     }

@@ -10,12 +10,13 @@ namespace WalletCrew.Plugins.Cli.Tests.Commands;
 /// <c>wcp serve</c> leaves to configuration (the environment here, appsettings.json alike) what its command line does not
 /// say: where tenant code runs, the compile cache and the addresses. An option's default passed on as a command-line
 /// setting would outrank them all (an operator's <c>Isolation=sandbox</c> silently became <c>auto</c>). Control: the same
-/// host given <c>--isolation</c> and <c>--cache</c> follows them over the environment. A process of its own, since the
-/// settings come from its environment.
+/// host given <c>--isolation</c> and <c>--cache</c> follows them over the environment. <c>--api-key</c> adds to the keys the
+/// configuration has. A process of its own, since the settings come from its environment.
 /// </summary>
 public sealed class ServeConfigurationTests : IDisposable
 {
     private const string Key = "test-key-0123456789abcdef";
+    private const string EnvironmentKey = "env-key-0123456789abcdef";
 
     private readonly string _work = Directory.CreateTempSubdirectory("wcp-serve-config-").FullName;
 
@@ -32,6 +33,8 @@ public sealed class ServeConfigurationTests : IDisposable
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
             ["WalletCrew__Engine__Isolation"] = "in-process",
             ["WalletCrew__Engine__CompileCacheDirectory"] = cache,
+            ["WalletCrew__ApiKeys__0__Key"] = EnvironmentKey,
+            ["WalletCrew__ApiKeys__0__Scopes"] = "admin",
         });
         try
         {
@@ -45,12 +48,54 @@ public sealed class ServeConfigurationTests : IDisposable
             body.RootElement.GetProperty("isolation").GetString().Should().Be(isolation);
             (Directory.Exists(cache) && Directory.EnumerateFiles(cache, "*", SearchOption.AllDirectories).Any())
                 .Should().Be(cacheFilled, "the cache is the environment's unless --cache says otherwise");
+            foreach (var key in (string[])[Key, EnvironmentKey])
+            {
+                // --api-key adds to the configuration's keys (it had taken the first entry's place, and was dropped beside its settings).
+                using var request = new HttpRequestMessage(HttpMethod.Get, "/api/admin/dead-letters");
+                request.Headers.Authorization = new("Bearer", key);
+                using var response = await http.SendAsync(request);
+                response.StatusCode.Should().Be(System.Net.HttpStatusCode.OK, $"the key {key} is one of the host's");
+            }
         }
         finally
         {
             serve.Kill(entireProcessTree: true);
             await serve.WaitForExitAsync();
         }
+    }
+
+    /// <summary>
+    /// Bad settings in two sections end <c>wcp serve</c> with exit code 1 and one line naming each key, its value and its
+    /// bounds (two sections' problems came as an unhandled AggregateException with a stack trace, and a range's failure
+    /// named the settings class instead of the key). Control: the same host with one of them fixed names only the other.
+    /// </summary>
+    [Theory]
+    [InlineData("0", true)]
+    [InlineData("8", false)]
+    public async Task BadSettingsEndServeWithOneLineNamingEachKey(string concurrency, bool bothWrong)
+    {
+        var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var serve = Start([], errors, new()
+        {
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort()}",
+            ["WalletCrew__Engine__WorkerCpuCores"] = "2000",
+            ["WalletCrew__Delivery__Concurrency"] = concurrency,
+        });
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await serve.WaitForExitAsync(timeout.Token);
+        }
+        finally
+        {
+            serve.Kill(entireProcessTree: true);
+        }
+
+        serve.WaitForExit(); // the error stream's last lines
+        var lines = errors.Where(l => l.Length > 0).ToList();
+        serve.ExitCode.Should().Be(1, string.Join('\n', lines));
+        lines.Should().ContainSingle().Which.Should().StartWith("wcp serve: ").And.Contain("WalletCrew:Engine:WorkerCpuCores is 2000; it must be between 0 and 1024.");
+        lines[0].Contains("WalletCrew:Delivery:Concurrency is 0; it must be between 1 and", StringComparison.Ordinal).Should().Be(bothWrong);
     }
 
     public void Dispose() => Directory.Delete(_work, recursive: true);
