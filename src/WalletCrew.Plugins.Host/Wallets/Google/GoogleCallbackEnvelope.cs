@@ -5,6 +5,12 @@ namespace WalletCrew.Plugins.Host.Wallets.Google;
 /// <summary>The outer callback body: the intermediate key with its signatures, and the message with its signature (nothing verified yet).</summary>
 internal sealed record GoogleCallbackEnvelope(string SignedKey, IReadOnlyList<byte[]> KeySignatures, string SignedMessage, byte[] Signature)
 {
+    /// <summary>
+    /// The most intermediate-key signatures read: each is checked against every root key for every sender id, so a body
+    /// of thousands (anyone may post one, before any check) would hold a core for a second. Google sends one.
+    /// </summary>
+    public const int MaxKeySignatures = 8;
+
     /// <summary>Reads the body; on bad input returns null and a failure naming the field.</summary>
     public static GoogleCallbackEnvelope? Read(string body, out string? failure)
     {
@@ -52,6 +58,8 @@ internal sealed record GoogleCallbackEnvelope(string SignedKey, IReadOnlyList<by
                 : key is null ? "intermediateSigningKey is missing or not an object"
                 : key.Value.EnumerateObject().Count() != 2 ? "intermediateSigningKey must hold exactly signedKey and signatures"
                 : signedKey is null ? "intermediateSigningKey.signedKey is missing or not a string"
+                : SignatureCount(key.Value) > MaxKeySignatures
+                    ? $"intermediateSigningKey.signatures holds {SignatureCount(key.Value)} signatures; at most {MaxKeySignatures} are read"
                 : keySignatures is null ? "intermediateSigningKey.signatures is missing, empty, or holds a value that is not base64"
                 : null;
             return failure is null ? new GoogleCallbackEnvelope(signedKey!, keySignatures!, signedMessage!, signature!) : null;
@@ -62,6 +70,9 @@ internal sealed record GoogleCallbackEnvelope(string SignedKey, IReadOnlyList<by
         parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static byte[]? Base64(string? value) => value is null ? null : GoogleSignedBytes.TryDecodeBase64(value);
+
+    private static int SignatureCount(JsonElement key) =>
+        key.TryGetProperty("signatures", out var array) && array.ValueKind == JsonValueKind.Array ? array.GetArrayLength() : 0;
 
     private static List<byte[]>? Signatures(JsonElement key)
     {

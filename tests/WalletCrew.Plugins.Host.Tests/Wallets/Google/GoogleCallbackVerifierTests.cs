@@ -194,6 +194,37 @@ public sealed class GoogleCallbackVerifierTests : IDisposable
         Verifier().Verify(body, Issuer).Failure.Should().BeNull();
     }
 
+    /// <summary>
+    /// Each intermediate-key signature costs a verification per root key and sender, so a body may carry at most eight: more
+    /// are refused before any is checked (the body limit let thousands in). Control: eight, the valid one last, verify.
+    /// </summary>
+    [Theory]
+    [InlineData(7, true)]
+    [InlineData(8, false)]
+    public void AtMostEightIntermediateKeySignaturesAreRead(int foreignSignatures, bool verifies)
+    {
+        using var other = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var foreign = Convert.ToBase64String(other.SignData([1, 2, 3], HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence));
+        var body = GoogleTestSigner.Tamper(Sign(), b =>
+        {
+            for (var i = 0; i < foreignSignatures; i++)
+            {
+                b["intermediateSigningKey"]!["signatures"]!.AsArray().Insert(0, foreign);
+            }
+        });
+
+        var failure = Verifier().Verify(body, Issuer).Failure;
+
+        if (verifies)
+        {
+            failure.Should().BeNull();
+        }
+        else
+        {
+            failure.Should().Contain("intermediateSigningKey.signatures holds 9 signatures; at most 8 are read");
+        }
+    }
+
     public void Dispose()
     {
         _signer.Dispose();
