@@ -27,7 +27,9 @@ internal static class WalletSql
 
     /// <summary>
     /// Inserts or replaces a pass. Its update time (the Apple tag) moves only when it is new or its <c>.pkpass</c> bytes
-    /// changed, and then always forward (at least one millisecond past the previous one).
+    /// changed, and then always forward (at least one millisecond past the previous one). So does its <c>.pkpass</c>'s time
+    /// (<c>Last-Modified</c>, whole seconds on the wire): new bytes at a time not past the previous one's second take the
+    /// next second, or a device holding the previous bytes would be answered 304 and keep them.
     /// </summary>
     public const string Upsert = """
         INSERT INTO {0}wallet_passes AS w(tenant_id, pass_id, pass_type, identifiers, source, serial_number, pass_type_identifier, token_hash,
@@ -36,7 +38,11 @@ internal static class WalletSql
         ON CONFLICT(tenant_id, pass_id) DO UPDATE SET pass_type = excluded.pass_type, identifiers = excluded.identifiers,
             source = excluded.source, serial_number = excluded.serial_number, pass_type_identifier = excluded.pass_type_identifier,
             token_hash = excluded.token_hash, google_class_id = excluded.google_class_id, google_object_id = excluded.google_object_id,
-            pkpass = excluded.pkpass, pkpass_modified_at = excluded.pkpass_modified_at,
+            pkpass = excluded.pkpass,
+            pkpass_modified_at = CASE WHEN w.pkpass = excluded.pkpass THEN w.pkpass_modified_at
+                                      WHEN w.pkpass_modified_at IS NULL OR excluded.pkpass_modified_at IS NULL
+                                           OR excluded.pkpass_modified_at >= (w.pkpass_modified_at / 1000 + 1) * 1000 THEN excluded.pkpass_modified_at
+                                      ELSE (w.pkpass_modified_at / 1000 + 1) * 1000 END,
             updated_at = CASE WHEN w.pkpass = excluded.pkpass OR (w.pkpass IS NULL AND excluded.pkpass IS NULL) THEN w.updated_at
                               WHEN excluded.updated_at > w.updated_at THEN excluded.updated_at ELSE w.updated_at + 1 END
         """;
