@@ -39,6 +39,10 @@ public static class WalletCrewHost
         var app = Build(settings, args);
         await using (app.ConfigureAwait(false))
         {
+            // Every settings section's problems at once, before anything starts: the host resolves its hosted services (the
+            // tenants' registry reads the engine's settings) before its own start validation, so only the first section
+            // read was named.
+            app.Services.GetService<IStartupValidator>()?.Validate();
             await app.RunAsync(cancellationToken).ConfigureAwait(false);
         }
     }
@@ -89,11 +93,6 @@ public static class WalletCrewHost
     {
         ArgumentNullException.ThrowIfNull(builder);
         var app = builder.Build();
-
-        // Every settings section's problems at once, before anything starts: the host resolves its hosted services (the
-        // tenants' registry reads the engine's settings) before its own start validation, so only the first section read
-        // was named.
-        app.Services.GetService<IStartupValidator>()?.Validate();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseConsoleHeaders();

@@ -64,7 +64,7 @@ public sealed class CounterLimitTests
         result.Status.Should().Be(InvocationStatus.Failed);
         result.Error.Should().Be(
             $"FetchLimitExceededException: The request body of POST {partner.BaseAddress}/big is 307,211 bytes, over the limit of 262,144 bytes (256 KiB); "
-            + "nothing was sent. Send less, or raise the setting `MaxRequestBodyBytes`. (at server/script/connector.csx:line 3)");
+            + "nothing was sent. Send less, or raise `limits.requestBodyBytes` in tenant.json within the host's maximum. (at server/script/connector.csx:line 3)");
         partner.Requests.Should().BeEmpty();
     }
 
@@ -88,7 +88,7 @@ public sealed class CounterLimitTests
         result.Status.Should().Be(InvocationStatus.Failed);
         result.Error.Should().Match(
             $"FetchLimitExceededException: The response body of GET {partner.BaseAddress}/huge * over the limit of 1,048,576 bytes (1 MiB)*"
-            + "raise the setting `MaxResponseBodyBytes`. (at server/script/connector.csx:line 3)");
+            + "raise `limits.responseBodyBytes` in tenant.json within the host's maximum. (at server/script/connector.csx:line 3)");
         result.Log.Should().BeEmpty();
     }
 
