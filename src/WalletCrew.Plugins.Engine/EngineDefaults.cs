@@ -102,6 +102,12 @@ internal static class EngineDefaults
     /// to start. An idle worker runs ~11 threads, and a tenant's calls at its highest concurrency a few dozen more.</summary>
     public const int WorkerTasks = 512;
 
+    /// <summary>Sandboxed workers: how many of a worker's fetches the host sends at once, each answer held until the worker has
+    /// read it; the rest wait their turn. A worker that stops reading its channel after asking for many large answers would
+    /// otherwise have the host hold all of them (a request's 100 calls of up to 10 MiB each, per invocation) in the host's
+    /// memory, counted against no worker.</summary>
+    public const int WorkerConcurrentFetches = 8;
+
     /// <summary>Sandboxed workers: how many files, pipes and other descriptors a worker may hold open at once
     /// (<c>RLIMIT_NOFILE</c>, soft and hard: the runtime cannot raise it); one more fails to open. A worker holds ~30 of its own.
     /// Each pipe may hold 64 KiB of the kernel's memory, so the host's own limit (often a million) would let one tenant hold

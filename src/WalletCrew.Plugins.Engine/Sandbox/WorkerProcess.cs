@@ -21,6 +21,7 @@ internal sealed class WorkerProcess : IDisposable
     private Func<WorkerMessage, Task<WorkerMessage>> _answerCall;
     private HostCallBounds _bounds;
     private readonly ConcurrentDictionary<long, Request> _pending = new();
+    private readonly SemaphoreSlim _fetches = new(EngineDefaults.WorkerConcurrentFetches);
     private readonly StderrTail _stderr;
     private readonly TaskCompletionSource<string> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ITimer _watch;
@@ -275,7 +276,25 @@ internal sealed class WorkerProcess : IDisposable
     {
         try
         {
-            await NotifyAsync(await Volatile.Read(ref _answerCall)(call).ConfigureAwait(false)).ConfigureAwait(false);
+            // A fetch's turn lasts until its answer is written: a write waits while the worker does not read, and a worker
+            // killed meanwhile (at its deadline) fails it, which ends the turn.
+            var fetch = call is FetchCall;
+            if (fetch)
+            {
+                await _fetches.WaitAsync().ConfigureAwait(false);
+            }
+
+            try
+            {
+                await NotifyAsync(await Volatile.Read(ref _answerCall)(call).ConfigureAwait(false)).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (fetch)
+                {
+                    _fetches.Release();
+                }
+            }
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {

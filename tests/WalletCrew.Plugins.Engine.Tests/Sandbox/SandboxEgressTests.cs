@@ -32,6 +32,51 @@ public sealed class SandboxEgressTests
         result.Log.Single().Message.Should().StartWith(allowLoopback ? "sent 0" : "refused 0: ");
     }
 
+    /// <summary>
+    /// The host sends a worker's fetches eight at a time, each turn lasting until the worker has its answer: a worker that
+    /// asked for many large answers and stopped reading would have had the host hold all of them in its own memory. Sixteen
+    /// fetches at once all succeed; the partner sees eight at a time, so fetches still run side by side.
+    /// </summary>
+    [Fact]
+    public async Task AWorkersFetchesAreSentEightAtATime()
+    {
+        await using var partner = await PartnerStub.StartAsync();
+        var (running, most) = (0, 0);
+        partner.Handler = async context =>
+        {
+            var now = Interlocked.Increment(ref running);
+            InterlockedMax(ref most, now);
+            await Task.Delay(300);
+            Interlocked.Decrement(ref running);
+            await PartnerStub.Respond(200, "{}")(context);
+        };
+        using var harness = new EngineHarness(isolation: IsolationMode.Sandbox, allowLoopback: true);
+        using var tenant = harness.Load($$"""
+            context.register("runtime.wallet.passUpdater", new { OnPassInstalled = (Func<string, Task>)(async passId =>
+            {
+                var answers = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => fetch("{{partner.BaseAddress}}/hook")));
+                console.log(answers.Count(a => a.Ok) + " answered");
+            }) });
+            """);
+
+        var result = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(), CancellationToken.None);
+
+        result.Status.Should().Be(InvocationStatus.Succeeded, result.Error);
+        result.Log.Single().Message.Should().Be("16 answered");
+        most.Should().Be(EngineDefaults.WorkerConcurrentFetches);
+    }
+
+    private static void InterlockedMax(ref int location, int value)
+    {
+        for (var seen = Volatile.Read(ref location); value > seen; seen = Volatile.Read(ref location))
+        {
+            if (Interlocked.CompareExchange(ref location, value, seen) == seen)
+            {
+                return;
+            }
+        }
+    }
+
     [Fact]
     public async Task TheHostCountsAWorkersCallsAgainstTheOutboundLimit()
     {
