@@ -30,8 +30,8 @@ internal interface IWalletStore
     /// <summary>Lists every generation of every device's registration of a pass, oldest first.</summary>
     Task<IReadOnlyList<PassRegistration>> ListRegistrationsAsync(string tenantId, string passId, CancellationToken cancellationToken);
 
-    /// <summary>Appends messages an Apple device posted for the tenant.</summary>
-    Task AppendDeviceLogsAsync(string tenantId, DateTimeOffset at, IReadOnlyList<string> messages, CancellationToken cancellationToken);
+    /// <summary>Appends messages an Apple device posted for the tenant, then deletes the tenant's oldest past its newest <paramref name="keep"/>.</summary>
+    Task AppendDeviceLogsAsync(string tenantId, DateTimeOffset at, IReadOnlyList<string> messages, int keep, CancellationToken cancellationToken);
 
     /// <summary>Returns the tenant's newest device log messages, newest first.</summary>
     Task<IReadOnlyList<DeviceLogEntry>> ReadDeviceLogsAsync(string tenantId, int limit, CancellationToken cancellationToken);

@@ -66,7 +66,7 @@ internal sealed class PostgresWalletStore(NpgsqlDataSource dataSource) : IWallet
     public Task<IReadOnlyList<PassRegistration>> ListRegistrationsAsync(string tenantId, string passId, CancellationToken cancellationToken) =>
         ReadAsync(WalletSql.Registrations, WalletRows.ReadRegistration, cancellationToken, ("t", tenantId), ("p", passId));
 
-    public async Task AppendDeviceLogsAsync(string tenantId, DateTimeOffset at, IReadOnlyList<string> messages, CancellationToken cancellationToken)
+    public async Task AppendDeviceLogsAsync(string tenantId, DateTimeOffset at, IReadOnlyList<string> messages, int keep, CancellationToken cancellationToken)
     {
         // One round trip, one implicit transaction.
         await using var batch = dataSource.CreateBatch();
@@ -79,6 +79,10 @@ internal sealed class PostgresWalletStore(NpgsqlDataSource dataSource) : IWallet
             batch.BatchCommands.Add(statement);
         }
 
+        var trim = new NpgsqlBatchCommand(PrefixedSql.Postgres(WalletSql.TrimDeviceLogs));
+        trim.Parameters.AddWithValue("t", tenantId);
+        trim.Parameters.AddWithValue("keep", (long)keep);
+        batch.BatchCommands.Add(trim);
         await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -49,7 +49,7 @@ internal sealed class SqliteWalletStore(SqliteEventStore events) : IWalletStore
     public Task<IReadOnlyList<PassRegistration>> ListRegistrationsAsync(string tenantId, string passId, CancellationToken cancellationToken) =>
         ReadAsync(WalletSql.Registrations, WalletRows.ReadRegistration, cancellationToken, ("t", tenantId), ("p", passId));
 
-    public Task AppendDeviceLogsAsync(string tenantId, DateTimeOffset at, IReadOnlyList<string> messages, CancellationToken cancellationToken) =>
+    public Task AppendDeviceLogsAsync(string tenantId, DateTimeOffset at, IReadOnlyList<string> messages, int keep, CancellationToken cancellationToken) =>
         events.Writer.WriteAsync(async statements =>
         {
             foreach (var message in messages)
@@ -58,6 +58,8 @@ internal sealed class SqliteWalletStore(SqliteEventStore events) : IWalletStore
                     .ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
             }
 
+            await statements.Command(PrefixedSql.Sqlite(WalletSql.TrimDeviceLogs)).WithParameters([("t", tenantId), ("keep", (long)keep)])
+                .ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
             return messages.Count;
         }, cancellationToken);
 

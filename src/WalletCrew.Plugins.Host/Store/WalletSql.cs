@@ -112,6 +112,12 @@ internal static class WalletSql
 
     public const string InsertDeviceLog = "INSERT INTO {0}device_logs(tenant_id, at, message) VALUES(@t, @at, @m)";
 
+    /// <summary>The tenant's device log messages older than its newest <c>@keep</c> (the index on tenant and id, read backwards).</summary>
+    public const string TrimDeviceLogs = """
+        DELETE FROM {0}device_logs WHERE tenant_id = @t
+          AND id <= (SELECT id FROM {0}device_logs WHERE tenant_id = @t ORDER BY id DESC LIMIT 1 OFFSET CAST(@keep AS INTEGER))
+        """;
+
     public const string DeviceLogs = "SELECT tenant_id, at, message FROM {0}device_logs WHERE tenant_id = @t ORDER BY id DESC LIMIT @limit";
 
     /// <summary>Device log messages older than <c>@before</c>, at most <c>@n</c> per statement (retention).</summary>

@@ -26,4 +26,11 @@ internal sealed class WalletOptions
     /// <value>The default is 2048 characters.</value>
     [Range(64, 65_536)]
     public int MaxLogMessageLength { get; set; } = 2048;
+
+    /// <summary>Gets or sets how many device log messages are kept per tenant; each post deletes the oldest past it. The
+    /// route needs no credential (Apple's devices call it), so without a bound anyone could fill the store at the rate limit
+    /// (~12 MB a minute per tenant at the defaults) for the whole retention period.</summary>
+    /// <value>The default is 10,000.</value>
+    [Range(100, 10_000_000)]
+    public int KeptLogMessages { get; set; } = 10_000;
 }

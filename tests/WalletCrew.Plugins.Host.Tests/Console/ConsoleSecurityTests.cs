@@ -200,7 +200,7 @@ public sealed class ConsoleSecurityTests(ScopedHost scoped) : IClassFixture<Scop
     {
         using var admin = await SignedInAsync(ScopedHost.AdminKey);
         var wallets = scoped.Host.Services.GetRequiredService<IWalletStore>();
-        await wallets.AppendDeviceLogsAsync("acme", DateTimeOffset.UtcNow, ["<script src=//evil.example/x.js></script><img src=x onerror=alert(1)>"], CancellationToken.None);
+        await wallets.AppendDeviceLogsAsync("acme", DateTimeOffset.UtcNow, ["<script src=//evil.example/x.js></script><img src=x onerror=alert(1)>"], 100, CancellationToken.None);
 
         var (response, html) = await admin.GetAsync("console/tenants/acme/device-logs");
 

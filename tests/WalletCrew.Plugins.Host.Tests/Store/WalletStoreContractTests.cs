@@ -112,18 +112,34 @@ public abstract class WalletStoreContractTests : IAsyncLifetime
     [Fact]
     public async Task DeviceLogsAreKeptPerTenantNewestFirst()
     {
-        await Wallets.AppendDeviceLogsAsync("t", s_now, ["a", "b"], CancellationToken.None);
-        await Wallets.AppendDeviceLogsAsync("u", s_now, ["c"], CancellationToken.None);
+        await Wallets.AppendDeviceLogsAsync("t", s_now, ["a", "b"], Keep, CancellationToken.None);
+        await Wallets.AppendDeviceLogsAsync("u", s_now, ["c"], Keep, CancellationToken.None);
 
         (await Wallets.ReadDeviceLogsAsync("t", 10, CancellationToken.None)).Select(l => l.Message).Should().Equal("b", "a");
         (await Wallets.ReadDeviceLogsAsync("t", 1, CancellationToken.None)).Should().ContainSingle();
     }
 
+    /// <summary>
+    /// Each post keeps the tenant's newest messages only: the route needs no credential, so without a bound anyone could fill
+    /// the store at its rate limit for the whole retention period. Control: another tenant's messages are not touched.
+    /// </summary>
+    [Fact]
+    public async Task APostKeepsOnlyTheTenantsNewestDeviceLogs()
+    {
+        await Wallets.AppendDeviceLogsAsync("u", s_now, ["other"], 3, CancellationToken.None);
+        await Wallets.AppendDeviceLogsAsync("t", s_now, ["a", "b"], 3, CancellationToken.None);
+        await Wallets.AppendDeviceLogsAsync("t", s_now, ["c", "d", "e"], 3, CancellationToken.None);
+        await Wallets.AppendDeviceLogsAsync("t", s_now, ["f"], 3, CancellationToken.None);
+
+        (await Wallets.ReadDeviceLogsAsync("t", 10, CancellationToken.None)).Select(l => l.Message).Should().Equal("f", "e", "d");
+        (await Wallets.ReadDeviceLogsAsync("u", 10, CancellationToken.None)).Select(l => l.Message).Should().Equal("other");
+    }
+
     [Fact]
     public async Task RetentionDeletesDeviceLogsAndNoncesOlderThanItsCutoff()
     {
-        await Wallets.AppendDeviceLogsAsync("t", s_now.AddDays(-40), ["old"], CancellationToken.None);
-        await Wallets.AppendDeviceLogsAsync("t", s_now, ["new"], CancellationToken.None);
+        await Wallets.AppendDeviceLogsAsync("t", s_now.AddDays(-40), ["old"], Keep, CancellationToken.None);
+        await Wallets.AppendDeviceLogsAsync("t", s_now, ["new"], Keep, CancellationToken.None);
         await Events.IngestAsync(Google("t", "P1", installed: true, "old-nonce") with { ReceivedAt = s_now.AddDays(-40) }, CancellationToken.None);
         await Events.IngestAsync(Google("t", "P2", installed: true, "new-nonce"), CancellationToken.None);
 
@@ -150,9 +166,11 @@ public abstract class WalletStoreContractTests : IAsyncLifetime
 
         Convert.ToInt32(await ExecuteAsync("SELECT version FROM {0}schema_info;"), System.Globalization.CultureInfo.InvariantCulture).Should().Be(PostgresSchema.Version, "the newest version");
         (await Wallets.PutPassAsync(Pass("P1", "S1"), CancellationToken.None)).Should().Be(PutPassResult.Created, "the dropped table is back, empty");
-        await Wallets.AppendDeviceLogsAsync("t", s_now, ["a"], CancellationToken.None);
+        await Wallets.AppendDeviceLogsAsync("t", s_now, ["a"], Keep, CancellationToken.None);
         (await Events.IngestAsync(Google("t", "P1", installed: true, "n"), CancellationToken.None)).Created.Should().BeTrue();
     }
+
+    private const int Keep = 10_000;
 
     private static WalletPass Pass(string passId, string serial, byte[]? pkpass = null) => new(
         "t", passId, "loyalty", new Dictionary<string, string>(), null, serial, "pass.x", [1, 2, 3], "3388.c", "3388." + passId + serial,

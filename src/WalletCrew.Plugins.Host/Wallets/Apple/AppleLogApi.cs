@@ -52,7 +52,7 @@ internal static class AppleLogApi
         var messages = logs.Select(m => m!.Length > limits.MaxLogMessageLength ? m[..limits.MaxLogMessageLength] : m!).ToList();
         try
         {
-            await wallets.AppendDeviceLogsAsync(tenantId, time.GetUtcNow(), messages, cancellationToken).ConfigureAwait(false);
+            await wallets.AppendDeviceLogsAsync(tenantId, time.GetUtcNow(), messages, limits.KeptLogMessages, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
