@@ -25,9 +25,9 @@ public sealed class SeccompTests
     // Refused for their arguments: sockets of any family but AF_UNIX (each one made is left open: the worker ends with the test).
     private static readonly (string Name, long Number, string Arguments)[] s_sockets =
     [
-        ("socket-inet", 41, "2, 1, 0, 0"),           // AF_INET, SOCK_STREAM
-        ("socket-alg", 41, "38, 5, 0, 0"),           // AF_ALG, SOCK_SEQPACKET: the kernel's crypto
-        ("socket-vsock", 41, "40, 1, 0, 0"),         // AF_VSOCK: a virtual machine's host, which no network namespace isolates
+        ("socket-inet", 41, "2, 1, 0, 0"),  // AF_INET, SOCK_STREAM
+        ("socket-alg", 41, "38, 5, 0, 0"),  // AF_ALG, SOCK_SEQPACKET: the kernel's crypto
+        ("socket-vsock", 41, "40, 1, 0, 0"), // AF_VSOCK: a virtual machine's host, which no network namespace isolates
         ("socketpair-inet", 53, "2, 1, 0, buffer"),
     ];
 
