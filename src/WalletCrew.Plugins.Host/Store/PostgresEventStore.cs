@@ -259,7 +259,7 @@ internal sealed class PostgresEventStore(NpgsqlDataSource dataSource, ILogger<Po
         batch.BatchCommands.Add(Statement(PostgresSchema.PruneEvents, ("before", ToMs(before)), ("n", (long)batchSize)));
         batch.BatchCommands.Add(Statement(PostgresSchema.PruneLogs, ("before", ToMs(before)), ("n", (long)batchSize)));
         batch.BatchCommands.Add(Statement(PrefixedSql.Postgres(WalletSql.PruneDeviceLogs), ("before", ToMs(before)), ("n", (long)batchSize)));
-        batch.BatchCommands.Add(Statement(PrefixedSql.Postgres(WalletSql.PruneNonces), ("before", ToMs(before)), ("n", (long)batchSize)));
+        batch.BatchCommands.Add(Statement(PrefixedSql.Postgres(WalletSql.PruneNonces), ("before", ToMs(WalletSql.NoncesBefore(before))), ("n", (long)batchSize)));
         await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return new PruneResult(batch.BatchCommands[0].RecordsAffected, batch.BatchCommands[1].RecordsAffected,
             batch.BatchCommands[2].RecordsAffected + batch.BatchCommands[3].RecordsAffected);

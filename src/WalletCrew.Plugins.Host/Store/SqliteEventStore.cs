@@ -143,9 +143,9 @@ internal sealed class SqliteEventStore(SqliteStoreOptions options) : IEventStore
         var logs = await statements.Command(SqliteStoreSql.PruneLogs).Add("$before", ToMs(before)).Add("$n", batchSize)
             .ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
         var wallet = 0;
-        foreach (var sql in new[] { WalletSql.PruneDeviceLogs, WalletSql.PruneNonces })
+        foreach (var (sql, cutoff) in new[] { (WalletSql.PruneDeviceLogs, before), (WalletSql.PruneNonces, WalletSql.NoncesBefore(before)) })
         {
-            wallet += await statements.Command(PrefixedSql.Sqlite(sql)).Add("@before", ToMs(before)).Add("@n", batchSize)
+            wallet += await statements.Command(PrefixedSql.Sqlite(sql)).Add("@before", ToMs(cutoff)).Add("@n", batchSize)
                 .ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
         }
 

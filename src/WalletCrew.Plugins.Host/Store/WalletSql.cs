@@ -124,9 +124,13 @@ internal static class WalletSql
     public const string PruneDeviceLogs = "DELETE FROM {0}device_logs WHERE id IN (SELECT id FROM {0}device_logs WHERE at < @before LIMIT @n)";
 
     /// <summary>
-    /// Nonces received before <c>@before</c>, at most <c>@n</c> per statement: Google retries a callback for hours, not for the
-    /// retention period, so a nonce that old can no longer come back.
+    /// Nonces received before <c>@before</c>, at most <c>@n</c> per statement; the stores give the retention's cutoff less
+    /// <see cref="Wallets.Google.GoogleWalletDefaults.CallbackLifetime"/> (<see cref="NoncesBefore"/>), the longest a callback
+    /// is accepted for, so a nonce outlives every message that could carry it again.
     /// </summary>
+    /// <summary>The cutoff of <see cref="PruneNonces"/> for the retention's <paramref name="before"/>.</summary>
+    public static DateTimeOffset NoncesBefore(DateTimeOffset before) => before - Wallets.Google.GoogleWalletDefaults.CallbackLifetime;
+
     public const string PruneNonces = """
         DELETE FROM {0}wallet_nonces WHERE (tenant_id, nonce) IN (
             SELECT tenant_id, nonce FROM {0}wallet_nonces WHERE received_at < @before LIMIT @n)

@@ -151,6 +151,21 @@ public abstract class WalletStoreContractTests : IAsyncLifetime
         (await Events.IngestAsync(Google("t", "P2", installed: false, "new-nonce"), CancellationToken.None)).RepeatedNonce.Should().BeTrue("a recent nonce is kept (control)");
     }
 
+    /// <summary>A nonce outlives the retention's cutoff by the longest a callback is accepted for, so a message still valid
+    /// cannot come back once its nonce is pruned, however short the retention. Control: one older than both is pruned.</summary>
+    [Fact]
+    public async Task ANonceIsKeptPastTheCutoffForAsLongAsACallbackMayLive()
+    {
+        await Events.IngestAsync(Google("t", "P1", installed: true, "past-cutoff") with { ReceivedAt = s_now.AddDays(-3) }, CancellationToken.None);
+        await Events.IngestAsync(Google("t", "P2", installed: true, "past-lifetime") with { ReceivedAt = s_now.AddDays(-9) }, CancellationToken.None);
+
+        var pruned = await Events.PruneAsync(s_now.AddDays(-1), 100, CancellationToken.None);
+
+        pruned.WalletEntries.Should().Be(1);
+        (await Events.IngestAsync(Google("t", "P1", installed: false, "past-cutoff"), CancellationToken.None)).RepeatedNonce.Should().BeTrue("received within the cutoff less a callback's lifetime");
+        (await Events.IngestAsync(Google("t", "P2", installed: false, "past-lifetime"), CancellationToken.None)).RepeatedNonce.Should().BeFalse("older than both (control)");
+    }
+
     [Fact]
     public async Task AVersion2DatabaseGetsTheWalletTablesOnStart()
     {

@@ -27,6 +27,8 @@ internal static class GoogleCallbackMessage
             var prefix = issuerId + ".";
             failure = expires is null ? "signedMessage.expTimeMillis is missing or not milliseconds since the epoch"
                 : expires <= now ? $"signedMessage.expTimeMillis {Iso(expires.Value)} is not after now ({Iso(now)}): the message has expired"
+                : expires > now + GoogleWalletDefaults.CallbackLifetime
+                    ? $"signedMessage.expTimeMillis {Iso(expires.Value)} is more than {GoogleWalletDefaults.CallbackLifetime.TotalDays:0} days after now ({Iso(now)}): its nonce would be forgotten before it expires"
                 : eventType is not ("save" or "del") ? $"signedMessage.eventType is {Show(eventType)}; expected \"save\" or \"del\""
                 : classId is null ? "signedMessage.classId is missing or not a string"
                 : !classId.StartsWith(prefix, StringComparison.Ordinal) ? $"signedMessage.classId \"{classId}\" does not belong to issuer {issuerId} (it must start with \"{prefix}\")"

@@ -116,6 +116,27 @@ public sealed class GoogleCallbackVerifierTests : IDisposable
         Rejection(_signer.Sign(Message(), Issuer, keyExpiration: null)).Should().Be("intermediateSigningKey.signedKey.keyExpiration is missing");
     }
 
+    /// <summary>A message valid for longer than the host keeps nonces (past its retention) could be replayed once its nonce
+    /// was pruned: it is refused. Control: one that expires within the lifetime verifies.</summary>
+    [Theory]
+    [InlineData(8, false)]
+    [InlineData(6, true)]
+    public void RefusesAMessageValidForLongerThanItsNonceIsKept(int days, bool verifies)
+    {
+        var body = _signer.Sign(Message(expTimeMillis: GoogleTestSigner.Millis(Now.AddDays(days))), Issuer, Now.AddDays(10));
+
+        var failure = Verifier().Verify(body, Issuer).Failure;
+
+        if (verifies)
+        {
+            failure.Should().BeNull();
+        }
+        else
+        {
+            failure.Should().Be($"signedMessage.expTimeMillis {Now.AddDays(days):O} is more than 7 days after now ({Now:O}): its nonce would be forgotten before it expires");
+        }
+    }
+
     [Fact]
     public void RejectsAnExpiredMessage()
     {
