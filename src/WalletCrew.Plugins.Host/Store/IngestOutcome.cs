@@ -6,4 +6,6 @@ namespace WalletCrew.Plugins.Host.Store;
 /// <param name="ActiveRegistrationCount">Active registrations of the pass after the change.</param>
 /// <param name="TotalRegistrationCount">Registrations of the pass ever made, after the change.</param>
 /// <param name="RepeatedNonce">Whether the command's <see cref="IngestCommand.Nonce"/> was seen before: nothing was written.</param>
-internal sealed record IngestOutcome(string? EventId, bool Created, int ActiveRegistrationCount, int TotalRegistrationCount, bool RepeatedNonce = false);
+/// <param name="TooManyRegistrations">Whether the command was an install past its <see cref="IngestCommand.MaxActiveRegistrations"/>: nothing was written.</param>
+internal sealed record IngestOutcome(string? EventId, bool Created, int ActiveRegistrationCount, int TotalRegistrationCount, bool RepeatedNonce = false,
+    bool TooManyRegistrations = false);

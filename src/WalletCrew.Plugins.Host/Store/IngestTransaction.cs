@@ -19,12 +19,22 @@ internal abstract class IngestTransaction
             return new IngestOutcome(null, false, 0, 0, RepeatedNonce: true);
         }
 
+        var transition = TransitionGeneration(command, current);
+        if (transition is not null && command.MaxActiveRegistrations is not null)
+        {
+            var (active, total) = await CountAsync(command, cancellationToken).ConfigureAwait(false);
+            if (Exceeds(command, transition, active))
+            {
+                return TooMany(active, total);
+            }
+        }
+
         if (command.PushToken is not null)
         {
             await SavePushTokenAsync(command, cancellationToken).ConfigureAwait(false);
         }
 
-        if (TransitionGeneration(command, current) is not { } generation)
+        if (transition is not { } generation)
         {
             var (active, total) = await CountAsync(command, cancellationToken).ConfigureAwait(false);
             return Repeat(command, current, active, total);
@@ -42,6 +52,14 @@ internal abstract class IngestTransaction
         command.Installed == (current?.Active ?? false) ? null
         : command.Installed ? (current?.Generation ?? 0) + 1
         : current!.Generation;
+
+    /// <summary>Whether <paramref name="command"/>, a transition of <paramref name="generation"/> (null: none), is an install
+    /// past its pass's bound, the pass having <paramref name="active"/> active registrations.</summary>
+    internal static bool Exceeds(IngestCommand command, long? generation, int active) =>
+        generation is not null && command.Installed && command.MaxActiveRegistrations is { } max && active >= max;
+
+    /// <summary>The answer to an install past its pass's bound: nothing written.</summary>
+    internal static IngestOutcome TooMany(int active, int total) => new(null, false, active, total, TooManyRegistrations: true);
 
     /// <summary>The answer to a command that is no state transition: the event that made the current state.</summary>
     internal static IngestOutcome Repeat(IngestCommand command, CurrentRegistration? current, int active, int total) =>

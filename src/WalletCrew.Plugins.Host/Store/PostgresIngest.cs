@@ -32,9 +32,10 @@ internal static class PostgresIngest
         RETURNING 1
         """;
 
-    // The locked passes' last sequence numbers (a new snapshot: it sees what the previous lock holders committed).
+    // The locked passes' last sequence numbers and registration counts (a new snapshot: it sees what the previous lock
+    // holders committed).
     private const string ReadPasses = """
-        SELECT tenant_id, pass_id, last_seq FROM wcp_passes
+        SELECT tenant_id, pass_id, last_seq, active_count, total_count FROM wcp_passes
         WHERE (tenant_id, pass_id) IN (SELECT * FROM unnest(@ts::text[], @ps::text[]))
         """;
 
@@ -138,10 +139,10 @@ internal static class PostgresIngest
         // Every statement of this batch returns a result set, so they are read one after the other.
         await using var reader = await batch.ExecuteReaderAsync().ConfigureAwait(false);
         await reader.NextResultAsync().ConfigureAwait(false);
-        var lastSeq = new Dictionary<(string, string), long>();
+        var locked = new Dictionary<(string, string), (long LastSeq, int Active, int Total)>();
         while (await reader.ReadAsync().ConfigureAwait(false))
         {
-            lastSeq[(reader.GetString(0), reader.GetString(1))] = reader.GetInt64(2);
+            locked[(reader.GetString(0), reader.GetString(1))] = (reader.GetInt64(2), reader.GetInt32(3), reader.GetInt32(4));
         }
 
         var reads = new Read[round.Count];
@@ -159,7 +160,8 @@ internal static class PostgresIngest
                 repeatedNonce = !await reader.ReadAsync().ConfigureAwait(false);
             }
 
-            reads[k] = new Read(lastSeq[(c.TenantId, c.PassId)], current, repeatedNonce);
+            var pass = locked[(c.TenantId, c.PassId)];
+            reads[k] = new Read(pass.LastSeq, pass.Active, pass.Total, current, repeatedNonce);
         }
 
         return reads;
@@ -181,13 +183,19 @@ internal static class PostgresIngest
                 continue;
             }
 
+            generations[k] = IngestTransaction.TransitionGeneration(c, read.Current);
+            if (IngestTransaction.Exceeds(c, generations[k], read.Active))
+            {
+                outcomes[k] = IngestTransaction.TooMany(read.Active, read.Total);
+                continue;
+            }
+
             if (c.PushToken is not null)
             {
                 batch.BatchCommands.Add(Statement(SavePushToken, ("t", c.TenantId), ("di", c.DeviceId), ("pti", c.PushToken.PassTypeIdentifier),
                     ("pt", c.PushToken.Token), ("ra", ToMs(c.ReceivedAt))));
             }
 
-            generations[k] = IngestTransaction.TransitionGeneration(c, read.Current);
             if (generations[k] is not { } generation)
             {
                 batch.BatchCommands.Add(Statement(CountsOfPass, ("t", c.TenantId), ("p", c.PassId)));
@@ -209,14 +217,14 @@ internal static class PostgresIngest
             return outcomes;
         }
 
-        // Each command that is not a repeated nonce has one statement returning its counts; the others return nothing.
+        // Each command not decided above has one statement returning its counts; the others return nothing.
         await using var reader = await batch.ExecuteReaderAsync().ConfigureAwait(false);
         var first = true;
         for (var k = 0; k < round.Count; k++)
         {
-            if (reads[k].RepeatedNonce)
+            if (outcomes[k] is not null)
             {
-                continue;
+                continue; // decided without a statement: a repeated nonce, an install past the bound
             }
 
             await NextRowsAsync(reader, first).ConfigureAwait(false);
@@ -257,5 +265,5 @@ internal static class PostgresIngest
     private static NpgsqlBatchCommand Statement(string sql, params (string Name, object? Value)[] parameters) => PostgresEventStore.Statement(sql, parameters);
 
     /// <summary>What the first round trip found for one command.</summary>
-    private readonly record struct Read(long LastSeq, CurrentRegistration? Current, bool RepeatedNonce);
+    private readonly record struct Read(long LastSeq, int Active, int Total, CurrentRegistration? Current, bool RepeatedNonce);
 }

@@ -27,6 +27,14 @@ internal sealed class WalletOptions
     [Range(64, 65_536)]
     public int MaxLogMessageLength { get; set; } = 2048;
 
+    /// <summary>Gets or sets how many Apple devices may be registered for one pass at once; a device registering past it gets
+    /// 403 and no event. The pass's token is in every copy of the pass, so without a bound whoever holds one copy could
+    /// register devices without end, each one an installation event for the tenant's hooks. A pass shared by many people
+    /// under one serial number needs a higher bound.</summary>
+    /// <value>The default is 100.</value>
+    [Range(1, 10_000_000)]
+    public int MaxDevicesPerPass { get; set; } = 100;
+
     /// <summary>Gets or sets how many device log messages are kept per tenant; each post deletes the oldest past it. The
     /// route needs no credential (Apple's devices call it), so without a bound anyone could fill the store at the rate limit
     /// (~12 MB a minute per tenant at the defaults) for the whole retention period.</summary>

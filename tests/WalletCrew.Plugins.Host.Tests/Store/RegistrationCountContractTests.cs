@@ -47,6 +47,28 @@ public abstract class RegistrationCountContractTests : IAsyncLifetime
         (await IngestAsync("P3", "device-a", installed: true)).Should().Be((1, 1), "a pass first seen after the upgrade");
     }
 
+    /// <summary>An install past the pass's bound writes nothing and says so; the bound counts active registrations only, a
+    /// repeat of an active device is no install, and a device that left makes room. Control: without a bound the same
+    /// install is recorded.</summary>
+    [Fact]
+    public async Task AnInstallPastThePassesBoundWritesNothing()
+    {
+        (await BoundedAsync("a", true, 2)).Should().Be((true, false, 1, 1));
+        (await BoundedAsync("b", true, 2)).Should().Be((true, false, 2, 2));
+        (await BoundedAsync("c", true, 2)).Should().Be((false, true, 2, 2), "a third device is past the bound");
+        (await BoundedAsync("a", true, 2)).Should().Be((false, false, 2, 2), "a device registered already is no install");
+        (await BoundedAsync("a", false, 2)).Should().Be((true, false, 1, 2));
+        (await BoundedAsync("c", true, 2)).Should().Be((true, false, 2, 3), "a device that left made room");
+        (await BoundedAsync("d", true, null)).Should().Be((true, false, 3, 4), "without a bound (control)");
+    }
+
+    private async Task<(bool Created, bool TooMany, int Active, int Total)> BoundedAsync(string deviceId, bool installed, int? max)
+    {
+        var outcome = await Events.IngestAsync(new IngestCommand($"evt_{++_ids}", "t", "P1", "loyalty", Device.Apple, deviceId, installed,
+            new Dictionary<string, string>(), null, s_now, s_now, MaxActiveRegistrations: max), CancellationToken.None);
+        return (outcome.Created, outcome.TooManyRegistrations, outcome.ActiveRegistrationCount, outcome.TotalRegistrationCount);
+    }
+
     private async Task<(int Active, int Total)> IngestAsync(string passId, string deviceId, bool installed)
     {
         var outcome = await Events.IngestAsync(new IngestCommand($"evt_{++_ids}", "t", passId, "loyalty", Device.Apple, deviceId, installed,

@@ -150,6 +150,37 @@ public sealed class AppleWebServiceTests
         noLogs.Body["errors"]!["logs"]![0]!.GetValue<string>().Should().Be("'logs' is required: a non-empty array of messages, as in {\"logs\":[\"…\"]}.");
     }
 
+    /// <summary>
+    /// The pass's token is in every copy of the pass, so whoever holds one could register devices without end, each an
+    /// installation event for the tenant's hooks. Past WalletCrew:Wallets:MaxDevicesPerPass a device gets 403 naming the
+    /// setting, and nothing is written; a registered device's repeat and another pass are not refused (controls).
+    /// </summary>
+    [Fact]
+    public async Task APassTakesNoMoreDevicesThanTheBound()
+    {
+        using var root = new TenantsRoot().WriteScript("acme", Scripts.RecordingHook);
+        await using var host = await HostHarness.StartAsync(root, new Dictionary<string, string?>(s_ok) { ["WalletCrew:Wallets:MaxDevicesPerPass"] = "2" });
+        await PutPassAsync(host, "P1", "S1");
+        await PutPassAsync(host, "P2", "S2");
+
+        var statuses = new List<HttpStatusCode>();
+        foreach (var (serial, device) in new[] { ("S1", "d1"), ("S1", "d2"), ("S1", "d3"), ("S1", "d1"), ("S2", "d3") })
+        {
+            using var response = await RegisterAsync(host, serial, device);
+            statuses.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.Forbidden)
+            {
+                System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!["detail"]!.GetValue<string>().Should().Be(
+                    "Pass 'P1' already has 2 registered devices, the most one pass may have (WalletCrew:Wallets:MaxDevicesPerPass).");
+            }
+        }
+
+        statuses.Should().Equal(HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.Forbidden, HttpStatusCode.OK, HttpStatusCode.Created);
+        (await host.GetJsonAsync("api/admin/deliveries?tenantId=acme&passId=P1")).AsArray().Should().HaveCount(2, "the refused device made no event");
+        (await host.GetJsonAsync("api/admin/tenants/acme/passes/P1/registrations")).AsArray().Select(r => r!["deviceId"]!.GetValue<string>())
+            .Should().BeEquivalentTo(["d1", "d2"]);
+    }
+
     [Fact]
     public async Task TheLogRouteIsRateLimitedPerTenant()
     {

@@ -33,7 +33,7 @@ internal static class AppleWebServiceApi
     private static async Task<Results<Created, Ok, ProblemHttpResult>> RegisterAsync(
         string tenantId, string deviceLibraryIdentifier, string passTypeIdentifier, string serialNumber, HttpRequest request,
         IWalletStore wallets, InstallationRecorder recorder, ITenantRuntime tenants, TimeProvider time, IOptions<ApiOptions> api,
-        CancellationToken cancellationToken)
+        IOptions<WalletOptions> options, CancellationToken cancellationToken)
     {
         if (CheckRoute(tenantId, deviceLibraryIdentifier, passTypeIdentifier, serialNumber) is { } invalid)
         {
@@ -59,7 +59,8 @@ internal static class AppleWebServiceApi
             return ApiProblems.Invalid(errors);
         }
 
-        return await RecordAsync(pass, deviceLibraryIdentifier, installed: true, new ApplePushToken(passTypeIdentifier, body.PushToken!), request, recorder, tenants, time, cancellationToken).ConfigureAwait(false);
+        return await RecordAsync(pass, deviceLibraryIdentifier, installed: true, new ApplePushToken(passTypeIdentifier, body.PushToken!), options.Value.MaxDevicesPerPass,
+            request, recorder, tenants, time, cancellationToken).ConfigureAwait(false);
     }
 
     // Unregistering a device that is not registered (again, or never) answers 200 with no event: a device whose first DELETE
@@ -79,11 +80,11 @@ internal static class AppleWebServiceApi
             return refused!;
         }
 
-        return await RecordAsync(pass, deviceLibraryIdentifier, installed: false, null, request, recorder, tenants, time, cancellationToken).ConfigureAwait(false);
+        return await RecordAsync(pass, deviceLibraryIdentifier, installed: false, null, maxDevices: null, request, recorder, tenants, time, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<Results<Created, Ok, ProblemHttpResult>> RecordAsync(
-        WalletPass pass, string deviceLibraryIdentifier, bool installed, ApplePushToken? pushToken, HttpRequest request,
+        WalletPass pass, string deviceLibraryIdentifier, bool installed, ApplePushToken? pushToken, int? maxDevices, HttpRequest request,
         InstallationRecorder recorder, ITenantRuntime tenants, TimeProvider time, CancellationToken cancellationToken)
     {
         if (!tenants.Contains(pass.TenantId))
@@ -104,10 +105,18 @@ internal static class AppleWebServiceApi
             Source: RegistrationSources.For(pass, request.Headers.UserAgent),
             OccurredAt: now,
             ReceivedAt: now,
-            PushToken: pushToken);
+            PushToken: pushToken,
+            MaxActiveRegistrations: maxDevices);
         if (await recorder.RecordAsync(command, request.HttpContext.Response, cancellationToken).ConfigureAwait(false) is not { } outcome)
         {
             return ApiProblems.StoreUnavailable();
+        }
+
+        if (outcome.TooManyRegistrations)
+        {
+            return TypedResults.Problem(
+                $"Pass '{pass.PassId}' already has {outcome.ActiveRegistrationCount} registered devices, the most one pass may have (WalletCrew:Wallets:MaxDevicesPerPass).",
+                statusCode: StatusCodes.Status403Forbidden, title: "Too many devices");
         }
 
         return installed && outcome.Created ? TypedResults.Created() : TypedResults.Ok();
