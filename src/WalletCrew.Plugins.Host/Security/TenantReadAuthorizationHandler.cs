@@ -4,15 +4,20 @@ using WalletCrew.Plugins.Host.Store;
 namespace WalletCrew.Plugins.Host.Security;
 
 /// <summary>
-/// Grants a <see cref="TenantReadRequirement"/> to an admin key, or to a tenant key when the request is about its own tenant:
-/// the <c>{tenantId}</c> route value, else the <c>tenantId</c> query filter, else the tenant of the <c>{eventId}</c> or <c>{emailId}</c> route value.
-/// A request naming no tenant is granted; its handler then shows only the key's tenant (<see cref="ScopeClaims.VisibleTenant"/>).
+/// Grants a <see cref="TenantReadRequirement"/> to an admin key, or to a tenant key when every tenant the request is about
+/// is its own: the <c>{tenantId}</c> route value, each <c>tenantId</c> query value, and the tenant of the <c>{eventId}</c> or
+/// <c>{emailId}</c> route value. All are checked, whichever the route's handler reads (a query naming the key's own tenant
+/// once let it read another tenant's event by id). A request naming no tenant is granted; its handler then shows only the
+/// key's tenant (<see cref="ScopeClaims.VisibleTenant"/>). A refusal names a tenant the caller named, never the owner of an
+/// event or email it does not own.
 /// </summary>
 internal sealed class TenantReadAuthorizationHandler(IEventHistory store, IEmailStore emails) : AuthorizationHandler<TenantReadRequirement>
 {
     public const string TenantIdName = "tenantId";
     public const string EventIdName = "eventId";
     public const string EmailIdName = "emailId";
+
+    private const string AnyTenant = "{tenantId}";
 
     protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, TenantReadRequirement requirement)
     {
@@ -22,30 +27,45 @@ internal sealed class TenantReadAuthorizationHandler(IEventHistory store, IEmail
             return;
         }
 
-        var own = ScopeClaims.TenantOf(context.User);
-        var target = context.Resource is HttpContext http ? await TargetTenantAsync(http).ConfigureAwait(false) : null;
-        if (own is not null && (target is null || target == own))
+        var http = context.Resource as HttpContext;
+        var named = http is null ? [] : NamedTenants(http.Request).ToList();
+
+        // No tenant key, no look-up: the refusal needs no store.
+        if (ScopeClaims.TenantOf(context.User) is not { } own || http is null)
+        {
+            context.Fail(new MissingScopeReason(this, [ApiScope.AdminName, ApiScope.TenantPrefix + (named.FirstOrDefault() ?? AnyTenant)]));
+            return;
+        }
+
+        var foreign = named.FirstOrDefault(tenant => tenant != own);
+        var owner = foreign is null ? await OwnerAsync(http).ConfigureAwait(false) : null;
+        if (foreign is null && (owner is null || owner == own))
         {
             context.Succeed(requirement);
             return;
         }
 
-        context.Fail(new MissingScopeReason(this, [ApiScope.AdminName, ApiScope.TenantPrefix + (target ?? "{tenantId}")]));
+        context.Fail(new MissingScopeReason(this, [ApiScope.AdminName, ApiScope.TenantPrefix + (foreign ?? AnyTenant)]));
     }
 
-    private async Task<string?> TargetTenantAsync(HttpContext http)
+    // The tenants the request names itself: its route's, and every value of its tenantId query.
+    private static IEnumerable<string> NamedTenants(HttpRequest request)
     {
-        if (http.Request.RouteValues.TryGetValue(TenantIdName, out var route) && route is string tenantId)
+        if (request.RouteValues.TryGetValue(TenantIdName, out var route) && route is string tenantId)
         {
-            return tenantId;
+            yield return tenantId;
         }
 
-        if (http.Request.Query.TryGetValue(TenantIdName, out var query))
+        foreach (var value in request.Query[TenantIdName])
         {
-            return query.ToString();
+            yield return value ?? "";
         }
+    }
 
-        // An unknown event or email names no tenant: the handler answers 404 as it would to anyone.
+    // The tenant of the route's email or event; null when it names none, or one that does not exist (the handler then
+    // answers 404 as it would to anyone).
+    private async Task<string?> OwnerAsync(HttpContext http)
+    {
         if (http.Request.RouteValues.TryGetValue(EmailIdName, out var email) && email is string emailId)
         {
             return (await emails.GetAsync(emailId, http.RequestAborted).ConfigureAwait(false))?.TenantId;

@@ -60,6 +60,32 @@ public sealed class ScopedKeyTests(ScopedHost shared) : IClassFixture<ScopedHost
         answers.Should().AllSatisfy(a => a.Status.Should().Be(HttpStatusCode.Forbidden, a.Route));
     }
 
+    /// <summary>
+    /// A tenant key naming its own tenant in the query does not reach another tenant's event or email by id: every tenant the
+    /// request is about must be the key's (the query was read first, so the event's owner was never looked at). The refusal
+    /// does not say whose the event is. Control: the same requests for the key's own event and email are answered.
+    /// </summary>
+    [Theory]
+    [InlineData("globex", HttpStatusCode.Forbidden)]
+    [InlineData("acme", HttpStatusCode.OK)]
+    public async Task AQueryNamingTheKeysTenantDoesNotOpenAnotherTenantsEventOrEmail(string owner, HttpStatusCode expected)
+    {
+        using var acme = shared.ClientWith(ScopedHost.AcmeKey);
+
+        foreach (var path in new[] { $"api/admin/deliveries/{shared.EventIds[owner]}", $"api/admin/emails/{shared.EmailIds[owner]}" })
+        {
+            foreach (var query in new[] { "?tenantId=acme", "?tenantId=acme&tenantId=acme", "" })
+            {
+                using var response = await acme.GetAsync(path + query);
+                response.StatusCode.Should().Be(expected, path + query);
+                if (expected == HttpStatusCode.Forbidden)
+                {
+                    (await response.Content.ReadAsStringAsync()).Should().NotContain("globex", "a refusal does not say whose it is");
+                }
+            }
+        }
+    }
+
     [Fact]
     public async Task TenantKeyReadsItsOwnTenantAndChangesNothing()
     {
