@@ -154,7 +154,7 @@ internal sealed partial class DeliveryWorker : BackgroundService
             return (0, 0);
         }
 
-        var open = _circuits.States().Where(s => s.Value is CircuitState.Open or CircuitState.Isolated).Select(s => s.Key).ToList();
+        var open = _circuits.Deferred();
         var claimed = 0;
         // Events and emails share the slots and the per-tenant limit; the kind claimed first alternates so neither starves the other.
         _emailsFirst = !_emailsFirst;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using WalletCrew.Plugins.Host.Tests.Support;
 
 namespace WalletCrew.Plugins.Host.Tests.Delivery;
@@ -51,6 +52,42 @@ public sealed class CircuitTests
         var events = (await host.GetJsonAsync("api/admin/deliveries?tenantId=failing")).AsArray();
         events.Should().OnlyContain(e => e!["status"]!.GetValue<string>() == "pending", "deferred events wait without using up attempts");
         Circuit(await host.GetJsonAsync("api/admin/queues"), "healthy").Should().Be("closed");
+    }
+
+    /// <summary>
+    /// After its break an open circuit lets a trial call through, and closes when it succeeds: the tenant's deferred events
+    /// are then delivered. (The claim left out every tenant whose circuit read open, and a circuit only leaves that state on
+    /// a call, so an opened circuit stayed open until the host restarted.) The control is the test above: within the break,
+    /// nothing is called.
+    /// </summary>
+    [Fact]
+    public async Task AnOpenCircuitTriesAgainAfterItsBreakAndClosesWhenThePartnerIsBack()
+    {
+        using var root = new TenantsRoot().WriteScript("failing", Scripts.RecordingHook);
+        await using var host = await HostHarness.StartAsync(root, new Dictionary<string, string?>
+        {
+            ["WalletCrew:Tenants:failing:Secrets:MODE"] = "down",
+            ["WalletCrew:Delivery:RetrySchedule:0"] = "00:00:00.050",
+            ["WalletCrew:Delivery:RetrySchedule:1"] = "00:00:00.050",
+            ["WalletCrew:Delivery:RetrySchedule:2"] = "00:00:00.050",
+            ["WalletCrew:Delivery:RetrySchedule:3"] = "00:00:00.050",
+            ["WalletCrew:Delivery:CircuitMinimumThroughput"] = "4",
+            ["WalletCrew:Delivery:CircuitSamplingDuration"] = "00:00:30",
+            ["WalletCrew:Delivery:CircuitBreakDuration"] = "00:00:01",
+        });
+        for (var i = 0; i < 6; i++)
+        {
+            await host.IngestAsync("failing", $"F{i}");
+        }
+
+        await HostHarness.WaitUntilAsync(async () => Circuit(await host.GetJsonAsync("api/admin/queues"), "failing") == "open",
+            TimeSpan.FromSeconds(30), "the failing tenant's circuit opened");
+
+        host.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()["WalletCrew:Tenants:failing:Secrets:MODE"] = "ok";
+
+        await HostHarness.WaitUntilAsync(async () => (await host.DeliveredAsync("failing")).Count == 6, TimeSpan.FromSeconds(30),
+            "the deferred events are delivered once the circuit let a trial call through");
+        Circuit(await host.GetJsonAsync("api/admin/queues"), "failing").Should().NotBe("open", "the trial call closed it (the queue lists a tenant with nothing pending as closed or not at all)");
     }
 
     private static string? Circuit(System.Text.Json.Nodes.JsonNode queues, string tenantId) =>
