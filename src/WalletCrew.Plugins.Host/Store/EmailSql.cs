@@ -92,15 +92,19 @@ internal static class EmailSql
         """;
 
     /// <summary>Replays up to <c>@n</c> dead emails (<see cref="ReplayRange.Batch"/>); the store runs it until fewer come back.</summary>
+    // Here and in Prune the outer condition repeats the inner one: under read committed PostgreSQL re-checks only the
+    // outer condition against a row changed meanwhile (an email replayed by id, or leased, between the choice and the write).
     public const string ReplayDead = """
         UPDATE {0}emails SET status = 'pending', failures = 0, next_attempt_at = @now, is_replay = @yes, completed_at = NULL,
             lease_owner = NULL, lease_expires_at = NULL
         WHERE email_id IN (SELECT email_id FROM {0}emails WHERE status = 'dead' AND (CAST(@t AS text) IS NULL OR tenant_id = @t) LIMIT @n)
+          AND status = 'dead'
         """;
 
     public const string Prune = """
         DELETE FROM {0}emails WHERE email_id IN (
             SELECT email_id FROM {0}emails WHERE status = 'delivered' AND completed_at < @before LIMIT @n)
+          AND status = 'delivered' AND completed_at < @before
         """;
 
     /// <summary>

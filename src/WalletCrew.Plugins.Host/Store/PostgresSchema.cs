@@ -295,9 +295,12 @@ internal static class PostgresSchema
         ORDER BY n
         """;
 
+    // The outer condition repeats the inner one: under read committed PostgreSQL re-checks only the outer condition
+    // against a row changed meanwhile, so an event replayed between the choice and the delete would be deleted pending.
     public const string PruneEvents = """
         DELETE FROM wcp_events WHERE event_id IN (
             SELECT event_id FROM wcp_events WHERE status IN ('delivered', 'skipped') AND completed_at < @before LIMIT @n)
+          AND status IN ('delivered', 'skipped') AND completed_at < @before
         """;
 
     public const string PruneLogs = "DELETE FROM wcp_tenant_logs WHERE id IN (SELECT id FROM wcp_tenant_logs WHERE at < @before LIMIT @n)";

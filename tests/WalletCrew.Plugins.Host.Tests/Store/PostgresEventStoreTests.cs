@@ -207,6 +207,55 @@ public sealed class PostgresEventStoreTests : EventStoreContractTests
         claims.Should().ContainSingle(c => c.PassId == "P2", "P2's head was still leased by the old host and comes back when the lease ends");
     }
 
+    /// <summary>
+    /// A prune that chose a delivered event while a replay of it was being committed leaves it pending: the delete waits for
+    /// the replay's row lock, and PostgreSQL then re-checks only the outer condition against the replayed row (which alone
+    /// let the prune delete an event the operator had been told was pending again, and stranded its pass's head). The
+    /// control: the same prune deletes the event when nothing replays it.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task APruneRacingAReplayLeavesTheReplayedEventPending(bool replayed)
+    {
+        var store = new PostgresEventStore(_dataSource!);
+        await IngestAsync(store, "P1", 1);
+        var claimed = (await store.ClaimAsync(new ClaimRequest("host", s_now, s_lease, 10, 10, []), CancellationToken.None)).Single();
+        (await store.CompleteAsync(new DeliveryOutcome(claimed.EventId, "host", DeliveryStatus.Delivered, s_now, null, null, true, null), CancellationToken.None)).Should().BeTrue();
+
+        // The replay, open: it holds the event's row changed to pending until it commits.
+        await using var replay = await _dataSource!.OpenConnectionAsync();
+        await using var open = await replay.BeginTransactionAsync();
+        if (replayed)
+        {
+            await using var update = new NpgsqlCommand("UPDATE wcp_events SET status = 'pending', completed_at = NULL WHERE event_id = @e", replay, open);
+            update.Add("e", claimed.EventId);
+            (await update.ExecuteNonQueryAsync()).Should().Be(1);
+        }
+
+        var prune = store.PruneAsync(s_now.AddDays(1), 100, CancellationToken.None);
+        if (replayed)
+        {
+            await Task.Delay(500); // the prune chose the event and now waits for its row
+            prune.IsCompleted.Should().BeFalse("the prune waits for the replay's row lock");
+        }
+
+        await open.CommitAsync();
+        var pruned = await prune;
+
+        var stored = await store.GetAsync(claimed.EventId, CancellationToken.None);
+        if (replayed)
+        {
+            pruned.Events.Should().Be(0);
+            stored!.Status.Should().Be(DeliveryStatus.Pending);
+        }
+        else
+        {
+            pruned.Events.Should().Be(1);
+            stored.Should().BeNull();
+        }
+    }
+
     private protected override Task<IEventStore> CreatePeerStoreAsync()
     {
         _peerSource = PostgresDataSources.Create(_database!.ConnectionString);
