@@ -170,13 +170,16 @@ internal sealed partial class DeliveryWorker : BackgroundService
             var items = emails
                 ? (await _emails.ClaimAsync(request, stoppingToken).ConfigureAwait(false)).Select(ToItem).ToList()
                 : (await _store.ClaimAsync(request, stoppingToken).ConfigureAwait(false)).Select(ToItem).ToList();
-            foreach (var item in items)
-            {
-                item.Heartbeat.Hold(item.Id);
-            }
-
             lock (_gate)
             {
+                // A lease of ours that ran out while its item was still here (its renewals failed meanwhile, or the clock
+                // jumped) comes back in a claim: the item is running or waiting already, and the lease is ours again.
+                items.RemoveAll(item => _inFlight.ContainsKey(item.Id) || _ahead.Exists(waiting => waiting.Id == item.Id));
+                foreach (var item in items)
+                {
+                    item.Heartbeat.Hold(item.Id);
+                }
+
                 _ahead.AddRange(items);
             }
 
