@@ -243,9 +243,13 @@ internal static class PostgresSchema
 
     /// <summary>Sets each selected pass's head to its first pending event and <c>ready_at</c> to when that event may be claimed
     /// (both null when none is pending); the statements that use it say which passes.</summary>
+    // A pass's head: its lowest pending event, claimable when due and not before every lease on the pass's pending events
+    // has ended (a replayed older event becomes the head while a later one still runs, and must wait for it).
     private const string SetHeads = """
         UPDATE wcp_passes p SET (head_seq, ready_at) = (
-            SELECT e.seq, GREATEST(e.next_attempt_at, COALESCE(e.lease_expires_at, 0)) FROM wcp_events e
+            SELECT e.seq, GREATEST(e.next_attempt_at, (SELECT COALESCE(MAX(l.lease_expires_at), 0) FROM wcp_events l
+                                                       WHERE l.tenant_id = p.tenant_id AND l.pass_id = p.pass_id AND l.status = 'pending'))
+            FROM wcp_events e
             WHERE e.tenant_id = p.tenant_id AND e.pass_id = p.pass_id AND e.status = 'pending' ORDER BY e.seq LIMIT 1)
         """;
 

@@ -21,18 +21,26 @@ internal static class SqliteStoreSql
         RETURNING tenant_id, pass_id;
         """;
 
-    /// <summary>Sets a pass's head to its lowest pending event and when that is claimable (both null when none is pending).</summary>
-    public const string RefreshHead = """
-        UPDATE passes SET (head_seq, ready_at) = (
-            SELECT seq, MAX(next_attempt_at, COALESCE(lease_expires_at, 0)) FROM events
-            WHERE tenant_id = passes.tenant_id AND pass_id = passes.pass_id AND status = 'pending' ORDER BY seq LIMIT 1)
+    /// <summary>
+    /// A pass's head: its lowest pending event, and when that is claimable: when it is due, and not before every lease on the
+    /// pass's pending events has ended (a replayed older event becomes the head while a later one still runs, and must wait
+    /// for it, or the two would run at once). Both null when nothing is pending.
+    /// </summary>
+    private const string Head = """
+        SELECT seq, MAX(next_attempt_at, (SELECT COALESCE(MAX(lease_expires_at), 0) FROM events l
+                                           WHERE l.tenant_id = passes.tenant_id AND l.pass_id = passes.pass_id AND l.status = 'pending'))
+        FROM events
+        WHERE tenant_id = passes.tenant_id AND pass_id = passes.pass_id AND status = 'pending' ORDER BY seq LIMIT 1
+        """;
+
+    /// <summary>Sets a pass's head (<see cref="Head"/>).</summary>
+    public const string RefreshHead = $"""
+        UPDATE passes SET (head_seq, ready_at) = ({Head})
         WHERE tenant_id = $t AND pass_id = $p;
         """;
 
-    public const string RefreshAllHeads = """
-        UPDATE passes SET (head_seq, ready_at) = (
-            SELECT seq, MAX(next_attempt_at, COALESCE(lease_expires_at, 0)) FROM events
-            WHERE tenant_id = passes.tenant_id AND pass_id = passes.pass_id AND status = 'pending' ORDER BY seq LIMIT 1);
+    public const string RefreshAllHeads = $"""
+        UPDATE passes SET (head_seq, ready_at) = ({Head});
         """;
 
     public const string Complete = """

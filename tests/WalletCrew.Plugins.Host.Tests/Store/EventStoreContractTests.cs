@@ -201,6 +201,27 @@ public abstract class EventStoreContractTests : IAsyncLifetime
         (await ClaimAsync("owner")).Select(e => e.EventId).Should().Equal(second);
     }
 
+    /// <summary>
+    /// A dead letter replayed while a later event of its pass is running becomes the head, but is not claimable until that
+    /// delivery ends: the two would run at once otherwise (the head was ready at its own due time). Control: once the
+    /// running event completes, the replayed one is claimed.
+    /// </summary>
+    [Fact]
+    public async Task AReplayedEventWaitsForTheLaterEventOfItsPassThatIsRunning()
+    {
+        var first = await IngestAsync("t", "P1", installed: true);
+        var second = await IngestAsync("t", "P1", installed: false);
+        await ClaimAsync("owner-a");
+        await _store.CompleteAsync(new DeliveryOutcome(first, "owner-a", DeliveryStatus.Dead, s_now, null, "gave up", true, null), CancellationToken.None);
+        (await ClaimAsync("owner-a")).Select(e => e.EventId).Should().Equal(second);
+
+        (await _store.ReplayAsync(first, s_now, CancellationToken.None)).Should().Be(ReplayResult.Replayed);
+
+        (await ClaimAsync("owner-b")).Should().BeEmpty("the pass's later event is still running");
+        (await _store.CompleteAsync(new DeliveryOutcome(second, "owner-a", DeliveryStatus.Delivered, s_now, null, null, true, null), CancellationToken.None)).Should().BeTrue();
+        (await ClaimAsync("owner-b")).Select(e => e.EventId).Should().Equal(first);
+    }
+
     [Fact]
     public async Task ReleasedEventsAreClaimableAtOnce()
     {
