@@ -29,6 +29,11 @@ internal static class TenantFileArchive
                     return (null, $"{what}: entry '{name}' is an absolute path or leaves its folder ('..', '\\', ':' or an empty segment); entries must be relative paths inside the folder.");
                 }
 
+                if (TenantFilePaths.Unwritable(name) is { } unwritable)
+                {
+                    return (null, $"{what}: an entry {unwritable}");
+                }
+
                 // Unix mode bits in the high half of the external attributes: 0xA000 is a symbolic link.
                 if (((entry.ExternalAttributes >> 16) & 0xF000) == 0xA000)
                 {

@@ -41,6 +41,13 @@ internal sealed class TenantFileOptions
     [Range(1, 100_000)]
     public int MaxFiles { get; set; } = 2000;
 
+    /// <summary>Gets or sets the most bytes all files of one tenant version may hold together. Every change reads the whole
+    /// version into memory and every host writes it out, so a tenant growing without end (2,000 files of 4 MiB are 8 GiB)
+    /// would end in every host's memory and disk, not only its own.</summary>
+    /// <value>The default is 64 MiB.</value>
+    [Range(1024, int.MaxValue)]
+    public int MaxTenantBytes { get; set; } = 64 * 1024 * 1024;
+
     /// <summary>
     /// Gets or sets a value indicating whether the tenants folder feeds the store. At start each tenant folder the store has no
     /// version of is stored as its version 1 (checked like any change; a folder with errors is not stored and stays a folder

@@ -20,22 +20,29 @@ internal sealed class TenantFolders(string directory)
 
         var staging = Path.Combine(Directory, tenantId, ".staging-" + Guid.NewGuid().ToString("N"));
         var stagedTenant = Path.Combine(staging, tenantId);
-        System.IO.Directory.CreateDirectory(stagedTenant);
-        foreach (var (path, content) in set.Files)
-        {
-            var file = Path.Combine(stagedTenant, path);
-            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-            File.WriteAllBytes(file, content);
-        }
-
         try
         {
+            System.IO.Directory.CreateDirectory(stagedTenant);
+            foreach (var (path, content) in set.Files)
+            {
+                var file = Path.Combine(stagedTenant, path);
+                System.IO.Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+                File.WriteAllBytes(file, content);
+            }
+
             System.IO.Directory.Move(staging, final);
         }
         catch (IOException) when (System.IO.Directory.Exists(tenantFolder))
         {
             // Another host or request materialised the same set first: the content is the same.
-            System.IO.Directory.Delete(staging, recursive: true);
+        }
+        finally
+        {
+            // Whatever happened (a full disk, a name this file system refuses), nothing half-written stays behind.
+            if (System.IO.Directory.Exists(staging))
+            {
+                System.IO.Directory.Delete(staging, recursive: true);
+            }
         }
 
         return tenantFolder;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WalletCrew.Plugins.Engine;
@@ -152,7 +153,17 @@ internal sealed partial class TenantVersions(
                 continue;
             }
 
-            await SyncTenantAsync(head.TenantId, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await SyncTenantAsync(head.TenantId, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // One tenant's version that cannot be read or written here (a full disk, a path this file system refuses)
+                // must not hold back the others', nor stop the host starting: it keeps what it serves, and the next
+                // sync tries again.
+                LogSyncFailed(exception, head.TenantId, head.Version);
+            }
         }
     }
 
@@ -230,6 +241,12 @@ internal sealed partial class TenantVersions(
                 $"The tenant would have {set.Files.Count} files; the limit is {options.Value.MaxFiles} ({TenantFileOptions.Section}:MaxFiles).");
         }
 
+        if (set.Files.Values.Sum(content => (long)content.Length) is var bytes && bytes > options.Value.MaxTenantBytes)
+        {
+            return new TenantChangeResult(TenantChangeStatus.Rejected, null, number, [],
+                string.Create(CultureInfo.InvariantCulture, $"The tenant's files would hold {bytes:N0} bytes together; the limit is {options.Value.MaxTenantBytes:N0} ({TenantFileOptions.Section}:MaxTenantBytes)."));
+        }
+
         var connectors = await LoadAsync(tenantId, set).ConfigureAwait(false);
         var diagnostics = connectors.Diagnostics;
         var hasErrors = diagnostics.Any(d => d.IsError);
@@ -298,6 +315,9 @@ internal sealed partial class TenantVersions(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Storing tenant {TenantId} version {Version} failed")]
     private partial void LogStoreFailed(Exception exception, string tenantId, long version);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Tenant {TenantId} version {Version} could not be made live on this host; the version it serves stays live, and the next sync tries again")]
+    private partial void LogSyncFailed(Exception exception, string tenantId, long version);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Tenant {TenantId} version {Version} does not load on this host (its settings differ from the host that stored it); the version it serves stays live:\n{Errors}")]
     private partial void LogLoadFailed(string tenantId, long version, string errors);

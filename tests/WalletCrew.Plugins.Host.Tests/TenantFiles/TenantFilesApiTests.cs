@@ -52,6 +52,47 @@ public sealed class TenantFilesApiTests
         (await host.Client.GetStringAsync($"api/tenants/acme/files/{ScriptPath}")).Should().Be(MarkProvider("v1"));
     }
 
+    /// <summary>
+    /// A stored version this host cannot write out (here its tenant's folder under the files folder is a file; a full disk
+    /// or a path the file system refuses do the same) does not stop the host starting nor hold back the other tenants: the
+    /// host started on every other tenant's newest version and logs the one it could not make live. (The first such
+    /// tenant stopped the start.) Control: the same restart without the obstacle serves both.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ATenantVersionThisHostCannotWriteOutHoldsBackNoOtherTenant(bool obstacle)
+    {
+        using var root = new TenantsRoot();
+        var configuration = new Dictionary<string, string?> { ["WalletCrew:TenantFiles:Directory"] = Path.Combine(root.Base, "files") };
+        await using (var first = await HostHarness.StartAsync(root, configuration))
+        {
+            foreach (var tenantId in new[] { "alpha", "beta" })
+            {
+                (await PutFileAsync(first.Client, tenantId, ScriptPath, MarkProvider(tenantId))).Status.Should().Be(HttpStatusCode.Created);
+            }
+        }
+
+        var alphaFiles = Path.Combine(root.Base, "files", "alpha");
+        Directory.Delete(alphaFiles, recursive: true);
+        if (obstacle)
+        {
+            File.WriteAllText(alphaFiles, "a file where a folder must go");
+        }
+
+        await using var restarted = await HostHarness.StartAsync(root, configuration);
+
+        (await MarkAsync(restarted.Client, "beta")).Should().Be("beta");
+        if (!obstacle)
+        {
+            (await MarkAsync(restarted.Client, "alpha")).Should().Be("alpha");
+        }
+        else
+        {
+            (await restarted.GetJsonAsync("api/tenants/alpha/files"))["liveVersion"].Should().BeNull("this host could not make it live");
+        }
+    }
+
     [Theory]
     [MemberData(nameof(BrokenScripts))]
     public async Task ABrokenScriptIsRefusedWith422AtItsLineAndTheLiveVersionKeepsServing(string what, string script, string code, int line)
@@ -188,6 +229,59 @@ public sealed class TenantFilesApiTests
         status.Should().Be(HttpStatusCode.BadRequest);
         body["detail"]!.GetValue<string>().Should().Contain($"entry '{entry}'").And.Contain(reason);
         (await SendAsync(host.Client, new HttpRequestMessage(HttpMethod.Get, "api/tenants/acme/versions"))).Status.Should().Be(HttpStatusCode.NotFound, "nothing was stored");
+    }
+
+    /// <summary>
+    /// Paths no host could write are refused with 400 before anything is stored: a control character, a name longer than a
+    /// Linux file system takes, a path longer than every host can hold below its folder, a plugin folder named with a
+    /// backslash. (They answered 500, or were stored and then failed on the hosts that made them live.) Control: a plugin
+    /// entry of an ordinary name passes the path checks.
+    /// </summary>
+    [Theory]
+    [InlineData("server/plugins/Crm", "Crm\u0000.dll", "control character")]
+    [InlineData("server/plugins/Crm", "N*256", "a folder or file name is at most 255 bytes")]
+    [InlineData("server/plugins/Crm", "D/*600.dll", "the limit is 1024")]
+    [InlineData("server/plugins/a%5Cb", "Crm.dll", "not a relative path")]
+    [InlineData("server/plugins/Crm", "Crm.dll", null)]
+    public async Task APathNoHostCouldWriteIsRefused(string route, string entry, string? reason)
+    {
+        using var root = new TenantsRoot();
+        await using var host = await HostHarness.StartAsync(root);
+        entry = entry switch
+        {
+            "N*256" => new string('n', 256) + ".dll",
+            "D/*600.dll" => string.Concat(Enumerable.Repeat("d/", 600)) + "x.dll",
+            _ => entry,
+        };
+
+        var (status, body) = await PutBytesAsync(host.Client, $"api/tenants/acme/files/{route}", Zip((entry, "MZ")));
+
+        if (reason is null)
+        {
+            status.Should().NotBe(HttpStatusCode.BadRequest, "the path is fine (what the bytes hold is checked next): " + body.ToJsonString());
+            return;
+        }
+
+        status.Should().Be(HttpStatusCode.BadRequest, body.ToJsonString());
+        body["detail"]!.GetValue<string>().Should().Contain(reason);
+        (await SendAsync(host.Client, new HttpRequestMessage(HttpMethod.Get, "api/tenants/acme/versions"))).Status.Should().Be(HttpStatusCode.NotFound, "nothing was stored");
+    }
+
+    /// <summary>A change that would make the tenant's files larger together than WalletCrew:TenantFiles:MaxTenantBytes is
+    /// refused, naming the setting, and the live version stays; control: a change within the bound is stored.</summary>
+    [Fact]
+    public async Task AChangePastTheTenantsTotalBytesIsRefused()
+    {
+        using var root = new TenantsRoot();
+        await using var host = await HostHarness.StartAsync(root, new Dictionary<string, string?> { ["WalletCrew:TenantFiles:MaxTenantBytes"] = "2048" });
+
+        var (first, firstBody) = await PutFileAsync(host.Client, "acme", ScriptPath, MarkProvider("v1"));
+        var (second, body) = await PutFileAsync(host.Client, "acme", "server/email/b.liquid", new string('b', 2048));
+
+        first.Should().Be(HttpStatusCode.Created, "within the bound (control): " + firstBody.ToJsonString());
+        second.Should().Be(HttpStatusCode.UnprocessableEntity);
+        body["detail"]!.GetValue<string>().Should().StartWith("The tenant's files would hold ").And.EndWith(" bytes together; the limit is 2,048 (WalletCrew:TenantFiles:MaxTenantBytes).");
+        (await host.GetJsonAsync("api/tenants/acme/files"))["version"]!.GetValue<long>().Should().Be(1);
     }
 
     [Fact]
