@@ -9,26 +9,7 @@ public sealed class CircuitTests
     public async Task RepeatedFailuresOpenTheFailingTenantsCircuitOnly()
     {
         using var root = new TenantsRoot().WriteScript("failing", Scripts.RecordingHook).WriteScript("healthy", Scripts.RecordingHook);
-        await using var host = await HostHarness.StartAsync(root, new Dictionary<string, string?>
-        {
-            ["WalletCrew:Tenants:failing:Secrets:MODE"] = "down",
-            ["WalletCrew:Tenants:healthy:Secrets:MODE"] = "ok",
-            ["WalletCrew:Delivery:RetrySchedule:0"] = "00:00:00.050",
-            ["WalletCrew:Delivery:RetrySchedule:1"] = "00:00:00.050",
-            ["WalletCrew:Delivery:RetrySchedule:2"] = "00:00:00.050",
-            ["WalletCrew:Delivery:RetrySchedule:3"] = "00:00:00.050",
-            ["WalletCrew:Delivery:CircuitMinimumThroughput"] = "4",
-            ["WalletCrew:Delivery:CircuitSamplingDuration"] = "00:00:30",
-            ["WalletCrew:Delivery:CircuitBreakDuration"] = "00:01:00",
-        });
-
-        for (var i = 0; i < 6; i++)
-        {
-            await host.IngestAsync("failing", $"F{i}");
-        }
-
-        await HostHarness.WaitUntilAsync(async () => Circuit(await host.GetJsonAsync("api/admin/queues"), "failing") == "open",
-            TimeSpan.FromSeconds(30), "the failing tenant's circuit opened");
+        await using var host = await StartWithOpenCircuitAsync(root, TimeSpan.FromMinutes(1));
         for (var i = 0; i < 3; i++)
         {
             await host.IngestAsync("healthy", $"H{i}");
@@ -64,30 +45,47 @@ public sealed class CircuitTests
     public async Task AnOpenCircuitTriesAgainAfterItsBreakAndClosesWhenThePartnerIsBack()
     {
         using var root = new TenantsRoot().WriteScript("failing", Scripts.RecordingHook);
-        await using var host = await HostHarness.StartAsync(root, new Dictionary<string, string?>
-        {
-            ["WalletCrew:Tenants:failing:Secrets:MODE"] = "down",
-            ["WalletCrew:Delivery:RetrySchedule:0"] = "00:00:00.050",
-            ["WalletCrew:Delivery:RetrySchedule:1"] = "00:00:00.050",
-            ["WalletCrew:Delivery:RetrySchedule:2"] = "00:00:00.050",
-            ["WalletCrew:Delivery:RetrySchedule:3"] = "00:00:00.050",
-            ["WalletCrew:Delivery:CircuitMinimumThroughput"] = "4",
-            ["WalletCrew:Delivery:CircuitSamplingDuration"] = "00:00:30",
-            ["WalletCrew:Delivery:CircuitBreakDuration"] = "00:00:01",
-        });
-        for (var i = 0; i < 6; i++)
-        {
-            await host.IngestAsync("failing", $"F{i}");
-        }
-
-        await HostHarness.WaitUntilAsync(async () => Circuit(await host.GetJsonAsync("api/admin/queues"), "failing") == "open",
-            TimeSpan.FromSeconds(30), "the failing tenant's circuit opened");
+        await using var host = await StartWithOpenCircuitAsync(root, TimeSpan.FromSeconds(1));
 
         host.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()["WalletCrew:Tenants:failing:Secrets:MODE"] = "ok";
 
         await HostHarness.WaitUntilAsync(async () => (await host.DeliveredAsync("failing")).Count == 6, TimeSpan.FromSeconds(30),
             "the deferred events are delivered once the circuit let a trial call through");
         Circuit(await host.GetJsonAsync("api/admin/queues"), "failing").Should().NotBe("open", "the trial call closed it (the queue lists a tenant with nothing pending as closed or not at all)");
+    }
+
+    /// <summary>Starts a host whose tenant "failing" fails every delivery (and "healthy", if the root has it, succeeds),
+    /// ingests six events of "failing" and waits until its circuit, with a break of <paramref name="breakDuration"/>, opens.</summary>
+    private static async Task<HostHarness> StartWithOpenCircuitAsync(TenantsRoot root, TimeSpan breakDuration)
+    {
+        var host = await HostHarness.StartAsync(root, new Dictionary<string, string?>
+        {
+            ["WalletCrew:Tenants:failing:Secrets:MODE"] = "down",
+            ["WalletCrew:Tenants:healthy:Secrets:MODE"] = "ok",
+            ["WalletCrew:Delivery:RetrySchedule:0"] = "00:00:00.050",
+            ["WalletCrew:Delivery:RetrySchedule:1"] = "00:00:00.050",
+            ["WalletCrew:Delivery:RetrySchedule:2"] = "00:00:00.050",
+            ["WalletCrew:Delivery:RetrySchedule:3"] = "00:00:00.050",
+            ["WalletCrew:Delivery:CircuitMinimumThroughput"] = "4",
+            ["WalletCrew:Delivery:CircuitSamplingDuration"] = "00:00:30",
+            ["WalletCrew:Delivery:CircuitBreakDuration"] = breakDuration.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
+        });
+        try
+        {
+            for (var i = 0; i < 6; i++)
+            {
+                await host.IngestAsync("failing", $"F{i}");
+            }
+
+            await HostHarness.WaitUntilAsync(async () => Circuit(await host.GetJsonAsync("api/admin/queues"), "failing") == "open",
+                TimeSpan.FromSeconds(30), "the failing tenant's circuit opened");
+            return host;
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
     }
 
     private static string? Circuit(System.Text.Json.Nodes.JsonNode queues, string tenantId) =>
