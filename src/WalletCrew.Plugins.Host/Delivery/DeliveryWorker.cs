@@ -224,7 +224,7 @@ internal sealed partial class DeliveryWorker : BackgroundService
     /// <summary>Starts the items claimed ahead, in claim order, while a slot is free and their tenant is below its cap.</summary>
     private void StartAhead()
     {
-        List<DeliveryItem>? starting = null;
+        List<Task<Task>>? starting = null;
         lock (_gate)
         {
             for (var i = 0; i < _ahead.Count && _busySlots < _options.Concurrency && !_stopping;)
@@ -239,21 +239,18 @@ internal sealed partial class DeliveryWorker : BackgroundService
                 _ahead.RemoveAt(i);
                 _perTenant[item.TenantId] = _perTenant.GetValueOrDefault(item.TenantId) + 1;
                 _busySlots++;
-                _inFlight[item.Id] = Task.CompletedTask;
-                (starting ??= []).Add(item);
+
+                // The delivery's own task is in flight before the lock is let go, started after: a stop that takes the
+                // tasks in flight meanwhile waits for it (a placeholder put here first let a stop miss it).
+                var run = new Task<Task>(() => DeliverAsync(item));
+                _inFlight[item.Id] = run.Unwrap();
+                (starting ??= []).Add(run);
             }
         }
 
-        foreach (var item in starting ?? [])
+        foreach (var run in starting ?? [])
         {
-            var task = Task.Run(() => DeliverAsync(item), CancellationToken.None);
-            lock (_gate)
-            {
-                if (_inFlight.ContainsKey(item.Id))
-                {
-                    _inFlight[item.Id] = task;
-                }
-            }
+            run.Start(TaskScheduler.Default);
         }
     }
 
