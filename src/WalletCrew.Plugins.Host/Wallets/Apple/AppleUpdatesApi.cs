@@ -17,16 +17,10 @@ internal static class AppleUpdatesApi
             return invalid;
         }
 
-        DateTimeOffset? since = null;
-        if (passesUpdatedSince is not null)
-        {
-            if (!AppleUpdateTags.TryParse(passesUpdatedSince, out var parsed))
-            {
-                return ApiProblems.Invalid("passesUpdatedSince", $"'{passesUpdatedSince}' is not a tag this service gave: milliseconds (or, from older tags, seconds) since the Unix epoch.");
-            }
-
-            since = parsed;
-        }
+        // A tag this service never gave (a device that had the pass from the server this one replaced keeps sending that
+        // server's) is read as no tag: the device gets every serial and a tag of ours. Refused, the device would ask with
+        // it again and again, and never learn of a change.
+        DateTimeOffset? since = passesUpdatedSince is not null && AppleUpdateTags.TryParse(passesUpdatedSince, out var parsed) ? parsed : null;
 
         UpdatedSerials? updated;
         try
