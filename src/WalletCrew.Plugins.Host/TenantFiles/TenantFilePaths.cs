@@ -78,9 +78,12 @@ internal static class TenantFilePaths
     /// </summary>
     public static string? Unwritable(string path)
     {
-        if (Enumerable.Range(0, path.Length).FirstOrDefault(i => char.IsControl(path[i]), -1) is var control and >= 0)
+        for (var i = 0; i < path.Length; i++)
         {
-            return $"has a control character at position {control + 1}; names are printable text.";
+            if (char.IsControl(path[i]))
+            {
+                return $"has a control character at position {i + 1}; names are printable text.";
+            }
         }
 
         if (path.Length > MaxPathChars)

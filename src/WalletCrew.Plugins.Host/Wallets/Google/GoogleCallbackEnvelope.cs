@@ -52,14 +52,17 @@ internal sealed record GoogleCallbackEnvelope(string SignedKey, IReadOnlyList<by
             var signature = Base64(String(root, "signature"));
             var key = root.TryGetProperty("intermediateSigningKey", out var k) && k.ValueKind == JsonValueKind.Object ? k : (JsonElement?)null;
             var signedKey = key is { } s ? String(s, "signedKey") : null;
-            var keySignatures = key is { } g ? Signatures(g) : null;
+            var signatures = key is { } g && g.TryGetProperty("signatures", out var a) && a.ValueKind == JsonValueKind.Array ? a : (JsonElement?)null;
+            var count = signatures?.GetArrayLength() ?? 0;
+
+            // Past the bound nothing is decoded.
+            var keySignatures = signatures is { } array && count is > 0 and <= MaxKeySignatures ? Decode(array) : null;
             failure = signedMessage is null ? "signedMessage is missing or not a string"
                 : signature is null ? "signature is missing or not base64"
                 : key is null ? "intermediateSigningKey is missing or not an object"
                 : key.Value.EnumerateObject().Count() != 2 ? "intermediateSigningKey must hold exactly signedKey and signatures"
                 : signedKey is null ? "intermediateSigningKey.signedKey is missing or not a string"
-                : SignatureCount(key.Value) > MaxKeySignatures
-                    ? $"intermediateSigningKey.signatures holds {SignatureCount(key.Value)} signatures; at most {MaxKeySignatures} are read"
+                : count > MaxKeySignatures ? $"intermediateSigningKey.signatures holds {count} signatures; at most {MaxKeySignatures} are read"
                 : keySignatures is null ? "intermediateSigningKey.signatures is missing, empty, or holds a value that is not base64"
                 : null;
             return failure is null ? new GoogleCallbackEnvelope(signedKey!, keySignatures!, signedMessage!, signature!) : null;
@@ -71,16 +74,9 @@ internal sealed record GoogleCallbackEnvelope(string SignedKey, IReadOnlyList<by
 
     private static byte[]? Base64(string? value) => value is null ? null : GoogleSignedBytes.TryDecodeBase64(value);
 
-    private static int SignatureCount(JsonElement key) =>
-        key.TryGetProperty("signatures", out var array) && array.ValueKind == JsonValueKind.Array ? array.GetArrayLength() : 0;
-
-    private static List<byte[]>? Signatures(JsonElement key)
+    // The signatures array's values, decoded; null when one is not a base64 string.
+    private static List<byte[]>? Decode(JsonElement array)
     {
-        if (!key.TryGetProperty("signatures", out var array) || array.ValueKind != JsonValueKind.Array || array.GetArrayLength() == 0)
-        {
-            return null;
-        }
-
         var signatures = new List<byte[]>();
         foreach (var item in array.EnumerateArray())
         {
