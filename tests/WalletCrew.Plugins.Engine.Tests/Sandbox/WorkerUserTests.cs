@@ -142,15 +142,16 @@ public sealed class WorkerUserTests
     {
         using var locks = new TempDirectory();
         using var holder = Process.Start("/usr/bin/flock", ["--exclusive", "--close", Path.Combine(locks.Path, "wcp-worker-uids-0"), "sleep", "60"]);
-        await WaitUntilLocked(Path.Combine(locks.Path, "wcp-worker-uids-0"));
+        await WaitUntilLockIs(Path.Combine(locks.Path, "wcp-worker-uids-0"), held: true);
 
         using (var beside = new WorkerUids(locks.Path))
         {
             beside.Rent().Uid.Should().Be(WorkerUser.FirstUid + WorkerUids.BlockSize, "block 0 is the other process's");
         }
 
-        holder.Kill();
+        holder.Kill(entireProcessTree: true);
         await holder.WaitForExitAsync();
+        await WaitUntilLockIs(Path.Combine(locks.Path, "wcp-worker-uids-0"), held: false); // the kernel's release, seen from here
         using var after = new WorkerUids(locks.Path);
         after.Rent().Uid.Should().Be(WorkerUser.FirstUid, "control: the killed process's block is free again");
     }
@@ -288,8 +289,9 @@ public sealed class WorkerUserTests
         }
     }
 
-    // Waits until another process holds the exclusive lock on the file (flock has opened and locked it).
-    private static async Task WaitUntilLocked(string path)
+    // Waits until another process holds the exclusive lock on the file (flock has opened and locked it), or until no process
+    // holds it any more.
+    private static async Task WaitUntilLockIs(string path, bool held)
     {
         for (var attempt = 0; attempt < 500; attempt++)
         {
@@ -298,19 +300,27 @@ public sealed class WorkerUserTests
                 using (new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
                 {
                 }
+
+                if (!held)
+                {
+                    return;
+                }
             }
             catch (FileNotFoundException)
             {
             }
-            catch (IOException)
+            catch (IOException) when (held)
             {
                 return;
+            }
+            catch (IOException)
+            {
             }
 
             await Task.Delay(10);
         }
 
-        throw new TimeoutException($"{path} was not locked by the other process");
+        throw new TimeoutException(held ? $"{path} was not locked by the other process" : $"{path} stayed locked after the other process ended");
     }
 
     private sealed class TempDirectory : IDisposable
