@@ -36,7 +36,7 @@ internal static class PushCommand
         };
         var apiKey = new Option<string>("--api-key")
         {
-            Description = $"A platform or admin key; defaults to ${ApiKeyVariable}.",
+            Description = $"A key with the scope tenant-files:<tenant> (or platform or admin); defaults to ${ApiKeyVariable}.",
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable(ApiKeyVariable) ?? "",
         };
         var dryRun = new Option<bool>("--dry-run") { Description = "Check on the host without storing anything." };

@@ -10,7 +10,7 @@ internal sealed class ApiKeyValidator : IValidateOptions<ApiKeyOptions>
         if (options.Keys.Count == 0)
         {
             return ValidateOptionsResult.Fail(
-                $"No API key is configured. Set {ApiKeyOptions.Section}:0:Key (environment: WalletCrew__ApiKeys__0__Key) to a random secret of at least {ApiKeyOptions.MinimumLength} characters, e.g. the output of `openssl rand -hex 32`, and {ApiKeyOptions.Section}:0:Scopes:0 to what it may do: {ApiScope.PlatformName}, {ApiScope.AdminName} or {ApiScope.TenantPrefix}{{tenantId}}; callers send it as 'Authorization: Bearer <key>'.");
+                $"No API key is configured. Set {ApiKeyOptions.Section}:0:Key (environment: WalletCrew__ApiKeys__0__Key) to a random secret of at least {ApiKeyOptions.MinimumLength} characters, e.g. the output of `openssl rand -hex 32`, and {ApiKeyOptions.Section}:0:Scopes:0 to what it may do: {ApiScope.Forms}; callers send it as 'Authorization: Bearer <key>'.");
         }
 
         var failures = new List<string>();
@@ -58,26 +58,27 @@ internal sealed class ApiKeyValidator : IValidateOptions<ApiKeyOptions>
 
         if (entry.Scopes.Count == 0)
         {
-            failures.Add($"{entry.Path}:Scopes is missing: list what the key may do, one or more of {ApiScope.PlatformName}, {ApiScope.AdminName}, {ApiScope.TenantPrefix}{{tenantId}}.");
+            failures.Add($"{entry.Path}:Scopes is missing: list what the key may do, one or more of {ApiScope.Forms}.");
             return;
         }
 
-        var tenants = new List<string>();
+        // A key reads and pushes at most one tenant: the first scope naming each tenant, for the message.
+        var tenants = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (path, text) in entry.Scopes)
         {
             if (!ApiScope.TryParse(text, out var scope, out var error))
             {
                 failures.Add($"{path} ('{text}') {error}");
             }
-            else if (scope.TenantId is not null && !tenants.Contains(scope.Name))
+            else if (scope.AnyTenantId is { } tenant)
             {
-                tenants.Add(scope.Name);
+                tenants.TryAdd(tenant, scope.Name);
             }
         }
 
         if (tenants.Count > 1)
         {
-            failures.Add($"{entry.Path}:Scopes names more than one tenant ({string.Join(", ", tenants)}); give each tenant its own key.");
+            failures.Add($"{entry.Path}:Scopes names more than one tenant ({string.Join(", ", tenants.Values)}); give each tenant its own key.");
         }
     }
 }

@@ -11,7 +11,10 @@ internal static class ApiPolicies
     /// <summary>The pass registry's writes: the platform puts its passes, an operator may too.</summary>
     public const string PassRegistry = "pass-registry";
 
-    /// <summary>The tenant files API: the platform's configuration UI and partner CI push files, an operator may too.</summary>
+    /// <summary>
+    /// The tenant files API: the platform's configuration UI, an operator, and a tenant's own CI with a
+    /// <c>tenant-files:{id}</c> key on that tenant's files only.
+    /// </summary>
     public const string TenantFiles = "tenant-files";
 
     /// <summary>The admin API's actions and host-wide views.</summary>
@@ -29,7 +32,7 @@ internal static class ApiPolicies
     public static AuthorizationBuilder AddApiPolicies(this AuthorizationBuilder builder) => builder
         .AddPolicy(Platform, Require(new ScopeRequirement(ApiScope.Platform)))
         .AddPolicy(PassRegistry, Require(new ScopeRequirement(ApiScope.Platform, ApiScope.Admin)))
-        .AddPolicy(TenantFiles, Require(new ScopeRequirement(ApiScope.Platform, ApiScope.Admin)))
+        .AddPolicy(TenantFiles, Require(new ScopeRequirement([ApiScope.Platform, ApiScope.Admin], ApiScope.TenantFiles)))
         .AddPolicy(Admin, Require(new ScopeRequirement(ApiScope.Admin)))
         .AddPolicy(TenantRead, Require(new TenantReadRequirement()))
         .AddPolicy(ConsoleRead, Require(new TenantReadRequirement(), Console.ConsoleCookie.Scheme))

@@ -7,13 +7,17 @@ internal sealed class ScopeAuthorizationHandler : AuthorizationHandler<ScopeRequ
 {
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, ScopeRequirement requirement)
     {
-        if (requirement.AnyOf.Any(context.User.Has))
+        var tenantId = context.Resource is HttpContext http && http.Request.RouteValues.TryGetValue(TenantReadAuthorizationHandler.TenantIdName, out var route)
+            ? route as string
+            : null;
+        var anyOf = requirement.For(tenantId);
+        if (anyOf.Any(context.User.Has))
         {
             context.Succeed(requirement);
         }
         else
         {
-            context.Fail(new MissingScopeReason(this, [.. requirement.AnyOf.Select(s => s.Name)]));
+            context.Fail(new MissingScopeReason(this, [.. anyOf.Select(s => s.Name)]));
         }
 
         return Task.CompletedTask;

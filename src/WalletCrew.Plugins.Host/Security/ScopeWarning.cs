@@ -21,6 +21,6 @@ internal sealed partial class ScopeWarning(IOptions<ApiKeyOptions> options, ILog
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Setting} has no scopes, so it is accepted as 'platform' and 'admin' (ingest, Fill and the whole admin API). "
-        + "Give each caller a key with only the scopes it needs: set {Scoped}:Key to the key and {Scoped}:Scopes:0 to platform, admin or tenant:{{tenantId}} (docs/operations.md, \"Keys and scopes\").")]
+        + "Give each caller a key with only the scopes it needs: set {Scoped}:Key to the key and {Scoped}:Scopes:0 to platform, admin, tenant:{{tenantId}} or tenant-files:{{tenantId}} (docs/operations.md, \"Keys and scopes\").")]
     private static partial void LogUnscopedKey(ILogger logger, string setting, string scoped);
 }

@@ -78,7 +78,7 @@ public sealed class AuthenticationTests(SharedHost shared) : IClassFixture<Share
         var start = () => HostHarness.StartAsync(root, new Dictionary<string, string?> { ["WalletCrew:ApiKeys:0"] = null });
 
         (await start.Should().ThrowAsync<OptionsValidationException>()).Which.Message.Should().Be(
-            "No API key is configured. Set WalletCrew:ApiKeys:0:Key (environment: WalletCrew__ApiKeys__0__Key) to a random secret of at least 16 characters, e.g. the output of `openssl rand -hex 32`, and WalletCrew:ApiKeys:0:Scopes:0 to what it may do: platform, admin or tenant:{tenantId}; callers send it as 'Authorization: Bearer <key>'.");
+            "No API key is configured. Set WalletCrew:ApiKeys:0:Key (environment: WalletCrew__ApiKeys__0__Key) to a random secret of at least 16 characters, e.g. the output of `openssl rand -hex 32`, and WalletCrew:ApiKeys:0:Scopes:0 to what it may do: platform, admin, tenant:{tenantId} or tenant-files:{tenantId}; callers send it as 'Authorization: Bearer <key>'.");
     }
 
     [Fact]

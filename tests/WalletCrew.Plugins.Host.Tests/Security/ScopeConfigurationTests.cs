@@ -26,7 +26,7 @@ public sealed class ScopeConfigurationTests
         admin.StatusCode.Should().Be(HttpStatusCode.OK);
         logs.Lines.Where(l => l.Level == LogLevel.Warning).Select(l => l.Message).Should().Equal(
             "WalletCrew:ApiKeys has no scopes, so it is accepted as 'platform' and 'admin' (ingest, Fill and the whole admin API). "
-            + "Give each caller a key with only the scopes it needs: set WalletCrew:ApiKeys:0:Key to the key and WalletCrew:ApiKeys:0:Scopes:0 to platform, admin or tenant:{tenantId} (docs/operations.md, \"Keys and scopes\").");
+            + "Give each caller a key with only the scopes it needs: set WalletCrew:ApiKeys:0:Key to the key and WalletCrew:ApiKeys:0:Scopes:0 to platform, admin, tenant:{tenantId} or tenant-files:{tenantId} (docs/operations.md, \"Keys and scopes\").");
     }
 
     [Fact]
@@ -65,17 +65,22 @@ public sealed class ScopeConfigurationTests
             ["WalletCrew:ApiKeys:3:Scope"] = "admin",
             ["WalletCrew:ApiKeys:4:Scopes:0"] = "admin",
             ["WalletCrew:ApiKeys:5:Key"] = HostHarness.ApiKey,
-            ["WalletCrew:ApiKeys:5:Scopes"] = "tenant:acme, tenant:globex",
+            ["WalletCrew:ApiKeys:5:Scopes"] = "tenant:acme, tenant-files:globex",
+            ["WalletCrew:ApiKeys:6:Key"] = "globex-key-0123456789abcdef",
+            ["WalletCrew:ApiKeys:6:Scopes"] = "tenant:globex, tenant-files:globex",
+            ["WalletCrew:ApiKeys:7:Key"] = "ci-key-0123456789abcdef",
+            ["WalletCrew:ApiKeys:7:Scopes:0"] = "tenant_files:acme",
         });
 
         (await start.Should().ThrowAsync<OptionsValidationException>()).Which.Failures.Should().Equal(
             "WalletCrew:ApiKeys:1:Key is 0 characters long; use at least 16.",
-            "WalletCrew:ApiKeys:1:Scopes:0 ('plattform') is not a scope: use platform, admin or tenant:{tenantId} (did you mean 'platform'?).",
+            "WalletCrew:ApiKeys:1:Scopes:0 ('plattform') is not a scope: use platform, admin, tenant:{tenantId} or tenant-files:{tenantId} (did you mean 'platform'?).",
             "WalletCrew:ApiKeys:2:Scopes:0 ('tenant:Acme Corp') names no valid tenant: 'Acme Corp' is not a valid tenant id: use 1 to 63 lowercase letters, digits or '-', starting with a letter or digit.",
             "WalletCrew:ApiKeys:3:Scope is not a setting of an API key: use Key and Scopes.",
-            "WalletCrew:ApiKeys:3:Scopes is missing: list what the key may do, one or more of platform, admin, tenant:{tenantId}.",
+            "WalletCrew:ApiKeys:3:Scopes is missing: list what the key may do, one or more of platform, admin, tenant:{tenantId} or tenant-files:{tenantId}.",
             "WalletCrew:ApiKeys:4:Key is missing: set it to the key itself, a random secret of at least 16 characters.",
             "WalletCrew:ApiKeys:5:Key repeats the key of WalletCrew:ApiKeys:0; configure each key once, with all its scopes.",
-            "WalletCrew:ApiKeys:5:Scopes names more than one tenant (tenant:acme, tenant:globex); give each tenant its own key.");
+            "WalletCrew:ApiKeys:5:Scopes names more than one tenant (tenant:acme, tenant-files:globex); give each tenant its own key.",
+            "WalletCrew:ApiKeys:7:Scopes:0 ('tenant_files:acme') is not a scope: use platform, admin, tenant:{tenantId} or tenant-files:{tenantId} (did you mean 'tenant-files:acme'?).");
     }
 }

@@ -11,6 +11,9 @@ namespace WalletCrew.Plugins.Host.Tests.TenantFiles;
 /// <summary>The tenant files API over real HTTP on one host with a SQLite file: checked before live, versions, restore, scopes.</summary>
 public sealed class TenantFilesApiTests
 {
+    private const string AcmeFilesKey = "acme-ci-key-0123456789abcdef";
+    private const string GlobexFilesKey = "globex-ci-key-0123456789abcdef";
+
     public static TheoryData<string, string, string, int> BrokenScripts => new()
     {
         {
@@ -392,26 +395,53 @@ public sealed class TenantFilesApiTests
     [Theory]
     [InlineData(ScopedHost.AdminKey, HttpStatusCode.Created)]
     [InlineData(ScopedHost.PlatformKey, HttpStatusCode.Created)]
+    [InlineData(AcmeFilesKey, HttpStatusCode.Created)]
     [InlineData(ScopedHost.AcmeKey, HttpStatusCode.Forbidden)]
-    public async Task PlatformAndAdminKeysMayChangeFilesATenantKeyMayNot(string key, HttpStatusCode expected)
+    [InlineData(GlobexFilesKey, HttpStatusCode.Forbidden)]
+    public async Task PlatformAdminAndTheTenantsFilesKeyMayChangeItsFilesOthersMayNot(string key, HttpStatusCode expected)
     {
         using var root = new TenantsRoot();
-        await using var host = await HostHarness.StartAsync(root, new Dictionary<string, string?>
-        {
-            ["WalletCrew:ApiKeys:0"] = null,
-            ["WalletCrew:ApiKeys:0:Key"] = ScopedHost.AdminKey,
-            ["WalletCrew:ApiKeys:0:Scopes:0"] = "admin",
-            ["WalletCrew:ApiKeys:1:Key"] = ScopedHost.PlatformKey,
-            ["WalletCrew:ApiKeys:1:Scopes:0"] = "platform",
-            ["WalletCrew:ApiKeys:2:Key"] = ScopedHost.AcmeKey,
-            ["WalletCrew:ApiKeys:2:Scopes:0"] = "tenant:acme",
-        });
+        await using var host = await StartWithFileKeysAsync(root);
         host.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
 
-        var (status, _) = await PutFileAsync(host.Client, "acme", ScriptPath, MarkProvider("v1"));
+        var (status, body) = await PutFileAsync(host.Client, "acme", ScriptPath, MarkProvider("v1"));
         var (read, _) = await SendAsync(host.Client, new HttpRequestMessage(HttpMethod.Get, "api/tenants/acme/versions"));
 
         status.Should().Be(expected);
         read.Should().Be(expected == HttpStatusCode.Created ? HttpStatusCode.OK : HttpStatusCode.Forbidden);
+        if (expected == HttpStatusCode.Forbidden)
+        {
+            body["requiredScopes"]!.AsArray().Select(s => s!.GetValue<string>()).Should().Equal("platform", "admin", "tenant-files:acme");
+        }
     }
+
+    [Fact]
+    public async Task ATenantFilesKeyOpensNothingButItsTenantsFiles()
+    {
+        using var root = new TenantsRoot().WriteScript("acme", Scripts.RecordingHook);
+        await using var host = await StartWithFileKeysAsync(root);
+        host.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AcmeFilesKey);
+
+        (await PutFileAsync(host.Client, "acme", ScriptPath, MarkProvider("v1"))).Status.Should().Be(HttpStatusCode.Created);
+        (await host.IngestAsync("acme", "P1")).Status.Should().Be(HttpStatusCode.Forbidden);
+        (await SendAsync(host.Client, new HttpRequestMessage(HttpMethod.Get, "api/admin/deliveries?tenantId=acme"))).Status.Should().Be(HttpStatusCode.Forbidden);
+        (await SendAsync(host.Client, new HttpRequestMessage(HttpMethod.Get, "api/admin/connectors"))).Status.Should().Be(HttpStatusCode.Forbidden);
+        (await SendAsync(host.Client, new HttpRequestMessage(HttpMethod.Post, "api/tenants/acme/versions/1/restore"))).Status.Should().Be(HttpStatusCode.Created);
+        (await SendAsync(host.Client, new HttpRequestMessage(HttpMethod.Post, "api/tenants/globex/versions/1/restore"))).Status.Should().Be(HttpStatusCode.Forbidden);
+    }
+
+    private static Task<HostHarness> StartWithFileKeysAsync(TenantsRoot root) => HostHarness.StartAsync(root, new Dictionary<string, string?>
+    {
+        ["WalletCrew:ApiKeys:0"] = null,
+        ["WalletCrew:ApiKeys:0:Key"] = ScopedHost.AdminKey,
+        ["WalletCrew:ApiKeys:0:Scopes:0"] = "admin",
+        ["WalletCrew:ApiKeys:1:Key"] = ScopedHost.PlatformKey,
+        ["WalletCrew:ApiKeys:1:Scopes:0"] = "platform",
+        ["WalletCrew:ApiKeys:2:Key"] = ScopedHost.AcmeKey,
+        ["WalletCrew:ApiKeys:2:Scopes:0"] = "tenant:acme",
+        ["WalletCrew:ApiKeys:3:Key"] = AcmeFilesKey,
+        ["WalletCrew:ApiKeys:3:Scopes:0"] = "tenant-files:acme",
+        ["WalletCrew:ApiKeys:4:Key"] = GlobexFilesKey,
+        ["WalletCrew:ApiKeys:4:Scopes:0"] = "tenant-files:globex",
+    });
 }
