@@ -29,9 +29,41 @@ public sealed class ConsoleSessionTests : IDisposable
         rotated.Should().Be(HttpStatusCode.Redirect, "the key was rotated out, so its session ends");
     }
 
+    [Theory]
+    [InlineData(true, "https", true)]
+    [InlineData(true, null, false)]
+    [InlineData(false, "https", false)]
+    public async Task BehindATlsProxyWithForwardedHeadersOnTheSessionCookieIsSecure(bool forwardedHeaders, string? forwardedProto, bool secure)
+    {
+        await using var host = await StartAsync(OldKey, forwardedHeaders ? new() { ["FORWARDEDHEADERS_ENABLED"] = "true" } : null);
+        using var client = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = host.BaseAddress };
+        if (forwardedProto is not null)
+        {
+            client.DefaultRequestHeaders.Add("X-Forwarded-Proto", forwardedProto);
+        }
+
+        // The browser's part by hand: the client keeps no cookie, since a cookie marked Secure never goes back over http.
+        using var page = await client.GetAsync("console/sign-in");
+        var antiforgery = page.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
+        using var form = new HttpRequestMessage(HttpMethod.Post, "console/sign-in")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["key"] = OldKey,
+                [ConsoleClient.TokenField] = ConsoleClient.TokenOf(await page.Content.ReadAsStringAsync()),
+            }),
+        };
+        form.Headers.Add("Cookie", antiforgery);
+        using var signedIn = await client.SendAsync(form);
+
+        signedIn.StatusCode.Should().Be(HttpStatusCode.Redirect);
+        var session = signedIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("wcp-console=", StringComparison.Ordinal));
+        session.Split(';').Select(p => p.Trim()).Contains("secure", StringComparer.OrdinalIgnoreCase).Should().Be(secure, session);
+    }
+
     public void Dispose() => _root.Dispose();
 
-    private Task<HostHarness> StartAsync(string adminKey) => HostHarness.StartAsync(_root, new Dictionary<string, string?>
+    private Task<HostHarness> StartAsync(string adminKey, Dictionary<string, string?>? more = null) => HostHarness.StartAsync(_root, new Dictionary<string, string?>(more ?? [])
     {
         ["WalletCrew:ApiKeys:0"] = null,
         ["WalletCrew:ApiKeys:0:Key"] = adminKey,
