@@ -22,6 +22,14 @@ internal sealed class GoogleWalletOptionsValidator : IValidateOptions<GoogleWall
             }
         }
 
+        // A callback is verified for the issuer of the tenant its address names: two tenants with one issuer would each
+        // accept the messages Google signed for the other.
+        foreach (var shared in options.Issuers.GroupBy(i => i.Value.Trim(), StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            var tenants = shared.Select(i => i.Key).Order(StringComparer.Ordinal).ToList();
+            failures.Add($"{GoogleWalletDefaults.Section}:Issuers gives the issuer id {shared.Key} to the tenants {string.Join(", ", tenants)}; each issuer id belongs to one tenant, or each would accept the other's callbacks.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -50,6 +50,21 @@ public sealed class GoogleWalletOptionsTests
             "WalletCrew:Wallets:Google:Issuers:acme is \"3388.1\"; an issuer id is Google's number for the issuer, such as 3388000000012345678 (no spaces or dots).");
     }
 
+    [Fact]
+    public void RefusesOneIssuerForTwoTenants()
+    {
+        using var signer = new GoogleTestSigner();
+        var options = new GoogleWalletOptions { RootKeys = signer.RootKeysJson(Expiration) };
+        options.Issuers["globex"] = "3388000000012345678";
+        options.Issuers["acme"] = "3388000000012345678";
+        options.Issuers["initech"] = "3388000000087654321";
+
+        Failures(options).Should().Equal(
+            "WalletCrew:Wallets:Google:Issuers gives the issuer id 3388000000012345678 to the tenants acme, globex; each issuer id belongs to one tenant, or each would accept the other's callbacks.");
+        options.Issuers["globex"] = "3388000000011111111";
+        new GoogleWalletOptionsValidator().Validate(null, options).Succeeded.Should().BeTrue("each tenant has its own issuer (control)");
+    }
+
     [Theory]
     [InlineData("{", "WalletCrew:Wallets:Google:RootKeys is not JSON: Expected depth to be zero at the end of the JSON payload. There is an open JSON object or array that should be closed. LineNumber: 0 | BytePositionInLine: 1.")]
     [InlineData("{\"keys\":{}}", "WalletCrew:Wallets:Google:RootKeys has no \"keys\" array; expected {\"keys\":[{\"keyValue\",\"protocolVersion\",\"keyExpiration\"}]}.")]
