@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Fluid;
 using Fluid.Values;
+using WalletCrew.Plugins.Engine.Invocation;
 
 namespace WalletCrew.Plugins.Engine.Email;
 
@@ -38,8 +39,11 @@ internal sealed partial class EmailTemplates(string tenantDirectory)
 
         var subject = Parse(displayPath, subjectText, firstLine: 1);
         var body = Parse(displayPath, bodyText, firstLine: 2);
-        cancellationToken.ThrowIfCancellationRequested();
-        var context = new TemplateContext(Options);
+        // The invocation's end bounds a render as it bounds tenant code (Fluid checks the token at each step): one within the
+        // step limit may still take minutes, and a render the sender did not await must not outlive its call.
+        using var ends = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, InvocationScope.Current?.CancellationToken ?? CancellationToken.None);
+        ends.Token.ThrowIfCancellationRequested();
+        var context = new TemplateContext(Options) { CancellationToken = ends.Token };
         foreach (var (name, value) in data)
         {
             context.SetValue(name, FluidValue.Create(TemplateValues.From(value), Options));

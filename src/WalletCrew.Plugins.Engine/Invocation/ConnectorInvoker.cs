@@ -70,6 +70,7 @@ internal sealed class ConnectorInvoker(ConnectorEngineOptions options, Func<Invo
         finally
         {
             budget.End();
+            EndOf(linked);
             updaters = [];
             Interlocked.Decrement(ref _running);
         }
@@ -112,6 +113,7 @@ internal sealed class ConnectorInvoker(ConnectorEngineOptions options, Func<Invo
             start = null!;
             var (outcome, error, retryAfter) = await RunAsync(call, budget, limits, timeout, cancellationToken).ConfigureAwait(false);
             budget.End();
+            EndOf(linked);
             return new InvocationResult(outcome, scope.Log, error is null ? null : scope.Redact(error), outcome == InvocationStatus.Succeeded ? data(call) : null)
             {
                 RetryAfter = retryAfter,
@@ -123,6 +125,13 @@ internal sealed class ConnectorInvoker(ConnectorEngineOptions options, Func<Invo
             Interlocked.Decrement(ref _running);
         }
     }
+
+    /// <summary>
+    /// Cancels the invocation's token once its call has returned, so engine work the call started and did not await (a
+    /// fetch, an email render) stops with it, as the spent budget stops tenant code. No tenant callback runs here:
+    /// <c>CancellationToken.Register</c> is refused by the policy, and a continuation resumed by it meets the spent budget.
+    /// </summary>
+    private static void EndOf(CancellationTokenSource invocation) => invocation.Cancel();
 
     public InvocationResult NotFound(string message) => new(InvocationStatus.NotFound, [], message, null);
 

@@ -182,6 +182,13 @@ public sealed class EmailSenderTests
         result.Status.Should().Be(InvocationStatus.TimedOut);
     }
 
+    /// <summary>
+    /// A render well within the step limit that still takes about an hour: each of its 100,000 steps replaces every
+    /// character of a string of a million.
+    /// </summary>
+    internal const string SlowTemplate = "Slow\n{% assign s = 'xxxxxxxxxxxxxxxx' %}{% for i in (1..16) %}{% assign s = s | append: s %}{% endfor %}"
+        + "{% for i in (1..100000) %}{% assign t = s | replace: 'x', 'yy' %}{% endfor %}{{ t.size }}";
+
     internal static void WriteTemplate(EngineHarness harness, string name, string text)
     {
         var folder = Path.Combine(harness.Folder.Directory, "server", "email");

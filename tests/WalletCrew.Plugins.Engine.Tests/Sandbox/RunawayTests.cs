@@ -171,8 +171,57 @@ public sealed class RunawayTests
     }
 
     /// <summary>A sandboxed engine with this class's deadline and grace, its policy off.</summary>
+    /// <summary>
+    /// Engine work bounded by steps, not by checkpoints, ends with its call: an email render (about an hour of CPU within
+    /// the step limit) still running when its sender returned without awaiting it stops, so the worker goes idle and is
+    /// not killed for it. Without the call's end cancelling it, the render keeps a core busy until the host's watch kills
+    /// the worker. (One awaited past the deadline stops at the deadline the same way; in a sandbox the host kills the
+    /// worker of any call that timed out anyway.)
+    /// </summary>
+    [Fact]
+    public async Task AnEmailRenderTheSenderDidNotAwaitEndsWithItsCall()
+    {
+        using var harness = new EngineHarness(isolation: IsolationMode.Sandbox, invocationTimeout: TimeSpan.FromSeconds(10));
+        Email.EmailSenderTests.WriteTemplate(harness, "slow.liquid", Email.EmailSenderTests.SlowTemplate);
+        using var tenant = harness.Load("""
+            async Task sendEmail(string recipient, string emailTemplate, IReadOnlyDictionary<string, JsonElement> data, IReadOnlyList<string> cultures, Func<string, Task<EmailContent>> buildEmail)
+            {
+                async Task Render() { await Task.Delay(1); await buildEmail("slow"); }
+                _ = Render();
+                await Task.Delay(500);
+            }
+            context.register("runtime.scriptable.emailEngine", new { SendEmail = sendEmail });
+            """);
+        var sandboxed = (SandboxedTenant)tenant.Runtime;
+
+        var result = await tenant.SendEmailAsync(TestEvents.Email(), CancellationToken.None);
+        var worker = sandboxed.WorkerProcessId!.Value;
+
+        result.Status.Should().Be(InvocationStatus.Succeeded, result.Error);
+        (await IdleWithinAsync(worker, TimeSpan.FromSeconds(8))).Should().BeTrue("the render stops with its call");
+        sandboxed.WorkerStatus.LastStop.Should().BeNull();
+        sandboxed.WorkerProcessId.Should().Be(worker);
+    }
+
     private static EngineHarness RunawayHarness() =>
         new(isolation: IsolationMode.Sandbox, invocationTimeout: Deadline, widenPolicy: HostileConnectors.PolicyOff, sandbox: new SandboxOptions { KillGrace = Grace });
+
+    // Whether the worker's tree uses under a tenth of a core over one second, within the time given.
+    private static async Task<bool> IdleWithinAsync(int processId, TimeSpan within)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < within)
+        {
+            var before = ProcessTree.Usage(processId).CpuTime;
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            if (ProcessTree.Usage(processId).CpuTime - before < TimeSpan.FromMilliseconds(100))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     internal static async Task<bool> ProcessTreeGoneAsync(int processId, TimeSpan within)
     {
