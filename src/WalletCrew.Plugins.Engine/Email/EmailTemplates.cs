@@ -50,7 +50,7 @@ internal sealed partial class EmailTemplates(string tenantDirectory)
         }
 
         return new EmailContent(
-            (await RenderAsync(displayPath, subject, context).ConfigureAwait(false)).Trim(),
+            OneLine(await RenderAsync(displayPath, subject, context).ConfigureAwait(false)),
             await RenderAsync(displayPath, body, context).ConfigureAwait(false));
     }
 
@@ -103,6 +103,16 @@ internal sealed partial class EmailTemplates(string tenantDirectory)
             throw new EmailTemplateException($"{displayPath}: the template failed to render: {exception.Message}", exception);
         }
     }
+
+    // A subject is one header line: a line break from the data ("Ada\r\nBcc: …") would add headers for a provider that
+    // writes raw MIME, and fail one that checks. Every control character and Unicode line or paragraph break becomes a space.
+    private static string OneLine(string subject) => string.Create(subject.Length, subject, static (chars, text) =>
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            chars[i] = char.IsControl(text[i]) || text[i] is '\u2028' or '\u2029' ? ' ' : text[i];
+        }
+    }).Trim();
 
     [GeneratedRegex(@"\s*at \((?<line>\d+):(?<column>\d+)\)\s*$")]
     private static partial Regex Position();

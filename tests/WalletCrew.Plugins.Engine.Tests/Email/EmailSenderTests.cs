@@ -156,6 +156,22 @@ public sealed class EmailSenderTests
         }
     }
 
+    [Theory]
+    [InlineData("Ada\\r\\nBcc: eve@example.com", "Welcome, Ada  Bcc: eve@example.com!")]
+    [InlineData("Ada\\u2028Bcc: eve@example.com\\u0085\\t", "Welcome, Ada Bcc: eve@example.com  !")]
+    [InlineData("Ada", "Welcome, Ada!")]
+    public async Task TheSubjectIsOneLineWhateverTheDataHolds(string firstName, string subject)
+    {
+        using var harness = new EngineHarness();
+        WriteTemplate(harness, "welcome.liquid", Welcome);
+        using var tenant = harness.Load(LoggingSender);
+
+        var result = await tenant.SendEmailAsync(TestEvents.Email(dataJson: $$"""{"firstName":"{{firstName}}","points":1}"""), CancellationToken.None);
+
+        result.Status.Should().Be(InvocationStatus.Succeeded, result.Error);
+        result.Log.Single().Message.Should().StartWith($"to ada@example.com: {subject} | Hello ");
+    }
+
     [Fact]
     public async Task ATenantWithoutASenderAnswersNotFound()
     {
