@@ -7,6 +7,8 @@ namespace WalletCrew.Plugins.Cli.Commands;
 /// <summary><c>wcp serve --tenants &lt;root&gt; [--urls URL] [--store sqlite:&lt;path&gt;|postgres:&lt;conn&gt;] [--isolation auto|sandbox|in-process]</c>: runs the host service.</summary>
 internal static class ServeCommand
 {
+    public const string Name = "serve";
+
     public static Command Create()
     {
         var tenants = new Option<DirectoryInfo>("--tenants") { Description = "The tenants root: one folder per tenant id.", Required = true };
@@ -28,7 +30,7 @@ internal static class ServeCommand
                 + "is stored (checked first), and a save in a stored tenant's folder becomes its next version. '--import-tenants false' keeps folder tenants out of the store.",
         };
 
-        var command = new Command("serve", "Run the host service: ingestion, delivery to the hooks, Fill and admin APIs, with hot reload.")
+        var command = new Command(Name, "Run the host service: ingestion, delivery to the hooks, Fill and admin APIs, with hot reload.")
         {
             tenants, urls, store, apiKeys, allowLoopback, cache, isolation, importTenants,
         };

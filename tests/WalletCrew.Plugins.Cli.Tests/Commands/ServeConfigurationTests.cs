@@ -100,32 +100,8 @@ public sealed class ServeConfigurationTests : IDisposable
 
     public void Dispose() => Directory.Delete(_work, recursive: true);
 
-    private Process Start(string[] options, System.Collections.Concurrent.ConcurrentQueue<string> errors, Dictionary<string, string> environment)
-    {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = _work,
-        };
-        foreach (var arg in (string[])[Path.Combine(AppContext.BaseDirectory, "wcp.dll"), "serve", "--tenants", RepositoryPaths.SampleTenants,
-            "--store", "sqlite:" + Path.Combine(_work, "wcp.db"), "--api-key", Key, .. options])
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, line) => errors.Enqueue(line.Data ?? "");
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
+    private Process Start(string[] options, System.Collections.Concurrent.ConcurrentQueue<string> errors, Dictionary<string, string> environment) =>
+        StartServe(_work, RepositoryPaths.SampleTenants, ["--api-key", Key, .. options], new(), errors, environment);
 
     private static async Task<string?> TryGetString(HttpClient http, string path)
     {

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
@@ -6,6 +8,36 @@ namespace WalletCrew.Plugins.Cli.Tests.Support;
 /// <summary>Waits on a <c>wcp serve</c> started with <see cref="CliRun"/>: a free loopback port for it, and its readiness.</summary>
 internal static class ServeProcess
 {
+    /// <summary>
+    /// Starts <c>wcp serve</c> as a process of its own in <paramref name="work"/> (its SQLite store there), on the tenants in
+    /// <paramref name="tenants"/>, collecting its output lines.
+    /// </summary>
+    public static Process StartServe(string work, string tenants, string[] options, ConcurrentQueue<string> output, ConcurrentQueue<string> errors, Dictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = work,
+        };
+        foreach (var arg in (string[])[Path.Combine(AppContext.BaseDirectory, "wcp.dll"), "serve", "--tenants", tenants, "--store", "sqlite:" + Path.Combine(work, "wcp.db"), .. options])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, line) => output.Enqueue(line.Data ?? "");
+        process.ErrorDataReceived += (_, line) => errors.Enqueue(line.Data ?? "");
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
