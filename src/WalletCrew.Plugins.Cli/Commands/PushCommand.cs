@@ -36,8 +36,8 @@ internal static class PushCommand
         };
         var apiKey = new Option<string>("--api-key")
         {
+            // No default value: help and usage errors print an option's default, and this one is a secret.
             Description = $"A key with the scope tenant-files:<tenant> (or platform or admin); defaults to ${ApiKeyVariable}.",
-            DefaultValueFactory = _ => Environment.GetEnvironmentVariable(ApiKeyVariable) ?? "",
         };
         var dryRun = new Option<bool>("--dry-run") { Description = "Check on the host without storing anything." };
         var message = new Option<string?>("--message") { Description = "A note stored with the version, such as the commit it was built from." };
@@ -61,7 +61,7 @@ internal static class PushCommand
                 return ExitCodes.Usage;
             }
 
-            var key = parse.GetValue(apiKey);
+            var key = parse.GetValue(apiKey) ?? Environment.GetEnvironmentVariable(ApiKeyVariable);
             if (string.IsNullOrEmpty(key))
             {
                 await error.WriteLineAsync($"wcp push: no API key; pass --api-key or set {ApiKeyVariable}.").ConfigureAwait(false);
@@ -77,7 +77,15 @@ internal static class PushCommand
 
             using var http = new HttpClient { BaseAddress = BaseAddress(parse.GetValue(host))!, Timeout = TimeSpan.FromMinutes(5) };
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-            using var content = new ByteArrayContent(Zip(directory.FullName));
+            var files = TenantFiles(directory.FullName, error);
+            if (files.Count == 0)
+            {
+                // Pushed, an empty set would be the tenant's next version: every connector gone, and exit 0.
+                await error.WriteLineAsync($"wcp push: '{directory}' holds no tenant.json and no file under server/, so it is not a tenant folder; push the folder that holds server/ (its name is the tenant id).").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+
+            using var content = new ByteArrayContent(Zip(directory.FullName, files));
             content.Headers.ContentType = new MediaTypeHeaderValue("application/zip");
             HttpResponseMessage response;
             try
@@ -109,25 +117,54 @@ internal static class PushCommand
     private static Uri? BaseAddress(string? value) =>
         Uri.TryCreate(value?.TrimEnd('/') + "/", UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? uri : null;
 
-    /// <summary>Zips <c>tenant.json</c> and every file under <c>server/</c>; the host refuses anything else it does not keep.</summary>
-    internal static byte[] Zip(string tenantDirectory)
+    /// <summary>
+    /// The files a push sends: <c>tenant.json</c> and every file under <c>server/</c>, as paths relative to the folder, in
+    /// order; hidden files and folders (editor and tool state) are left out, and links are left out with a warning (the
+    /// host keeps no links, and one would send whatever it points at, anywhere on this machine).
+    /// </summary>
+    internal static List<string> TenantFiles(string tenantDirectory, TextWriter warnings)
+    {
+        var found = new List<string>();
+        Add(new FileInfo(Path.Combine(tenantDirectory, "tenant.json")));
+        Add(new DirectoryInfo(Path.Combine(tenantDirectory, "server")));
+        found.Sort(StringComparer.Ordinal);
+        return found;
+
+        void Add(FileSystemInfo entry)
+        {
+            var path = Path.GetRelativePath(tenantDirectory, entry.FullName).Replace('\\', '/');
+            if ((!entry.Exists && entry.LinkTarget is null) || entry.Name.StartsWith('.'))
+            {
+                return;
+            }
+
+            if (entry.LinkTarget is { } target)
+            {
+                warnings.WriteLine($"wcp push: skipped {path}: a link (to {target}); the host keeps no links, copy the file in instead.");
+            }
+            else if (entry is DirectoryInfo folder)
+            {
+                foreach (var child in folder.EnumerateFileSystemInfos())
+                {
+                    Add(child);
+                }
+            }
+            else
+            {
+                found.Add(path);
+            }
+        }
+    }
+
+    /// <summary>Zips <paramref name="files"/> (relative to <paramref name="tenantDirectory"/>) under their own paths.</summary>
+    internal static byte[] Zip(string tenantDirectory, IEnumerable<string> files)
     {
         using var buffer = new MemoryStream();
         using (var archive = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
         {
-            var settings = Path.Combine(tenantDirectory, "tenant.json");
-            var server = Path.Combine(tenantDirectory, "server");
-            var files = (File.Exists(settings) ? [settings] : Array.Empty<string>())
-                .Concat(Directory.Exists(server) ? Directory.EnumerateFiles(server, "*", SearchOption.AllDirectories) : []);
-            foreach (var file in files.Order(StringComparer.Ordinal))
+            foreach (var path in files)
             {
-                var path = Path.GetRelativePath(tenantDirectory, file).Replace('\\', '/');
-                if (path.Split('/').Any(s => s.StartsWith('.')))
-                {
-                    continue; // hidden files and folders (editor and tool state)
-                }
-
-                archive.CreateEntryFromFile(file, path, CompressionLevel.Optimal);
+                archive.CreateEntryFromFile(Path.Combine(tenantDirectory, path), path, CompressionLevel.Optimal);
             }
         }
 

@@ -13,6 +13,99 @@ public sealed class PushCommandTests
 {
     private const string Key = "push-key-0123456789abcdef";
 
+    /// <summary>
+    /// The key in <c>$WCP_API_KEY</c> is used but never printed: help and usage errors showed it as the option's default,
+    /// which put a CI's secret in its log. Control: the run with a host shows the key was read (the host is unreachable,
+    /// not the key missing).
+    /// </summary>
+    [Fact]
+    public async Task TheKeyFromTheEnvironmentIsUsedButNeverPrinted()
+    {
+        const string Secret = "env-secret-0123456789abcdef";
+        using var folder = new TenantFolder();
+        folder.WriteScript("hook.csx", "// a tenant file");
+        var closed = $"http://127.0.0.1:{FreePort()}";
+
+        var help = await RunWithKeyAsync(Secret, "push", "--help");
+        var usage = await RunWithKeyAsync(Secret, "push", folder.Directory);
+        var read = await RunWithKeyAsync(Secret, "push", folder.Directory, "--host", closed);
+
+        help.Output.Should().Contain("$WCP_API_KEY").And.NotContain(Secret);
+        usage.ExitCode.Should().NotBe(0);
+        usage.Output.Should().Contain("--host").And.NotContain(Secret);
+        read.Output.Should().Contain($"{closed} could not be reached").And.NotContain("no API key").And.NotContain(Secret);
+    }
+
+    /// <summary>
+    /// A folder with no tenant file (empty, or the wrong one: <c>acme/server</c>) is refused before anything is sent: pushed,
+    /// it became the tenant's next version with every connector gone, and exit 0. Control: the same folder with a script
+    /// gets as far as the host.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AFolderWithNoTenantFileIsRefusedBeforeAnythingIsSent(bool withScript)
+    {
+        using var folder = new TenantFolder("acme");
+        if (withScript)
+        {
+            folder.WriteScript("hook.csx", "// a tenant file");
+        }
+
+        var closed = $"http://127.0.0.1:{FreePort()}";
+        var run = await CliRun.RunAsync("push", folder.Directory, "--host", closed, "--api-key", Key);
+        var wrong = await CliRun.RunAsync("push", Path.Combine(folder.Directory, "server"), "--host", closed, "--api-key", Key);
+
+        run.ExitCode.Should().Be(withScript ? 1 : 2, run.Error);
+        run.Error.Should().Contain(withScript ? $"{closed} could not be reached" : $"'{folder.Directory}' holds no tenant.json and no file under server/");
+        wrong.ExitCode.Should().Be(2, "a tenant's server folder is not a tenant folder");
+    }
+
+    /// <summary>
+    /// Links are left out with a warning naming each: one to a file outside sent that file's content (anywhere on the
+    /// machine), a broken one or a loop ended the push with a stack trace. The regular file beside them is sent.
+    /// </summary>
+    [Fact]
+    public void LinksAreLeftOutOfAPushWithAWarning()
+    {
+        using var folder = new TenantFolder("acme");
+        var hook = folder.WriteScript("hook.csx", "// a tenant file");
+        var script = Path.Combine(folder.Directory, Path.GetDirectoryName(hook)!);
+        File.CreateSymbolicLink(Path.Combine(script, "passwd.csx"), "/etc/passwd");
+        File.CreateSymbolicLink(Path.Combine(script, "broken.csx"), "/nonexistent/broken.csx");
+        Directory.CreateSymbolicLink(Path.Combine(script, "up"), "..");
+        var warnings = new StringWriter();
+
+        var files = WalletCrew.Plugins.Cli.Commands.PushCommand.TenantFiles(folder.Directory, warnings);
+
+        files.Should().Equal("server/script/hook.csx");
+        warnings.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().HaveCount(3)
+            .And.Contain(line => line.StartsWith("wcp push: skipped server/script/passwd.csx: a link (to /etc/passwd)", StringComparison.Ordinal))
+            .And.Contain(line => line.StartsWith("wcp push: skipped server/script/broken.csx: a link", StringComparison.Ordinal))
+            .And.Contain(line => line.StartsWith("wcp push: skipped server/script/up: a link", StringComparison.Ordinal));
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunWithKeyAsync(string key, params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment = { [WalletCrew.Plugins.Cli.Commands.PushCommand.ApiKeyVariable] = key },
+        };
+        foreach (var arg in (string[])[Path.Combine(AppContext.BaseDirectory, "wcp.dll"), .. args])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(patience.Token);
+        return (process.ExitCode, await output + await error);
+    }
+
     [Fact]
     public async Task PushStoresAFolderAsAVersionDryRunStoresNothingAndErrorsArePrintedLikeCheckWithExitOne()
     {
