@@ -77,6 +77,9 @@ internal static class PushCommand
 
             using var http = new HttpClient { BaseAddress = BaseAddress(parse.GetValue(host))!, Timeout = TimeSpan.FromMinutes(5) };
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+            // The host answers a refusal (401, 403, 413) before the body: without waiting for it, a large upload was cut off
+            // and reported as "could not be reached" instead of the host's answer.
+            http.DefaultRequestHeaders.ExpectContinue = true;
             var files = TenantFiles(directory.FullName, error);
             if (files.Count == 0)
             {

@@ -100,7 +100,7 @@ internal static class AdminApi
     private static async Task<Results<Ok<ReplayCount>, ProblemHttpResult>> ReplayRangeAsync(
         HttpRequest request, IEventHistory store, DeliverySignal signal, TimeProvider time, IOptions<ApiOptions> api, CancellationToken cancellationToken)
     {
-        var (body, problem) = await JsonBodyReader.ReadAsync<ReplayRangeRequest>(request, api.Value.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
+        var (body, problem) = await JsonBodyReader.ReadAsync<ReplayRangeRequest>(request, api.Value.BodyLimit, cancellationToken).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;

@@ -44,7 +44,7 @@ internal static partial class EmailApi
             return ApiProblems.Invalid(errors);
         }
 
-        var (body, problem) = await JsonBodyReader.ReadAsync<EmailRequestBody>(request, api.Value.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
+        var (body, problem) = await JsonBodyReader.ReadAsync<EmailRequestBody>(request, api.Value.BodyLimit, cancellationToken).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;

@@ -43,7 +43,7 @@ internal static class FillApi
             return ApiProblems.Invalid(errors);
         }
 
-        var (body, problem) = await JsonBodyReader.ReadAsync<FillRequestBody>(request, api.Value.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
+        var (body, problem) = await JsonBodyReader.ReadAsync<FillRequestBody>(request, api.Value.BodyLimit, cancellationToken).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;

@@ -38,7 +38,7 @@ internal static class IngestionApi
             return ApiProblems.Invalid(errors);
         }
 
-        var (body, problem) = await JsonBodyReader.ReadAsync<InstallationRequest>(request, api.Value.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
+        var (body, problem) = await JsonBodyReader.ReadAsync<InstallationRequest>(request, api.Value.BodyLimit, cancellationToken).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;

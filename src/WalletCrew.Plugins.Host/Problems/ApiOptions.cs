@@ -11,4 +11,6 @@ internal sealed class ApiOptions
     /// <value>The default is 256 KiB.</value>
     [Range(1024, 16 * 1024 * 1024)]
     public int MaxRequestBodyBytes { get; set; } = 256 * 1024;
+
+    public BodyLimit BodyLimit => new(MaxRequestBodyBytes, $"{Section}:{nameof(MaxRequestBodyBytes)}");
 }

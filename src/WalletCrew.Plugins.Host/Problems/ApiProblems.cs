@@ -24,12 +24,13 @@ internal static class ApiProblems
         Detail = message,
     });
 
-    public static ProblemHttpResult TooLarge(long? size, int limit) => TypedResults.Problem(
+    /// <summary>413 naming the body's size when known, the limit and the setting that sets it.</summary>
+    public static ProblemHttpResult TooLarge(long? size, BodyLimit limit) => TypedResults.Problem(
         statusCode: StatusCodes.Status413PayloadTooLarge,
         title: "The request body is too large",
         detail: size is { } s
-            ? $"The body is {s} bytes; the limit is {limit} bytes ({ApiOptions.Section}:MaxRequestBodyBytes)."
-            : $"The body exceeds the limit of {limit} bytes ({ApiOptions.Section}:MaxRequestBodyBytes).");
+            ? $"The body is {s} bytes; the limit is {limit.Bytes} bytes ({limit.Setting})."
+            : $"The body exceeds the limit of {limit.Bytes} bytes ({limit.Setting}).");
 
     public static ProblemHttpResult UnsupportedMediaType(string? contentType) => TypedResults.Problem(
         statusCode: StatusCodes.Status415UnsupportedMediaType,

@@ -29,7 +29,7 @@ internal static class JsonBodyReader
     };
 
     /// <param name="allowUnknownFields">Whether fields <typeparamref name="T"/> does not have are ignored instead of rejected.</param>
-    public static async Task<(T? Value, ProblemHttpResult? Problem)> ReadAsync<T>(HttpRequest request, int limit, CancellationToken cancellationToken, bool allowUnknownFields = false)
+    public static async Task<(T? Value, ProblemHttpResult? Problem)> ReadAsync<T>(HttpRequest request, BodyLimit limit, CancellationToken cancellationToken, bool allowUnknownFields = false)
         where T : class
     {
         var (body, problem) = await ReadBytesAsync(request, limit, cancellationToken).ConfigureAwait(false);
@@ -52,9 +52,9 @@ internal static class JsonBodyReader
     }
 
     /// <summary>Reads a non-empty JSON body's bytes within the size limit, for a caller that parses them itself (a signed body).</summary>
-    public static async Task<(byte[] Body, ProblemHttpResult? Problem)> ReadBytesAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
+    public static async Task<(byte[] Body, ProblemHttpResult? Problem)> ReadBytesAsync(HttpRequest request, BodyLimit limit, CancellationToken cancellationToken)
     {
-        if (request.ContentLength > limit)
+        if (request.ContentLength > limit.Bytes)
         {
             return ([], ApiProblems.TooLarge(request.ContentLength, limit));
         }
@@ -68,14 +68,14 @@ internal static class JsonBodyReader
         byte[] body;
         try
         {
-            body = await ReadLimitedAsync(request.Body, limit, cancellationToken).ConfigureAwait(false);
+            body = await ReadLimitedAsync(request.Body, limit.Bytes, cancellationToken).ConfigureAwait(false);
         }
         catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             return ([], ApiProblems.TooLarge(null, limit));
         }
 
-        if (body.Length > limit)
+        if (body.Length > limit.Bytes)
         {
             return ([], ApiProblems.TooLarge(null, limit));
         }

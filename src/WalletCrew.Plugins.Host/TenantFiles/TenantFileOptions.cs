@@ -36,6 +36,10 @@ internal sealed class TenantFileOptions
     [Range(1024, 16 * 1024 * 1024)]
     public int MaxUploadBytes { get; set; } = 16 * 1024 * 1024;
 
+    public Problems.BodyLimit FileLimit => new(MaxFileBytes, $"{Section}:{nameof(MaxFileBytes)}");
+
+    public Problems.BodyLimit UploadLimit => new(MaxUploadBytes, $"{Section}:{nameof(MaxUploadBytes)}");
+
     /// <summary>Gets or sets the most files one tenant version may hold.</summary>
     /// <value>The default is 2000.</value>
     [Range(1, 100_000)]

@@ -93,7 +93,7 @@ internal static class TenantFilesApi
             return ApiProblems.Invalid("path", pathProblem);
         }
 
-        var (body, tooLarge) = await ReadBodyAsync(request, plugin is null ? limits.MaxFileBytes : limits.MaxUploadBytes, cancellationToken).ConfigureAwait(false);
+        var (body, tooLarge) = await ReadBodyAsync(request, plugin is null ? limits.FileLimit : limits.UploadLimit, cancellationToken).ConfigureAwait(false);
         if (tooLarge is not null)
         {
             return tooLarge;
@@ -129,7 +129,7 @@ internal static class TenantFilesApi
             return invalid;
         }
 
-        var (body, tooLarge) = await ReadBodyAsync(request, options.Value.MaxUploadBytes, cancellationToken).ConfigureAwait(false);
+        var (body, tooLarge) = await ReadBodyAsync(request, options.Value.UploadLimit, cancellationToken).ConfigureAwait(false);
         if (tooLarge is not null)
         {
             return tooLarge;
@@ -230,9 +230,9 @@ internal static class TenantFilesApi
         return (new TenantChange(user.Identity?.Name ?? "unknown", message, dryRun == true, ifMatch), null);
     }
 
-    private static async Task<(byte[]? Body, ProblemHttpResult? Problem)> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
+    private static async Task<(byte[]? Body, ProblemHttpResult? Problem)> ReadBodyAsync(HttpRequest request, BodyLimit limit, CancellationToken cancellationToken)
     {
-        if (request.ContentLength > limit)
+        if (request.ContentLength > limit.Bytes)
         {
             return (null, ApiProblems.TooLarge(request.ContentLength, limit));
         }
@@ -243,7 +243,7 @@ internal static class TenantFilesApi
         while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
         {
             buffer.Write(chunk, 0, read);
-            if (buffer.Length > limit)
+            if (buffer.Length > limit.Bytes)
             {
                 return (null, ApiProblems.TooLarge(null, limit));
             }

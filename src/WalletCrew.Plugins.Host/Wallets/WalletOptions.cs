@@ -12,6 +12,8 @@ internal sealed class WalletOptions
     [Range(1024, 16 * 1024 * 1024)]
     public int MaxPassRequestBytes { get; set; } = 8 * 1024 * 1024;
 
+    public Problems.BodyLimit PassRequestLimit => new(MaxPassRequestBytes, $"{Section}:{nameof(MaxPassRequestBytes)}");
+
     /// <summary>Gets or sets how many <c>/v1/log</c> requests one tenant's devices may post per minute; more get 429.</summary>
     /// <value>The default is 60.</value>
     [Range(1, 100_000)]

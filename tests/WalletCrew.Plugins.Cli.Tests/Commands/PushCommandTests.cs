@@ -154,6 +154,18 @@ public sealed class PushCommandTests
         badKey.ExitCode.Should().Be(1);
         badKey.Error.Should().StartWith("wcp push: the host answered 401 Unauthorized");
 
+        // Over the upload limit (16 MiB): the host's answer, naming the setting, not a connection cut off mid-upload.
+        using var big = new TenantFolder("big");
+        for (var i = 0; i < 5; i++)
+        {
+            File.WriteAllBytes(Path.Combine(big.Directory, "server", "script", $"part{i}.csx"), System.Security.Cryptography.RandomNumberGenerator.GetBytes(3_500_000));
+        }
+
+        var tooLarge = await CliRun.RunAsync("push", big.Directory, "--host", url, "--api-key", Key);
+
+        tooLarge.ExitCode.Should().Be(1);
+        tooLarge.Error.Should().StartWith("wcp push: the host answered 413 RequestEntityTooLarge: The body is ").And.Contain("(WalletCrew:TenantFiles:MaxUploadBytes)");
+
         await stop.CancelAsync();
         (await serve).ExitCode.Should().Be(0);
     }

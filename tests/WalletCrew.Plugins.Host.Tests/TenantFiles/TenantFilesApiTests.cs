@@ -302,6 +302,37 @@ public sealed class TenantFilesApiTests
         outsideBody["detail"]!.GetValue<string>().Should().StartWith("'server/secrets.txt' is not a tenant file; use tenant.json, server/script/**/*.csx");
     }
 
+    /// <summary>
+    /// A body over its limit is refused with 413 naming the setting that sets that limit (every 413 named
+    /// WalletCrew:Api:MaxRequestBodyBytes, which none of these routes reads). Control: ingest names its own.
+    /// </summary>
+    [Theory]
+    [InlineData("api/tenants/acme/files/server/script/big.csx", "WalletCrew:TenantFiles:MaxFileBytes", 2048)]
+    [InlineData("api/tenants/acme/files/server/plugins/Crm", "WalletCrew:TenantFiles:MaxUploadBytes", 4096)]
+    [InlineData("api/tenants/acme/files", "WalletCrew:TenantFiles:MaxUploadBytes", 4096)]
+    [InlineData("api/tenants/acme/passes/R1", "WalletCrew:Wallets:MaxPassRequestBytes", 8192)]
+    [InlineData("api/tenants/acme/passes/P1/installations", "WalletCrew:Api:MaxRequestBodyBytes", 16384)]
+    public async Task ABodyOverItsLimitNamesTheSettingThatSetsIt(string route, string setting, int limit)
+    {
+        using var root = new TenantsRoot();
+        await using var host = await HostHarness.StartAsync(root, new Dictionary<string, string?>
+        {
+            ["WalletCrew:TenantFiles:MaxFileBytes"] = "2048",
+            ["WalletCrew:TenantFiles:MaxUploadBytes"] = "4096",
+            ["WalletCrew:Wallets:MaxPassRequestBytes"] = "8192",
+            ["WalletCrew:Api:MaxRequestBodyBytes"] = "16384",
+        });
+        using var request = new HttpRequestMessage(route.EndsWith("/installations", StringComparison.Ordinal) ? HttpMethod.Post : HttpMethod.Put, route)
+        {
+            Content = new ByteArrayContent(new byte[limit + 1]) { Headers = { ContentType = new("application/json") } },
+        };
+
+        var (status, body) = await SendAsync(host.Client, request);
+
+        status.Should().Be(HttpStatusCode.RequestEntityTooLarge);
+        body["detail"]!.GetValue<string>().Should().Be($"The body is {limit + 1} bytes; the limit is {limit} bytes ({setting}).");
+    }
+
     [Fact]
     public async Task AStoredTenantsSandboxedWorkerIsOneOfTheHostsWorkers()
     {

@@ -21,7 +21,7 @@ internal static class AppleLogApi
             return ApiProblems.Invalid(errors);
         }
 
-        var (body, problem) = await JsonBodyReader.ReadAsync<AppleLogRequest>(request, api.Value.MaxRequestBodyBytes, cancellationToken, allowUnknownFields: true).ConfigureAwait(false);
+        var (body, problem) = await JsonBodyReader.ReadAsync<AppleLogRequest>(request, api.Value.BodyLimit, cancellationToken, allowUnknownFields: true).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;

@@ -46,7 +46,7 @@ internal static class AppleWebServiceApi
             return refused!;
         }
 
-        var (body, problem) = await JsonBodyReader.ReadAsync<AppleRegisterRequest>(request, api.Value.MaxRequestBodyBytes, cancellationToken, allowUnknownFields: true).ConfigureAwait(false);
+        var (body, problem) = await JsonBodyReader.ReadAsync<AppleRegisterRequest>(request, api.Value.BodyLimit, cancellationToken, allowUnknownFields: true).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;

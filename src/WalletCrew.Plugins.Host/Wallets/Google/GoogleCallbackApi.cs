@@ -40,7 +40,7 @@ internal static partial class GoogleCallbackApi
             return ApiProblems.Invalid(errors);
         }
 
-        var (body, problem) = await JsonBodyReader.ReadBytesAsync(request, api.Value.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
+        var (body, problem) = await JsonBodyReader.ReadBytesAsync(request, api.Value.BodyLimit, cancellationToken).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;

@@ -36,7 +36,7 @@ internal static class PassRegistryApi
             return ApiProblems.Invalid(errors);
         }
 
-        var (body, problem) = await JsonBodyReader.ReadAsync<PassRequest>(request, options.Value.MaxPassRequestBytes, cancellationToken).ConfigureAwait(false);
+        var (body, problem) = await JsonBodyReader.ReadAsync<PassRequest>(request, options.Value.PassRequestLimit, cancellationToken).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;
