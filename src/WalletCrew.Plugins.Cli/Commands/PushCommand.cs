@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using WalletCrew.Plugins.Host.TenantFiles;
 
 namespace WalletCrew.Plugins.Cli.Commands;
 
@@ -121,9 +122,9 @@ internal static class PushCommand
         Uri.TryCreate(value?.TrimEnd('/') + "/", UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? uri : null;
 
     /// <summary>
-    /// The files a push sends: <c>tenant.json</c> and every file under <c>server/</c>, as paths relative to the folder, in
-    /// order; hidden files and folders (editor and tool state) are left out, and links are left out with a warning (the
-    /// host keeps no links, and one would send whatever it points at, anywhere on this machine).
+    /// The files a push sends: <c>tenant.json</c> and every tenant file under <c>server/</c> (<see cref="TenantFilePaths"/>),
+    /// as paths relative to the folder, in order. Hidden files and folders (editor and tool state) are left out; so are,
+    /// with a warning, other files and links (the host keeps no links, and one would send whatever it points at).
     /// </summary>
     internal static List<string> TenantFiles(string tenantDirectory, TextWriter warnings)
     {
@@ -151,6 +152,12 @@ internal static class PushCommand
                 {
                     Add(child);
                 }
+            }
+            else if (TenantFilePaths.Problem(path) is { } notKept)
+            {
+                // The host refuses the whole push for one such file, while check and serve pass over it (a README beside
+                // the scripts): left out, as they leave it, and said.
+                warnings.WriteLine($"wcp push: skipped {notKept}");
             }
             else
             {

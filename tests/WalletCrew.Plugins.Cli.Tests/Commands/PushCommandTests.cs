@@ -63,10 +63,11 @@ public sealed class PushCommandTests
 
     /// <summary>
     /// Links are left out with a warning naming each: one to a file outside sent that file's content (anywhere on the
-    /// machine), a broken one or a loop ended the push with a stack trace. The regular file beside them is sent.
+    /// machine), a broken one or a loop ended the push with a stack trace. A file the host keeps not (a README) is left
+    /// out too, as check and serve leave it (the host refused the whole push for it). The script beside them is sent.
     /// </summary>
     [Fact]
-    public void LinksAreLeftOutOfAPushWithAWarning()
+    public void LinksAndOtherFilesAreLeftOutOfAPushWithAWarning()
     {
         using var folder = new TenantFolder("acme");
         var hook = folder.WriteScript("hook.csx", "// a tenant file");
@@ -74,12 +75,14 @@ public sealed class PushCommandTests
         File.CreateSymbolicLink(Path.Combine(script, "passwd.csx"), "/etc/passwd");
         File.CreateSymbolicLink(Path.Combine(script, "broken.csx"), "/nonexistent/broken.csx");
         Directory.CreateSymbolicLink(Path.Combine(script, "up"), "..");
+        File.WriteAllText(Path.Combine(folder.Directory, "server", "README.md"), "notes");
         var warnings = new StringWriter();
 
         var files = WalletCrew.Plugins.Cli.Commands.PushCommand.TenantFiles(folder.Directory, warnings);
 
         files.Should().Equal("server/script/hook.csx");
-        warnings.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().HaveCount(3)
+        warnings.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().HaveCount(4)
+            .And.Contain(line => line.StartsWith("wcp push: skipped 'server/README.md' is not a tenant file; use tenant.json, server/script/**/*.csx", StringComparison.Ordinal))
             .And.Contain(line => line.StartsWith("wcp push: skipped server/script/passwd.csx: a link (to /etc/passwd)", StringComparison.Ordinal))
             .And.Contain(line => line.StartsWith("wcp push: skipped server/script/broken.csx: a link", StringComparison.Ordinal))
             .And.Contain(line => line.StartsWith("wcp push: skipped server/script/up: a link", StringComparison.Ordinal));
