@@ -114,7 +114,9 @@ internal static class CheckpointWeaver
         // An async method's state machine catches everything its body throws and faults its task with it (`SetException`):
         // that catch gets no checkpoint, and the entry check goes inside its try, so a checkpoint's error faults the task
         // instead of escaping a continuation on a pool thread, which would end the process.
-        var faultsTask = body.ExceptionHandlers.Where(h => h.HandlerType == ExceptionHandlerType.Catch && SetsException(h)).ToList();
+        var faultsTask = IsAsyncStateMachine(method)
+            ? body.ExceptionHandlers.Where(h => h.HandlerType == ExceptionHandlerType.Catch && FaultsTheTask(h)).ToList()
+            : [];
 
         // A checkpoint where a catch starts: code that catches the checkpoint's own error cannot go on working. Not in a
         // finally: it releases locks and disposes (the compiler's `lock`, `using`, `foreach`), and a loop in it has its own.
@@ -195,11 +197,18 @@ internal static class CheckpointWeaver
         };
     }
 
-    private static bool SetsException(ExceptionHandler handler)
+    // The compiler's catch is in the MoveNext of an async method's (or async iterator's) state machine, and calls its builder's
+    // SetException. Any other catch is the author's, even one that calls TaskCompletionSource.SetException: taken for the
+    // compiler's, it lost its checkpoint and moved the method's entry check into its try, so a recursion through it ran
+    // without a stack check until the process overflowed its stack.
+    private static bool IsAsyncStateMachine(MethodDefinition method) =>
+        method.Name == "MoveNext" && method.DeclaringType.Interfaces.Any(i => i.InterfaceType.FullName == "System.Runtime.CompilerServices.IAsyncStateMachine");
+
+    private static bool FaultsTheTask(ExceptionHandler handler)
     {
         for (var i = handler.HandlerStart; i is not null && i != handler.HandlerEnd; i = i.Next)
         {
-            if (i.Operand is MethodReference { Name: "SetException" })
+            if (i.Operand is MethodReference { Name: "SetException" } call && IsAsyncBuilder(call.DeclaringType.GetElementType()))
             {
                 return true;
             }
@@ -207,6 +216,15 @@ internal static class CheckpointWeaver
 
         return false;
     }
+
+    // AsyncTaskMethodBuilder, AsyncValueTaskMethodBuilder, AsyncVoidMethodBuilder, their generic and pooling forms, and the
+    // ManualResetValueTaskSourceCore an async iterator completes.
+    private static bool IsAsyncBuilder(TypeReference type) => type.Namespace switch
+    {
+        "System.Runtime.CompilerServices" => type.Name.Contains("MethodBuilder", StringComparison.Ordinal),
+        "System.Threading.Tasks.Sources" => type.Name.StartsWith("ManualResetValueTaskSourceCore", StringComparison.Ordinal),
+        _ => false,
+    };
 
     // Offsets are those read from the file, so they order the original instructions; inserted ones are never branches.
     private static bool IsBackwardBranch(Instruction instruction) => instruction.Operand switch

@@ -11,7 +11,7 @@ namespace WalletCrew.Plugins.Engine.Plugins;
 internal static class WovenPluginFolder
 {
     /// <summary>Changes whenever the weaving changes, so older woven copies are not reused.</summary>
-    private const string WeaverVersion = "3";
+    private const string WeaverVersion = "4";
 
     /// <summary>Returns the woven copy of <paramref name="pluginFolder"/> under <paramref name="root"/>, creating it when missing.</summary>
     public static string Prepare(string pluginFolder, string root)
