@@ -62,7 +62,11 @@ internal static class DelegateAdapterFactory
 
         public static (BoundCall? Call, BindError? Error) Create(ContractMember member, Delegate function)
         {
-            var parameters = function.Method.GetParameters();
+            // What the delegate is called with: a closed delegate (an extension method's group on a value, prefix.Fill) has
+            // bound its method's first parameter, which no call passes.
+            var declaredByMethod = function.Method.GetParameters();
+            var invoke = function.GetType().GetMethod(nameof(Action.Invoke))!;
+            var parameters = declaredByMethod[(declaredByMethod.Length - invoke.GetParameters().Length)..];
             var arguments = new Func<object, CancellationToken, object?>[parameters.Length];
             for (var i = 0; i < parameters.Length; i++)
             {
@@ -79,7 +83,7 @@ internal static class DelegateAdapterFactory
                 arguments[i] = argument;
             }
 
-            return (new BoundCall(function, function.GetType().GetMethod(nameof(Action.Invoke))!, arguments), null);
+            return (new BoundCall(function, invoke, arguments), null);
         }
 
         /// <summary>Calls the function; what it throws is thrown as it is, not wrapped.</summary>

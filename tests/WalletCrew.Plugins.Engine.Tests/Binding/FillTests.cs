@@ -71,6 +71,32 @@ public sealed class FillTests
         result.Data!.ToJsonString().Should().Be("""{"tenant":"test-tenant","pass":"P1"}""");
     }
 
+    /// <summary>
+    /// A closed delegate (an extension method's group on a value) is called with the contract's arguments only: its bound
+    /// first parameter was read as the pass id, so it loaded without a diagnostic and failed every call
+    /// (TargetParameterCountException). Control: the same method as an open delegate.
+    /// </summary>
+    [Theory]
+    [InlineData("(Func<string, Task<object>>)\"vip-\".Tagged", "vip-P1")]
+    [InlineData("(Func<string, string, Task<object>>)Ext.Tagged", "P1loyalty")]
+    public async Task AClosedDelegateBindsToTheContractsArguments(string function, string expected)
+    {
+        using var harness = new EngineHarness();
+        using var tenant = harness.Load($$"""
+            context.register("runtime.scriptable.customerProvider.crm", new { Fill = {{function}} });
+            static class Ext
+            {
+                public static async Task<object> Tagged(this string prefix, string passId) { await Task.Yield(); return new { id = prefix + passId }; }
+            }
+            """);
+
+        var result = await tenant.FillAsync("crm", TestEvents.Fill(), CancellationToken.None);
+
+        tenant.Diagnostics.Should().BeEmpty();
+        result.Status.Should().Be(InvocationStatus.Succeeded, result.Error);
+        result.Data!["id"]!.GetValue<string>().Should().Be(expected);
+    }
+
     [Fact]
     public async Task UnknownProviderIsNotFound()
     {
