@@ -11,6 +11,10 @@ namespace WalletCrew.Plugins.Engine.Loading;
 /// <param name="checkpointed">Whether the connector's code carries checkpoints (instrumented scripts), so its calls may run inline.</param>
 internal sealed class RegistrationCollector(string source, Func<BindError, ConnectorDiagnostic> locate, bool checkpointed = false)
 {
+    // Top-level code may register from several threads at once (after an await, in Task.WhenAll); the lists are not
+    // thread-safe, and a lost or torn registration would bind silently short.
+    private readonly Lock _gate = new();
+
     public List<BoundPassUpdater> PassUpdaters { get; } = [];
 
     public List<BoundCustomerProvider> CustomerProviders { get; } = [];
@@ -22,6 +26,14 @@ internal sealed class RegistrationCollector(string source, Func<BindError, Conne
     public void Register(string key, object implementation)
     {
         var outcome = ContractBinder.Bind(key, implementation, source);
+        lock (_gate)
+        {
+            Keep(outcome);
+        }
+    }
+
+    private void Keep(BindOutcome outcome)
+    {
         if (outcome.Errors.Count > 0)
         {
             Diagnostics.AddRange(outcome.Errors.Select(locate));
