@@ -42,6 +42,10 @@ internal static class DefaultAllowList
             "AttributeUsageAttribute", "AttributeTargets", "FlagsAttribute", "ObsoleteAttribute", "SerializableAttribute",
             "NonSerializedAttribute")
         .Type("System.Object", t => t.Except("GetType", "Finalize"))
+        // Pin allocates a pinned handle that only disposing its MemoryHandle frees: an undisposed one keeps its array (and a
+        // connector's load context, through its element type) alive for the life of the process.
+        .Type("System.Memory", t => t.Except("Pin"))
+        .Type("System.ReadOnlyMemory", t => t.Except("Pin"))
         // A timer's callback runs on a pool thread, outside the invocation; Task.Delay(delay, provider) is the way to wait.
         .Type("System.TimeProvider", t => t.Except("CreateTimer"))
         .Type("System.String", t => t.Except("Intern", "IsInterned"))
@@ -151,9 +155,10 @@ internal static class DefaultAllowList
         .Type("System.Runtime.CompilerServices.ConfiguredTaskAwaitable", t => t.Implicit("GetAwaiter", "IsCompleted", "GetResult"))
         .Type("System.Runtime.CompilerServices.ConfiguredValueTaskAwaitable", t => t.Implicit("GetAwaiter", "IsCompleted", "GetResult"))
         // DefaultInterpolatedStringHandler only as $"..." uses it: it is a struct over an array rented from the shared ArrayPool,
-        // and a copy a script called itself could read, write and re-return an array the host rents next.
+        // and a copy a script called itself could read, write and re-return an array the host rents next. Not named either:
+        // a handler a script holds can be copied and handed to string.Create(provider, ref handler), which clears it.
         .Type("System.Runtime.CompilerServices.DefaultInterpolatedStringHandler", t => t.Implicit(".ctor", "AppendLiteral", "AppendFormatted",
-            "ToStringAndClear"))
+            "ToStringAndClear").NotNamed())
         .Types("System.Runtime.CompilerServices", "ConfiguredCancelableAsyncEnumerable",
             "FormattableStringFactory", "EnumeratorCancellationAttribute", "CallerMemberNameAttribute", "CallerFilePathAttribute",
             "CallerLineNumberAttribute", "CallerArgumentExpressionAttribute", "IsExternalInit", "ITuple")

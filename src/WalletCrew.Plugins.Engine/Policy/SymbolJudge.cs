@@ -91,7 +91,7 @@ internal sealed class SymbolJudge
                     return null;
                 }
 
-                if (!IsSource(named) && RuleFor(named) is null)
+                if (!IsSource(named) && RuleFor(named) is not { MayBeNamed: true })
                 {
                     return new Denial(named.OriginalDefinition, DenialKind.Forbidden);
                 }

@@ -21,6 +21,9 @@ internal sealed class TypeRule
         _exceptWhenOverloadUnknown = new HashSet<string>(exceptWhenOverloadUnknown ?? [], StringComparer.Ordinal);
     }
 
+    /// <summary>Gets whether a script may name the type itself (<see cref="TypeRuleBuilder.NotNamed"/>); plugins are judged by member.</summary>
+    public bool MayBeNamed { get; init; } = true;
+
     /// <summary>Gets the rule that allows every member.</summary>
     public static TypeRule AllMembers { get; } = new(null, [], []);
 

@@ -7,6 +7,7 @@ internal sealed class TypeRuleBuilder
     private readonly List<string> _implicitOnly = [];
     private readonly List<string> _exceptWhenOverloadUnknown = [];
     private List<string>? _only;
+    private bool _mayBeNamed = true;
 
     /// <summary>Allows only the named members (none: the type may be named, held and compared, but not used).</summary>
     public TypeRuleBuilder Only(params string[] members)
@@ -40,7 +41,17 @@ internal sealed class TypeRuleBuilder
         return this;
     }
 
-    internal TypeRule Build() => _only is null && _except.Count == 0 && _implicitOnly.Count == 0 && _exceptWhenOverloadUnknown.Count == 0
+    /// <summary>
+    /// Refuses naming the type in a script (a parameter, local, field or type argument of that type): only values the
+    /// compiler makes for a language construct exist, so none can be copied or handed to a member that consumes it.
+    /// </summary>
+    public TypeRuleBuilder NotNamed()
+    {
+        _mayBeNamed = false;
+        return this;
+    }
+
+    internal TypeRule Build() => _only is null && _except.Count == 0 && _implicitOnly.Count == 0 && _exceptWhenOverloadUnknown.Count == 0 && _mayBeNamed
         ? TypeRule.AllMembers
-        : new TypeRule(_only, _except, _implicitOnly, _exceptWhenOverloadUnknown);
+        : new TypeRule(_only, _except, _implicitOnly, _exceptWhenOverloadUnknown) { MayBeNamed = _mayBeNamed };
 }

@@ -52,6 +52,18 @@ internal static class EscapeCorpus
         { "Unsafe.As", """var s = System.Runtime.CompilerServices.Unsafe.As<string>(new object());""", "System.Runtime.CompilerServices.Unsafe.As" },
         { "RuntimeHelpers.GetUninitializedObject", """var o = System.Runtime.CompilerServices.RuntimeHelpers.GetUninitializedObject(typeof(string));""", "System.Runtime.CompilerServices.RuntimeHelpers.GetUninitializedObject(System.Type)" },
         { "ArrayPool shared across tenants", """var a = System.Buffers.ArrayPool<byte>.Shared.Rent(10);""", "System.Buffers.ArrayPool" },
+        { "Memory.Pin, never unpinned", """new int[4].AsMemory().Pin();""", "System.Memory<int>.Pin()" },
+        { "ReadOnlyMemory.Pin through a local", """ReadOnlyMemory<byte> m = new byte[1 << 20]; var h = m.Pin();""", "System.ReadOnlyMemory<byte>.Pin()" },
+        { "Memory.Pin as a method group", """Func<System.Buffers.MemoryHandle> pin = new int[4].AsMemory().Pin;""", "System.Buffers.MemoryHandle" },
+        { "a pooled string handler as a parameter", """
+            static string Peek(System.Runtime.CompilerServices.DefaultInterpolatedStringHandler h) { var copy = h; _ = string.Create(null, ref h); return string.Create(null, ref copy); }
+            """, "System.Runtime.CompilerServices.DefaultInterpolatedStringHandler" },
+        { "a pooled string handler as a local", """
+            System.Runtime.CompilerServices.DefaultInterpolatedStringHandler h = $"{1}"; var copy = h; _ = string.Create(null, ref h); _ = string.Create(null, ref copy);
+            """, "System.Runtime.CompilerServices.DefaultInterpolatedStringHandler" },
+        { "a pooled string handler through a lambda", """
+            var f = (ref System.Runtime.CompilerServices.DefaultInterpolatedStringHandler h) => string.Create(null, ref h);
+            """, "System.Runtime.CompilerServices.DefaultInterpolatedStringHandler" },
         { "stackalloc", """Span<byte> b = stackalloc byte[1024];""", "stackalloc" },
         { "unsafe block with a pointer", """unsafe { int x = 1; int* p = &x; }""", "unsafe" },
         { "function pointer", """unsafe { delegate*<void> f = null; }""", "delegate*" },
