@@ -15,6 +15,9 @@ internal enum DenialKind
     /// <summary>A type parameter without <c>new()</c> in a place that constructs it (WCP1001).</summary>
     ConstructedTypeParameter,
 
+    /// <summary>A member or parameter that hands tenant code a <c>System.Type</c> no <c>typeof</c> named (WCP1001).</summary>
+    TypeOfUnknownOrigin,
+
     /// <summary>No symbol, or an error symbol (WCP1006, only when the compilation has no errors of its own).</summary>
     Unresolved,
 }

@@ -18,6 +18,11 @@ internal static class PolicyMessages
         NotAllowed + "it is passed where instances of it get constructed (a deserializer, Lazy, new(), typeof), and the policy checks "
         + "only concrete types there. Use the concrete type, or add 'where {0} : new()' so that every caller's type is checked.");
 
+    private static readonly DiagnosticDescriptor TypeOfUnknownOriginRule = Rule(
+        PolicyDiagnosticIds.ForbiddenApi, "System.Type of unknown origin",
+        NotAllowed + "it hands the connector a System.Type that no typeof named, and what takes a Type (a serializer) constructs "
+        + "it, refused constructors and setters included. Name the type with typeof(...) where it is used.");
+
     private static readonly DiagnosticDescriptor UnsafeCodeRule = Rule(
         PolicyDiagnosticIds.UnsafeCode, "Unsafe code",
         NotAllowed + "unsafe code, pointers and stackalloc can corrupt memory or crash the host. Use arrays, spans over arrays and collections.");
@@ -51,6 +56,10 @@ internal static class PolicyMessages
     /// <summary>WCP1001: a tenant type parameter, without <c>new()</c>, passed where its instances get constructed.</summary>
     public static Diagnostic ConstructedTypeParameter(string parameter, Location location) =>
         Diagnostic.Create(ConstructedTypeParameterRule, location, parameter);
+
+    /// <summary>WCP1001: a framework member, or a parameter, that hands out a <c>System.Type</c> no <c>typeof</c> named.</summary>
+    public static Diagnostic TypeOfUnknownOrigin(string source, Location location) =>
+        Diagnostic.Create(TypeOfUnknownOriginRule, location, source);
 
     /// <summary>WCP1002: <c>unsafe</c>, a pointer, <c>stackalloc</c>, explicit layout or a <c>__makeref</c>-style keyword.</summary>
     public static Diagnostic UnsafeCode(string construct, Location location) =>

@@ -42,18 +42,26 @@ internal sealed class PolicyOperationWalker : OperationWalker
         {
             case IInvocationOperation invocation:
                 Member(invocation.TargetMethod, operation, implicitUse: operation.IsImplicit);
+                TypeSource(invocation.TargetMethod, invocation.TargetMethod.OriginalDefinition.ReturnType, operation);
                 break;
             case IObjectCreationOperation creation when !IsBannedAttribute(creation):
                 Member((ISymbol?)creation.Constructor ?? creation.Type, operation, implicitUse: operation.IsImplicit);
                 break;
             case IMethodReferenceOperation reference:
                 Member(reference.Method, operation);
+                TypeSource(reference.Method, reference.Method.OriginalDefinition.ReturnType, operation);
                 break;
             case IPropertyReferenceOperation property:
                 PropertyAccess(property);
+                TypeSource(property.Property, property.Property.OriginalDefinition.Type, operation);
                 break;
             case IFieldReferenceOperation field:
                 Member(field.Field, operation);
+                TypeSource(field.Field, field.Field.OriginalDefinition.Type, operation);
+                break;
+            case IParameterReferenceOperation parameter when CarriesType(parameter.Parameter.Type):
+                // Whoever calls the method chooses it: the framework, for an override, an interface's method or a delegate.
+                _violations.Add(new Denial(parameter.Parameter, DenialKind.TypeOfUnknownOrigin), operation.Syntax);
                 break;
             case IEventReferenceOperation eventReference:
                 Member(eventReference.Event, operation);
@@ -215,6 +223,37 @@ internal sealed class PolicyOperationWalker : OperationWalker
         {
             _violations.Add(denial, operation.Syntax);
         }
+    }
+
+    // A System.Type can come only from typeof, which names and judges it (see ITypeOfOperation above): a framework member
+    // that returns one (JsonConverter<T>.Type) hands out a type no typeof named, and a serializer given it constructs it.
+    // Judged by the member's declared type, so a List<Type> of typeof's results still reads.
+    private void TypeSource(ISymbol member, ITypeSymbol declared, IOperation operation)
+    {
+        if (!_judge.IsSource(member) && member is not IMethodSymbol { MethodKind: MethodKind.DelegateInvoke } && CarriesType(declared))
+        {
+            _violations.Add(new Denial(member, DenialKind.TypeOfUnknownOrigin), operation.Syntax);
+        }
+    }
+
+    private static bool CarriesType(ITypeSymbol type) => type switch
+    {
+        IArrayTypeSymbol array => CarriesType(array.ElementType),
+        INamedTypeSymbol named => IsSystemType(named) || named.TypeArguments.Any(CarriesType),
+        _ => false,
+    };
+
+    private static bool IsSystemType(INamedTypeSymbol type)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (current is { Name: "Type", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void Type(ITypeSymbol? type, IOperation operation)

@@ -129,7 +129,8 @@ internal sealed class SymbolJudge
         return _allowList.Find(ns, names);
     }
 
-    private bool IsSource(ISymbol symbol) => SymbolEqualityComparer.Default.Equals(symbol.ContainingAssembly, _sourceAssembly);
+    /// <summary>Tells whether the symbol is declared in the code being judged (the tenant's own).</summary>
+    public bool IsSource(ISymbol symbol) => SymbolEqualityComparer.Default.Equals(symbol.ContainingAssembly, _sourceAssembly);
 
     private static ISymbol? Overridden(ISymbol symbol) => symbol switch
     {

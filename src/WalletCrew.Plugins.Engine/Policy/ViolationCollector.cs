@@ -44,6 +44,9 @@ internal sealed class ViolationCollector
             case DenialKind.Dynamic:
                 Add(PolicyMessages.LateBound("dynamic", location));
                 break;
+            case DenialKind.TypeOfUnknownOrigin when denial.Symbol is { } source:
+                Add(PolicyMessages.TypeOfUnknownOrigin(source is IParameterSymbol typeParameter ? $"{typeParameter.Name} (a System.Type parameter)" : SymbolNames.Display(source), location));
+                break;
             default:
                 if (!CompilationHasErrors())
                 {

@@ -45,6 +45,38 @@ public sealed class BackDoorConstructionTests
             public interface IApi { [Refit.Get("/holder")] Task<Holder> Get(); }
             public {{Holder}}
             """, RefusedConstructor },
+        // A System.Type no typeof named: the rule judged only typeof's, and the serializer constructs whatever Type it is given.
+        { "JsonConverter<T>.Type handed to the deserializer", """
+            var c = (System.Net.Http.HttpClient)JsonSerializer.Deserialize("{}", new Conv().Type!)!;
+            class Conv : System.Text.Json.Serialization.JsonConverter<System.Net.Http.HttpClient>
+            {
+                public override System.Net.Http.HttpClient? Read(ref Utf8JsonReader r, Type t, JsonSerializerOptions o) => null;
+                public override void Write(Utf8JsonWriter w, System.Net.Http.HttpClient v, JsonSerializerOptions o) { }
+            }
+            """, "'System.Text.Json.Serialization.JsonConverter<System.Net.Http.HttpClient>.Type' is not allowed in connectors: it hands the connector a System.Type" },
+        { "a converter's Type parameter handed on", """
+            var options = new JsonSerializerOptions { Converters = { new Conv() } };
+            class Conv : System.Text.Json.Serialization.JsonConverter<object>
+            {
+                public override object? Read(ref Utf8JsonReader r, Type t, JsonSerializerOptions o) => JsonSerializer.Deserialize("{}", t, o);
+                public override void Write(Utf8JsonWriter w, object v, JsonSerializerOptions o) { }
+            }
+            """, "'t (a System.Type parameter)' is not allowed in connectors" },
+        { "a factory's CanConvert parameter kept", """
+            var options = new JsonSerializerOptions { Converters = { new Factory() } };
+            class Factory : System.Text.Json.Serialization.JsonConverterFactory
+            {
+                public static Type? Seen;
+                public override bool CanConvert(Type typeToConvert) { Seen = typeToConvert; return false; }
+                public override System.Text.Json.Serialization.JsonConverter? CreateConverter(Type typeToConvert, JsonSerializerOptions options) => null;
+            }
+            """, "'typeToConvert (a System.Type parameter)' is not allowed in connectors" },
+        { "a type info's Type", """
+            var type = JsonSerializerOptions.Default.GetTypeInfo(typeof(string)).Type;
+            """, "'System.Text.Json.Serialization.Metadata.JsonTypeInfo.Type' is not allowed in connectors: it hands the connector a System.Type" },
+        { "a framework method group handing out a Type", """
+            Func<Type, Type?> under = Nullable.GetUnderlyingType;
+            """, "'System.Nullable.GetUnderlyingType(System.Type)' is not allowed in connectors: it hands the connector a System.Type" },
         { "a tenant generic forwarding to the deserializer", """
             var c = Parse<System.Net.Http.HttpClient>("{}");
             static T Parse<T>(string json) => JsonSerializer.Deserialize<T>(json)!;
