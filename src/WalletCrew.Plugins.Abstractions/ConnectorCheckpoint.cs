@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 namespace WalletCrew.Plugins;
 
 /// <summary>The checkpoints the engine weaves into connector code, scripts and plugins: they stop code that outruns its invocation's limits.</summary>
-/// <remarks>Woven by the engine into the compiled code at loop back-edges, method entries and <c>catch</c> blocks; calling it yourself is harmless.
+/// <remarks>Woven by the engine into the compiled code at loop back-edges, method entries and <c>catch</c> blocks; connectors may not call it (the policy refuses a script that does, and a plugin that does is not loaded).
 /// Outside an invocation it does nothing but guard the stack.</remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class ConnectorCheckpoint
@@ -31,11 +31,11 @@ public static class ConnectorCheckpoint
     }
 
     /// <summary>Checks the invocation's budget at a loop back-edge or a <c>catch</c> block; throws once it is spent.</summary>
-    /// <remarks>Inserted by the engine; calling it yourself is harmless.</remarks>
+    /// <remarks>Inserted by the engine; connectors may not call it (the policy refuses a script that does, and a plugin that does is not loaded).</remarks>
     public static void Tick() => s_budget.Value?.Check();
 
     /// <summary>Checks the invocation's budget and the stack at a method, lambda or accessor entry; throws once either is spent.</summary>
-    /// <remarks>Inserted by the engine; calling it yourself is harmless. Deep recursion ends here with a named error instead of a stack overflow that would end the process.</remarks>
+    /// <remarks>Inserted by the engine; connectors may not call it (the policy refuses a script that does, and a plugin that does is not loaded). Deep recursion ends here with a named error instead of a stack overflow that would end the process.</remarks>
     public static void Enter()
     {
         var budget = s_budget.Value;
@@ -58,7 +58,7 @@ public static class ConnectorCheckpoint
     /// <param name="source">The operator's first sequence argument.</param>
     /// <param name="other">The operator's second sequence argument, if any.</param>
     /// <returns><paramref name="query"/>.</returns>
-    /// <remarks>Woven by the engine after each <c>System.Linq.Enumerable</c> call; calling it yourself is harmless.</remarks>
+    /// <remarks>Woven by the engine after each <c>System.Linq.Enumerable</c> call; connectors may not call it (the policy refuses a script that does, and a plugin that does is not loaded).</remarks>
     public static TQuery Query<TQuery>(TQuery query, object? source, object? other)
         where TQuery : class
     {
@@ -82,7 +82,7 @@ public static class ConnectorCheckpoint
     /// <param name="node1">The first tree.</param>
     /// <param name="node2">The second tree.</param>
     /// <returns>Whether the trees are equal.</returns>
-    /// <remarks>Woven by the engine in place of <c>JsonNode.DeepEquals</c>; calling it yourself is harmless.</remarks>
+    /// <remarks>Woven by the engine in place of <c>JsonNode.DeepEquals</c>; connectors may not call it (the policy refuses a script that does, and a plugin that does is not loaded).</remarks>
     public static bool DeepEquals(JsonNode? node1, JsonNode? node2)
     {
         CheckJsonDepth(node1);
@@ -93,7 +93,7 @@ public static class ConnectorCheckpoint
     /// <summary>Copies a JSON tree as <see cref="JsonNode.DeepClone"/> does, once it is known to be shallow enough for it.</summary>
     /// <param name="node">The tree.</param>
     /// <returns>The copy.</returns>
-    /// <remarks>Woven by the engine in place of <c>JsonNode.DeepClone</c>; calling it yourself is harmless.</remarks>
+    /// <remarks>Woven by the engine in place of <c>JsonNode.DeepClone</c>; connectors may not call it (the policy refuses a script that does, and a plugin that does is not loaded).</remarks>
     public static JsonNode DeepClone(JsonNode node)
     {
         ArgumentNullException.ThrowIfNull(node);
@@ -104,7 +104,7 @@ public static class ConnectorCheckpoint
     /// <summary>Sets <see cref="JsonSerializerOptions.MaxDepth"/> once the value is known to be within what the engine allows.</summary>
     /// <param name="options">The options.</param>
     /// <param name="value">The depth.</param>
-    /// <remarks>Woven by the engine in place of the setter; calling it yourself is harmless.</remarks>
+    /// <remarks>Woven by the engine in place of the setter; connectors may not call it (the policy refuses a script that does, and a plugin that does is not loaded).</remarks>
     public static void SetMaxDepth(JsonSerializerOptions options, int value)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -114,19 +114,19 @@ public static class ConnectorCheckpoint
     /// <summary>Sets <see cref="JsonWriterOptions.MaxDepth"/> once the value is known to be within what the engine allows.</summary>
     /// <param name="options">The options.</param>
     /// <param name="value">The depth.</param>
-    /// <remarks>Woven by the engine in place of the setter; calling it yourself is harmless.</remarks>
+    /// <remarks>Woven by the engine in place of the setter; connectors may not call it (the policy refuses a script that does, and a plugin that does is not loaded).</remarks>
     public static void SetMaxDepth(ref JsonWriterOptions options, int value) => options.MaxDepth = CheckedMaxDepth(value);
 
     /// <summary>Sets <see cref="JsonReaderOptions.MaxDepth"/> once the value is known to be within what the engine allows.</summary>
     /// <param name="options">The options.</param>
     /// <param name="value">The depth.</param>
-    /// <remarks>Woven by the engine in place of the setter; calling it yourself is harmless.</remarks>
+    /// <remarks>Woven by the engine in place of the setter; connectors may not call it (the policy refuses a script that does, and a plugin that does is not loaded).</remarks>
     public static void SetMaxDepth(ref JsonReaderOptions options, int value) => options.MaxDepth = CheckedMaxDepth(value);
 
     /// <summary>Sets <see cref="JsonDocumentOptions.MaxDepth"/> once the value is known to be within what the engine allows.</summary>
     /// <param name="options">The options.</param>
     /// <param name="value">The depth.</param>
-    /// <remarks>Woven by the engine in place of the setter; calling it yourself is harmless.</remarks>
+    /// <remarks>Woven by the engine in place of the setter; connectors may not call it (the policy refuses a script that does, and a plugin that does is not loaded).</remarks>
     public static void SetMaxDepth(ref JsonDocumentOptions options, int value) => options.MaxDepth = CheckedMaxDepth(value);
 
     // The serializer's and the writer's recursion is bounded by MaxDepth; beyond the engine's bound it could overflow the stack.

@@ -79,6 +79,13 @@ internal static class CheckpointWeaver
     {
         foreach (var module in assembly.Modules)
         {
+            // The checkpoints are the engine's alone: code that calls them itself could reset the LINQ depth it records, or
+            // record one on an object every tenant shares (an interned string, Array.Empty). Scripts are refused by the policy.
+            if (module.GetMemberReferences().FirstOrDefault(m => m.DeclaringType is { Namespace: CheckpointNamespace, Name: CheckpointType }) is { } own)
+            {
+                throw new InvalidOperationException($"it calls {CheckpointNamespace}.{CheckpointType}.{own.Name} itself, which only the engine's weaving may");
+            }
+
             var frames = new StackFrames();
             frames.CheckValueTypes(module);
             var (enter, tick) = CheckpointMethods(module);

@@ -11,12 +11,16 @@ internal sealed class PolicyOperationWalker : OperationWalker
     private readonly ViolationCollector _violations;
     private readonly CancellationToken _cancellationToken;
 
+    // Where the list opens all of System.Type (reflection, a test's widened policy), where a Type came from no longer matters.
+    private readonly bool _typeSourcesJudged;
+
     public PolicyOperationWalker(SemanticModel model, SymbolJudge judge, ViolationCollector violations, CancellationToken cancellationToken)
     {
         _model = model;
         _judge = judge;
         _violations = violations;
         _cancellationToken = cancellationToken;
+        _typeSourcesJudged = model.Compilation.GetTypeByMetadataName("System.Type") is not { } type || !judge.AllowsEveryMemberOf(type);
     }
 
     public override void Visit(IOperation? operation)
@@ -59,7 +63,7 @@ internal sealed class PolicyOperationWalker : OperationWalker
                 Member(field.Field, operation);
                 TypeSource(field.Field, field.Field.OriginalDefinition.Type, operation);
                 break;
-            case IParameterReferenceOperation parameter when CarriesType(parameter.Parameter.Type):
+            case IParameterReferenceOperation parameter when _typeSourcesJudged && CarriesType(parameter.Parameter.Type):
                 // Whoever calls the method chooses it: the framework, for an override, an interface's method or a delegate.
                 _violations.Add(new Denial(parameter.Parameter, DenialKind.TypeOfUnknownOrigin), operation.Syntax);
                 break;
@@ -230,7 +234,7 @@ internal sealed class PolicyOperationWalker : OperationWalker
     // Judged by the member's declared type, so a List<Type> of typeof's results still reads.
     private void TypeSource(ISymbol member, ITypeSymbol declared, IOperation operation)
     {
-        if (!_judge.IsSource(member) && member is not IMethodSymbol { MethodKind: MethodKind.DelegateInvoke } && CarriesType(declared))
+        if (_typeSourcesJudged && !_judge.IsSource(member) && member is not IMethodSymbol { MethodKind: MethodKind.DelegateInvoke } && CarriesType(declared))
         {
             _violations.Add(new Denial(member, DenialKind.TypeOfUnknownOrigin), operation.Syntax);
         }

@@ -24,6 +24,12 @@ internal sealed class SymbolJudge
     /// <returns><see langword="null"/> when allowed, else the refusal.</returns>
     public Denial? Member(ISymbol? symbol, bool implicitUse = false)
     {
+        // The engine weaves these calls in after this check; one a script wrote could reset or poison what they record.
+        if (symbol?.ContainingType is { Name: nameof(ConnectorCheckpoint), ContainingNamespace: { Name: "Plugins", ContainingNamespace.Name: "WalletCrew" } })
+        {
+            return new Denial(symbol, DenialKind.Forbidden);
+        }
+
         switch (symbol)
         {
             case null or IErrorTypeSymbol:
@@ -128,6 +134,9 @@ internal sealed class SymbolJudge
         var (ns, names) = SymbolNames.TypeKey(type);
         return _allowList.Find(ns, names);
     }
+
+    /// <summary>Tells whether the list allows every member of <paramref name="type"/>, as a test's widened policy does.</summary>
+    public bool AllowsEveryMemberOf(INamedTypeSymbol type) => ReferenceEquals(RuleFor(type), TypeRule.AllMembers);
 
     /// <summary>Tells whether the symbol is declared in the code being judged (the tenant's own).</summary>
     public bool IsSource(ISymbol symbol) => SymbolEqualityComparer.Default.Equals(symbol.ContainingAssembly, _sourceAssembly);

@@ -36,6 +36,34 @@ public sealed class PluginRefusalTests
             + $"newer than this host's {s_host}, so members it uses may not exist here. Rebuild the plugin against WalletCrew.Plugins.Abstractions {s_host}, or upgrade the host.");
     }
 
+    /// <summary>
+    /// The checkpoints are the engine's: a plugin that calls ConnectorCheckpoint itself could reset the LINQ depth it records or
+    /// record one on an object every tenant shares. Control: the same plugin without the call loads.
+    /// </summary>
+    [Theory]
+    [InlineData("WalletCrew.Plugins.ConnectorCheckpoint.Query(\"acme\", System.Array.Empty<int>(), null);", true)]
+    [InlineData("WalletCrew.Plugins.ConnectorCheckpoint.Tick();", true)]
+    [InlineData("", false)]
+    public void APluginThatCallsTheCheckpointsItselfIsRefused(string call, bool refused)
+    {
+        using var harness = new EngineHarness();
+        PluginCompiler.CompileInto(harness.Folder, "Poison", $$"""
+            public sealed class Poison : WalletCrew.Plugins.IPassUpdater
+            {
+                public System.Threading.Tasks.Task OnPassInstalledAsync(WalletCrew.Plugins.PassInstallationEvent e, System.Threading.CancellationToken cancellationToken) { {{call}} return System.Threading.Tasks.Task.CompletedTask; }
+                public System.Threading.Tasks.Task OnPassUninstalledAsync(WalletCrew.Plugins.PassInstallationEvent e, System.Threading.CancellationToken cancellationToken) => System.Threading.Tasks.Task.CompletedTask;
+            }
+            """);
+
+        using var tenant = harness.Load();
+
+        tenant.PassUpdaterCount.Should().Be(refused ? 0 : 1);
+        if (refused)
+        {
+            tenant.Diagnostics.Should().ContainSingle().Which.Message.Should().Contain("it calls WalletCrew.Plugins.ConnectorCheckpoint.").And.Contain("itself, which only the engine's weaving may");
+        }
+    }
+
     [Fact]
     public void AssemblyWithoutTheAbstractionsIsNotAConnector()
     {

@@ -297,19 +297,21 @@ public sealed class PluginUnsafeCodeTests
     {
         // C# cannot call an internal member of another assembly; a hand-made reference can, given the access check is off.
         using var harness = new EngineHarness();
-        var budget = typeof(ConnectorCheckpoint).GetProperty("Budget", BindingFlags.NonPublic | BindingFlags.Static)!.SetMethod!;
+        // (Not ConnectorCheckpoint's: the weaver refuses any call to the checkpoints before this check runs.)
+        var buildEmail = typeof(EmailRequest).GetProperty("BuildEmail", BindingFlags.NonPublic | BindingFlags.Instance)!.GetMethod!;
         Deploy(harness, "public static void Escape() { }", change: module =>
         {
             var escape = module.GetType("Probe").Methods.Single(m => m.Name == "Escape");
             var il = escape.Body.GetILProcessor();
-            il.InsertBefore(escape.Body.Instructions[0], il.Create(OpCodes.Call, module.ImportReference(budget)));
+            il.InsertBefore(escape.Body.Instructions[0], il.Create(OpCodes.Pop));
+            il.InsertBefore(escape.Body.Instructions[0], il.Create(OpCodes.Call, module.ImportReference(buildEmail)));
             il.InsertBefore(escape.Body.Instructions[0], il.Create(OpCodes.Ldnull));
         });
 
         using var tenant = harness.Load();
 
         tenant.Diagnostics.Select(d => d.Message).Should().Contain(
-            "The plugin Unsafe uses 'WalletCrew.Plugins.ConnectorCheckpoint.set_Budget', which is not allowed in connectors: it is internal to the platform; "
+            "The plugin Unsafe uses 'WalletCrew.Plugins.EmailRequest.get_BuildEmail', which is not allowed in connectors: it is internal to the platform; "
             + "plugins see only the public surface of the abstractions. Nothing from the plugin was loaded; docs/policy.md lists what connectors may use.");
     }
 
