@@ -21,6 +21,25 @@ public sealed class LoadDiagnosticsTests
         tenant.PassUpdaterCount.Should().Be(0);
     }
 
+    /// <summary>
+    /// Tenant text in a diagnostic (a registration key, a #error line) is one line with its control characters escaped, in
+    /// process as in the sandbox: the host logs every diagnostic, and a line break forged a host log line, an escape
+    /// sequence drove the operator's terminal. Control: the same diagnostic from plain text reads as written.
+    /// </summary>
+    [Theory]
+    [InlineData("context.register(\"x\\r\\ninfo: WalletCrew.Plugins.Host[0] forged\\u001b[2J\", new { OnPassInstalled = (Action<string>)(p => { }) });", "x\\r\\ninfo: WalletCrew.Plugins.Host[0] forged\\u001b[2J")]
+    [InlineData("#error forged\u001b[31m red\nvoid f() { }", "forged\\u001b[31m red")]
+    [InlineData("context.register(\"x plain\", new { OnPassInstalled = (Action<string>)(p => { }) });", "x plain")]
+    public void TenantTextInADiagnosticIsOneLineWithControlCharactersEscaped(string source, string shown)
+    {
+        using var harness = new EngineHarness();
+        using var tenant = harness.Load(source);
+
+        var diagnostic = tenant.Diagnostics.Should().ContainSingle(d => d.IsError).Which;
+        diagnostic.Message.Should().Contain(shown);
+        diagnostic.ToString().Should().NotContainAny("\r", "\n", "\u001b");
+    }
+
     [Fact]
     public void WrongKeyIsReportedAtTheRegisterCallWithASuggestion()
     {
