@@ -86,7 +86,7 @@ public sealed class TenantSettingsTests
             "tenant.json(10,61): error WCP0511: Field `egress.allow[2]` is `http://x/`, which is not a host name; write a name such as `crm.internal.example`, or `*.corp.example` for its subdomains (no scheme, port or path).",
             "tenant.json(10,74): error WCP0511: Field `egress.allow[3]` is `*.com`, which would allow a whole top-level domain; name the organisation's domain, such as `*.corp.example`.",
             "tenant.json(10,83): error WCP0511: Field `egress.allow[4]` must be a host name, not the number 7; the host's value applies.",
-            "tenant.json(10,86): error WCP0511: Field `egress.allow[5]` is `crm.example\n`, which is not a host name; write a name such as `crm.internal.example`, or `*.corp.example` for its subdomains (no scheme, port or path).");
+            "tenant.json(10,86): error WCP0511: Field `egress.allow[5]` is `crm.example\\n`, which is not a host name; write a name such as `crm.internal.example`, or `*.corp.example` for its subdomains (no scheme, port or path).");
     }
 
     [Fact]
