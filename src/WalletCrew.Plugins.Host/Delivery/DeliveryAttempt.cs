@@ -82,6 +82,12 @@ internal sealed partial class DeliveryAttempt
         await completing.ConfigureAwait(false);
         _metrics.Delivery(item.TenantId, label, item.Kind);
         activity?.SetTag("wcp.outcome", label);
+        if (counts && outcome.Error is { } error)
+        {
+            // A failed attempt (retried or dead) is an error span, so a trace backend's error queries and alerts see it.
+            activity?.SetStatus(ActivityStatusCode.Error, error);
+        }
+
         LogDelivered(item.Kind, item.Id, item.TenantId, item.Subject, attempt, label, elapsed.TotalMilliseconds, outcome.Error);
     }
 

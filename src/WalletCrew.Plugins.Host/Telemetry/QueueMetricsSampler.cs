@@ -1,20 +1,20 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using WalletCrew.Plugins.Host.Delivery;
 using WalletCrew.Plugins.Host.Store;
 using WalletCrew.Plugins.Host.Tenants;
 
 namespace WalletCrew.Plugins.Host.Telemetry;
 
-/// <summary>Samples queue depth, dead letters, circuits and zombies every <c>WalletCrew:Telemetry:SampleInterval</c> (default 15 s) for the gauges.</summary>
+/// <summary>Samples queue depth, dead letters, circuits and zombies every <see cref="TelemetryOptions.SampleInterval"/> for the gauges.</summary>
 internal sealed partial class QueueMetricsSampler(
-    IEventHistory store, ConnectorCircuits circuits, ITenantRuntime tenants, HostMetrics metrics, IConfiguration configuration, TimeProvider time, ILogger<QueueMetricsSampler> logger)
+    IEventHistory store, ConnectorCircuits circuits, ITenantRuntime tenants, HostMetrics metrics, IOptions<TelemetryOptions> options, TimeProvider time, ILogger<QueueMetricsSampler> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var interval = configuration.GetValue("WalletCrew:Telemetry:SampleInterval", TimeSpan.FromSeconds(15));
+        var interval = options.Value.SampleInterval;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
