@@ -14,7 +14,8 @@ internal static class ServeCommand
         var tenants = new Option<DirectoryInfo>("--tenants") { Description = "The tenants root: one folder per tenant id.", Required = true };
         var urls = new Option<string>("--urls")
         {
-            Description = $"The addresses to listen on. Defaults to the configuration's (ASPNETCORE_URLS, Urls, HTTP_PORTS, Kestrel:Endpoints), else {HostSettings.DefaultUrls}.",
+            Description = $"The addresses to listen on, separated by ';'. Defaults to the configuration's (ASPNETCORE_URLS, Urls, HTTP_PORTS, Kestrel:Endpoints), else {HostSettings.DefaultUrls}.",
+            Validators = { result => CheckUrls(result) },
         };
         var store = new Option<string>("--store") { Description = "The event store: sqlite:<path> or postgres:<connection string>.", DefaultValueFactory = _ => "sqlite:wcp.db" };
         var apiKeys = new Option<string[]>("--api-key")
@@ -75,9 +76,26 @@ internal static class ServeCommand
     // that entry's place, and was dropped beside its Key and Scopes).
     private const string ApiKeyPrefix = "api-key-";
 
+    // What Kestrel accepts (http://host:port, http://*:port, http://[::1]:port), checked before the host is built: a wrong
+    // one was an unhandled FormatException with a stack trace.
+    private static void CheckUrls(System.CommandLine.Parsing.OptionResult result)
+    {
+        foreach (var address in (result.GetValueOrDefault<string>() ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            try
+            {
+                _ = Microsoft.AspNetCore.Http.BindingAddress.Parse(address);
+            }
+            catch (FormatException)
+            {
+                result.AddError($"--urls: '{address}' is not an address to listen on; use scheme://host:port, such as http://127.0.0.1:5080 or http://*:8080, several separated by ';'.");
+            }
+        }
+    }
+
     private static bool IsConfigurationProblem(Exception exception) => exception is AggregateException all
         ? all.InnerExceptions.All(IsConfigurationProblem)
-        : exception is OptionsValidationException or InvalidOperationException or ArgumentException or IOException;
+        : exception is OptionsValidationException or InvalidOperationException or ArgumentException or IOException or FormatException;
 
     // The option's value when the command line gives it, else null.
     private static string? Explicit(ParseResult parse, Option<string> option) =>
