@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace WalletCrew.Plugins.Engine.Binding;
 
@@ -20,8 +21,10 @@ internal static class FillResults
         JsonElement { ValueKind: JsonValueKind.Object } element => JsonObject.Create(element)!,
         null => throw new InvalidOperationException("Fill returned null; return the data to merge, e.g. new { points = 120 }."),
         string or JsonNode or JsonElement or System.Collections.IEnumerable when value is not System.Collections.IDictionary => throw NotAnObject(value),
-        _ => JsonSerializer.SerializeToNode(value, value.GetType()) as JsonObject ?? throw NotAnObject(value),
+        _ => JsonSerializer.SerializeToNode(value, value.GetType(), ResultOptions) as JsonObject ?? throw NotAnObject(value),
     };
+
+    private static readonly JsonSerializerOptions ResultOptions = new() { Converters = { new NoAwaitables() } };
 
     /// <summary>
     /// Copies a connector's result into a fresh tree of plain JSON values: what the host keeps holds no connector object,
@@ -41,6 +44,29 @@ internal static class FillResults
 
     /// <summary>The deepest nesting a result may have (<see cref="JsonSerializerOptions.MaxDepth"/>'s default, as JSON read from a request).</summary>
     public const int MaxDepth = 64;
+
+    /// <summary>
+    /// Refuses a task in a result: serializing one reads its Result, which blocks the calling thread until the task ends, and a
+    /// TaskCompletionSource's that is never set never does (no deadline reaches a thread blocked inside the serializer).
+    /// </summary>
+    private sealed class NoAwaitables : JsonConverterFactory
+    {
+        public override bool CanConvert(Type typeToConvert) =>
+            typeof(Task).IsAssignableFrom(typeToConvert)
+            || typeToConvert == typeof(ValueTask)
+            || (typeToConvert.IsGenericType && typeToConvert.GetGenericTypeDefinition() == typeof(ValueTask<>));
+
+        public override JsonConverter CreateConverter(Type typeToConvert, JsonSerializerOptions options) =>
+            (JsonConverter)Activator.CreateInstance(typeof(Refusal<>).MakeGenericType(typeToConvert))!;
+
+        private sealed class Refusal<T> : JsonConverter<T>
+        {
+            public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => throw new NotSupportedException();
+
+            public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) =>
+                throw new InvalidOperationException($"Fill returned data holding a {TypeNames.Of(typeof(T))}; await it and return its value (writing a task out would wait for it).");
+        }
+    }
 
     private static InvalidOperationException NotAnObject(object value) =>
         new($"Fill returned {TypeNames.Of(value.GetType())}, which is not a JSON object; return a dictionary, an anonymous object, a JsonObject or a FillResult.");

@@ -97,6 +97,37 @@ public sealed class FillTests
         result.Data!["id"]!.GetValue<string>().Should().Be(expected);
     }
 
+    /// <summary>
+    /// A result holding a task is refused, naming it: writing it out read its Result, which blocked the caller's thread for
+    /// good when the task never ended (no deadline reaches a thread blocked in the serializer). Control: the value itself.
+    /// </summary>
+    [Theory]
+    [InlineData("new { points = new TaskCompletionSource<int>().Task }", "Fill returned data holding a Task<int>; await it and return its value")]
+    [InlineData("(object)new TaskCompletionSource<object>().Task", "Fill returned data holding a Task<object>; await it and return its value")]
+    [InlineData("new { points = 120 }", null)]
+    public async Task AResultHoldingATaskIsRefusedWithoutWaitingForIt(string returned, string? error)
+    {
+        using var harness = new EngineHarness(invocationTimeout: TimeSpan.FromSeconds(2));
+        using var tenant = harness.Load($$"""
+            async Task<object> fill(string passId) { await Task.Yield(); return {{returned}}; }
+            context.register("runtime.scriptable.customerProvider.crm", new { fill });
+            """);
+
+        // Without the refusal the result is written out on a thread that then waits for good, and the call times out. On the
+        // pool, as the host calls: under the test framework's synchronization context that thread would be one of its own.
+        var result = await Task.Run(() => tenant.FillAsync("crm", TestEvents.Fill(), CancellationToken.None));
+
+        if (error is null)
+        {
+            result.Status.Should().Be(InvocationStatus.Succeeded, result.Error);
+        }
+        else
+        {
+            result.Status.Should().Be(InvocationStatus.Failed);
+            result.Error.Should().Contain(error);
+        }
+    }
+
     [Fact]
     public async Task UnknownProviderIsNotFound()
     {
