@@ -33,6 +33,14 @@ internal static class ExceptionDescriber
     /// <summary>Reads an exception's message, which a connector's exception type may compute: a getter that throws yields a placeholder, never an exception.</summary>
     public static string MessageOf(Exception exception)
     {
+        // AggregateException.Message joins its inner exceptions' messages, and theirs, recursively: a connector's aggregate
+        // nested 300,000 deep overflowed the stack of whoever read it (the engine's log, here). Deeper than a person reads
+        // is named, not read.
+        if (AggregateDepth(exception) > MaxAggregateDepth)
+        {
+            return $"(aggregate exceptions nested more than {MaxAggregateDepth} deep; the message is not read)";
+        }
+
         try
         {
             return exception.Message ?? "";
@@ -42,6 +50,22 @@ internal static class ExceptionDescriber
             // The failure is tenant-made too: only its type name is read.
             return $"(the exception's message could not be read: its getter threw {failure.GetType().Name})";
         }
+    }
+
+    private const int MaxAggregateDepth = 32;
+
+    // How deep aggregates nest inside this one, counted without recursion and no further than just past the limit.
+    private static int AggregateDepth(Exception exception)
+    {
+        var depth = 0;
+        var level = new List<Exception> { exception };
+        while (depth <= MaxAggregateDepth && level.Count > 0)
+        {
+            level = [.. level.OfType<AggregateException>().SelectMany(a => a.InnerExceptions).Take(1024)];
+            depth++;
+        }
+
+        return level.Count == 0 ? depth - 1 : depth;
     }
 
     /// <summary>Returns the innermost tenant source location of the exception (a frame of connector code, which alone lives in collectible assemblies), if its stack has one.</summary>

@@ -105,6 +105,9 @@ internal sealed class InvocationScope
             lock (_log)
             {
                 _secretValues.Add(value);
+
+                // Errors are escaped before they are redacted: a secret with a line break (a PEM key) appears as its escaped form.
+                _secretValues.Add(TenantText.Escape(value));
             }
         }
     }

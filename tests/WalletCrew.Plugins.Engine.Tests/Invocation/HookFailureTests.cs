@@ -76,6 +76,55 @@ public sealed class HookFailureTests
         result.Error.Should().StartWith(error);
     }
 
+    /// <summary>
+    /// A secret with a line break (a PEM key) is redacted from the error too: errors are escaped (one line) before they are
+    /// redacted, so only its escaped form was there to find, and the key appeared whole. Control: a one-line secret.
+    /// </summary>
+    [Theory]
+    [InlineData("-----BEGIN KEY-----\nMIIB0123456789\n-----END KEY-----")]
+    [InlineData("one-line-s3cr3t")]
+    public async Task ASecretInAnErrorIsRedactedWhateverItHolds(string secret)
+    {
+        using var harness = new EngineHarness();
+        harness.Secrets.Set("test-tenant", "KEY", secret);
+        using var tenant = harness.Load("""
+            async Task onPassInstalled(string passId) => throw new InvalidOperationException("partner refused " + await getSecret("KEY"));
+            context.register("runtime.wallet.passUpdater", new { OnPassInstalled = onPassInstalled });
+            """);
+
+        var result = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(), CancellationToken.None);
+
+        result.Status.Should().Be(InvocationStatus.Failed);
+        result.Error.Should().StartWith("InvalidOperationException: partner refused ***").And.NotContain("MIIB").And.NotContain("s3cr3t");
+    }
+
+    /// <summary>
+    /// An exception logged with aggregates nested far past what anyone reads is named, not read: AggregateException.Message
+    /// reads its inner ones' messages recursively, and the engine reading it for the tenant log overflowed the host's stack.
+    /// Control: a shallow aggregate's message is logged whole.
+    /// </summary>
+    [Theory]
+    [InlineData(100_000, "boom AggregateException: (aggregate exceptions nested more than 32 deep; the message is not read)")]
+    [InlineData(2, "boom AggregateException: One or more errors occurred. (One or more errors occurred. (deep))")]
+    public async Task AnExceptionLoggedWithAggregatesNestedDeepIsNamedNotRead(int depth, string logged)
+    {
+        using var harness = new EngineHarness();
+        using var tenant = harness.Load($$"""
+            void onPassInstalled(string passId)
+            {
+                Exception e = new InvalidOperationException("deep");
+                for (var i = 0; i < {{depth}}; i++) { e = new AggregateException(e); }
+                Log.LogError(e, "boom");
+            }
+            context.register("runtime.wallet.passUpdater", new { OnPassInstalled = onPassInstalled });
+            """);
+
+        var result = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(), CancellationToken.None);
+
+        result.Status.Should().Be(InvocationStatus.Succeeded, result.Error);
+        result.Log.Select(l => l.Message).Should().Equal(logged);
+    }
+
     [Fact]
     public async Task SecretValueIsRedactedFromTheTenantLog()
     {
