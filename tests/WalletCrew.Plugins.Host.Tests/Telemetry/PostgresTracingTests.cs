@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using WalletCrew.Plugins.Host.Tests.Support;
 
 namespace WalletCrew.Plugins.Host.Tests.Telemetry;
@@ -18,7 +17,7 @@ public sealed class PostgresTracingTests
     public async Task WithAnExporterTheIngestTraceIncludesTheDatabaseStatements()
     {
         // Nothing listens there: the exporter's sends fail quietly, the spans are made all the same.
-        var statements = await IngestTracedAsync([$"--WalletCrew:Telemetry:OtlpEndpoint=http://127.0.0.1:{ClosedPort()}"]);
+        var statements = await IngestTracedAsync([$"--WalletCrew:Telemetry:OtlpEndpoint=http://127.0.0.1:{LoopbackPorts.Closed()}"]);
 
         statements.Where(a => a.TraceId.ToHexString() == TraceId).Should().NotBeEmpty("the ingest transaction's statements are spans of the caller's trace");
     }
@@ -31,14 +30,6 @@ public sealed class PostgresTracingTests
         statements.Should().BeEmpty("no exporter would read them");
     }
 
-    private static int ClosedPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     private static async Task<IReadOnlyList<Activity>> IngestTracedAsync(string[] args)
     {

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
@@ -23,7 +22,7 @@ public sealed class TelemetryPrivacyTests
     [Fact]
     public async Task OutboundCallsExportNoPathQueryOrHostSeriesAndAFailedAttemptIsAnErrorSpan()
     {
-        var closed = ClosedPort();
+        var closed = LoopbackPorts.Closed();
         using var root = new TenantsRoot()
             .WriteScript("leaky", $$"""
                 async Task onPassInstalled(string passId) { await fetch("http://127.0.0.1:{{closed}}/hooks/T0KEN-s3cr3t?sig=abc"); }
@@ -110,14 +109,5 @@ public sealed class TelemetryPrivacyTests
 
             yield return tags;
         }
-    }
-
-    private static int ClosedPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }
