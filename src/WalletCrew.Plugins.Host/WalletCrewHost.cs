@@ -69,6 +69,15 @@ public static class WalletCrewHost
             builder.WebHost.UseUrls(urls);
         }
 
+        if (settings.Urls is not null && builder.Configuration.GetSection("Kestrel:Endpoints").Exists())
+        {
+            // Kestrel prefers its configured endpoints to the addresses it is given: --urls, which outranks every other
+            // source, would be overridden. Kestrel reads its section again without the endpoints (certificates, limits kept).
+            var kestrel = new ConfigurationBuilder().AddInMemoryCollection(builder.Configuration.GetSection("Kestrel").AsEnumerable(makePathsRelative: true)
+                .Where(setting => !setting.Key.StartsWith("Endpoints", StringComparison.OrdinalIgnoreCase))).Build();
+            builder.WebHost.ConfigureKestrel(k => k.Configure(kestrel));
+        }
+
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 16 * 1024 * 1024);
         // How long a stop waits for in-flight deliveries before cancelling and releasing them.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = builder.Configuration.GetValue("WalletCrew:ShutdownTimeout", TimeSpan.FromSeconds(30)));

@@ -65,6 +65,38 @@ public sealed class ServeConfigurationTests : IDisposable
     }
 
     /// <summary>
+    /// --urls outranks Kestrel:Endpoints in configuration: Kestrel preferred its configured endpoints to the addresses it was
+    /// given and listened there, with only a warning. Control: without --urls the configured endpoint is where it listens.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task UrlsOutrankKestrelEndpointsInConfiguration(bool givenUrls)
+    {
+        var (configured, given) = (FreePort(), FreePort());
+        var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var serve = Start(givenUrls ? ["--urls", $"http://127.0.0.1:{given}"] : [], errors, new()
+        {
+            ["Kestrel__Endpoints__Http__Url"] = $"http://127.0.0.1:{configured}",
+        });
+        try
+        {
+            var expected = givenUrls ? given : configured;
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{expected}") };
+            await WaitUntilAsync(
+                async () => await TryGet(http, "/health") == System.Net.HttpStatusCode.OK,
+                () => Task.FromResult(serve.HasExited ? $"wcp serve exited early with {serve.ExitCode}: {string.Join('\n', errors)}" : null));
+            using var other = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{(givenUrls ? configured : given)}") };
+            (await TryGet(other, "/health")).Should().BeNull("it listens on one of the two addresses only");
+        }
+        finally
+        {
+            serve.Kill(entireProcessTree: true);
+            await serve.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>
     /// Bad settings in two sections end <c>wcp serve</c> with exit code 1 and one line naming each key, its value and its
     /// bounds (two sections' problems came as an unhandled AggregateException with a stack trace, and a range's failure
     /// named the settings class instead of the key). Control: the same host with one of them fixed names only the other.
