@@ -101,7 +101,7 @@ public sealed class ConnectorEngine : IDisposable
 
         var builder = new TenantBuilder(
             tenantId, directory, _compiler, new ScriptConnectorLoader(_fetch, _options, settings), new PluginConnectorLoader(_fetch, _options, settings), _zombies, _options.TimeProvider, settings);
-        var tenant = new TenantConnectors(tenantId, directory, new InProcessTenant(tenantId, directory, builder, new ConnectorInvoker(_options, () => settings.Limits)), []);
+        var tenant = new TenantConnectors(tenantId, directory, new InProcessTenant(tenantId, directory, builder, new ConnectorInvoker(_options, () => settings.Limits, settings.SecretsRead)), []);
         if (watch)
         {
             tenant.Watch(_options);

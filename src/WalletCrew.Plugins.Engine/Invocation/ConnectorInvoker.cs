@@ -12,7 +12,7 @@ namespace WalletCrew.Plugins.Engine.Invocation;
 /// Async methods here clear their references to connector code before they complete: a thread-pool worker keeps
 /// the last state machine it ran until its next work item, and that must not keep an unloaded version alive.
 /// </remarks>
-internal sealed class ConnectorInvoker(ConnectorEngineOptions options, Func<InvocationLimits>? currentLimits = null)
+internal sealed class ConnectorInvoker(ConnectorEngineOptions options, Func<InvocationLimits>? currentLimits = null, SecretsRead? secretsRead = null)
 {
     private readonly Func<InvocationLimits> _limits = currentLimits ?? (() => InvocationLimits.From(options));
     private int _running;
@@ -35,7 +35,7 @@ internal sealed class ConnectorInvoker(ConnectorEngineOptions options, Func<Invo
 
         using var timeout = new CancellationTokenSource(limits.InvocationTimeout, options.TimeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        var scope = new InvocationScope(linked.Token, limits);
+        var scope = new InvocationScope(linked.Token, limits, secretsRead);
         InvocationScope.Current = scope;
         var budget = new ExecutionBudget(limits.InvocationTimeout, cancellationToken);
         ConnectorCheckpoint.Budget = budget;
@@ -104,7 +104,7 @@ internal sealed class ConnectorInvoker(ConnectorEngineOptions options, Func<Invo
         {
             using var timeout = new CancellationTokenSource(limits.InvocationTimeout, options.TimeProvider);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-            var scope = new InvocationScope(linked.Token, limits);
+            var scope = new InvocationScope(linked.Token, limits, secretsRead);
             InvocationScope.Current = scope;
             var budget = new ExecutionBudget(limits.InvocationTimeout, cancellationToken);
             ConnectorCheckpoint.Budget = budget;

@@ -13,7 +13,7 @@ internal sealed class InvocationScope
     private static readonly AsyncLocal<InvocationScope?> s_current = new();
 
     private readonly List<TenantLogEntry> _log = [];
-    private readonly HashSet<string> _secretValues = new(StringComparer.Ordinal);
+    private readonly SecretsRead _secrets;
     private readonly InvocationLimits? _limits;
     private int _logBytes;
     private int _outboundCalls;
@@ -22,11 +22,17 @@ internal sealed class InvocationScope
     /// <summary>Initializes the scope of one invocation.</summary>
     /// <param name="cancellationToken">Cancels the invocation (wall time or the caller).</param>
     /// <param name="limits">The counters' limits; <see langword="null"/> for the host's defaults.</param>
-    public InvocationScope(CancellationToken cancellationToken, InvocationLimits? limits = null)
+    /// <param name="secrets">The secret values the tenant's code has read (at load included), redacted here and added to;
+    /// <see langword="null"/> for this scope's own.</param>
+    public InvocationScope(CancellationToken cancellationToken, InvocationLimits? limits = null, SecretsRead? secrets = null)
     {
         CancellationToken = cancellationToken;
         _limits = limits;
+        _secrets = secrets ?? new SecretsRead();
     }
+
+    /// <summary>The shortest value redacted: shorter ones would blank ordinary words.</summary>
+    public const int MinSecretLength = 4;
 
     public static InvocationScope? Current
     {
@@ -97,33 +103,10 @@ internal sealed class InvocationScope
         }
     }
 
-    /// <summary>Remembers a secret value read in this invocation so it never appears in the log.</summary>
-    public void AddSecret(string value)
-    {
-        if (value.Length >= 4)
-        {
-            lock (_log)
-            {
-                _secretValues.Add(value);
+    /// <summary>Remembers a secret value read so it never appears in the log or an error (escaped forms included).</summary>
+    public void AddSecret(string value) => _secrets.Add(value);
 
-                // Errors are escaped before they are redacted: a secret with a line break (a PEM key) appears as its escaped form.
-                _secretValues.Add(TenantText.Escape(value));
-            }
-        }
-    }
-
-    public string Redact(string message)
-    {
-        lock (_log)
-        {
-            foreach (var secret in _secretValues)
-            {
-                message = message.Replace(secret, "***", StringComparison.Ordinal);
-            }
-        }
-
-        return message;
-    }
+    public string Redact(string message) => _secrets.Redact(message);
 
     // The longest prefix that fits in maxBytes of UTF-8, never cutting a character in half.
     private static string Prefix(string message, int maxBytes)

@@ -31,7 +31,7 @@ internal sealed class ScriptConnectorLoader(FetchClient fetch, ConnectorEngineOp
 
         var loadContext = new ConnectorLoadContext($"{script.Source.TenantId}:{path}");
         var limits = settings?.Limits ?? InvocationLimits.From(options);
-        var scope = new InvocationScope(CancellationToken.None, limits);
+        var scope = new InvocationScope(CancellationToken.None, limits, settings?.SecretsRead);
         try
         {
             var assembly = loadContext.LoadFromStream(new MemoryStream(script.Image!));

@@ -101,7 +101,7 @@ internal sealed class PluginConnectorLoader(FetchClient fetch, ConnectorEngineOp
         var collector = new RegistrationCollector(path, error => new ConnectorDiagnostic(path, 0, 0, ConnectorDiagnosticSeverity.Error, error.Code, error.Message));
         var hostLogger = options.LoggerFactory.CreateLogger("Tenant." + tenantId);
         var context = new ConnectorContext(tenantId, new TenantLogger(tenantId, hostLogger), () => settings?.Fetch ?? fetch, options.Secrets, collector.Register);
-        var scope = new InvocationScope(CancellationToken.None, settings?.Limits ?? InvocationLimits.From(options));
+        var scope = new InvocationScope(CancellationToken.None, settings?.Limits ?? InvocationLimits.From(options), settings?.SecretsRead);
 
         var loader = new PluginLoadContext(name, files.Assemblies);
         var loadContext = new WeakReference(loader);

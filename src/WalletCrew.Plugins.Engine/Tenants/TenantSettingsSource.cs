@@ -1,3 +1,4 @@
+using WalletCrew.Plugins.Engine.Invocation;
 using WalletCrew.Plugins.Engine.Fetch;
 using WalletCrew.Plugins.Engine.Limits;
 
@@ -24,6 +25,9 @@ internal sealed class TenantSettingsSource
     }
 
     public InvocationLimits Limits => Current.Limits;
+
+    /// <summary>Gets the secret values this tenant's code has read, which every invocation of it redacts.</summary>
+    public SecretsRead SecretsRead { get; } = new();
 
     public FetchClient Fetch => Current.Fetch;
 

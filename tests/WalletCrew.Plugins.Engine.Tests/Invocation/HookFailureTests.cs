@@ -125,6 +125,35 @@ public sealed class HookFailureTests
         result.Log.Select(l => l.Message).Should().Equal(logged);
     }
 
+    /// <summary>
+    /// A secret read by top-level code and used by a hook is redacted from that hook's log and errors: only values read in
+    /// the invocation itself were, so an API key captured at load and put in a URL appeared whole in a partner's 401, in
+    /// the event's last error and the host's log. In the sandbox as in process: the worker runs the same invoker.
+    /// </summary>
+    [Theory]
+    [InlineData(IsolationMode.InProcess)]
+    [InlineData(IsolationMode.Sandbox)]
+    public async Task ASecretReadAtLoadIsRedactedFromEveryInvocation(IsolationMode isolation)
+    {
+        using var harness = new EngineHarness(isolation: isolation);
+        harness.Secrets.Set("test-tenant", "KEY", "load-time-s3cr3t");
+        using var tenant = harness.Load("""
+            var key = await getSecret("KEY");
+            async Task onPassInstalled(string passId)
+            {
+                console.log("calling with " + key);
+                throw new InvalidOperationException("https://partner.example/v1?key=" + key + " answered 401");
+            }
+            context.register("runtime.wallet.passUpdater", new { OnPassInstalled = onPassInstalled });
+            """);
+
+        var result = await tenant.InvokePassUpdatersAsync(TestEvents.Installation(), CancellationToken.None);
+
+        result.Status.Should().Be(InvocationStatus.Failed);
+        result.Log.Select(l => l.Message).Should().Equal("calling with ***");
+        result.Error.Should().StartWith("InvalidOperationException: https://partner.example/v1?key=*** answered 401").And.NotContain("s3cr3t");
+    }
+
     [Fact]
     public async Task SecretValueIsRedactedFromTheTenantLog()
     {
