@@ -81,7 +81,7 @@ internal static class PushCommand
             // The host answers a refusal (401, 403, 413) before the body: without waiting for it, a large upload was cut off
             // and reported as "could not be reached" instead of the host's answer.
             http.DefaultRequestHeaders.ExpectContinue = true;
-            var files = TenantFiles(directory.FullName, error);
+            var files = TenantFolders.FilesIn(directory.FullName, skipped => error.WriteLine($"wcp push: {skipped}"));
             if (files.Count == 0)
             {
                 // Pushed, an empty set would be the tenant's next version: every connector gone, and exit 0.
@@ -120,51 +120,6 @@ internal static class PushCommand
 
     private static Uri? BaseAddress(string? value) =>
         Uri.TryCreate(value?.TrimEnd('/') + "/", UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? uri : null;
-
-    /// <summary>
-    /// The files a push sends: <c>tenant.json</c> and every tenant file under <c>server/</c> (<see cref="TenantFilePaths"/>),
-    /// as paths relative to the folder, in order. Hidden files and folders (editor and tool state) are left out; so are,
-    /// with a warning, other files and links (the host keeps no links, and one would send whatever it points at).
-    /// </summary>
-    internal static List<string> TenantFiles(string tenantDirectory, TextWriter warnings)
-    {
-        var found = new List<string>();
-        Add(new FileInfo(Path.Combine(tenantDirectory, "tenant.json")));
-        Add(new DirectoryInfo(Path.Combine(tenantDirectory, "server")));
-        found.Sort(StringComparer.Ordinal);
-        return found;
-
-        void Add(FileSystemInfo entry)
-        {
-            var path = Path.GetRelativePath(tenantDirectory, entry.FullName).Replace('\\', '/');
-            if ((!entry.Exists && entry.LinkTarget is null) || entry.Name.StartsWith('.'))
-            {
-                return;
-            }
-
-            if (entry.LinkTarget is { } target)
-            {
-                warnings.WriteLine($"wcp push: skipped {path}: a link (to {target}); the host keeps no links, copy the file in instead.");
-            }
-            else if (entry is DirectoryInfo folder)
-            {
-                foreach (var child in folder.EnumerateFileSystemInfos())
-                {
-                    Add(child);
-                }
-            }
-            else if (TenantFilePaths.Problem(path) is { } notKept)
-            {
-                // The host refuses the whole push for one such file, while check and serve pass over it (a README beside
-                // the scripts): left out, as they leave it, and said.
-                warnings.WriteLine($"wcp push: skipped {notKept}");
-            }
-            else
-            {
-                found.Add(path);
-            }
-        }
-    }
 
     /// <summary>Zips <paramref name="files"/> (relative to <paramref name="tenantDirectory"/>) under their own paths.</summary>
     internal static byte[] Zip(string tenantDirectory, IEnumerable<string> files)

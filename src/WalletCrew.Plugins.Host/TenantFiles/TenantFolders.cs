@@ -49,21 +49,51 @@ internal sealed class TenantFolders(string directory)
     }
 
     /// <summary>Reads a tenant folder under the tenants root as a file set: the files the store accepts, everything else left out.</summary>
-    public static TenantFileSet ReadFolder(string tenantDirectory)
+    public static TenantFileSet ReadFolder(string tenantDirectory) =>
+        new([.. FilesIn(tenantDirectory, _ => { }).Select(path => new KeyValuePair<string, byte[]>(path, File.ReadAllBytes(Path.Combine(tenantDirectory, path))))]);
+
+    /// <summary>
+    /// The tenant files in a folder (<c>tenant.json</c> and the files under <c>server/</c> that <see cref="TenantFilePaths"/>
+    /// accepts), as relative paths in order: what the folder import stores and <c>wcp push</c> sends. Hidden files and
+    /// folders (editor and tool state) are passed over; other files and links are passed over and told to
+    /// <paramref name="skipped"/>: the store keeps no links, one would bring in whatever it points at, anywhere on the
+    /// machine, and a link loop ended the walk with an exception.
+    /// </summary>
+    public static List<string> FilesIn(string tenantDirectory, Action<string> skipped)
     {
-        var files = new List<KeyValuePair<string, byte[]>>();
-        if (System.IO.Directory.Exists(tenantDirectory))
+        var found = new List<string>();
+        Add(new FileInfo(Path.Combine(tenantDirectory, TenantFilePaths.Settings)));
+        Add(new DirectoryInfo(Path.Combine(tenantDirectory, "server")));
+        found.Sort(StringComparer.Ordinal);
+        return found;
+
+        void Add(FileSystemInfo entry)
         {
-            foreach (var file in System.IO.Directory.EnumerateFiles(tenantDirectory, "*", SearchOption.AllDirectories))
+            var path = Path.GetRelativePath(tenantDirectory, entry.FullName).Replace('\\', '/');
+            if ((!entry.Exists && entry.LinkTarget is null) || entry.Name.StartsWith('.'))
             {
-                var path = Path.GetRelativePath(tenantDirectory, file).Replace('\\', '/');
-                if (TenantFilePaths.Problem(path) is null)
+                return;
+            }
+
+            if (entry.LinkTarget is { } target)
+            {
+                skipped($"skipped {path}: a link (to {target}); the host keeps no links, copy the file in instead.");
+            }
+            else if (entry is DirectoryInfo folder)
+            {
+                foreach (var child in folder.EnumerateFileSystemInfos())
                 {
-                    files.Add(new(path, File.ReadAllBytes(file)));
+                    Add(child);
                 }
             }
+            else if (TenantFilePaths.Problem(path) is { } notKept)
+            {
+                skipped($"skipped {notKept}");
+            }
+            else
+            {
+                found.Add(path);
+            }
         }
-
-        return new TenantFileSet(files);
     }
 }

@@ -78,7 +78,7 @@ public sealed class PushCommandTests
         File.WriteAllText(Path.Combine(folder.Directory, "server", "README.md"), "notes");
         var warnings = new StringWriter();
 
-        var files = WalletCrew.Plugins.Cli.Commands.PushCommand.TenantFiles(folder.Directory, warnings);
+        var files = WalletCrew.Plugins.Host.TenantFiles.TenantFolders.FilesIn(folder.Directory, skipped => warnings.WriteLine($"wcp push: {skipped}"));
 
         files.Should().Equal("server/script/hook.csx");
         warnings.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().HaveCount(4)
