@@ -84,11 +84,12 @@ internal static class WorkerReplies
         return scope.Log;
     }
 
+    // Scrubbed of engine names and paths here; the diagnostic escapes its own text (ConnectorDiagnostic).
     private static ConnectorDiagnostic Clean(ConnectorDiagnostic d) => d with
     {
-        Path = TenantText.Clean(d.Path),
-        Code = TenantText.Clean(d.Code),
-        Message = TenantText.Clean(d.Message),
+        Path = TenantText.Scrub(d.Path),
+        Code = TenantText.Scrub(d.Code),
+        Message = TenantText.Scrub(d.Message),
         Severity = Enum.IsDefined(d.Severity) ? d.Severity : ConnectorDiagnosticSeverity.Error,
     };
 }
